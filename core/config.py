@@ -1,0 +1,78 @@
+"""The one configuration of a training run: a frozen dataclass, hashable, usable as a cache key."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+TASKS = ("recall", "adding", "copy", "order")
+MODELS = ("rnn", "gru")
+GRU_VARIANTS = ("seed", "reset_after")
+OPTIMIZERS = ("adam", "sgd")
+DTYPES = ("float32", "float64")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    task: str = "recall"            # recall | adding | copy | order (see core.tasks)
+    length: int = 30                # sequence length T: steps between the cue and the answer
+    symbols: int = 8                # alphabet size K for recall (other tasks fix their own)
+    hidden: int = 32                # hidden units H per model
+    models: tuple[str, ...] = ("rnn", "gru")  # which models to train on identical batches
+    gru_variant: str = "seed"       # seed: r applied before U_c (our convention) | reset_after: PyTorch/cuDNN
+    steps: int = 400                # optimizer steps
+    batch: int = 32                 # sequences per training batch
+    optimizer: str = "adam"         # adam | sgd
+    lr: float = 1e-2                # learning rate
+    clip: float = 1.0               # global gradient-norm clip threshold; 0 turns clipping off
+    init_scale: float = 1.0         # g in N(0, g^2 / fan_in) for the Gaussian initialisation
+    orthogonal: bool = True         # recurrent matrices start orthogonal (times init_scale)
+    update_bias: float = -1.0       # GRU update-gate bias at init; negative favours carrying (u near 0)
+    chrono: bool = False            # chrono init: update-gate bias -log(U[1, length-1]), overrides update_bias
+    val_size: int = 512             # held-out validation sequences (fixed per seed)
+    eval_every: int = 10            # validate every this many steps (and at the last step)
+    checkpoints: int = 10           # parameter snapshots kept during training, step 0 included
+    seed: int = 0                   # one seed drives data, initialisation and batch order
+    dtype: str = "float32"          # float32 for training speed | float64 for analysis
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models", tuple(self.models))
+        problems = _problems(self)
+        if problems:
+            raise ValueError("invalid RunConfig: " + "; ".join(problems))
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["models"] = list(self.models)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown config fields: {', '.join(unknown)}")
+        return cls(**{k: (tuple(v) if k == "models" else v) for k, v in d.items()})
+
+
+def _problems(c: RunConfig) -> list[str]:
+    checks = [
+        (c.task in TASKS, f"task must be one of {TASKS}, got {c.task!r}"),
+        (bool(c.models) and all(m in MODELS for m in c.models),
+         f"models must be a non-empty subset of {MODELS}, got {c.models!r}"),
+        (len(set(c.models)) == len(c.models), "models must not repeat"),
+        (c.gru_variant in GRU_VARIANTS, f"gru_variant must be one of {GRU_VARIANTS}"),
+        (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
+        (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
+        (c.length >= 1, "length must be >= 1"),
+        (c.symbols >= 2, "symbols must be >= 2"),
+        (c.hidden >= 1, "hidden must be >= 1"),
+        (c.steps >= 1, "steps must be >= 1"),
+        (c.batch >= 1, "batch must be >= 1"),
+        (c.lr > 0, "lr must be > 0"),
+        (c.clip >= 0, "clip must be >= 0 (0 turns clipping off)"),
+        (c.init_scale > 0, "init_scale must be > 0"),
+        (c.val_size >= 1, "val_size must be >= 1"),
+        (c.eval_every >= 1, "eval_every must be >= 1"),
+        (c.checkpoints >= 1, "checkpoints must be >= 1"),
+    ]
+    return [msg for ok, msg in checks if not ok]
