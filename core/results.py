@@ -1,0 +1,58 @@
+"""What a training run produces: small named objects, not loose tuples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.config import RunConfig
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass
+class History:
+    """Per-evaluation records of one model (all arrays share one length)."""
+
+    step: np.ndarray          # (E,) optimizer step at which the row was recorded
+    train_loss: np.ndarray    # (E,) training-batch loss at that step
+    val_loss: np.ndarray      # (E,) loss on the fixed held-out set
+    val_accuracy: np.ndarray  # (E,) the task's success criterion on the held-out set
+    grad_norm: np.ndarray     # (E,) global gradient norm before clipping
+    clipped: np.ndarray       # (E,) bool, whether that step's gradient was clipped
+    seconds: np.ndarray       # (E,) cumulative training seconds of this model
+
+
+@dataclass
+class Snapshot:
+    step: int                 # optimizer step the parameters were copied at (0 = init)
+    params: Params            # copies of every parameter array
+
+
+@dataclass
+class ModelResult:
+    name: str                 # "rnn" | "gru"
+    history: History
+    params: Params            # final parameters
+    snapshots: list[Snapshot] = field(default_factory=list)
+    seconds: float = 0.0      # wall seconds spent on this model's steps and evaluations
+
+    @property
+    def final(self) -> dict[str, float]:
+        h = self.history
+        return {"val_loss": float(h.val_loss[-1]), "val_accuracy": float(h.val_accuracy[-1])}
+
+
+@dataclass
+class Baseline:
+    loss: float               # loss of the best input-ignoring predictor (chance)
+    accuracy: float           # success rate of that predictor
+
+
+@dataclass
+class TrainResult:
+    config: RunConfig
+    models: dict[str, ModelResult]
+    baseline: Baseline
+    stopped: str | None = None  # why training stopped early (NaN/inf loss), None if it ran to the end

@@ -1,0 +1,38 @@
+"""Shared fixtures. Real MT data with known scores lives beside the repository, not in it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def anchors_root() -> Path:
+    """`$GATESCOPE_ANCHORS`, else `../shared/anchors/data` next to the repository."""
+    env = os.environ.get("GATESCOPE_ANCHORS")
+    return Path(env) if env else REPO.parent / "shared" / "anchors" / "data"
+
+
+def _anchor(name: str) -> Path:
+    path = anchors_root() / name
+    if not path.is_dir():
+        pytest.skip(
+            f"anchor data {name!r} not found at {path}: set GATESCOPE_ANCHORS to the folder "
+            "holding compare-mt-example/ and sacrebleu-tests/ to run this test"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def ted_dir() -> Path:
+    """compare-mt's TED Slovak-English example (reference, two systems, expected values)."""
+    return _anchor("compare-mt-example")
+
+
+@pytest.fixture(scope="session")
+def sacrebleu_tests_dir() -> Path:
+    """sacrebleu's own test vectors and the WMT17 en-de subset."""
+    return _anchor("sacrebleu-tests")
