@@ -1,0 +1,25 @@
+"""Gatescope dashboard entry point: `python -m streamlit run dashboard/app.py` from the repo root."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repo root
+    sys.path.insert(0, str(ROOT))
+
+st.set_page_config(page_title="Gatescope", page_icon=":material/insights:", layout="wide")
+
+VIEWS = Path(__file__).parent / "views"
+pages = {
+    "Recurrent networks": [
+        st.Page(VIEWS / "train.py", title="Train", icon=":material/model_training:", default=True),
+        st.Page(VIEWS / "gradients.py", title="Gradient flow", icon=":material/trending_down:"),
+        st.Page(VIEWS / "gates.py", title="Gates", icon=":material/tune:"),
+    ],
+    "Translation": [
+        st.Page(VIEWS / "bleu.py", title="BLEU breakdown", icon=":material/translate:"),
+    ],
+}
+st.navigation(pages).run()
