@@ -1,0 +1,46 @@
+"""Colours and layout shared by every page: a model looks the same wherever it is drawn."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Fixed model colours: the RNN warm, the GRU cool, on every chart of every page.
+MODEL_COLOURS = {"rnn": "#D1495B", "gru": "#00798C"}
+MODEL_LABELS = {"rnn": "RNN", "gru": "GRU"}
+MODEL_ORDER = ("rnn", "gru")
+OTHER_COLOUR = "#6C4F9E"  # any model name not listed above
+
+# Theory, chance and baseline references: grey and dashed.
+BASELINE_COLOUR = "#8C8C8C"
+BASELINE_LINE = {"color": BASELINE_COLOUR, "dash": "dash", "width": 1.5}
+
+TEMPLATE = "plotly_white"
+
+
+def model_colour(name: str) -> str:
+    return MODEL_COLOURS.get(name, OTHER_COLOUR)
+
+
+def model_label(name: str) -> str:
+    return MODEL_LABELS.get(name, name)
+
+
+def ordered(names) -> list[str]:
+    """Model names in the fixed display order (RNN first), unknown names last in given order."""
+    names = list(names)
+    known = [n for n in MODEL_ORDER if n in names]
+    return known + [n for n in names if n not in MODEL_ORDER]
+
+
+def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    """The house layout: white template, legend above the plot, tight margins, unified hover."""
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        hovermode="x unified",
+    )
+    return fig
