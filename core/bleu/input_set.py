@@ -1,0 +1,108 @@
+"""Checks across uploaded files: line counts agree, nothing uploaded twice, enough files.
+
+Line-count mismatches block scoring (nothing is cut short silently), and the message names every
+file with its count and the first line where the files diverge.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.bleu.inputs import ERROR, WARNING, InputIssue, TextFile
+
+ROLE_NAMES = {"ref": "reference", "sys": "system", "src": "source"}
+
+
+@dataclass(frozen=True)
+class InputSet:
+    refs: tuple[TextFile, ...]  # one or more references, aligned line by line
+    systems: tuple[TextFile, ...]  # system outputs to score
+    source: TextFile | None  # optional source text
+    issues: tuple[InputIssue, ...]  # problems across files (per-file ones live in each file)
+
+    @property
+    def files(self) -> tuple[TextFile, ...]:
+        return (*self.refs, *self.systems, *((self.source,) if self.source else ()))
+
+    @property
+    def blocking(self) -> tuple[InputIssue, ...]:
+        """Every error, per file and across files; scoring waits until this is empty."""
+        per_file = [i for f in self.files for i in f.issues if i.level == ERROR]
+        return (*per_file, *(i for i in self.issues if i.level == ERROR))
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocking
+
+    @property
+    def n_segments(self) -> int:
+        return self.refs[0].n_lines if self.refs else 0
+
+
+def check_inputs(
+    refs: Sequence[TextFile], systems: Sequence[TextFile], source: TextFile | None = None
+) -> InputSet:
+    """All cross-file checks; per-file issues were found when each file was read."""
+    issues: list[InputIssue] = []
+    if not refs:
+        issues.append(InputIssue(ERROR, "Add at least one reference file."))
+    if not systems:
+        issues.append(InputIssue(ERROR, "Add at least one system output file."))
+    files = [*refs, *systems, *([source] if source else [])]
+    issues += count_mismatch([f for f in files if f.ok])
+    issues += same_content(files)
+    return InputSet(tuple(refs), tuple(systems), source, tuple(issues))
+
+
+def count_mismatch(files: Sequence[TextFile]) -> list[InputIssue]:
+    """One error naming every file's line count when they are not all equal."""
+    counts = {f.n_lines for f in files}
+    if len(counts) <= 1:
+        return []
+    shortest = min(counts)
+    short = [f.name for f in files if f.n_lines == shortest]
+    listing = "; ".join(f"{ROLE_NAMES[f.role]} {f.name}: {f.n_lines} lines" for f in files)
+    msg = (
+        f"Line counts differ, so nothing is scored (no file is cut short): {listing}. "
+        f"They diverge at line {shortest + 1}: {', '.join(short)} end(s) after line {shortest}."
+    )
+    return [InputIssue(ERROR, msg, shortest + 1)]
+
+
+def same_content(files: Sequence[TextFile]) -> list[InputIssue]:
+    """Files uploaded twice (same SHA-256), and systems identical to a reference."""
+    by_hash: dict[str, list[TextFile]] = defaultdict(list)
+    for f in files:
+        by_hash[f.sha256].append(f)
+    issues = []
+    for digest, group in by_hash.items():
+        if len(group) < 2:
+            continue
+        names = " and ".join(f"{ROLE_NAMES[f.role]} {f.name}" for f in group)
+        msg = f"{names} have identical content (SHA-256 {digest[:12]}...): the same file twice?"
+        roles = {f.role for f in group}
+        if {"ref", "sys"} <= roles:
+            msg += " A system identical to its reference scores BLEU 100."
+        issues.append(InputIssue(WARNING, msg))
+    return issues
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Make display names distinct: 'a', 'a' -> 'a', 'a (2)'."""
+    seen: dict[str, int] = {}
+    out = []
+    taken = set(names)
+    for name in names:
+        if name not in seen:
+            seen[name] = 1
+            out.append(name)
+            continue
+        k = seen[name] + 1
+        while f"{name} ({k})" in taken:
+            k += 1
+        seen[name] = k
+        taken.add(f"{name} ({k})")
+        out.append(f"{name} ({k})")
+    return out
