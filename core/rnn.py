@@ -1,0 +1,80 @@
+"""Vanilla tanh RNN: forward over a whole sequence and exact backpropagation through time.
+
+    h_t = tanh(x_t W + h_{t-1} U + b)        row vectors: x_t (B, D), h_t (B, H)
+
+Parameters: W (D, H), U (H, H), b (H,). The dtype of the parameters decides the dtype of
+every computation (float32 for training, float64 for analysis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.cell_types import CellGrads, Params, as_inputs, previous_states
+from core.init import gaussian, recurrent
+
+
+@dataclass
+class RnnCache:
+    xs: np.ndarray    # (T, B, D) inputs, in the parameters' dtype
+    h0: np.ndarray    # (B, H) initial state
+    hs: np.ndarray    # (T, B, H) hidden states h_1..h_T
+
+
+def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
+         orthogonal: bool = True, update_bias: float = 0.0, chrono_length: int | None = None,
+         dtype: str = "float32") -> Params:
+    """W ~ N(0, g^2/D); U orthogonal * g (or N(0, g^2/H)); b = 0. Gate options are ignored."""
+    return {
+        "W": gaussian(rng, (D, H), D, init_scale, dtype),                 # (D, H)
+        "U": recurrent(rng, H, 1, init_scale, orthogonal, dtype),         # (H, H)
+        "b": np.zeros(H, dtype=dtype),                                    # (H,)
+    }
+
+
+def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.ndarray, RnnCache]:
+    """h_t = tanh(x_t W + h_{t-1} U + b).  xs: (T, B, D), h0: (B, H) -> hs: (T, B, H)."""
+    W, U, b = params["W"], params["U"], params["b"]
+    T, H = len(xs), U.shape[0]
+    xs, h0 = as_inputs(params, xs, h0, H)
+    B = xs.shape[1]
+    hs = (xs.reshape(T * B, -1) @ W).reshape(T, B, H)   # (T, B, H) all input projections at once
+    hs += b
+    rec = np.empty((B, H), dtype=W.dtype)                 # (B, H) h_{t-1} U
+    h = h0
+    for t in range(T):
+        np.matmul(h, U, out=rec)                          # (B, H)
+        hs[t] += rec
+        np.tanh(hs[t], out=hs[t])                         # h_t, in place over its pre-activation
+        h = hs[t]
+    return hs, RnnCache(xs=xs, h0=h0, hs=hs)
+
+
+def backward(params: Params, cache: RnnCache, d_hs: np.ndarray) -> CellGrads:
+    """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for W, U, b, xs, h0 and total dL/dh_t.
+
+    dh_t = d_hs[t] + da_{t+1} U^T;   da_t = dh_t * (1 - h_t^2);   dU = sum_t h_{t-1}^T da_t
+    """
+    W, U = params["W"], params["U"]
+    xs, h0, hs = cache.xs, cache.h0, cache.hs
+    T, B, H = hs.shape
+    d_hs = np.asarray(d_hs, dtype=hs.dtype)
+    dtanh = 1.0 - hs * hs                                 # (T, B, H) tanh'(a_t)
+    dh_total = np.empty_like(hs)                          # (T, B, H) total dL/dh_t
+    d_pre = np.empty_like(hs)                             # (T, B, H) dL/da_t
+    UT = np.ascontiguousarray(U.T)                        # (H, H) transposed once
+    d_next = np.zeros((B, H), dtype=hs.dtype)             # (B, H) gradient arriving from h_{t+1}
+    for t in range(T - 1, -1, -1):
+        np.add(d_hs[t], d_next, out=dh_total[t])          # (B, H)
+        np.multiply(dh_total[t], dtanh[t], out=d_pre[t])  # (B, H)
+        np.matmul(d_pre[t], UT, out=d_next)               # (B, H) dL/dh_{t-1} through U
+    d_pre2 = d_pre.reshape(T * B, H)                      # (T*B, H)
+    grads = {
+        "W": xs.reshape(T * B, -1).T @ d_pre2,                           # (D, H)
+        "U": previous_states(h0, hs).reshape(T * B, H).T @ d_pre2,       # (H, H) one product
+        "b": d_pre2.sum(axis=0),                                         # (H,)
+    }
+    d_xs = (d_pre2 @ W.T).reshape(xs.shape)                              # (T, B, D)
+    return CellGrads(params=grads, xs=d_xs, h0=d_next, hs=dh_total)
