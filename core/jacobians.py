@@ -1,0 +1,194 @@
+"""Per-step Jacobians J_t = dh_t / dh_{t-1} of a recurrent cell, their spectral norms and the
+running product of those norms (in log10, so long products neither underflow nor overflow).
+
+Convention: J_t[i, j] = d h_t[i] / d h_{t-1}[j] (the usual column-vector Jacobian). In our
+row-vector code a tangent v (a change of h_{t-1}) maps to J_t v, and a gradient g = dL/dh_t
+flows back as dL/dh_{t-1} = J_t^T g. The spectral norm is the same for J and J^T.
+
+    rnn:              J = diag(1 - h_t^2) U^T
+    gru (seed):       J = diag(1 - u) + diag((c - h_prev) u (1 - u)) U_u^T
+                          + diag(u (1 - c^2)) U_c^T [diag(r) + diag(h_prev r (1 - r)) U_r^T]
+    gru_reset_after:  J = diag(1 - u) + diag((n - h_prev) u (1 - u)) U_u^T
+                          + diag(u (1 - n^2)) [diag(r) U_n^T + diag(hn r (1 - r)) U_r^T]
+                      with hn = h_prev U_n + bh_n
+
+Every J_t is kept implicit (per-step factors of shape (T, B, H)): products J v and J^T w cost
+O(H^2) per sequence and step, so spectral norms come from a batched power iteration instead of
+T x B dense SVDs. `dense()` builds the explicit matrices for small models and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.cell_types import previous_states
+from core.summary import LogBand, analysis_cell, float64_cell_params, log_band, safe_log10
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass
+class StepJacobians:
+    """The T x B Jacobians J_t of one forward pass, as per-step factors (all (T, B, H))."""
+
+    cell: str                           # rnn | gru | gru_reset_after
+    mats: dict[str, np.ndarray]         # recurrent blocks used, each (H, H)
+    f: dict[str, np.ndarray] = field(default_factory=dict)  # per-step factors, (T, B, H)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(T, B, H)"""
+        return next(iter(self.f.values())).shape
+
+    def matvec(self, v: np.ndarray) -> np.ndarray:
+        """J_t v_t for every step and sequence. v: (T, B, H) -> (T, B, H)."""
+        T, B, H = self.shape
+        f = {k: a.reshape(T * B, H) for k, a in self.f.items()}
+        return _MATVEC[self.cell](f, self.mats, v.reshape(T * B, H)).reshape(T, B, H)
+
+    def rmatvec(self, w: np.ndarray) -> np.ndarray:
+        """J_t^T w_t for every step and sequence (a gradient flowing one step back).
+        w: (T, B, H) -> (T, B, H)."""
+        T, B, H = self.shape
+        f = {k: a.reshape(T * B, H) for k, a in self.f.items()}
+        return _RMATVEC[self.cell](f, self.mats, w.reshape(T * B, H)).reshape(T, B, H)
+
+    def dense(self) -> np.ndarray:
+        """Explicit J_t, column j = J_t e_j. -> (T, B, H, H). O(T B H^3): small models only."""
+        T, B, H = self.shape
+        J = np.empty((T, B, H, H))
+        for j in range(H):
+            e = np.zeros((T, B, H))
+            e[..., j] = 1.0
+            J[..., j] = self.matvec(e)
+        return J
+
+
+def step_jacobians(cell_name: str, params: Params, cache) -> StepJacobians:
+    """Per-step Jacobian factors from a cell's forward cache (cache.h0, cache.hs and, for GRUs,
+    cache.u, cache.r, cache.c). Use float64 parameters and cache for analysis."""
+    hs = cache.hs                                           # (T, B, H)
+    h_prev = previous_states(cache.h0, hs)                  # (T, B, H)
+    H = hs.shape[-1]
+    if cell_name == "rnn":
+        return StepJacobians("rnn", {"U": params["U"]}, {"d": 1.0 - hs * hs})
+    u, r, c = cache.u, cache.r, cache.c                     # (T, B, H) each
+    f = {"carry": 1.0 - u, "k_u": (c - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - c * c),
+         "r": r}
+    if cell_name == "gru":
+        U_g = params["U_g"]
+        f["k_r"] = h_prev * r * (1.0 - r)
+        mats = {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
+        return StepJacobians("gru", mats, f)
+    if cell_name == "gru_reset_after":
+        U = params["U"]
+        hn = h_prev @ U[:, 2 * H:] + params["b_h"][2 * H:]   # (T, B, H) h_prev U_n + bh_n
+        f["k_r"] = hn * r * (1.0 - r)
+        mats = {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
+        return StepJacobians("gru_reset_after", mats, f)
+    raise ValueError(f"unknown cell {cell_name!r}; expected rnn, gru or gru_reset_after")
+
+
+# Row-vector forms. For a row vector v, U^T v (column form) is v @ U; U w is w @ U^T.
+def _rnn_mv(f, m, v):
+    return f["d"] * (v @ m["U"])                                            # diag(d) U^T v
+
+
+def _rnn_rmv(f, m, w):
+    return (f["d"] * w) @ m["U"].T                                          # U diag(d) w
+
+
+def _gru_mv(f, m, v):
+    read = f["r"] * v + f["k_r"] * (v @ m["U_r"])                            # d(r h_prev) . v
+    return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * (read @ m["U_c"])
+
+
+def _gru_rmv(f, m, w):
+    y = (f["k_c"] * w) @ m["U_c"].T                                         # d(r h_prev)
+    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + f["r"] * y
+            + (f["k_r"] * y) @ m["U_r"].T)
+
+
+def _gra_mv(f, m, v):
+    inner = f["r"] * (v @ m["U_n"]) + f["k_r"] * (v @ m["U_r"])             # d(r hn) . v
+    return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * inner
+
+
+def _gra_rmv(f, m, w):
+    a = f["k_c"] * w                                                        # d(r hn)
+    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + (f["r"] * a) @ m["U_n"].T
+            + (f["k_r"] * a) @ m["U_r"].T)
+
+
+_MATVEC = {"rnn": _rnn_mv, "gru": _gru_mv, "gru_reset_after": _gra_mv}
+_RMATVEC = {"rnn": _rnn_rmv, "gru": _gru_rmv, "gru_reset_after": _gra_rmv}
+
+
+def spectral_norms(jac: StepJacobians, *, method: str = "power", iters: int = 100,
+                   tol: float = 1e-6, seed: int = 0) -> np.ndarray:
+    """sigma_max(J_t) for every step and sequence. -> (T, B)
+
+    method "power": power iteration on J^T J, all T x B matrices at once, until every estimate
+    changes by less than `tol` (relative) or after `iters` rounds; estimates approach the true
+    value from below. method "exact": SVD of the dense matrices (small H only).
+    """
+    if method == "exact":
+        return np.linalg.svd(jac.dense(), compute_uv=False)[..., 0]
+    if method != "power":
+        raise ValueError(f"unknown method {method!r}; expected 'power' or 'exact'")
+    v = np.random.default_rng(seed).standard_normal(jac.shape)             # (T, B, H)
+    v /= np.linalg.norm(v, axis=-1, keepdims=True)
+    sigma = np.zeros(jac.shape[:2])                                         # (T, B)
+    for _ in range(iters):
+        w = jac.matvec(v)                                                   # (T, B, H)
+        new = np.linalg.norm(w, axis=-1)                                    # (T, B) ||J v||
+        v = jac.rmatvec(w)                                                  # (T, B, H) J^T J v
+        size = np.linalg.norm(v, axis=-1, keepdims=True)
+        v = np.divide(v, size, out=np.zeros_like(v), where=size > 0)
+        done = np.all(np.abs(new - sigma) <= tol * np.maximum(new, 1e-300))
+        sigma = new
+        if done:
+            break
+    return sigma
+
+
+@dataclass
+class JacobianNorms:
+    """Per-step Jacobian norms and their running product against k steps back.
+
+    Column k of `norm_log10` is log10 ||J_t|| for t = T - k (t = 1..T, so k = 0 is the last
+    step's Jacobian dh_T/dh_{T-1}). Column k of `running_log10` is
+    sum_{j<k} norm_log10[:, j] = log10 prod_{s=T-k+1}^{T} ||J_s||, an upper bound on
+    ||dh_T / dh_{T-k}|| (column 0 is 0: no step taken), so it lines up with GradientFlow.k.
+    """
+
+    model: str                  # "rnn" | "gru"
+    step: int                   # optimizer step of the parameters
+    k: np.ndarray               # (T,) 0..T-1
+    norm_log10: np.ndarray      # (B, T) per sequence
+    running_log10: np.ndarray   # (B, T) per sequence
+    norm: LogBand               # batch median and band of norm_log10
+    running: LogBand            # batch median and band of running_log10
+
+    def to_dict(self) -> dict:
+        return {"model": self.model, "step": self.step, "k": self.k.tolist(),
+                "norm": self.norm.to_dict(), "running": self.running.to_dict()}
+
+
+def jacobian_norms(cell_name: str, params: Params, xs: np.ndarray, h0: np.ndarray | None = None,
+                   *, model: str = "", step: int = 0, method: str = "power",
+                   iters: int = 100, tol: float = 1e-6) -> JacobianNorms:
+    """||dh_t/dh_{t-1}||_2 for every step of every sequence, in float64. xs: (T, B, D)."""
+    p64 = float64_cell_params(params)
+    _, cache = analysis_cell(cell_name).forward(p64, np.asarray(xs, dtype=np.float64), h0)
+    sigma = spectral_norms(step_jacobians(cell_name, p64, cache), method=method, iters=iters,
+                           tol=tol)                                         # (T, B)
+    norm_log10 = safe_log10(sigma).T[:, ::-1]                               # (B, T)
+    running = np.zeros_like(norm_log10)                                     # (B, T)
+    running[:, 1:] = np.cumsum(norm_log10[:, :-1], axis=1)
+    return JacobianNorms(model=model or cell_name, step=step, k=np.arange(norm_log10.shape[1]),
+                         norm_log10=norm_log10, running_log10=running,
+                         norm=log_band(norm_log10), running=log_band(running))
+

@@ -1,0 +1,70 @@
+"""Eigenvalues and singular values of the recurrent matrices.
+
+Blocks (row-vector convention, h U): rnn: U; gru (seed): U_u, U_r (the gates' h-blocks of U_g)
+and U_c (the candidate's); gru_reset_after: U_u, U_r, U_n (the three blocks of U).
+rho = max |eigenvalue| (the spectral radius), sigma_max = the largest singular value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.results import ModelResult
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass
+class Spectrum:
+    """Spectrum of one square matrix."""
+
+    eigenvalues: np.ndarray       # (H,) complex, sorted by decreasing modulus
+    singular_values: np.ndarray   # (H,) descending
+    rho: float                    # spectral radius max |lambda|
+    sigma_max: float              # largest singular value = ||U||_2
+
+    def to_dict(self) -> dict:
+        return {"eigenvalues_re": self.eigenvalues.real.tolist(),
+                "eigenvalues_im": self.eigenvalues.imag.tolist(),
+                "singular_values": self.singular_values.tolist(),
+                "rho": self.rho, "sigma_max": self.sigma_max}
+
+
+def spectrum(U: np.ndarray) -> Spectrum:
+    """Eigenvalues and singular values of U (H, H), in float64."""
+    U = np.asarray(U, dtype=np.float64)
+    eig = np.linalg.eigvals(U)                                   # (H,) complex
+    eig = eig[np.argsort(-np.abs(eig), kind="stable")]
+    sv = np.linalg.svd(U, compute_uv=False)                      # (H,) descending
+    return Spectrum(eigenvalues=eig, singular_values=sv, rho=float(np.abs(eig).max()),
+                    sigma_max=float(sv[0]))
+
+
+def recurrent_blocks(cell_name: str, params: Params) -> dict[str, np.ndarray]:
+    """The H x H recurrent blocks of a cell, by name (see the module docstring)."""
+    if cell_name == "rnn":
+        return {"U": params["U"]}
+    if cell_name == "gru":
+        U_g = params["U_g"]
+        H = U_g.shape[0]
+        return {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
+    if cell_name == "gru_reset_after":
+        U = params["U"]
+        H = U.shape[0]
+        return {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
+    raise ValueError(f"unknown cell {cell_name!r}; expected rnn, gru or gru_reset_after")
+
+
+def recurrent_spectra(cell_name: str, params: Params) -> dict[str, Spectrum]:
+    """Spectrum of every recurrent block: {"U": ...} or {"U_u": ..., "U_r": ..., "U_c"/"U_n"}."""
+    return {name: spectrum(U) for name, U in recurrent_blocks(cell_name, params).items()}
+
+
+def spectra_over_snapshots(cell_name: str,
+                           model: ModelResult) -> list[tuple[int, dict[str, Spectrum]]]:
+    """(step, recurrent_spectra) at every snapshot of a model (its final parameters if none)."""
+    if not model.snapshots:
+        return [(-1, recurrent_spectra(cell_name, model.params))]
+    return [(s.step, recurrent_spectra(cell_name, s.params)) for s in model.snapshots]
