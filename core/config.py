@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 TASKS = ("recall", "adding", "copy", "order")
+TASK_MIN_LENGTH = {"recall": 1, "adding": 2, "copy": 1, "order": 4}  # shortest valid T per task
 MODELS = ("rnn", "gru")
 GRU_VARIANTS = ("seed", "reset_after")
 OPTIMIZERS = ("adam", "sgd")
@@ -18,7 +19,7 @@ class RunConfig:
     symbols: int = 8                # alphabet size K for recall (other tasks fix their own)
     hidden: int = 32                # hidden units H per model
     models: tuple[str, ...] = ("rnn", "gru")  # which models to train on identical batches
-    gru_variant: str = "seed"       # seed: r applied before U_c (our convention) | reset_after: PyTorch/cuDNN
+    gru_variant: str = "seed"       # seed: r applied before U_c | reset_after: PyTorch/cuDNN
     steps: int = 400                # optimizer steps
     batch: int = 32                 # sequences per training batch
     optimizer: str = "adam"         # adam | sgd
@@ -26,8 +27,8 @@ class RunConfig:
     clip: float = 1.0               # global gradient-norm clip threshold; 0 turns clipping off
     init_scale: float = 1.0         # g in N(0, g^2 / fan_in) for the Gaussian initialisation
     orthogonal: bool = True         # recurrent matrices start orthogonal (times init_scale)
-    update_bias: float = -1.0       # GRU update-gate bias at init; negative favours carrying (u near 0)
-    chrono: bool = False            # chrono init: update-gate bias -log(U[1, length-1]), overrides update_bias
+    update_bias: float = -1.0       # GRU update-gate bias at init; negative favours carrying
+    chrono: bool = False            # chrono init of the update-gate bias (overrides update_bias)
     val_size: int = 512             # held-out validation sequences (fixed per seed)
     eval_every: int = 10            # validate every this many steps (and at the last step)
     checkpoints: int = 10           # parameter snapshots kept during training, step 0 included
@@ -63,7 +64,8 @@ def _problems(c: RunConfig) -> list[str]:
         (c.gru_variant in GRU_VARIANTS, f"gru_variant must be one of {GRU_VARIANTS}"),
         (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
         (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
-        (c.length >= 1, "length must be >= 1"),
+        (c.length >= TASK_MIN_LENGTH.get(c.task, 1),
+         f"length must be >= {TASK_MIN_LENGTH.get(c.task, 1)} for task {c.task!r}"),
         (c.symbols >= 2, "symbols must be >= 2"),
         (c.hidden >= 1, "hidden must be >= 1"),
         (c.steps >= 1, "steps must be >= 1"),

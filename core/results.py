@@ -22,6 +22,8 @@ class History:
     grad_norm: np.ndarray     # (E,) global gradient norm before clipping
     clipped: np.ndarray       # (E,) bool, whether that step's gradient was clipped
     seconds: np.ndarray       # (E,) cumulative training seconds of this model
+    clipped_share: np.ndarray | None = None  # (E,) share of the steps since the previous row
+                                             # (this one included) whose gradient was clipped
 
 
 @dataclass
@@ -40,7 +42,10 @@ class ModelResult:
 
     @property
     def final(self) -> dict[str, float]:
+        """The last validation row (NaN when training stopped before the first one)."""
         h = self.history
+        if len(h.step) == 0:
+            return {"val_loss": float("nan"), "val_accuracy": float("nan")}
         return {"val_loss": float(h.val_loss[-1]), "val_accuracy": float(h.val_accuracy[-1])}
 
 
@@ -55,4 +60,5 @@ class TrainResult:
     config: RunConfig
     models: dict[str, ModelResult]
     baseline: Baseline
-    stopped: str | None = None  # why training stopped early (NaN/inf loss), None if it ran to the end
+    stopped: str | None = None  # why training stopped early (NaN/inf loss); None: ran to the end
+    has_weights: bool = True    # False for a run loaded from its JSON alone (no parameters)

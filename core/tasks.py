@@ -37,12 +37,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.config import TASK_MIN_LENGTH as MIN_LENGTH
 from core.config import RunConfig
 from core.results import Baseline
 
 SOLVED_WITHIN = 0.04          # adding: a sequence is solved if |prediction - target| < this
 COPY_SYMBOLS = 10             # copy: how many symbols are to be copied
-MIN_LENGTH = {"recall": 1, "adding": 2, "copy": 1, "order": 4}
 
 
 @dataclass
