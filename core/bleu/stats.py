@@ -1,0 +1,113 @@
+"""Per-sentence sufficient statistics, extracted once per system with sacrebleu's own code.
+
+Everything else (corpus, sentence and bucket scores, resampling tests) is numpy on these arrays.
+Segments are processed in blocks: each block caches its reference n-grams once (sacrebleu's
+`_cache_references`) and scores every system against that cache, so memory stays bounded for
+large uploads and blocks can run in parallel worker processes.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.bleu.settings import BleuSettings
+
+METRICS = ("bleu", "chrf", "ter")
+MAX_BLOCK = 2000            # segments per block: bounds the reference cache's memory
+
+# Read by forked workers (inherited at fork, never pickled): settings, references, systems.
+_JOB: dict = {}
+
+
+@dataclass(frozen=True)
+class SegmentStats:
+    """Sufficient statistics of one metric: one row per segment for every system.
+
+    bleu rows: [hyp_len, closest_ref_len, matches_1..N, totals_1..N]       (int64)
+    chrf rows: [hyp, ref, match] counts per char order then word order   (int64)
+    ter rows:  [fewest edits over references, mean reference length]     (float64)
+    """
+    metric: str                       # bleu | chrf | ter
+    by_system: dict[str, np.ndarray]  # system name -> (N, K) statistics
+    first_ref_len: np.ndarray         # (N,) tokenized length of each segment's first reference
+    num_refs: int                     # references per segment (-1 when it varies)
+    signature: str                    # sacrebleu's signature string for the metric
+
+
+def make_metric(settings: BleuSettings, metric: str):
+    """sacrebleu metric object for `metric` under `settings` (corpus BLEU for "bleu")."""
+    factories = {"bleu": settings.corpus_bleu, "chrf": settings.chrf, "ter": settings.ter}
+    if metric not in factories:
+        raise ValueError(f"unknown metric {metric!r}; expected one of {METRICS}")
+    return factories[metric]()
+
+
+def count_refs(refs: list[list[str | None]]) -> int:
+    """sacrebleu's nrefs: references per segment, or -1 when it varies (None = missing)."""
+    counts = {sum(r is not None for r in seg) for seg in zip(*refs, strict=True)}
+    return counts.pop() if len(counts) == 1 else -1
+
+
+def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
+                  systems: dict[str, list[str]], metrics: tuple[str, ...] = ("bleu", "chrf"),
+                  workers: int = 1) -> dict[str, SegmentStats]:
+    """Extract per-segment statistics of `metrics` for every system, references cached once.
+
+    refs: reference streams [[ref1_line1, ...], [ref2_line1, ...]]; systems: name -> lines.
+    All streams must already have the same length (see core.bleu.analysis.check_line_counts).
+    workers > 1 forks that many processes over (metric, block) tasks.
+    """
+    n = len(refs[0])
+    block = max(1, min(MAX_BLOCK, math.ceil(n / (2 * max(workers, 1)))))
+    tasks = [(m, lo, min(lo + block, n)) for m in metrics for lo in range(0, n, block)]
+    _JOB.update(settings=settings, refs=refs, systems=systems)
+    try:
+        if workers > 1 and len(tasks) > 1 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+                parts = pool.map(_extract_block, tasks, chunksize=1)
+        else:
+            parts = [_extract_block(t) for t in tasks]
+    finally:
+        _JOB.clear()
+    return _assemble(settings, refs, systems, metrics, parts)
+
+
+def _extract_block(task: tuple[str, int, int]) -> tuple[str, int, dict, np.ndarray]:
+    """One (metric, segment block): cache the block's references, score every system."""
+    name, lo, hi = task
+    metric = make_metric(_JOB["settings"], name)
+    ref_cache = metric._cache_references([stream[lo:hi] for stream in _JOB["refs"]])
+    metric._ref_cache = ref_cache
+    dtype = np.float64 if name == "ter" else np.int64
+    out = {}
+    for sys_name, hyps in _JOB["systems"].items():
+        rows = metric._extract_corpus_statistics(hyps[lo:hi], None)
+        out[sys_name] = np.asarray(rows, dtype=dtype).reshape(hi - lo, -1)
+    first_len = np.array([c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [],
+                         dtype=np.int64)
+    return name, lo, out, first_len
+
+
+def _assemble(settings, refs, systems, metrics, parts) -> dict[str, SegmentStats]:
+    num_refs = count_refs(refs)
+    first_len = np.concatenate([p[3] for p in sorted(parts, key=lambda p: p[1]) if p[0] == "bleu"]
+                               or [np.zeros(0, dtype=np.int64)])
+    result = {}
+    for name in metrics:
+        blocks = sorted((p for p in parts if p[0] == name), key=lambda p: p[1])
+        by_system = {s: np.concatenate([b[2][s] for b in blocks]) for s in systems}
+        metric = make_metric(settings, name)
+        metric.num_refs = num_refs
+        result[name] = SegmentStats(name, by_system, first_len, num_refs,
+                                    metric.get_signature().format())
+    return result
+
+
+def default_workers() -> int:
+    """Worker processes worth using here: the CPU count, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
