@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.cells import Cell, get_cell
 from core.config import MODELS, RunConfig
@@ -110,7 +111,16 @@ def build_params(cfg: RunConfig, model: str, task: Task) -> Params:
 
 
 def train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None = None) -> TrainResult:
-    """Train every model in cfg.models for cfg.steps Adam/SGD steps on identical batches."""
+    """Train every model in cfg.models for cfg.steps Adam/SGD steps on identical batches.
+
+    BLAS runs on one thread meanwhile: the matrices are small (B x H by H x 3H), and extra
+    threads cost more in hand-offs than they gain (several times slower on a busy 2-core CPU).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(cfg, on_step)
+
+
+def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> TrainResult:
     task = task_for(cfg)
     data_rng, val_rng = seed_streams(cfg.seed)
     val = task.sample(val_rng, cfg.val_size, cfg.dtype)
