@@ -1,8 +1,10 @@
-"""Types shared by every recurrent cell: the gradient bundle that backward returns."""
+"""Types and helpers shared by every recurrent cell."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -11,26 +13,46 @@ Params = dict[str, np.ndarray]
 
 @dataclass
 class CellGrads:
-    """Everything backpropagation through time produces for one sequence batch."""
+    """Everything backpropagation through time produces for one sequence batch.
+
+    `xs` (T, B, D), dL/dx_t, is computed on first access: training never needs it, so a
+    training step does not pay for the extra matrix product.
+    """
 
     params: Params    # same keys and shapes as the parameters
-    xs: np.ndarray    # (T, B, D) dL/dx_t
     h0: np.ndarray    # (B, H)    dL/dh_0
     hs: np.ndarray    # (T, B, H) TOTAL dL/dh_t: from above (d_hs) plus from the future via h_{t+1}
+    input_grad: Callable[[], np.ndarray] = field(repr=False)   # () -> dL/dxs (T, B, D)
+
+    @cached_property
+    def xs(self) -> np.ndarray:
+        """dL/dx_t for every step. -> (T, B, D)"""
+        return self.input_grad()
 
 
-def as_inputs(params: Params, xs: np.ndarray, h0: np.ndarray | None, H: int):
-    """Cast xs and h0 to the parameters' dtype (h0=None means zeros). -> xs (T, B, D), h0 (B, H)."""
+def inputs_with_ones(params: Params, xs: np.ndarray, h0: np.ndarray | None, H: int):
+    """Cast to the parameters' dtype and append a column of ones, so one product gives
+    x W + b (and, backwards, dW and db together). h0=None means zeros.
+    -> x1 (T*B, D+1), xs (T, B, D) view of x1, h0 (B, H)"""
     dtype = params["W"].dtype
-    xs = np.ascontiguousarray(xs, dtype=dtype)
+    xs = np.asarray(xs)
     if xs.ndim != 3:
         raise ValueError(f"xs must have shape (T, B, D), got {xs.shape}")
+    T, B, D = xs.shape
+    x1 = np.empty((T * B, D + 1), dtype=dtype)                # (T*B, D+1)
+    x1[:, :D] = xs.reshape(T * B, D)
+    x1[:, D] = 1.0
     if h0 is None:
-        h0 = np.zeros((xs.shape[1], H), dtype=dtype)
+        h0 = np.zeros((B, H), dtype=dtype)
     h0 = np.ascontiguousarray(h0, dtype=dtype)
-    if h0.shape != (xs.shape[1], H):
-        raise ValueError(f"h0 must have shape {(xs.shape[1], H)}, got {h0.shape}")
-    return xs, h0
+    if h0.shape != (B, H):
+        raise ValueError(f"h0 must have shape {(B, H)}, got {h0.shape}")
+    return x1, x1[:, :D].reshape(T, B, D), h0
+
+
+def input_grad(d_pre: np.ndarray, W: np.ndarray, shape: tuple[int, ...]):
+    """A thunk for dL/dxs = d_pre W^T.  d_pre: (T*B, G), W: (D, G) -> () -> (T, B, D)"""
+    return lambda: (d_pre @ W.T).reshape(shape)
 
 
 def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:

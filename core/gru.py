@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.activations import sigmoid_of_half_
-from core.cell_types import CellGrads, Params, as_inputs, previous_states
+from core.cell_types import CellGrads, Params, input_grad, inputs_with_ones
 from core.init import gaussian, recurrent, update_gate_bias
 
 
@@ -30,6 +29,7 @@ class GruCache:
     r: np.ndarray     # (T, B, H) reset gates
     c: np.ndarray     # (T, B, H) candidates
     rh: np.ndarray    # (T, B, H) r_t * h_{t-1}, the part of the state the candidate reads
+    x1: np.ndarray    # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
 
 def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
@@ -49,78 +49,90 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     """Run the GRU over a sequence.  xs: (T, B, D), h0: (B, H) -> hs: (T, B, H), cache."""
     W, U_g, U_c, b = params["W"], params["U_g"], params["U_c"], params["b"]
     T, H = len(xs), U_c.shape[0]
-    xs, h0 = as_inputs(params, xs, h0, H)
-    B = xs.shape[1]
-    xw = (xs.reshape(T * B, -1) @ W).reshape(T, B, 3 * H)   # (T, B, 3H) all input projections
-    xw += b
-    xw[..., :2 * H] *= 0.5              # gates get sigma(a) = (1 + tanh(a/2)) / 2: pre-halve once
-    U_g_half = U_g * 0.5                                     # (H, 2H)
-    ur = np.empty((T, B, 2 * H), dtype=W.dtype)              # (T, B, 2H) [u | r] per step
-    rh = np.empty((T, B, H), dtype=W.dtype)                  # (T, B, H)
-    c = np.empty((T, B, H), dtype=W.dtype)                   # (T, B, H)
-    hs = np.empty((T, B, H), dtype=W.dtype)                  # (T, B, H)
-    tmp = np.empty((B, H), dtype=W.dtype)                    # (B, H) scratch
+    x1, xs, h0 = inputs_with_ones(params, xs, h0, H)
+    B, dt = xs.shape[1], W.dtype
+    # Gates use sigma(a) = (1 + tanh(a/2)) / 2: halve their weights once, not every step.
+    half = np.ones(3 * H, dtype=dt)
+    half[:2 * H] = 0.5                                       # (3H,)
+    Wb = np.vstack([W, b]) * half                            # (D+1, 3H)
+    xw = (x1 @ Wb).reshape(T, B, 3 * H)                      # (T, B, 3H) all steps, bias included
+    U_g_half = U_g * dt.type(0.5)                            # (H, 2H)
+    ur = np.empty((T, B, 2 * H), dtype=dt)                   # (T, B, 2H) [u | r] per step
+    rh = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
+    c = np.empty((T, B, H), dtype=dt)                        # (T, B, H)
+    hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
+    g = np.empty((B, 2 * H), dtype=dt)                       # (B, 2H) scratch: gate pre-acts / 2
+    a = np.empty((B, H), dtype=dt)                           # (B, H) scratch: candidate pre-act
     h = h0
     for t in range(T):
-        g = ur[t]                                            # (B, 2H) gate pre-activations / 2
         np.matmul(h, U_g_half, out=g)                        # one fused product for both gates
         g += xw[t, :, :2 * H]
-        sigmoid_of_half_(g)
-        u, r = g[:, :H], g[:, H:]                            # (B, H) each
+        np.tanh(g, out=g)
+        g *= 0.5
+        np.add(g, 0.5, out=ur[t])                            # [u | r] = sigma(.)
+        u, r = ur[t, :, :H], ur[t, :, H:]                    # (B, H) each
         np.multiply(r, h, out=rh[t])                         # (B, H) what the candidate reads
-        np.matmul(rh[t], U_c, out=c[t])                      # (B, H)
-        c[t] += xw[t, :, 2 * H:]
-        np.tanh(c[t], out=c[t])
-        np.subtract(c[t], h, out=tmp)                        # h_t = h + u * (c - h)
-        tmp *= u
-        np.add(h, tmp, out=hs[t])
+        np.matmul(rh[t], U_c, out=a)                         # (B, H)
+        a += xw[t, :, 2 * H:]
+        np.tanh(a, out=c[t])
+        np.subtract(c[t], h, out=a)                          # h_t = h + u * (c - h)
+        a *= u
+        np.add(h, a, out=hs[t])
         h = hs[t]
-    return hs, GruCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=c, rh=rh)
+    return hs, GruCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=c, rh=rh, x1=x1)
 
 
 def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for every parameter, xs, h0, and the
-    total dL/dh_t. With dh the total gradient at step t and a_* the pre-activations:
+    total dL/dh_t. With dh the total gradient at step t, a_* the pre-activations and
+    q = dh (1 - u) (the part carried straight through to h_{t-1}):
 
-        da_c = dh u (1 - c^2);  da_u = dh (c - h_prev) u (1 - u);  d(rh) = da_c U_c^T
-        da_r = d(rh) h_prev r (1 - r)
-        dh_prev = dh (1 - u) + d(rh) r + [da_u | da_r] U_g^T
+        da_u = q (h_t - h_prev)         [= dh (c - h_prev) u (1 - u)]
+        da_c = (dh - q) (1 - c^2)       [= dh u (1 - c^2)]
+        d(rh) = da_c U_c^T;   da_r = d(rh) rh (1 - r)    [rh = r h_prev]
+        dh_prev = q + d(rh) r + [da_u | da_r] U_g^T
     """
     W, U_g, U_c = params["W"], params["U_g"], params["U_c"]
     xs, h0, hs, u, r, c, rh = cache.xs, cache.h0, cache.hs, cache.u, cache.r, cache.c, cache.rh
     T, B, H = hs.shape
-    d_hs = np.asarray(d_hs, dtype=hs.dtype)
-    h_prev = previous_states(h0, hs)                          # (T, B, H)
-    # Step-independent factors, computed for all steps at once.
-    one_minus_u = 1.0 - u                                     # (T, B, H)
-    k_c = u * (1.0 - c * c)                                   # (T, B, H) da_c = dh * k_c
-    k_u = (c - h_prev) * u * one_minus_u                      # (T, B, H) da_u = dh * k_u
-    k_r = h_prev * r * (1.0 - r)                              # (T, B, H) da_r = d(rh) * k_r
+    dt = hs.dtype
+    d_hs = np.asarray(d_hs, dtype=dt)
     U_gT = np.ascontiguousarray(U_g.T)                        # (2H, H)
     U_cT = np.ascontiguousarray(U_c.T)                        # (H, H)
-    d_pre = np.empty((T, B, 3 * H), dtype=hs.dtype)           # (T, B, 3H) [da_u | da_r | da_c]
+    d_pre = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | da_c]
     dh_total = np.empty_like(hs)                              # (T, B, H)
-    d_rh = np.empty((B, H), dtype=hs.dtype)                   # (B, H)
-    tmp = np.empty((B, H), dtype=hs.dtype)                    # (B, H) scratch
-    d_next = np.zeros((B, H), dtype=hs.dtype)                 # (B, H) dL/dh_{t} via step t+1
+    q, p, s, d_rh = (np.empty((B, H), dtype=dt) for _ in range(4))   # (B, H) scratch
+    d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
     for t in range(T - 1, -1, -1):
+        h_prev = hs[t - 1] if t else h0                       # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.multiply(dh, k_c[t], out=d_pre[t, :, 2 * H:])      # da_c
-        np.multiply(dh, k_u[t], out=d_pre[t, :, :H])          # da_u
+        np.subtract(1.0, u[t], out=q)
+        q *= dh                                               # q = dh (1 - u)
+        np.subtract(hs[t], h_prev, out=s)
+        np.multiply(q, s, out=d_pre[t, :, :H])                # da_u
+        np.subtract(dh, q, out=p)                             # p = dh u
+        np.multiply(c[t], c[t], out=s)
+        np.subtract(1.0, s, out=s)
+        np.multiply(p, s, out=d_pre[t, :, 2 * H:])            # da_c
         np.matmul(d_pre[t, :, 2 * H:], U_cT, out=d_rh)        # (B, H)
-        np.multiply(d_rh, k_r[t], out=d_pre[t, :, H:2 * H])   # da_r
+        np.multiply(rh[t], r[t], out=s)
+        np.subtract(rh[t], s, out=s)                          # rh (1 - r) = h_prev r (1 - r)
+        np.multiply(d_rh, s, out=d_pre[t, :, H:2 * H])        # da_r
         np.matmul(d_pre[t, :, :2 * H], U_gT, out=d_next)      # (B, H) through both gates
-        np.multiply(dh, one_minus_u[t], out=tmp)              # carried part
-        d_next += tmp
-        np.multiply(d_rh, r[t], out=tmp)                      # read through the reset gate
-        d_next += tmp
+        d_next += q                                           # carried part
+        np.multiply(d_rh, r[t], out=s)                        # read through the reset gate
+        d_next += s
+    # Weight gradients: one product over all steps each (h_prev = [h0, h_1..h_{T-1}]).
     d_pre2 = d_pre.reshape(T * B, 3 * H)                      # (T*B, 3H)
+    d_gates_later = d_pre[1:].reshape((T - 1) * B, 3 * H)[:, :2 * H]    # (T*B-B, 2H)
+    dWb = cache.x1.T @ d_pre2                                 # (D+1, 3H) [dW; db]
     grads = {
-        "W": xs.reshape(T * B, -1).T @ d_pre2,                          # (D, 3H)
-        "U_g": h_prev.reshape(T * B, H).T @ d_pre2[:, :2 * H],          # (H, 2H)
+        "W": dWb[:-1],                                                  # (D, 3H)
+        "U_g": h0.T @ d_pre[0, :, :2 * H]
+               + hs[:-1].reshape(-1, H).T @ d_gates_later,              # (H, 2H)
         "U_c": rh.reshape(T * B, H).T @ d_pre2[:, 2 * H:],              # (H, H)
-        "b": d_pre2.sum(axis=0),                                        # (3H,)
+        "b": dWb[-1],                                                   # (3H,)
     }
-    d_xs = (d_pre2 @ W.T).reshape(xs.shape)                             # (T, B, D)
-    return CellGrads(params=grads, xs=d_xs, h0=d_next, hs=dh_total)
+    return CellGrads(params=grads, h0=d_next, hs=dh_total,
+                     input_grad=input_grad(d_pre2, W, xs.shape))

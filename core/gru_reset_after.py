@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.activations import sigmoid_of_half_
-from core.cell_types import CellGrads, Params, as_inputs, previous_states
+from core.cell_types import CellGrads, Params, inputs_with_ones
 from core.init import gaussian, recurrent, update_gate_bias
 
 
@@ -31,6 +30,7 @@ class GruResetAfterCache:
     r: np.ndarray     # (T, B, H) reset gates
     c: np.ndarray     # (T, B, H) candidates n_t
     hn: np.ndarray    # (T, B, H) h_{t-1} U_n + bh_n, the recurrent term the reset gate scales
+    x1: np.ndarray    # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     @property
     def z(self) -> np.ndarray:
@@ -55,83 +55,100 @@ def forward(params: Params, xs: np.ndarray,
     """Run the reset-after GRU.  xs: (T, B, D), h0: (B, H) -> hs: (T, B, H), cache."""
     W, U, b, b_h = params["W"], params["U"], params["b"], params["b_h"]
     T, H = len(xs), U.shape[0]
-    xs, h0 = as_inputs(params, xs, h0, H)
-    B = xs.shape[1]
-    xw = (xs.reshape(T * B, -1) @ W).reshape(T, B, 3 * H)   # (T, B, 3H) all input projections
-    xw += b
-    xw[..., :2 * H] += b_h[:2 * H]                           # gate biases of both kinds, once
-    xw[..., :2 * H] *= 0.5              # gates get sigma(a) = (1 + tanh(a/2)) / 2: pre-halve once
-    U_s = U.copy()                                           # (H, 3H)
-    U_s[:, :2 * H] *= 0.5
+    x1, xs, h0 = inputs_with_ones(params, xs, h0, H)
+    B, dt = xs.shape[1], W.dtype
+    # Gates use sigma(a) = (1 + tanh(a/2)) / 2: halve their weights once, not every step.
+    half = np.ones(3 * H, dtype=dt)
+    half[:2 * H] = 0.5                                       # (3H,)
+    b_in = b.copy()
+    b_in[:2 * H] += b_h[:2 * H]                              # gate biases of both kinds, once
+    xw = (x1 @ (np.vstack([W, b_in]) * half)).reshape(T, B, 3 * H)   # (T, B, 3H) all steps
+    U_s = U * half                                           # (H, 3H)
     bh_n = b_h[2 * H:]                                       # (H,)
-    ur = np.empty((T, B, 2 * H), dtype=W.dtype)              # (T, B, 2H) [u | r] per step
-    hn = np.empty((T, B, H), dtype=W.dtype)                  # (T, B, H)
-    n = np.empty((T, B, H), dtype=W.dtype)                   # (T, B, H)
-    hs = np.empty((T, B, H), dtype=W.dtype)                  # (T, B, H)
-    hu = np.empty((B, 3 * H), dtype=W.dtype)                 # (B, 3H) h_{t-1} U, gate part / 2
-    tmp = np.empty((B, H), dtype=W.dtype)                    # (B, H) scratch
+    ur = np.empty((T, B, 2 * H), dtype=dt)                   # (T, B, 2H) [u | r] per step
+    hn = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
+    n = np.empty((T, B, H), dtype=dt)                        # (T, B, H)
+    hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
+    hu = np.empty((B, 3 * H), dtype=dt)                      # (B, 3H) scratch: h U (gates / 2)
+    g = np.empty((B, 2 * H), dtype=dt)                       # (B, 2H) scratch
+    a = np.empty((B, H), dtype=dt)                           # (B, H) scratch
     h = h0
     for t in range(T):
         np.matmul(h, U_s, out=hu)                            # one fused product for all three
-        g = ur[t]                                            # (B, 2H)
         np.add(hu[:, :2 * H], xw[t, :, :2 * H], out=g)
-        sigmoid_of_half_(g)
-        u, r = g[:, :H], g[:, H:]                            # (B, H) each
+        np.tanh(g, out=g)
+        g *= 0.5
+        np.add(g, 0.5, out=ur[t])                            # [u | r] = sigma(.)
+        u, r = ur[t, :, :H], ur[t, :, H:]                    # (B, H) each
         np.add(hu[:, 2 * H:], bh_n, out=hn[t])               # (B, H) h U_n + bh_n
-        np.multiply(r, hn[t], out=n[t])                      # reset applied after the product
-        n[t] += xw[t, :, 2 * H:]
-        np.tanh(n[t], out=n[t])
-        np.subtract(n[t], h, out=tmp)                        # h_t = h + u * (n - h)
-        tmp *= u
-        np.add(h, tmp, out=hs[t])
+        np.multiply(r, hn[t], out=a)                         # reset applied after the product
+        a += xw[t, :, 2 * H:]
+        np.tanh(a, out=n[t])
+        np.subtract(n[t], h, out=a)                          # h_t = h + u * (n - h)
+        a *= u
+        np.add(h, a, out=hs[t])
         h = hs[t]
-    return hs, GruResetAfterCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=n, hn=hn)
+    cache = GruResetAfterCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=n, hn=hn,
+                               x1=x1)
+    return hs, cache
 
 
 def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for every parameter, xs, h0, and the
-    total dL/dh_t. With dh the total gradient at step t and a_* the pre-activations:
+    total dL/dh_t. With dh the total gradient at step t, a_* the pre-activations and
+    q = dh (1 - u) (the part carried straight through to h_{t-1}):
 
-        da_n = dh u (1 - n^2);  da_u = dh (n - h_prev) u (1 - u);  da_r = da_n hn r (1 - r)
-        d(hn) = da_n r;   dh_prev = dh (1 - u) + [da_u | da_r | d(hn)] U^T
+        da_u = q (h_t - h_prev)          [= dh (n - h_prev) u (1 - u)]
+        da_n = (dh - q) (1 - n^2);  d(hn) = da_n r;  da_r = d(hn) hn (1 - r)
+        dh_prev = q + [da_u | da_r | d(hn)] U^T
     """
     W, U = params["W"], params["U"]
     xs, h0, hs, u, r, n, hn = cache.xs, cache.h0, cache.hs, cache.u, cache.r, cache.c, cache.hn
     T, B, H = hs.shape
-    d_hs = np.asarray(d_hs, dtype=hs.dtype)
-    h_prev = previous_states(h0, hs)                          # (T, B, H)
-    # Step-independent factors, computed for all steps at once.
-    one_minus_u = 1.0 - u                                     # (T, B, H)
-    k_n = u * (1.0 - n * n)                                   # (T, B, H) da_n = dh * k_n
-    k_u = (n - h_prev) * u * one_minus_u                      # (T, B, H) da_u = dh * k_u
-    k_r = hn * r * (1.0 - r)                                  # (T, B, H) da_r = da_n * k_r
+    dt = hs.dtype
+    d_hs = np.asarray(d_hs, dtype=dt)
     UT = np.ascontiguousarray(U.T)                            # (3H, H)
-    d_rec = np.empty((T, B, 3 * H), dtype=hs.dtype)           # (T, B, 3H) [da_u | da_r | d(hn)]
+    d_rec = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | d(hn)]
     d_n = np.empty_like(hs)                                   # (T, B, H) da_n
     dh_total = np.empty_like(hs)                              # (T, B, H)
-    tmp = np.empty((B, H), dtype=hs.dtype)                    # (B, H) scratch
-    d_next = np.zeros((B, H), dtype=hs.dtype)                 # (B, H) dL/dh_t via step t+1
+    q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
+    d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
     for t in range(T - 1, -1, -1):
+        h_prev = hs[t - 1] if t else h0                       # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.multiply(dh, k_n[t], out=d_n[t])                   # da_n
-        np.multiply(dh, k_u[t], out=d_rec[t, :, :H])          # da_u
-        np.multiply(d_n[t], k_r[t], out=d_rec[t, :, H:2 * H]) # da_r
-        np.multiply(d_n[t], r[t], out=d_rec[t, :, 2 * H:])    # d(hn)
+        np.subtract(1.0, u[t], out=q)
+        q *= dh                                               # q = dh (1 - u)
+        np.subtract(hs[t], h_prev, out=s)
+        np.multiply(q, s, out=d_rec[t, :, :H])                # da_u
+        np.subtract(dh, q, out=p)                             # p = dh u
+        np.multiply(n[t], n[t], out=s)
+        np.subtract(1.0, s, out=s)
+        np.multiply(p, s, out=d_n[t])                         # da_n
+        d_hn = d_rec[t, :, 2 * H:]
+        np.multiply(d_n[t], r[t], out=d_hn)                   # d(hn)
+        np.subtract(1.0, r[t], out=s)
+        s *= hn[t]
+        np.multiply(d_hn, s, out=d_rec[t, :, H:2 * H])        # da_r
         np.matmul(d_rec[t], UT, out=d_next)                   # (B, H) one fused product
-        np.multiply(dh, one_minus_u[t], out=tmp)              # carried part
-        d_next += tmp
+        d_next += q                                           # carried part
     d_rec2 = d_rec.reshape(T * B, 3 * H)                      # (T*B, 3H)
-    d_in2 = d_rec2.copy()                                     # (T*B, 3H) [da_u | da_r | da_n]
-    d_in2[:, 2 * H:] = d_n.reshape(T * B, H)
+    d_n2 = d_n.reshape(T * B, H)                              # (T*B, H)
+    dWb_g = cache.x1.T @ d_rec2[:, :2 * H]                    # (D+1, 2H) [dW; db] of the gates
+    dWb_n = cache.x1.T @ d_n2                                 # (D+1, H)  [dW; db] of n
+    dU = h0.T @ d_rec[0] + hs[:-1].reshape(-1, H).T @ d_rec[1:].reshape(-1, 3 * H)  # (H, 3H)
     grads = {
-        "W": xs.reshape(T * B, -1).T @ d_in2,                           # (D, 3H)
-        "U": h_prev.reshape(T * B, H).T @ d_rec2,                       # (H, 3H)
-        "b": d_in2.sum(axis=0),                                         # (3H,)
-        "b_h": d_rec2.sum(axis=0),                                      # (3H,)
+        "W": np.concatenate([dWb_g[:-1], dWb_n[:-1]], axis=1),          # (D, 3H)
+        "U": dU,                                                        # (H, 3H)
+        "b": np.concatenate([dWb_g[-1], dWb_n[-1]]),                    # (3H,)
+        "b_h": np.concatenate([dWb_g[-1], d_rec2[:, 2 * H:].sum(axis=0)]),   # (3H,)
     }
-    d_xs = (d_in2 @ W.T).reshape(xs.shape)                              # (T, B, D)
-    return CellGrads(params=grads, xs=d_xs, h0=d_next, hs=dh_total)
+
+    def d_xs() -> np.ndarray:                                 # (T, B, D)
+        d = d_rec2[:, :2 * H] @ W[:, :2 * H].T + d_n2 @ W[:, 2 * H:].T
+        return d.reshape(xs.shape)
+
+    return CellGrads(params=grads, h0=d_next, hs=dh_total, input_grad=d_xs)
 
 
 def from_pytorch(weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray,

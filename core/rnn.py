@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, Params, as_inputs, previous_states
+from core.cell_types import CellGrads, Params, input_grad, inputs_with_ones
 from core.init import gaussian, recurrent
 
 
@@ -21,6 +21,7 @@ class RnnCache:
     xs: np.ndarray    # (T, B, D) inputs, in the parameters' dtype
     h0: np.ndarray    # (B, H) initial state
     hs: np.ndarray    # (T, B, H) hidden states h_1..h_T
+    x1: np.ndarray    # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
 
 def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
@@ -38,43 +39,43 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     """h_t = tanh(x_t W + h_{t-1} U + b).  xs: (T, B, D), h0: (B, H) -> hs: (T, B, H)."""
     W, U, b = params["W"], params["U"], params["b"]
     T, H = len(xs), U.shape[0]
-    xs, h0 = as_inputs(params, xs, h0, H)
+    x1, xs, h0 = inputs_with_ones(params, xs, h0, H)
     B = xs.shape[1]
-    hs = (xs.reshape(T * B, -1) @ W).reshape(T, B, H)   # (T, B, H) all input projections at once
-    hs += b
-    rec = np.empty((B, H), dtype=W.dtype)                 # (B, H) h_{t-1} U
+    hs = (x1 @ np.vstack([W, b])).reshape(T, B, H)        # (T, B, H) all input projections
+    rec = np.empty((B, H), dtype=W.dtype)                 # (B, H) scratch: h_{t-1} U
     h = h0
     for t in range(T):
         np.matmul(h, U, out=rec)                          # (B, H)
-        hs[t] += rec
-        np.tanh(hs[t], out=hs[t])                         # h_t, in place over its pre-activation
+        rec += hs[t]
+        np.tanh(rec, out=hs[t])                           # h_t, over its pre-activation
         h = hs[t]
-    return hs, RnnCache(xs=xs, h0=h0, hs=hs)
+    return hs, RnnCache(xs=xs, h0=h0, hs=hs, x1=x1)
 
 
 def backward(params: Params, cache: RnnCache, d_hs: np.ndarray) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for W, U, b, xs, h0 and total dL/dh_t.
 
-    dh_t = d_hs[t] + da_{t+1} U^T;   da_t = dh_t * (1 - h_t^2);   dU = sum_t h_{t-1}^T da_t
+    dh_t = d_hs[t] + da_{t+1} U^T;   da_t = dh_t (1 - h_t^2);   dU = sum_t h_{t-1}^T da_t
     """
     W, U = params["W"], params["U"]
     xs, h0, hs = cache.xs, cache.h0, cache.hs
     T, B, H = hs.shape
     d_hs = np.asarray(d_hs, dtype=hs.dtype)
-    dtanh = 1.0 - hs * hs                                 # (T, B, H) tanh'(a_t)
     dh_total = np.empty_like(hs)                          # (T, B, H) total dL/dh_t
     d_pre = np.empty_like(hs)                             # (T, B, H) dL/da_t
     UT = np.ascontiguousarray(U.T)                        # (H, H) transposed once
+    s = np.empty((B, H), dtype=hs.dtype)                  # (B, H) scratch
     d_next = np.zeros((B, H), dtype=hs.dtype)             # (B, H) gradient arriving from h_{t+1}
     for t in range(T - 1, -1, -1):
-        np.add(d_hs[t], d_next, out=dh_total[t])          # (B, H)
-        np.multiply(dh_total[t], dtanh[t], out=d_pre[t])  # (B, H)
+        dh = dh_total[t]
+        np.add(d_hs[t], d_next, out=dh)                   # (B, H)
+        np.multiply(dh, hs[t], out=s)
+        s *= hs[t]
+        np.subtract(dh, s, out=d_pre[t])                  # da_t = dh - dh h_t^2
         np.matmul(d_pre[t], UT, out=d_next)               # (B, H) dL/dh_{t-1} through U
     d_pre2 = d_pre.reshape(T * B, H)                      # (T*B, H)
-    grads = {
-        "W": xs.reshape(T * B, -1).T @ d_pre2,                           # (D, H)
-        "U": previous_states(h0, hs).reshape(T * B, H).T @ d_pre2,       # (H, H) one product
-        "b": d_pre2.sum(axis=0),                                         # (H,)
-    }
-    d_xs = (d_pre2 @ W.T).reshape(xs.shape)                              # (T, B, D)
-    return CellGrads(params=grads, xs=d_xs, h0=d_next, hs=dh_total)
+    dWb = cache.x1.T @ d_pre2                             # (D+1, H) [dW; db] in one product
+    dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre[1:].reshape(-1, H)   # (H, H)
+    grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
+    return CellGrads(params=grads, h0=d_next, hs=dh_total,
+                     input_grad=input_grad(d_pre2, W, xs.shape))
