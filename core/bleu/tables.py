@@ -28,12 +28,30 @@ from core.bleu.inputs import (
     sha256_of,
 )
 
-TABLE_SUFFIXES = {".tsv": "tsv", ".tab": "tsv", ".csv": "csv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "jsonl"}  # fmt: skip
+TABLE_SUFFIXES = {
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 SOURCE_COLUMNS = {"source", "src"}
 REF_COLUMN = re.compile(r"^(ref|refs|reference|references|target|tgt)[ _-]?\d*$", re.IGNORECASE)
-IGNORED_COLUMNS = {"id", "seg_id", "segid", "segment", "doc", "docid", "doc_id", "document",
-                   "index", "line", "lineno", "line_no"}  # fmt: skip
+IGNORED_COLUMNS = {
+    "id",
+    "seg_id",
+    "segid",
+    "segment",
+    "doc",
+    "docid",
+    "doc_id",
+    "document",
+    "index",
+    "line",
+    "lineno",
+    "line_no",
+}
 
 
 @dataclass(frozen=True)
@@ -83,8 +101,9 @@ def read_table(name: str, data: bytes, fmt: str | None = None) -> TableInput:
         issues += parsed.issues
     if not any(i.level == ERROR for i in issues):
         issues += _header_issues(name, parsed)
-    empty = TableInput(name, fmt, sha256_of(data), len(data), decoded.encoding,
-                       (), (), (), None, tuple(issues))  # fmt: skip
+    empty = TableInput(
+        name, fmt, sha256_of(data), len(data), decoded.encoding, (), (), (), None, tuple(issues)
+    )
     if any(i.level == ERROR for i in issues):
         return empty
     return _columns(empty, parsed)
@@ -228,11 +247,17 @@ def _columns(table: TableInput, parsed: Parsed) -> TableInput:
     if by_role["ignored"]:
         note += f"; ignored {_names(by_role['ignored'])}"
     return TableInput(
-        table.name, table.format, table.sha256, table.n_bytes, table.encoding,
-        tuple(by_role["ref"]), tuple(by_role["sys"]), system_columns,
+        table.name,
+        table.format,
+        table.sha256,
+        table.n_bytes,
+        table.encoding,
+        tuple(by_role["ref"]),
+        tuple(by_role["sys"]),
+        system_columns,
         by_role["src"][0] if by_role["src"] else None,
         (*table.issues, InputIssue(INFO, note + ".")),
-    )  # fmt: skip
+    )
 
 
 def _names(files: list[TextFile]) -> list[str]:

@@ -1,5 +1,148 @@
-"""Page under construction."""
+"""BLEU breakdown: upload references and system outputs, see every sentence, compare systems.
+
+Thin page: widgets -> doctored inputs + BleuSettings -> cached analysis -> tables and charts.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("bleu")
+from core.bleu.decompose import decompose_gap
+from core.bleu.report import BleuReport
+from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
+from dashboard import bleu_sections, bleu_sentences, bleu_state, bleu_uploads
+from dashboard.charts import bleu as charts
+
+SCATTER_KEY = "bleu_scatter"
+
+
+def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
+    """sacrebleu settings and the baseline, one row of widgets."""
+    c_tok, c_smooth, c_base, c_flags = st.columns([1, 1, 1, 1])
+    tokenizers = list(available_tokenizers())
+    tokenize = c_tok.selectbox(
+        "Tokenizer",
+        tokenizers,
+        index=tokenizers.index("13a"),
+        key="bleu_tokenize",
+        help="sacrebleu's tokenizer; 'none' for text that is already "
+        "tokenized. ja-mecab appears when MeCab is installed.",
+    )
+    smooth = c_smooth.selectbox(
+        "Sentence BLEU smoothing",
+        list(SMOOTH_METHODS),
+        index=0,
+        key="bleu_smooth",
+        help="Only sentence-level BLEU is smoothed; corpus BLEU uses sacrebleu's default (exp).",
+    )
+    baseline = c_base.selectbox("Baseline system", names, index=0, key="bleu_baseline")
+    lowercase = c_flags.checkbox("Lowercase", key="bleu_lowercase")
+    ter = c_flags.checkbox("Compute TER (slow)", key="bleu_ter")
+    settings = BleuSettings(
+        tokenize=tokenize, lowercase=lowercase, smooth_method=smooth, baseline=baseline
+    )
+    return settings, ter
+
+
+def read_inputs() -> bleu_uploads.PageInputs:
+    with st.expander("Your files", expanded=True, icon=":material/upload_file:"):
+        uploaded = bleu_uploads.upload_widgets()
+    if uploaded is not None:
+        return uploaded
+    refs, systems, source = bleu_state.example_files()
+    st.info(
+        f"Showing the built-in example: a generated reference and {len(systems)} generated "
+        f"systems of different quality ({', '.join(f.name for f in systems)}). Upload files "
+        "above to analyse your own.",
+        icon=":material/science:",
+    )
+    return bleu_uploads.from_example(refs, systems, source)
+
+
+def comparison_section(report: BleuReport) -> tuple[str, str]:
+    """System A vs B: sentence scatter (selection opens the sentence) and the gap decomposition."""
+    a, b = bleu_sentences.pick_pair(report)
+    left, right = st.columns(2)
+    left.plotly_chart(
+        charts.pair_scatter(report.sentence_scores("bleu"), a, b),
+        key=SCATTER_KEY,
+        on_select=lambda: bleu_sentences.on_scatter_select(SCATTER_KEY),
+        selection_mode=("points", "box", "lasso"),
+    )
+    left.caption("Click or box-select a point to take that sentence apart below.")
+    if a == b:
+        right.info("Choose two different systems to see where the gap between them comes from.")
+        return a, b
+    try:
+        gap = decompose_gap(report, a, b)
+    except ValueError as err:  # a BLEU of 0 has no log decomposition
+        right.info(f"No gap decomposition: {err}.")
+        return a, b
+    right.plotly_chart(charts.gap_chart(gap), key="bleu_gap")
+    right.caption(
+        "log BLEU = log BP + (1/N) sum_n log p_n, so the log of the ratio of two BLEU scores "
+        "splits exactly into one part per n-gram order and one for the brevity penalty."
+    )
+    return a, b
+
+
+def distribution_section(report: BleuReport) -> None:
+    left, right = st.columns(2)
+    left.plotly_chart(charts.sentence_histogram(report.sentence_scores("bleu")), key="bleu_hist")
+    right.plotly_chart(
+        charts.precision_chart(report.corpus, report.settings.max_ngram_order),
+        key="bleu_precisions",
+    )
+    st.plotly_chart(charts.bucket_chart(report.buckets, report.systems), key="bleu_buckets_chart")
+
+
+def page() -> None:
+    st.title("BLEU breakdown")
+    st.caption(
+        "Upload references and system outputs; every number is sacrebleu's own "
+        "(signatures below), taken apart sentence by sentence."
+    )
+    inputs = read_inputs()
+    st.subheader("Input doctor")
+    bleu_uploads.show_doctor(inputs)
+    refs, systems, source, reasons = bleu_uploads.usable(inputs)
+    for reason in reasons:
+        st.error(reason.message, icon=":material/block:")
+    if reasons or not refs or not systems:
+        st.warning("Scoring waits until the problems above are fixed; your files stay loaded.")
+        return
+    st.subheader("Systems and settings")
+    names = bleu_uploads.name_widgets(systems, inputs.origin)
+    settings, ter = settings_widgets(names)
+    report = bleu_state.analyse_files(refs, systems, names, source, settings, ter)
+    ref_lines = [list(f.lines) for f in refs]
+    texts = {n: list(f.lines) for n, f in zip(names, systems, strict=True)}
+
+    st.subheader("Corpus scores")
+    bleu_sections.corpus_section(report)
+    st.subheader("Two systems compared")
+    a, b = comparison_section(report)
+    st.subheader("Distributions")
+    distribution_section(report)
+    st.subheader("Sentences")
+    frame = bleu_sentences.sentence_frame(report, texts, ref_lines, a, b)
+    shown = bleu_sentences.filter_widgets(frame, bucket_names(report))
+    bleu_sentences.sentence_table(shown, len(frame))
+    bleu_sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
+    st.subheader("Downloads")
+    bleu_sections.downloads(
+        report,
+        ref_lines,
+        texts,
+        list(source.lines) if source else None,
+        list(inputs.checked.files),
+        inputs.origin,
+        inputs.input_sha256,
+    )
+
+
+def bucket_names(report: BleuReport) -> list[str]:
+    return list(report.buckets.drop_duplicates("bucket").sort_values("bucket_index")["bucket"])
+
+
+page()

@@ -1,0 +1,157 @@
+"""BLEU page, corpus and download parts: the corpus table, its chart, signatures, exports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.bleu.inputs import TextFile
+from core.bleu.report import BleuReport
+from dashboard.charts import bleu as charts
+
+HIGHER_IS_BETTER = ["BLEU", "chrF", "p1", "p2", "p3", "p4", "BP", "mean sentence BLEU"]
+LOWER_IS_BETTER = ["TER"]
+
+
+def corpus_frame(report: BleuReport) -> pd.DataFrame:
+    """One row per system: scores, precisions, BP, lengths, paired tests vs the baseline."""
+    c = report.corpus
+    order = report.settings.max_ngram_order
+    frame = pd.DataFrame(index=pd.Index(report.systems, name="system"))
+    frame["BLEU"] = c["bleu"]
+    frame["chrF"] = c["chrf"]
+    if report.ter_computed:
+        frame["TER"] = c["ter"]
+    for n in range(1, order + 1):
+        frame[f"p{n}"] = c[f"p{n}"]
+    frame["BP"] = c["bp"]
+    frame["hyp/ref"] = c["ratio"]
+    frame["hyp len"] = c["hyp_len"].astype(int)
+    frame["ref len"] = c["ref_len"].astype(int)
+    frame["mean sentence BLEU"] = c["sentence_bleu_mean"]
+    sig = report.significance_table()
+    bleu_sig = sig[sig["metric"] == "BLEU"].set_index("system")
+    frame["BLEU 95% CI"] = [
+        f"{lo:.2f} - {hi:.2f}"
+        for lo, hi in zip(bleu_sig["ci_low"], bleu_sig["ci_high"], strict=True)
+    ]
+    frame["p (bootstrap)"] = bleu_sig["p_value"].astype(float)  # baseline: NaN, shown as "-"
+    frame["p (AR)"] = bleu_sig["ar_p_value"].astype(float)
+    wins = report.wins.set_index("system")
+    frame["wins/ties/losses"] = [
+        "baseline"
+        if s == report.baseline
+        else f"{wins.loc[s, 'wins']}/{wins.loc[s, 'ties']}/{wins.loc[s, 'losses']}"
+        for s in report.systems
+    ]
+    return frame
+
+
+def corpus_styler(frame: pd.DataFrame):
+    """Best value per score column in bold on a light background; numbers to 2 decimals."""
+    high = [c for c in HIGHER_IS_BETTER if c in frame.columns]
+    low = [c for c in LOWER_IS_BETTER if c in frame.columns]
+    best = "font-weight: bold; background-color: #d9f0e3"
+    styler = frame.style.highlight_max(subset=high, props=best)
+    if low:
+        styler = styler.highlight_min(subset=low, props=best)
+    numeric = [
+        c
+        for c in frame.columns
+        if c
+        not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", "p (bootstrap)", "p (AR)")
+    ]
+    return styler.format("{:.2f}", subset=numeric).format(
+        "{:.4f}", subset=["p (bootstrap)", "p (AR)"], na_rep="-"
+    )
+
+
+def corpus_section(report: BleuReport) -> None:
+    frame = corpus_frame(report)
+    st.dataframe(corpus_styler(frame), key="bleu_corpus_table")
+    st.caption(
+        f"Baseline: {report.baseline}. p-values: paired bootstrap "
+        f"({report.settings.bootstrap_samples} resamples) and approximate randomization "
+        f"({report.settings.ar_trials} trials), seed {report.settings.seed}, as sacrebleu's "
+        "--paired-bs / --paired-ar. Wins/ties/losses count sentences by sentence BLEU "
+        "against the baseline."
+    )
+    mean_note(report)
+    st.plotly_chart(
+        charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars"
+    )
+    with st.expander("sacrebleu signatures (copy them next to any number you report)"):
+        for label, signature in report.signatures.items():
+            st.markdown(f"**{label}**")
+            st.code(signature, language=None)
+
+
+def mean_note(report: BleuReport) -> None:
+    """Corpus BLEU sums n-gram counts over all sentences; it is not the mean of sentence BLEU."""
+    name = report.baseline
+    corpus = report.corpus.loc[name, "bleu"]
+    mean = report.corpus.loc[name, "sentence_bleu_mean"]
+    st.info(
+        f"Mean sentence BLEU is not corpus BLEU. For {name}: corpus BLEU {corpus:.2f} (n-gram "
+        f"counts summed over all {report.n_segments:,} sentences, one brevity penalty), mean of "
+        f"sentence BLEU {mean:.2f} (each sentence scored alone with smoothing "
+        f"'{report.settings.smooth_method}', then averaged). Report corpus BLEU.",
+        icon=":material/info:",
+    )
+
+
+def per_sentence_csv(
+    report: BleuReport, refs: list[list[str]], texts: dict[str, list[str]], source: list[str] | None
+) -> bytes:
+    """One row per segment: line, bucket, references, source, and per system text and scores."""
+    first = report.sentences[report.sentences["system"] == report.systems[0]]
+    frame = pd.DataFrame(
+        {
+            "line": first["segment"].to_numpy() + 1,
+            "bucket": first["bucket"].to_numpy(),
+            "ref_len": first["first_ref_len"].to_numpy(),
+        }
+    )
+    for j, ref in enumerate(refs):
+        frame["reference" if len(refs) == 1 else f"reference {j + 1}"] = ref
+    if source is not None:
+        frame["source"] = source
+    metrics = ["bleu", "chrf"] + (["ter"] if report.ter_computed else [])
+    for name in report.systems:
+        frame[name] = texts[name]
+        for metric in metrics:
+            frame[f"{name} {metric}"] = report.sentence_scores(metric)[name].to_numpy()
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def downloads(
+    report: BleuReport, refs, texts, source, files: list[TextFile], origin: str, input_sha256: dict
+) -> None:
+    inputs = [
+        {
+            "name": f.name,
+            "role": f.role,
+            "lines": f.n_lines,
+            "encoding": f.encoding,
+            "sha256": f.sha256,
+        }
+        for f in files
+    ]
+    extra = {"inputs": inputs, "input_files_sha256": input_sha256, "origin": origin}
+    c_csv, c_json = st.columns(2)
+    c_csv.download_button(
+        "Per-sentence scores (CSV)",
+        per_sentence_csv(report, refs, texts, source),
+        file_name="bleu_sentences.csv",
+        mime="text/csv",
+        key="bleu_download_csv",
+        icon=":material/download:",
+    )
+    c_json.download_button(
+        "Everything (JSON: scores, signatures, settings, input SHA-256)",
+        report.to_json(extra).encode("utf-8"),
+        file_name="bleu_report.json",
+        mime="application/json",
+        key="bleu_download_json",
+        icon=":material/download:",
+    )

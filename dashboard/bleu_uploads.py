@@ -1,0 +1,143 @@
+"""BLEU page, inputs part: uploaders, the input doctor's report, editable system names.
+
+Bad files are reported and left out; every other upload stays. Line-count mismatches and
+unreadable references block scoring (nothing is truncated silently).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.bleu.input_set import InputSet, check_inputs, unique_names
+from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
+from dashboard import bleu_state
+
+UPLOAD_HELP = (
+    "Plain text, UTF-8, one segment per line (the same line in every file is the same "
+    "segment). UTF-8 with a byte-order mark, CRLF line endings and UTF-16 with a byte-order "
+    "mark are accepted."
+)
+TABLE_HELP = (
+    "One TSV, CSV or JSONL file with named columns: `ref` (or `ref1`, `ref2`, ...), optional "
+    "`source`, optional `id`, and one column per system."
+)
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    checked: InputSet  # every uploaded file with the doctor's findings
+    extra_issues: tuple[InputIssue, ...]  # table-level problems and page notes
+    origin: str  # example | files | table
+    input_sha256: dict  # uploaded file name -> SHA-256 of its bytes (for the JSON bundle)
+
+
+def upload_widgets() -> PageInputs | None:
+    """Uploaders -> doctored inputs; None while nothing is uploaded."""
+    c_ref, c_sys, c_src = st.columns(3)
+    refs = c_ref.file_uploader(
+        "Reference file(s)", accept_multiple_files=True, key="bleu_up_refs", help=UPLOAD_HELP
+    )
+    systems = c_sys.file_uploader(
+        "System outputs", accept_multiple_files=True, key="bleu_up_sys", help=UPLOAD_HELP
+    )
+    source = c_src.file_uploader("Source (optional)", key="bleu_up_src", help=UPLOAD_HELP)
+    table = st.file_uploader(
+        "... or one table with all columns", key="bleu_up_table", help=TABLE_HELP
+    )
+    if table is not None:
+        return _from_table(table, bool(refs or systems or source))
+    if not (refs or systems or source):
+        return None
+    ref_files = [bleu_state.read_upload(f.name, f.getvalue(), "ref") for f in refs or []]
+    sys_files = [bleu_state.read_upload(f.name, f.getvalue(), "sys") for f in systems or []]
+    src_file = bleu_state.read_upload(source.name, source.getvalue(), "src") if source else None
+    checked = check_inputs(ref_files, sys_files, src_file)
+    shas = {f.name: f.sha256 for f in checked.files}
+    return PageInputs(checked, (), "files", shas)
+
+
+def _from_table(upload, also_files: bool) -> PageInputs:
+    table = bleu_state.read_upload_table(upload.name, upload.getvalue())
+    extra = list(table.issues)
+    if also_files:
+        extra.append(
+            InputIssue(
+                WARNING,
+                "A table is uploaded, so the separate files are "
+                "ignored; remove the table to use them.",
+            )
+        )
+    checked = check_inputs(table.refs, table.systems, table.source)
+    if not table.ok:  # the table's own error says why; don't add "add a reference file"
+        checked = InputSet((), (), None, ())
+    return PageInputs(checked, tuple(extra), "table", {table.name: table.sha256})
+
+
+def from_example(refs: list[TextFile], systems: list[TextFile], source: TextFile) -> PageInputs:
+    checked = check_inputs(refs, systems, source)
+    return PageInputs(checked, (), "example", {})
+
+
+def usable(inputs: PageInputs) -> tuple[list[TextFile], list[TextFile], TextFile | None, list]:
+    """(refs, systems, source, reasons): bad systems/source are left out; reasons not to score."""
+    checked = inputs.checked
+    reasons = [i for i in (*checked.issues, *inputs.extra_issues) if i.level == ERROR]
+    if any(not f.ok for f in checked.refs):
+        reasons.append(InputIssue(ERROR, "A reference file cannot be read (see above)."))
+    systems = [f for f in checked.systems if f.ok]
+    if checked.systems and not systems:
+        reasons.append(InputIssue(ERROR, "No system output can be read (see above)."))
+    source = checked.source if checked.source and checked.source.ok else None
+    return list(checked.refs), systems, source, reasons
+
+
+def show_doctor(inputs: PageInputs) -> None:
+    """Problems across files first, then one expander per file (open when it has errors)."""
+    for issue in (*inputs.extra_issues, *inputs.checked.issues):
+        _show_issue(issue)
+    for f in inputs.checked.files:
+        _file_expander(f)
+
+
+def _file_expander(f: TextFile) -> None:
+    worst = {i.level for i in f.issues}
+    icon = (
+        ":material/error:"
+        if ERROR in worst
+        else (":material/warning:" if WARNING in worst else ":material/check_circle:")
+    )
+    role = {"ref": "reference", "sys": "system", "src": "source"}[f.role]
+    title = f"{role} {f.name}: {f.n_lines:,} lines, {f.n_bytes:,} bytes, {f.encoding}"
+    with st.expander(title, expanded=ERROR in worst, icon=icon):
+        for issue in f.issues:
+            _show_issue(issue)
+        if not f.issues:
+            st.caption("No problems found.")
+        st.caption(f"SHA-256 {f.sha256}")
+
+
+def _show_issue(issue: InputIssue) -> None:
+    {ERROR: st.error, WARNING: st.warning, INFO: st.caption}[issue.level](issue.message)
+
+
+def default_name(f: TextFile, origin: str) -> str:
+    """A file's name, or the column name for a table column ("t.tsv [nmt]" -> "nmt")."""
+    return f.name.rsplit(" [", 1)[-1][:-1] if origin == "table" else f.name
+
+
+def name_widgets(files: list[TextFile], origin: str) -> list[str]:
+    """One text input per system, keyed by file content and name; names made unique."""
+    cols = st.columns(min(len(files), 6) or 1)
+    names, seen = [], {}
+    for i, f in enumerate(files):
+        ident = f"{f.sha256[:16]}_{f.name}"
+        seen[ident] = seen.get(ident, 0) + 1  # the same file twice still gets two keys
+        default = default_name(f, origin)
+        label = f"Name of {f.name}"
+        value = cols[i % len(cols)].text_input(
+            label, value=default, key=f"bleu_name_{ident}_{seen[ident]}"
+        )
+        names.append(value.strip() or default)
+    return unique_names(names)
