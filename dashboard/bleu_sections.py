@@ -124,24 +124,36 @@ def per_sentence_csv(
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def downloads(
-    report: BleuReport, refs, texts, source, files: list[TextFile], origin: str, input_sha256: dict
-) -> None:
+def json_bundle(
+    report: BleuReport,
+    files: list[TextFile],
+    system_names: list[str | None],
+    origin: str,
+    input_sha256: dict[str, str],
+) -> str:
+    """The report's JSON plus the inputs it was computed from: each file's role, name, the system
+    name it was given (system_names, aligned with files; None for others), line count, encoding
+    and SHA-256."""
     inputs = [
         {
-            "name": f.name,
+            "file": f.name,
             "role": f.role,
+            "system": system_name,
             "lines": f.n_lines,
             "encoding": f.encoding,
             "sha256": f.sha256,
         }
-        for f in files
+        for f, system_name in zip(files, system_names, strict=True)
     ]
     extra = {"inputs": inputs, "input_files_sha256": input_sha256, "origin": origin}
+    return report.to_json(extra)
+
+
+def downloads(report: BleuReport, csv_bytes: bytes, json_text: str) -> None:
     c_csv, c_json = st.columns(2)
     c_csv.download_button(
         "Per-sentence scores (CSV)",
-        per_sentence_csv(report, refs, texts, source),
+        csv_bytes,
         file_name="bleu_sentences.csv",
         mime="text/csv",
         key="bleu_download_csv",
@@ -149,7 +161,7 @@ def downloads(
     )
     c_json.download_button(
         "Everything (JSON: scores, signatures, settings, input SHA-256)",
-        report.to_json(extra).encode("utf-8"),
+        json_text.encode("utf-8"),
         file_name="bleu_report.json",
         mime="application/json",
         key="bleu_download_json",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
+from pandas.api.types import is_string_dtype
 
 from core.bleu.report import BleuReport
 from core.bleu.sentence_view import brevity_penalty, order_table
@@ -68,7 +69,7 @@ def filter_widgets(frame: pd.DataFrame, buckets: list[str]) -> pd.DataFrame:
     if chosen:
         keep &= frame["bucket"].isin(chosen)
     if query.strip():
-        text_cols = [c for c in frame.columns if frame[c].dtype == object and c != "bucket"]
+        text_cols = [c for c in frame.columns if is_string_dtype(frame[c]) and c != "bucket"]
         hit = np.zeros(len(frame), dtype=bool)
         for col in text_cols:
             hit |= frame[col].str.contains(query.strip(), case=False, regex=False).to_numpy()

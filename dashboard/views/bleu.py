@@ -130,14 +130,13 @@ def page() -> None:
     bleu_sentences.sentence_table(shown, len(frame))
     bleu_sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
     st.subheader("Downloads")
+    source_lines = list(source.lines) if source else None
+    used = [*refs, *systems, *([source] if source else [])]
+    labels = [None] * len(refs) + names + [None] * (source is not None)
     bleu_sections.downloads(
         report,
-        ref_lines,
-        texts,
-        list(source.lines) if source else None,
-        list(inputs.checked.files),
-        inputs.origin,
-        inputs.input_sha256,
+        bleu_sections.per_sentence_csv(report, ref_lines, texts, source_lines),
+        bleu_sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
     )
 
 

@@ -1,0 +1,210 @@
+"""BLEU page figures, highlighting HTML and exports, built from a real analysis of generated data.
+No Streamlit runtime; values are checked against the report and against sacrebleu."""
+
+import hashlib
+import html
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import sacrebleu
+
+from core.bleu import BleuSettings, analyse
+from core.bleu.decompose import decompose_gap
+from core.bleu.example import example_corpus
+from core.bleu.inputs import read_text_file
+from core.bleu.ngrams import matched_ngrams
+from core.bleu.sentence_view import brevity_penalty, order_table
+from dashboard import bleu_highlight, bleu_sections
+from dashboard.charts import bleu as charts
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return example_corpus(n_segments=120, seed=3)
+
+
+@pytest.fixture(scope="module")
+def report(corpus):
+    return analyse(corpus.references, corpus.systems, BleuSettings(ar_trials=200))
+
+
+def test_corpus_bars_show_scores_intervals_and_marks(report):
+    sig = report.significance_table()
+    fig = charts.corpus_bars(sig, report.systems)
+    assert isinstance(fig, go.Figure) and len(fig.data) == len(report.systems)
+    for trace, name in zip(fig.data, report.systems, strict=True):
+        rows = sig[sig["system"] == name]
+        np.testing.assert_allclose(trace.y, rows["score"])
+        np.testing.assert_allclose(np.asarray(trace.y) + trace.error_y.array, rows["ci_high"])
+        if name == report.baseline:
+            assert "baseline" in trace.name and not any("*" in t for t in trace.text)
+    assert [t.name.split(" ")[0] for t in fig.data] == list(report.systems)
+
+
+def test_corpus_bleu_bars_equal_sacrebleu(corpus, report):
+    fig = charts.corpus_bars(report.significance_table(), report.systems)
+    for trace, name in zip(fig.data, report.systems, strict=True):
+        expected = sacrebleu.corpus_bleu(corpus.systems[name], corpus.references).score
+        assert trace.x[0] == "BLEU" and math.isclose(trace.y[0], expected, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "p, mark", [(None, ""), (float("nan"), ""), (0.2, ""), (0.049, "*"), (0.001, "**")]
+)
+def test_significance_mark(p, mark):
+    assert charts.significance_mark(p) == mark
+
+
+def test_histogram_has_every_sentence(report):
+    wide = report.sentence_scores("bleu")
+    fig = charts.sentence_histogram(wide)
+    assert [t.name for t in fig.data] == list(report.systems)
+    assert all(len(t.x) == report.n_segments for t in fig.data)
+
+
+def test_pair_scatter_splits_wins_ties_losses_and_carries_segments(report):
+    wide = report.sentence_scores("bleu")
+    a, b = report.systems[0], report.systems[1]
+    fig = charts.pair_scatter(wide, a, b)
+    points = fig.data[:3]
+    assert sum(len(t.x) for t in points) == report.n_segments
+    wins, ties, losses = points
+    assert all(y > x for x, y in zip(wins.x, wins.y, strict=True))
+    assert all(y < x for x, y in zip(losses.x, losses.y, strict=True))
+    assert all(y == x for x, y in zip(ties.x, ties.y, strict=True))
+    for trace in points:  # customdata leads back to the sentence
+        for (seg,), x, y in zip(trace.customdata, trace.x, trace.y, strict=True):
+            assert wide[a].iloc[seg] == x and wide[b].iloc[seg] == y
+    wins_row = report.wins.set_index("system")
+    if a == report.baseline:
+        assert len(wins.x) == wins_row.loc[b, "wins"] and len(losses.x) == wins_row.loc[b, "losses"]
+
+
+def test_bucket_chart_labels_sizes_and_error_bars(report):
+    fig = charts.bucket_chart(report.buckets, report.systems)
+    assert len(fig.data) == len(report.systems)
+    first = report.buckets[report.buckets["system"] == report.systems[0]]
+    first = first.sort_values("bucket_index")
+    assert list(fig.data[0].x) == [
+        f"{b}<br>n={n}" for b, n in zip(first["bucket"], first["n_sent"], strict=True)
+    ]
+    np.testing.assert_allclose(fig.data[0].y, first["bleu"])
+    np.testing.assert_allclose(
+        np.asarray(fig.data[0].y) - fig.data[0].error_y.arrayminus, first["ci_low"]
+    )
+
+
+def test_precision_chart_shows_sacrebleu_precisions_and_bp(corpus, report):
+    fig = charts.precision_chart(report.corpus)
+    name = report.systems[1]
+    score = sacrebleu.corpus_bleu(corpus.systems[name], corpus.references)
+    bars = [t for t in fig.data if t.name == name]
+    np.testing.assert_allclose(bars[0].y, score.precisions, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(bars[1].y, [score.bp, score.sys_len / score.ref_len], atol=1e-9)
+
+
+def test_gap_chart_parts_sum_to_log_gap(corpus, report):
+    a, b = report.systems[0], report.systems[2]
+    gap = decompose_gap(report, a, b)
+    fig = charts.gap_chart(gap)
+    (trace,) = fig.data
+    parts = np.asarray(trace.y[:-1])
+    assert list(trace.measure) == ["relative"] * 5 + ["total"]
+    expected = math.log(
+        sacrebleu.corpus_bleu(corpus.systems[b], corpus.references).score
+        / sacrebleu.corpus_bleu(corpus.systems[a], corpus.references).score
+    )
+    assert math.isclose(parts.sum(), expected, abs_tol=1e-9)
+    assert math.isclose(trace.y[-1], expected, abs_tol=1e-9)
+
+
+# --- one sentence ---------------------------------------------------------------------------
+
+
+def test_brevity_penalty_matches_sacrebleu():
+    from sacrebleu.metrics.bleu import BLEU
+
+    for c, r in [(5, 10), (10, 10), (12, 10), (0, 3), (0, 0), (1, 30)]:
+        assert brevity_penalty(c, r) == BLEU.compute_bleu([0] * 4, [1] * 4, c, r).bp
+
+
+def test_order_table_counts_and_precisions():
+    table = order_table([3, 1, 0, 0], [4, 3, 2, 0])
+    assert list(table["n"]) == [1, 2, 3, 4]
+    np.testing.assert_allclose(table["%"][:3], [75.0, 100 / 3, 0.0])
+    assert math.isnan(table["%"][3])
+
+
+def test_highlight_colours_tokens_by_highest_matched_order():
+    settings = BleuSettings()
+    out, matched = bleu_highlight.highlight_pair("the cat sat", ["the cat is here"], settings)
+    assert matched.hyp_highest_order() == [2, 2, 0]
+    two = bleu_highlight.order_colour(2)
+    assert out.count(f"background-color:{two}") == 4  # "the cat" in hypothesis and reference
+    assert "sat" in out and 'title="in a matched 2-gram">cat<' in out
+
+
+def test_highlight_escapes_user_text():
+    evil = '<script>alert("x")</script> & <b>bold</b>'
+    out, _ = bleu_highlight.highlight_pair(evil, ["<img src=x onerror=alert(1)>"], BleuSettings())
+    assert "<script" not in out and "<img" not in out and "<b>bold" not in out
+    assert "&lt;" in out and "&amp;" in out
+
+
+def test_pair_html_names_several_references():
+    m = matched_ngrams("a b c", ["a b", "b c"], BleuSettings())
+    out = bleu_highlight.pair_html(m, ["ref <1>", "ref 2"])
+    assert html.escape("ref <1>") in out and "ref 2" in out
+
+
+def test_legend_has_one_colour_per_order():
+    legend = bleu_highlight.legend_html(4)
+    assert all(bleu_highlight.order_colour(n) in legend for n in range(1, 5))
+
+
+# --- corpus table and exports ---------------------------------------------------------------
+
+
+def test_corpus_frame_columns_and_best_marked(corpus, report):
+    frame = bleu_sections.corpus_frame(report)
+    assert list(frame.index) == list(report.systems)
+    for name in report.systems:
+        expected = sacrebleu.corpus_bleu(corpus.systems[name], corpus.references).score
+        assert math.isclose(frame.loc[name, "BLEU"], expected, abs_tol=1e-9)
+    assert math.isnan(frame.loc[report.baseline, "p (bootstrap)"])
+    html_table = bleu_sections.corpus_styler(frame).to_html()
+    best = frame["BLEU"].idxmax()
+    assert "font-weight: bold" in html_table and best in html_table
+
+
+def test_per_sentence_csv_rows_and_scores(corpus, report):
+    texts = dict(corpus.systems)
+    data = bleu_sections.per_sentence_csv(report, corpus.references, texts, corpus.source)
+    frame = pd.read_csv(io.BytesIO(data), keep_default_na=False)
+    assert len(frame) == report.n_segments and list(frame["line"]) == list(range(1, 121))
+    name = report.systems[2]
+    assert (
+        list(frame[name]) == corpus.systems[name]
+        and list(frame["reference"]) == corpus.references[0]
+    )
+    for i in (0, 7, 119):
+        expected = sacrebleu.sentence_bleu(corpus.systems[name][i], [corpus.references[0][i]])
+        assert math.isclose(frame[f"{name} bleu"][i], expected.score, abs_tol=1e-9)
+
+
+def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
+    data = "".join(line + "\n" for line in corpus.references[0]).encode()
+    ref = read_text_file("ref.txt", data, "ref")
+    text = bleu_sections.json_bundle(report, [ref], [None], "files", {"ref.txt": ref.sha256})
+    bundle = json.loads(text)
+
+    assert bundle["inputs"][0]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert bundle["input_files_sha256"] == {"ref.txt": hashlib.sha256(data).hexdigest()}
+    assert bundle["settings"]["tokenize"] == "13a" and "BLEU" in bundle["signatures"]
+    assert [s["name"] for s in bundle["systems"]] == list(report.systems)
+    assert len(bundle["systems"][0]["sentence_bleu"]) == report.n_segments
