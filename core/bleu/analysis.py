@@ -125,7 +125,8 @@ def _sentence_table(settings, bleu, chrf, first_ref_len) -> pd.DataFrame:
             "segment": np.arange(len(st)), "system": name,
             "bleu": bleu_rows(st, order, settings.smooth_method, settings.smooth_value,
                               effective_order=True),
-            "chrf": chrf_rows(chrf[name], chrf_order, settings.chrf_beta),
+            "chrf": chrf_rows(chrf[name], chrf_order, settings.chrf_beta,
+                              settings.chrf_eps_smoothing),
             "hyp_len": st[:, 0], "ref_len": st[:, 1], "first_ref_len": first_ref_len,
             "bucket": bucket,
         }
@@ -167,7 +168,8 @@ def _significance(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus):
                                                           settings.seed))
     chrf_order = settings.chrf_char_order + settings.chrf_word_order
     vectorised = {"BLEU": partial(bleu_rows, max_order=settings.max_ngram_order),
-                  "chrF": partial(chrf_rows, order=chrf_order, beta=settings.chrf_beta)}
+                  "chrF": partial(chrf_rows, order=chrf_order, beta=settings.chrf_beta,
+                                  eps_smoothing=settings.chrf_eps_smoothing)}
     results, col = [], 0
     for label, metric, data in blocks:
         k = data[baseline].shape[1]

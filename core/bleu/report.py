@@ -85,12 +85,13 @@ class BleuReport:
 
     def to_json(self, extra: dict | None = None, indent: int | None = 1) -> str:
         """to_dict() as a JSON string (NaN written as null)."""
-        return json.dumps(_clean(self.to_dict(extra)), indent=indent, ensure_ascii=False)
+        return json.dumps(json_ready(self.to_dict(extra)), indent=indent, ensure_ascii=False)
 
     def _system_dict(self, name: str) -> dict:
         row = self.corpus.loc[name]
         order = self.settings.max_ngram_order
         per_sentence = self.sentences[self.sentences["system"] == name]
+        boot = next(r for r in self.significance if r.system == name and r.metric == "BLEU")
         return {
             "name": name,
             "bleu": float(row["bleu"]),
@@ -101,6 +102,8 @@ class BleuReport:
             "ratio": float(row["ratio"]),
             "hyp_len": int(row["hyp_len"]),
             "ref_len": int(row["ref_len"]),
+            "bleu_bootstrap_mean": boot.bs_mean,
+            "bleu_ci95": list(boot.ci95),
             "sentence_bleu_mean": float(row["sentence_bleu_mean"]),
             "sentence_bleu": per_sentence["bleu"].tolist(),
             "sentence_chrf": per_sentence["chrf"].tolist(),
@@ -113,12 +116,12 @@ def _records(df: pd.DataFrame) -> list[dict]:
             for rec in df.to_dict(orient="records")]
 
 
-def _clean(obj):
+def json_ready(obj):
     """Replace NaN/inf by None and numpy scalars by Python numbers, recursively."""
     if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
+        return {k: json_ready(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
+        return [json_ready(v) for v in obj]
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):

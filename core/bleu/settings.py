@@ -27,6 +27,7 @@ class BleuSettings:
     chrf_char_order: int = 6         # chrF character n-gram order
     chrf_word_order: int = 0         # chrF word n-gram order (2 = chrF++)
     chrf_beta: int = 2               # chrF recall weight beta
+    chrf_eps_smoothing: bool = False  # chrF++.py-style epsilon smoothing instead of effective order
     compute_ter: bool = False        # TER too (slow: an edit distance per sentence)
     bootstrap_samples: int = 1000    # paired bootstrap resamples (also bucket intervals)
     ar_trials: int = 10000           # approximate-randomization trials; 0 skips the AR test
@@ -54,7 +55,8 @@ class BleuSettings:
     def chrf(self) -> CHRF:
         """sacrebleu's chrF with these settings."""
         return CHRF(char_order=self.chrf_char_order, word_order=self.chrf_word_order,
-                    beta=self.chrf_beta, lowercase=self.lowercase)
+                    beta=self.chrf_beta, lowercase=self.lowercase,
+                    eps_smoothing=self.chrf_eps_smoothing)
 
     def ter(self) -> TER:
         """sacrebleu's TER with its defaults (case-insensitive, like the sacrebleu CLI)."""

@@ -1,0 +1,148 @@
+"""Command-line twin of the BLEU page.
+
+python -m core.bleu --ref REF [--ref REF2 ...] --sys SYS [--sys SYS2 ...] [--src SRC]
+                    [--tokenize 13a] [--lowercase] [--ter] [--json OUT]
+
+Prints the corpus table with paired significance vs the first system. Bad input: exit status 2
+and one line naming the file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from core.bleu.analysis import LineCountError, analyse
+from core.bleu.report import BleuReport, json_ready
+from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
+from core.bleu.stats import default_workers
+
+
+class InputError(Exception):
+    """A file that cannot be scored; the message names the file and line."""
+
+
+def read_lines(path: str) -> list[str]:
+    """Strict UTF-8 lines (BOM stripped, LF or CRLF endings); InputError names the bad line."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError(f"{path}: line {line}: NUL byte, this looks like a binary file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 1].hex()
+        raise InputError(f"{path}: line {line}: not UTF-8 (byte 0x{bad}); "
+                         "convert the file to UTF-8") from None
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m core.bleu", description=(
+        "BLEU/chrF (and TER) with sacrebleu's exact numbers, per-sentence scores, length "
+        "buckets and paired significance vs the first system."))
+    p.add_argument("--ref", action="append", required=True, help="reference file (repeatable)")
+    p.add_argument("--sys", action="append", required=True, help="system output (repeatable)")
+    p.add_argument("--src", help="source file (only checked for its line count)")
+    p.add_argument("--tokenize", default="13a", choices=available_tokenizers())
+    p.add_argument("--lowercase", action="store_true")
+    p.add_argument("--smooth", default="exp", choices=SMOOTH_METHODS,
+                   help="sentence-BLEU smoothing")
+    p.add_argument("--ter", action="store_true", help="also compute TER (slow)")
+    p.add_argument("--bootstrap", type=int, default=1000, help="paired bootstrap resamples")
+    p.add_argument("--ar-trials", type=int, default=10000,
+                   help="approximate randomization trials (0 = skip)")
+    p.add_argument("--seed", type=int, default=12345)
+    p.add_argument("--workers", type=int, default=default_workers())
+    p.add_argument("--json", metavar="OUT", help="write the full result bundle as JSON")
+    return p
+
+
+def system_names(paths: list[str]) -> list[str]:
+    """File names, or full paths where two files share a name."""
+    names = [Path(p).name for p in paths]
+    return [n if names.count(n) == 1 else p for n, p in zip(names, paths, strict=True)]
+
+
+def format_table(report: BleuReport) -> str:
+    sig = {(r.system, r.metric): r for r in report.significance}
+    ter = report.ter_computed
+    head = f"{'system':<28} {'BLEU':>7} {'chrF':>7}" + (f" {'TER':>7}" if ter else "")
+    head += f" {'BP':>6} {'ratio':>6}  {'95% CI (BLEU)':>15} {'p (bs)':>8} {'p (AR)':>8}"
+    lines = [head, "-" * len(head)]
+    for name, row in report.corpus.iterrows():
+        r = sig[(name, "BLEU")]
+        low, high = r.ci95
+        line = f"{name[:28]:<28} {row['bleu']:7.2f} {row['chrf']:7.2f}"
+        line += f" {row['ter']:7.2f}" if ter else ""
+        line += f" {row['bp']:6.3f} {row['ratio']:6.3f}  [{low:6.2f},{high:6.2f}]"
+        line += f" {_p(r.bs_p_value):>8} {_p(r.ar_p_value):>8}"
+        lines.append(line + ("  (baseline)" if name == report.baseline else ""))
+    lines.append("")
+    lines += [f"{k}: {v}" for k, v in report.signatures.items()]
+    return "\n".join(lines)
+
+
+def _p(p: float | None) -> str:
+    return "-" if p is None else f"{p:.4f}" + ("*" if p < 0.05 else " ")
+
+
+def json_bundle(report: BleuReport, files: list[tuple[str, str]]) -> dict:
+    """The report's bundle; significance lists non-baseline systems only (BLEU, chrf nested)."""
+    digests = [{"role": role, "path": path,
+                "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
+               for role, path in files]
+    bundle = report.to_dict(extra={"files": digests})
+    bundle["significance"] = [s for s in bundle["significance"]
+                              if s["system"] != report.baseline]
+    return bundle
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = BleuSettings(tokenize=args.tokenize, lowercase=args.lowercase,
+                                smooth_method=args.smooth, compute_ter=args.ter,
+                                bootstrap_samples=args.bootstrap, ar_trials=args.ar_trials,
+                                seed=args.seed)
+        refs = [read_lines(p) for p in args.ref]
+        systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys),
+                           strict=True))
+        source = read_lines(args.src) if args.src else None
+        check_counts(args, refs, list(systems.values()), source)
+        report = analyse(refs, systems, settings, source=source, workers=args.workers,
+                         ref_names=args.ref)
+    except (InputError, ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(report))
+    if args.json:
+        files = ([("ref", p) for p in args.ref] + [("sys", p) for p in args.sys]
+                 + ([("src", args.src)] if args.src else []))
+        Path(args.json).write_text(json.dumps(json_ready(json_bundle(report, files)), indent=1,
+                                              ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def check_counts(args, refs, hyps, source) -> None:
+    """LineCountError naming the first file whose line count differs from the first reference."""
+    paths = args.ref + args.sys + ([args.src] if args.src else [])
+    streams = refs + hyps + ([source] if source is not None else [])
+    for path, lines in zip(paths, streams, strict=True):
+        if len(lines) != len(refs[0]):
+            raise LineCountError(path, len(lines), args.ref[0], len(refs[0]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
