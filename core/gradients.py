@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.losses import task_loss
 from core.model import cell_params, model_forward
@@ -155,11 +156,24 @@ def gradient_flow_for_run(result: TrainResult, checkpoint: int = -1,
                           batch_size: int = ANALYSIS_BATCH,
                           band: tuple[float, float] = BAND) -> dict[str, GradientFlow]:
     """GradientFlow of every model of a run at snapshot index `checkpoint`, on the run's fixed
-    analysis batch. Deterministic: cache it keyed on (run id, checkpoint[, model])."""
+    analysis batch. Deterministic: cache it keyed on (run id, checkpoint).
+
+    BLAS runs on one thread: these are small matrices, and on a busy 2-core machine threaded
+    BLAS is several times slower.
+    """
+    require_weights(result)
     batch = analysis_batch(result, batch_size)
     flows = {}
-    for model in result.models:
-        step, params = checkpoint_params(result, model, checkpoint)
-        flows[model] = gradient_flow(cell_name_of(result, model), params, batch.xs, batch=batch,
-                                     model=model, step=step, band=band)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for model in result.models:
+            step, params = checkpoint_params(result, model, checkpoint)
+            flows[model] = gradient_flow(cell_name_of(result, model), params, batch.xs,
+                                         batch=batch, model=model, step=step, band=band)
     return flows
+
+
+def require_weights(result: TrainResult) -> None:
+    """Raise a clear error for a run loaded without its parameters (JSON without weights)."""
+    if not getattr(result, "has_weights", True):
+        raise ValueError("this run was loaded without its weights file (.npz), so its "
+                         "gradients cannot be computed; load the run with its weights")

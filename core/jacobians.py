@@ -13,8 +13,9 @@ flows back as dL/dh_{t-1} = J_t^T g. The spectral norm is the same for J and J^T
                       with hn = h_prev U_n + bh_n
 
 Every J_t is kept implicit (per-step factors of shape (T, B, H)): products J v and J^T w cost
-O(H^2) per sequence and step, so spectral norms come from a batched power iteration instead of
-T x B dense SVDs. `dense()` builds the explicit matrices for small models and tests.
+O(H^2) per sequence and step, so spectral norms come from batched Lanczos (or power)
+iterations instead of T x B dense SVDs. `dense()` builds the explicit matrices (small models,
+tests).
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.cell_types import previous_states
+from core.gradients import (
+    analysis_batch,
+    cell_name_of,
+    checkpoint_params,
+    require_weights,
+)
+from core.results import TrainResult
 from core.summary import LogBand, analysis_cell, float64_cell_params, log_band, safe_log10
 
 Params = dict[str, np.ndarray]
@@ -126,20 +135,59 @@ _MATVEC = {"rnn": _rnn_mv, "gru": _gru_mv, "gru_reset_after": _gra_mv}
 _RMATVEC = {"rnn": _rnn_rmv, "gru": _gru_rmv, "gru_reset_after": _gra_rmv}
 
 
-def spectral_norms(jac: StepJacobians, *, method: str = "power", iters: int = 100,
+def spectral_norms(jac: StepJacobians, *, method: str = "lanczos", iters: int = 24,
                    tol: float = 1e-6, seed: int = 0) -> np.ndarray:
     """sigma_max(J_t) for every step and sequence. -> (T, B)
 
-    method "power": power iteration on J^T J, all T x B matrices at once, until every estimate
-    changes by less than `tol` (relative) or after `iters` rounds; estimates approach the true
-    value from below. method "exact": SVD of the dense matrices (small H only).
+    "lanczos" (default): `iters` Lanczos steps on J^T J with full reorthogonalisation, all
+    T x B matrices at once; sigma = sqrt(largest Ritz value), exact once iters >= H and
+    otherwise a lower bound that converges much faster than power iteration when the top
+    singular values cluster. "power": power iteration on J^T J until every estimate changes
+    by less than `tol` (relative) or after `iters` rounds. "exact": SVD of the dense matrices
+    (small H only).
     """
     if method == "exact":
         return np.linalg.svd(jac.dense(), compute_uv=False)[..., 0]
+    start = np.random.default_rng(seed).standard_normal(jac.shape)          # (T, B, H)
+    start /= np.linalg.norm(start, axis=-1, keepdims=True)
+    if method == "lanczos":
+        return _lanczos_sigma_max(jac, start, min(iters, jac.shape[-1]))
     if method != "power":
-        raise ValueError(f"unknown method {method!r}; expected 'power' or 'exact'")
-    v = np.random.default_rng(seed).standard_normal(jac.shape)             # (T, B, H)
-    v /= np.linalg.norm(v, axis=-1, keepdims=True)
+        raise ValueError(f"unknown method {method!r}; expected lanczos, power or exact")
+    return _power_sigma_max(jac, start, iters, tol)
+
+
+def _lanczos_sigma_max(jac: StepJacobians, q: np.ndarray, steps: int) -> np.ndarray:
+    """Batched Lanczos on A = J^T J from unit start vectors q (T, B, H). -> (T, B)"""
+    T, B, H = jac.shape
+    basis = np.zeros((steps, T, B, H))                                      # (m, T, B, H)
+    alpha = np.zeros((T, B, steps))                                         # diagonal of T_m
+    beta = np.zeros((T, B, steps))                                          # off-diagonal
+    basis[0] = q
+    for j in range(steps):
+        w = jac.rmatvec(jac.matvec(basis[j]))                               # (T, B, H) A q_j
+        alpha[..., j] = np.sum(w * basis[j], axis=-1)
+        for _ in range(2):                                                  # reorthogonalise twice
+            coef = np.einsum("jtbh,tbh->jtb", basis[:j + 1], w)             # (j+1, T, B)
+            w -= np.einsum("jtb,jtbh->tbh", coef, basis[:j + 1])
+        if j + 1 == steps:
+            break
+        size = np.linalg.norm(w, axis=-1)                                   # (T, B)
+        live = size > 1e-12 * np.maximum(np.abs(alpha[..., j]), 1e-300)     # breakdown -> 0
+        beta[..., j] = np.where(live, size, 0.0)
+        basis[j + 1] = np.divide(w, size[..., None], out=np.zeros_like(w),
+                                 where=live[..., None])
+    tri = np.zeros((T, B, steps, steps))                                    # (T, B, m, m)
+    idx = np.arange(steps)
+    tri[..., idx, idx] = alpha
+    tri[..., idx[:-1], idx[1:]] = beta[..., :-1]
+    tri[..., idx[1:], idx[:-1]] = beta[..., :-1]
+    top = np.linalg.eigvalsh(tri)[..., -1]                                  # (T, B)
+    return np.sqrt(np.maximum(top, 0.0))
+
+
+def _power_sigma_max(jac: StepJacobians, v: np.ndarray, iters: int, tol: float) -> np.ndarray:
+    """Power iteration on J^T J from unit vectors v (T, B, H); ||J v|| from below. -> (T, B)"""
     sigma = np.zeros(jac.shape[:2])                                         # (T, B)
     for _ in range(iters):
         w = jac.matvec(v)                                                   # (T, B, H)
@@ -178,8 +226,8 @@ class JacobianNorms:
 
 
 def jacobian_norms(cell_name: str, params: Params, xs: np.ndarray, h0: np.ndarray | None = None,
-                   *, model: str = "", step: int = 0, method: str = "power",
-                   iters: int = 100, tol: float = 1e-6) -> JacobianNorms:
+                   *, model: str = "", step: int = 0, method: str = "lanczos",
+                   iters: int = 24, tol: float = 1e-6) -> JacobianNorms:
     """||dh_t/dh_{t-1}||_2 for every step of every sequence, in float64. xs: (T, B, D)."""
     p64 = float64_cell_params(params)
     _, cache = analysis_cell(cell_name).forward(p64, np.asarray(xs, dtype=np.float64), h0)
@@ -192,3 +240,24 @@ def jacobian_norms(cell_name: str, params: Params, xs: np.ndarray, h0: np.ndarra
                          norm_log10=norm_log10, running_log10=running,
                          norm=log_band(norm_log10), running=log_band(running))
 
+
+
+JACOBIAN_SEQUENCES = 16      # of the ANALYSIS_BATCH sequences, how many Jacobian norms use
+
+
+def jacobian_norms_for_run(result: TrainResult, checkpoint: int = -1,
+                           sequences: int = JACOBIAN_SEQUENCES, iters: int = 16
+                           ) -> dict[str, JacobianNorms]:
+    """JacobianNorms of every model at snapshot index `checkpoint`, on the first `sequences`
+    sequences of the run's analysis batch (the same batch as gradient_flow_for_run). Costlier
+    than the gradient flow (about 2 x iters products per step): compute it on demand, cached
+    per (run id, checkpoint). BLAS on one thread, as in gradient_flow_for_run."""
+    require_weights(result)
+    xs = analysis_batch(result).xs[:, :sequences]                         # (T, S, D)
+    out = {}
+    with threadpool_limits(limits=1, user_api="blas"):
+        for model in result.models:
+            step, params = checkpoint_params(result, model, checkpoint)
+            out[model] = jacobian_norms(cell_name_of(result, model), params, xs, model=model,
+                                        step=step, iters=iters)
+    return out

@@ -52,9 +52,12 @@ def rnn_overlay(U: np.ndarray, T: int) -> TheoryOverlay:
 def carry_overlay(u: np.ndarray) -> TheoryOverlay:
     """log10 prod over the last k steps of (1 - u_t). u: (T, B, H) update gates."""
     T = u.shape[0]
-    steps_back = safe_log10(1.0 - np.asarray(u, dtype=np.float64))[::-1]  # (T, B, H) by k
-    running = np.zeros_like(steps_back)                                   # (T, B, H)
-    running[1:] = np.cumsum(steps_back[:-1], axis=0)                      # k factors at k
+    running = np.zeros(u.shape)                                           # (T, B, H) by k
+    keep = running[1:]                                                    # k factors at k
+    np.subtract(1.0, u[::-1][:-1], out=keep)                              # 1 - u_{T-1-j}
+    np.maximum(keep, np.finfo(np.float64).tiny, out=keep)
+    np.log10(keep, out=keep)
+    np.cumsum(keep, axis=0, out=keep)
     best = np.median(running.max(axis=2), axis=1)                         # (T,)
     typical = np.median(np.median(running, axis=2), axis=1)               # (T,)
     return TheoryOverlay(np.arange(T), {"carry_max": best, "carry_median": typical})

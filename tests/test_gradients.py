@@ -14,9 +14,8 @@ from core.gradients import (
     random_direction,
 )
 from core.init import orthogonal
-from core.model import init_model
-from core.results import Baseline, History, ModelResult, Snapshot, TrainResult
 from core.tasks import Batch
+from tests.fake_runs import tiny_run
 
 CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
 
@@ -150,25 +149,9 @@ def test_float32_parameters_are_analysed_in_float64_without_underflow():
     np.testing.assert_allclose(flow.median_log10, np.arange(T) * np.log10(a), atol=1e-6)
 
 
-def _tiny_run(models=("rnn", "gru"), variant="seed", checkpoints=3):
-    cfg = RunConfig(task="recall", length=10, symbols=4, hidden=6, models=models,
-                    gru_variant=variant, steps=20, checkpoints=checkpoints)
-    results = {}
-    for i, m in enumerate(models):
-        cell = CELLS["rnn" if m == "rnn" else ("gru_reset_after" if variant == "reset_after"
-                                               else "gru")]
-        snaps = [Snapshot(step=s, params=init_model(cell, 4, 6, 4, np.random.default_rng(i + s),
-                                                    dtype="float32"))
-                 for s in (0, 10, 20)[:checkpoints]]
-        hist = History(*(np.zeros(1) for _ in range(4)), grad_norm=np.ones(1),
-                       clipped=np.zeros(1, bool), seconds=np.zeros(1))
-        results[m] = ModelResult(name=m, history=hist, params=snaps[-1].params, snapshots=snaps)
-    return TrainResult(config=cfg, models=results, baseline=Baseline(np.log(4), 0.25))
-
-
 @pytest.mark.parametrize("variant", ["seed", "reset_after"])
 def test_gradient_flow_for_run_covers_every_model_at_the_checkpoint(variant):
-    run = _tiny_run(variant=variant)
+    run = tiny_run(variant=variant)
     flows = gradient_flow_for_run(run, checkpoint=1, batch_size=16)
     assert set(flows) == {"rnn", "gru"}
     assert flows["gru"].cell == ("gru_reset_after" if variant == "reset_after" else "gru")
@@ -182,14 +165,14 @@ def test_gradient_flow_for_run_covers_every_model_at_the_checkpoint(variant):
 
 
 def test_analysis_batch_is_fixed_by_the_run_seed():
-    run = _tiny_run()
+    run = tiny_run()
     a, b = analysis_batch(run, 8), analysis_batch(run, 8)
     np.testing.assert_array_equal(a.xs, b.xs)
     assert a.xs.dtype == np.float64 and a.xs.shape == (10, 8, 4)
 
 
 def test_bad_checkpoint_and_model_give_clear_errors():
-    run = _tiny_run(models=("gru",))
+    run = tiny_run(models=("gru",))
     with pytest.raises(ValueError, match="out of range"):
         gradient_flow_for_run(run, checkpoint=5)
     assert set(gradient_flow_for_run(run, checkpoint=-1, batch_size=4)) == {"gru"}
@@ -202,3 +185,18 @@ def test_relative_flow_starts_at_zero():
     np.testing.assert_array_equal(rel.per_sequence_log10[:, 0], 0.0)
     np.testing.assert_allclose(rel.per_sequence_log10 - flow.per_sequence_log10,
                                -flow.per_sequence_log10[:, :1] + 0 * flow.per_sequence_log10)
+
+
+def test_gradient_flow_of_a_trained_run_at_every_checkpoint():
+    from core.train import train
+
+    run = train(RunConfig(length=8, symbols=3, hidden=5, steps=6, batch=4, val_size=8,
+                          eval_every=3, checkpoints=3))
+    steps = [s.step for s in run.models["gru"].snapshots]
+    for i, step in enumerate(steps):
+        flows = gradient_flow_for_run(run, checkpoint=i, batch_size=8)
+        assert {f.step for f in flows.values()} == {step}
+        assert all(np.isfinite(f.per_sequence_log10).all() for f in flows.values())
+    run.has_weights = False
+    with pytest.raises(ValueError, match="without its weights"):
+        gradient_flow_for_run(run)

@@ -6,9 +6,15 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS
-from core.gradients import gradient_flow
+from core.gradients import gradient_flow, gradient_flow_for_run
 from core.init import orthogonal
-from core.jacobians import jacobian_norms, spectral_norms, step_jacobians
+from core.jacobians import (
+    jacobian_norms,
+    jacobian_norms_for_run,
+    spectral_norms,
+    step_jacobians,
+)
+from tests.fake_runs import tiny_run
 
 CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
 
@@ -69,13 +75,17 @@ def test_transpose_product_is_one_step_of_bptt(cell_name):
 
 
 @pytest.mark.parametrize("cell_name", CELL_NAMES)
-def test_power_iteration_matches_svd(cell_name):
+def test_lanczos_and_power_iteration_match_svd(cell_name):
     p, xs, h0, hs, cache = _run(cell_name, T=8, B=5, H=6)
     jac = step_jacobians(cell_name, p, cache)
     exact = spectral_norms(jac, method="exact")
     power = spectral_norms(jac, method="power", iters=3000, tol=1e-14)
     assert np.all(power <= exact * (1 + 1e-12))                          # a lower bound
     np.testing.assert_allclose(power, exact, rtol=1e-8)
+    lanczos = spectral_norms(jac, iters=6)                                # iters = H: exact
+    np.testing.assert_allclose(lanczos, exact, rtol=1e-10)
+    short = spectral_norms(jac, iters=3)                                  # a lower bound
+    assert np.all(short <= exact * (1 + 1e-12)) and np.all(short >= 0.5 * exact)
     np.testing.assert_allclose(np.linalg.svd(jac.dense(), compute_uv=False)[..., 0], exact)
 
 
@@ -109,3 +119,13 @@ def test_running_product_bounds_the_gradient_flow(cell_name):
     jn = jacobian_norms(cell_name, p, xs, method="exact")
     assert np.all(flow.per_sequence_log10 <= jn.running_log10 + 1e-9)
     assert jn.norm_log10.shape == (8, 25) and jn.to_dict()["k"][-1] == 24
+
+
+def test_jacobian_norms_for_run_use_the_analysis_batch():
+    run = tiny_run(variant="reset_after")
+    out = jacobian_norms_for_run(run, checkpoint=2, sequences=5, iters=6)
+    assert set(out) == {"rnn", "gru"} and out["gru"].step == 20
+    assert out["rnn"].norm_log10.shape == (5, 10)
+    flows = gradient_flow_for_run(run, checkpoint=2)
+    rel = flows["gru"].relative().per_sequence_log10[:5]                 # same first sequences
+    assert np.all(rel <= out["gru"].running_log10 + 1e-9)

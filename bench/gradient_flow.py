@@ -1,0 +1,85 @@
+"""Time the gradient-flow analysis of one checkpoint: both models (RNN and GRU), float64.
+
+    python bench/gradient_flow.py                 # the issue's target: B=64, T=200, H=128
+    python bench/gradient_flow.py --grid          # a small grid of T and H
+
+Target: gradient-flow curves for both models at one checkpoint <= 0.5 s (B=64, T<=200, H<=128).
+Also times, separately, the per-step Jacobian spectral norms (power iteration) and the spectra,
+which the page computes on demand and not for the main chart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.cells import get_cell  # noqa: E402
+from core.config import RunConfig  # noqa: E402
+from core.gradients import gradient_flow_for_run  # noqa: E402
+from core.jacobians import jacobian_norms  # noqa: E402
+from core.model import init_model  # noqa: E402
+from core.results import History, ModelResult, Snapshot, TrainResult  # noqa: E402
+from core.spectrum import recurrent_spectra  # noqa: E402
+from core.tasks import task_for  # noqa: E402
+
+
+def fake_run(T: int, H: int, variant: str = "seed") -> TrainResult:
+    """A run holding freshly initialised float32 models as its only checkpoint."""
+    cfg = RunConfig(length=T, hidden=H, gru_variant=variant)
+    task = task_for(cfg)
+    models = {}
+    for i, name in enumerate(cfg.models):
+        params = init_model(get_cell(name, variant), task.input_size, H, task.output_size,
+                            np.random.default_rng(i), update_bias=cfg.update_bias)
+        empty = History(*(np.zeros(0) for _ in range(7)))
+        models[name] = ModelResult(name, empty, params, [Snapshot(0, params)])
+    return TrainResult(config=cfg, models=models, baseline=task.baseline)
+
+
+def best_of(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def measure(T: int, H: int, B: int, variant: str, repeats: int) -> None:
+    run = fake_run(T, H, variant)
+    flow_s = best_of(lambda: gradient_flow_for_run(run, 0, batch_size=B), repeats)
+    batch = task_for(run.config).sample(np.random.default_rng(0), B, "float64")
+    gru_cell = get_cell("gru", variant).name
+    jac = {m: best_of(lambda m=m: jacobian_norms("rnn" if m == "rnn" else gru_cell,
+                                                 run.models[m].params, batch.xs), 1)
+           for m in run.models}
+    spec_s = best_of(lambda: [recurrent_spectra("rnn" if m == "rnn" else gru_cell,
+                                                run.models[m].params) for m in run.models], 1)
+    ok = "ok" if flow_s <= 0.5 else "OVER 0.5 s"
+    print(f"B={B:3d} T={T:4d} H={H:4d} {variant:11s} | gradient flow, both models: "
+          f"{flow_s * 1000:7.1f} ms ({ok}) | Jacobian norms rnn {jac['rnn'] * 1000:7.0f} ms, "
+          f"gru {jac['gru'] * 1000:7.0f} ms | spectra {spec_s * 1000:5.1f} ms")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--grid", action="store_true", help="several T and H instead of one point")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    points = ([(T, H) for T in (50, 100, 200) for H in (32, 64, 128)] if args.grid
+              else [(200, 128)])
+    for T, H in points:
+        measure(T, H, args.batch, "seed", args.repeats)
+    if not args.grid:
+        measure(200, 128, args.batch, "reset_after", args.repeats)
+
+
+if __name__ == "__main__":
+    main()
