@@ -61,19 +61,20 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     rh = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
     c = np.empty((T, B, H), dtype=dt)                        # (T, B, H)
     hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
+    xw_g, xw_c = xw[..., :2 * H], xw[..., 2 * H:]            # (T, B, 2H), (T, B, H) views
     g = np.empty((B, 2 * H), dtype=dt)                       # (B, 2H) scratch: gate pre-acts / 2
     a = np.empty((B, H), dtype=dt)                           # (B, H) scratch: candidate pre-act
     h = h0
     for t in range(T):
         np.matmul(h, U_g_half, out=g)                        # one fused product for both gates
-        g += xw[t, :, :2 * H]
+        g += xw_g[t]
         np.tanh(g, out=g)
         g *= 0.5
         np.add(g, 0.5, out=ur[t])                            # [u | r] = sigma(.)
         u, r = ur[t, :, :H], ur[t, :, H:]                    # (B, H) each
         np.multiply(r, h, out=rh[t])                         # (B, H) what the candidate reads
         np.matmul(rh[t], U_c, out=a)                         # (B, H)
-        a += xw[t, :, 2 * H:]
+        a += xw_c[t]
         np.tanh(a, out=c[t])
         np.subtract(c[t], h, out=a)                          # h_t = h + u * (c - h)
         a *= u
@@ -100,6 +101,8 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
     U_gT = np.ascontiguousarray(U_g.T)                        # (2H, H)
     U_cT = np.ascontiguousarray(U_c.T)                        # (H, H)
     d_pre = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | da_c]
+    d_u, d_r, d_c = d_pre[..., :H], d_pre[..., H:2 * H], d_pre[..., 2 * H:]   # (T, B, H) views
+    d_g = d_pre[..., :2 * H]                                  # (T, B, 2H) view [da_u | da_r]
     dh_total = np.empty_like(hs)                              # (T, B, H)
     q, p, s, d_rh = (np.empty((B, H), dtype=dt) for _ in range(4))   # (B, H) scratch
     d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
@@ -107,25 +110,24 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
         h_prev = hs[t - 1] if t else h0                       # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.subtract(1.0, u[t], out=q)
-        q *= dh                                               # q = dh (1 - u)
+        np.multiply(dh, u[t], out=p)                          # p = dh u
+        np.subtract(dh, p, out=q)                             # q = dh (1 - u)
         np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_pre[t, :, :H])                # da_u
-        np.subtract(dh, q, out=p)                             # p = dh u
+        np.multiply(q, s, out=d_u[t])                         # da_u
         np.multiply(c[t], c[t], out=s)
         np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_pre[t, :, 2 * H:])            # da_c
-        np.matmul(d_pre[t, :, 2 * H:], U_cT, out=d_rh)        # (B, H)
+        np.multiply(p, s, out=d_c[t])                         # da_c
+        np.matmul(d_c[t], U_cT, out=d_rh)                     # (B, H)
         np.multiply(rh[t], r[t], out=s)
         np.subtract(rh[t], s, out=s)                          # rh (1 - r) = h_prev r (1 - r)
-        np.multiply(d_rh, s, out=d_pre[t, :, H:2 * H])        # da_r
-        np.matmul(d_pre[t, :, :2 * H], U_gT, out=d_next)      # (B, H) through both gates
+        np.multiply(d_rh, s, out=d_r[t])                      # da_r
+        np.matmul(d_g[t], U_gT, out=d_next)                   # (B, H) through both gates
         d_next += q                                           # carried part
         np.multiply(d_rh, r[t], out=s)                        # read through the reset gate
         d_next += s
     # Weight gradients: one product over all steps each (h_prev = [h0, h_1..h_{T-1}]).
     d_pre2 = d_pre.reshape(T * B, 3 * H)                      # (T*B, 3H)
-    d_gates_later = d_pre[1:].reshape((T - 1) * B, 3 * H)[:, :2 * H]    # (T*B-B, 2H)
+    d_gates_later = d_pre2[B:, :2 * H]                        # (T*B-B, 2H) steps 2..T
     dWb = cache.x1.T @ d_pre2                                 # (D+1, 3H) [dW; db]
     grads = {
         "W": dWb[:-1],                                                  # (D, 3H)

@@ -69,20 +69,21 @@ def forward(params: Params, xs: np.ndarray,
     hn = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
     n = np.empty((T, B, H), dtype=dt)                        # (T, B, H)
     hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
+    xw_g, xw_n = xw[..., :2 * H], xw[..., 2 * H:]            # (T, B, 2H), (T, B, H) views
     hu = np.empty((B, 3 * H), dtype=dt)                      # (B, 3H) scratch: h U (gates / 2)
     g = np.empty((B, 2 * H), dtype=dt)                       # (B, 2H) scratch
     a = np.empty((B, H), dtype=dt)                           # (B, H) scratch
     h = h0
     for t in range(T):
         np.matmul(h, U_s, out=hu)                            # one fused product for all three
-        np.add(hu[:, :2 * H], xw[t, :, :2 * H], out=g)
+        np.add(hu[:, :2 * H], xw_g[t], out=g)
         np.tanh(g, out=g)
         g *= 0.5
         np.add(g, 0.5, out=ur[t])                            # [u | r] = sigma(.)
         u, r = ur[t, :, :H], ur[t, :, H:]                    # (B, H) each
         np.add(hu[:, 2 * H:], bh_n, out=hn[t])               # (B, H) h U_n + bh_n
         np.multiply(r, hn[t], out=a)                         # reset applied after the product
-        a += xw[t, :, 2 * H:]
+        a += xw_n[t]
         np.tanh(a, out=n[t])
         np.subtract(n[t], h, out=a)                          # h_t = h + u * (n - h)
         a *= u
@@ -109,6 +110,7 @@ def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> Cel
     d_hs = np.asarray(d_hs, dtype=dt)
     UT = np.ascontiguousarray(U.T)                            # (3H, H)
     d_rec = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | d(hn)]
+    d_u, d_r, d_hn = d_rec[..., :H], d_rec[..., H:2 * H], d_rec[..., 2 * H:]  # (T, B, H) views
     d_n = np.empty_like(hs)                                   # (T, B, H) da_n
     dh_total = np.empty_like(hs)                              # (T, B, H)
     q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
@@ -117,19 +119,17 @@ def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> Cel
         h_prev = hs[t - 1] if t else h0                       # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.subtract(1.0, u[t], out=q)
-        q *= dh                                               # q = dh (1 - u)
+        np.multiply(dh, u[t], out=p)                          # p = dh u
+        np.subtract(dh, p, out=q)                             # q = dh (1 - u)
         np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_rec[t, :, :H])                # da_u
-        np.subtract(dh, q, out=p)                             # p = dh u
+        np.multiply(q, s, out=d_u[t])                         # da_u
         np.multiply(n[t], n[t], out=s)
         np.subtract(1.0, s, out=s)
         np.multiply(p, s, out=d_n[t])                         # da_n
-        d_hn = d_rec[t, :, 2 * H:]
-        np.multiply(d_n[t], r[t], out=d_hn)                   # d(hn)
+        np.multiply(d_n[t], r[t], out=d_hn[t])                # d(hn)
         np.subtract(1.0, r[t], out=s)
         s *= hn[t]
-        np.multiply(d_hn, s, out=d_rec[t, :, H:2 * H])        # da_r
+        np.multiply(d_hn[t], s, out=d_r[t])                   # da_r
         np.matmul(d_rec[t], UT, out=d_next)                   # (B, H) one fused product
         d_next += q                                           # carried part
     d_rec2 = d_rec.reshape(T * B, 3 * H)                      # (T*B, 3H)
