@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from core.bleu.analysis import LineCountError, analyse
+from core.bleu.inputs import read_text_file
 from core.bleu.report import BleuReport, json_ready
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from core.bleu.stats import default_workers
@@ -25,27 +26,25 @@ class InputError(Exception):
     """A file that cannot be scored; the message names the file and line."""
 
 
-def read_lines(path: str) -> list[str]:
-    """Strict UTF-8 lines (BOM stripped, LF or CRLF endings); InputError names the bad line."""
+def read_lines(path: str, role: str = "sys") -> list[str]:
+    """Segments of a file read by the input doctor (core.bleu.inputs): UTF-8 (BOM stripped),
+    LF or CRLF. Its first blocking issue becomes an InputError; warnings go to stderr."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in data:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise InputError(f"{path}: line {line}: NUL byte, this looks like a binary file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start:exc.start + 1].hex()
-        raise InputError(f"{path}: line {line}: not UTF-8 (byte 0x{bad}); "
-                         "convert the file to UTF-8") from None
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.removesuffix("\r") for line in lines]
+    text_file = read_text_file(path, data, role)
+    for issue in text_file.issues:
+        if issue.level == "warning":
+            print(f"warning: {_one_line(issue.message)}", file=sys.stderr)
+    errors = [i for i in text_file.issues if i.level == "error"]
+    if errors:
+        raise InputError(_one_line(errors[0].message))
+    return list(text_file.lines)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,15 +115,15 @@ def main(argv: list[str] | None = None) -> int:
                                 smooth_method=args.smooth, compute_ter=args.ter,
                                 bootstrap_samples=args.bootstrap, ar_trials=args.ar_trials,
                                 seed=args.seed)
-        refs = [read_lines(p) for p in args.ref]
+        refs = [read_lines(p, "ref") for p in args.ref]
         systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys),
                            strict=True))
-        source = read_lines(args.src) if args.src else None
+        source = read_lines(args.src, "src") if args.src else None
         check_counts(args, refs, list(systems.values()), source)
         report = analyse(refs, systems, settings, source=source, workers=args.workers,
                          ref_names=args.ref)
     except (InputError, ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     print(format_table(report))
     if args.json:

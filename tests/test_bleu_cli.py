@@ -1,0 +1,118 @@
+"""`python -m core.bleu` run as users run it: numbers, JSON bundle, and bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.significance import PairedTest
+
+from core.bleu.example import example_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core.bleu", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    data = example_corpus(n_segments=120, seed=5, n_refs=2)
+    paths = {}
+    for j, stream in enumerate(data.references):
+        paths[f"ref{j}"] = folder / f"ref{j}.txt"
+        paths[f"ref{j}"].write_text("\n".join(stream) + "\n", encoding="utf-8")
+    for name, lines in data.systems.items():
+        paths[name] = folder / f"{name}.txt"
+        paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder, data, paths
+
+
+def test_cli_json_equals_sacrebleu(files):
+    folder, data, paths = files
+    out = folder / "out.json"
+    proc = run_cli("--ref", paths["ref0"], "--ref", paths["ref1"], "--sys", paths["medium"],
+                   "--sys", paths["strong"], "--sys", paths["weak"], "--ar-trials", "500",
+                   "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "medium.txt" in proc.stdout and "(baseline)" in proc.stdout
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    refs = data.references
+    systems = {f"{s}.txt": data.systems[s] for s in ("medium", "strong", "weak")}
+    by_name = {s["name"]: s for s in bundle["systems"]}
+    assert list(by_name) == list(systems)
+    bleu_sent = BLEU(effective_order=True)
+    for name, hyps in systems.items():
+        entry = by_name[name]
+        assert entry["bleu"] == BLEU().corpus_score(hyps, refs).score
+        assert entry["chrf"] == pytest.approx(CHRF().corpus_score(hyps, refs).score, abs=1e-9)
+        assert entry["ter"] is None
+        want = [bleu_sent.sentence_score(h, [r0, r1]).score
+                for h, r0, r1 in zip(hyps, *refs, strict=True)]
+        assert entry["sentence_bleu"] == pytest.approx(want, abs=1e-9)
+    _, scores = PairedTest(list(systems.items()), {"BLEU": BLEU(references=refs)}, None,
+                           test_type="bs")()
+    expected = dict(zip(scores["System"], scores["BLEU"], strict=True))
+    assert [s["system"] for s in bundle["significance"]] == ["strong.txt", "weak.txt"]
+    for entry in bundle["significance"]:
+        want = expected[entry["system"]]
+        assert entry["baseline"] == "medium.txt"
+        assert entry["p_value"] == want.p_value
+        assert entry["ci95"] == [want.mean - want.ci, want.mean + want.ci]
+    digests = {f["path"]: f["sha256"] for f in bundle["files"]}
+    assert digests[str(paths["weak"])] == hashlib.sha256(paths["weak"].read_bytes()).hexdigest()
+
+
+def test_cli_ter_and_tokenize_none(files):
+    folder, data, paths = files
+    out = folder / "ter.json"
+    proc = run_cli("--ref", paths["ref0"], "--sys", paths["weak"], "--tokenize", "none",
+                   "--lowercase", "--ter", "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    entry = json.loads(out.read_text(encoding="utf-8"))["systems"][0]
+    refs = [data.references[0]]
+    hyps = data.systems["weak"]
+    assert entry["bleu"] == BLEU(tokenize="none", lowercase=True).corpus_score(hyps, refs).score
+    from sacrebleu.metrics import TER
+    assert entry["ter"] == pytest.approx(TER().corpus_score(hyps, refs).score, abs=1e-9)
+
+
+def _assert_one_line_error(proc, *fragments):
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    assert len(lines) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_cli_line_count_mismatch_names_file_and_line(files, tmp_path):
+    _, _, paths = files
+    short = tmp_path / "short.txt"
+    short.write_text("\n".join(paths["strong"].read_text(encoding="utf-8").split("\n")[:100])
+                     + "\n", encoding="utf-8")
+    proc = run_cli("--ref", paths["ref0"], "--sys", paths["strong"], "--sys", short)
+    _assert_one_line_error(proc, "short.txt", "100", "120", "line 101")
+
+
+def test_cli_non_utf8_names_file_and_line(files, tmp_path):
+    _, _, paths = files
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"first line\nZ\xfcrich second\n")
+    ref = tmp_path / "ref.txt"
+    ref.write_text("first line\nZurich second\n", encoding="utf-8")
+    proc = run_cli("--ref", ref, "--sys", latin)
+    _assert_one_line_error(proc, "latin.txt", "line 2")
+
+
+def test_cli_missing_file(tmp_path):
+    proc = run_cli("--ref", tmp_path / "nope.txt", "--sys", tmp_path / "nope2.txt")
+    _assert_one_line_error(proc, "nope.txt")
