@@ -210,3 +210,10 @@ def _stop_message(cfg: RunConfig, step: int, bad: list[str], results: dict) -> s
                  else " or enable gradient clipping (e.g. clip 1)"))
     return (f"Training stopped at step {step} of {cfg.steps}: non-finite values ({what}). "
             f"The results keep the state after step {step - 1}; {advice}.")
+
+
+if __name__ == "__main__":
+    import sys
+
+    from core.train_cli import main
+    sys.exit(main())
