@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.cells import get_cell  # noqa: E402
 from core.config import RunConfig  # noqa: E402
-from core.gradients import gradient_flow_for_run  # noqa: E402
-from core.jacobians import jacobian_norms  # noqa: E402
+from core.gradients import cell_name_of, gradient_flow_for_run  # noqa: E402
+from core.jacobians import JACOBIAN_SEQUENCES, jacobian_norms_for_run  # noqa: E402
 from core.model import init_model  # noqa: E402
 from core.results import History, ModelResult, Snapshot, TrainResult  # noqa: E402
-from core.spectrum import recurrent_spectra  # noqa: E402
+from core.spectrum import spectra_over_snapshots  # noqa: E402
 from core.tasks import task_for  # noqa: E402
 
 
@@ -54,17 +54,14 @@ def best_of(fn, repeats: int) -> float:
 def measure(T: int, H: int, B: int, variant: str, repeats: int) -> None:
     run = fake_run(T, H, variant)
     flow_s = best_of(lambda: gradient_flow_for_run(run, 0, batch_size=B), repeats)
-    batch = task_for(run.config).sample(np.random.default_rng(0), B, "float64")
-    gru_cell = get_cell("gru", variant).name
-    jac = {m: best_of(lambda m=m: jacobian_norms("rnn" if m == "rnn" else gru_cell,
-                                                 run.models[m].params, batch.xs), 1)
-           for m in run.models}
-    spec_s = best_of(lambda: [recurrent_spectra("rnn" if m == "rnn" else gru_cell,
-                                                run.models[m].params) for m in run.models], 1)
+    jac16 = best_of(lambda: jacobian_norms_for_run(run, 0), 1)
+    spec_s = best_of(lambda: [spectra_over_snapshots(cell_name_of(run, m), run.models[m])
+                              for m in run.models], repeats)
     ok = "ok" if flow_s <= 0.5 else "OVER 0.5 s"
     print(f"B={B:3d} T={T:4d} H={H:4d} {variant:11s} | gradient flow, both models: "
-          f"{flow_s * 1000:7.1f} ms ({ok}) | Jacobian norms rnn {jac['rnn'] * 1000:7.0f} ms, "
-          f"gru {jac['gru'] * 1000:7.0f} ms | spectra {spec_s * 1000:5.1f} ms")
+          f"{flow_s * 1000:6.0f} ms ({ok}) | Jacobian norms, both models, "
+          f"{JACOBIAN_SEQUENCES} sequences: {jac16 * 1000:6.0f} ms | "
+          f"spectra {spec_s * 1000:4.0f} ms")
 
 
 def main() -> None:

@@ -13,12 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from core.losses import task_loss
 from core.model import cell_params, model_forward
 from core.results import TrainResult
-from core.summary import BAND, LogBand, analysis_cell, as_float64, log_band, safe_log10
+from core.summary import (
+    BAND,
+    LogBand,
+    analysis_cell,
+    as_float64,
+    log_band,
+    one_blas_thread,
+    safe_log10,
+)
 from core.tasks import Batch, task_for
 from core.theory import TheoryOverlay, theory_overlay
 
@@ -164,7 +171,7 @@ def gradient_flow_for_run(result: TrainResult, checkpoint: int = -1,
     require_weights(result)
     batch = analysis_batch(result, batch_size)
     flows = {}
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         for model in result.models:
             step, params = checkpoint_params(result, model, checkpoint)
             flows[model] = gradient_flow(cell_name_of(result, model), params, batch.xs,

@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from core.cell_types import previous_states
 from core.gradients import (
@@ -33,7 +32,14 @@ from core.gradients import (
     require_weights,
 )
 from core.results import TrainResult
-from core.summary import LogBand, analysis_cell, float64_cell_params, log_band, safe_log10
+from core.summary import (
+    LogBand,
+    analysis_cell,
+    float64_cell_params,
+    log_band,
+    one_blas_thread,
+    safe_log10,
+)
 
 Params = dict[str, np.ndarray]
 
@@ -255,7 +261,7 @@ def jacobian_norms_for_run(result: TrainResult, checkpoint: int = -1,
     require_weights(result)
     xs = analysis_batch(result).xs[:, :sequences]                         # (T, S, D)
     out = {}
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         for model in result.models:
             step, params = checkpoint_params(result, model, checkpoint)
             out[model] = jacobian_norms(cell_name_of(result, model), params, xs, model=model,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.results import ModelResult
+from core.summary import one_blas_thread
 
 Params = dict[str, np.ndarray]
 
@@ -64,7 +65,9 @@ def recurrent_spectra(cell_name: str, params: Params) -> dict[str, Spectrum]:
 
 def spectra_over_snapshots(cell_name: str,
                            model: ModelResult) -> list[tuple[int, dict[str, Spectrum]]]:
-    """(step, recurrent_spectra) at every snapshot of a model (its final parameters if none)."""
-    if not model.snapshots:
-        return [(-1, recurrent_spectra(cell_name, model.params))]
-    return [(s.step, recurrent_spectra(cell_name, s.params)) for s in model.snapshots]
+    """(step, recurrent_spectra) at every snapshot of a model; without snapshots, one entry
+    (-1, spectra of the final parameters)."""
+    with one_blas_thread():
+        if not model.snapshots:
+            return [(-1, recurrent_spectra(cell_name, model.params))]
+        return [(s.step, recurrent_spectra(cell_name, s.params)) for s in model.snapshots]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.cells import CELLS, Cell
 from core.model import cell_params
@@ -54,3 +55,9 @@ def log_band(per_sequence: np.ndarray, band: tuple[float, float] = BAND) -> LogB
 def safe_log10(x: np.ndarray) -> np.ndarray:
     """log10 x, with exact zeros mapped to log10 of the smallest normal float64 (about -308)."""
     return np.log10(np.maximum(x, np.finfo(np.float64).tiny))
+
+
+def one_blas_thread():
+    """Context manager: BLAS on one thread. The analysis multiplies small matrices, and on a busy
+    2-core machine threaded BLAS runs several times slower than one thread."""
+    return threadpool_limits(limits=1, user_api="blas")
