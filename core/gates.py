@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.gradients import analysis_batch, cell_name_of, checkpoint_params, require_weights
+from core.results import TrainResult
 from core.summary import analysis_cell, float64_cell_params
 
 Params = dict[str, np.ndarray]
@@ -62,6 +64,14 @@ class GateTrace:
         if self.u is None:
             return {}
         return {"u": saturation(self.u), "r": saturation(self.r)}
+
+    def to_dict(self) -> dict:
+        def rows(a):
+            return None if a is None else a.tolist()
+        return {"cell": self.cell, "index": self.index, "tokens": self.tokens,
+                "h": rows(self.h), "u": rows(self.u), "r": rows(self.r), "c": rows(self.c),
+                "tau": rows(self.tau),
+                "saturation": {g: s.to_dict() for g, s in self.saturation.items()}}
 
     def unit_order(self) -> np.ndarray:
         """Unit indices sorted by tau, longest memory first (identity order for the RNN). (H,)"""
@@ -118,3 +128,17 @@ def token_labels(task: str, xs_seq: np.ndarray) -> list[str]:
     ids = x.argmax(axis=1)
     names = TOKEN_NAMES.get(task)
     return [names[i] if names else str(i) for i in ids]
+
+
+def gate_trace_for_run(result: TrainResult, model: str = "gru", checkpoint: int = -1,
+                       index: int = 0) -> GateTrace:
+    """GateTrace of sequence `index` of the run's analysis batch (the gradient-flow batch),
+    labelled with the task's input tokens, at snapshot index `checkpoint`."""
+    require_weights(result)
+    batch = analysis_batch(result)
+    B = batch.xs.shape[1]
+    if not -B <= index < B:
+        raise ValueError(f"example {index} out of range: choose 0..{B - 1}")
+    _, params = checkpoint_params(result, model, checkpoint)
+    tokens = token_labels(result.config.task, batch.xs[:, index])
+    return gate_trace(cell_name_of(result, model), params, batch.xs, index, tokens)

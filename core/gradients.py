@@ -184,3 +184,10 @@ def require_weights(result: TrainResult) -> None:
     if not getattr(result, "has_weights", True):
         raise ValueError("this run was loaded without its weights file (.npz), so its "
                          "gradients cannot be computed; load the run with its weights")
+
+
+def median_grid(flows: list[GradientFlow]) -> tuple[np.ndarray, np.ndarray]:
+    """Median log10 curves of one model over checkpoints, for a (checkpoint x k) heatmap.
+    -> steps (C,), grid (C, T) with grid[i, k] = flows[i].median_log10[k]"""
+    steps = np.array([f.step for f in flows])
+    return steps, np.stack([f.median_log10 for f in flows])

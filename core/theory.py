@@ -29,13 +29,20 @@ LABELS = {
 
 @dataclass
 class TheoryOverlay:
-    """Predicted log10 norm ratios against k steps back; keys of `curves` are in LABELS."""
+    """Predicted log10 norm ratios against k steps back (0 at k = 0); keys are in LABELS.
+
+    Draw them over GradientFlow.relative(), or over the raw median via anchored().
+    """
 
     k: np.ndarray                    # (T,) 0..T-1
     curves: dict[str, np.ndarray]    # name -> (T,) log10 of the predicted ratio at k
 
     def label(self, name: str) -> str:
         return LABELS.get(name, name)
+
+    def anchored(self, start_log10: float) -> dict[str, np.ndarray]:
+        """The curves shifted to start at start_log10 (e.g. flow.median_log10[0])."""
+        return {name: c + start_log10 for name, c in self.curves.items()}
 
     def to_dict(self) -> dict:
         return {"k": self.k.tolist(), "curves": {n: c.tolist() for n, c in self.curves.items()}}

@@ -8,8 +8,16 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS
-from core.gates import gate_trace, memory_time_constant, saturation, token_labels
+from core.gates import (
+    gate_trace,
+    gate_trace_for_run,
+    memory_time_constant,
+    saturation,
+    token_labels,
+)
+from core.gradients import analysis_batch
 from core.tasks import get_task
+from tests.fake_runs import tiny_run
 
 
 def _gru(cell_name="gru", D=4, H=5, seed=0):
@@ -91,3 +99,23 @@ def test_token_labels_name_each_tasks_inputs():
     assert sum(t.endswith("*") for t in token_labels("adding", adding.xs[:, 0])) == 2
     recall = get_task("recall", 4, 3).sample(rng, 1)
     assert token_labels("recall", recall.xs[:, 0])[0] == str(int(recall.targets[0, 0]))
+
+
+def test_gate_trace_for_run_labels_the_analysis_batch():
+    run = tiny_run(variant="reset_after")
+    tr = gate_trace_for_run(run, "gru", checkpoint=1, index=3)
+    batch = analysis_batch(run)
+    assert tr.cell == "gru_reset_after" and tr.index == 3
+    assert tr.tokens == [str(i) for i in batch.xs[:, 3].argmax(axis=1)]
+    assert tr.u.shape == (10, 6) and np.all((tr.u > 0) & (tr.u < 1))
+    with pytest.raises(ValueError, match="out of range"):
+        gate_trace_for_run(run, "gru", index=64)
+    assert gate_trace_for_run(run, "rnn").u is None
+
+
+def test_trace_turns_into_json():
+    import json
+
+    tr = gate_trace("gru", _gru(), np.zeros((3, 1, 4)))
+    d = json.loads(json.dumps(tr.to_dict()))
+    assert len(d["u"]) == 3 and set(d["saturation"]) == {"u", "r"}

@@ -11,6 +11,7 @@ from core.gradients import (
     analysis_batch,
     gradient_flow,
     gradient_flow_for_run,
+    median_grid,
     random_direction,
 )
 from core.init import orthogonal
@@ -200,3 +201,11 @@ def test_gradient_flow_of_a_trained_run_at_every_checkpoint():
     run.has_weights = False
     with pytest.raises(ValueError, match="without its weights"):
         gradient_flow_for_run(run)
+
+
+def test_median_grid_stacks_checkpoints():
+    run = tiny_run()
+    flows = [gradient_flow_for_run(run, i, batch_size=8)["rnn"] for i in range(3)]
+    steps, grid = median_grid(flows)
+    assert steps.tolist() == [0, 10, 20] and grid.shape == (3, 10)
+    np.testing.assert_array_equal(grid[1], flows[1].median_log10)
