@@ -1,0 +1,189 @@
+"""Time one float32 training step (forward + backward + update) of our RNN and GRU cells,
+and the same step in PyTorch when it happens to be installed (it is not a dependency).
+
+    python bench/train_step.py                  # grid, BLAS on 1 thread (as core.train runs)
+    python bench/train_step.py --threads 2      # both libraries on 2 threads
+    python bench/train_step.py --quick          # only B=64, T=100, H=128
+
+Two kinds of step, each timed for ours and for torch.nn.RNN / nn.GRU with equal thread counts:
+- cell:  hs = cell(xs); L = sum(hs^2); backward; plain SGD update of every weight
+         (rnn, gru in our convention, and gru_reset_after, which is nn.GRU's own algorithm).
+- model: the real training step of core.train (cell + linear readout at the answer step,
+         softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
+         torch: nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
+Rounds alternate ours and torch so both see the same machine load; we print the median and
+the best of the rounds, achieved GFLOP/s (matrix products only) and the ratio ours/torch.
+Target: our GRU step <= 0.8x PyTorch's CPU time at B=64, T=100, H=128.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.cells import get_cell  # noqa: E402
+from core.model import init_model, model_loss  # noqa: E402
+from core.optim import Adam, clip_by_global_norm  # noqa: E402
+from core.tasks import get_task  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # torch is optional: only the comparison column needs it
+    torch = None
+
+GRID = [(64, 100, 128, 10), (64, 100, 128, 128), (32, 30, 32, 10), (64, 200, 64, 10)]
+GATES = {"rnn": 1, "gru": 3, "gru_reset_after": 3}
+CELL_KINDS = [("rnn", "seed"), ("gru", "seed"), ("gru", "reset_after")]
+
+
+def matmul_flops(model: str, B: int, T: int, H: int, D: int) -> float:
+    """Multiply-adds x 2 of every matrix product in forward + backward (input grads excluded):
+    forward x[W;b] and h U, backward dh U^T, dU and d[W;b]."""
+    G = GATES[model]
+    return 2.0 * T * B * G * H * (2 * (D + 1) + 3 * H)
+
+
+# ----------------------------------------------------------------------------- ours
+def ours_cell_step(model: str, variant: str, B: int, T: int, H: int, D: int):
+    cell = get_cell(model, variant)
+    params = cell.init(D, H, np.random.default_rng(0), dtype="float32")
+    xs = np.random.default_rng(1).standard_normal((T, B, D)).astype(np.float32)
+    lr = np.float32(1e-4)
+
+    def step():
+        hs, cache = cell.forward(params, xs, None)
+        grads = cell.backward(params, cache, 2.0 * hs)          # dL/dhs of sum(hs^2)
+        for k, p in params.items():
+            p -= lr * grads.params[k]
+    return step
+
+
+def recall_batch(B: int, T: int):
+    task = get_task("recall", T)
+    return task, task.sample(np.random.default_rng(2), B, "float32")
+
+
+def ours_model_step(model: str, B: int, T: int, H: int):
+    cell = get_cell(model, "seed")
+    task, batch = recall_batch(B, T)
+    params = init_model(cell, task.input_size, H, task.output_size, np.random.default_rng(0))
+    adam = Adam(lr=1e-3)
+    state = adam.init(params)
+
+    def step():
+        out = model_loss(cell, params, batch)
+        adam.update(params, clip_by_global_norm(out.grads, 1.0).grads, state)
+    return step
+
+
+# ----------------------------------------------------------------------------- torch
+def torch_cell_step(model: str, B: int, T: int, H: int, D: int):
+    net = (torch.nn.RNN if model == "rnn" else torch.nn.GRU)(D, H)
+    sgd = torch.optim.SGD(net.parameters(), lr=1e-4)
+    xs = torch.randn(T, B, D)
+
+    def step():
+        sgd.zero_grad()
+        hs, _ = net(xs)
+        (hs * hs).sum().backward()
+        sgd.step()
+    return step
+
+
+def torch_model_step(model: str, B: int, T: int, H: int):
+    task, batch = recall_batch(B, T)
+    net = (torch.nn.RNN if model == "rnn" else torch.nn.GRU)(task.input_size, H)
+    readout = torch.nn.Linear(H, task.output_size)
+    weights = list(net.parameters()) + list(readout.parameters())
+    adam = torch.optim.Adam(weights, lr=1e-3)
+    xs, steps = torch.from_numpy(batch.xs), torch.from_numpy(batch.steps)
+    targets = torch.from_numpy(batch.targets).long()               # (S, B)
+
+    def step():
+        adam.zero_grad()
+        hs, _ = net(xs)
+        logits = readout(hs[steps])                                 # (S, B, C)
+        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten())
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(weights, 1.0)
+        adam.step()
+    return step
+
+
+# ----------------------------------------------------------------------------- timing
+def time_rounds(steps: dict, rounds: int, warmup: int = 2) -> dict[str, list[float]]:
+    """Seconds per call of each step function, alternating between them every round."""
+    for fn in steps.values():
+        for _ in range(warmup):
+            fn()
+    times = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, fn in steps.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def report(kind: str, model: str, shape: tuple, flops: float, times: dict) -> None:
+    B, T, H, D = shape
+    ours = np.median(times["ours"]) * 1e3
+    line = (f"{kind:5s} {model:15s} B={B:<3d} T={T:<3d} H={H:<3d} D={D:<3d} "
+            f"ours {ours:7.2f} ms (best {min(times['ours']) * 1e3:6.2f}) "
+            f"{flops / ours * 1e-6:5.1f} GFLOP/s")
+    if "torch" in times:
+        theirs = np.median(times["torch"]) * 1e3
+        line += (f" | torch {theirs:7.2f} ms (best {min(times['torch']) * 1e3:6.2f})"
+                 f" | ours/torch {ours / theirs:4.2f}")
+    print(line, flush=True)
+
+
+def run(args) -> None:
+    grid = GRID[:1] if args.quick else GRID
+    use_torch = torch is not None and not args.no_torch
+    for B, T, H, D in grid:
+        for model, variant in CELL_KINDS:
+            steps = {"ours": ours_cell_step(model, variant, B, T, H, D)}
+            if use_torch:
+                steps["torch"] = torch_cell_step(model, B, T, H, D)
+            name = get_cell(model, variant).name
+            report("cell", name, (B, T, H, D), matmul_flops(name, B, T, H, D),
+                   time_rounds(steps, args.rounds))
+    for B, T, H, _ in grid[:1] if args.quick else [g for g in grid if g[3] == 10]:
+        D = get_task("recall", T).input_size
+        for model in ("rnn", "gru"):
+            steps = {"ours": ours_model_step(model, B, T, H)}
+            if use_torch:
+                steps["torch"] = torch_model_step(model, B, T, H)
+            report("model", model, (B, T, H, D), matmul_flops(model, B, T, H, D),
+                   time_rounds(steps, args.rounds))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
+    ap.add_argument("--rounds", type=int, default=15, help="timed rounds per configuration")
+    ap.add_argument("--quick", action="store_true", help="only B=64, T=100, H=128")
+    ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    args = ap.parse_args()
+    blas = [f"{i['internal_api']} {i.get('version')} kernel={i.get('architecture')}"
+            for i in threadpool_info() if i["user_api"] == "blas"]
+    print(f"numpy {np.__version__}; BLAS: {'; '.join(blas) or 'unknown'}; threads={args.threads}")
+    if torch is not None and not args.no_torch:
+        torch.set_num_threads(args.threads)
+        print(f"torch {torch.__version__} (threads={torch.get_num_threads()})")
+    else:
+        print("no PyTorch comparison (torch not installed, or --no-torch)")
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
