@@ -19,7 +19,7 @@ def sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
 
 
-def problem(name, seed=0):
+def problem(name, seed=0, T=T):
     """Random float64 params (gates away from 1/2), inputs, h0 and a linear loss sum(G * hs)."""
     rng = np.random.default_rng(seed)
     params = CELLS[name].init(D, H, rng, init_scale=1.2, orthogonal=False, dtype="float64")
@@ -50,10 +50,11 @@ def assert_close(analytic, numeric):
     assert rel < 1e-6
 
 
+@pytest.mark.parametrize("steps", [T, 1])
 @pytest.mark.parametrize("name", CELL_NAMES)
-def test_bptt_matches_finite_differences_for_params_inputs_and_h0(name):
+def test_bptt_matches_finite_differences_for_params_inputs_and_h0(name, steps):
     cell = CELLS[name]
-    params, xs, h0, G = problem(name)
+    params, xs, h0, G = problem(name, T=steps)
     hs, cache = cell.forward(params, xs, h0)
     grads = cell.backward(params, cache, G)
 
