@@ -80,17 +80,36 @@ def from_example(refs: list[TextFile], systems: list[TextFile], source: TextFile
     return PageInputs(checked, (), "example", {})
 
 
-def usable(inputs: PageInputs) -> tuple[list[TextFile], list[TextFile], TextFile | None, list]:
-    """(refs, systems, source, reasons): bad systems/source are left out; reasons not to score."""
+@dataclass(frozen=True)
+class Usable:
+    refs: list[TextFile]  # every reference (an unreadable one blocks scoring)
+    systems: list[TextFile]  # readable system outputs; unreadable ones are left out
+    source: TextFile | None  # the source if readable
+    blocked: bool  # True: nothing is scored until the errors shown are fixed
+    notes: list[str]  # what was left out or why scoring waits (not shown by show_doctor)
+
+
+def usable(inputs: PageInputs) -> Usable:
+    """What can be scored: unreadable systems and source are left out (and said so);
+    unreadable references and any error across files (line counts) block scoring."""
     checked = inputs.checked
-    reasons = [i for i in (*checked.issues, *inputs.extra_issues) if i.level == ERROR]
-    if any(not f.ok for f in checked.refs):
-        reasons.append(InputIssue(ERROR, "A reference file cannot be read (see above)."))
+    blocked = any(i.level == ERROR for i in (*checked.issues, *inputs.extra_issues))
+    notes = []
+    bad_refs = [f.name for f in checked.refs if not f.ok]
+    if bad_refs:
+        blocked = True
+        notes.append(f"Reference {', '.join(bad_refs)} cannot be read: scoring waits for it.")
     systems = [f for f in checked.systems if f.ok]
+    left_out = [f.name for f in checked.systems if not f.ok]
+    if checked.source and not checked.source.ok:
+        left_out.append(checked.source.name)
+    if left_out and systems:
+        notes.append(f"Left out of scoring (see the errors above): {', '.join(left_out)}.")
     if checked.systems and not systems:
-        reasons.append(InputIssue(ERROR, "No system output can be read (see above)."))
+        blocked = True
+        notes.append("No system output can be read (see the errors above).")
     source = checked.source if checked.source and checked.source.ok else None
-    return list(checked.refs), systems, source, reasons
+    return Usable(list(checked.refs), systems, source, blocked or not systems, notes)
 
 
 def show_doctor(inputs: PageInputs) -> None:

@@ -105,12 +105,13 @@ def page() -> None:
     inputs = read_inputs()
     st.subheader("Input doctor")
     bleu_uploads.show_doctor(inputs)
-    refs, systems, source, reasons = bleu_uploads.usable(inputs)
-    for reason in reasons:
-        st.error(reason.message, icon=":material/block:")
-    if reasons or not refs or not systems:
+    use = bleu_uploads.usable(inputs)
+    for note in use.notes:
+        (st.error if use.blocked else st.warning)(note, icon=":material/block:")
+    if use.blocked:
         st.warning("Scoring waits until the problems above are fixed; your files stay loaded.")
         return
+    refs, systems, source = use.refs, use.systems, use.source
     st.subheader("Systems and settings")
     names = bleu_uploads.name_widgets(systems, inputs.origin)
     settings, ter = settings_widgets(names)
