@@ -5,7 +5,8 @@ for ||dL_T/dh_{T-k}|| / ||dL_T/dh_T|| at k steps back, as log10 arrays over k = 
     gru:  prod_{s=T-k+1}^{T} (1 - u_s), the gradient along the carry path alone
           (dh_t/dh_{t-1} = diag(1 - u_t) when the gate and candidate paths are ignored); per
           sequence the best-carrying unit (max over units = the spectral norm of that diagonal
-          product) and the typical unit (median over units), then the median over the batch.
+          product) and the typical unit (geometric mean over units, i.e. the mean of the log10
+          products), then the median over the batch.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ LABELS = {
     "sigma_max": "sigma_max(U)^k",
     "rho": "rho(U)^k",
     "carry_max": "prod (1 - u), best unit",
-    "carry_median": "prod (1 - u), median unit",
+    "carry_mean": "prod (1 - u), typical unit",
 }
 
 
@@ -66,8 +67,8 @@ def carry_overlay(u: np.ndarray) -> TheoryOverlay:
     np.log10(keep, out=keep)
     np.cumsum(keep, axis=0, out=keep)
     best = np.median(running.max(axis=2), axis=1)                         # (T,)
-    typical = np.median(np.median(running, axis=2), axis=1)               # (T,)
-    return TheoryOverlay(np.arange(T), {"carry_max": best, "carry_median": typical})
+    typical = np.median(running.mean(axis=2), axis=1)                     # (T,)
+    return TheoryOverlay(np.arange(T), {"carry_max": best, "carry_mean": typical})
 
 
 def theory_overlay(cell_name: str, params: Params, cache) -> TheoryOverlay:

@@ -53,7 +53,7 @@ def test_carry_overlay_is_the_product_of_one_minus_u():
     ov = carry_overlay(u)
     k = np.arange(T)
     np.testing.assert_allclose(ov.curves["carry_max"], k * np.log10(0.9), atol=1e-12)
-    np.testing.assert_allclose(ov.curves["carry_median"], k * (np.log10(0.9) + np.log10(0.5)) / 2,
+    np.testing.assert_allclose(ov.curves["carry_mean"], k * (np.log10(0.9) + np.log10(0.5)) / 2,
                                atol=1e-12)
 
 
