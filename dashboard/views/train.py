@@ -103,8 +103,10 @@ def download_section(run: TrainResult, run_id: str) -> None:
 
 
 def run_selector() -> None:
+    """Choose among the session's runs; the header names the shown run when there is one."""
     names = list(state.named_runs())
     if len(names) < 2:
+        st.subheader(state.current_name())
         return
     st.session_state[SHOWN_RUN_KEY] = state.current_name()
     st.selectbox("Shown run", names, key=SHOWN_RUN_KEY,
@@ -148,8 +150,8 @@ def explanation(run: TrainResult) -> str:
 
 def results(run: TrainResult) -> None:
     c = run.config
-    run_selector()
-    st.subheader(f"{state.current_name()}")
+    with st.columns([2, 1])[0]:
+        run_selector()
     st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps, "
                f"GRU variant {VARIANT_LABELS[c.gru_variant]}; baseline = "
                f"{BASELINE_NAMES[c.task]}.")
@@ -174,6 +176,7 @@ with st.sidebar:
 status = st.container()
 shown = st.container()
 st.divider()
+st.subheader("Save or reload a run")
 download_col, upload_col = st.columns(2)
 
 with status:
