@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.losses import task_loss
-from core.model import cell_params, model_forward
+from core.model import cell_params
 from core.results import TrainResult
 from core.summary import (
     BAND,
@@ -76,27 +76,25 @@ class GradientFlow:
                 "theory": self.theory.to_dict() if self.theory else None}
 
 
-def gradient_flow(cell_name: str, params: Params, xs: np.ndarray, *, batch: Batch | None = None,
-                  model: str = "", step: int = 0, band: tuple[float, float] = BAND,
+def gradient_flow(cell_name: str, params: Params, data: Batch | np.ndarray, *, model: str = "",
+                  step: int = 0, band: tuple[float, float] = BAND,
                   with_theory: bool = True) -> GradientFlow:
-    """||dL_T/dh_t||_2 per sequence for every t, in float64. xs: (T, B, D), h0 = 0.
+    """||dL_T/dh_t||_2 per sequence for every t, in float64, from h0 = 0.
 
-    dL_T/dh_T = (dl/dy) V^T with the task loss l of `batch` when params hold the readout (and a
-    batch is given), else g (fixed random unit vector); then dL_T/dh_{t-1} = J_t^T dL_T/dh_t
-    by the cell's own backward with d_hs zero except at the last step.
+    data: a task Batch, or bare inputs xs (T, B, D). dL_T/dh_T = (dl/dy) V^T with the batch's
+    task loss l when data is a Batch and params hold the readout ("V", "c"); otherwise g, the
+    fixed random unit vector. Then dL_T/dh_{t-1} = J_t^T dL_T/dh_t by the cell's own backward,
+    with d_hs zero except at the last step.
     """
     p64 = as_float64(params)
     cell = analysis_cell(cell_name)
+    batch = data if isinstance(data, Batch) else None
+    xs64 = np.asarray(batch.xs if batch is not None else data, dtype=np.float64)  # (T, B, D)
+    hs, cache = cell.forward(cell_params(p64), xs64, None)                 # (T, B, H)
     use_loss = "V" in p64 and batch is not None
     if use_loss:
-        b64 = Batch(xs=np.asarray(batch.xs, np.float64), steps=batch.steps,
-                    targets=batch.targets, scored=batch.scored, kind=batch.kind)
-        _, mcache = model_forward(cell, p64, b64)
-        hs, cache = mcache.hs, mcache.cell
         d_last = last_step_loss_gradient(p64, hs[-1], batch)               # (B, H)
     else:
-        xs64 = np.asarray(xs, dtype=np.float64)                           # (T, B, D)
-        hs, cache = cell.forward(cell_params(p64), xs64, None)
         d_last = np.broadcast_to(random_direction(hs.shape[-1]), hs[-1].shape)
     d_hs = np.zeros_like(hs)                                              # (T, B, H)
     d_hs[-1] = d_last
@@ -174,8 +172,8 @@ def gradient_flow_for_run(result: TrainResult, checkpoint: int = -1,
     with one_blas_thread():
         for model in result.models:
             step, params = checkpoint_params(result, model, checkpoint)
-            flows[model] = gradient_flow(cell_name_of(result, model), params, batch.xs,
-                                         batch=batch, model=model, step=step, band=band)
+            flows[model] = gradient_flow(cell_name_of(result, model), params, batch,
+                                         model=model, step=step, band=band)
     return flows
 
 

@@ -15,6 +15,7 @@ from core.gradients import (
     random_direction,
 )
 from core.init import orthogonal
+from core.model import init_model
 from core.tasks import Batch
 from tests.fake_runs import tiny_run
 
@@ -61,7 +62,7 @@ def test_rnn_at_zero_state_with_readout_scales_by_last_step_loss_gradient():
          "b": np.zeros(H), "V": rng.normal(size=(H, K)), "c": rng.normal(size=K)}
     batch = _recall_batch(T, 6, K)
     batch.xs[:] = 0.0                                         # keep the state at exactly zero
-    flow = gradient_flow("rnn", p, batch.xs, batch=batch)
+    flow = gradient_flow("rnn", p, batch)
     assert flow.source == "loss"
     prob = np.exp(p["c"]) / np.exp(p["c"]).sum()
     d_y = prob[None, :] - np.eye(K)[batch.targets[0]]         # (B, K)
@@ -113,7 +114,7 @@ def test_per_step_norms_match_central_finite_differences(cell_name):
             grad[:, j] = (_loss_from(cell_name, p, batch.xs[t + 1:], hp, y)
                           - _loss_from(cell_name, p, batch.xs[t + 1:], hm, y)) / (2 * eps)
         numeric[:, T - 1 - t] = np.linalg.norm(grad, axis=1)
-    flow = gradient_flow(cell_name, p, batch.xs, batch=batch)
+    flow = gradient_flow(cell_name, p, batch)
     np.testing.assert_allclose(10 ** flow.per_sequence_log10, numeric, rtol=1e-6, atol=1e-10)
 
 
@@ -209,3 +210,22 @@ def test_median_grid_stacks_checkpoints():
     steps, grid = median_grid(flows)
     assert steps.tolist() == [0, 10, 20] and grid.shape == (3, 10)
     np.testing.assert_array_equal(grid[1], flows[1].median_log10)
+
+
+@pytest.mark.parametrize("task", ["recall", "adding", "order"])
+def test_loss_source_agrees_with_the_training_loss_gradient(task):
+    """For last-step tasks the training loss (batch mean) is the same loss: B * its d_hs are
+    the per-sequence gradients whose norms the flow reports."""
+    from core.cells import get_cell
+    from core.model import model_loss
+    from core.tasks import get_task
+
+    t = get_task(task, 9, 4)
+    cell = get_cell("gru")
+    p = init_model(cell, t.input_size, 5, t.output_size, np.random.default_rng(0),
+                   dtype="float64")
+    batch = t.sample(np.random.default_rng(1), 6, "float64")
+    d_hs = model_loss(cell, p, batch).d_hs * 6                              # (T, B, H)
+    expected = np.log10(np.linalg.norm(d_hs, axis=-1)).T[:, ::-1]
+    np.testing.assert_allclose(gradient_flow("gru", p, batch).per_sequence_log10, expected,
+                               atol=1e-12)
