@@ -1,4 +1,4 @@
-"""Gatescope dashboard entry point: `python -m streamlit run dashboard/app.py` from the repo root."""
+"""Gatescope dashboard entry point; run `python -m streamlit run dashboard/app.py` from the root."""
 
 import sys
 from pathlib import Path
