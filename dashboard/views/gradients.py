@@ -1,5 +1,197 @@
-"""Page under construction."""
+"""Gradient flow page: how much of the last step's loss gradient reaches each earlier state,
+for the RNN and the GRU, at every training checkpoint."""
+
+from __future__ import annotations
+
+import math
 
 import streamlit as st
 
-st.title("gradients")
+from core.clipping import clipping_stats
+from core.decay import DecayStats
+from core.gradients import GradientFlow
+from core.results import TrainResult
+from dashboard import state
+from dashboard.analysis_cache import (
+    checkpoint_slider,
+    checkpoint_steps,
+    decay_at,
+    flow_grid,
+    flows_at,
+    jacobians_at,
+    run_selector,
+    spectra_at,
+)
+from dashboard.charts.gradients import (
+    clipping_figure,
+    flow_figure,
+    flow_heatmap,
+    jacobian_figure,
+    singular_values_figure,
+    spectrum_figure,
+)
+from dashboard.charts.style import model_label, ordered
+from dashboard.widgets import TASK_LABELS
+
+NO_WEIGHTS = ("This run was loaded from its JSON file alone, so its parameters are missing and "
+              "its gradients cannot be computed: upload the .npz saved with it too (Train page, "
+              "*Load saved runs*). The clipping history below comes from the JSON.")
+
+
+def share(x: float, steps: int) -> str:
+    """A surviving fraction as text: percent, or scientific when tiny; n/a past the sequence."""
+    if not math.isfinite(x):
+        return f"n/a (T ≤ {steps})"
+    return f"{x:.1%}" if x >= 0.001 else f"{x:.1e}"
+
+
+def half_life_text(h: float) -> str:
+    return "no decay" if math.isinf(h) else ("n/a" if math.isnan(h) else f"{h:.1f} steps")
+
+
+def decay_metrics(stats: dict[str, DecayStats]) -> None:
+    for col, name in zip(st.columns(len(stats)), ordered(stats), strict=True):
+        s, label = stats[name], model_label(name)
+        with col.container(border=True):
+            a, b, c, d = st.columns(4)
+            a.metric(f"{label} half-life", half_life_text(s.half_life),
+                     help="Steps back until the gradient norm halves (from the fitted slope).")
+            b.metric(f"{label} decay rate", f"{s.slope:+.3f}",
+                     help=f"Fitted slope of log10 norm per step back: ×{s.factor_per_step:.3f} "
+                          "per step.")
+            c.metric(f"{label} surviving 20 steps", share(s.survival[20], 20),
+                     help="Median norm at k = 20 relative to k = 0.")
+            d.metric(f"{label} surviving 50 steps", share(s.survival[50], 50),
+                     help="Median norm at k = 50 relative to k = 0.")
+
+
+def explanation(flows: dict[str, GradientFlow], stats: dict[str, DecayStats]) -> str:
+    """A few sentences naming the numbers on screen."""
+    first = flows[ordered(flows)[0]]
+    far = int(first.k[-1])
+    parts = []
+    for name in ordered(flows):
+        kept = 10.0 ** float(flows[name].relative().median_log10[-1])
+        s = stats[name]
+        parts.append(f"the {model_label(name)}'s keeps {share(kept, far)} of it (about "
+                     f"×{s.factor_per_step:.3f} per step, half-life "
+                     f"{half_life_text(s.half_life)})")
+    return (
+        f"At step {first.step}, of the gradient at the last state, {far} steps back "
+        + " and ".join(parts) + ". A straight line on this log axis is geometric decay: each "
+        "step multiplies the gradient by a similar Jacobian factor. The RNN's factor is at "
+        "most the largest singular value of U (tanh' ≤ 1); the GRU's carry path multiplies "
+        "by 1 - u, close to 1 wherever the update gate stays shut, so its curve can stay flat."
+    )
+
+
+def equations() -> None:
+    st.latex(r"\text{RNN: } h_t = \tanh(x_t W + h_{t-1} U + b),\quad "
+             r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - h_t^2)\, U^\top,"
+             r"\quad \Big\|\frac{\partial L_T}{\partial h_{T-k}}\Big\| \le "
+             r"\sigma_{\max}(U)^k \Big\|\frac{\partial L_T}{\partial h_T}\Big\|")
+    st.latex(r"\text{GRU: } h_t = u_t \odot c_t + (1 - u_t) \odot h_{t-1},\quad "
+             r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - u_t) + "
+             r"(\text{terms through } u_t, r_t, c_t) \;\approx\; I \text{ where } u_t \approx 0")
+
+
+def flow_section(run: TrainResult, run_id: str) -> None:
+    ck = checkpoint_slider(run, "gradients_checkpoint")
+    left, right = st.columns(2)
+    relative = left.toggle("Normalise each sequence at k = 0", value=True,
+                           key="gradients_relative",
+                           help="Divide by the norm at the last step, so the curves show how "
+                                "much of the gradient survives; off: raw norms.")
+    theory = right.toggle("Theory overlays", value=False, key="gradients_theory",
+                          help="RNN: σ_max(U)^k and ρ(U)^k. GRU: the product of (1 - u) along "
+                               "the carry path (best unit and median unit).")
+    flows = flows_at(run_id, ck, run)
+    init = flows_at(run_id, 0, run) if ck != 0 else None
+    stats = decay_at(run_id, ck, run)
+    decay_metrics(stats)
+    st.plotly_chart(flow_figure(flows, init, relative=relative, theory=theory),
+                    key="gradients_flow_chart")
+    text, maths = st.columns([2, 3])
+    text.markdown(explanation(flows, stats))
+    with maths:
+        equations()
+    st.subheader("Over training")
+    grid = flow_grid(run_id, relative, run)
+    for col, name in zip(st.columns(len(grid)), ordered(grid), strict=True):
+        steps, values = grid[name]
+        col.plotly_chart(flow_heatmap(name, steps, values, relative=relative),
+                         key=f"gradients_heatmap_{name}")
+    spectrum_section(run, run_id, ck)
+    jacobian_section(run, run_id, ck)
+
+
+def spectrum_section(run: TrainResult, run_id: str, ck: int) -> None:
+    st.subheader("Recurrent matrices")
+    st.markdown("Eigenvalues outside the unit circle let a linearised state grow, inside it "
+                "shrink; the largest singular value bounds how much one step can amplify a "
+                "gradient. The GRU's gradient does not pass through U_c alone: its carry path "
+                "bypasses the matrices.")
+    spectra = spectra_at(run_id, ck, run)
+    for name in ordered(spectra):
+        step, blocks = spectra[name]
+        a, b = st.columns(2)
+        a.plotly_chart(spectrum_figure(blocks, name, step), key=f"gradients_eigen_{name}")
+        b.plotly_chart(singular_values_figure(blocks, name, step),
+                       key=f"gradients_singular_{name}")
+
+
+def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
+    with st.expander("Per-step Jacobian norms and their running product"):
+        st.markdown("The norm of each one-step Jacobian dh_t/dh_(t-1) and the product of those "
+                    "norms over the last k steps: an upper bound on how much dh_T/dh_(T-k) can "
+                    "pass back. Computed on 16 sequences of the same batch.")
+        if st.toggle("Compute them", key="gradients_jacobians"):
+            st.plotly_chart(jacobian_figure(jacobians_at(run_id, ck, run)),
+                            key="gradients_jacobian_chart")
+
+
+def clipping_section(run: TrainResult) -> None:
+    st.subheader("Gradient clipping during training")
+    clip = run.config.clip
+    stats = {m: clipping_stats(r.history, clip) for m, r in run.models.items()}
+    if clip > 0:
+        cols = st.columns(len(stats))
+        for col, name in zip(cols, ordered(stats), strict=True):
+            frac = stats[name].fraction_clipped
+            col.metric(f"{model_label(name)} steps clipped",
+                       "n/a" if math.isnan(frac) else f"{frac:.1%}",
+                       help=f"Share of training steps whose global gradient norm exceeded "
+                            f"{clip:g} and was scaled down to it.")
+    else:
+        st.caption("Clipping was off in this run: the applied norm is the raw norm.")
+    st.plotly_chart(clipping_figure(stats), key="gradients_clipping_chart")
+
+
+def main() -> None:
+    st.title("Gradient flow through time")
+    st.caption("How much of the loss at the last step reaches each earlier hidden state: "
+               "the vanilla RNN's gradient shrinks geometrically, the GRU's update gate keeps "
+               "a shortcut open.")
+    run = state.ensure_default_run()
+    if run is None:
+        st.info("No run yet: train one on the Train page.", icon=":material/info:")
+        return
+    run_selector("gradients_run")
+    run_id = state.current_run_id()
+    c = run.config
+    st.caption(f"Run: {state.current_name()}: {TASK_LABELS[c.task]}, T = {c.length}, "
+               f"H = {c.hidden}, {c.steps} steps, checkpoints at steps "
+               f"{', '.join(map(str, checkpoint_steps(run)))}; loss at the last step of 64 "
+               "fixed sequences, curves in float64.")
+    if len(run.models) == 1:
+        only = model_label(next(iter(run.models)))
+        st.info(f"This run trained the {only} alone; train both models on the Train page to "
+                "compare them on the same axes.", icon=":material/info:")
+    if not run.has_weights:
+        st.info(NO_WEIGHTS, icon=":material/upload_file:")
+    else:
+        flow_section(run, run_id)
+    clipping_section(run)
+
+
+main()

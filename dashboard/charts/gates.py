@@ -1,0 +1,114 @@
+"""Gates page figures: (unit x time) heatmaps of one sequence's gates and states, the memory
+time constants, and the read / write / carry bars of the tiny explainer GRU."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.gates import GateTrace
+from core.read_write import ReadWriteCarry
+from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label
+
+# What each heatmap shows: (title, colour scale, value range). "z" is PyTorch's 1 - u.
+FIELDS = {
+    "u": ("update gate u_t (1 = write the candidate)", "Viridis", (0.0, 1.0)),
+    "z": ("PyTorch's update gate z_t = 1 - u_t (1 = keep the old state)", "Viridis", (0.0, 1.0)),
+    "r": ("reset gate r_t (1 = the candidate reads h_(t-1))", "Viridis", (0.0, 1.0)),
+    "c": ("candidate c_t", "RdBu", (-1.0, 1.0)),
+    "n": ("candidate n_t (reset-after)", "RdBu", (-1.0, 1.0)),
+    "h": ("hidden state h_t", "RdBu", (-1.0, 1.0)),
+}
+PART_COLOURS = {"carry": "#8C8C8C", "write": model_colour("gru"), "read": "#E0A458"}
+
+
+def field_values(trace: GateTrace, field: str) -> np.ndarray | None:
+    """The (T, H) array a heatmap shows: u, z, r, c (n is c of a reset-after cell) or h."""
+    source = {"n": "c"}.get(field, field)
+    return getattr(trace, source)
+
+
+def gate_heatmap(trace: GateTrace, field: str, order: np.ndarray | None = None) -> go.Figure:
+    """Heatmap of one (T, H) field: units (in `order`, top to bottom) against time, the input
+    tokens under the time axis; hover shows step, token, unit and value."""
+    values = field_values(trace, field)
+    if values is None:
+        raise ValueError(f"a {trace.cell} trace has no {field!r}")
+    T, H = values.shape
+    order = np.arange(H) if order is None else np.asarray(order)
+    title, scale, (lo, hi) = FIELDS[field]
+    tokens = np.array(trace.tokens, dtype=object)
+    custom = np.broadcast_to(tokens, (H, T))                                # (H, T)
+    fig = go.Figure(go.Heatmap(
+        z=values[:, order].T, x=np.arange(T), y=[f"unit {j}" for j in order],
+        customdata=custom, colorscale=scale, zmin=lo, zmax=hi, name=field,
+        hovertemplate="t = %{x} (input %{customdata}), %{y}: %{z:.3f}<extra></extra>"))
+    base_layout(fig, title, "time step t (input token)", "hidden unit")
+    fig.update_xaxes(tickmode="array", tickvals=np.arange(T), ticktext=list(trace.tokens),
+                     tickangle=0)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(hovermode="closest", margin={"t": 50}, height=max(260, 60 + 14 * H))
+    return fig
+
+
+def tau_figure(trace: GateTrace, order: np.ndarray | None = None) -> go.Figure:
+    """Memory time constant tau_j = 1 / mean_t u_t[j] per unit, log axis (a GRU trace)."""
+    if trace.tau is None:
+        raise ValueError("a vanilla RNN trace has no gates and no tau")
+    order = np.arange(trace.tau.size) if order is None else np.asarray(order)
+    tau = trace.tau[order]
+    finite = np.where(np.isfinite(tau), tau, np.nan)
+    fig = go.Figure(go.Bar(x=[f"unit {j}" for j in order], y=finite, name="tau",
+                           marker={"color": model_colour("gru")},
+                           hovertemplate="%{x}: tau = %{y:.3g} steps<extra></extra>"))
+    T = len(trace.tokens)
+    fig.add_trace(go.Scatter(x=[f"unit {order[0]}", f"unit {order[-1]}"], y=[T, T],
+                             mode="lines", name=f"sequence length T = {T}", line=BASELINE_LINE,
+                             hoverinfo="skip"))
+    base_layout(fig, "Memory time constant tau = 1 / mean u (steps)", "hidden unit",
+                "tau (log scale)")
+    fig.update_yaxes(type="log")
+    fig.update_xaxes(type="category", showticklabels=tau.size <= 40)
+    fig.update_layout(hovermode="closest", margin={"t": 80})
+    return fig
+
+
+def read_write_carry_figure(rwc: ReadWriteCarry) -> go.Figure:
+    """Per unit (one row each) and step: carried (1-u)*h_(t-1) and written u*c_t stacked into
+    h_t, with what the candidate read, r*h_(t-1), as a separate bar beside them."""
+    T, H = rwc.h.shape
+    steps = np.arange(1, T + 1)
+    fig = make_subplots(rows=H, cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=[f"unit {j}" for j in range(H)])
+    for j in range(H):
+        gates = np.stack([rwc.u[:, j], rwc.r[:, j], rwc.h_prev[:, j]], axis=1)  # (T, 3)
+        first = j == 0
+        tip = "u = %{customdata[0]:.2f}, r = %{customdata[1]:.2f}, h_(t-1) = %{customdata[2]:.2f}"
+        fig.add_trace(go.Bar(x=steps, y=rwc.read[:, j], name="read: r * h_(t-1)",
+                             offsetgroup="read", legendgroup="read", showlegend=first,
+                             marker={"color": PART_COLOURS["read"]}, customdata=gates,
+                             hovertemplate="read %{y:.3f}<br>" + tip + "<extra></extra>"),
+                      row=j + 1, col=1)
+        fig.add_trace(go.Bar(x=steps, y=rwc.carry[:, j], name="carry: (1 - u) * h_(t-1)",
+                             offsetgroup="state", legendgroup="carry", showlegend=first,
+                             marker={"color": PART_COLOURS["carry"]},
+                             hovertemplate="carry %{y:.3f}<extra></extra>"), row=j + 1, col=1)
+        fig.add_trace(go.Bar(x=steps, y=rwc.write[:, j], base=rwc.carry[:, j],
+                             name="write: u * c_t", offsetgroup="state", legendgroup="write",
+                             showlegend=first, marker={"color": PART_COLOURS["write"]},
+                             hovertemplate="write %{y:.3f}<extra></extra>"), row=j + 1, col=1)
+        fig.add_trace(go.Scatter(x=steps, y=rwc.h[:, j], mode="markers", name="h_t = carry + write",
+                                 legendgroup="h", showlegend=first,
+                                 marker={"color": "black", "symbol": "line-ew-open", "size": 16,
+                                         "line": {"width": 2}},
+                                 hovertemplate="h_t %{y:.3f}<extra></extra>"), row=j + 1, col=1)
+    base_layout(fig, "What each step reads, writes and carries", "", "")
+    fig.update_xaxes(title_text="step t", row=H, col=1, dtick=1)
+    fig.update_layout(barmode="group", hovermode="x unified", height=140 + 150 * H)
+    return fig
+
+
+def model_title(model: str, cell: str) -> str:
+    """A heading for a model's traces, naming the reset-after variant when it is one."""
+    return model_label(model) + (" (reset-after)" if cell == "gru_reset_after" else "")
