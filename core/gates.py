@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gradients import analysis_batch, cell_name_of, checkpoint_params, require_weights
+from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params, require_weights
 from core.results import TrainResult
 from core.summary import analysis_cell, float64_cell_params
 

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.checkpoints import (
+    ANALYSIS_BATCH,
+    analysis_batch,
+    cell_name_of,
+    checkpoint_params,
+    require_weights,
+)
 from core.losses import task_loss
 from core.model import cell_params
 from core.results import TrainResult
@@ -26,12 +33,10 @@ from core.summary import (
     one_blas_thread,
     safe_log10,
 )
-from core.tasks import Batch, task_for
+from core.tasks import Batch
 from core.theory import TheoryOverlay, theory_overlay
 
 Params = dict[str, np.ndarray]
-ANALYSIS_BATCH = 64          # sequences in the fixed analysis batch of a run
-ANALYSIS_STREAM = 20_251     # rng stream of the analysis batch: (seed, this), apart from training
 DIRECTION_SEED = 0           # seed of the random readout direction used when there is no readout
 
 
@@ -126,37 +131,6 @@ def random_direction(H: int, seed: int = DIRECTION_SEED) -> np.ndarray:
     return g / np.linalg.norm(g)
 
 
-def analysis_batch(result: TrainResult, size: int = ANALYSIS_BATCH) -> Batch:
-    """A fixed batch from the run's own task, drawn from rng (seed, ANALYSIS_STREAM), float64."""
-    cfg = result.config
-    rng = np.random.default_rng((cfg.seed, ANALYSIS_STREAM))
-    return task_for(cfg).sample(rng, size, dtype="float64")
-
-
-def cell_name_of(result: TrainResult, model: str) -> str:
-    """The registry cell of `model` in this run: rnn | gru | gru_reset_after."""
-    if model == "rnn":
-        return "rnn"
-    return "gru_reset_after" if result.config.gru_variant == "reset_after" else "gru"
-
-
-def checkpoint_params(result: TrainResult, model: str, checkpoint: int) -> tuple[int, Params]:
-    """(step, params) of snapshot `checkpoint` (negative counts from the end) of `model`; a model
-    without snapshots has one checkpoint: its final parameters at the last step."""
-    if model not in result.models:
-        raise ValueError(f"the run has no model {model!r}; it has {sorted(result.models)}")
-    m = result.models[model]
-    if not m.snapshots:
-        if checkpoint not in (0, -1):
-            raise ValueError(f"model {model!r} has no snapshots; only checkpoint 0 (final)")
-        return int(result.config.steps), m.params
-    n = len(m.snapshots)
-    if not -n <= checkpoint < n:
-        raise ValueError(f"checkpoint {checkpoint} out of range: {model!r} has {n} snapshots")
-    snap = m.snapshots[checkpoint]
-    return int(snap.step), snap.params
-
-
 def gradient_flow_for_run(result: TrainResult, checkpoint: int = -1,
                           batch_size: int = ANALYSIS_BATCH,
                           band: tuple[float, float] = BAND) -> dict[str, GradientFlow]:
@@ -175,13 +149,6 @@ def gradient_flow_for_run(result: TrainResult, checkpoint: int = -1,
             flows[model] = gradient_flow(cell_name_of(result, model), params, batch,
                                          model=model, step=step, band=band)
     return flows
-
-
-def require_weights(result: TrainResult) -> None:
-    """Raise a clear error for a run loaded without its parameters (JSON without weights)."""
-    if not getattr(result, "has_weights", True):
-        raise ValueError("this run was loaded without its weights file (.npz), so its "
-                         "gradients cannot be computed; load the run with its weights")
 
 
 def median_grid(flows: list[GradientFlow]) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.cell_types import previous_states
-from core.gradients import (
+from core.checkpoints import (
     analysis_batch,
     cell_name_of,
     checkpoint_params,

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.results import ModelResult
+from core.checkpoints import cell_name_of, checkpoint_params, require_weights
+from core.results import ModelResult, TrainResult
 from core.summary import one_blas_thread
 
 Params = dict[str, np.ndarray]
@@ -71,3 +72,13 @@ def spectra_over_snapshots(cell_name: str,
         if not model.snapshots:
             return [(-1, recurrent_spectra(cell_name, model.params))]
         return [(s.step, recurrent_spectra(cell_name, s.params)) for s in model.snapshots]
+
+
+def spectra_for_run(result: TrainResult, checkpoint: int = -1) -> dict[str, dict[str, Spectrum]]:
+    """recurrent_spectra of every model of a run at snapshot index `checkpoint`:
+    {model: {block: Spectrum}}. Needs the run's weights (not only its JSON)."""
+    require_weights(result)
+    with one_blas_thread():
+        return {m: recurrent_spectra(cell_name_of(result, m),
+                                     checkpoint_params(result, m, checkpoint)[1])
+                for m in result.models}

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS
+from core.checkpoints import analysis_batch
 from core.gates import (
     gate_trace,
     gate_trace_for_run,
@@ -15,7 +16,6 @@ from core.gates import (
     saturation,
     token_labels,
 )
-from core.gradients import analysis_batch
 from core.tasks import get_task
 from tests.fake_runs import tiny_run
 

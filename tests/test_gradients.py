@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS
+from core.checkpoints import analysis_batch, checkpoint_steps
 from core.config import RunConfig
 from core.gradients import (
-    analysis_batch,
     gradient_flow,
     gradient_flow_for_run,
     median_grid,
@@ -229,3 +229,11 @@ def test_loss_source_agrees_with_the_training_loss_gradient(task):
     expected = np.log10(np.linalg.norm(d_hs, axis=-1)).T[:, ::-1]
     np.testing.assert_allclose(gradient_flow("gru", p, batch).per_sequence_log10, expected,
                                atol=1e-12)
+
+
+def test_checkpoint_steps_label_the_snapshots():
+    run = tiny_run()
+    assert checkpoint_steps(run, "gru") == [0, 10, 20]
+    run.models["gru"].snapshots = []
+    assert checkpoint_steps(run, "gru") == [20]
+    assert gradient_flow_for_run(run, checkpoint=0, batch_size=4)["gru"].step == 20

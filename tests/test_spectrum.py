@@ -6,8 +6,15 @@ import numpy as np
 
 from core.init import orthogonal
 from core.results import History, ModelResult, Snapshot
-from core.spectrum import recurrent_blocks, recurrent_spectra, spectra_over_snapshots, spectrum
+from core.spectrum import (
+    recurrent_blocks,
+    recurrent_spectra,
+    spectra_for_run,
+    spectra_over_snapshots,
+    spectrum,
+)
 from core.theory import rnn_overlay
+from tests.fake_runs import tiny_run
 
 
 def test_scaled_orthogonal_matrix_has_all_moduli_and_singular_values_a():
@@ -64,3 +71,12 @@ def test_spectra_over_snapshots_follow_the_snapshot_steps():
     out = spectra_over_snapshots("rnn", ModelResult("rnn", hist, snaps[-1].params, snaps))
     assert [step for step, _ in out] == [0, 5]
     assert [sp["U"].rho for _, sp in out] == [1.0, 6.0]
+
+
+def test_spectra_for_run_cover_every_model_and_block():
+    run = tiny_run(variant="reset_after")
+    out = spectra_for_run(run, checkpoint=0)
+    assert list(out["rnn"]) == ["U"] and list(out["gru"]) == ["U_u", "U_r", "U_n"]
+    U = run.models["rnn"].snapshots[0].params["U"].astype(np.float64)
+    np.testing.assert_allclose(out["rnn"]["U"].singular_values,
+                               np.linalg.svd(U, compute_uv=False), rtol=1e-12)
