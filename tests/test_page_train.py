@@ -66,6 +66,9 @@ def test_fast_default_shows_metrics_of_the_stored_run(app):
         acc = run.models[name.lower()].final["val_accuracy"]
         assert metrics[f"{name} validation accuracy"] == f"{acc:.1%}"
     assert len(app.get("plotly_chart")) == 2
+    text = " ".join(m.value for m in app.markdown)
+    for name in ("RNN", "GRU"):  # the explanation quotes this run's outcome
+        assert f"{run.models[name.lower()].final['val_accuracy']:.1%} for the {name}" in text
 
 
 def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
@@ -82,6 +85,7 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
     assert (after.config.length, after.config.steps, after.config.hidden, after.config.seed) \
         == (6, 15, 8, 3)
     assert list(after.models) == ["gru"]
+    assert any(m.value.startswith("The GRU saw batches") for m in app.markdown)
     metrics = _metrics(app)
     assert not any(label.startswith("RNN") for label in metrics)
     acc = after.models["gru"].final["val_accuracy"]

@@ -136,15 +136,21 @@ def model_metrics(run: TrainResult) -> None:
 
 
 def explanation(run: TrainResult) -> str:
+    """Three sentences tied to the run on screen: what the lines are, how it ended, what next."""
     c = run.config
+    ends = " and ".join(
+        f"{run.models[n].final['val_accuracy']:.1%} for the {model_label(n)}"
+        for n in ordered(run.models))
+    who = ("Both models saw identical batches" if len(run.models) > 1
+           else f"The {model_label(next(iter(run.models)))} saw batches")
     return (
-        f"Both models saw identical batches of **{TASK_LABELS[c.task].lower()}** (T = {c.length}) "
-        "from the same seed. Solid lines are the loss on a fixed held-out set, dotted lines the "
+        f"{who} of **{TASK_LABELS[c.task].lower()}** (T = {c.length}, seed {c.seed}): "
+        "solid lines are the loss on a fixed held-out set, dotted lines the "
         "loss of each training batch, and the grey dashed line is what a model that ignores its "
-        f"input scores ({BASELINE_PHRASES[c.task]}). A curve that stays on the grey line never "
-        f"learnt to carry information across {c.length} steps: the vanilla RNN's gradient "
-        "shrinks geometrically with distance, while the GRU's update gate can keep the state, "
-        "and its gradient, almost unchanged (see the Gradient flow page)."
+        f"input scores ({BASELINE_PHRASES[c.task]}). Validation accuracy ended at {ends}, "
+        f"against {run.baseline.accuracy:.1%} for that input-ignoring guess. A curve that stays "
+        f"on the grey line never learnt to carry information across {c.length} steps; the "
+        "Gradient flow page shows how far back each model's gradient reaches."
     )
 
 
