@@ -214,3 +214,14 @@ def test_current_run_is_none_until_the_default_is_trained_once_per_session(fast)
     at.run()
     assert [m.value for m in at.markdown] == ["before: False", "after: True"]
     assert _current(at) is first and len(at.session_state[state.RUNS]) == 1
+
+
+def test_a_run_json_alone_loads_without_weights_and_says_so(app):
+    json_bytes, _ = run_to_bytes(_current(app))
+    app.file_uploader(key="train_upload").set_value(("alone.run.json", json_bytes, "text/json"))
+    app.run()
+    assert not app.exception and not _errors(app)
+    assert not _current(app).has_weights
+    assert any("without weights" in s.value for s in app.success)
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Download run (.json)"]
