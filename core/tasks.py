@@ -9,13 +9,13 @@ distribution), the level a model that has learnt nothing sits at.
 - recall  (delayed recall, default): K symbols one-hot (D = K). x_0 is the cue symbol, x_1 ..
   x_{T-1} are T-1 random distractor symbols from the same alphabet. The model must output the
   cue at the last step (S = 1, C = K classes).  Chance: loss ln K, accuracy 1/K.
-- adding  (Hochreiter & Schmidhuber 1997, in the form of Le et al. 2015): D = 2 channels,
-  channel 0 holds values v_t ~ U[0, 1], channel 1 is 1 at exactly two marker steps, one drawn
-  uniformly from the first half [0, T//2) and one from the second half [T//2, T), else 0. The
-  target at the last step is the sum of the two marked values (regression, C = 1, squared
-  error). The constant prediction 1 has MSE Var(v_a + v_b) = 2/12 = 1/6. A sequence counts as
-  solved if |y - target| < 0.04; the constant predictor solves P(|s - 1| < 0.04) =
-  1 - 0.96^2 of them (s has the triangular density on [0, 2]).
+- adding  (Hochreiter & Schmidhuber 1997; one marker per half, as in later RNN benchmarks):
+  D = 2 channels. Channel 0 holds values v_t ~ U[0, 1]; channel 1 is 1 at exactly two steps,
+  one drawn uniformly from the first half [0, T//2), one from the second half [T//2, T), and 0
+  elsewhere. The target at the last step is the sum of the two marked values (regression,
+  C = 1, squared error). The constant prediction 1 has MSE Var(v_a + v_b) = 2/12 = 1/6. A
+  sequence counts as solved if |y - target| < 0.04; the constant predictor solves
+  P(|s - 1| < 0.04) = 1 - 0.96^2 of them (s has the triangular density on [0, 2]).
 - copy    (copy memory, Arjovsky et al. 2016): 10 input classes: 0 blank, 1..8 symbols,
   9 delimiter (D = C = 10). A sequence has T + 20 steps: 10 symbols drawn uniformly from 1..8,
   then T - 1 blanks, the delimiter, and 10 blanks. The target is blank for the first T + 10
