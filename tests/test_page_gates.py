@@ -1,0 +1,193 @@
+"""Gates page, driven through Streamlit's AppTest; numbers checked against core traces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.gates import gate_trace
+from core.gradients import analysis_batch, cell_name_of, checkpoint_params
+from core.runs import run_to_bytes
+from dashboard import state
+
+APP = "../dashboard/app.py"
+PAGE = "views/gates.py"
+TIMEOUT = 120
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    monkeypatch.setenv(state.FAST_DEFAULT_ENV, "1")
+
+
+def _boot() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _open(at: AppTest) -> AppTest:
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def page(fast) -> AppTest:
+    return _open(_boot())
+
+
+def _current(at: AppTest):
+    return at.session_state[state.RUNS][at.session_state[state.CURRENT_NAME]]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _core_trace(run, index: int, checkpoint: int = -1, model: str = "gru"):
+    xs = analysis_batch(run).xs
+    _, params = checkpoint_params(run, model, checkpoint)
+    return gate_trace(cell_name_of(run, model), params, xs, index)
+
+
+def _assert_gate_metrics(at: AppTest, trace) -> None:
+    metrics = _metrics(at)
+    u, r = trace.saturation["u"], trace.saturation["r"]
+    assert metrics["u < 0.1 (carrying)"] == f"{u.low_all:.0%}"
+    assert metrics["u > 0.9 (overwriting)"] == f"{u.high_all:.0%}"
+    assert metrics["r < 0.1 (past hidden)"] == f"{r.low_all:.0%}"
+    assert metrics["median τ"] == f"{np.median(trace.tau):.1f} steps"
+
+
+def _train_on_the_form(at: AppTest, **values) -> None:
+    at.switch_page("views/train.py").run()
+    for key, value in values.items():
+        if key == "train_models":
+            at.multiselect(key=key).set_value(value)
+        elif key == "train_gru_variant":
+            at.selectbox(key=key).set_value(value)
+        else:
+            at.number_input(key=key).set_value(value)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+
+
+def test_default_run_shows_the_grus_gates_for_example_zero(page):
+    assert page.radio(key="gates_model").value == "gru"
+    _assert_gate_metrics(page, _core_trace(_current(page), 0))
+    assert len(page.get("plotly_chart")) == 4 + 1 + 1        # u, r, c, h; tau; explainer
+    assert "our convention" in _markdown(page)
+
+
+def test_changing_the_example_and_checkpoint_shows_that_trace(page):
+    page.number_input(key="gates_index").set_value(7).run()
+    assert not page.exception
+    _assert_gate_metrics(page, _core_trace(_current(page), 7))
+    page.select_slider(key="gates_checkpoint").set_value(0).run()
+    assert not page.exception
+    _assert_gate_metrics(page, _core_trace(_current(page), 7, checkpoint=0))
+
+
+def test_generate_new_draws_another_sequence(page):
+    page.radio(key="gates_source").set_value("generated").run()
+    assert not page.exception
+    page.button(key="gates_generate").click().run()
+    assert not page.exception
+    assert page.number_input(key="gates_seed").value == 1
+    page.button(key="gates_generate").click().run()
+    assert page.number_input(key="gates_seed").value == 2 and not page.exception
+
+
+def test_pytorch_convention_relabels_the_update_gate_as_z(page):
+    trace = _core_trace(_current(page), 0)
+    page.segmented_control(key="gates_convention").set_value("z").run()
+    assert not page.exception
+    metrics = _metrics(page)
+    u = trace.saturation["u"]
+    assert metrics["z > 0.9 (carrying)"] == f"{u.low_all:.0%}"
+    assert metrics["z < 0.1 (overwriting)"] == f"{u.high_all:.0%}"
+    assert "PyTorch's convention" in _markdown(page)
+    page.toggle(key="gates_sort_tau").set_value(False).run()
+    assert not page.exception
+
+
+def test_rnn_has_no_gates_and_says_so(page):
+    page.radio(key="gates_model").set_value("rnn").run()
+    assert not page.exception
+    assert any("no gates" in m for m in _infos(page))
+    assert not any("τ" in k for k in _metrics(page))
+
+
+def test_reset_after_run_names_its_convention_and_candidate(fast):
+    at = _boot()
+    _train_on_the_form(at, train_length=8, train_steps=10, train_hidden=6,
+                       train_gru_variant="reset_after")
+    _open(at)
+    run = _current(at)
+    assert run.config.gru_variant == "reset_after"
+    text = _markdown(at)
+    assert "reset-after" in text and "n_t" in text
+    _assert_gate_metrics(at, _core_trace(run, 0))
+    at.number_input(key="gates_index").set_value(3).run()
+    assert not at.exception
+    _assert_gate_metrics(at, _core_trace(run, 3))
+
+
+def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
+    at = _boot()
+    _train_on_the_form(at, train_length=6, train_steps=10, train_hidden=6,
+                       train_models=["rnn"])
+    _open(at)
+    assert any("no GRU" in m for m in _infos(at))
+    assert at.button(key="rw_preset_0") is not None
+
+
+def test_a_run_loaded_without_weights_asks_for_the_npz(page):
+    json_bytes, _ = run_to_bytes(_current(page))
+    page.switch_page("views/train.py").run()
+    page.file_uploader(key="train_upload").set_value(
+        ("mine.run.json", json_bytes, "application/json"))
+    page.run()
+    _open(page)
+    assert any(".npz" in m for m in _infos(page))
+    assert not any("τ" in k for k in _metrics(page))
+    assert "Read, write, carry" in [h.value for h in page.header]
+
+
+def test_presets_set_the_explainer_gates(page):
+    page.button(key="rw_preset_0").click().run()                  # u = 0: the state is copied
+    assert not page.exception
+    assert page.toggle(key="rw_u_fixed").value is True
+    assert page.slider(key="rw_u_value").value == 0.0
+    assert page.toggle(key="rw_r_fixed").value is False
+    assert "the state is copied" in _markdown(page)
+    page.button(key="rw_preset_1").click().run()                  # r = 0: ignores the past
+    assert page.toggle(key="rw_u_fixed").value is False
+    assert page.toggle(key="rw_r_fixed").value is True
+    assert page.slider(key="rw_r_value").value == 0.0
+    assert "the read bars are empty" in _markdown(page)
+    page.button(key="rw_preset_free").click().run()
+    assert not page.toggle(key="rw_u_fixed").value and not page.toggle(key="rw_r_fixed").value
+    page.slider(key="rw_u_bias").set_value(-4.0).run()
+    page.slider(key="rw_hidden").set_value(2).run()
+    assert not page.exception
+
+
+def test_no_run_at_all_gives_a_message_and_keeps_the_explainer(fast, monkeypatch):
+    def refuse(cfg, on_step=None):
+        raise ValueError("no training in this test")
+    monkeypatch.setattr(state, "train", refuse)
+    at = _open(AppTest.from_file(APP, default_timeout=TIMEOUT).run())
+    assert any("No run yet" in m for m in _infos(at))
+    at.button(key="rw_preset_0").click().run()
+    assert not at.exception

@@ -1,0 +1,224 @@
+"""Gradient flow page, driven through Streamlit's AppTest; numbers checked against core."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.decay import decay_stats
+from core.gradients import gradient_flow_for_run
+from core.runs import run_to_bytes
+from dashboard import analysis_cache, state
+
+APP = "../dashboard/app.py"
+PAGE = "views/gradients.py"
+TIMEOUT = 120
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    """A short default experiment, so each test boots in about a second."""
+    monkeypatch.setenv(state.FAST_DEFAULT_ENV, "1")
+
+
+def _boot() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _open(at: AppTest) -> AppTest:
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def page(fast) -> AppTest:
+    return _open(_boot())
+
+
+def _current(at: AppTest):
+    return at.session_state[state.RUNS][at.session_state[state.CURRENT_NAME]]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def _half_life(h: float) -> str:
+    return "no decay" if math.isinf(h) else f"{h:.1f} steps"
+
+
+def _share(x: float, n: int) -> str:
+    if math.isnan(x):
+        return f"n/a (T ≤ {n})"
+    return f"{x:.1%}" if x >= 0.001 else f"{x:.1e}"
+
+
+def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
+    run = _current(at)
+    metrics = _metrics(at)
+    for name, flow in gradient_flow_for_run(run, checkpoint).items():
+        s = decay_stats(flow)
+        label = name.upper()
+        assert metrics[f"{label} half-life"] == _half_life(s.half_life)
+        assert metrics[f"{label} decay rate"] == f"{s.slope:+.3f}"
+        for n in (20, 50):
+            assert metrics[f"{label} surviving {n} steps"] == _share(s.survival[n], n)
+
+
+def _train_on_the_form(at: AppTest, **values) -> None:
+    at.switch_page("views/train.py").run()
+    for key, value in values.items():
+        widget = at.multiselect(key=key) if key == "train_models" else (
+            at.selectbox(key=key) if key == "train_gru_variant" else at.number_input(key=key))
+        widget.set_value(value)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+
+
+def test_default_run_shows_both_models_metrics_from_core(page):
+    _assert_metrics_match_core(page, -1)
+    metrics = _metrics(page)
+    T = _current(page).config.length
+    assert metrics["RNN surviving 50 steps"] == "n/a (T ≤ 50)" and T <= 50
+    assert {"RNN steps clipped", "GRU steps clipped"} <= set(metrics)
+    charts = page.get("plotly_chart")
+    assert len(charts) >= 1 + 2 + 4 + 1      # flow, heatmaps, spectra, clipping
+    assert not _infos(page)
+
+
+def test_moving_the_checkpoint_slider_shows_that_checkpoints_numbers(page):
+    slider = page.select_slider(key="gradients_checkpoint")
+    steps = [s.step for s in _current(page).models["rnn"].snapshots]
+    assert slider.value == steps[-1]
+    for i in (0, len(steps) // 2, len(steps) - 1):
+        page.select_slider(key="gradients_checkpoint").set_value(steps[i]).run()
+        assert not page.exception
+        _assert_metrics_match_core(page, i)
+
+
+def test_toggles_and_the_jacobian_expander_run_without_errors(page):
+    page.toggle(key="gradients_theory").set_value(True).run()
+    page.toggle(key="gradients_relative").set_value(False).run()
+    before = len(page.get("plotly_chart"))
+    page.toggle(key="gradients_jacobians").set_value(True).run()
+    assert not page.exception
+    assert len(page.get("plotly_chart")) == before + 1
+    spec = page.get("plotly_chart")[0].proto.spec
+    assert "theory" in spec
+
+
+def test_a_freshly_trained_run_is_shown_and_its_checkpoints_offered(fast):
+    at = _boot()
+    _train_on_the_form(at, train_length=12, train_steps=30, train_hidden=8, train_seed=4)
+    _open(at)
+    run = _current(at)
+    assert run.config.length == 12
+    steps = [s.step for s in run.models["gru"].snapshots]
+    assert page_steps(at) == steps
+    at.select_slider(key="gradients_checkpoint").set_value(steps[1]).run()
+    assert not at.exception
+    _assert_metrics_match_core(at, 1)
+
+
+def page_steps(at: AppTest) -> list[int]:
+    return [int(o) for o in at.select_slider(key="gradients_checkpoint").options]
+
+
+def test_run_selector_switches_the_shown_run(fast):
+    at = _boot()
+    default = _current(at)
+    _train_on_the_form(at, train_length=8, train_steps=10)
+    _open(at)
+    assert _current(at) is not default
+    at.selectbox(key="gradients_run").set_value(state.DEFAULT_NAME).run()
+    assert not at.exception
+    assert _current(at) is default
+    _assert_metrics_match_core(at, -1)
+
+
+def test_single_model_run_says_so_and_shows_that_model(fast):
+    at = _boot()
+    _train_on_the_form(at, train_length=6, train_steps=15, train_hidden=8,
+                       train_models=["gru"])
+    _open(at)
+    assert any("GRU alone" in m for m in _infos(at))
+    metrics = _metrics(at)
+    assert "GRU half-life" in metrics and not any(k.startswith("RNN") for k in metrics)
+    _assert_metrics_match_core(at, -1)
+
+
+def _upload(at: AppTest, files) -> None:
+    at.switch_page("views/train.py").run()
+    at.file_uploader(key="train_upload").set_value(files)
+    at.run()
+    assert not at.exception and not at.error
+
+
+def test_a_run_loaded_without_weights_asks_for_the_npz_and_keeps_clipping(page):
+    json_bytes, _ = run_to_bytes(_current(page))
+    _upload(page, ("mine.run.json", json_bytes, "application/json"))
+    _open(page)
+    assert not _current(page).has_weights
+    assert any(".npz" in m for m in _infos(page))
+    metrics = _metrics(page)
+    assert not any("half-life" in k for k in metrics)
+    assert "RNN steps clipped" in metrics
+
+
+def test_a_run_loaded_with_weights_shows_the_same_numbers(page):
+    original = _metrics(page)
+    json_bytes, npz_bytes = run_to_bytes(_current(page))
+    _upload(page, [("saved.run.json", json_bytes, "application/json"),
+                   ("saved.run.npz", npz_bytes, "application/octet-stream")])
+    _open(page)
+    assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
+    assert _metrics(page) == original
+
+
+def test_no_run_at_all_gives_a_message_not_a_traceback(fast, monkeypatch):
+    def refuse(cfg, on_step=None):
+        raise ValueError("no training in this test")
+    monkeypatch.setattr(state, "train", refuse)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _open(at)
+    assert any("No run yet" in m for m in _infos(at))
+    assert not at.metric
+
+
+def test_checkpoint_results_are_computed_once_per_run_and_checkpoint(monkeypatch):
+    from tests.fake_runs import tiny_run
+    calls = []
+
+    def counting(run, checkpoint):
+        calls.append(checkpoint)
+        return gradient_flow_for_run(run, checkpoint)
+    monkeypatch.setattr(analysis_cache, "gradient_flow_for_run", counting)
+    run, run_id = tiny_run(), uuid.uuid4().hex
+    first = analysis_cache.flows_at(run_id, 2, run)
+    again = analysis_cache.flows_at(run_id, 2, run)
+    analysis_cache.decay_at(run_id, 2, run)
+    assert calls == [2]
+    assert again["gru"].median_log10.tolist() == first["gru"].median_log10.tolist()
+    analysis_cache.flows_at(run_id, 0, run)
+    analysis_cache.flows_at(uuid.uuid4().hex, 2, run)              # another run: its own entry
+    assert calls == [2, 0, 2]
+
+
+@pytest.mark.slow
+def test_real_default_rnn_gradient_halves_sooner_than_the_grus(monkeypatch):
+    monkeypatch.delenv(state.FAST_DEFAULT_ENV, raising=False)
+    at = _open(_boot())
+    _assert_metrics_match_core(at, -1)
+    stats = {m: decay_stats(f) for m, f in gradient_flow_for_run(_current(at), -1).items()}
+    assert stats["rnn"].half_life < stats["gru"].half_life
+    assert stats["rnn"].survival[20] < stats["gru"].survival[20]
