@@ -11,6 +11,7 @@ which the page computes on demand and not for the main chart.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,12 +21,20 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.cells import get_cell  # noqa: E402
+from core.checkpoints import analysis_batch  # noqa: E402
 from core.config import RunConfig  # noqa: E402
 from core.gradients import cell_name_of, gradient_flow_for_run  # noqa: E402
-from core.jacobians import JACOBIAN_SEQUENCES, jacobian_norms_for_run  # noqa: E402
+from core.jacobians import (  # noqa: E402
+    JACOBIAN_SEQUENCES,
+    StepJacobians,
+    jacobian_norms_for_run,
+    spectral_norms,
+    step_jacobians,
+)
 from core.model import init_model  # noqa: E402
 from core.results import History, ModelResult, Snapshot, TrainResult  # noqa: E402
 from core.spectrum import spectra_over_snapshots  # noqa: E402
+from core.summary import analysis_cell, float64_cell_params, one_blas_thread  # noqa: E402
 from core.tasks import task_for  # noqa: E402
 
 
@@ -51,16 +60,34 @@ def best_of(fn, repeats: int) -> float:
     return min(times)
 
 
+def lanczos_error(run: TrainResult, iters: int) -> float:
+    """Max relative error of the Lanczos norms against dense SVD on the last 2 steps."""
+    xs = analysis_batch(run).xs[:, :JACOBIAN_SEQUENCES]
+    worst = 0.0
+    with one_blas_thread():
+        for m in run.models:
+            name = cell_name_of(run, m)
+            p = float64_cell_params(run.models[m].params)
+            _, cache = analysis_cell(name).forward(p, xs, None)
+            jac = step_jacobians(name, p, cache)
+            tail = StepJacobians(jac.cell, jac.mats, {k: v[-2:] for k, v in jac.f.items()})
+            exact = spectral_norms(tail, method="exact")
+            approx = spectral_norms(tail, iters=iters)
+            worst = max(worst, float(np.max(np.abs(approx - exact) / exact)))
+    return worst
+
+
 def measure(T: int, H: int, B: int, variant: str, repeats: int) -> None:
     run = fake_run(T, H, variant)
     flow_s = best_of(lambda: gradient_flow_for_run(run, 0, batch_size=B), repeats)
     jac16 = best_of(lambda: jacobian_norms_for_run(run, 0), 1)
+    err = lanczos_error(run, 16)
     spec_s = best_of(lambda: [spectra_over_snapshots(cell_name_of(run, m), run.models[m])
                               for m in run.models], repeats)
     ok = "ok" if flow_s <= 0.5 else "OVER 0.5 s"
     print(f"B={B:3d} T={T:4d} H={H:4d} {variant:11s} | gradient flow, both models: "
           f"{flow_s * 1000:6.0f} ms ({ok}) | Jacobian norms, both models, "
-          f"{JACOBIAN_SEQUENCES} sequences: {jac16 * 1000:6.0f} ms | "
+          f"{JACOBIAN_SEQUENCES} sequences: {jac16 * 1000:6.0f} ms (max rel. error {err:.1e}) | "
           f"spectra {spec_s * 1000:4.0f} ms")
 
 
@@ -70,6 +97,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
+    print(f"numpy {np.__version__}, BLAS on 1 thread, load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} CPUs (other processes distort every figure)")
     points = ([(T, H) for T in (50, 100, 200) for H in (32, 64, 128)] if args.grid
               else [(200, 128)])
     for T, H in points:
