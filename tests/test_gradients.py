@@ -185,8 +185,8 @@ def test_relative_flow_starts_at_zero():
     flow = gradient_flow("gru", p, np.random.default_rng(2).normal(size=(9, 4, 3)))
     rel = flow.relative()
     np.testing.assert_array_equal(rel.per_sequence_log10[:, 0], 0.0)
-    np.testing.assert_allclose(rel.per_sequence_log10 - flow.per_sequence_log10,
-                               -flow.per_sequence_log10[:, :1] + 0 * flow.per_sequence_log10)
+    shift = rel.per_sequence_log10 - flow.per_sequence_log10               # (B, T)
+    np.testing.assert_allclose(shift, np.repeat(-flow.per_sequence_log10[:, :1], 9, axis=1))
 
 
 def test_gradient_flow_of_a_trained_run_at_every_checkpoint():
