@@ -18,8 +18,8 @@ TASK_LABELS = {
     "order": "Temporal order",
 }
 VARIANT_LABELS = {
-    "seed": "seed: reset before the matrix (ours)",
-    "reset_after": "reset_after: PyTorch / cuDNN",
+    "seed": "seed (ours)",
+    "reset_after": "reset_after (PyTorch)",
 }
 KEEP = "session"  # form values survive page switches
 

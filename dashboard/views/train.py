@@ -27,9 +27,9 @@ UPLOAD_PROBLEMS = "train_upload_problems"  # [(file ids, message)] shown while t
 SHOWN_RUN_KEY = "train_shown_run"
 
 BASELINE_PHRASES = {
-    "recall": "chance: loss ln K, accuracy 1/K",
-    "order": "chance: loss ln 4, accuracy 25 %",
-    "copy": "a memoryless guess: blanks, then uniform over the 8 symbols",
+    "recall": "chance: loss ln {K} = {loss:.2f}, accuracy 1/{K}",
+    "order": "chance: loss ln 4 = {loss:.2f}, accuracy 25 %",
+    "copy": "a memoryless guess, blanks then uniform over the 8 symbols: loss {loss:.3f}",
     "adding": "always answering 1, the mean sum: mean squared error 1/6",
 }
 
@@ -141,13 +141,14 @@ def explanation(run: TrainResult) -> str:
     ends = " and ".join(
         f"{run.models[n].final['val_accuracy']:.1%} for the {model_label(n)}"
         for n in ordered(run.models))
+    phrase = BASELINE_PHRASES[c.task].format(K=c.symbols, loss=run.baseline.loss)
     who = ("Both models saw identical batches" if len(run.models) > 1
            else f"The {model_label(next(iter(run.models)))} saw batches")
     return (
         f"{who} of **{TASK_LABELS[c.task].lower()}** (T = {c.length}, seed {c.seed}): "
         "solid lines are the loss on a fixed held-out set, dotted lines the "
         "loss of each training batch, and the grey dashed line is what a model that ignores its "
-        f"input scores ({BASELINE_PHRASES[c.task]}). Validation accuracy ended at {ends}, "
+        f"input scores ({phrase}). Validation accuracy ended at {ends}, "
         f"against {run.baseline.accuracy:.1%} for that input-ignoring guess. A curve that stays "
         f"on the grey line never learnt to carry information across {c.length} steps; the "
         "Gradient flow page shows how far back each model's gradient reaches."
