@@ -1,0 +1,42 @@
+"""The README's promises hold: its two quick-start commands and a library snippet that runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"README has no '## {title}' section"
+    return match.group(1)
+
+
+def _blocks(section: str, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", section, re.S)
+
+
+def test_quick_start_is_exactly_the_two_commands():
+    commands = [line for block in _blocks(_section("Quick start"), "bash")
+                for line in block.splitlines() if line.strip()]
+    assert commands == [
+        "pip install -r requirements.txt && python -m streamlit run dashboard/app.py",
+        "pip install -r requirements-dev.txt && python -m pytest",
+    ]
+
+
+def test_library_snippet_is_short_and_runs():
+    (snippet,) = _blocks(_section("Library use"), "python")
+    assert len(snippet.strip().splitlines()) < 15
+    namespace = {"__name__": "readme"}
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(compile(snippet, str(README), "exec"), namespace)  # our own README, not user data
+    grads, params, hs = namespace["grads"], namespace["params"], namespace["hs"]
+    assert {k: g.shape for k, g in grads.params.items()} == {k: p.shape for k, p in params.items()}
+    assert grads.hs.shape == hs.shape
+    assert out.getvalue().strip()
