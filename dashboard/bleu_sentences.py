@@ -86,8 +86,23 @@ def _on_table_select() -> None:
 def on_scatter_select(chart_key: str) -> None:
     """Callback of the A-vs-B scatter: the first selected point's segment becomes the line."""
     points = st.session_state[chart_key].selection.points
-    if points and points[0].get("customdata") is not None:
-        st.session_state[LINE_KEY] = int(points[0]["customdata"][0]) + 1
+    lines = [line for line in map(selected_line, points) if line is not None]
+    if lines:
+        st.session_state[LINE_KEY] = lines[0]
+
+
+def selected_line(point: dict) -> int | None:
+    """1-based line of a selected scatter point: its customdata holds the 0-based segment
+    (a bare value; a list or an {"0": value} object when the chart sends an array row)."""
+    data = point.get("customdata")
+    if isinstance(data, dict):
+        data = data.get("0", next(iter(data.values()), None))
+    if isinstance(data, list | tuple):
+        data = data[0] if data else None
+    try:
+        return int(data) + 1
+    except (TypeError, ValueError):
+        return None
 
 
 def sentence_table(shown: pd.DataFrame, n_total: int) -> None:

@@ -78,7 +78,7 @@ def test_pair_scatter_splits_wins_ties_losses_and_carries_segments(report):
     assert all(y < x for x, y in zip(losses.x, losses.y, strict=True))
     assert all(y == x for x, y in zip(ties.x, ties.y, strict=True))
     for trace in points:  # customdata leads back to the sentence
-        for (seg,), x, y in zip(trace.customdata, trace.x, trace.y, strict=True):
+        for seg, x, y in zip(trace.customdata, trace.x, trace.y, strict=True):
             assert wide[a].iloc[seg] == x and wide[b].iloc[seg] == y
     wins_row = report.wins.set_index("system")
     if a == report.baseline:
@@ -208,3 +208,11 @@ def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
     assert bundle["settings"]["tokenize"] == "13a" and "BLEU" in bundle["signatures"]
     assert [s["name"] for s in bundle["systems"]] == list(report.systems)
     assert len(bundle["systems"][0]["sentence_bleu"]) == report.n_segments
+
+
+@pytest.mark.parametrize("data", [15, [15], {"0": 15}, "15"])
+def test_selected_scatter_point_gives_line(data):
+    from dashboard.bleu_sentences import selected_line
+
+    assert selected_line({"curve_number": 0, "customdata": data}) == 16
+    assert selected_line({"curve_number": 0}) is None

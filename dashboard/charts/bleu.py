@@ -102,7 +102,7 @@ def sentence_histogram(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.
 
 def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
     """Sentence score of system a (x) vs b (y): points above the diagonal are b's wins.
-    customdata[0] is the segment index (0-based), so a selection leads to the sentence."""
+    customdata is the segment index (0-based), so a selection leads to the sentence."""
     x, y = wide[a].to_numpy(), wide[b].to_numpy()
     outcome = np.where(y > x, "win", np.where(y < x, "loss", "tie"))
     segments = np.asarray(wide.index)
@@ -120,7 +120,9 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
                 mode="markers",
                 name=f"{label} ({int(sel.sum())})",
                 marker={"color": colour, "size": 6, "opacity": 0.6},
-                customdata=segments[sel][:, None],
+                customdata=[
+                    int(s) for s in segments[sel]
+                ],  # plain ints: the selection returns them
                 text=[str(s + 1) for s in segments[sel]],
                 hovertemplate=f"line %{{text}}<br>{a} %{{x:.1f}}<br>{b} %{{y:.1f}}<extra></extra>",
             )
