@@ -72,8 +72,8 @@ def upload_section() -> None:
                     " without weights: upload its .npz too for the gradient and gates pages")
                 st.success(f"Loaded {item.name}{note}.", icon=":material/upload_file:")
             else:
-                problems.append((ids, f"Not loaded. {item.message}. The current run is "
-                                      "unchanged."))
+                problems.append((ids, f"Not loaded: {item.message.rstrip('.')}. Runs already "
+                                      "in this session are kept."))
     present = {f.file_id for f in files}
     problems[:] = [(ids, msg) for ids, msg in problems if ids & present]
     for _, msg in problems:
