@@ -146,13 +146,7 @@ def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> T
             _wrap_up_after_stop(trainees, step - 1, val)
             break
         for t in trainees:
-            loss, clip = results[t.name]
-            start = time.perf_counter()
-            optimizer.update(t.params, clip.grads, t.opt_state)
-            t.seconds += time.perf_counter() - start
-            t.last = {"train_loss": loss, "grad_norm": clip.norm, "clipped": clip.clipped}
-            t.record.clipped_since_row += clip.clipped
-            t.record.steps_since_row += 1
+            _apply_update(t, optimizer, *results[t.name])
         evaluated = step % cfg.eval_every == 0 or step == cfg.steps
         for t in trainees:
             if evaluated:
@@ -175,6 +169,15 @@ def _loss_and_grads(t: _Trainee, batch: Batch, clip_norm: float):
     clip = clip_by_global_norm(out.grads, clip_norm)
     t.seconds += time.perf_counter() - start
     return out.loss, clip
+
+
+def _apply_update(t: _Trainee, optimizer, loss: float, clip) -> None:
+    start = time.perf_counter()
+    optimizer.update(t.params, clip.grads, t.opt_state)
+    t.seconds += time.perf_counter() - start
+    t.last = {"train_loss": loss, "grad_norm": clip.norm, "clipped": clip.clipped}
+    t.record.clipped_since_row += clip.clipped
+    t.record.steps_since_row += 1
 
 
 def evaluate(cell: Cell, params: Params, batch: Batch) -> tuple[float, float]:
