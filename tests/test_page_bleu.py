@@ -149,6 +149,25 @@ def test_ted_mismatch_and_latin1_name_file_and_line_and_keep_uploads(ted_dir):
     check_mismatch_and_bad_encoding(ref, sys1, short, n_lines=2445)
 
 
+@pytest.mark.slow
+def test_ted_tokenized_files_warned_and_tokenizer_none_equals_sacrebleu(ted_dir):
+    names = ("ted.ref.eng", "ted.sys1.eng", "ted.sys2.eng")
+    data = {name: (ted_dir / name).read_bytes() for name in names}
+    at = open_page()
+    upload(at, "bleu_up_refs", (names[0], data[names[0]], TEXT))
+    upload(at, "bleu_up_sys", [(n, data[n], TEXT) for n in names[1:]])
+    warned = [m for m in messages(at, "warning") if "looks tokenized" in m]
+    assert {m.split(":")[0] for m in warned} == set(names)
+    at.selectbox(key="bleu_tokenize").select("none").run()
+    table = corpus_table(at)
+    refs = [read_lines(data[names[0]])]
+    for name in names[1:]:
+        expected = sacrebleu.corpus_bleu(read_lines(data[name]), refs, tokenize="none").score
+        assert math.isclose(table.loc[name, "BLEU"], expected, abs_tol=1e-9)
+    assert round(table.loc["ted.sys1.eng", "BLEU"], 2) == 22.44
+    assert round(table.loc["ted.sys2.eng", "BLEU"], 2) == 24.04
+
+
 # --- generated data: the same properties without anchors ---------------------------------------
 
 
