@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -149,7 +151,8 @@ def json_bundle(
     return report.to_json(extra)
 
 
-def downloads(report: BleuReport, csv_bytes: bytes, json_text: str) -> None:
+def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> None:
+    """Two download buttons; the files are made only when a button is clicked."""
     c_csv, c_json = st.columns(2)
     c_csv.download_button(
         "Per-sentence scores (CSV)",
@@ -161,7 +164,7 @@ def downloads(report: BleuReport, csv_bytes: bytes, json_text: str) -> None:
     )
     c_json.download_button(
         "Everything (JSON: scores, signatures, settings, input SHA-256)",
-        json_text.encode("utf-8"),
+        lambda: json_text().encode("utf-8"),
         file_name="bleu_report.json",
         mime="application/json",
         key="bleu_download_json",

@@ -18,6 +18,7 @@ from dashboard import bleu_highlight
 LINE_KEY = "bleu_line"  # 1-based line of the sentence shown in detail
 TABLE_KEY = "bleu_sentence_table"
 SHOWN_KEY = "bleu_table_lines"  # lines of the table's rows as last drawn (for its callback)
+MAX_ROWS = 5_000  # rows of the sentence table sent to the browser
 
 
 def pick_pair(report: BleuReport) -> tuple[str, str]:
@@ -106,9 +107,24 @@ def selected_line(point: dict) -> int | None:
 
 
 def sentence_table(shown: pd.DataFrame, n_total: int) -> None:
-    st.caption(
-        f"{len(shown):,} of {n_total:,} sentences. Click a column header to sort; "
-        "select a row to take that sentence apart below."
+    """The filtered sentences; beyond MAX_ROWS only the first rows in the chosen order are sent
+    to the browser (a 100,000-line upload stays responsive)."""
+    orders = {
+        "line": ("line", True),
+        "B - A, largest first": ("B - A", False),
+        "B - A, smallest first": ("B - A", True),
+        "reference length": ("ref len", True),
+    }
+    c_sort, c_note = st.columns([1, 3])
+    column, ascending = orders[c_sort.selectbox("Order", list(orders), key="bleu_sort")]
+    shown = shown.sort_values(column, ascending=ascending, kind="stable")
+    note = f"{len(shown):,} of {n_total:,} sentences"
+    if len(shown) > MAX_ROWS:
+        shown = shown.head(MAX_ROWS)
+        note += f" (the first {MAX_ROWS:,} in this order are listed; filter to see others)"
+    c_note.caption(
+        f"{note}. Click a column header to sort the rows listed; select a row to take that "
+        "sentence apart below."
     )
     st.session_state[SHOWN_KEY] = shown["line"].tolist()
     st.dataframe(

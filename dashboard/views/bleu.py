@@ -135,9 +135,8 @@ def page() -> None:
     used = [*refs, *systems, *([source] if source else [])]
     labels = [None] * len(refs) + names + [None] * (source is not None)
     bleu_sections.downloads(
-        report,
-        bleu_sections.per_sentence_csv(report, ref_lines, texts, source_lines),
-        bleu_sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
+        lambda: bleu_sections.per_sentence_csv(report, ref_lines, texts, source_lines),
+        lambda: bleu_sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
     )
 
 
