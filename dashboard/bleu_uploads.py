@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.bleu.input_set import InputSet, check_inputs, unique_names
+from core.bleu.input_set import (
+    NEED_REFERENCE,
+    NEED_SYSTEM,
+    InputSet,
+    check_inputs,
+    unique_names,
+)
 from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
 from dashboard import bleu_state
 
@@ -138,6 +144,9 @@ def _file_expander(f: TextFile) -> None:
 
 
 def _show_issue(issue: InputIssue) -> None:
+    if issue.message in (NEED_REFERENCE, NEED_SYSTEM):  # a next step, not a fault
+        st.info(issue.message, icon=":material/upload_file:")
+        return
     {ERROR: st.error, WARNING: st.warning, INFO: st.caption}[issue.level](issue.message)
 
 

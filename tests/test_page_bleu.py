@@ -356,3 +356,20 @@ def test_sentence_detail_highlights_and_escapes(generated):
     assert any("&lt;" in h and "script" in h for h in html_blocks)
     score = sacrebleu.sentence_bleu(lines[4], [read_lines(ref)[4]]).score
     assert any(f"sentence BLEU {score:.2f}" in m.value for m in at.markdown)
+
+
+def test_only_references_asks_for_systems_and_same_name_twice_gets_two_names():
+    at = upload(open_page(), "bleu_up_refs", ("r.txt", b"a b c d e\nf g h i j\n", TEXT))
+    assert not messages(at) and any("Add at least one system" in i.value for i in at.info)
+    assert corpus_table(at) is None
+    same = ("s.txt", b"a b c d e\nf g h\n", TEXT)
+    upload(at, "bleu_up_sys", [same, same])
+    assert list(corpus_table(at).index) == ["s.txt", "s.txt (2)"]
+    assert any("identical content" in m for m in messages(at, "warning"))
+
+
+def test_sentence_order_puts_largest_delta_first():
+    at = open_page()
+    at.selectbox(key="bleu_sort").select("B - A, largest first").run()
+    shown = next(df.value for df in at.dataframe if "B - A" in df.value.columns)
+    assert list(shown["B - A"]) == sorted(shown["B - A"], reverse=True)

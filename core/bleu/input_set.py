@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from core.bleu.inputs import ERROR, WARNING, InputIssue, TextFile
 
 ROLE_NAMES = {"ref": "reference", "sys": "system", "src": "source"}
+NEED_REFERENCE = "Add at least one reference file."
+NEED_SYSTEM = "Add at least one system output file."
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,9 @@ def check_inputs(
     """All cross-file checks; per-file issues were found when each file was read."""
     issues: list[InputIssue] = []
     if not refs:
-        issues.append(InputIssue(ERROR, "Add at least one reference file."))
+        issues.append(InputIssue(ERROR, NEED_REFERENCE))
     if not systems:
-        issues.append(InputIssue(ERROR, "Add at least one system output file."))
+        issues.append(InputIssue(ERROR, NEED_SYSTEM))
     files = [*refs, *systems, *([source] if source else [])]
     issues += count_mismatch([f for f in files if f.ok])
     issues += same_content(files)

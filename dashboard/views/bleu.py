@@ -109,7 +109,8 @@ def page() -> None:
     for note in use.notes:
         (st.error if use.blocked else st.warning)(note, icon=":material/block:")
     if use.blocked:
-        st.warning("Scoring waits until the problems above are fixed; your files stay loaded.")
+        if inputs.checked.refs and inputs.checked.systems:
+            st.warning("Scoring waits until the problems above are fixed; your files stay loaded.")
         return
     refs, systems, source = use.refs, use.systems, use.source
     st.subheader("Systems and settings")
