@@ -11,8 +11,9 @@ Two kinds of step, each timed for ours and for torch.nn.RNN / nn.GRU with equal 
 - model: the real training step of core.train (cell + linear readout at the answer step,
          softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
          torch: nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
-Rounds alternate ours and torch so both see the same machine load; we print the median and
-the best of the rounds, achieved GFLOP/s (matrix products only) and the ratio ours/torch.
+Rounds alternate ours and torch so both see the same machine load; we print medians of wall
+time and of process CPU time (less disturbed by other programs), achieved GFLOP/s (matrix
+products only) and the ratios ours/torch.
 Target: our GRU step <= 0.8x PyTorch's CPU time at B=64, T=100, H=128.
 """
 
@@ -118,30 +119,35 @@ def torch_model_step(model: str, B: int, T: int, H: int):
 
 
 # ----------------------------------------------------------------------------- timing
-def time_rounds(steps: dict, rounds: int, warmup: int = 2) -> dict[str, list[float]]:
-    """Seconds per call of each step function, alternating between them every round."""
+def time_rounds(steps: dict, rounds: int, warmup: int = 2) -> dict[str, dict[str, list]]:
+    """Wall and CPU seconds per call of each step function, alternating every round.
+    CPU time (this process, all threads) is less disturbed by other programs than wall time."""
     for fn in steps.values():
         for _ in range(warmup):
             fn()
-    times = {name: [] for name in steps}
+    times = {name: {"wall": [], "cpu": []} for name in steps}
     for _ in range(rounds):
         for name, fn in steps.items():
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             fn()
-            times[name].append(time.perf_counter() - start)
+            times[name]["cpu"].append(time.process_time() - cpu)
+            times[name]["wall"].append(time.perf_counter() - wall)
     return times
 
 
 def report(kind: str, model: str, shape: tuple, flops: float, times: dict) -> None:
+    """One line: medians in ms (wall, and CPU in brackets), GFLOP/s from the wall median."""
     B, T, H, D = shape
-    ours = np.median(times["ours"]) * 1e3
+    med = {name: {k: np.median(v) * 1e3 for k, v in t.items()} for name, t in times.items()}
+    ours = med["ours"]
     line = (f"{kind:5s} {model:15s} B={B:<3d} T={T:<3d} H={H:<3d} D={D:<3d} "
-            f"ours {ours:7.2f} ms (best {min(times['ours']) * 1e3:6.2f}) "
-            f"{flops / ours * 1e-6:5.1f} GFLOP/s")
-    if "torch" in times:
-        theirs = np.median(times["torch"]) * 1e3
-        line += (f" | torch {theirs:7.2f} ms (best {min(times['torch']) * 1e3:6.2f})"
-                 f" | ours/torch {ours / theirs:4.2f}")
+            f"ours {ours['wall']:7.2f} ms [cpu {ours['cpu']:7.2f}] "
+            f"{flops / ours['wall'] * 1e-6:5.1f} GFLOP/s")
+    if "torch" in med:
+        theirs = med["torch"]
+        line += (f" | torch {theirs['wall']:7.2f} ms [cpu {theirs['cpu']:7.2f}]"
+                 f" | ours/torch {ours['wall'] / theirs['wall']:4.2f}"
+                 f" [cpu {ours['cpu'] / theirs['cpu']:4.2f}]")
     print(line, flush=True)
 
 
