@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
+from core import checkpoints
+from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params
 from core.decay import DecayStats, decay_stats
 from core.gates import GateTrace, gate_trace, token_labels
-from core.gradients import (
-    GradientFlow,
-    analysis_batch,
-    cell_name_of,
-    checkpoint_params,
-    gradient_flow_for_run,
-)
+from core.gradients import GradientFlow, gradient_flow_for_run
 from core.jacobians import JacobianNorms, jacobian_norms_for_run
 from core.results import TrainResult
-from core.spectrum import Spectrum, recurrent_spectra
+from core.spectrum import Spectrum, spectra_for_run
+from core.summary import one_blas_thread
 from core.tasks import task_for
 from dashboard import state
 
@@ -34,8 +30,7 @@ EXAMPLE_STREAM = 7_919         # rng stream of generated examples: (run seed, th
 
 def checkpoint_steps(run: TrainResult) -> list[int]:
     """Optimizer steps of the checkpoints every model of the run has (index = checkpoint)."""
-    per_model = [[s.step for s in m.snapshots] or [int(run.config.steps)]
-                 for m in run.models.values()]
+    per_model = [checkpoints.checkpoint_steps(run, m) for m in run.models]
     n = min(len(steps) for steps in per_model)
     return per_model[0][:n]
 
@@ -67,14 +62,9 @@ def flow_grid(run_id: str, relative: bool, _run: TrainResult
 
 
 @st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def spectra_at(run_id: str, checkpoint: int, _run: TrainResult
-               ) -> dict[str, tuple[int, dict[str, Spectrum]]]:
-    """Per model: (step, spectra of its recurrent blocks) at one checkpoint index."""
-    out = {}
-    for m in _run.models:
-        step, params = checkpoint_params(_run, m, checkpoint)
-        out[m] = (step, recurrent_spectra(cell_name_of(_run, m), params))
-    return out
+def spectra_at(run_id: str, checkpoint: int, _run: TrainResult) -> dict[str, dict[str, Spectrum]]:
+    """Per model: spectra of its recurrent blocks at one checkpoint index."""
+    return spectra_for_run(_run, checkpoint)
 
 
 @st.cache_data(max_entries=ENTRIES, show_spinner="Computing step Jacobian norms...")
@@ -104,7 +94,7 @@ def trace_at(run_id: str, model: str, checkpoint: int, source: str, number: int,
     xs = example_inputs(_run, source, number)                               # (T, 1, D)
     _, params = checkpoint_params(_run, model, checkpoint)
     tokens = token_labels(_run.config.task, xs[:, 0])
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         trace = gate_trace(cell_name_of(_run, model), params, xs, 0, tokens)
     trace.index = number
     return trace

@@ -110,3 +110,16 @@ def test_r_zero_preset_reads_nothing():
     fig = read_write_carry_figure(explain(PRESETS["r = 0: the candidate ignores the past"]))
     for trace in _parts(fig, "read: r * h_(t-1)"):
         np.testing.assert_allclose(trace.y, 0.0, atol=1e-11)
+
+
+def test_long_sequences_label_every_nth_step_and_keep_every_token_in_the_hover():
+    rng = np.random.default_rng(3)
+    params = CELLS["gru"].init(D, H, rng, init_scale=1.0, orthogonal=True, update_bias=-1.0,
+                               chrono_length=None, dtype="float64")
+    xs = np.eye(D)[rng.integers(0, D, size=(90, 1))]                     # (90, 1, D)
+    trace = gate_trace("gru", params, xs, 0, token_labels("recall", xs[:, 0]))
+    fig = gate_heatmap(trace, "h")
+    ticks = list(fig.layout.xaxis.tickvals)
+    assert ticks[0] == 0 and len(ticks) <= 40 and len(ticks) >= 30
+    assert fig.layout.xaxis.ticktext[1] == f"{ticks[1]}: {trace.tokens[ticks[1]]}"
+    assert list(np.asarray(fig.data[0].customdata)[0]) == trace.tokens

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params
 from core.gates import gate_trace
-from core.gradients import analysis_batch, cell_name_of, checkpoint_params
 from core.runs import run_to_bytes
 from dashboard import state
 

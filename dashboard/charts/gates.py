@@ -21,6 +21,9 @@ FIELDS = {
     "h": ("hidden state h_t", "RdBu", (-1.0, 1.0)),
 }
 PART_COLOURS = {"carry": "#8C8C8C", "write": model_colour("gru"), "read": "#E0A458"}
+MAX_TICKS = 40                # time-axis labels shown at most (every token stays in the hover)
+BAR_GAP = 0.2                 # gap between steps; two bar groups share the rest
+STATE_SHIFT = (1.0 - BAR_GAP) / 4   # centre of the right-hand (state) bar relative to the step
 
 
 def field_values(trace: GateTrace, field: str) -> np.ndarray | None:
@@ -45,10 +48,13 @@ def gate_heatmap(trace: GateTrace, field: str, order: np.ndarray | None = None) 
         customdata=custom, colorscale=scale, zmin=lo, zmax=hi, name=field,
         hovertemplate="t = %{x} (input %{customdata}), %{y}: %{z:.3f}<extra></extra>"))
     base_layout(fig, title, "time step t (input token)", "hidden unit")
-    fig.update_xaxes(tickmode="array", tickvals=np.arange(T), ticktext=list(trace.tokens),
-                     tickangle=0)
+    every = -(-T // MAX_TICKS)                                              # ceil(T / MAX)
+    ticks = np.arange(0, T, every)
+    fig.update_xaxes(tickmode="array", tickvals=ticks, tickangle=0,
+                     ticktext=[trace.tokens[t] if every == 1 else f"{t}: {trace.tokens[t]}"
+                               for t in ticks])
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_layout(hovermode="closest", margin={"t": 50}, height=max(260, 60 + 14 * H))
+    fig.update_layout(hovermode="closest", margin={"t": 50}, height=max(260, 90 + 20 * H))
     return fig
 
 
@@ -98,14 +104,16 @@ def read_write_carry_figure(rwc: ReadWriteCarry) -> go.Figure:
                              name="write: u * c_t", offsetgroup="state", legendgroup="write",
                              showlegend=first, marker={"color": PART_COLOURS["write"]},
                              hovertemplate="write %{y:.3f}<extra></extra>"), row=j + 1, col=1)
-        fig.add_trace(go.Scatter(x=steps, y=rwc.h[:, j], mode="markers", name="h_t = carry + write",
-                                 legendgroup="h", showlegend=first,
+        fig.add_trace(go.Scatter(x=steps + STATE_SHIFT, y=rwc.h[:, j], mode="markers",
+                                 name="h_t = carry + write", legendgroup="h", showlegend=first,
                                  marker={"color": "black", "symbol": "line-ew-open", "size": 16,
                                          "line": {"width": 2}},
                                  hovertemplate="h_t %{y:.3f}<extra></extra>"), row=j + 1, col=1)
     base_layout(fig, "What each step reads, writes and carries", "", "")
     fig.update_xaxes(title_text="step t", row=H, col=1, dtick=1)
-    fig.update_layout(barmode="group", hovermode="x unified", height=140 + 150 * H)
+    fig.update_layout(barmode="group", bargap=BAR_GAP, bargroupgap=0.0, hovermode="closest",
+                      height=160 + 150 * H, margin={"t": 110},
+                      legend={"y": 1.0 + 45.0 / (150 * H)})
     return fig
 
 

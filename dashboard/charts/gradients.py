@@ -27,6 +27,8 @@ from dashboard.charts.style import (
     ordered,
 )
 
+SIDE_LEGEND = {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"}
+BOTTOM_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"}
 THEORY_DASH = {"sigma_max": "dash", "rho": "dot", "carry_max": "dash", "carry_median": "dot"}
 BLOCK_SYMBOLS = {"U": "circle", "U_u": "circle", "U_r": "diamond", "U_c": "x", "U_n": "x"}
 BLOCK_NAMES = {"U": "U", "U_u": "U_u (update gate)", "U_r": "U_r (reset gate)",
@@ -66,6 +68,7 @@ def flow_figure(flows: Mapping[str, GradientFlow],
     base_layout(fig, "Gradient reaching h_(T-k) from the loss at the last step",
                 "steps back k", f"||dL_T / dh_(T-k)|| ({what}, log scale)")
     fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_layout(legend=SIDE_LEGEND, margin={"t": 50}, height=480)
     return fig
 
 
@@ -131,7 +134,8 @@ def spectrum_figure(spectra: Mapping[str, Spectrum], model: str, step: int) -> g
     base_layout(fig, f"{model_label(model)}: eigenvalues at step {step}", "real part",
                 "imaginary part")
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    fig.update_layout(hovermode="closest")
+    fig.update_layout(hovermode="closest", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10},
+                      height=520)
     return fig
 
 
@@ -150,7 +154,8 @@ def singular_values_figure(spectra: Mapping[str, Spectrum], model: str, step: in
                              line=BASELINE_LINE, hoverinfo="skip"))
     base_layout(fig, f"{model_label(model)}: singular values at step {step}", "index i",
                 "sigma_i")
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10},
+                      height=520)
     return fig
 
 

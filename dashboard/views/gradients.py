@@ -53,12 +53,13 @@ def decay_metrics(stats: dict[str, DecayStats]) -> None:
     for col, name in zip(st.columns(len(stats)), ordered(stats), strict=True):
         s, label = stats[name], model_label(name)
         with col.container(border=True):
-            a, b, c, d = st.columns(4)
+            a, b = st.columns(2)
             a.metric(f"{label} half-life", half_life_text(s.half_life),
                      help="Steps back until the gradient norm halves (from the fitted slope).")
             b.metric(f"{label} decay rate", f"{s.slope:+.3f}",
                      help=f"Fitted slope of log10 norm per step back: ×{s.factor_per_step:.3f} "
                           "per step.")
+            c, d = st.columns(2)
             c.metric(f"{label} surviving 20 steps", share(s.survival[20], 20),
                      help="Median norm at k = 20 relative to k = 0.")
             d.metric(f"{label} surviving 50 steps", share(s.survival[50], 50),
@@ -73,7 +74,7 @@ def explanation(flows: dict[str, GradientFlow], stats: dict[str, DecayStats]) ->
     for name in ordered(flows):
         kept = 10.0 ** float(flows[name].relative().median_log10[-1])
         s = stats[name]
-        parts.append(f"the {model_label(name)}'s keeps {share(kept, far)} of it (about "
+        parts.append(f"the {model_label(name)} keeps {share(kept, far)} of it (about "
                      f"×{s.factor_per_step:.3f} per step, half-life "
                      f"{half_life_text(s.half_life)})")
     return (
@@ -86,13 +87,16 @@ def explanation(flows: dict[str, GradientFlow], stats: dict[str, DecayStats]) ->
 
 
 def equations() -> None:
-    st.latex(r"\text{RNN: } h_t = \tanh(x_t W + h_{t-1} U + b),\quad "
-             r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - h_t^2)\, U^\top,"
-             r"\quad \Big\|\frac{\partial L_T}{\partial h_{T-k}}\Big\| \le "
-             r"\sigma_{\max}(U)^k \Big\|\frac{\partial L_T}{\partial h_T}\Big\|")
-    st.latex(r"\text{GRU: } h_t = u_t \odot c_t + (1 - u_t) \odot h_{t-1},\quad "
-             r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - u_t) + "
-             r"(\text{terms through } u_t, r_t, c_t) \;\approx\; I \text{ where } u_t \approx 0")
+    st.latex(r"\begin{aligned} \text{RNN:}\quad & h_t = \tanh(x_t W + h_{t-1} U + b) \\ "
+             r"& \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - h_t^2)\, U^\top "
+             r"\\ & \Big\|\frac{\partial L_T}{\partial h_{T-k}}\Big\| \le "
+             r"\sigma_{\max}(U)^k\, \Big\|\frac{\partial L_T}{\partial h_T}\Big\| "
+             r"\end{aligned}")
+    st.latex(r"\begin{aligned} \text{GRU:}\quad & h_t = u_t \odot c_t + (1 - u_t) \odot h_{t-1} "
+             r"\\ & \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - u_t) + "
+             r"(\text{terms through } u_t, r_t, c_t) \\ & \phantom{\frac{\partial h_t}"
+             r"{\partial h_{t-1}}} \approx I \quad \text{on units where } u_t \approx 0 "
+             r"\end{aligned}")
 
 
 def flow_section(run: TrainResult, run_id: str) -> None:
@@ -111,7 +115,7 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     decay_metrics(stats)
     st.plotly_chart(flow_figure(flows, init, relative=relative, theory=theory),
                     key="gradients_flow_chart")
-    text, maths = st.columns([2, 3])
+    text, maths = st.columns(2)
     text.markdown(explanation(flows, stats))
     with maths:
         equations()
@@ -121,11 +125,11 @@ def flow_section(run: TrainResult, run_id: str) -> None:
         steps, values = grid[name]
         col.plotly_chart(flow_heatmap(name, steps, values, relative=relative),
                          key=f"gradients_heatmap_{name}")
-    spectrum_section(run, run_id, ck)
+    spectrum_section(run, run_id, ck, {m: f.step for m, f in flows.items()})
     jacobian_section(run, run_id, ck)
 
 
-def spectrum_section(run: TrainResult, run_id: str, ck: int) -> None:
+def spectrum_section(run: TrainResult, run_id: str, ck: int, steps: dict[str, int]) -> None:
     st.subheader("Recurrent matrices")
     st.markdown("Eigenvalues outside the unit circle let a linearised state grow, inside it "
                 "shrink; the largest singular value bounds how much one step can amplify a "
@@ -133,7 +137,7 @@ def spectrum_section(run: TrainResult, run_id: str, ck: int) -> None:
                 "bypasses the matrices.")
     spectra = spectra_at(run_id, ck, run)
     for name in ordered(spectra):
-        step, blocks = spectra[name]
+        blocks, step = spectra[name], steps[name]
         a, b = st.columns(2)
         a.plotly_chart(spectrum_figure(blocks, name, step), key=f"gradients_eigen_{name}")
         b.plotly_chart(singular_values_figure(blocks, name, step),
