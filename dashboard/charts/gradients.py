@@ -176,6 +176,7 @@ def jacobian_figure(norms: Mapping[str, JacobianNorms]) -> go.Figure:
     fig.add_trace(go.Scatter(x=[0, _longest(norms)], y=[1.0, 1.0], mode="lines", name="1",
                              line=BASELINE_LINE, hoverinfo="skip"), row=1, col=1)
     base_layout(fig, "Step Jacobians: median over sequences", "steps back k", "norm")
+    fig.update_layout(legend=SIDE_LEGEND, margin={"t": 80})
     fig.update_yaxes(type="log", exponentformat="power")
     fig.update_xaxes(title_text="steps back k")
     return fig

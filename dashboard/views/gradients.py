@@ -148,7 +148,9 @@ def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
     with st.expander("Per-step Jacobian norms and their running product"):
         st.markdown("The norm of each one-step Jacobian dh_t/dh_(t-1) and the product of those "
                     "norms over the last k steps: an upper bound on how much dh_T/dh_(T-k) can "
-                    "pass back. Computed on 16 sequences of the same batch.")
+                    "pass back. Being a bound, it can sit far above the true curve of the main "
+                    "chart (the Jacobians need not line up from step to step). Computed on 16 "
+                    "sequences of the same batch.")
         if st.toggle("Compute them", key="gradients_jacobians"):
             st.plotly_chart(jacobian_figure(jacobians_at(run_id, ck, run)),
                             key="gradients_jacobian_chart")
