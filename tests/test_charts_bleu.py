@@ -216,3 +216,18 @@ def test_selected_scatter_point_gives_line(data):
 
     assert selected_line({"curve_number": 0, "customdata": data}) == 16
     assert selected_line({"curve_number": 0}) is None
+
+
+def test_highlighted_matches_agree_with_the_reports_counts(corpus, report):
+    """The sentence detail shows the report's counts beside the highlighting: they must agree."""
+    name = report.systems[1]
+    rows = report.sentences[report.sentences["system"] == name]
+    for seg in (0, 5, 50, 119):
+        row = rows[rows["segment"] == seg].iloc[0]
+        hyp, refs = corpus.systems[name][seg], [r[seg] for r in corpus.references]
+        _, matched = bleu_highlight.highlight_pair(hyp, refs, report.settings)
+        assert list(matched.counts) == [row[f"match_{n}"] for n in range(1, 5)]
+        assert list(matched.totals) == [row[f"total_{n}"] for n in range(1, 5)]
+        assert sum(matched.hyp_coverage(1)) == row["match_1"]  # one token per clipped unigram
+        highest = matched.hyp_highest_order()
+        assert all(h >= 1 for h, c in zip(highest, matched.hyp_coverage(1), strict=True) if c)
