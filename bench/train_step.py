@@ -184,6 +184,9 @@ def main() -> None:
     print(f"numpy {np.__version__}; BLAS: {'; '.join(blas) or 'unknown'}; threads={args.threads}")
     if torch is not None and not args.no_torch:
         torch.set_num_threads(args.threads)
+        # Vanishing gradients under torch's default init reach float32 denormals on long
+        # sequences, which slows its CPU kernels several-fold; flushing them is its best case.
+        torch.set_flush_denormal(True)
         print(f"torch {torch.__version__} (threads={torch.get_num_threads()})")
     else:
         print("no PyTorch comparison (torch not installed, or --no-torch)")
