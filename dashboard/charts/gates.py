@@ -21,7 +21,8 @@ FIELDS = {
     "h": ("hidden state h_t", "RdBu", (-1.0, 1.0)),
 }
 PART_COLOURS = {"carry": "#8C8C8C", "write": model_colour("gru"), "read": "#E0A458"}
-MAX_TICKS = 40                # time-axis labels shown at most (every token stays in the hover)
+ALL_TOKENS_UP_TO = 40         # sequences this long label every step with its token; longer
+LABELLED_STEPS = 20           # ones label about this many steps (every token is in the hover)
 BAR_GAP = 0.2                 # gap between steps; two bar groups share the rest
 STATE_SHIFT = (1.0 - BAR_GAP) / 4   # centre of the right-hand (state) bar relative to the step
 
@@ -48,10 +49,10 @@ def gate_heatmap(trace: GateTrace, field: str, order: np.ndarray | None = None) 
         customdata=custom, colorscale=scale, zmin=lo, zmax=hi, name=field,
         hovertemplate="t = %{x} (input %{customdata}), %{y}: %{z:.3f}<extra></extra>"))
     base_layout(fig, title, "time step t (input token)", "hidden unit")
-    every = -(-T // MAX_TICKS)                                              # ceil(T / MAX)
+    every = 1 if T <= ALL_TOKENS_UP_TO else -(-T // LABELLED_STEPS)        # ceil
     ticks = np.arange(0, T, every)
     fig.update_xaxes(tickmode="array", tickvals=ticks, tickangle=0,
-                     ticktext=[trace.tokens[t] if every == 1 else f"{t}: {trace.tokens[t]}"
+                     ticktext=[trace.tokens[t] if every == 1 else f"{trace.tokens[t]}<br>t={t}"
                                for t in ticks])
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(hovermode="closest", margin={"t": 50}, height=max(260, 90 + 20 * H))
