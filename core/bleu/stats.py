@@ -82,11 +82,18 @@ def _extract_block(task: tuple[str, int, int]) -> tuple[str, int, dict, np.ndarr
     name, lo, hi = task
     metric = make_metric(_JOB["settings"], name)
     ref_cache = metric._cache_references([stream[lo:hi] for stream in _JOB["refs"]])
-    metric._ref_cache = ref_cache
     dtype = np.float64 if name == "ter" else np.int64
+    seen: dict[tuple[int, str], list] = {}     # systems often agree on a line: score it once
     out = {}
     for sys_name, hyps in _JOB["systems"].items():
-        rows = metric._extract_corpus_statistics(hyps[lo:hi], None)
+        rows = []
+        for i, hyp in enumerate(hyps[lo:hi]):
+            row = seen.get((i, hyp))
+            if row is None:   # the body of sacrebleu's Metric._extract_corpus_statistics
+                row = metric._compute_segment_statistics(metric._preprocess_segment(hyp),
+                                                         ref_cache[i])
+                seen[(i, hyp)] = row
+            rows.append(row)
         out[sys_name] = np.asarray(rows, dtype=dtype).reshape(hi - lo, -1)
     first_len = np.array([c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [],
                          dtype=np.int64)
