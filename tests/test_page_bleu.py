@@ -313,15 +313,13 @@ def test_settings_and_names_reach_the_scores(generated):
 
 @pytest.mark.slow
 def test_ter_on_demand_equals_sacrebleu(generated):
-    at = upload_generated(open_page(), generated, n_systems=2)
+    ref, hyp = generated["refs"]["ref1.txt"], generated["systems"]["medium.txt"]
+    at = upload(open_page(), "bleu_up_refs", ("ref.txt", ref, TEXT))
+    upload(at, "bleu_up_sys", ("medium.txt", hyp, TEXT))
     assert "TER" not in corpus_table(at).columns
     at.checkbox(key="bleu_ter").check().run()
-    refs, systems = generated_lines(generated, 2)
-    table = corpus_table(at)
-    for name, hyps in systems.items():
-        assert math.isclose(
-            table.loc[name, "TER"], sacrebleu.corpus_ter(hyps, refs).score, abs_tol=1e-9
-        )
+    expected = sacrebleu.corpus_ter(read_lines(hyp), [read_lines(ref)]).score
+    assert math.isclose(corpus_table(at).loc["medium.txt", "TER"], expected, abs_tol=1e-9)
 
 
 def test_filters_narrow_the_sentence_table():
