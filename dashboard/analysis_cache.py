@@ -13,9 +13,9 @@ import numpy as np
 import streamlit as st
 
 from core import checkpoints
-from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params
+from core.checkpoints import cell_name_of, checkpoint_params
 from core.decay import DecayStats, decay_stats
-from core.gates import GateTrace, gate_trace, token_labels
+from core.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
 from core.gradients import GradientFlow, gradient_flow_for_run
 from core.jacobians import JacobianNorms, jacobian_norms_for_run
 from core.results import TrainResult
@@ -73,31 +73,25 @@ def jacobians_at(run_id: str, checkpoint: int, _run: TrainResult) -> dict[str, J
     return jacobian_norms_for_run(_run, checkpoint)
 
 
-def example_inputs(run: TrainResult, source: str, number: int) -> np.ndarray:
-    """One example sequence (T, 1, D): sequence `number` of the analysis batch
-    (source "batch") or a fresh sequence of the run's task drawn with seed `number`
-    (source "generated")."""
-    if source == "batch":
-        xs = analysis_batch(run).xs                                         # (T, B, D)
-        B = xs.shape[1]
-        if not 0 <= number < B:
-            raise ValueError(f"example {number} out of range: choose 0..{B - 1}")
-        return xs[:, number:number + 1]
-    rng = np.random.default_rng((run.config.seed, EXAMPLE_STREAM, int(number)))
+def generated_example(run: TrainResult, seed: int) -> np.ndarray:
+    """A fresh sequence of the run's task drawn with `seed` (apart from the training, validation
+    and analysis streams). -> xs (T, 1, D)"""
+    rng = np.random.default_rng((run.config.seed, EXAMPLE_STREAM, int(seed)))
     return task_for(run.config).sample(rng, 1, dtype="float64").xs
 
 
 @st.cache_data(max_entries=ENTRIES, show_spinner=False)
 def trace_at(run_id: str, model: str, checkpoint: int, source: str, number: int,
              _run: TrainResult) -> GateTrace:
-    """The gate trace of one example (see example_inputs) through `model` at a checkpoint."""
-    xs = example_inputs(_run, source, number)                               # (T, 1, D)
-    _, params = checkpoint_params(_run, model, checkpoint)
-    tokens = token_labels(_run.config.task, xs[:, 0])
+    """The gate trace of one example through `model` at a checkpoint: sequence `number` of the
+    analysis batch (source "batch") or the sequence generated from seed `number`."""
     with one_blas_thread():
-        trace = gate_trace(cell_name_of(_run, model), params, xs, 0, tokens)
-    trace.index = number
-    return trace
+        if source == "batch":
+            return gate_trace_for_run(_run, model, checkpoint, number)
+        xs = generated_example(_run, number)                                # (T, 1, D)
+        _, params = checkpoint_params(_run, model, checkpoint)
+        tokens = token_labels(_run.config.task, xs[:, 0])
+        return gate_trace(cell_name_of(_run, model), params, xs, 0, tokens)
 
 
 # ---------------------------------------------------------------- pickers (plain widgets)

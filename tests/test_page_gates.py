@@ -10,6 +10,7 @@ from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params
 from core.gates import gate_trace
 from core.runs import run_to_bytes
 from dashboard import state
+from dashboard.analysis_cache import generated_example
 
 APP = "../dashboard/app.py"
 PAGE = "views/gates.py"
@@ -104,6 +105,11 @@ def test_generate_new_draws_another_sequence(page):
     page.button(key="gates_generate").click().run()
     assert not page.exception
     assert page.number_input(key="gates_seed").value == 1
+    run = _current(page)
+    _, params = checkpoint_params(run, "gru", -1)
+    xs = generated_example(run, 1)
+    assert xs.shape[:2] == (run.config.length, 1)
+    _assert_gate_metrics(page, gate_trace(cell_name_of(run, "gru"), params, xs, 0))
     page.button(key="gates_generate").click().run()
     assert page.number_input(key="gates_seed").value == 2 and not page.exception
 

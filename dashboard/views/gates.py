@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.checkpoints import ANALYSIS_BATCH
 from core.gates import GateTrace
 from core.read_write import PRESETS, TinyGruSpec, explain
 from core.results import TrainResult
@@ -34,8 +35,9 @@ def example_picker() -> tuple[str, int]:
     source = a.radio("Example sequence", list(SOURCES), format_func=SOURCES.get,
                      horizontal=True, key="gates_source")
     if source == "batch":
-        number = b.number_input("Index", 0, 63, 0, key="gates_index",
-                                help="One of the 64 sequences the Gradient flow page uses.")
+        number = b.number_input("Index", 0, ANALYSIS_BATCH - 1, 0, key="gates_index",
+                                help=f"One of the {ANALYSIS_BATCH} sequences the Gradient flow "
+                                     "page uses.")
         return source, int(number)
     st.session_state.setdefault("gates_seed", 0)
     number = b.number_input("Seed", 0, 2**31 - 1, key="gates_seed",

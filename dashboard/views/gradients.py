@@ -7,6 +7,7 @@ import math
 
 import streamlit as st
 
+from core.checkpoints import ANALYSIS_BATCH
 from core.clipping import clipping_stats
 from core.decay import DecayStats
 from core.gradients import GradientFlow
@@ -187,8 +188,8 @@ def main() -> None:
     c = run.config
     st.caption(f"Run: {state.current_name()}: {TASK_LABELS[c.task]}, T = {c.length}, "
                f"H = {c.hidden}, {c.steps} steps, checkpoints at steps "
-               f"{', '.join(map(str, checkpoint_steps(run)))}; loss at the last step of 64 "
-               "fixed sequences, curves in float64.")
+               f"{', '.join(map(str, checkpoint_steps(run)))}; loss at the last step of "
+               f"{ANALYSIS_BATCH} fixed sequences, curves in float64.")
     if len(run.models) == 1:
         only = model_label(next(iter(run.models)))
         st.info(f"This run trained the {only} alone; train both models on the Train page to "
