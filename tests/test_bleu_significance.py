@@ -109,3 +109,29 @@ def test_wmt17_paired_tests_equal_sacrebleu(sacrebleu_tests_dir):
             for name in WMT_SYSTEMS[:3]:
                 assert (got[name].bs_mean, got[name].bs_ci) == (
                     want["BLEU"][name].mean, want["BLEU"][name].ci)
+
+
+def test_float32_path_repeats_sacrebleus_rounding():
+    """Sums beyond 2**24 round in float32; sacrebleu's bootstrap rounds them its way, and so
+    do we (the exact float64 count-matrix sums would differ there)."""
+    rng = np.random.default_rng(0)
+    stats = rng.integers(50_000, 200_000, size=(500, 10))
+    idxs = np.random.default_rng(12345).choice(500, size=(40, 500), replace=True)
+    stats_np = np.array(stats.tolist(), dtype="float32")
+    want = np.array([s.sum(0) for s in stats_np[idxs]])       # sacrebleu's own expression
+    got = significance.sacrebleu_float32_sums(
+        stats, significance.bootstrap_index_chunks(500, 40, 12345))
+    np.testing.assert_array_equal(got, want)
+    exact = significance.resampled_sums(stats, significance.bootstrap_index_chunks(500, 40, 12345))
+    assert not np.array_equal(exact.astype(np.float32), want)    # the case the path exists for
+
+
+def test_float32_path_in_analyse_equals_sacrebleu(generated, monkeypatch):
+    import core.bleu.analysis as analysis
+    monkeypatch.setattr(analysis, "FLOAT32_EXACT", 1)           # take the float32 path always
+    refs, systems = generated
+    report = analyse(refs, systems, BleuSettings(ar_trials=0, bootstrap_samples=300))
+    expected = sacrebleu_paired(refs, systems, "bs", 300)
+    for name, want in expected["BLEU"].items():
+        got = ours(report, "BLEU")[name]
+        assert (got.bs_p_value, got.bs_mean, got.bs_ci) == (want.p_value, want.mean, want.ci)

@@ -13,11 +13,13 @@ from core.bleu.report import BleuReport
 from core.bleu.scores import bleu_rows, chrf_rows, corpus_bleu_score, corpus_score
 from core.bleu.settings import BleuSettings
 from core.bleu.significance import (
+    FLOAT32_EXACT,
     PairedResult,
     ar_p_values,
     bootstrap_index_chunks,
     paired_bootstrap,
     resampled_sums,
+    sacrebleu_float32_sums,
     scalar_scores,
 )
 from core.bleu.stats import extract_stats, make_metric
@@ -175,7 +177,11 @@ def _significance(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus):
         k = data[baseline].shape[1]
         resampled = {}
         for s in names:
-            resampled[s] = scalar_scores(metric, sums[:, col:col + k])
+            block = sums[:, col:col + k]
+            if data[s].sum(axis=0).max() >= FLOAT32_EXACT:     # huge corpus: float32 rounds
+                block = sacrebleu_float32_sums(data[s], bootstrap_index_chunks(
+                    n, settings.bootstrap_samples, settings.seed))
+            resampled[s] = scalar_scores(metric, block)
             col += k
         scores = corpus[label.lower()]
         others = {s: data[s] for s in names if s != baseline}

@@ -18,6 +18,9 @@ from sacrebleu.significance import _compute_p_value, estimate_ci
 
 MAX_CELLS = 1_000_000   # rows * N per chunk: bounds the memory of index and count matrices
 NEAR = 1e-9             # relative band around the AR threshold re-scored with sacrebleu's code
+# sacrebleu sums resampled statistics in float32, exact for integers below 2**24; from half of
+# that (a resample can exceed the corpus total) we repeat its float32 summation literally
+FLOAT32_EXACT = 2 ** 23
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,14 @@ def resampled_sums(stats: np.ndarray, index_chunks: Iterator[np.ndarray]) -> np.
         counts = np.bincount((idx + offsets).ravel(), minlength=idx.size)
         out.append(counts.reshape(idx.shape).astype(np.float64) @ stats)  # (rows, K)
     return np.concatenate(out) if out else np.zeros((0, stats.shape[1]))
+
+
+def sacrebleu_float32_sums(stats: np.ndarray, index_chunks: Iterator[np.ndarray]) -> np.ndarray:
+    """sums[s] = float32(stats)[idx[s]].sum(0), summed in float32 row by row as sacrebleu does.
+    Only needed when sums reach FLOAT32_EXACT: below it both ways give the same exact integers.
+    stats: (N, K) -> (S, K) float32."""
+    stats32 = np.asarray(stats, dtype=np.float32)
+    return np.array([stats32[row].sum(0) for idx in index_chunks for row in idx])
 
 
 def scalar_scores(metric, sums: np.ndarray) -> np.ndarray:
