@@ -170,6 +170,22 @@ def test_a_run_loaded_without_weights_asks_for_the_npz(page):
     assert "Read, write, carry" in [h.value for h in page.header]
 
 
+def test_a_run_loaded_with_weights_shows_the_same_gates(page):
+    original = _metrics(page)
+    json_bytes, npz_bytes = run_to_bytes(_current(page))
+    page.switch_page("views/train.py").run()
+    page.file_uploader(key="train_upload").set_value([
+        ("saved.run.json", json_bytes, "application/json"),
+        ("saved.run.npz", npz_bytes, "application/octet-stream")])
+    page.run()
+    _open(page)
+    assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
+    assert _metrics(page) == original
+    page.number_input(key="gates_index").set_value(2).run()
+    assert not page.exception
+    _assert_gate_metrics(page, _core_trace(_current(page), 2))
+
+
 def test_presets_set_the_explainer_gates(page):
     page.button(key="rw_preset_0").click().run()                  # u = 0: the state is copied
     assert not page.exception
