@@ -110,7 +110,22 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     st.subheader(model_title(model, trace.cell))
     for field in (convention, "r", candidate, "h"):
         st.plotly_chart(gate_heatmap(trace, field, order), key=f"gates_heatmap_{field}")
+    st.markdown(reading_guide(trace, by_tau))
     st.plotly_chart(tau_figure(trace, order), key="gates_tau_chart")
+
+
+def reading_guide(trace: GateTrace, by_tau: bool) -> str:
+    """How to read the heatmaps, with this example's longest-memory unit named."""
+    top = int(trace.unit_order()[0])
+    tau = float(trace.tau[top])
+    T = len(trace.tokens)
+    memory = "longer than the whole sequence" if tau > T else f"about {tau:.0f} steps"
+    where = "top row" if by_tau else f"unit {top}"
+    return (f"The {where} (unit {top}, τ = {tau:.1f}) has the longest memory, {memory}: its "
+            "update gate stays near 0, so whatever it wrote is carried forward almost "
+            "unchanged, and the gradient flows back along it almost undiminished. Units "
+            "with small τ rewrite their content often. Where r is near 0 the candidate cannot "
+            "see that unit's past value.")
 
 
 # ---------------------------------------------------------------- read / write / carry

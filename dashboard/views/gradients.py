@@ -169,6 +169,9 @@ def clipping_section(run: TrainResult) -> None:
                        "n/a" if math.isnan(frac) else f"{frac:.1%}",
                        help=f"Share of training steps whose global gradient norm exceeded "
                             f"{clip:g} and was scaled down to it.")
+        if any(s.over_rows_only for s in stats.values()):
+            st.caption("Shares count the recorded rows (one per evaluation); this run did not "
+                       "record the share of every step.")
     else:
         st.caption("Clipping was off in this run: the applied norm is the raw norm.")
     st.plotly_chart(clipping_figure(stats), key="gradients_clipping_chart")
