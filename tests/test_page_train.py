@@ -169,11 +169,10 @@ def test_switching_pages_and_back_does_not_retrain(app):
     app.button[0].click().run()
     before = _current(app)
     assert before.config.steps == 12
-    app.switch_page("views/gradients.py").run()
-    assert not app.exception
-    app.switch_page("views/train.py").run()
-    assert not app.exception
-    assert _current(app) is before
+    for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
+        app.switch_page(page).run()
+        assert not app.exception, page
+        assert _current(app) is before, page
     assert len(app.session_state[state.RUNS]) == 2
     assert app.number_input(key="train_steps").value == 12  # the submitted settings stay
 
