@@ -16,6 +16,7 @@ from dashboard.charts.gradients import (
     flow_figure,
     flow_heatmap,
     jacobian_figure,
+    shared_range,
     singular_values_figure,
     spectrum_figure,
 )
@@ -107,6 +108,14 @@ def test_heatmap_holds_one_row_per_checkpoint(flows):
     np.testing.assert_array_equal(heat.z, grid)
     assert list(heat.y) == ["step 0", "step 20"]
     assert len(heat.x) == grid.shape[1]
+
+
+def test_heatmaps_share_one_colour_scale_when_given_the_shared_range():
+    grids = {"rnn": np.array([[0.0, -3.0, -9.5]]), "gru": np.array([[0.0, -0.2, 0.4]])}
+    zrange = shared_range(grids)
+    assert zrange == (-9.5, 0.4)
+    figs = [flow_heatmap(m, [0], g, zrange=zrange) for m, g in grids.items()]
+    assert {(f.data[0].zmin, f.data[0].zmax) for f in figs} == {(-9.5, 0.4)}
 
 
 @pytest.mark.parametrize("variant", ["seed", "reset_after"])

@@ -103,19 +103,28 @@ def _translucent(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def flow_heatmap(model: str, steps: Sequence[int], grid: np.ndarray, *,
-                 relative: bool = True) -> go.Figure:
-    """log10 median norm over (checkpoint x steps back) of one model. grid: (C, T)."""
+def flow_heatmap(model: str, steps: Sequence[int], grid: np.ndarray, *, relative: bool = True,
+                 zrange: tuple[float, float] | None = None) -> go.Figure:
+    """log10 median norm over (checkpoint x steps back) of one model. grid: (C, T). Pass one
+    `zrange` (see shared_range) to every model's heatmap so equal colours mean equal norms."""
     grid = np.asarray(grid)
     what = "log10 norm / norm at k = 0" if relative else "log10 norm"
+    lo, hi = zrange if zrange is not None else (None, None)
     fig = go.Figure(go.Heatmap(
-        z=grid, x=np.arange(grid.shape[1]), y=[f"step {s}" for s in steps],
+        z=grid, x=np.arange(grid.shape[1]), y=[f"step {s}" for s in steps], zmin=lo, zmax=hi,
         colorscale="Viridis", colorbar={"title": {"text": what, "side": "right"}},
         hovertemplate="%{y}, k = %{x}: log10 = %{z:.2f}<extra></extra>", name=model))
     base_layout(fig, f"{model_label(model)}: gradient over training", "steps back k",
                 "checkpoint")
     fig.update_layout(hovermode="closest", margin={"t": 60})
     return fig
+
+
+def shared_range(grids: Mapping[str, np.ndarray]) -> tuple[float, float]:
+    """(lowest, highest) finite value over every model's grid: one colour scale for all."""
+    values = np.concatenate([np.ravel(g) for g in grids.values()])
+    values = values[np.isfinite(values)]
+    return (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
 
 
 def spectrum_figure(spectra: Mapping[str, Spectrum], model: str, step: int) -> go.Figure:

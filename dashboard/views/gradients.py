@@ -28,6 +28,7 @@ from dashboard.charts.gradients import (
     flow_figure,
     flow_heatmap,
     jacobian_figure,
+    shared_range,
     singular_values_figure,
     spectrum_figure,
 )
@@ -121,10 +122,12 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     with maths:
         equations()
     st.subheader("Over training")
+    st.caption("Each row is one checkpoint's median curve; both maps share one colour scale.")
     grid = flow_grid(run_id, relative, run)
+    zrange = shared_range({name: values for name, (_, values) in grid.items()})
     for col, name in zip(st.columns(len(grid)), ordered(grid), strict=True):
         steps, values = grid[name]
-        col.plotly_chart(flow_heatmap(name, steps, values, relative=relative),
+        col.plotly_chart(flow_heatmap(name, steps, values, relative=relative, zrange=zrange),
                          key=f"gradients_heatmap_{name}")
     spectrum_section(run, run_id, ck, {m: f.step for m, f in flows.items()})
     jacobian_section(run, run_id, ck)
