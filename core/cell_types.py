@@ -61,3 +61,29 @@ def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
     prev[0] = h0
     prev[1:] = hs[:-1]
     return prev
+
+
+class InputWeightGrad:
+    """d[W; b] = sum_t x1_t^T da_t, with x1_t = [x_t | 1]. With few inputs (D < SMALL_INPUT)
+    the product is accumulated inside the backward loop, while da_t is still in cache; else
+    it is one (D+1, T*B) x (T*B, G) product after the loop."""
+
+    SMALL_INPUT = 64
+
+    def __init__(self, x1: np.ndarray, T: int, G: int):
+        self.x1 = x1                                          # (T*B, D+1)
+        self.per_step = x1.shape[1] <= self.SMALL_INPUT
+        if self.per_step:
+            self.x1t = x1.reshape(T, -1, x1.shape[1])          # (T, B, D+1)
+            self.total = np.zeros((x1.shape[1], G), dtype=x1.dtype)   # (D+1, G)
+            self.term = np.empty_like(self.total)              # (D+1, G)
+
+    def add(self, t: int, d_pre_t: np.ndarray) -> None:
+        """d_pre_t: (B, G) pre-activation gradient of step t."""
+        if self.per_step:
+            np.matmul(self.x1t[t].T, d_pre_t, out=self.term)
+            self.total += self.term
+
+    def result(self, d_pre: np.ndarray) -> np.ndarray:
+        """d_pre: (T*B, G) all steps. -> (D+1, G) [dW; db]"""
+        return self.total if self.per_step else self.x1.T @ d_pre

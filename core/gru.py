@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, Params, input_grad, inputs_with_ones
+from core.cell_types import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
 from core.init import gaussian, recurrent, update_gate_bias
 
 
@@ -106,6 +106,7 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
     dh_total = np.empty_like(hs)                              # (T, B, H)
     q, p, s, d_rh = (np.empty((B, H), dtype=dt) for _ in range(4))   # (B, H) scratch
     d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
+    d_Wb = InputWeightGrad(cache.x1, T, 3 * H)                # d[W; b]
     for t in range(T - 1, -1, -1):
         h_prev = hs[t - 1] if t else h0                       # (B, H)
         dh = dh_total[t]
@@ -125,10 +126,11 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
         d_next += q                                           # carried part
         np.multiply(d_rh, r[t], out=s)                        # read through the reset gate
         d_next += s
+        d_Wb.add(t, d_pre[t])
     # Weight gradients: one product over all steps each (h_prev = [h0, h_1..h_{T-1}]).
     d_pre2 = d_pre.reshape(T * B, 3 * H)                      # (T*B, 3H)
     d_gates_later = d_pre2[B:, :2 * H]                        # (T*B-B, 2H) steps 2..T
-    dWb = cache.x1.T @ d_pre2                                 # (D+1, 3H) [dW; db]
+    dWb = d_Wb.result(d_pre2)                                 # (D+1, 3H) [dW; db]
     grads = {
         "W": dWb[:-1],                                                  # (D, 3H)
         "U_g": h0.T @ d_pre[0, :, :2 * H]

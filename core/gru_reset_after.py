@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, Params, inputs_with_ones
+from core.cell_types import CellGrads, InputWeightGrad, Params, inputs_with_ones
 from core.init import gaussian, recurrent, update_gate_bias
 
 
@@ -115,6 +115,8 @@ def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> Cel
     dh_total = np.empty_like(hs)                              # (T, B, H)
     q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
     d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
+    d_Wb_g = InputWeightGrad(cache.x1, T, 2 * H)              # d[W; b] of the gates
+    d_Wb_n = InputWeightGrad(cache.x1, T, H)                  # d[W; b] of n
     for t in range(T - 1, -1, -1):
         h_prev = hs[t - 1] if t else h0                       # (B, H)
         dh = dh_total[t]
@@ -132,10 +134,12 @@ def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> Cel
         np.multiply(d_hn[t], s, out=d_r[t])                   # da_r
         np.matmul(d_rec[t], UT, out=d_next)                   # (B, H) one fused product
         d_next += q                                           # carried part
+        d_Wb_g.add(t, d_rec[t, :, :2 * H])
+        d_Wb_n.add(t, d_n[t])
     d_rec2 = d_rec.reshape(T * B, 3 * H)                      # (T*B, 3H)
     d_n2 = d_n.reshape(T * B, H)                              # (T*B, H)
-    dWb_g = cache.x1.T @ d_rec2[:, :2 * H]                    # (D+1, 2H) [dW; db] of the gates
-    dWb_n = cache.x1.T @ d_n2                                 # (D+1, H)  [dW; db] of n
+    dWb_g = d_Wb_g.result(d_rec2[:, :2 * H])                  # (D+1, 2H) [dW; db] of the gates
+    dWb_n = d_Wb_n.result(d_n2)                               # (D+1, H)  [dW; db] of n
     dU = h0.T @ d_rec[0] + hs[:-1].reshape(-1, H).T @ d_rec[1:].reshape(-1, 3 * H)  # (H, 3H)
     grads = {
         "W": np.concatenate([dWb_g[:-1], dWb_n[:-1]], axis=1),          # (D, 3H)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, Params, input_grad, inputs_with_ones
+from core.cell_types import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
 from core.init import gaussian, recurrent
 
 
@@ -66,6 +66,7 @@ def backward(params: Params, cache: RnnCache, d_hs: np.ndarray) -> CellGrads:
     UT = np.ascontiguousarray(U.T)                        # (H, H) transposed once
     s = np.empty((B, H), dtype=hs.dtype)                  # (B, H) scratch
     d_next = np.zeros((B, H), dtype=hs.dtype)             # (B, H) gradient arriving from h_{t+1}
+    d_Wb = InputWeightGrad(cache.x1, T, H)                # d[W; b]
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)                   # (B, H)
@@ -73,8 +74,9 @@ def backward(params: Params, cache: RnnCache, d_hs: np.ndarray) -> CellGrads:
         s *= hs[t]
         np.subtract(dh, s, out=d_pre[t])                  # da_t = dh - dh h_t^2
         np.matmul(d_pre[t], UT, out=d_next)               # (B, H) dL/dh_{t-1} through U
+        d_Wb.add(t, d_pre[t])
     d_pre2 = d_pre.reshape(T * B, H)                      # (T*B, H)
-    dWb = cache.x1.T @ d_pre2                             # (D+1, H) [dW; db] in one product
+    dWb = d_Wb.result(d_pre2)                             # (D+1, H) [dW; db]
     dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre[1:].reshape(-1, H)   # (H, H)
     grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
     return CellGrads(params=grads, h0=d_next, hs=dh_total,

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from core import gru_reset_after
+from core.cell_types import InputWeightGrad
 from core.cells import CELLS, get_cell
 
 T, B, D, H = 5, 3, 4, 5
@@ -50,9 +51,13 @@ def assert_close(analytic, numeric):
     assert rel < 1e-6
 
 
+@pytest.mark.parametrize("input_path", ["in_loop", "one_product"])
 @pytest.mark.parametrize("steps", [T, 1])
 @pytest.mark.parametrize("name", CELL_NAMES)
-def test_bptt_matches_finite_differences_for_params_inputs_and_h0(name, steps):
+def test_bptt_matches_finite_differences_for_params_inputs_and_h0(name, steps, input_path,
+                                                                  monkeypatch):
+    small = 10**6 if input_path == "in_loop" else 0     # both ways of summing d[W; b]
+    monkeypatch.setattr(InputWeightGrad, "SMALL_INPUT", small)
     cell = CELLS[name]
     params, xs, h0, G = problem(name, T=steps)
     hs, cache = cell.forward(params, xs, h0)
