@@ -1,20 +1,34 @@
 """BLEU breakdown: sacrebleu's exact numbers, taken apart sentence by sentence.
 
-Entry points: analyse() -> BleuReport; decompose_gap(); matched_ngrams(); add_ter();
-example_corpus() for built-in data. Command line: `python -m core.bleu --help`.
+Entry points: analyse() -> BleuReport; decompose_gap(); matched_ngrams(); add_ter() /
+ter_scores() (TER on demand); example_corpus() for built-in data.
+Command line: `python -m core.bleu --help`.
 """
 
 from core.bleu.analysis import LineCountError, analyse, check_inputs
+from core.bleu.decompose import GapDecomposition, decompose_gap
+from core.bleu.example import ExampleCorpus, example_corpus
+from core.bleu.ngrams import MatchedNgrams, matched_ngrams
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings, available_tokenizers
 from core.bleu.significance import PairedResult
+from core.bleu.ter import TerScores, add_ter, ter_scores
 
 __all__ = [
     "BleuReport",
     "BleuSettings",
+    "ExampleCorpus",
+    "GapDecomposition",
     "LineCountError",
+    "MatchedNgrams",
     "PairedResult",
+    "TerScores",
+    "add_ter",
     "analyse",
     "available_tokenizers",
     "check_inputs",
+    "decompose_gap",
+    "example_corpus",
+    "matched_ngrams",
+    "ter_scores",
 ]

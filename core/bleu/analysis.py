@@ -112,7 +112,7 @@ def analyse(refs: list[list[str]], systems: dict[str, list[str]],
         buckets=bucket_table(bleu, stats["bleu"].first_ref_len, bleu_m, settings.bucket_cutoffs,
                              settings.bootstrap_samples, settings.seed),
         significance=significance, wins=_wins(sentences, names, baseline),
-        signatures=_signatures(settings, stats, chrf_m.char_order, chrf_m.word_order),
+        signatures=_signatures(settings, stats),
         bleu_stats=bleu, chrf_stats=chrf, ter_computed="ter" in stats)
 
 
@@ -213,9 +213,10 @@ def _wins(sentences: pd.DataFrame, names: list[str], baseline: str) -> pd.DataFr
     return pd.DataFrame(rows, columns=["system", "baseline", "wins", "ties", "losses"])
 
 
-def _signatures(settings, stats, char_order, word_order) -> dict[str, str]:
+def _signatures(settings, stats) -> dict[str, str]:
+    """sacrebleu's signature strings; "... paired" ones carry bs and seed as its paired test."""
     sigs = {"BLEU": stats["bleu"].signature}
-    chrf_name = f"chrF{settings.chrf_beta}" + "+" * word_order
+    chrf_name = f"chrF{settings.chrf_beta}" + "+" * settings.chrf_word_order
     sigs[chrf_name] = stats["chrf"].signature
     sentence = settings.sentence_bleu()
     sentence.num_refs = stats["bleu"].num_refs

@@ -25,7 +25,11 @@ FLOAT32_EXACT = 2 ** 23
 
 @dataclass(frozen=True)
 class PairedResult:
-    """One system vs the baseline on one metric (the baseline's own row has p-values None)."""
+    """One system vs the baseline on one metric (the baseline's own row has p-values None).
+
+    As in sacrebleu, p counts resamples/trials whose difference strictly exceeds the observed
+    one, so a system identical to the baseline gets the smallest p, 1 / (S + 1): check
+    score == baseline_score before calling a difference significant."""
     system: str
     baseline: str
     metric: str                 # "BLEU" | "chrF"
