@@ -178,7 +178,7 @@ def _significance(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus):
         resampled = {}
         for s in names:
             block = sums[:, col:col + k]
-            if data[s].sum(axis=0).max() >= FLOAT32_EXACT:     # huge corpus: float32 rounds
+            if block.max(initial=0) >= FLOAT32_EXACT:         # huge corpus: float32 rounds
                 block = sacrebleu_float32_sums(data[s], bootstrap_index_chunks(
                     n, settings.bootstrap_samples, settings.seed))
             resampled[s] = scalar_scores(metric, block)

@@ -18,9 +18,10 @@ from sacrebleu.significance import _compute_p_value, estimate_ci
 
 MAX_CELLS = 1_000_000   # rows * N per chunk: bounds the memory of index and count matrices
 NEAR = 1e-9             # relative band around the AR threshold re-scored with sacrebleu's code
-# sacrebleu sums resampled statistics in float32, exact for integers below 2**24; from half of
-# that (a resample can exceed the corpus total) we repeat its float32 summation literally
-FLOAT32_EXACT = 2 ** 23
+# sacrebleu sums resampled statistics in float32. Statistics are non-negative integers, so
+# when a resample's total is below 2**24 every partial sum is exact and equals our float64
+# count-matrix sum; from there on we repeat its float32 summation literally.
+FLOAT32_EXACT = 2 ** 24
 
 
 @dataclass(frozen=True)
