@@ -165,3 +165,14 @@ def test_parallel_extraction_equals_in_process():
     for name in systems:
         np.testing.assert_array_equal(one.bleu_stats[name], two.bleu_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], two.chrf_stats[name])
+
+
+def test_concurrent_analyses_do_not_mix_inputs():
+    """A server analyses uploads of several sessions in threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+    corpora = [random_corpus(20 + i, n=40, n_refs=1) for i in range(4)]
+    alone = [analyse(r, s, FAST).corpus["bleu"].tolist() for r, s in corpora]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda c: analyse(c[0], c[1], FAST).corpus["bleu"].tolist(),
+                                 corpora))
+    assert together == alone

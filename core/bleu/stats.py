@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,9 @@ METRICS = ("bleu", "chrf", "ter")
 MAX_BLOCK = 2000            # segments per block: bounds the reference cache's memory
 
 # Read by forked workers (inherited at fork, never pickled): settings, references, systems.
+# In-process extraction never touches it, so concurrent analyses (server threads) stay apart.
 _JOB: dict = {}
+_FORK_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -65,27 +68,33 @@ def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
     n = len(refs[0])
     block = max(1, min(MAX_BLOCK, math.ceil(n / (2 * max(workers, 1)))))
     tasks = [(m, lo, min(lo + block, n)) for m in metrics for lo in range(0, n, block)]
-    _JOB.update(settings=settings, refs=refs, systems=systems)
-    try:
-        if workers > 1 and len(tasks) > 1 and "fork" in mp.get_all_start_methods():
-            with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-                parts = pool.map(_extract_block, tasks, chunksize=1)
-        else:
-            parts = [_extract_block(t) for t in tasks]
-    finally:
-        _JOB.clear()
+    job = {"settings": settings, "refs": refs, "systems": systems}
+    if workers > 1 and len(tasks) > 1 and "fork" in mp.get_all_start_methods():
+        with _FORK_LOCK:              # one forked pool at a time reads the module-level job
+            _JOB.update(job)
+            try:
+                with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+                    parts = pool.map(_extract_forked, tasks, chunksize=1)
+            finally:
+                _JOB.clear()
+    else:
+        parts = [_extract_block(t, job) for t in tasks]
     return _assemble(settings, refs, systems, metrics, parts)
 
 
-def _extract_block(task: tuple[str, int, int]) -> tuple[str, int, dict, np.ndarray]:
+def _extract_forked(task: tuple[str, int, int]) -> tuple[str, int, dict, np.ndarray]:
+    return _extract_block(task, _JOB)
+
+
+def _extract_block(task: tuple[str, int, int], job: dict) -> tuple[str, int, dict, np.ndarray]:
     """One (metric, segment block): cache the block's references, score every system."""
     name, lo, hi = task
-    metric = make_metric(_JOB["settings"], name)
-    ref_cache = metric._cache_references([stream[lo:hi] for stream in _JOB["refs"]])
+    metric = make_metric(job["settings"], name)
+    ref_cache = metric._cache_references([stream[lo:hi] for stream in job["refs"]])
     dtype = np.float64 if name == "ter" else np.int64
     seen: dict[tuple[int, str], list] = {}     # systems often agree on a line: score it once
     out = {}
-    for sys_name, hyps in _JOB["systems"].items():
+    for sys_name, hyps in job["systems"].items():
         rows = []
         for i, hyp in enumerate(hyps[lo:hi]):
             row = seen.get((i, hyp))
