@@ -114,6 +114,14 @@ def test_binary_formats_named(data, kind):
     assert f"upload.txt looks like a {kind}" in err.message and "not text" in err.message
 
 
+def test_real_bzip2_named_but_text_starting_bzh_is_text():
+    import bz2
+
+    err = only_message(read_text_file("hyp.bz2", bz2.compress(b"hello\n"), "sys"), ERROR)
+    assert "bzip2" in err.message
+    assert read_text_file("names.txt", b"BZhang Wei arrived.\n", "sys").ok
+
+
 def test_real_zip_archive_named():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

@@ -32,7 +32,7 @@ MAGIC_NUMBERS = (  # (prefix, what the file looks like)
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"BZh", "a bzip2-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),  # only with the block magic, see _is_bzip2
     (b"\xfd7zXZ\x00", "an xz-compressed file"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-zip archive"),
     (b"\x93NUMPY", "a NumPy array file"),
@@ -97,7 +97,7 @@ def decode_bytes(name: str, data: bytes) -> Decoded:
     if not data:
         return Decoded(None, "unknown", (InputIssue(ERROR, f"{name} is empty (0 bytes)."),))
     for magic, kind in MAGIC_NUMBERS:
-        if data.startswith(magic):
+        if _is_bzip2(data) if magic == b"BZh" else data.startswith(magic):
             msg = f"{name} looks like {kind}, not text: upload plain text, one segment per line."
             return Decoded(None, "binary", (InputIssue(ERROR, msg),))
     if data.startswith(UTF8_BOM):
@@ -110,6 +110,11 @@ def decode_bytes(name: str, data: bytes) -> Decoded:
     if b"\x00" in data:
         return Decoded(None, "binary", (_nul_issue(name, data),))
     return _decode_utf8(name, data, 0)
+
+
+def _is_bzip2(data: bytes) -> bool:
+    """'BZh', a block-size digit, then the block magic 0x314159265359 (text may start 'BZh')."""
+    return data[:3] == b"BZh" and data[3:4].isdigit() and data[4:10] == b"1AY&SY"
 
 
 def _decode_wide(name: str, data: bytes, encoding: str) -> Decoded:
