@@ -29,7 +29,7 @@ from dashboard.charts.style import (
 
 SIDE_LEGEND = {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"}
 BOTTOM_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"}
-THEORY_DASH = {"sigma_max": "dash", "rho": "dot", "carry_max": "dash", "carry_median": "dot"}
+THEORY_DASH = {"sigma_max": "dash", "rho": "dot", "carry_max": "dash", "carry_mean": "dot"}
 BLOCK_SYMBOLS = {"U": "circle", "U_u": "circle", "U_r": "diamond", "U_c": "x", "U_n": "x"}
 BLOCK_NAMES = {"U": "U", "U_u": "U_u (update gate)", "U_r": "U_r (reset gate)",
                "U_c": "U_c (candidate)", "U_n": "U_n (candidate, reset-after)"}
