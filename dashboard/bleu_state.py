@@ -3,6 +3,7 @@
 No st.* calls inside the cached functions. Large arguments (segment lists) are passed with a
 leading underscore so Streamlit does not hash them; their SHA-256 digests stand in for them in
 the cache key, so a change of view never recomputes and a change of file or setting always does.
+Entry limits are small: one report of a 100,000-line upload holds tens of megabytes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import add_ter
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def read_upload(name: str, data: bytes, role: str) -> TextFile:
     """Input doctor on one uploaded file (keyed by name, bytes and role)."""
     return read_text_file(name, data, role)
@@ -52,13 +53,13 @@ def analyse_files(
     return _with_ter(key, report, ref_lines, sys_lines) if ter else report
 
 
-@st.cache_data(max_entries=16, show_spinner="Scoring every sentence of every system ...")
+@st.cache_data(max_entries=6, show_spinner="Scoring every sentence of every system ...")
 def _analyse(key: tuple, _refs, _systems, _source, _settings) -> BleuReport:
     """key stands in for the unhashed inputs (underscore arguments are not hashed)."""
     return analyse(_refs, _systems, _settings, source=_source, workers=1)
 
 
-@st.cache_data(max_entries=8, show_spinner="Computing TER (an edit distance per sentence) ...")
+@st.cache_data(max_entries=4, show_spinner="Computing TER (an edit distance per sentence) ...")
 def _with_ter(key: tuple, _report: BleuReport, _refs, _systems) -> BleuReport:
     return add_ter(_report, _refs, _systems, workers=1)
 
