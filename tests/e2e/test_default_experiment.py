@@ -1,0 +1,92 @@
+"""The app as a user starts it (the real default experiment), in a real browser: the curves
+appear, and every page opens from the sidebar without an exception box.
+
+With GATESCOPE_README_SCREENSHOTS=1 the tour also refreshes the README's screenshots in
+docs/screenshots/ (one per main page, viewport 1400 x 1000).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from core.config import RunConfig
+from tests.e2e.conftest import browser_page, save_screenshot
+from tests.e2e.ui import (
+    PLOTLY,
+    exceptions,
+    figure_with_trace,
+    figures,
+    go_to,
+    metrics,
+    open_app,
+    trace,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PAGES = (  # sidebar title, README screenshot name, a text each page shows when it works
+    ("Gradient flow", "gradient-flow", "Half-life"),
+    ("Gates", "gates", "Update gate"),
+    ("BLEU breakdown", "bleu", "Corpus scores"),
+    ("Train", "train", "Validation accuracy"),
+)
+
+
+@pytest.fixture(scope="module")
+def default_session(browser, default_app_url):
+    """One browser session on the real default experiment, shared by this module's tests
+    (the default trains once per session)."""
+    with browser_page(browser, "default_session") as pg:
+        open_app(pg, default_app_url)
+        yield pg
+
+
+@pytest.fixture(autouse=True)
+def screenshot_each(request, default_session):
+    yield
+    save_screenshot(default_session, request.node.name)
+
+
+def test_app_opens_on_the_default_experiments_curves(default_session):
+    pg = default_session
+    pg.wait_for_selector(PLOTLY)
+    assert not exceptions(pg)
+    steps = RunConfig().steps
+    loss = figure_with_trace(pg, "GRU validation")
+    accuracy = [f for f in figures(pg) if "accuracy" in f["title"].lower()]
+    assert accuracy, [f["title"] for f in figures(pg)]
+    shown = metrics(pg)
+    for model in ("RNN", "GRU"):
+        curve = trace(loss, f"{model} validation")
+        assert curve["x"][0] <= 20 and curve["x"][-1] == steps  # the whole run, not a stub
+        assert len(curve["y"]) >= steps // RunConfig().eval_every
+        assert all(math.isfinite(v) for v in curve["y"])
+        acc = trace(accuracy[0], f"{model} validation")["y"][-1]
+        assert shown[f"{model} validation accuracy"] == f"{acc:.1%}"  # metric = curve's end
+    gru_acc = trace(accuracy[0], "GRU validation")["y"][-1]
+    rnn_acc = trace(accuracy[0], "RNN validation")["y"][-1]
+    chance = 1 / RunConfig().symbols
+    assert gru_acc >= 0.95 and rnn_acc <= 2 * chance  # the separation the default promises
+    assert any(t["name"].startswith("chance") for t in loss["traces"])
+
+
+@pytest.mark.parametrize(("title", "shot", "text"), PAGES, ids=[p[1] for p in PAGES])
+def test_every_page_renders_from_the_sidebar(default_session, title, shot, text):
+    pg = default_session
+    go_to(pg, title)
+    pg.get_by_text(text, exact=False).first.wait_for()
+    wait_idle(pg)
+    assert not exceptions(pg), exceptions(pg)
+    assert pg.locator(PLOTLY).count() >= 1
+    assert pg.locator('[data-testid="stMain"] h1').first.inner_text().startswith(title.split()[0])
+    if os.environ.get("GATESCOPE_README_SCREENSHOTS") == "1":
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+        pg.wait_for_timeout(500)
+        pg.screenshot(path=str(DOCS_SHOTS / f"{shot}.png"))

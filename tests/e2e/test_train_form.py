@@ -1,0 +1,91 @@
+"""The Train page's form in a real browser: a changed setting trains with a progress bar and shows
+new results; the same settings and seed give identical curves in two separate sessions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.e2e.conftest import browser_page
+from tests.e2e.ui import (
+    PLOTLY,
+    alerts,
+    exceptions,
+    figure_with_trace,
+    figures,
+    metrics,
+    open_app,
+    trace,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+PROGRESS = '[data-testid="stProgress"]'
+
+
+def set_number(pg, label: str, value) -> None:
+    box = pg.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")  # number inputs commit on blur
+
+
+def submit(pg) -> None:
+    pg.get_by_test_id("stSidebar").get_by_role("button", name="Train").click()
+
+
+def curves(pg) -> dict[str, tuple[list, list]]:
+    """Every curve of the Train page's loss and accuracy charts: 'chart/trace' -> (x, y)."""
+    return {f"{f['title']}/{t['name']}": (t["x"], t["y"])
+            for f in figures(pg) if f["title"] in ("Loss", "Validation accuracy")
+            for t in f["traces"]}
+
+
+def test_changed_setting_trains_with_progress_and_shows_new_results(page, app_url):
+    open_app(page, app_url)
+    page.wait_for_selector(PLOTLY)
+    before = metrics(page)
+    set_number(page, "Steps", 400)
+    set_number(page, "Hidden units H", 12)
+    submit(page)
+    bar = page.locator(PROGRESS).first
+    bar.wait_for(state="visible", timeout=30_000)  # progress shown while training
+    assert "step" in bar.inner_text()
+    page.get_by_text("400 steps", exact=False).first.wait_for(timeout=120_000)
+    wait_idle(page)
+    assert page.locator(PROGRESS).count() == 0  # the bar is cleared once training ends
+    assert not exceptions(page) and not alerts(page)
+    page.get_by_text("H = 12", exact=False).first.wait_for()
+    loss = figure_with_trace(page, "GRU validation")
+    for model in ("RNN", "GRU"):
+        curve = trace(loss, f"{model} validation")
+        assert curve["x"][-1] == 400 and all(math.isfinite(v) for v in curve["y"])
+    after = metrics(page)
+    assert set(after) == set(before) and after != before  # new numbers for the new run
+    # both runs are kept in the session; the new one is shown
+    assert page.get_by_test_id("stSelectbox").filter(has_text="Shown run").count() == 1
+
+
+def train_and_read(browser, app_url, name: str) -> dict:
+    with browser_page(browser, name) as pg:
+        open_app(pg, app_url)
+        pg.wait_for_selector(PLOTLY)
+        default = curves(pg)
+        set_number(pg, "Seed", 7)
+        set_number(pg, "Steps", 120)
+        set_number(pg, "Hidden units H", 8)
+        submit(pg)
+        pg.get_by_text("seed 7", exact=False).first.wait_for(timeout=120_000)
+        wait_idle(pg)
+        assert not exceptions(pg)
+        shown = curves(pg)
+        assert shown != default  # the page really shows the new run
+        return shown
+
+
+def test_same_settings_and_seed_give_identical_curves_in_two_sessions(browser, app_url):
+    first = train_and_read(browser, app_url, "determinism_session_1")
+    second = train_and_read(browser, app_url, "determinism_session_2")
+    assert any("GRU validation" in k for k in first) and len(first) >= 5
+    assert first == second  # bit-identical: every x and y of every curve
