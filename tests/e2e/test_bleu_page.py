@@ -1,0 +1,167 @@
+"""The BLEU page in a real browser: upload a reference and two systems through the file inputs,
+read the corpus BLEU shown, select a sentence in the table and see its matched n-grams, download
+the per-sentence CSV. Every expected number comes from sacrebleu, computed here.
+
+TED (compare-mt's example, anchor data) when present; the same scenario on generated files always.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sacrebleu
+from sacrebleu.metrics import BLEU
+
+from core.bleu.example import example_corpus
+from tests.e2e.ui import alerts, exceptions, figures, open_app, uploader, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+ROW_HEIGHT = 35  # px, st.dataframe's default row (and header) height
+_HIGHLIGHTS = """() => Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"]'))
+  .filter(d => d.innerHTML.includes('<b>hypothesis</b>'))
+  .map(d => { const div = d.querySelector('div'); const out = []; let side = null;
+    for (const node of div.childNodes) {
+      if (node.nodeName === 'B') side = node.textContent;
+      else if (node.nodeName === 'SPAN') out.push([side, node.textContent, node.title]);
+    }
+    return out; })"""
+
+
+def read_lines(path: Path) -> list[str]:
+    """As sacrebleu's command line reads a file."""
+    return [line.rstrip() for line in path.read_text(encoding="utf-8").split("\n")[:-1]]
+
+
+def upload(pg, ref: Path, systems: list[Path]) -> None:
+    uploader(pg, "Reference file").set_input_files(str(ref))
+    uploader(pg, "System outputs").set_input_files([str(p) for p in systems])
+    first = systems[0].name
+    pg.wait_for_function(  # the corpus chart now shows the uploaded systems
+        "n => Array.from(document.querySelectorAll('.js-plotly-plot')).some(d =>"
+        " (d._fullData || []).some(t => (t.name || '').startsWith(n)))", arg=first)
+    wait_idle(pg)
+    assert not exceptions(pg) and not alerts(pg), alerts(pg)
+
+
+def grid(pg, first_column: str):
+    """The st.dataframe whose first column header is `first_column`."""
+    frames = pg.get_by_test_id("stDataFrame")
+    for i in range(frames.count()):
+        heads = frames.nth(i).locator("[role=columnheader]").all_inner_texts()
+        if heads and heads[0].strip() == first_column:
+            return frames.nth(i)
+    raise AssertionError(f"no table starting with column {first_column!r}")
+
+
+def corpus_rows(pg) -> dict[str, dict[str, str]]:
+    """The corpus table as the browser holds it: system -> column -> cell text."""
+    table = grid(pg, "system")
+    heads = [h.strip() for h in table.locator("[role=columnheader]").all_inner_texts()]
+    cells = table.locator("[role=gridcell]").all_inner_texts()
+    rows = [cells[i:i + len(heads)] for i in range(0, len(cells), len(heads))]
+    return {r[0]: dict(zip(heads, r, strict=True)) for r in rows}
+
+
+def check_corpus_bleu(pg, refs: list[str], systems: dict[str, list[str]]) -> None:
+    rows = corpus_rows(pg)
+    bars = [f for f in figures(pg) if f["title"].startswith("Corpus scores")]
+    assert bars, [f["title"] for f in figures(pg)]
+    for name, hyps in systems.items():
+        expected = sacrebleu.corpus_bleu(hyps, [refs]).score
+        assert math.isclose(float(rows[name]["BLEU"]), expected, abs_tol=1e-9)
+        (bar,) = [t for t in bars[0]["traces"] if t["name"].split(" (")[0] == name]
+        assert math.isclose(bar["y"][0], expected, abs_tol=1e-9)
+    baseline = next(iter(systems))
+    note = [a for a in alerts(pg, "Info") if "Mean sentence BLEU is not corpus BLEU" in a]
+    shown = f"{sacrebleu.corpus_bleu(systems[baseline], [refs]).score:.2f}"
+    assert note and f"For {baseline}: corpus BLEU {shown}" in note[0]
+
+
+def select_sentence_row(pg, row: int) -> int:
+    """Click the row marker of the sentence table's row (0-based); returns the line shown."""
+    table = grid(pg, "line")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    pg.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+    line_input = pg.get_by_label("Sentence (line number)")
+    pg.wait_for_function("v => document.querySelector("
+                         "'input[aria-label=\"Sentence (line number)\"]').value === v",
+                         arg=str(row + 1))
+    wait_idle(pg)
+    return int(line_input.input_value())
+
+
+def check_highlighting(pg, line: int, refs: list[str], systems: dict[str, list[str]]) -> None:
+    seg = line - 1
+    texts = pg.get_by_test_id("stMarkdownContainer").filter(has_text="sentence BLEU")
+    shown = " ".join(texts.all_inner_texts())
+    spans_per_system = pg.evaluate(_HIGHLIGHTS)
+    assert len(spans_per_system) == len(systems)
+    tokenize = BLEU().tokenizer
+    ref_tokens = set(tokenize(refs[seg]).split())
+    for (name, hyps), spans in zip(systems.items(), spans_per_system, strict=True):
+        stats = sacrebleu.sentence_bleu(hyps[seg], [refs[seg]])
+        assert f"{name}: sentence BLEU {stats.score:.2f}" in shown
+        hyp_spans = [(tok, title) for side, tok, title in spans if side == "hypothesis"]
+        orders = [int(re.search(r"(\d+)-gram", title).group(1)) for _, title in hyp_spans]
+        highest = max((n + 1 for n, c in enumerate(stats.counts) if c), default=0)
+        assert max(orders, default=0) == highest  # longest match coloured as such
+        assert all(tok in ref_tokens for tok, _ in hyp_spans)  # only reference words lit
+        assert (len(hyp_spans) > 0) == (stats.counts[0] > 0)
+
+
+def check_csv(pg, tmp_path: Path, refs: list[str], systems: dict[str, list[str]]) -> None:
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="Per-sentence scores (CSV)").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    frame = pd.read_csv(io.BytesIO(target.read_bytes()), keep_default_na=False)
+    assert len(target.read_bytes().decode("utf-8").splitlines()) >= len(refs) + 1
+    assert len(frame) == len(refs) and list(frame["line"]) == list(range(1, len(refs) + 1))
+    assert list(frame["reference"]) == refs
+    for name, hyps in systems.items():
+        assert list(frame[name]) == hyps
+        expected = [sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hyps, refs,
+                                                                           strict=True)]
+        assert frame[f"{name} bleu"].tolist() == pytest.approx(expected, abs=1e-9)
+
+
+def scenario(pg, app_url, tmp_path, ref: Path, system_paths: list[Path]) -> None:
+    refs = read_lines(ref)
+    systems = {p.name: read_lines(p) for p in system_paths}
+    open_app(pg, app_url, "bleu")
+    upload(pg, ref, system_paths)
+    check_corpus_bleu(pg, refs, systems)
+    line = select_sentence_row(pg, 2)
+    check_highlighting(pg, line, refs, systems)
+    check_csv(pg, tmp_path, refs, systems)
+    assert not exceptions(pg)
+
+
+def test_ted_upload_scores_highlights_and_csv(page, app_url, ted_dir, tmp_path):
+    ref = ted_dir / "ted.ref.detok.eng"
+    systems = [ted_dir / "ted.sys1.detok.eng", ted_dir / "ted.sys2.detok.eng"]
+    scenario(page, app_url, tmp_path, ref, systems)
+    expected = json.loads((ted_dir / "expected_values.json").read_text())
+    expected = expected["corpus"]["detok_files_tok_13a"]
+    rows = corpus_rows(page)  # also the anchor's published values (21.71 and 23.05)
+    for system in ("sys1", "sys2"):
+        shown = float(rows[f"ted.{system}.detok.eng"]["BLEU"])
+        assert round(shown, 2) == round(expected[system]["bleu"], 2)
+
+
+def test_generated_upload_scores_highlights_and_csv(page, app_url, tmp_path):
+    corpus = example_corpus(n_segments=120, seed=11)
+    files = {"gen.ref.txt": corpus.references[0], "gen.strong.txt": corpus.systems["strong"],
+             "gen.weak.txt": corpus.systems["weak"]}
+    for name, lines in files.items():
+        (tmp_path / name).write_text("".join(f"{s}\n" for s in lines), encoding="utf-8")
+    systems = [tmp_path / "gen.strong.txt", tmp_path / "gen.weak.txt"]
+    scenario(page, app_url, tmp_path, tmp_path / "gen.ref.txt", systems)
