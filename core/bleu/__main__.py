@@ -77,17 +77,22 @@ def system_names(paths: list[str]) -> list[str]:
 def format_table(report: BleuReport) -> str:
     sig = {(r.system, r.metric): r for r in report.significance}
     ter = report.ter_computed
-    head = f"{'system':<28} {'BLEU':>7} {'chrF':>7}" + (f" {'TER':>7}" if ter else "")
+    width = max(len("system"), *(len(name) for name in report.systems))
+    head = f"{'system':<{width}} {'BLEU':>7} {'chrF':>7}" + (f" {'TER':>7}" if ter else "")
     head += f" {'BP':>6} {'ratio':>6}  {'95% CI (BLEU)':>15} {'p (bs)':>8} {'p (AR)':>8}"
     lines = [head, "-" * len(head)]
     for name, row in report.corpus.iterrows():
         r = sig[(name, "BLEU")]
         low, high = r.ci95
-        line = f"{name[:28]:<28} {row['bleu']:7.2f} {row['chrf']:7.2f}"
+        line = f"{name:<{width}} {row['bleu']:7.2f} {row['chrf']:7.2f}"
         line += f" {row['ter']:7.2f}" if ter else ""
         line += f" {row['bp']:6.3f} {row['ratio']:6.3f}  [{low:6.2f},{high:6.2f}]"
         line += f" {_p(r.bs_p_value):>8} {_p(r.ar_p_value):>8}"
-        lines.append(line + ("  (baseline)" if name == report.baseline else ""))
+        if name == report.baseline:
+            line += "  (baseline)"
+        elif r.score == r.baseline_score:    # sacrebleu's p is then 1/(S+1), not a finding
+            line += "  (same BLEU as the baseline)"
+        lines.append(line)
     lines.append("")
     lines += [f"{k}: {v}" for k, v in report.signatures.items()]
     return "\n".join(lines)
