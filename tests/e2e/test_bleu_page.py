@@ -11,6 +11,7 @@ import io
 import json
 import math
 import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from tests.e2e.ui import alerts, exceptions, figures, open_app, uploader, wait_i
 
 pytestmark = pytest.mark.e2e
 
+CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 ROW_HEIGHT = 35  # px, st.dataframe's default row (and header) height
 _HIGHLIGHTS = """() => Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"]'))
   .filter(d => d.innerHTML.includes('<b>hypothesis</b>'))
@@ -42,12 +44,19 @@ def read_lines(path: Path) -> list[str]:
 def upload(pg, ref: Path, systems: list[Path]) -> None:
     uploader(pg, "Reference file").set_input_files(str(ref))
     uploader(pg, "System outputs").set_input_files([str(p) for p in systems])
-    first = systems[0].name
-    pg.wait_for_function(  # the corpus chart now shows the uploaded systems
-        "n => Array.from(document.querySelectorAll('.js-plotly-plot')).some(d =>"
-        " (d._fullData || []).some(t => (t.name || '').startsWith(n)))", arg=first)
-    wait_idle(pg)
+    wait_for_scores(pg, [p.name for p in systems])
     assert not exceptions(pg) and not alerts(pg), alerts(pg)
+
+
+def wait_for_scores(pg, names: list[str]) -> None:
+    """Until the corpus table lists exactly these systems."""
+    pg.wait_for_function(
+        """names => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]')).some(t => {
+          const heads = t.querySelectorAll('[role=columnheader]');
+          if (!heads.length || heads[0].innerText.trim() !== 'system') return false;
+          const cells = Array.from(t.querySelectorAll('[role=gridcell]')).map(c => c.innerText);
+          return names.every(n => cells.includes(n)); })""", arg=names)
+    wait_idle(pg)
 
 
 def grid(pg, first_column: str):
@@ -165,3 +174,24 @@ def test_generated_upload_scores_highlights_and_csv(page, app_url, tmp_path):
         (tmp_path / name).write_text("".join(f"{s}\n" for s in lines), encoding="utf-8")
     systems = [tmp_path / "gen.strong.txt", tmp_path / "gen.weak.txt"]
     scenario(page, app_url, tmp_path, tmp_path / "gen.ref.txt", systems)
+
+
+def test_file_beyond_the_upload_cap_is_refused_by_name_and_others_stay(page, app_url, tmp_path):
+    """The cap set in .streamlit/config.toml, enforced where a user meets it: in the browser."""
+    cap_mb = tomllib.loads(CONFIG.read_text())["server"]["maxUploadSize"]
+    corpus = example_corpus(n_segments=60, seed=5)
+    ref, good, big = tmp_path / "ref.txt", tmp_path / "good.txt", tmp_path / "huge.txt"
+    ref.write_text("".join(f"{s}\n" for s in corpus.references[0]), encoding="utf-8")
+    good.write_text("".join(f"{s}\n" for s in corpus.systems["medium"]), encoding="utf-8")
+    line = b"a perfectly ordinary line of text\n"
+    big.write_bytes(line * ((cap_mb + 1) * 1024 * 1024 // len(line) + 1))
+    open_app(page, app_url, "bleu")
+    upload(page, ref, [good])
+    before = corpus_rows(page)
+    uploader(page, "System outputs").set_input_files(str(big))
+    chips = page.get_by_test_id("stFileUploader").filter(has_text="System outputs")
+    chips.get_by_text(f"File must be {cap_mb:.1f}MB or smaller").wait_for(timeout=30_000)
+    assert "huge.txt" in chips.inner_text() and "good.txt" in chips.inner_text()
+    wait_idle(page)
+    assert not exceptions(page)
+    assert corpus_rows(page) == before  # the loaded files are still scored, nothing else
