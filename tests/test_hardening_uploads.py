@@ -1,0 +1,196 @@
+"""Malformed uploads on the BLEU page, one test per kind, through the whole app (AppTest).
+
+Each case starts from a session that already holds a trained run and a scored reference +
+system upload, then adds the bad file. It must give a clear message naming the file (and the
+line where one applies), no traceback, and leave the earlier files, their scores and the run
+in place. Accepted variants (UTF-8 BOM, CRLF, UTF-16 with BOM) must score exactly like the
+clean file. The upload cap is tested in the browser (tests/e2e/test_bleu_page.py): AppTest does
+not enforce it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from dataclasses import dataclass
+
+import pytest
+import sacrebleu
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.bleu.example import example_corpus
+from core.config import RunConfig
+from core.train import train
+from dashboard import state
+
+APP = "../dashboard/app.py"
+TEXT = "text/plain"
+N = 40  # segments in the generated files
+
+
+def as_bytes(lines: list[str]) -> bytes:
+    return "".join(f"{s}\n" for s in lines).encode("utf-8")
+
+
+CORPUS = example_corpus(n_segments=N, seed=21)
+REF_LINES = CORPUS.references[0]
+GOOD_LINES = CORPUS.systems["medium"]
+REF, GOOD = as_bytes(REF_LINES), as_bytes(GOOD_LINES)
+GOOD_BLEU = sacrebleu.corpus_bleu(GOOD_LINES, [REF_LINES]).score
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str          # uploaded file name
+    data: bytes
+    words: str         # must appear in one message (names the file, and the line if any)
+    scored: bool       # is the file scored as a system?
+    uploader: str = "bleu_up_sys"
+    blocks: bool = False  # does it stop all scoring until removed?
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("system.txt", GOOD.decode())
+    return buf.getvalue()
+
+
+def _latin1() -> bytes:
+    lines = GOOD_LINES.copy()
+    lines[2] = "d\u00e9j\u00e0 vu " + lines[2]
+    return "".join(f"{s}\n" for s in lines).encode("latin-1", errors="replace")
+
+
+def _tsv_ragged() -> bytes:
+    rows = ["ref\tmt"] + [f"{r}\t{h}" for r, h in zip(REF_LINES, GOOD_LINES, strict=True)]
+    rows[4] = REF_LINES[3]  # line 5: the system cell is missing
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _jsonl_bad() -> bytes:
+    rows = [json.dumps({"ref": r, "mt": h}) for r, h in zip(REF_LINES, GOOD_LINES, strict=True)]
+    rows[6] = rows[6][:-5]  # line 7 cut short
+    return ("\n".join(rows) + "\n").encode()
+
+
+CASES = [
+    Case("empty.txt", b"", "empty.txt is empty", False),
+    Case("picture.png", b"\x89PNG\r\n\x1a\n" + bytes(300), "picture.png looks like a PNG", False),
+    Case("latin1.txt", _latin1(), "latin1.txt is not valid UTF-8: line 3", False),
+    Case("utf16.txt", GOOD.decode().encode("utf-16"), "utf16.txt is UTF-16", True),
+    Case("bom.txt", b"\xef\xbb\xbf" + GOOD, "bom.txt: UTF-8 byte-order mark found and removed",
+         True),
+    Case("crlf.txt", GOOD.replace(b"\n", b"\r\n"), "crlf.txt: Windows (CRLF)", True),
+    Case("long.txt", as_bytes(["x" * 1_000_000, *GOOD_LINES[1:]]), "long.txt: line 1 is very long",
+         True),
+    Case("archive.zip", _zip(), "archive.zip looks like a zip archive", False),
+    Case("all.tsv", _tsv_ragged(), "all.tsv", False, "bleu_up_table", blocks=True),
+    Case("all.jsonl", _jsonl_bad(), "all.jsonl: line 7 is not valid JSON", False,
+         "bleu_up_table", blocks=True),
+    Case("short.txt", as_bytes(GOOD_LINES[:-2]), "short.txt: 38 lines", False, blocks=True),
+    Case("blank.txt", b"\n" * N, f"blank.txt: all {N} lines are empty", True),
+    Case("good.txt", GOOD, "have identical content", True),  # the same file uploaded twice
+]
+
+
+@pytest.fixture(scope="module")
+def run():
+    return train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2,
+                           checkpoints=2))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def messages(at: AppTest) -> list[str]:
+    return [m.value for kind in ("error", "warning", "info", "caption") for m in getattr(at, kind)]
+
+
+def corpus_table(at: AppTest):
+    for df in at.dataframe:
+        if df.value.index.name == "system" and "BLEU" in df.value.columns:
+            return df.value
+    return None
+
+
+def uploaded_names(at: AppTest, key: str) -> list[str]:
+    value = at.file_uploader(key=key).value
+    files = value if isinstance(value, list) else [value] if value else []
+    return [f.name for f in files]
+
+
+def session_with_run_and_files(run) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[state.RUNS] = {"kept run": run}
+    at.session_state[state.RUN_IDS] = {"kept run": "kept-run-id"}
+    at.session_state[state.CURRENT_NAME] = "kept run"
+    at.switch_page("views/bleu.py").run()
+    at.file_uploader(key="bleu_up_refs").set_value([("ref.txt", REF, TEXT)]).run()
+    at.file_uploader(key="bleu_up_sys").set_value([("good.txt", GOOD, TEXT)]).run()
+    assert not at.exception
+    assert math.isclose(corpus_table(at).loc["good.txt", "BLEU"], GOOD_BLEU, abs_tol=1e-9)
+    return at
+
+
+def assert_earlier_state_kept(at: AppTest, run) -> None:
+    assert uploaded_names(at, "bleu_up_refs") == ["ref.txt"]
+    assert "good.txt" in uploaded_names(at, "bleu_up_sys")
+    assert at.session_state[state.CURRENT_NAME] == "kept run"
+    assert at.session_state[state.RUNS]["kept run"] is run
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_malformed_upload_is_named_and_nothing_else_is_lost(run, case):
+    at = session_with_run_and_files(run)
+    if case.uploader == "bleu_up_sys":
+        files = [("good.txt", GOOD, TEXT), (case.name, case.data, TEXT)]
+    else:
+        files = (case.name, case.data, TEXT)
+    at.file_uploader(key=case.uploader).set_value(files).run()
+    assert not at.exception, at.exception
+    found = [m for m in messages(at) if case.words in m]
+    assert found, messages(at)
+    assert_earlier_state_kept(at, run)
+    table = corpus_table(at)
+    if case.blocks:
+        assert table is None  # nothing scored or truncated while the problem stands
+    else:
+        assert math.isclose(table.loc["good.txt", "BLEU"], GOOD_BLEU, abs_tol=1e-9)
+        scored = [n for n in table.index if n != "good.txt"]
+        assert bool(scored) == case.scored
+        if case.name in ("utf16.txt", "bom.txt", "crlf.txt"):  # same text once decoded
+            assert math.isclose(table.loc[case.name, "BLEU"], GOOD_BLEU, abs_tol=1e-9)
+        if case.name == "blank.txt":
+            assert table.loc["blank.txt", "BLEU"] == 0.0
+        if case.name == "good.txt":  # the second copy gets its own name and the same score
+            (copy,) = scored
+            assert math.isclose(table.loc[copy, "BLEU"], GOOD_BLEU, abs_tol=1e-9)
+    if case.uploader == "bleu_up_table":  # removing the table brings the files back
+        at.file_uploader(key=case.uploader).set_value(None).run()
+        assert not at.exception
+        assert math.isclose(corpus_table(at).loc["good.txt", "BLEU"], GOOD_BLEU, abs_tol=1e-9)
+
+
+def test_mismatch_names_every_file_with_its_count_and_the_first_missing_line(run):
+    at = session_with_run_and_files(run)
+    short = as_bytes(GOOD_LINES[:-2])
+    at.file_uploader(key="bleu_up_sys").set_value(
+        [("good.txt", GOOD, TEXT), ("short.txt", short, TEXT)]).run()
+    (msg,) = [m.value for m in at.error if "Line counts differ" in m.value]
+    assert f"ref.txt: {N} lines" in msg and f"good.txt: {N} lines" in msg
+    assert f"short.txt: {N - 2} lines" in msg and f"line {N - 1}" in msg
+
+
+def test_ragged_tsv_names_the_line_and_its_cell_count(run):
+    at = session_with_run_and_files(run)
+    at.file_uploader(key="bleu_up_table").set_value(("all.tsv", _tsv_ragged(), TEXT)).run()
+    (msg,) = [m.value for m in at.error if "all.tsv" in m.value]
+    assert "line 5 has 1" in msg, msg
