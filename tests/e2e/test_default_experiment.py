@@ -30,12 +30,21 @@ from tests.e2e.ui import (
 pytestmark = pytest.mark.e2e
 
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PAGES = (  # sidebar title, README screenshot name, a text each page shows when it works
-    ("Gradient flow", "gradient-flow", "Half-life"),
-    ("Gates", "gates", "Update gate"),
-    ("BLEU breakdown", "bleu", "Corpus scores"),
-    ("Train", "train", "Validation accuracy"),
+README_SHOT = {"width": 1400, "height": 1400}
+PAGES = (  # sidebar title, README screenshot name, a text each page shows when it works,
+    # the heading the README screenshot starts at (None: the top of the page)
+    ("Gradient flow", "gradient-flow", "Half-life", None),
+    ("Gates", "gates", "Update gate", None),
+    ("BLEU breakdown", "bleu", "Corpus scores", "Corpus scores"),
+    ("Train", "train", "Validation accuracy", None),
 )
+_SCROLL_TO = """heading => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const h = heading && Array.from(main.querySelectorAll('h1, h2, h3'))
+    .find(e => e.innerText.trim().startsWith(heading));
+  main.scrollTo(0, h ? main.scrollTop + h.getBoundingClientRect().top
+                       - main.getBoundingClientRect().top - 110 : 0);
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +85,8 @@ def test_app_opens_on_the_default_experiments_curves(default_session):
     assert any(t["name"].startswith("chance") for t in loss["traces"])
 
 
-@pytest.mark.parametrize(("title", "shot", "text"), PAGES, ids=[p[1] for p in PAGES])
-def test_every_page_renders_from_the_sidebar(default_session, title, shot, text):
+@pytest.mark.parametrize(("title", "shot", "text", "anchor"), PAGES, ids=[p[1] for p in PAGES])
+def test_every_page_renders_from_the_sidebar(default_session, title, shot, text, anchor):
     pg = default_session
     go_to(pg, title)
     pg.get_by_text(text, exact=False).first.wait_for()
@@ -86,7 +95,15 @@ def test_every_page_renders_from_the_sidebar(default_session, title, shot, text)
     assert pg.locator(PLOTLY).count() >= 1
     assert pg.locator('[data-testid="stMain"] h1').first.inner_text().startswith(title.split()[0])
     if os.environ.get("GATESCOPE_README_SCREENSHOTS") == "1":
-        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
-        pg.wait_for_timeout(500)
-        pg.screenshot(path=str(DOCS_SHOTS / f"{shot}.png"))
+        readme_screenshot(pg, shot, anchor)
+
+
+def readme_screenshot(pg, shot: str, anchor: str | None) -> None:
+    before = pg.viewport_size
+    pg.set_viewport_size(README_SHOT)
+    pg.wait_for_timeout(600)
+    pg.evaluate(_SCROLL_TO, anchor)
+    pg.wait_for_timeout(400)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(DOCS_SHOTS / f"{shot}.png"))
+    pg.set_viewport_size(before)
