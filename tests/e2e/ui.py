@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from playwright.sync_api import Page
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 WIDTH = 1400  # viewport width of every test page (and of the README screenshots)
 MAX_SHOT_HEIGHT = 16_000  # px; taller pages are cut there
