@@ -131,8 +131,8 @@ def check_csv(pg, tmp_path: Path, refs: list[str], systems: dict[str, list[str]]
         pg.get_by_role("button", name="Per-sentence scores (CSV)").click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
-    frame = pd.read_csv(io.BytesIO(target.read_bytes()), keep_default_na=False)
-    assert len(target.read_bytes().decode("utf-8").splitlines()) >= len(refs) + 1
+    texts = {c: str for c in ("reference", *systems)}
+    frame = pd.read_csv(io.BytesIO(target.read_bytes()), keep_default_na=False, dtype=texts)
     assert len(frame) == len(refs) and list(frame["line"]) == list(range(1, len(refs) + 1))
     assert list(frame["reference"]) == refs
     for name, hyps in systems.items():

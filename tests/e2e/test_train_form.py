@@ -49,9 +49,11 @@ def test_changed_setting_trains_with_progress_and_shows_new_results(page, app_ur
     set_number(page, "Steps", 400)
     set_number(page, "Hidden units H", 12)
     submit(page)
-    bar = page.locator(PROGRESS).first
-    bar.wait_for(state="visible", timeout=30_000)  # progress shown while training
-    assert "step" in bar.inner_text()
+    shown = page.wait_for_function(  # the progress bar while training, read as it runs
+        "sel => { const p = document.querySelector(sel);"
+        " return p && p.innerText.includes('step') ? p.innerText : null; }",
+        arg=PROGRESS, timeout=30_000).json_value()
+    assert "Training RNN and GRU" in shown and "of 400" in shown, shown
     page.get_by_text("400 steps", exact=False).first.wait_for(timeout=120_000)
     wait_idle(page)
     assert page.locator(PROGRESS).count() == 0  # the bar is cleared once training ends
