@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     base = RunConfig()
     print(f"default experiment: {base.task}, T={base.length}, K={base.symbols}, "
           f"H={base.hidden}, {base.steps} steps x batch {base.batch}, {base.optimizer} "
+          f"({base.lr_schedule} schedule) "
           f"lr {base.lr:g}, update bias {base.update_bias:g}, models {' '.join(base.models)}")
     print(f"targets: GRU >= {GRU_TARGET:.0%}, RNN <= {RNN_FACTOR:g} x chance, "
           f"wall <= {WALL_TARGET:g} s")

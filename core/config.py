@@ -9,6 +9,7 @@ TASK_MIN_LENGTH = {"recall": 1, "adding": 2, "copy": 1, "order": 4}  # shortest 
 MODELS = ("rnn", "gru")
 GRU_VARIANTS = ("seed", "reset_after")
 OPTIMIZERS = ("adam", "sgd")
+LR_SCHEDULES = ("constant", "anneal", "cosine")
 DTYPES = ("float32", "float64")
 
 
@@ -25,7 +26,8 @@ class RunConfig:
     steps: int = 1000               # optimizer steps
     batch: int = 32                 # sequences per training batch
     optimizer: str = "adam"         # adam | sgd
-    lr: float = 1e-2                # learning rate
+    lr: float = 1e-2                # learning rate (peak, when a schedule is used)
+    lr_schedule: str = "anneal"     # constant | anneal: linear to 0 over the last quarter | cosine
     clip: float = 1.0               # global gradient-norm clip threshold; 0 turns clipping off
     init_scale: float = 1.0         # g in N(0, g^2 / fan_in) for the Gaussian initialisation
     orthogonal: bool = True         # recurrent matrices start orthogonal (times init_scale)
@@ -65,6 +67,7 @@ def _problems(c: RunConfig) -> list[str]:
         (len(set(c.models)) == len(c.models), "models must not repeat"),
         (c.gru_variant in GRU_VARIANTS, f"gru_variant must be one of {GRU_VARIANTS}"),
         (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
+        (c.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}"),
         (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
         (c.length >= TASK_MIN_LENGTH.get(c.task, 1),
          f"length must be >= {TASK_MIN_LENGTH.get(c.task, 1)} for task {c.task!r}"),

@@ -7,6 +7,7 @@ parameter arrays and the state in place. Same inputs -> bit-identical results.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,8 @@ class SGD:
     def init(self, params: Params) -> State:
         return {"velocity": {k: np.zeros_like(p) for k, p in params.items()}}
 
-    def update(self, params: Params, grads: Params, state: State) -> None:
+    def update(self, params: Params, grads: Params, state: State, lr_scale: float = 1.0) -> None:
+        lr = self.lr * lr_scale
         for k, p in params.items():
             step = grads[k]
             if self.momentum:
@@ -55,7 +57,7 @@ class SGD:
                 v *= v.dtype.type(self.momentum)
                 v += grads[k]
                 step = v
-            p -= p.dtype.type(self.lr) * step
+            p -= p.dtype.type(lr) * step
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,10 @@ class Adam:
                 "m": {k: np.zeros_like(p) for k, p in params.items()},
                 "v": {k: np.zeros_like(p) for k, p in params.items()}}
 
-    def update(self, params: Params, grads: Params, state: State) -> None:
+    def update(self, params: Params, grads: Params, state: State, lr_scale: float = 1.0) -> None:
         state["t"] += 1
         t = state["t"]
-        step_size = self.lr * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
+        step_size = self.lr * lr_scale * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
         eps_hat = self.eps * np.sqrt(1 - self.beta2 ** t)  # eps on v_hat, moved onto v
         for k, p in params.items():
             g, m, v = grads[k], state["m"][k], state["v"][k]
@@ -87,6 +89,21 @@ class Adam:
             v *= f(self.beta2)
             v += f(1 - self.beta2) * (g * g)
             p -= f(step_size) * m / (np.sqrt(v) + f(eps_hat))
+
+
+def lr_scale(schedule: str, step: int, steps: int) -> float:
+    """Learning-rate factor at optimizer step `step` (1-based) of `steps`.
+    constant: 1;  cosine: (1 + cos(pi * (step - 1) / steps)) / 2, from 1 down towards 0;
+    anneal: 1 for the first 3/4 of the steps, then linearly down towards 0 over the last 1/4."""
+    if schedule == "constant":
+        return 1.0
+    if schedule == "anneal":
+        start = 0.75 * steps
+        return 1.0 if step <= start else max(0.0, (steps - step + 1) / (steps - start))
+    if schedule == "cosine":
+        return 0.5 * (1.0 + math.cos(math.pi * (step - 1) / steps))
+    raise ValueError(f"unknown learning-rate schedule {schedule!r}; "
+                     "expected 'constant', 'anneal' or 'cosine'")
 
 
 def make_optimizer(name: str, lr: float) -> SGD | Adam:

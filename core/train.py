@@ -23,7 +23,7 @@ from core.cells import Cell, get_cell
 from core.config import MODELS, RunConfig
 from core.losses import task_loss
 from core.model import init_model, model_forward, model_loss
-from core.optim import clip_by_global_norm, make_optimizer
+from core.optim import clip_by_global_norm, lr_scale, make_optimizer
 from core.results import History, ModelResult, Snapshot, TrainResult
 from core.tasks import Batch, Task, accuracy, task_for
 
@@ -145,8 +145,9 @@ def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> T
             stopped = _stop_message(cfg, step, bad, results)
             _wrap_up_after_stop(trainees, step - 1, val)
             break
+        scale = lr_scale(cfg.lr_schedule, step, cfg.steps)
         for t in trainees:
-            _apply_update(t, optimizer, *results[t.name])
+            _apply_update(t, optimizer, scale, *results[t.name])
         evaluated = step % cfg.eval_every == 0 or step == cfg.steps
         for t in trainees:
             if evaluated:
@@ -171,9 +172,9 @@ def _loss_and_grads(t: _Trainee, batch: Batch, clip_norm: float):
     return out.loss, clip
 
 
-def _apply_update(t: _Trainee, optimizer, loss: float, clip) -> None:
+def _apply_update(t: _Trainee, optimizer, scale: float, loss: float, clip) -> None:
     start = time.perf_counter()
-    optimizer.update(t.params, clip.grads, t.opt_state)
+    optimizer.update(t.params, clip.grads, t.opt_state, lr_scale=scale)
     t.seconds += time.perf_counter() - start
     t.last = {"train_loss": loss, "grad_norm": clip.norm, "clipped": clip.clipped}
     t.record.clipped_since_row += clip.clipped

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from core.cells import get_cell
-from core.config import DTYPES, GRU_VARIANTS, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.config import DTYPES, GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
 from core.results import TrainResult
 from core.runs import save_run
 from core.train import TrainProgress, train
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--batch", type=int, help=f"sequences per batch (default {d.batch})")
     add("--optimizer", choices=OPTIMIZERS, help=f"optimizer (default {d.optimizer})")
     add("--lr", type=float, help=f"learning rate (default {d.lr:g})")
+    add("--lr-schedule", choices=LR_SCHEDULES,
+        help=f"learning-rate schedule (default {d.lr_schedule})")
     add("--clip", type=float, help=f"global-norm clip, 0 = off (default {d.clip:g})")
     add("--init-scale", type=float, help=f"init gain g (default {d.init_scale:g})")
     add("--no-orthogonal", action="store_true", help="Gaussian recurrent matrices")

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.config import GRU_VARIANTS, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
 from core.tasks import task_for
 from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
@@ -130,6 +130,9 @@ def _model_fields(b: RunConfig) -> dict:
     }
 
 
+SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "cosine": "cosine"}
+
+
 def _optimiser_fields(b: RunConfig) -> dict:
     return {
         "steps": st.number_input(
@@ -146,6 +149,11 @@ def _optimiser_fields(b: RunConfig) -> dict:
             "Learning rate", 1e-5, 10.0, float(b.lr), 1e-3, format="%.4g", key="train_lr",
             persist_state=KEEP,
             help="If the loss turns NaN or infinite, training stops: lower this or clip."),
+        "lr_schedule": st.selectbox(
+            "Learning-rate schedule", LR_SCHEDULES, index=LR_SCHEDULES.index(b.lr_schedule),
+            format_func=SCHEDULE_LABELS.get, key="train_lr_schedule", persist_state=KEEP,
+            help="anneal: constant, then linearly down to 0 over the last quarter of the steps "
+                 "(a calm finish); cosine: half a cosine from the full rate to 0."),
         "clip": st.number_input(
             "Gradient clip", 0.0, 100.0, float(b.clip), 0.5, key="train_clip",
             persist_state=KEEP, help="Global gradient-norm threshold; 0 turns clipping off."),

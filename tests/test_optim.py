@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.optim import SGD, Adam, clip_by_global_norm, global_norm, make_optimizer
+from core.optim import SGD, Adam, clip_by_global_norm, global_norm, lr_scale, make_optimizer
 
 
 def params_and_grads(dtype="float64", seed=0):
@@ -88,3 +88,28 @@ def test_optimizers_minimise_a_quadratic_in_float32(name):
 def test_unknown_optimizer():
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("lbfgs", 0.1)
+
+
+def test_lr_schedules_follow_their_formulas():
+    steps = 100
+    assert [lr_scale("constant", s, steps) for s in (1, 50, 100)] == [1.0, 1.0, 1.0]
+    # anneal: full rate through 3/4 of the run, then a straight line down to 1/25 at the end
+    assert lr_scale("anneal", 75, steps) == 1.0
+    assert lr_scale("anneal", 76, steps) == pytest.approx(25 / 25)
+    assert lr_scale("anneal", 88, steps) == pytest.approx(13 / 25)
+    assert lr_scale("anneal", 100, steps) == pytest.approx(1 / 25)
+    cos = [lr_scale("cosine", s, steps) for s in range(1, steps + 1)]
+    assert cos[0] == 1.0 and cos[50] == pytest.approx(0.5) and 0 < cos[-1] < 1e-3
+    assert all(a >= b for a, b in zip(cos[:-1], cos[1:], strict=True))
+    with pytest.raises(ValueError, match="schedule"):
+        lr_scale("warmup", 1, steps)
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd"])
+def test_lr_scale_scales_the_step(name):
+    opt = make_optimizer(name, 0.1)
+    g = {"w": np.array([1.0, -2.0])}
+    full, half = {"w": np.zeros(2)}, {"w": np.zeros(2)}
+    opt.update(full, g, opt.init(full))
+    opt.update(half, g, opt.init(half), lr_scale=0.5)
+    np.testing.assert_allclose(half["w"], 0.5 * full["w"])
