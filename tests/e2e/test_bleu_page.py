@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sacrebleu
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sacrebleu.metrics import BLEU
 
 from core.bleu.example import example_corpus
@@ -94,17 +95,23 @@ def check_corpus_bleu(pg, refs: list[str], systems: dict[str, list[str]]) -> Non
 
 
 def select_sentence_row(pg, row: int) -> int:
-    """Click the row marker of the sentence table's row (0-based); returns the line shown."""
+    """Click the row marker of the sentence table's row (0-based); returns the line shown.
+    The table is a canvas, so the click goes to coordinates; retried if layout was moving."""
     table = grid(pg, "line")
-    table.scroll_into_view_if_needed()
-    box = table.bounding_box()
-    pg.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
-    line_input = pg.get_by_label("Sentence (line number)")
-    pg.wait_for_function("v => document.querySelector("
-                         "'input[aria-label=\"Sentence (line number)\"]').value === v",
-                         arg=str(row + 1))
+    for _ in range(5):
+        table.scroll_into_view_if_needed()
+        pg.wait_for_timeout(300)
+        box = table.bounding_box()
+        pg.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+        try:
+            pg.wait_for_function("v => document.querySelector("
+                                 "'input[aria-label=\"Sentence (line number)\"]').value === v",
+                                 arg=str(row + 1), timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
     wait_idle(pg)
-    return int(line_input.input_value())
+    return int(pg.get_by_label("Sentence (line number)").input_value())
 
 
 def check_highlighting(pg, line: int, refs: list[str], systems: dict[str, list[str]]) -> None:
@@ -149,6 +156,7 @@ def scenario(pg, app_url, tmp_path, ref: Path, system_paths: list[Path]) -> None
     upload(pg, ref, system_paths)
     check_corpus_bleu(pg, refs, systems)
     line = select_sentence_row(pg, 2)
+    assert line == 3  # rows are in line order: the third row is line 3
     check_highlighting(pg, line, refs, systems)
     check_csv(pg, tmp_path, refs, systems)
     assert not exceptions(pg)
