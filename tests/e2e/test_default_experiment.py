@@ -2,7 +2,7 @@
 appear, and every page opens from the sidebar without an exception box.
 
 With GATESCOPE_README_SCREENSHOTS=1 the tour also refreshes the README's screenshots in
-docs/screenshots/ (one per main page, viewport 1400 x 1000).
+docs/screenshots/ (one per main page, viewport 1400 x 1400).
 """
 
 from __future__ import annotations
