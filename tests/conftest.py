@@ -36,3 +36,9 @@ def ted_dir() -> Path:
 def sacrebleu_tests_dir() -> Path:
     """sacrebleu's own test vectors and the WMT17 en-de subset."""
     return _anchor("sacrebleu-tests")
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    """A short default experiment (GATESCOPE_FAST_DEFAULT=1), so a page test boots in a second."""
+    monkeypatch.setenv("GATESCOPE_FAST_DEFAULT", "1")

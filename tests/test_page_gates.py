@@ -11,44 +11,14 @@ from core.gates import gate_trace
 from core.runs import run_to_bytes
 from dashboard import state
 from dashboard.analysis_cache import generated_example
+from tests import apptest_helpers as ui
 
-APP = "../dashboard/app.py"
 PAGE = "views/gates.py"
-TIMEOUT = 120
-
-
-@pytest.fixture
-def fast(monkeypatch):
-    monkeypatch.setenv(state.FAST_DEFAULT_ENV, "1")
-
-
-def _boot() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _open(at: AppTest) -> AppTest:
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.fixture
 def page(fast) -> AppTest:
-    return _open(_boot())
-
-
-def _current(at: AppTest):
-    return at.session_state[state.RUNS][at.session_state[state.CURRENT_NAME]]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _infos(at: AppTest) -> list[str]:
-    return [i.value for i in at.info]
+    return ui.open_page(PAGE, ui.boot())
 
 
 def _markdown(at: AppTest) -> str:
@@ -62,7 +32,7 @@ def _core_trace(run, index: int, checkpoint: int = -1, model: str = "gru"):
 
 
 def _assert_gate_metrics(at: AppTest, trace) -> None:
-    metrics = _metrics(at)
+    metrics = ui.metrics(at)
     u, r = trace.saturation["u"], trace.saturation["r"]
     assert metrics["u < 0.1 (carrying)"] == f"{u.low_all:.0%}"
     assert metrics["u > 0.9 (overwriting)"] == f"{u.high_all:.0%}"
@@ -85,7 +55,7 @@ def _train_on_the_form(at: AppTest, **values) -> None:
 
 def test_default_run_shows_the_grus_gates_for_example_zero(page):
     assert page.radio(key="gates_model").value == "gru"
-    _assert_gate_metrics(page, _core_trace(_current(page), 0))
+    _assert_gate_metrics(page, _core_trace(ui.current_run(page), 0))
     assert len(page.get("plotly_chart")) == 4 + 1 + 1        # u, r, c, h; tau; explainer
     assert "our convention" in _markdown(page)
 
@@ -93,10 +63,10 @@ def test_default_run_shows_the_grus_gates_for_example_zero(page):
 def test_changing_the_example_and_checkpoint_shows_that_trace(page):
     page.number_input(key="gates_index").set_value(7).run()
     assert not page.exception
-    _assert_gate_metrics(page, _core_trace(_current(page), 7))
+    _assert_gate_metrics(page, _core_trace(ui.current_run(page), 7))
     page.select_slider(key="gates_checkpoint").set_value(0).run()
     assert not page.exception
-    _assert_gate_metrics(page, _core_trace(_current(page), 7, checkpoint=0))
+    _assert_gate_metrics(page, _core_trace(ui.current_run(page), 7, checkpoint=0))
 
 
 def test_generate_new_draws_another_sequence(page):
@@ -105,7 +75,7 @@ def test_generate_new_draws_another_sequence(page):
     page.button(key="gates_generate").click().run()
     assert not page.exception
     assert page.number_input(key="gates_seed").value == 1
-    run = _current(page)
+    run = ui.current_run(page)
     _, params = checkpoint_params(run, "gru", -1)
     xs = generated_example(run, 1)
     assert xs.shape[:2] == (run.config.length, 1)
@@ -115,10 +85,10 @@ def test_generate_new_draws_another_sequence(page):
 
 
 def test_pytorch_convention_relabels_the_update_gate_as_z(page):
-    trace = _core_trace(_current(page), 0)
+    trace = _core_trace(ui.current_run(page), 0)
     page.segmented_control(key="gates_convention").set_value("z").run()
     assert not page.exception
-    metrics = _metrics(page)
+    metrics = ui.metrics(page)
     u = trace.saturation["u"]
     assert metrics["z > 0.9 (carrying)"] == f"{u.low_all:.0%}"
     assert metrics["z < 0.1 (overwriting)"] == f"{u.high_all:.0%}"
@@ -130,16 +100,16 @@ def test_pytorch_convention_relabels_the_update_gate_as_z(page):
 def test_rnn_has_no_gates_and_says_so(page):
     page.radio(key="gates_model").set_value("rnn").run()
     assert not page.exception
-    assert any("no gates" in m for m in _infos(page))
-    assert not any("τ" in k for k in _metrics(page))
+    assert any("no gates" in m for m in ui.infos(page))
+    assert not any("τ" in k for k in ui.metrics(page))
 
 
 def test_reset_after_run_names_its_convention_and_candidate(fast):
-    at = _boot()
+    at = ui.boot()
     _train_on_the_form(at, train_length=8, train_steps=10, train_hidden=6,
                        train_gru_variant="reset_after")
-    _open(at)
-    run = _current(at)
+    ui.open_page(PAGE, at)
+    run = ui.current_run(at)
     assert run.config.gru_variant == "reset_after"
     text = _markdown(at)
     assert "reset-after" in text and "n_t" in text
@@ -150,40 +120,40 @@ def test_reset_after_run_names_its_convention_and_candidate(fast):
 
 
 def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
-    at = _boot()
+    at = ui.boot()
     _train_on_the_form(at, train_length=6, train_steps=10, train_hidden=6,
                        train_models=["rnn"])
-    _open(at)
-    assert any("no GRU" in m for m in _infos(at))
+    ui.open_page(PAGE, at)
+    assert any("no GRU" in m for m in ui.infos(at))
     assert at.button(key="rw_preset_0") is not None
 
 
 def test_a_run_loaded_without_weights_asks_for_the_npz(page):
-    json_bytes, _ = run_to_bytes(_current(page))
+    json_bytes, _ = run_to_bytes(ui.current_run(page))
     page.switch_page("views/train.py").run()
     page.file_uploader(key="train_upload").set_value(
         ("mine.run.json", json_bytes, "application/json"))
     page.run()
-    _open(page)
-    assert any(".npz" in m for m in _infos(page))
-    assert not any("τ" in k for k in _metrics(page))
+    ui.open_page(PAGE, page)
+    assert any(".npz" in m for m in ui.infos(page))
+    assert not any("τ" in k for k in ui.metrics(page))
     assert "Read, write, carry" in [h.value for h in page.header]
 
 
 def test_a_run_loaded_with_weights_shows_the_same_gates(page):
-    original = _metrics(page)
-    json_bytes, npz_bytes = run_to_bytes(_current(page))
+    original = ui.metrics(page)
+    json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
     page.switch_page("views/train.py").run()
     page.file_uploader(key="train_upload").set_value([
         ("saved.run.json", json_bytes, "application/json"),
         ("saved.run.npz", npz_bytes, "application/octet-stream")])
     page.run()
-    _open(page)
+    ui.open_page(PAGE, page)
     assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
-    assert _metrics(page) == original
+    assert ui.metrics(page) == original
     page.number_input(key="gates_index").set_value(2).run()
     assert not page.exception
-    _assert_gate_metrics(page, _core_trace(_current(page), 2))
+    _assert_gate_metrics(page, _core_trace(ui.current_run(page), 2))
 
 
 def test_presets_set_the_explainer_gates(page):
@@ -209,7 +179,7 @@ def test_no_run_at_all_gives_a_message_and_keeps_the_explainer(fast, monkeypatch
     def refuse(cfg, on_step=None):
         raise ValueError("no training in this test")
     monkeypatch.setattr(state, "train", refuse)
-    at = _open(AppTest.from_file(APP, default_timeout=TIMEOUT).run())
-    assert any("No run yet" in m for m in _infos(at))
+    at = ui.open_page(PAGE, AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run())
+    assert any("No run yet" in m for m in ui.infos(at))
     at.button(key="rw_preset_0").click().run()
     assert not at.exception

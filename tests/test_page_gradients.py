@@ -12,45 +12,14 @@ from core.decay import decay_stats
 from core.gradients import gradient_flow_for_run
 from core.runs import run_to_bytes
 from dashboard import analysis_cache, state
+from tests import apptest_helpers as ui
 
-APP = "../dashboard/app.py"
 PAGE = "views/gradients.py"
-TIMEOUT = 120
-
-
-@pytest.fixture
-def fast(monkeypatch):
-    """A short default experiment, so each test boots in about a second."""
-    monkeypatch.setenv(state.FAST_DEFAULT_ENV, "1")
-
-
-def _boot() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _open(at: AppTest) -> AppTest:
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.fixture
 def page(fast) -> AppTest:
-    return _open(_boot())
-
-
-def _current(at: AppTest):
-    return at.session_state[state.RUNS][at.session_state[state.CURRENT_NAME]]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _infos(at: AppTest) -> list[str]:
-    return [i.value for i in at.info]
+    return ui.open_page(PAGE, ui.boot())
 
 
 def _half_life(h: float) -> str:
@@ -64,8 +33,8 @@ def _share(x: float, n: int) -> str:
 
 
 def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
-    run = _current(at)
-    metrics = _metrics(at)
+    run = ui.current_run(at)
+    metrics = ui.metrics(at)
     for name, flow in gradient_flow_for_run(run, checkpoint).items():
         s = decay_stats(flow)
         label = name.upper()
@@ -87,18 +56,18 @@ def _train_on_the_form(at: AppTest, **values) -> None:
 
 def test_default_run_shows_both_models_metrics_from_core(page):
     _assert_metrics_match_core(page, -1)
-    metrics = _metrics(page)
-    T = _current(page).config.length
+    metrics = ui.metrics(page)
+    T = ui.current_run(page).config.length
     assert metrics["RNN surviving 50 steps"] == "n/a (T ≤ 50)" and T <= 50
     assert {"RNN steps clipped", "GRU steps clipped"} <= set(metrics)
     charts = page.get("plotly_chart")
     assert len(charts) >= 1 + 2 + 4 + 1      # flow, heatmaps, spectra, clipping
-    assert not _infos(page)
+    assert not ui.infos(page)
 
 
 def test_moving_the_checkpoint_slider_shows_that_checkpoints_numbers(page):
     slider = page.select_slider(key="gradients_checkpoint")
-    steps = [s.step for s in _current(page).models["rnn"].snapshots]
+    steps = [s.step for s in ui.current_run(page).models["rnn"].snapshots]
     assert slider.value == steps[-1]
     for i in (0, len(steps) // 2, len(steps) - 1):
         page.select_slider(key="gradients_checkpoint").set_value(steps[i]).run()
@@ -118,10 +87,10 @@ def test_toggles_and_the_jacobian_expander_run_without_errors(page):
 
 
 def test_a_freshly_trained_run_is_shown_and_its_checkpoints_offered(fast):
-    at = _boot()
+    at = ui.boot()
     _train_on_the_form(at, train_length=12, train_steps=30, train_hidden=8, train_seed=4)
-    _open(at)
-    run = _current(at)
+    ui.open_page(PAGE, at)
+    run = ui.current_run(at)
     assert run.config.length == 12
     steps = [s.step for s in run.models["gru"].snapshots]
     assert page_steps(at) == steps
@@ -135,24 +104,24 @@ def page_steps(at: AppTest) -> list[int]:
 
 
 def test_run_selector_switches_the_shown_run(fast):
-    at = _boot()
-    default = _current(at)
+    at = ui.boot()
+    default = ui.current_run(at)
     _train_on_the_form(at, train_length=8, train_steps=10)
-    _open(at)
-    assert _current(at) is not default
+    ui.open_page(PAGE, at)
+    assert ui.current_run(at) is not default
     at.selectbox(key="gradients_run").set_value(state.DEFAULT_NAME).run()
     assert not at.exception
-    assert _current(at) is default
+    assert ui.current_run(at) is default
     _assert_metrics_match_core(at, -1)
 
 
 def test_single_model_run_says_so_and_shows_that_model(fast):
-    at = _boot()
+    at = ui.boot()
     _train_on_the_form(at, train_length=6, train_steps=15, train_hidden=8,
                        train_models=["gru"])
-    _open(at)
-    assert any("GRU alone" in m for m in _infos(at))
-    metrics = _metrics(at)
+    ui.open_page(PAGE, at)
+    assert any("GRU alone" in m for m in ui.infos(at))
+    metrics = ui.metrics(at)
     assert "GRU half-life" in metrics and not any(k.startswith("RNN") for k in metrics)
     _assert_metrics_match_core(at, -1)
 
@@ -165,33 +134,33 @@ def _upload(at: AppTest, files) -> None:
 
 
 def test_a_run_loaded_without_weights_asks_for_the_npz_and_keeps_clipping(page):
-    json_bytes, _ = run_to_bytes(_current(page))
+    json_bytes, _ = run_to_bytes(ui.current_run(page))
     _upload(page, ("mine.run.json", json_bytes, "application/json"))
-    _open(page)
-    assert not _current(page).has_weights
-    assert any(".npz" in m for m in _infos(page))
-    metrics = _metrics(page)
+    ui.open_page(PAGE, page)
+    assert not ui.current_run(page).has_weights
+    assert any(".npz" in m for m in ui.infos(page))
+    metrics = ui.metrics(page)
     assert not any("half-life" in k for k in metrics)
     assert "RNN steps clipped" in metrics
 
 
 def test_a_run_loaded_with_weights_shows_the_same_numbers(page):
-    original = _metrics(page)
-    json_bytes, npz_bytes = run_to_bytes(_current(page))
+    original = ui.metrics(page)
+    json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
     _upload(page, [("saved.run.json", json_bytes, "application/json"),
                    ("saved.run.npz", npz_bytes, "application/octet-stream")])
-    _open(page)
+    ui.open_page(PAGE, page)
     assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
-    assert _metrics(page) == original
+    assert ui.metrics(page) == original
 
 
 def test_no_run_at_all_gives_a_message_not_a_traceback(fast, monkeypatch):
     def refuse(cfg, on_step=None):
         raise ValueError("no training in this test")
     monkeypatch.setattr(state, "train", refuse)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    _open(at)
-    assert any("No run yet" in m for m in _infos(at))
+    at = AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run()
+    ui.open_page(PAGE, at)
+    assert any("No run yet" in m for m in ui.infos(at))
     assert not at.metric
 
 
@@ -219,12 +188,12 @@ def test_real_default_rnn_gradient_vanishes_and_the_grus_survives(monkeypatch):
     """The acceptance figure: on the default experiment after training, the RNN's gradient
     falls by orders of magnitude over the sequence, the GRU's stays within about one."""
     monkeypatch.delenv(state.FAST_DEFAULT_ENV, raising=False)
-    at = _open(_boot())
+    at = ui.open_page(PAGE, ui.boot())
     _assert_metrics_match_core(at, -1)
-    metrics = _metrics(at)
+    metrics = ui.metrics(at)
     rnn, gru = (metrics[f"{m} half-life"] for m in ("RNN", "GRU"))
     assert float(rnn.split()[0]) < float(gru.split()[0])
-    flows = gradient_flow_for_run(_current(at), -1)
+    flows = gradient_flow_for_run(ui.current_run(at), -1)
     drop = {m: f.relative().median_log10 for m, f in flows.items()}
     assert drop["rnn"][-1] < -3                                        # orders of magnitude
     assert drop["gru"].min() > -1                                      # within about one

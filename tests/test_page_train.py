@@ -8,60 +8,34 @@ from streamlit.testing.v1 import AppTest
 from core.config import RunConfig
 from core.runs import run_to_bytes
 from dashboard import state
-
-APP = "../dashboard/app.py"
-TIMEOUT = 120
-
-
-def _boot() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _current(at: AppTest):
-    return at.session_state[state.RUNS][at.session_state[state.CURRENT_NAME]]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
-
-
-@pytest.fixture
-def fast(monkeypatch):
-    """A short default experiment, so each test boots in about a second."""
-    monkeypatch.setenv(state.FAST_DEFAULT_ENV, "1")
+from tests import apptest_helpers as ui
 
 
 @pytest.fixture
 def app(fast) -> AppTest:
-    return _boot()
+    return ui.boot()
 
 
 @pytest.mark.slow
 def test_app_boots_on_the_real_default_experiment_and_shows_both_models(monkeypatch):
     monkeypatch.delenv(state.FAST_DEFAULT_ENV, raising=False)
-    at = _boot()
-    run = _current(at)
+    at = ui.boot()
+    run = ui.current_run(at)
     assert run.config == RunConfig()
     assert at.session_state[state.CURRENT_NAME] == state.DEFAULT_NAME
-    metrics = _metrics(at)
+    metrics = ui.metrics(at)
     for name, label in (("rnn", "RNN"), ("gru", "GRU")):
         final = run.models[name].final
         assert metrics[f"{label} validation accuracy"] == f"{final['val_accuracy']:.1%}"
         assert metrics[f"{label} validation loss"] == f"{final['val_loss']:.3f}"
         assert f"{label} training time" in metrics
-    assert not _errors(at)
+    assert not ui.errors(at)
 
 
 def test_fast_default_shows_metrics_of_the_stored_run(app):
-    run = _current(app)
+    run = ui.current_run(app)
     assert run.config == state.default_config() != RunConfig()
-    metrics = _metrics(app)
+    metrics = ui.metrics(app)
     for name in ("RNN", "GRU"):
         acc = run.models[name.lower()].final["val_accuracy"]
         assert metrics[f"{name} validation accuracy"] == f"{acc:.1%}"
@@ -72,21 +46,21 @@ def test_fast_default_shows_metrics_of_the_stored_run(app):
 
 
 def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
-    before = _current(app)
+    before = ui.current_run(app)
     app.number_input(key="train_length").set_value(6)
     app.number_input(key="train_steps").set_value(15)
     app.number_input(key="train_hidden").set_value(8)
     app.number_input(key="train_seed").set_value(3)
     app.multiselect(key="train_models").set_value(["gru"])
     app.button[0].click().run()
-    assert not app.exception and not _errors(app)
-    after = _current(app)
+    assert not app.exception and not ui.errors(app)
+    after = ui.current_run(app)
     assert after is not before
     assert (after.config.length, after.config.steps, after.config.hidden, after.config.seed) \
         == (6, 15, 8, 3)
     assert list(after.models) == ["gru"]
     assert any(m.value.startswith("The GRU saw batches") for m in app.markdown)
-    metrics = _metrics(app)
+    metrics = ui.metrics(app)
     assert not any(label.startswith("RNN") for label in metrics)
     acc = after.models["gru"].final["val_accuracy"]
     assert metrics["GRU validation accuracy"] == f"{acc:.1%}"
@@ -94,12 +68,12 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
 
 
 def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
-    before = _current(app)
+    before = ui.current_run(app)
     app.multiselect(key="train_models").set_value([])
     app.button[0].click().run()
     assert not app.exception
-    assert any("models must be a non-empty subset" in e for e in _errors(app))
-    assert _current(app) is before
+    assert any("models must be a non-empty subset" in e for e in ui.errors(app))
+    assert ui.current_run(app) is before
 
 
 def test_task_specific_length_limit_is_reported_not_raised(app):
@@ -107,7 +81,7 @@ def test_task_specific_length_limit_is_reported_not_raised(app):
     app.number_input(key="train_length").set_value(1)
     app.button[0].click().run()
     assert not app.exception
-    assert any("length must be >= 2" in e for e in _errors(app))
+    assert any("length must be >= 2" in e for e in ui.errors(app))
 
 
 def test_diverging_training_warns_and_keeps_the_partial_run(app):
@@ -117,45 +91,45 @@ def test_diverging_training_warns_and_keeps_the_partial_run(app):
     app.number_input(key="train_clip").set_value(0.0)
     app.number_input(key="train_steps").set_value(60)
     app.button[0].click().run()
-    assert not app.exception and not _errors(app)
-    run = _current(app)
+    assert not app.exception and not ui.errors(app)
+    run = ui.current_run(app)
     assert run.stopped and run.config.lr == 10.0
     assert any(run.stopped in w.value for w in app.warning)
     assert all(len(m.history.step) >= 1 for m in run.models.values())  # partial rows kept
 
 
 def test_bad_upload_names_the_file_and_keeps_the_current_run(app):
-    before = _current(app)
+    before = ui.current_run(app)
     app.file_uploader(key="train_upload").set_value(
         ("run.json", b"\x00\x01 not a run", "application/json"))
     app.run()
     assert not app.exception
-    errors = _errors(app)
+    errors = ui.errors(app)
     assert len(errors) == 1 and "run.json" in errors[0]
-    assert _current(app) is before
+    assert ui.current_run(app) is before
     app.toggle(key="train_log_y").set_value(True).run()  # the message stays with the file
-    assert _errors(app) == errors and _current(app) is before
+    assert ui.errors(app) == errors and ui.current_run(app) is before
 
 
 def test_weights_without_their_json_are_refused_by_name(app):
-    before = _current(app)
+    before = ui.current_run(app)
     _, npz = run_to_bytes(before)
     app.file_uploader(key="train_upload").set_value(("mine.run.npz", npz, "application/zip"))
     app.run()
-    assert any("mine.run.npz" in e for e in _errors(app))
-    assert _current(app) is before
+    assert any("mine.run.npz" in e for e in ui.errors(app))
+    assert ui.current_run(app) is before
 
 
 def test_a_saved_run_uploads_back_and_becomes_current(app):
-    before = _current(app)
+    before = ui.current_run(app)
     json_bytes, npz_bytes = run_to_bytes(before)
     app.file_uploader(key="train_upload").set_value([
         ("saved.run.json", json_bytes, "application/json"),
         ("saved.run.npz", npz_bytes, "application/octet-stream"),
     ])
     app.run()
-    assert not app.exception and not _errors(app)
-    loaded = _current(app)
+    assert not app.exception and not ui.errors(app)
+    loaded = ui.current_run(app)
     assert app.session_state[state.CURRENT_NAME] == "saved.run.json"
     assert loaded is not before and loaded.config == before.config
     for name, model in before.models.items():
@@ -167,31 +141,31 @@ def test_a_saved_run_uploads_back_and_becomes_current(app):
 def test_switching_pages_and_back_does_not_retrain(app):
     app.number_input(key="train_steps").set_value(12)
     app.button[0].click().run()
-    before = _current(app)
+    before = ui.current_run(app)
     assert before.config.steps == 12
     for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
         app.switch_page(page).run()
         assert not app.exception, page
-        assert _current(app) is before, page
+        assert ui.current_run(app) is before, page
     assert len(app.session_state[state.RUNS]) == 2
     assert app.number_input(key="train_steps").value == 12  # the submitted settings stay
 
 
 def test_shown_run_can_be_switched_back_without_training(app):
-    default = _current(app)
+    default = ui.current_run(app)
     app.number_input(key="train_steps").set_value(10)
     app.button[0].click().run()
-    trained = _current(app)
+    trained = ui.current_run(app)
     app.selectbox(key="train_shown_run").set_value(state.DEFAULT_NAME).run()
     assert not app.exception
-    assert _current(app) is default
+    assert ui.current_run(app) is default
     assert trained in app.session_state[state.RUNS].values()
 
 
 def test_log_toggle_redraws_without_retraining(app):
-    before = _current(app)
+    before = ui.current_run(app)
     app.toggle(key="train_log_y").set_value(True).run()
-    assert not app.exception and _current(app) is before
+    assert not app.exception and ui.current_run(app) is before
     loss_chart = app.get("plotly_chart")[0].proto.spec
     assert '"type":"log"' in loss_chart.replace(" ", "")
 
@@ -207,20 +181,20 @@ def _store_probe():
 
 
 def test_current_run_is_none_until_the_default_is_trained_once_per_session(fast):
-    at = AppTest.from_function(_store_probe, default_timeout=TIMEOUT).run()
+    at = AppTest.from_function(_store_probe, default_timeout=ui.TIMEOUT).run()
     assert [m.value for m in at.markdown] == ["before: True", "after: True"]
-    first = _current(at)
+    first = ui.current_run(at)
     at.run()
     assert [m.value for m in at.markdown] == ["before: False", "after: True"]
-    assert _current(at) is first and len(at.session_state[state.RUNS]) == 1
+    assert ui.current_run(at) is first and len(at.session_state[state.RUNS]) == 1
 
 
 def test_a_run_json_alone_loads_without_weights_and_says_so(app):
-    json_bytes, _ = run_to_bytes(_current(app))
+    json_bytes, _ = run_to_bytes(ui.current_run(app))
     app.file_uploader(key="train_upload").set_value(("alone.run.json", json_bytes, "text/json"))
     app.run()
-    assert not app.exception and not _errors(app)
-    assert not _current(app).has_weights
+    assert not app.exception and not ui.errors(app)
+    assert not ui.current_run(app).has_weights
     assert any("without weights" in s.value for s in app.success)
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download run (.json)"]

@@ -1,0 +1,39 @@
+"""Helpers shared by the AppTest page tests: boot the app, open a page, read what it shows."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+
+APP = "../dashboard/app.py"   # relative to this folder, as AppTest resolves it
+TIMEOUT = 120                 # seconds per script run (the real default experiment trains)
+
+
+def boot() -> AppTest:
+    """The app from its entry point, first run done, no exception."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(page: str, at: AppTest) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def current_run(at: AppTest):
+    return at.session_state[state.RUNS][at.session_state[state.CURRENT_NAME]]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
