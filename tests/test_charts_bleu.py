@@ -46,6 +46,19 @@ def test_corpus_bars_show_scores_intervals_and_marks(report):
     assert [t.name.split(" ")[0] for t in fig.data] == list(report.systems)
 
 
+def test_a_copy_of_the_baseline_gets_no_significance_mark(corpus):
+    """sacrebleu's paired tests give an identical system p = 1/(n+1); the chart must not call
+    that a significant difference."""
+    base = next(iter(corpus.systems))
+    systems = {base: corpus.systems[base], "copy": list(corpus.systems[base])}
+    rep = analyse(corpus.references, systems, BleuSettings(ar_trials=50, baseline=base))
+    sig = rep.significance_table()
+    copy_rows = sig[sig["system"] == "copy"]
+    assert (copy_rows["p_value"] < 0.01).all()           # what sacrebleu reports
+    fig = charts.corpus_bars(sig, rep.systems)
+    assert not any("*" in t for trace in fig.data for t in trace.text)
+
+
 def test_corpus_bleu_bars_equal_sacrebleu(corpus, report):
     fig = charts.corpus_bars(report.significance_table(), report.systems)
     for trace, name in zip(fig.data, report.systems, strict=True):

@@ -48,9 +48,13 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
     '*' / '**' above a system that differs from the baseline at p < 0.05 / 0.01 (paired
     bootstrap). significance: report.significance_table()."""
     fig = go.Figure()
+    base_rows = significance[significance["system"] == significance["baseline"]]
+    base_score = dict(zip(base_rows["metric"], base_rows["score"], strict=True))
     for i, name in enumerate(systems):
         rows = significance[significance["system"] == name]
-        marks = [significance_mark(p) for p in rows["p_value"]]
+        # sacrebleu gives a system identical to the baseline p = 1/(n+1): no mark for no difference
+        marks = [significance_mark(p) if s != base_score.get(m) else ""
+                 for p, s, m in zip(rows["p_value"], rows["score"], rows["metric"], strict=True)]
         is_baseline = bool((rows["system"] == rows["baseline"]).all())
         fig.add_trace(
             go.Bar(
