@@ -134,8 +134,17 @@ def check_highlighting(pg, line: int, refs: list[str], systems: dict[str, list[s
 
 
 def check_csv(pg, tmp_path: Path, refs: list[str], systems: dict[str, list[str]]) -> None:
-    with pg.expect_download() as info:
-        pg.get_by_role("button", name="Per-sentence scores (CSV)").click()
+    wait_idle(pg)
+    button = pg.get_by_role("button", name="Per-sentence scores (CSV)")
+    for attempt in range(3):  # the file is made on click; a click during a rerun can be lost
+        try:
+            with pg.expect_download(timeout=30_000) as info:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            wait_idle(pg)
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     texts = {c: str for c in ("reference", *systems)}
