@@ -49,6 +49,14 @@ def corpus_frame(report: BleuReport) -> pd.DataFrame:
     return frame
 
 
+P_COLUMNS = ("p (bootstrap)", "p (AR)")
+
+
+def _p_value(p: float) -> str:
+    """4 decimals; the baseline has no p-value against itself: "-"."""
+    return "-" if p is None or p != p else f"{p:.4f}"
+
+
 def corpus_styler(frame: pd.DataFrame):
     """Best value per score column in bold on a light background; numbers to 2 decimals."""
     high = [c for c in HIGHER_IS_BETTER if c in frame.columns]
@@ -61,11 +69,9 @@ def corpus_styler(frame: pd.DataFrame):
         c
         for c in frame.columns
         if c
-        not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", "p (bootstrap)", "p (AR)")
+        not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", *P_COLUMNS)
     ]
-    return styler.format("{:.2f}", subset=numeric).format(
-        "{:.4f}", subset=["p (bootstrap)", "p (AR)"], na_rep="-"
-    )
+    return styler.format("{:.2f}", subset=numeric).format(_p_value, subset=list(P_COLUMNS))
 
 
 def corpus_section(report: BleuReport) -> None:
@@ -160,6 +166,7 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> N
         file_name="bleu_sentences.csv",
         mime="text/csv",
         key="bleu_download_csv",
+        on_click="ignore",  # no rerun: a rerun could drop the file while it is being made
         icon=":material/download:",
     )
     c_json.download_button(
@@ -168,5 +175,6 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> N
         file_name="bleu_report.json",
         mime="application/json",
         key="bleu_download_json",
+        on_click="ignore",
         icon=":material/download:",
     )
