@@ -62,6 +62,8 @@ def corpus_styler(frame: pd.DataFrame):
     high = [c for c in HIGHER_IS_BETTER if c in frame.columns]
     low = [c for c in LOWER_IS_BETTER if c in frame.columns]
     best = "font-weight: bold; background-color: #d9f0e3"
+    # p-values as text: the table widget shows a missing number as "None", whatever the Styler says
+    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS})
     styler = frame.style.highlight_max(subset=high, props=best)
     if low:
         styler = styler.highlight_min(subset=low, props=best)
@@ -71,7 +73,7 @@ def corpus_styler(frame: pd.DataFrame):
         if c
         not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", *P_COLUMNS)
     ]
-    return styler.format("{:.2f}", subset=numeric).format(_p_value, subset=list(P_COLUMNS))
+    return styler.format("{:.2f}", subset=numeric)
 
 
 def corpus_section(report: BleuReport) -> None:
