@@ -10,6 +10,7 @@ import pytest
 from core import gru_reset_after
 from core.cell_types import InputWeightGrad
 from core.cells import CELLS, get_cell
+from tests.numeric import numeric_grad
 
 T, B, D, H = 5, 3, 4, 5
 EPS = 1e-6
@@ -30,19 +31,6 @@ def problem(name, seed=0, T=T):
     G = rng.standard_normal((T, B, H))
     return params, xs, h0, G
 
-
-def numeric_grad(f, x):
-    """Central differences of the scalar f() w.r.t. every entry of x (perturbed in place)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + EPS
-        up = f()
-        x[i] = old - EPS
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * EPS)
-    return grad
 
 
 def assert_close(analytic, numeric):

@@ -8,19 +8,7 @@ import pytest
 from core.cells import CELLS
 from core.model import init_model, model_forward, model_loss
 from core.tasks import get_task
-
-
-def numeric_grad(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        down = f()
-        x[i] = old
-        g[i] = (up - down) / (2 * eps)
-    return g
+from tests.numeric import numeric_grad
 
 
 def tiny_model(cell_name, task_name, seed=0):
