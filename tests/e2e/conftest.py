@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -121,7 +121,7 @@ def browser(browser_path):
 
 
 @contextmanager
-def browser_page(browser, shot_name: str):
+def browser_page(browser, shot_name: str | Callable[[], str]):
     """A fresh context (own Streamlit session) and page; a full-page screenshot afterwards."""
     context = browser.new_context(viewport={"width": WIDTH, "height": 1000},
                                   accept_downloads=True)
@@ -131,7 +131,7 @@ def browser_page(browser, shot_name: str):
         yield pg
     finally:
         try:
-            save_screenshot(pg, shot_name)
+            save_screenshot(pg, shot_name() if callable(shot_name) else shot_name)
         finally:
             context.close()
 
@@ -143,8 +143,23 @@ def save_screenshot(pg, name: str) -> None:
     full_page_screenshot(pg, SCREENSHOTS / f"{safe}.png")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def page(browser, request):
-    """A fresh browser page (own session); a full-page screenshot is saved afterwards."""
-    with browser_page(browser, request.node.name) as pg:
+    """A fresh browser page (own session); a full-page screenshot is saved afterwards, named
+    `failed_<test>.png` when the test failed (so a passing rerun does not overwrite it)."""
+    name = request.node.name
+    with browser_page(browser, lambda: _shot_name(request.node, name)) as pg:
         yield pg
+
+
+def _shot_name(node, name: str) -> str:
+    failed = getattr(node, "report_call", None) is not None and node.report_call.failed
+    return f"failed_{name}" if failed else name

@@ -21,7 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sacrebleu.metrics import BLEU
 
 from core.bleu.example import example_corpus
-from tests.e2e.ui import alerts, exceptions, figures, open_app, uploader, wait_idle
+from tests.e2e.ui import alerts, exceptions, figures, open_app, put_files, uploader, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -43,8 +43,8 @@ def read_lines(path: Path) -> list[str]:
 
 
 def upload(pg, ref: Path, systems: list[Path]) -> None:
-    uploader(pg, "Reference file").set_input_files(str(ref))
-    uploader(pg, "System outputs").set_input_files([str(p) for p in systems])
+    put_files(pg, "Reference file", [ref])
+    put_files(pg, "System outputs", systems)
     wait_for_scores(pg, [p.name for p in systems])
     assert not exceptions(pg) and not alerts(pg), alerts(pg)
 

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -102,6 +104,24 @@ def uploader(pg: Page, label: str):
     """The file input of the st.file_uploader whose label contains `label`."""
     box = pg.get_by_test_id("stFileUploader").filter(has_text=label)
     return box.locator("input[type=file]")
+
+
+def put_files(pg: Page, label: str, paths: list[Path], attempts: int = 3) -> None:
+    """Choose files in an uploader, as a person would: one uploader at a time, then wait until
+    it lists every file and the rerun is over. Streamlit's frontend can drop a file chosen a few
+    milliseconds after another uploader's file (the second upload is never sent), which a
+    person cannot do; so the choice is repeated if the files do not appear."""
+    box = pg.get_by_test_id("stFileUploader").filter(has_text=label)
+    for attempt in range(attempts):
+        box.locator("input[type=file]").set_input_files([str(p) for p in paths])
+        try:
+            for p in paths:
+                box.get_by_text(p.name, exact=True).first.wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    wait_idle(pg)
 
 
 def full_page_screenshot(pg: Page, path: Path, max_height: int = MAX_SHOT_HEIGHT) -> None:
