@@ -1,13 +1,13 @@
 """HTML for one sentence pair: tokens coloured by the highest order of matched n-gram covering
-them. Every piece of user text goes through html.escape before it reaches st.markdown."""
+them. Every piece of user text is entity-encoded (dashboard.text.html_text) before it
+reaches st.markdown, so neither HTML nor markdown nor LaTeX in a sentence is acted on."""
 
 from __future__ import annotations
-
-import html
 
 from core.bleu.ngrams import MatchedNgrams, matched_ngrams
 from core.bleu.settings import BleuSettings
 from dashboard.charts.bleu import ORDER_COLOURS
+from dashboard.text import html_text
 
 SPAN = (
     '<span style="background-color:{colour};border-radius:3px;padding:0 2px" '
@@ -23,7 +23,7 @@ def tokens_html(tokens: tuple[str, ...] | list[str], orders: list[int]) -> str:
     """Tokens joined by spaces; a token in a matched n-gram gets its highest order's colour."""
     parts = []
     for token, order in zip(tokens, orders, strict=True):
-        text = html.escape(token)
+        text = html_text(token)
         parts.append(
             SPAN.format(colour=order_colour(order), order=order, token=text) if order else text
         )
@@ -46,7 +46,7 @@ def pair_html(matched: MatchedNgrams, ref_names: list[str]) -> str:
     """Hypothesis and each reference, one line each, matched tokens highlighted."""
     lines = [f"<b>hypothesis</b>: {tokens_html(matched.hyp_tokens, matched.hyp_highest_order())}"]
     for j, tokens in enumerate(matched.ref_tokens):
-        name = html.escape(ref_names[j] if j < len(ref_names) else f"reference {j + 1}")
+        name = html_text(ref_names[j] if j < len(ref_names) else f"reference {j + 1}")
         lines.append(f"<b>{name}</b>: {tokens_html(tokens, matched.ref_highest_order(j))}")
     return "<div style='line-height:1.9'>" + "<br>".join(lines) + "</div>"
 

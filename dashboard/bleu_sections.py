@@ -10,6 +10,7 @@ import streamlit as st
 from core.bleu.inputs import TextFile
 from core.bleu.report import BleuReport
 from dashboard.charts import bleu as charts
+from dashboard.text import plain
 
 HIGHER_IS_BETTER = ["BLEU", "chrF", "p1", "p2", "p3", "p4", "BP", "mean sentence BLEU"]
 LOWER_IS_BETTER = ["TER"]
@@ -80,7 +81,7 @@ def corpus_section(report: BleuReport) -> None:
     frame = corpus_frame(report)
     st.dataframe(corpus_styler(frame), key="bleu_corpus_table")
     st.caption(
-        f"Baseline: {report.baseline}. p-values: paired bootstrap "
+        f"Baseline: {plain(report.baseline)}. p-values: paired bootstrap "
         f"({report.settings.bootstrap_samples} resamples) and approximate randomization "
         f"({report.settings.ar_trials} trials), seed {report.settings.seed}, as sacrebleu's "
         "--paired-bs / --paired-ar. Wins/ties/losses count sentences by sentence BLEU "
@@ -92,17 +93,18 @@ def corpus_section(report: BleuReport) -> None:
     )
     with st.expander("sacrebleu signatures (copy them next to any number you report)"):
         for label, signature in report.signatures.items():
-            st.markdown(f"**{label}**")
+            st.markdown(f"**{plain(label)}**")
             st.code(signature, language=None)
 
 
 def mean_note(report: BleuReport) -> None:
     """Corpus BLEU sums n-gram counts over all sentences; it is not the mean of sentence BLEU."""
     name = report.baseline
+    shown = plain(name)
     corpus = report.corpus.loc[name, "bleu"]
     mean = report.corpus.loc[name, "sentence_bleu_mean"]
     st.info(
-        f"Mean sentence BLEU is not corpus BLEU. For {name}: corpus BLEU {corpus:.2f} (n-gram "
+        f"Mean sentence BLEU is not corpus BLEU. For {shown}: corpus BLEU {corpus:.2f} (n-gram "
         f"counts summed over all {report.n_segments:,} sentences, one brevity penalty), mean of "
         f"sentence BLEU {mean:.2f} (each sentence scored alone with smoothing "
         f"'{report.settings.smooth_method}', then averaged). Report corpus BLEU.",

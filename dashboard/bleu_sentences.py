@@ -14,6 +14,7 @@ from pandas.api.types import is_string_dtype
 from core.bleu.report import BleuReport
 from core.bleu.sentence_view import brevity_penalty, order_table
 from dashboard import bleu_highlight
+from dashboard.text import plain
 
 LINE_KEY = "bleu_line"  # 1-based line of the sentence shown in detail
 TABLE_KEY = "bleu_sentence_table"
@@ -161,7 +162,7 @@ def sentence_detail(
             hyp_len, ref_len = int(row["hyp_len"]), int(row["ref_len"])
             bp = brevity_penalty(hyp_len, ref_len)
             st.markdown(
-                f"**{name}**: sentence BLEU {row['bleu']:.2f}, chrF {row['chrf']:.2f}; "
+                f"**{plain(name)}**: sentence BLEU {row['bleu']:.2f}, chrF {row['chrf']:.2f}; "
                 f"length {hyp_len} vs closest reference {ref_len}, brevity penalty "
                 f"{bp:.4f}"
             )

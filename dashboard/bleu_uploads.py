@@ -19,6 +19,7 @@ from core.bleu.input_set import (
 )
 from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
 from dashboard import bleu_state
+from dashboard.text import plain
 
 UPLOAD_HELP = (
     "Plain text, UTF-8, one segment per line (the same line in every file is the same "
@@ -135,7 +136,7 @@ def _file_expander(f: TextFile) -> None:
     )
     role = {"ref": "reference", "sys": "system", "src": "source"}[f.role]
     title = f"{role} {f.name}: {f.n_lines:,} lines, {f.n_bytes:,} bytes, {f.encoding}"
-    with st.expander(title, expanded=ERROR in worst, icon=icon):
+    with st.expander(plain(title), expanded=ERROR in worst, icon=icon):
         for issue in f.issues:
             _show_issue(issue)
         if not f.issues:
@@ -147,7 +148,7 @@ def _show_issue(issue: InputIssue) -> None:
     if issue.message in (NEED_REFERENCE, NEED_SYSTEM):  # a next step, not a fault
         st.info(issue.message, icon=":material/upload_file:")
         return
-    {ERROR: st.error, WARNING: st.warning, INFO: st.caption}[issue.level](issue.message)
+    {ERROR: st.error, WARNING: st.warning, INFO: st.caption}[issue.level](plain(issue.message))
 
 
 def default_name(f: TextFile, origin: str) -> str:
@@ -163,7 +164,7 @@ def name_widgets(files: list[TextFile], origin: str) -> list[str]:
         ident = f"{f.sha256[:16]}_{f.name}"
         seen[ident] = seen.get(ident, 0) + 1  # the same file twice still gets two keys
         default = default_name(f, origin)
-        label = f"Name of {f.name}"
+        label = f"Name of {plain(f.name)}"
         value = cols[i % len(cols)].text_input(
             label, value=default, key=f"bleu_name_{ident}_{seen[ident]}"
         )

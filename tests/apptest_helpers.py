@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
@@ -31,9 +33,15 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees of markdown text: backslash escapes removed (as CommonMark does), so
+    user file names escaped by the page compare equal to themselves."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 def infos(at: AppTest) -> list[str]:
-    return [i.value for i in at.info]
+    return [shown(i.value) for i in at.info]

@@ -16,6 +16,7 @@ from core.config import RunConfig
 from core.runs import run_to_bytes
 from core.train import train
 from dashboard import state
+from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"
 JSON, NPZ = "application/json", "application/octet-stream"
@@ -120,7 +121,7 @@ def test_bad_run_file_is_named_and_every_run_stays(run, saved, case):
     runs_before = dict(at.session_state[state.RUNS])
     at.file_uploader(key="train_upload").set_value(files).run()
     assert not at.exception, at.exception
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1, errors
     assert all(w in errors[0] for w in words), errors[0]
     assert "Runs already in this session are kept" in errors[0]

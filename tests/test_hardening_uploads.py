@@ -25,6 +25,7 @@ from core.bleu.example import example_corpus
 from core.config import RunConfig
 from core.train import train
 from dashboard import state
+from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"
 TEXT = "text/plain"
@@ -111,7 +112,8 @@ def fresh_cache():
 
 
 def messages(at: AppTest) -> list[str]:
-    return [m.value for kind in ("error", "warning", "info", "caption") for m in getattr(at, kind)]
+    return [shown(m.value) for kind in ("error", "warning", "info", "caption")
+            for m in getattr(at, kind)]
 
 
 def corpus_table(at: AppTest):
@@ -184,7 +186,7 @@ def test_mismatch_names_every_file_with_its_count_and_the_first_missing_line(run
     short = as_bytes(GOOD_LINES[:-2])
     at.file_uploader(key="bleu_up_sys").set_value(
         [("good.txt", GOOD, TEXT), ("short.txt", short, TEXT)]).run()
-    (msg,) = [m.value for m in at.error if "Line counts differ" in m.value]
+    (msg,) = [m for m in messages(at) if "Line counts differ" in m]
     assert f"ref.txt: {N} lines" in msg and f"good.txt: {N} lines" in msg
     assert f"short.txt: {N - 2} lines" in msg and f"line {N - 1}" in msg
 
@@ -192,5 +194,5 @@ def test_mismatch_names_every_file_with_its_count_and_the_first_missing_line(run
 def test_ragged_tsv_names_the_line_and_its_cell_count(run):
     at = session_with_run_and_files(run)
     at.file_uploader(key="bleu_up_table").set_value(("all.tsv", _tsv_ragged(), TEXT)).run()
-    (msg,) = [m.value for m in at.error if "all.tsv" in m.value]
+    (msg,) = [m for m in messages(at) if "all.tsv" in m]
     assert "line 5 has 1" in msg, msg

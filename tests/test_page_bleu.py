@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
 from dashboard import bleu_state
+from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"
 TEXT = "text/plain"
@@ -62,7 +63,7 @@ def corpus_table(at: AppTest) -> pd.DataFrame | None:
 
 
 def messages(at: AppTest, kind: str = "error") -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    return [shown(e.value) for e in getattr(at, kind)]
 
 
 def assert_scores_equal_sacrebleu(at, systems: dict[str, list[str]], refs: list[list[str]]):
@@ -200,7 +201,7 @@ def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
     assert f"ref.txt: {n_lines} lines" in err and f"short.txt: {n_short} lines" in err
     assert f"good.txt: {n_lines} lines" in err and f"line {n_short + 1}" in err
     assert corpus_table(at) is None  # blocked, not truncated
-    labels = [e.label for e in at.expander]
+    labels = [shown(e.label) for e in at.expander]
     assert any("ref.txt" in x for x in labels) and any("good.txt" in x for x in labels)
     assert at.file_uploader(key="bleu_up_refs").value  # the earlier upload is still there
 
@@ -351,9 +352,9 @@ def test_sentence_detail_highlights_and_escapes(generated):
     at.number_input(key="bleu_line").set_value(5).run()
     html_blocks = [m.value for m in at.markdown if "hypothesis" in m.value]
     assert html_blocks and all("<script" not in h for h in html_blocks)
-    assert any("&lt;" in h and "script" in h for h in html_blocks)
+    assert any("&#60;" in h and "script" in h for h in html_blocks)  # shown as text, not run
     score = sacrebleu.sentence_bleu(lines[4], [read_lines(ref)[4]]).score
-    assert any(f"sentence BLEU {score:.2f}" in m.value for m in at.markdown)
+    assert any(f"sentence BLEU {score:.2f}" in shown(m.value) for m in at.markdown)
 
 
 def test_only_references_asks_for_systems_and_same_name_twice_gets_two_names():

@@ -195,6 +195,6 @@ def test_a_run_json_alone_loads_without_weights_and_says_so(app):
     app.run()
     assert not app.exception and not ui.errors(app)
     assert not ui.current_run(app).has_weights
-    assert any("without weights" in s.value for s in app.success)
+    assert any("without weights" in ui.shown(s.value) for s in app.success)
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download run (.json)"]

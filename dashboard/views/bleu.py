@@ -12,6 +12,7 @@ from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from dashboard import bleu_sections, bleu_sentences, bleu_state, bleu_uploads
 from dashboard.charts import bleu as charts
+from dashboard.text import plain
 
 SCATTER_KEY = "bleu_scatter"
 
@@ -107,7 +108,7 @@ def page() -> None:
     bleu_uploads.show_doctor(inputs)
     use = bleu_uploads.usable(inputs)
     for note in use.notes:
-        (st.error if use.blocked else st.warning)(note, icon=":material/block:")
+        (st.error if use.blocked else st.warning)(plain(note), icon=":material/block:")
     if use.blocked:
         if inputs.checked.refs and inputs.checked.systems:
             st.warning("Scoring waits until the problems above are fixed; your files stay loaded.")

@@ -14,6 +14,7 @@ from dashboard import state
 from dashboard.analysis_cache import checkpoint_slider, run_selector, trace_at
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
+from dashboard.text import plain
 from dashboard.widgets import TASK_LABELS
 
 CONVENTIONS = {"u": "ours: u (1 = write)", "z": "PyTorch: z = 1 - u (1 = keep)"}
@@ -226,7 +227,7 @@ def main() -> None:
     else:
         run_selector("gates_run")
         c = run.config
-        st.caption(f"Run: {state.current_name()}: {TASK_LABELS[c.task]}, T = {c.length}, "
+        st.caption(f"Run: {plain(state.current_name())}: {TASK_LABELS[c.task]}, T = {c.length}, "
                    f"H = {c.hidden}, {c.steps} steps.")
         if "gru" not in run.models:
             st.info("This run has no GRU, so there are no gates to show; train a GRU on the "

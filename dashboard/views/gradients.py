@@ -33,6 +33,7 @@ from dashboard.charts.gradients import (
     spectrum_figure,
 )
 from dashboard.charts.style import model_label, ordered
+from dashboard.text import plain
 from dashboard.widgets import TASK_LABELS
 
 NO_WEIGHTS = ("This run was loaded from its JSON file alone, so its parameters are missing and "
@@ -192,7 +193,7 @@ def main() -> None:
     run_selector("gradients_run")
     run_id = state.current_run_id()
     c = run.config
-    st.caption(f"Run: {state.current_name()}: {TASK_LABELS[c.task]}, T = {c.length}, "
+    st.caption(f"Run: {plain(state.current_name())}: {TASK_LABELS[c.task]}, T = {c.length}, "
                f"H = {c.hidden}, {c.steps} steps, checkpoints at steps "
                f"{', '.join(map(str, checkpoint_steps(run)))}; loss at the last step of "
                f"{ANALYSIS_BATCH} fixed sequences, curves in float64.")

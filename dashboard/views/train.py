@@ -13,6 +13,7 @@ from dashboard import state
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
 from dashboard.run_upload import LoadedRun, load_uploaded_runs
+from dashboard.text import plain
 from dashboard.widgets import (
     TASK_LABELS,
     VARIANT_LABELS,
@@ -70,10 +71,10 @@ def upload_section() -> None:
                 state.store_run(item.run, item.name)
                 note = "" if item.run.has_weights else (
                     " without weights: upload its .npz too for the gradient and gates pages")
-                st.success(f"Loaded {item.name}{note}.", icon=":material/upload_file:")
+                st.success(f"Loaded {plain(item.name)}{note}.", icon=":material/upload_file:")
             else:
-                problems.append((ids, f"Not loaded: {item.message.rstrip('.')}. Runs already "
-                                      "in this session are kept."))
+                why = plain(item.message.rstrip("."))
+                problems.append((ids, f"Not loaded: {why}. Runs already in this session are kept."))
     present = {f.file_id for f in files}
     problems[:] = [(ids, msg) for ids, msg in problems if ids & present]
     for _, msg in problems:
@@ -106,7 +107,7 @@ def run_selector() -> None:
     """Choose among the session's runs; the header names the shown run when there is one."""
     names = list(state.named_runs())
     if len(names) < 2:
-        st.subheader(state.current_name())
+        st.subheader(plain(state.current_name()))
         return
     st.session_state[SHOWN_RUN_KEY] = state.current_name()
     st.selectbox("Shown run", names, key=SHOWN_RUN_KEY,

@@ -36,6 +36,9 @@ _HIGHLIGHTS = """() => Array.from(document.querySelectorAll('[data-testid="stMar
     }
     return out; })"""
 
+_PAIR_TEXT = """() => Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"]'))
+  .filter(d => d.innerHTML.includes('<b>hypothesis</b>'))[0].innerText"""
+
 
 def read_lines(path: Path) -> list[str]:
     """As sacrebleu's command line reads a file."""
@@ -212,3 +215,21 @@ def test_file_beyond_the_upload_cap_is_refused_by_name_and_others_stay(page, app
     wait_idle(page)
     assert not exceptions(page)
     assert corpus_rows(page) == before  # the loaded files are still scored, nothing else
+
+
+def test_markdown_in_names_and_sentences_is_shown_as_typed(page, app_url, tmp_path):
+    """A file name or sentence with markdown, LaTeX or icon syntax reads exactly as typed."""
+    corpus = example_corpus(n_segments=30, seed=3)
+    refs, hyps = list(corpus.references[0]), list(corpus.systems["medium"])
+    hyps[0] = "it costs $5 and $10 , *really* : smile : " + hyps[0]
+    ref, odd = tmp_path / "ref.txt", tmp_path / "**bold**_$x$_:smile:.txt"
+    ref.write_text("".join(f"{s}\n" for s in refs), encoding="utf-8")
+    odd.write_text("".join(f"{s}\n" for s in hyps), encoding="utf-8")
+    open_app(page, app_url, "bleu")
+    upload(page, ref, [odd])
+    main = page.get_by_test_id("stMain")
+    assert odd.name in corpus_rows(page)
+    assert f"{odd.name}: sentence BLEU" in main.inner_text()  # the detail of line 1
+    pair = page.evaluate(_PAIR_TEXT)
+    assert f"hypothesis: {BLEU().tokenizer(hyps[0])}" in pair  # tokens as BLEU sees them
+    assert main.locator(".katex").count() == 0  # no $...$ became maths

@@ -116,7 +116,7 @@ def put_files(pg: Page, label: str, paths: list[Path], attempts: int = 3) -> Non
         box.locator("input[type=file]").set_input_files([str(p) for p in paths])
         try:
             for p in paths:
-                box.get_by_text(p.name, exact=True).first.wait_for(timeout=15_000)
+                box.get_by_title(p.name, exact=True).first.wait_for(timeout=15_000)  # a chip
             break
         except PlaywrightTimeout:
             if attempt == attempts - 1:
