@@ -85,6 +85,22 @@ def test_cli_ter_and_tokenize_none(files):
     assert entry["ter"] == pytest.approx(TER().corpus_score(hyps, refs).score, abs=1e-9)
 
 
+def test_cli_smoothing_value_equals_sacrebleu(files):
+    folder, data, paths = files
+    out = folder / "floor.json"
+    proc = run_cli("--ref", paths["ref0"], "--sys", paths["weak"], "--smooth", "floor",
+                   "--smooth-value", "0.4", "--ar-trials", "0", "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    entry = json.loads(out.read_text(encoding="utf-8"))["systems"][0]
+    bleu = BLEU(effective_order=True, smooth_method="floor", smooth_value=0.4)
+    want = [bleu.sentence_score(h, [r]).score
+            for h, r in zip(data.systems["weak"], data.references[0], strict=True)]
+    assert entry["sentence_bleu"] == pytest.approx(want, abs=1e-9)
+    default = BLEU(effective_order=True, smooth_method="floor")
+    assert want != [default.sentence_score(h, [r]).score
+                    for h, r in zip(data.systems["weak"], data.references[0], strict=True)]
+
+
 def _assert_one_line_error(proc, *fragments):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

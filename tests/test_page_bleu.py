@@ -312,6 +312,23 @@ def test_settings_and_names_reach_the_scores(generated):
     assert math.isclose(table.loc["NMT", "BLEU"], expected.score, abs_tol=1e-9)
 
 
+@pytest.mark.parametrize(("method", "value"), [("floor", 0.5), ("add-k", 3.0)])
+def test_smoothing_value_reaches_sentence_bleu(method, value):
+    at = open_page()
+    assert not [w for w in at.number_input if w.key.startswith("bleu_smooth_value")]  # exp: none
+    at.selectbox(key="bleu_smooth").select(method).run()
+    at.number_input(key=f"bleu_smooth_value_{method}").set_value(value).run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "B - A" in df.value.columns)
+    hyps, refs = table["strong (A)"], table["reference"]
+    expected = [sacrebleu.sentence_bleu(h, [r], smooth_method=method, smooth_value=value).score
+                for h, r in zip(hyps, refs, strict=True)]
+    default = [sacrebleu.sentence_bleu(h, [r], smooth_method=method).score
+               for h, r in zip(hyps, refs, strict=True)]
+    assert expected != default  # the value matters on this data
+    assert table["BLEU strong"].tolist() == pytest.approx(expected, abs=1e-9)
+
+
 @pytest.mark.slow
 def test_ter_on_demand_equals_sacrebleu(generated):
     ref, hyp = generated["refs"]["ref1.txt"], generated["systems"]["medium.txt"]

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lowercase", action="store_true")
     p.add_argument("--smooth", default="exp", choices=SMOOTH_METHODS,
                    help="sentence-BLEU smoothing")
+    p.add_argument("--smooth-value", type=float, default=None,
+                   help="the floor / add-k value (default: sacrebleu's, 0.1 / 1)")
     p.add_argument("--ter", action="store_true", help="also compute TER (slow)")
     p.add_argument("--bootstrap", type=int, default=1000, help="paired bootstrap resamples")
     p.add_argument("--ar-trials", type=int, default=10000,
@@ -117,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = BleuSettings(tokenize=args.tokenize, lowercase=args.lowercase,
-                                smooth_method=args.smooth, compute_ter=args.ter,
+                                smooth_method=args.smooth, smooth_value=args.smooth_value,
+                                compute_ter=args.ter,
                                 bootstrap_samples=args.bootstrap, ar_trials=args.ar_trials,
                                 seed=args.seed)
         refs = [read_lines(p, "ref") for p in args.ref]

@@ -36,13 +36,37 @@ def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
         key="bleu_smooth",
         help="Only sentence-level BLEU is smoothed; corpus BLEU uses sacrebleu's default (exp).",
     )
+    smooth_value = smooth_value_widget(c_smooth, smooth)
     baseline = c_base.selectbox("Baseline system", names, index=0, key="bleu_baseline")
     lowercase = c_flags.checkbox("Lowercase", key="bleu_lowercase")
     ter = c_flags.checkbox("Compute TER (slow)", key="bleu_ter")
     settings = BleuSettings(
-        tokenize=tokenize, lowercase=lowercase, smooth_method=smooth, baseline=baseline
+        tokenize=tokenize,
+        lowercase=lowercase,
+        smooth_method=smooth,
+        smooth_value=smooth_value,
+        baseline=baseline,
     )
     return settings, ter
+
+
+SMOOTH_DEFAULTS = {"floor": 0.1, "add-k": 1.0}  # sacrebleu's own defaults
+
+
+def smooth_value_widget(column, smooth: str) -> float | None:
+    """The floor / add-k value, shown only for the methods that take one."""
+    if smooth not in SMOOTH_DEFAULTS:
+        return None
+    return column.number_input(
+        "floor value" if smooth == "floor" else "k",
+        min_value=0.0,
+        max_value=100.0,
+        value=SMOOTH_DEFAULTS[smooth],
+        step=0.05 if smooth == "floor" else 0.5,
+        key=f"bleu_smooth_value_{smooth}",
+        help="floor: a zero n-gram precision counts as this many matches; add-k: k is added "
+        "to the matches and totals of orders 2 and up (sacrebleu's definitions).",
+    )
 
 
 def read_inputs() -> bleu_uploads.PageInputs:
