@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 
@@ -61,8 +62,15 @@ def test_default_run_shows_both_models_metrics_from_core(page):
     assert metrics["RNN surviving 50 steps"] == "n/a (T ≤ 50)" and T <= 50
     assert {"RNN steps clipped", "GRU steps clipped"} <= set(metrics)
     charts = page.get("plotly_chart")
-    assert len(charts) >= 1 + 2 + 4 + 1      # flow, heatmaps, spectra, clipping
+    assert len(charts) >= 1 + 1 + 2 + 4 + 1  # flow, animation, heatmaps, spectra, clip
     assert not ui.infos(page)
+
+
+def test_the_animation_has_a_frame_per_checkpoint_of_the_run(page):
+    specs = [json.loads(c.proto.spec) for c in page.get("plotly_chart")]
+    (animated,) = [s for s in specs if s.get("frames")]
+    steps = analysis_cache.checkpoint_steps(ui.current_run(page))
+    assert [f["name"] for f in animated["frames"]] == [f"step {s}" for s in steps]
 
 
 def test_moving_the_checkpoint_slider_shows_that_checkpoints_numbers(page):

@@ -23,6 +23,7 @@ from dashboard.analysis_cache import (
     run_selector,
     spectra_at,
 )
+from dashboard.charts.flow_animation import flow_animation
 from dashboard.charts.gradients import (
     clipping_figure,
     flow_figure,
@@ -123,8 +124,11 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     with maths:
         equations()
     st.subheader("Over training")
-    st.caption("Each row is one checkpoint's median curve; both maps share one colour scale.")
     grid = flow_grid(run_id, relative, run)
+    st.plotly_chart(flow_animation(grid, relative=relative), key="gradients_flow_animation")
+    st.caption("Press play to watch the curves change from checkpoint to checkpoint (the dotted "
+               "curves are step 0). Below, each row is one checkpoint's median curve; both maps "
+               "share one colour scale.")
     zrange = shared_range({name: values for name, (_, values) in grid.items()})
     for col, name in zip(st.columns(len(grid)), ordered(grid), strict=True):
         steps, values = grid[name]
