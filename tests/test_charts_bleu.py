@@ -250,3 +250,16 @@ def test_highlighted_matches_agree_with_the_reports_counts(corpus, report):
         assert sum(matched.hyp_coverage(1)) == row["match_1"]  # one token per clipped unigram
         highest = matched.hyp_highest_order()
         assert all(h >= 1 for h, c in zip(highest, matched.hyp_coverage(1), strict=True) if c)
+
+
+def test_system_names_are_plotly_text_not_tags():
+    """plotly reads <b>, <br>, <a> in names and hover text; a system name is shown as typed."""
+    odd = "<b>big</b> & <br>co"
+    escaped = "&lt;b&gt;big&lt;/b&gt; &amp; &lt;br&gt;co"
+    wide = pd.DataFrame({odd: [10.0, 50.0], "plain": [20.0, 40.0]})
+    hist = charts.sentence_histogram(wide)
+    assert hist.data[0].name == escaped
+    scatter = charts.pair_scatter(wide, odd, "plain")
+    assert scatter.layout.xaxis.title.text == f"A: {escaped}"
+    assert any(t.name.startswith(f"{escaped} better") for t in scatter.data)
+    assert all(odd not in (t.hovertemplate or "") for t in scatter.data)

@@ -5,6 +5,7 @@ Systems keep one colour on every chart (by position in the input order).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,6 +37,12 @@ def system_colour(i: int) -> str:
     return SYSTEM_COLOURS[i % len(SYSTEM_COLOURS)]
 
 
+def plotly_text(name) -> str:
+    """A system name as plotly text: '<', '>' and '&' escaped, since plotly reads tags such as
+    <b> and <br> in names, titles and hover text."""
+    return html.escape(str(name), quote=False)
+
+
 def significance_mark(p_value: float | None) -> str:
     """'*' when p < 0.05, '**' when p < 0.01, '' otherwise or for the baseline (None)."""
     if p_value is None or not np.isfinite(p_value) or p_value >= ALPHA:
@@ -60,7 +67,7 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
             go.Bar(
                 x=rows["metric"],
                 y=rows["score"],
-                name=name + (" (baseline)" if is_baseline else ""),
+                name=plotly_text(name) + (" (baseline)" if is_baseline else ""),
                 marker_color=system_colour(i),
                 error_y={
                     "type": "data",
@@ -72,8 +79,8 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
                 textposition="outside",
                 cliponaxis=False,
                 customdata=np.stack([rows["p_value"].astype(float).fillna(np.nan)], axis=-1),
-                hovertemplate=f"{name}<br>%{{x}} %{{y:.2f}}<br>p vs baseline %{{customdata[0]:.4f}}"
-                "<extra></extra>",
+                hovertemplate=f"{plotly_text(name)}<br>%{{x}} %{{y:.2f}}<br>"
+                "p vs baseline %{customdata[0]:.4f}<extra></extra>",
             )
         )
     base_layout(
@@ -93,7 +100,7 @@ def sentence_histogram(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.
         fig.add_trace(
             go.Histogram(
                 x=wide[name],
-                name=str(name),
+                name=plotly_text(name),
                 marker_color=system_colour(i),
                 opacity=0.55,
                 xbins={"start": 0, "end": 100.0001, "size": 5},
@@ -108,13 +115,14 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
     """Sentence score of system a (x) vs b (y): points above the diagonal are b's wins.
     customdata is the segment index (0-based), so a selection leads to the sentence."""
     x, y = wide[a].to_numpy(), wide[b].to_numpy()
+    a_text, b_text = plotly_text(a), plotly_text(b)
     outcome = np.where(y > x, "win", np.where(y < x, "loss", "tie"))
     segments = np.asarray(wide.index)
     fig = go.Figure()
     for label, colour, kind in (
-        (f"{b} better", WIN, "win"),
+        (f"{b_text} better", WIN, "win"),
         ("tie", TIE, "tie"),
-        (f"{a} better", LOSS, "loss"),
+        (f"{a_text} better", LOSS, "loss"),
     ):
         sel = outcome == kind
         fig.add_trace(
@@ -128,7 +136,8 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
                     int(s) for s in segments[sel]
                 ],  # plain ints: the selection returns them
                 text=[str(s + 1) for s in segments[sel]],
-                hovertemplate=f"line %{{text}}<br>{a} %{{x:.1f}}<br>{b} %{{y:.1f}}<extra></extra>",
+                hovertemplate=f"line %{{text}}<br>{a_text} %{{x:.1f}}<br>{b_text} %{{y:.1f}}"
+                "<extra></extra>",
             )
         )
     fig.add_trace(
@@ -136,7 +145,8 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
             x=[0, 100], y=[0, 100], mode="lines", line=BASELINE_LINE, name="equal", hoverinfo="skip"
         )
     )
-    base_layout(fig, "Sentence BLEU, B vs A", f"A: {a}", f"B: {b} (above the diagonal: B better)")
+    base_layout(fig, "Sentence BLEU, B vs A", f"A: {a_text}",
+                f"B: {b_text} (above the diagonal: B better)")
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
     fig.update_layout(hovermode="closest", dragmode="select")
     fig.update_xaxes(range=[-2, 102])
@@ -155,7 +165,7 @@ def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str]) -> go.Figure:
             go.Bar(
                 x=[labels[b] for b in rows["bucket"]],
                 y=rows["bleu"],
-                name=name,
+                name=plotly_text(name),
                 marker_color=system_colour(i),
                 error_y={
                     "type": "data",
@@ -184,7 +194,7 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
             go.Bar(
                 x=[f"p{n}" for n in range(1, order + 1)],
                 y=[row[f"p{n}"] for n in range(1, order + 1)],
-                name=str(name),
+                name=plotly_text(name),
                 marker_color=colour,
                 legendgroup=str(name),
             ),
@@ -195,7 +205,7 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
             go.Bar(
                 x=["BP", "hyp/ref"],
                 y=[row["bp"], row["ratio"]],
-                name=str(name),
+                name=plotly_text(name),
                 marker_color=colour,
                 legendgroup=str(name),
                 showlegend=False,
