@@ -1,31 +1,48 @@
 """Cached wrappers for the BLEU page: uploads are read and analysed once per content + settings.
 
-No st.* calls inside the cached functions. Large arguments (segment lists) are passed with a
-leading underscore so Streamlit does not hash them; their SHA-256 digests stand in for them in
-the cache key, so a change of view never recomputes and a change of file or setting always does.
-Entry limits are small: one report of a 100,000-line upload holds tens of megabytes.
+Statistics extraction (the slow part) runs outside Streamlit's caches, under a progress bar,
+and is kept in a small store shared by the sessions; everything derived from it is cached.
+No st.* calls inside the cached functions.
+
+Results are cached with st.cache_resource, not st.cache_data: they are immutable (frozen
+dataclasses, tuples of lines, tables nobody writes to) and large (a 100,000-line report is
+~110 MB), and cache_data would keep a pickled copy of each and unpickle a new one on every rerun
+(seconds, and memory well past 1 GB after a few setting changes). Large arguments are passed
+with a leading underscore so Streamlit does not hash them; the files' SHA-256 digests stand in
+for them in the cache key, so a change of view never recomputes and a change of file or
+setting always does.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
-from core.bleu.analysis import analyse
+from core.bleu.analysis import report_from_stats
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
+from core.bleu.stats import SegmentStats, extract_stats
 from core.bleu.tables import TableInput, read_table
-from core.bleu.ter import add_ter
+from core.bleu.ter import ter_from_stats, with_ter
+
+# Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports
+# hold the same arrays, so an extraction costs memory only once its reports are dropped;
+# every rerun needs its statistics, so evicting them would mean extracting again.
+STORED_EXTRACTIONS = 4
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def read_upload(name: str, data: bytes, role: str) -> TextFile:
     """Input doctor on one uploaded file (keyed by name, bytes and role)."""
     return read_text_file(name, data, role)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def read_upload_table(name: str, data: bytes) -> TableInput:
     """Input doctor on one uploaded TSV/CSV/JSONL table."""
     return read_table(name, data)
@@ -39,29 +56,86 @@ def analyse_files(
     settings: BleuSettings,
     ter: bool = False,
 ) -> BleuReport:
-    """analyse() of doctored files, cached by (digests, names, settings); TER added on demand
-    (its own cache entry, so asking for TER does not redo the rest)."""
-    key = (
-        tuple(f.sha256 for f in refs),
-        tuple(zip(names, (f.sha256 for f in systems), strict=True)),
-        source.sha256 if source else None,
-        repr(settings),
-    )
-    ref_lines = [list(f.lines) for f in refs]
-    sys_lines = {n: list(f.lines) for n, f in zip(names, systems, strict=True)}
-    report = _analyse(key, ref_lines, sys_lines, list(source.lines) if source else None, settings)
-    return _with_ter(key, report, ref_lines, sys_lines) if ter else report
+    """The report of doctored files. Statistics are extracted once per (files, extraction
+    settings), with a progress bar, and kept in the session; the report made from them is
+    cached by (files, names, settings), so smoothing, baseline or names never re-read text.
+    TER is extracted on demand, into its own entry."""
+    texts = (refs, systems, source)
+    key = (_digests(refs, systems, source), tuple(names), repr(settings))
+    report = _report(key, _named(_stats(texts, settings, ("bleu", "chrf")), names), settings)
+    if not ter:
+        return report
+    return _with_ter(key, report, _named(_stats(texts, settings, ("ter",)), names), settings)
 
 
-@st.cache_data(max_entries=6, show_spinner="Scoring every sentence of every system ...")
-def _analyse(key: tuple, _refs, _systems, _source, _settings) -> BleuReport:
+def _digests(refs, systems, source) -> tuple:
+    return (tuple(f.sha256 for f in refs), tuple(f.sha256 for f in systems),
+            source.sha256 if source else None)
+
+
+def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str, SegmentStats]:
+    """Statistics from the shared store, or extracted now under a progress bar (not inside a
+    Streamlit cache, so the bar can update)."""
+    refs, systems, source = texts
+    key = (_digests(refs, systems, source), settings.extraction_key(), metrics)
+    store = _extraction_store()
+    stats = store.get(key)
+    if stats is None:
+        what = "TER (an edit distance per sentence)" if metrics == ("ter",) else "BLEU and chrF"
+        bar = st.progress(0.0, text=f"Extracting {what} statistics with sacrebleu ...")
+
+        def done(i: int, n: int) -> None:
+            bar.progress(i / n, text=f"Extracting {what} statistics: block {i} of {n}")
+
+        stats = extract_stats(settings, [list(f.lines) for f in refs],
+                              {str(i): list(f.lines) for i, f in enumerate(systems)},
+                              metrics, workers=1, on_block=done)
+        store.put(key, stats)
+        bar.empty()
+    return stats
+
+
+class ExtractionStore:
+    """The last few extractions, shared by every session (thread-safe, oldest dropped)."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource
+def _extraction_store() -> ExtractionStore:
+    return ExtractionStore(STORED_EXTRACTIONS)
+
+
+def _named(stats: dict[str, SegmentStats], names: list[str]) -> dict[str, SegmentStats]:
+    """Statistics keyed by position, renamed to the systems' current names."""
+    return {m: dataclasses.replace(s, by_system={n: s.by_system[str(i)]
+                                                 for i, n in enumerate(names)})
+            for m, s in stats.items()}
+
+
+@st.cache_resource(max_entries=2, show_spinner="Scoring, resampling and bucketing ...")
+def _report(key: tuple, _stats: dict[str, SegmentStats], _settings: BleuSettings) -> BleuReport:
     """key stands in for the unhashed inputs (underscore arguments are not hashed)."""
-    return analyse(_refs, _systems, _settings, source=_source, workers=1)
+    return report_from_stats(_settings, _stats)
 
 
-@st.cache_data(max_entries=4, show_spinner="Computing TER (an edit distance per sentence) ...")
-def _with_ter(key: tuple, _report: BleuReport, _refs, _systems) -> BleuReport:
-    return add_ter(_report, _refs, _systems, workers=1)
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _with_ter(key: tuple, _report: BleuReport, _stats: dict[str, SegmentStats],
+              _settings: BleuSettings) -> BleuReport:
+    return with_ter(_report, ter_from_stats(_stats["ter"], _settings))
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

@@ -107,8 +107,10 @@ def run():
 @pytest.fixture(autouse=True)
 def fresh_cache():
     st.cache_data.clear()
+    st.cache_resource.clear()  # the BLEU page's reports and shared statistics store
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def messages(at: AppTest) -> list[str]:

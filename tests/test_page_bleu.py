@@ -28,8 +28,10 @@ TED = ("ted.ref.detok.eng", "ted.sys1.detok.eng", "ted.sys2.detok.eng")
 @pytest.fixture(autouse=True)
 def fresh_cache():
     st.cache_data.clear()
+    st.cache_resource.clear()  # the BLEU page's reports and shared statistics store
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def open_page() -> AppTest:
@@ -285,19 +287,31 @@ def test_jsonl_bad_line_named():
 # --- interaction --------------------------------------------------------------------------------
 
 
-def test_changing_views_does_not_recompute(monkeypatch, generated):
-    calls = []
-    real = bleu_state.analyse
-    monkeypatch.setattr(bleu_state, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+def test_text_is_read_once_and_views_or_scoring_choices_never_reread_it(monkeypatch, generated):
+    extractions, reports = [], []
+    real_extract, real_report = bleu_state.extract_stats, bleu_state.report_from_stats
+    monkeypatch.setattr(bleu_state, "extract_stats",
+                        lambda *a, **k: extractions.append(a[3]) or real_extract(*a, **k))
+    monkeypatch.setattr(bleu_state, "report_from_stats",
+                        lambda *a, **k: reports.append(1) or real_report(*a, **k))
     at = upload_generated(open_page(), generated, n_systems=3)
-    assert len(calls) == 2  # the example, then the upload
+    assert len(extractions) == 2 and len(reports) == 2  # the example, then the upload
     at.text_input(key="bleu_search").input("ka").run()
     at.selectbox(key="bleu_sys_b").select("weak.txt").run()
     at.number_input(key="bleu_line").set_value(7).run()
     at.slider(key="bleu_delta").set_value((-50.0, 50.0)).run()
-    assert len(calls) == 2 and not at.exception
-    at.selectbox(key="bleu_tokenize").select("char").run()
-    assert len(calls) == 3
+    assert len(extractions) == 2 and len(reports) == 2 and not at.exception
+    at.selectbox(key="bleu_smooth").select("floor").run()  # derived from the same statistics
+    at.selectbox(key="bleu_baseline").select("weak.txt").run()
+    at.text_input(key=next(w.key for w in at.text_input if w.value == "medium.txt")).input("NMT")
+    at.run()
+    assert len(extractions) == 2 and len(reports) == 5 and not at.exception
+    at.selectbox(key="bleu_tokenize").select("char").run()  # changes what is extracted
+    assert len(extractions) == 3
+    at.checkbox(key="bleu_ter").check().run()
+    assert extractions[-1] == ("ter",) and len(extractions) == 4
+    at.selectbox(key="bleu_smooth").select("exp").run()
+    assert len(extractions) == 4 and not at.exception  # TER statistics are kept too
 
 
 def test_settings_and_names_reach_the_scores(generated):

@@ -122,6 +122,7 @@ def _text(lines: list[str]) -> bytes:
 
 def test_bleu_uploads_are_read_and_scored_without_touching_the_disk(monkeypatch, file_writes):
     st.cache_data.clear()
+    st.cache_resource.clear()
     corpus = example_corpus(n_segments=30, seed=4)
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("views/bleu.py").run()

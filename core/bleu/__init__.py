@@ -1,18 +1,21 @@
 """BLEU breakdown: sacrebleu's exact numbers, taken apart sentence by sentence.
 
-Entry points: analyse() -> BleuReport; decompose_gap(); matched_ngrams(); add_ter() /
-ter_scores() (TER on demand); example_corpus() for built-in data.
+Entry points: analyse() -> BleuReport (or, in two steps, extract_stats() then
+report_from_stats(), so one extraction serves any smoothing, baseline or resampling);
+decompose_gap(); matched_ngrams(); add_ter() / ter_scores() / with_ter() (TER on demand);
+example_corpus() for built-in data.
 Command line: `python -m core.bleu --help`.
 """
 
-from core.bleu.analysis import LineCountError, analyse, check_inputs
+from core.bleu.analysis import LineCountError, analyse, check_inputs, report_from_stats
 from core.bleu.decompose import GapDecomposition, decompose_gap
 from core.bleu.example import ExampleCorpus, example_corpus
 from core.bleu.ngrams import MatchedNgrams, matched_ngrams
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings, available_tokenizers
 from core.bleu.significance import PairedResult
-from core.bleu.ter import TerScores, add_ter, ter_scores
+from core.bleu.stats import SegmentStats, extract_stats
+from core.bleu.ter import TerScores, add_ter, ter_from_stats, ter_scores, with_ter
 
 __all__ = [
     "BleuReport",
@@ -22,6 +25,7 @@ __all__ = [
     "LineCountError",
     "MatchedNgrams",
     "PairedResult",
+    "SegmentStats",
     "TerScores",
     "add_ter",
     "analyse",
@@ -29,6 +33,10 @@ __all__ = [
     "check_inputs",
     "decompose_gap",
     "example_corpus",
+    "extract_stats",
     "matched_ngrams",
+    "report_from_stats",
+    "ter_from_stats",
     "ter_scores",
+    "with_ter",
 ]

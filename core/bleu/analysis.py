@@ -22,7 +22,7 @@ from core.bleu.significance import (
     sacrebleu_float32_sums,
     scalar_scores,
 )
-from core.bleu.stats import extract_stats, make_metric
+from core.bleu.stats import SegmentStats, extract_stats, make_metric
 
 
 class LineCountError(ValueError):
@@ -91,12 +91,22 @@ def analyse(refs: list[list[str]], systems: dict[str, list[str]],
     TER is included when settings.compute_ter (else see core.bleu.ter.add_ter).
     """
     settings = settings or BleuSettings()
-    n = check_inputs(refs, systems, source, ref_names)
-    names = list(systems)
-    baseline = resolve_baseline(names, settings.baseline)
+    check_inputs(refs, systems, source, ref_names)
+    resolve_baseline(list(systems), settings.baseline)  # a wrong baseline fails before the work
     metrics = ("bleu", "chrf", "ter") if settings.compute_ter else ("bleu", "chrf")
-    stats = extract_stats(settings, refs, systems, metrics, workers)
+    return report_from_stats(settings, extract_stats(settings, refs, systems, metrics, workers))
+
+
+def report_from_stats(settings: BleuSettings, stats: dict[str, SegmentStats]) -> BleuReport:
+    """The whole analysis from extracted statistics (numpy only, no text is read again).
+
+    stats: extract_stats() output ("bleu" and "chrf", optionally "ter") under settings with the
+    same extraction_key(); system names and order are those of stats["bleu"].by_system.
+    """
     bleu, chrf = stats["bleu"].by_system, stats["chrf"].by_system
+    names = list(bleu)
+    n = len(stats["bleu"].first_ref_len)
+    baseline = resolve_baseline(names, settings.baseline)
     bleu_m, chrf_m = make_metric(settings, "bleu"), make_metric(settings, "chrf")
 
     sentences = _sentence_table(settings, bleu, chrf, stats["bleu"].first_ref_len)

@@ -62,6 +62,12 @@ class BleuSettings:
         """sacrebleu's TER with its defaults (case-insensitive, like the sacrebleu CLI)."""
         return TER()
 
+    def extraction_key(self) -> tuple:
+        """The fields that change the extracted statistics or their signatures: statistics
+        extracted under equal keys serve any smoothing, baseline, resampling or buckets."""
+        return (self.tokenize, self.lowercase, self.max_ngram_order, self.chrf_char_order,
+                self.chrf_word_order, self.chrf_eps_smoothing)
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["bucket_cutoffs"] = list(self.bucket_cutoffs)

@@ -12,6 +12,7 @@ import math
 import multiprocessing as mp
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,12 +59,14 @@ def count_refs(refs: list[list[str | None]]) -> int:
 
 def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
                   systems: dict[str, list[str]], metrics: tuple[str, ...] = ("bleu", "chrf"),
-                  workers: int = 1) -> dict[str, SegmentStats]:
+                  workers: int = 1, on_block: Callable[[int, int], None] | None = None
+                  ) -> dict[str, SegmentStats]:
     """Extract per-segment statistics of `metrics` for every system, references cached once.
 
     refs: reference streams [[ref1_line1, ...], [ref2_line1, ...]]; systems: name -> lines.
     All streams must already have the same length (see core.bleu.analysis.check_line_counts).
-    workers > 1 forks that many processes over (metric, block) tasks.
+    workers > 1 forks that many processes over (metric, block) tasks. on_block(done, total) is
+    called after each finished (metric, block) task, for a progress display.
     """
     n = len(refs[0])
     block = max(1, min(MAX_BLOCK, math.ceil(n / (2 * max(workers, 1)))))
@@ -74,12 +77,23 @@ def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
             _JOB.update(job)
             try:
                 with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-                    parts = pool.map(_extract_forked, tasks, chunksize=1)
+                    parts = _collect(pool.imap_unordered(_extract_forked, tasks), len(tasks),
+                                     on_block)
             finally:
                 _JOB.clear()
     else:
-        parts = [_extract_block(t, job) for t in tasks]
+        parts = _collect((_extract_block(t, job) for t in tasks), len(tasks), on_block)
     return _assemble(settings, refs, systems, metrics, parts)
+
+
+def _collect(parts, total: int, on_block) -> list:
+    """The finished tasks in a list, reporting (done, total) after each one."""
+    out = []
+    for part in parts:
+        out.append(part)
+        if on_block is not None:
+            on_block(len(out), total)
+    return out
 
 
 def _extract_forked(task: tuple[str, int, int]) -> tuple[str, int, dict, np.ndarray]:

@@ -11,7 +11,7 @@ from core.bleu.analysis import check_inputs
 from core.bleu.report import BleuReport
 from core.bleu.scores import corpus_score
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import extract_stats, make_metric
+from core.bleu.stats import SegmentStats, extract_stats, make_metric
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ def ter_scores(refs: list[list[str]], systems: dict[str, list[str]],
     settings = settings or BleuSettings()
     check_inputs(refs, systems)
     stats = extract_stats(settings, refs, systems, ("ter",), workers)["ter"]
+    return ter_from_stats(stats, settings)
+
+
+def ter_from_stats(stats: SegmentStats, settings: BleuSettings) -> TerScores:
+    """Corpus and sentence TER from extracted TER statistics (no text is read again)."""
     metric = make_metric(settings, "ter")
     corpus = {s: corpus_score(metric, st) for s, st in stats.by_system.items()}
     sentences = {s: np.array([metric._compute_score_from_stats(row).score for row in st.tolist()])
@@ -41,7 +46,13 @@ def add_ter(report: BleuReport, refs: list[list[str]], systems: dict[str, list[s
     refs / systems must be the inputs the report was made from."""
     if list(systems) != list(report.systems):
         raise ValueError("systems differ from the ones in the report")
-    ter = ter_scores(refs, systems, report.settings, workers)
+    return with_ter(report, ter_scores(refs, systems, report.settings, workers))
+
+
+def with_ter(report: BleuReport, ter: TerScores) -> BleuReport:
+    """A copy of `report` with these TER scores (same systems) in its tables and signatures."""
+    if set(ter.corpus) != set(report.systems):
+        raise ValueError("TER systems differ from the ones in the report")
     corpus = report.corpus.copy()
     corpus["ter"] = [ter.corpus[s] for s in corpus.index]
     sentences = report.sentences.copy()
