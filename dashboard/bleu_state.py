@@ -57,15 +57,21 @@ def analyse_files(
     ter: bool = False,
 ) -> BleuReport:
     """The report of doctored files. Statistics are extracted once per (files, extraction
-    settings), with a progress bar, and kept in the session; the report made from them is
-    cached by (files, names, settings), so smoothing, baseline or names never re-read text.
+    settings), with a progress bar, and kept for later runs; the report made from them is
+    cached by (files, settings) with the systems known by position, then renamed: smoothing and
+    baseline never re-read text, and a new name does not even redo the numbers.
     TER is extracted on demand, into its own entry."""
     texts = (refs, systems, source)
-    key = (_digests(refs, systems, source), tuple(names), repr(settings))
-    report = _report(key, _named(_stats(texts, settings, ("bleu", "chrf")), names), settings)
-    if not ter:
-        return report
-    return _with_ter(key, report, _named(_stats(texts, settings, ("ter",)), names), settings)
+    by_position = dataclasses.replace(settings, baseline=_position(settings.baseline, names))
+    key = (_digests(refs, systems, source), repr(by_position))
+    report = _report(key, _stats(texts, settings, ("bleu", "chrf")), by_position)
+    if ter:
+        report = _with_ter(key, report, _stats(texts, settings, ("ter",)), by_position)
+    return _renamed((key, ter, tuple(names)), report, tuple(names))
+
+
+def _position(baseline: str | int, names: list[str]) -> int:
+    return names.index(baseline) if isinstance(baseline, str) else baseline
 
 
 def _digests(refs, systems, source) -> tuple:
@@ -75,7 +81,7 @@ def _digests(refs, systems, source) -> tuple:
 
 def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str, SegmentStats]:
     """Statistics from the shared store, or extracted now under a progress bar (not inside a
-    Streamlit cache, so the bar can update)."""
+    Streamlit cache, so the bar can update). Systems are keyed by position: "0", "1", ..."""
     refs, systems, source = texts
     key = (_digests(refs, systems, source), settings.extraction_key(), metrics)
     store = _extraction_store()
@@ -119,13 +125,6 @@ def _extraction_store() -> ExtractionStore:
     return ExtractionStore(STORED_EXTRACTIONS)
 
 
-def _named(stats: dict[str, SegmentStats], names: list[str]) -> dict[str, SegmentStats]:
-    """Statistics keyed by position, renamed to the systems' current names."""
-    return {m: dataclasses.replace(s, by_system={n: s.by_system[str(i)]
-                                                 for i, n in enumerate(names)})
-            for m, s in stats.items()}
-
-
 @st.cache_resource(max_entries=2, show_spinner="Scoring, resampling and bucketing ...")
 def _report(key: tuple, _stats: dict[str, SegmentStats], _settings: BleuSettings) -> BleuReport:
     """key stands in for the unhashed inputs (underscore arguments are not hashed)."""
@@ -136,6 +135,12 @@ def _report(key: tuple, _stats: dict[str, SegmentStats], _settings: BleuSettings
 def _with_ter(key: tuple, _report: BleuReport, _stats: dict[str, SegmentStats],
               _settings: BleuSettings) -> BleuReport:
     return with_ter(_report, ter_from_stats(_stats["ter"], _settings))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _renamed(key: tuple, _report: BleuReport, names: tuple[str, ...]) -> BleuReport:
+    """The positional report ("0", "1", ...) under the systems' current names."""
+    return _report.renamed(dict(zip(_report.systems, names, strict=True)))
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

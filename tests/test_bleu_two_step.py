@@ -90,3 +90,30 @@ def test_progress_is_reported_after_every_block(corpus, workers, monkeypatch):
                   on_block=lambda done, total: seen.append((done, total)))
     total = 2 * 5  # two metrics, 80 segments in blocks of 16
     assert seen == [(i, total) for i in range(1, total + 1)]
+
+
+@pytest.mark.parametrize("ter", [False, True])
+def test_renamed_report_equals_the_analysis_under_the_new_names(corpus, ter):
+    refs, systems = corpus
+    new = {"strong": "ours", "medium": "strong", "weak": "theirs <b>"}  # a name reused, swapped
+    settings = BleuSettings(ar_trials=100, baseline="medium")
+    report = analyse(refs, systems, settings)
+    direct = analyse(refs, {new[k]: v for k, v in systems.items()},
+                     dataclasses.replace(settings, baseline=new["medium"]))
+    if ter:
+        report, direct = add_ter(report, refs, systems), add_ter(
+            direct, refs, {new[k]: v for k, v in systems.items()})
+    renamed = report.renamed(new)
+    assert_reports_equal(renamed, direct)
+    assert renamed.settings == direct.settings and renamed.to_json() == direct.to_json()
+    for a, b in ((renamed.bleu_stats, direct.bleu_stats), (renamed.chrf_stats, direct.chrf_stats)):
+        assert list(a) == list(b) and all(np.array_equal(a[k], b[k]) for k in a)
+
+
+def test_renamed_needs_one_distinct_name_per_system(corpus):
+    refs, systems = corpus
+    report = analyse(refs, systems, BleuSettings(ar_trials=0))
+    with pytest.raises(ValueError, match="distinct"):
+        report.renamed({"strong": "x", "medium": "x", "weak": "y"})
+    with pytest.raises(ValueError, match="distinct"):
+        report.renamed({"strong": "x"})

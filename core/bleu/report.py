@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -47,6 +48,27 @@ class BleuReport:
     bleu_stats: dict[str, np.ndarray]
     chrf_stats: dict[str, np.ndarray]
     ter_computed: bool = False
+
+    def renamed(self, names: dict[str, str]) -> BleuReport:
+        """The same report with every system renamed (old name -> new name, all systems, in
+        order); no number changes, so a rename needs no new analysis. settings.baseline
+        becomes the baseline's new name."""
+        if list(names) != list(self.systems) or len(set(names.values())) != len(names):
+            raise ValueError(f"need one distinct new name for each of {list(self.systems)}")
+
+        def column(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
+            return frame.assign(**{c: frame[c].map(names) for c in cols})
+
+        return dataclasses.replace(
+            self, systems=tuple(names.values()), baseline=names[self.baseline],
+            settings=dataclasses.replace(self.settings, baseline=names[self.baseline]),
+            corpus=self.corpus.rename(index=names), sentences=column(self.sentences, "system"),
+            buckets=column(self.buckets, "system"), wins=column(self.wins, "system", "baseline"),
+            significance=tuple(dataclasses.replace(r, system=names[r.system],
+                                                   baseline=names[r.baseline])
+                               for r in self.significance),
+            bleu_stats={names[k]: v for k, v in self.bleu_stats.items()},
+            chrf_stats={names[k]: v for k, v in self.chrf_stats.items()})
 
     def sentence_scores(self, metric: str = "bleu") -> pd.DataFrame:
         """Wide table: one row per segment, one column per system, of `metric` (bleu|chrf|ter)."""
