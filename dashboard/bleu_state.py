@@ -21,7 +21,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from core.bleu.analysis import report_from_stats
+from core.bleu.analysis import report_from_stats, with_smoothing
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
 from core.bleu.report import BleuReport
@@ -58,16 +58,20 @@ def analyse_files(
 ) -> BleuReport:
     """The report of doctored files. Statistics are extracted once per (files, extraction
     settings), with a progress bar, and kept for later runs; the report made from them is
-    cached by (files, settings) with the systems known by position, then renamed: smoothing and
-    baseline never re-read text, and a new name does not even redo the numbers.
+    cached by (files, settings) with the systems known by position and sacrebleu's default
+    smoothing, then smoothed and renamed: a baseline change never re-reads text, and a new
+    smoothing or name does not redo the resampling tests.
     TER is extracted on demand, into its own entry."""
     texts = (refs, systems, source)
-    by_position = dataclasses.replace(settings, baseline=_position(settings.baseline, names))
-    key = (_digests(refs, systems, source), repr(by_position))
-    report = _report(key, _stats(texts, settings, ("bleu", "chrf")), by_position)
+    base = dataclasses.replace(settings, baseline=_position(settings.baseline, names),
+                               smooth_method="exp", smooth_value=None)
+    key = (_digests(refs, systems, source), repr(base))
+    report = _report(key, _stats(texts, settings, ("bleu", "chrf")), base)
     if ter:
-        report = _with_ter(key, report, _stats(texts, settings, ("ter",)), by_position)
-    return _renamed((key, ter, tuple(names)), report, tuple(names))
+        report = _with_ter(key, report, _stats(texts, settings, ("ter",)), base)
+    key = (key, ter, settings.smooth_method, settings.smooth_value)
+    report = _smoothed(key, report, settings.smooth_method, settings.smooth_value)
+    return _renamed((key, tuple(names)), report, tuple(names))
 
 
 def _position(baseline: str | int, names: list[str]) -> int:
@@ -135,6 +139,11 @@ def _report(key: tuple, _stats: dict[str, SegmentStats], _settings: BleuSettings
 def _with_ter(key: tuple, _report: BleuReport, _stats: dict[str, SegmentStats],
               _settings: BleuSettings) -> BleuReport:
     return with_ter(_report, ter_from_stats(_stats["ter"], _settings))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _smoothed(key: tuple, _report: BleuReport, method: str, value: float | None) -> BleuReport:
+    return with_smoothing(_report, method, value)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -17,6 +17,7 @@ from core.bleu import (
     extract_stats,
     report_from_stats,
     ter_from_stats,
+    with_smoothing,
     with_ter,
 )
 
@@ -117,3 +118,15 @@ def test_renamed_needs_one_distinct_name_per_system(corpus):
         report.renamed({"strong": "x", "medium": "x", "weak": "y"})
     with pytest.raises(ValueError, match="distinct"):
         report.renamed({"strong": "x"})
+
+
+@pytest.mark.parametrize(("method", "value"), [("floor", None), ("floor", 0.4), ("add-k", 2.0),
+                                               ("none", None), ("exp", None)])
+def test_with_smoothing_equals_the_analysis_with_that_smoothing(corpus, method, value):
+    refs, systems = corpus
+    settings = BleuSettings(ar_trials=100, baseline="medium")
+    direct = analyse(refs, systems, dataclasses.replace(settings, smooth_method=method,
+                                                        smooth_value=value))
+    smoothed = with_smoothing(analyse(refs, systems, settings), method, value)
+    assert_reports_equal(smoothed, direct)
+    assert smoothed.settings == direct.settings and smoothed.to_json() == direct.to_json()

@@ -1,13 +1,20 @@
 """BLEU breakdown: sacrebleu's exact numbers, taken apart sentence by sentence.
 
 Entry points: analyse() -> BleuReport (or, in two steps, extract_stats() then
-report_from_stats(), so one extraction serves any smoothing, baseline or resampling);
+report_from_stats(), so one extraction serves any smoothing, baseline or resampling;
+with_smoothing() and BleuReport.renamed() change a report without redoing its tests);
 decompose_gap(); matched_ngrams(); add_ter() / ter_scores() / with_ter() (TER on demand);
 example_corpus() for built-in data.
 Command line: `python -m core.bleu --help`.
 """
 
-from core.bleu.analysis import LineCountError, analyse, check_inputs, report_from_stats
+from core.bleu.analysis import (
+    LineCountError,
+    analyse,
+    check_inputs,
+    report_from_stats,
+    with_smoothing,
+)
 from core.bleu.decompose import GapDecomposition, decompose_gap
 from core.bleu.example import ExampleCorpus, example_corpus
 from core.bleu.ngrams import MatchedNgrams, matched_ngrams
@@ -38,5 +45,6 @@ __all__ = [
     "report_from_stats",
     "ter_from_stats",
     "ter_scores",
+    "with_smoothing",
     "with_ter",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import numpy as np
@@ -124,6 +125,28 @@ def report_from_stats(settings: BleuSettings, stats: dict[str, SegmentStats]) ->
         significance=significance, wins=_wins(sentences, names, baseline),
         signatures=_signatures(settings, stats),
         bleu_stats=bleu, chrf_stats=chrf, ter_computed="ter" in stats)
+
+
+def with_smoothing(report: BleuReport, smooth_method: str,
+                   smooth_value: float | None = None) -> BleuReport:
+    """The report under another sentence-BLEU smoothing. Only sentence BLEU, its mean, the
+    wins and the sentence-BLEU signature depend on it; corpus scores, buckets and the paired
+    tests are kept as they are (no resampling is redone)."""
+    settings = dataclasses.replace(report.settings, smooth_method=smooth_method,
+                                   smooth_value=smooth_value)
+    sentences = report.sentences.copy()
+    sentences["bleu"] = np.concatenate([
+        bleu_rows(report.bleu_stats[s], settings.max_ngram_order, smooth_method, smooth_value,
+                  effective_order=True) for s in report.systems])
+    corpus = report.corpus.copy()
+    corpus["sentence_bleu_mean"] = [sentences.loc[sentences["system"] == s, "bleu"].mean()
+                                    for s in corpus.index]
+    sentence = settings.sentence_bleu()
+    sentence.num_refs = report.num_refs
+    return dataclasses.replace(
+        report, settings=settings, sentences=sentences, corpus=corpus,
+        wins=_wins(sentences, list(report.systems), report.baseline),
+        signatures={**report.signatures, "sentence BLEU": sentence.get_signature().format()})
 
 
 def _sentence_table(settings, bleu, chrf, first_ref_len) -> pd.DataFrame:
