@@ -52,20 +52,20 @@ def analyse_files(
     refs: list[TextFile],
     systems: list[TextFile],
     names: list[str],
-    source: TextFile | None,
     settings: BleuSettings,
     ter: bool = False,
 ) -> BleuReport:
-    """The report of doctored files. Statistics are extracted once per (files, extraction
-    settings), with a progress bar, and kept for later runs; the report made from them is
-    cached by (files, settings) with the systems known by position and sacrebleu's default
-    smoothing, then smoothed and renamed: a baseline change never re-reads text, and a new
-    smoothing or name does not redo the resampling tests.
+    """The report of doctored files (line counts already checked by the input doctor; the
+    source changes no number, so it is not needed here). Statistics are extracted once per
+    (files, extraction settings), with a progress bar, and kept for later runs; the report
+    made from them is cached by (files, settings) with the systems known by position and
+    sacrebleu's default smoothing, then smoothed and renamed: a baseline change never re-reads
+    text, and a new smoothing or name does not redo the resampling tests.
     TER is extracted on demand, into its own entry."""
-    texts = (refs, systems, source)
+    texts = (refs, systems)
     base = dataclasses.replace(settings, baseline=_position(settings.baseline, names),
                                smooth_method="exp", smooth_value=None)
-    key = (_digests(refs, systems, source), repr(base))
+    key = (_digests(refs, systems), repr(base))
     report = _report(key, _stats(texts, settings, ("bleu", "chrf")), base)
     if ter:
         report = _with_ter(key, report, _stats(texts, settings, ("ter",)), base)
@@ -78,16 +78,15 @@ def _position(baseline: str | int, names: list[str]) -> int:
     return names.index(baseline) if isinstance(baseline, str) else baseline
 
 
-def _digests(refs, systems, source) -> tuple:
-    return (tuple(f.sha256 for f in refs), tuple(f.sha256 for f in systems),
-            source.sha256 if source else None)
+def _digests(refs: list[TextFile], systems: list[TextFile]) -> tuple:
+    return tuple(f.sha256 for f in refs), tuple(f.sha256 for f in systems)
 
 
 def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str, SegmentStats]:
     """Statistics from the shared store, or extracted now under a progress bar (not inside a
     Streamlit cache, so the bar can update). Systems are keyed by position: "0", "1", ..."""
-    refs, systems, source = texts
-    key = (_digests(refs, systems, source), settings.extraction_key(), metrics)
+    refs, systems = texts
+    key = (_digests(refs, systems), settings.extraction_key(), metrics)
     store = _extraction_store()
     stats = store.get(key)
     if stats is None:

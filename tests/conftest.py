@@ -42,3 +42,16 @@ def sacrebleu_tests_dir() -> Path:
 def fast(monkeypatch):
     """A short default experiment (GATESCOPE_FAST_DEFAULT=1), so a page test boots in a second."""
     monkeypatch.setenv("GATESCOPE_FAST_DEFAULT", "1")
+
+
+@pytest.fixture
+def fresh_caches():
+    """Empty Streamlit caches before and after: st.cache_data, and st.cache_resource (the BLEU
+    page's reports and its shared store of extracted statistics)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -9,7 +9,6 @@ import json
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.config import RunConfig
@@ -34,10 +33,8 @@ def saved(run):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
+def fresh_cache(fresh_caches):
+    """Every test starts without cached analyses."""
 
 
 def _npz(arrays: dict) -> bytes:

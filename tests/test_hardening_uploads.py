@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import pytest
 import sacrebleu
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
@@ -105,12 +104,8 @@ def run():
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()  # the BLEU page's reports and shared statistics store
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def fresh_cache(fresh_caches):
+    """Every test starts without cached uploads, reports or statistics."""
 
 
 def messages(at: AppTest) -> list[str]:

@@ -13,7 +13,6 @@ import zipfile
 import pandas as pd
 import pytest
 import sacrebleu
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
@@ -26,12 +25,8 @@ TED = ("ted.ref.detok.eng", "ted.sys1.detok.eng", "ted.sys2.detok.eng")
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()  # the BLEU page's reports and shared statistics store
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def fresh_cache(fresh_caches):
+    """Every test starts without cached uploads, reports or statistics."""
 
 
 def open_page() -> AppTest:

@@ -11,7 +11,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
@@ -120,9 +119,7 @@ def _text(lines: list[str]) -> bytes:
     return "".join(f"{s}\n" for s in lines).encode()
 
 
-def test_bleu_uploads_are_read_and_scored_without_touching_the_disk(monkeypatch, file_writes):
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def test_bleu_uploads_are_read_and_scored_without_touching_the_disk(file_writes, fresh_caches):
     corpus = example_corpus(n_segments=30, seed=4)
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("views/bleu.py").run()
@@ -136,8 +133,8 @@ def test_bleu_uploads_are_read_and_scored_without_touching_the_disk(monkeypatch,
     assert file_writes == []
 
 
-def test_run_uploads_are_loaded_without_touching_the_disk(monkeypatch, file_writes):
-    st.cache_data.clear()
+def test_run_uploads_are_loaded_without_touching_the_disk(monkeypatch, file_writes,
+                                                          fresh_caches):
     monkeypatch.setenv("GATESCOPE_FAST_DEFAULT", "1")
     json_bytes, npz_bytes = run_to_bytes(train(RunConfig(length=4, hidden=3, steps=2,
                                                          val_size=8, checkpoints=1)))

@@ -141,7 +141,7 @@ def page() -> None:
     st.subheader("Systems and settings")
     names = bleu_uploads.name_widgets(systems, inputs.origin)
     settings, ter = settings_widgets(names)
-    report = bleu_state.analyse_files(refs, systems, names, source, settings, ter)
+    report = bleu_state.analyse_files(refs, systems, names, settings, ter)
     ref_lines = [list(f.lines) for f in refs]
     texts = {n: list(f.lines) for n, f in zip(names, systems, strict=True)}
 
