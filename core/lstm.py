@@ -7,9 +7,10 @@
     c_t = f_t * c_{t-1} + i_t * g_t
     h_t = o_t * tanh(c_t)
 
-The state is [h | c] (B, 2H); the outputs hs are the h_t. Fused storage in PyTorch's gate
-order (row vectors): W (D, 4H) = [W_i | W_f | W_g | W_o], U (H, 4H), b (4H,). nn.LSTM's two
-bias vectors add up to our b (from_pytorch / to_pytorch convert).
+The state is [h | c] (B, 2H); the outputs hs are the h_t. Fused storage (row vectors), the
+three sigmoid gates first: W (D, 4H) = [W_i | W_f | W_o | W_g], U (H, 4H), b (4H,).
+from_pytorch / to_pytorch convert from and to nn.LSTM's layout (rows i, f, g, o; two bias
+vectors, which add up to our b).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from core.cell_types import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
 from core.init import gaussian, recurrent
 
+GATES = "ifog"            # storage order of the four blocks of W, U and b
 CHRONO_MIN_TAU = 1.01     # chrono: tau ~ U[1, L-1], clipped so that b_f = log(tau - 1) is finite
 
 
@@ -32,13 +34,13 @@ class LstmCache:
     hs: np.ndarray      # (T, B, H) outputs h_1..h_T
     cs: np.ndarray      # (T, B, H) cell states c_1..c_T
     tcs: np.ndarray     # (T, B, H) tanh(c_t)
-    gates: np.ndarray   # (T, B, 4H) [i | f | g | o] after their nonlinearities
+    gates: np.ndarray   # (T, B, 4H) [i | f | o | g] after their nonlinearities
     x1: np.ndarray      # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     def gate(self, key: str) -> np.ndarray:
-        """One gate's values, key in "ifgo". -> (T, B, H) view"""
+        """One gate's values, key in "ifog". -> (T, B, H) view"""
         H = self.hs.shape[-1]
-        j = "ifgo".index(key)
+        j = GATES.index(key)
         return self.gates[..., j * H:(j + 1) * H]
 
     @property
@@ -82,14 +84,6 @@ def state_size(H: int) -> int:
     return 2 * H
 
 
-def _gate_affine(H: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """sigmoid(a) = 0.5 tanh(a / 2) + 0.5 for i, f, o; tanh for g. -> scale (4H,), shift (4H,)"""
-    scale = np.full(4 * H, 0.5, dtype=dtype)
-    scale[2 * H:3 * H] = 1.0
-    shift = np.full(4 * H, 0.5, dtype=dtype)
-    shift[2 * H:3 * H] = 0.0
-    return scale, shift
-
 
 def forward(params: Params, xs: np.ndarray,
             state0: np.ndarray | None) -> tuple[np.ndarray, LstmCache]:
@@ -99,7 +93,8 @@ def forward(params: Params, xs: np.ndarray,
     x1, xs, s0 = inputs_with_ones(params, xs, state0, 2 * H)
     B, dt = xs.shape[1], W.dtype
     h0, c0 = s0[:, :H], s0[:, H:]
-    scale, shift = _gate_affine(H, dt)
+    scale = np.ones(4 * H, dtype=dt)
+    scale[:3 * H] = 0.5                                  # sigma(a) = (1 + tanh(a/2)) / 2
     gates = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 4 * H)      # (T, B, 4H) input part
     U_s = U * scale                                                      # (H, 4H)
     cs = np.empty((T, B, H), dtype=dt)                                   # (T, B, H)
@@ -113,9 +108,10 @@ def forward(params: Params, xs: np.ndarray,
         np.matmul(h, U_s, out=rec)                                       # one fused product
         a += rec
         np.tanh(a, out=a)
-        a *= scale
-        a += shift                                                       # [i | f | g | o]
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        sig = a[:, :3 * H]
+        sig *= 0.5
+        sig += 0.5                                                       # [i | f | o | g]
+        i, f, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         np.multiply(f, c, out=cs[t])                                     # c = f c_prev + i g
         np.multiply(i, g, out=ig)
         cs[t] += ig
@@ -137,7 +133,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
 
         dc += dh o (1 - k^2);      da_o = dh k o (1 - o)
         da_i = dc g i (1 - i);     da_f = dc c_prev f (1 - f);     da_g = dc i (1 - g^2)
-        dh_prev = [da_i | da_f | da_g | da_o] U^T;   dc_prev = dc f
+        dh_prev = [da_i | da_f | da_o | da_g] U^T;   dc_prev = dc f
     """
     W, U = params["W"], params["U"]
     xs, hs, cs, tcs, gates = cache.xs, cache.hs, cache.cs, cache.tcs, cache.gates
@@ -158,7 +154,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
     d_Wb = InputWeightGrad(cache.x1, T, 4 * H)                           # d[W; b]
     for t in range(T - 1, -1, -1):
         a = gates[t]                                                     # (B, 4H)
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        i, f, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         k, c_prev = tcs[t], cs[t - 1] if t else cache.c0                # (B, H) each
         da = d_pre[t]                                                    # (B, 4H)
         dh = dh_total[t]
@@ -169,7 +165,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
         np.multiply(s, k, out=q)
         dc -= q                                                          # dc += dh o (1 - k^2)
         np.multiply(s, o, out=q)
-        np.subtract(s, q, out=da[:, 3 * H:])                             # da_o = s (1 - o)
+        np.subtract(s, q, out=da[:, 2 * H:3 * H])                        # da_o = s (1 - o)
         np.multiply(dc, g, out=da[:, :H])
         np.multiply(dc, c_prev, out=da[:, H:2 * H])
         np.subtract(1.0, a[:, :2 * H], out=sd)
@@ -178,7 +174,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
         np.multiply(g, g, out=q)
         np.subtract(1.0, q, out=q)
         q *= i
-        np.multiply(dc, q, out=da[:, 2 * H:3 * H])                       # da_g
+        np.multiply(dc, q, out=da[:, 3 * H:])                            # da_g
         np.matmul(da, UT, out=d_next)                                    # (B, H) dL/dh_{t-1}
         dc *= f                                                          # dL/dc_{t-1}
         d_Wb.add(t, da)
@@ -195,7 +191,7 @@ def jacobian_factors(params: Params, cache: LstmCache):
     """Per-step factors of J_t = d[h_t | c_t] / d[h_{t-1} | c_{t-1}] (see jacobian_matvec):
     f, k_i = g i (1 - i), k_f = c_prev f (1 - f), k_g = i (1 - g^2), k_o = tanh(c) o (1 - o),
     m = o (1 - tanh(c)^2), each (T, B, H); and the four recurrent blocks U_i, U_f, U_g, U_o."""
-    i, f, g, o = (cache.gate(key) for key in "ifgo")                      # (T, B, H) each
+    i, f, o, g = (cache.gate(key) for key in GATES)                      # (T, B, H) each
     k = cache.tcs
     factors = {"f": f, "k_i": g * i * (1.0 - i), "k_f": cache.c_prev * f * (1.0 - f),
                "k_g": i * (1.0 - g * g), "k_o": k * o * (1.0 - o), "m": o * (1.0 - k * k)}
@@ -229,25 +225,37 @@ def jacobian_rmatvec(factors, mats, w: np.ndarray) -> np.ndarray:
 
 
 def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
-    """The four (H, H) blocks of U, one per gate: U_i, U_f, U_g, U_o."""
+    """The four (H, H) blocks of U, one per gate: U_i, U_f, U_o, U_g."""
     U = params["U"]
     H = U.shape[0]
-    return {f"U_{key}": U[:, j * H:(j + 1) * H] for j, key in enumerate("ifgo")}
+    return {f"U_{key}": U[:, j * H:(j + 1) * H] for j, key in enumerate(GATES)}
 
 
 # ----------------------------------------------------------------------------- PyTorch bridge
+def _rows_from_pytorch(m: np.ndarray) -> np.ndarray:
+    """Blocks along axis 0 in nn.LSTM's order i, f, g, o -> ours i, f, o, g."""
+    m_i, m_f, m_g, m_o = np.split(np.asarray(m), 4, axis=0)
+    return np.concatenate([m_i, m_f, m_o, m_g], axis=0)
+
+
+def _rows_to_pytorch(m: np.ndarray) -> np.ndarray:
+    """Blocks along axis 0 in our order i, f, o, g -> nn.LSTM's i, f, g, o."""
+    m_i, m_f, m_o, m_g = np.split(np.asarray(m), 4, axis=0)
+    return np.concatenate([m_i, m_f, m_g, m_o], axis=0)
+
+
 def from_pytorch(weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray,
                  bias_hh: np.ndarray) -> Params:
-    """nn.LSTM layer weights (rows i, f, g, o: (4H, D), (4H, H), (4H,), (4H,)) -> our params.
-    The gate order is the same; rows become columns and the two biases add up."""
-    return {"W": np.ascontiguousarray(np.asarray(weight_ih).T),
-            "U": np.ascontiguousarray(np.asarray(weight_hh).T),
-            "b": np.asarray(bias_ih) + np.asarray(bias_hh)}
+    """nn.LSTM layer weights (rows i, f, g, o: (4H, D), (4H, H), (4H,), (4H,)) -> our params:
+    rows become columns in our gate order, and the two biases add up."""
+    return {"W": np.ascontiguousarray(_rows_from_pytorch(weight_ih).T),
+            "U": np.ascontiguousarray(_rows_from_pytorch(weight_hh).T),
+            "b": _rows_from_pytorch(np.asarray(bias_ih) + np.asarray(bias_hh))}
 
 
 def to_pytorch(params: Params) -> dict[str, np.ndarray]:
     """Our params -> nn.LSTM's weight_ih_l0, weight_hh_l0, bias_ih_l0 (= b), bias_hh_l0 (= 0)."""
-    b = np.asarray(params["b"])
-    return {"weight_ih_l0": np.ascontiguousarray(params["W"].T),
-            "weight_hh_l0": np.ascontiguousarray(params["U"].T),
-            "bias_ih_l0": b.copy(), "bias_hh_l0": np.zeros_like(b)}
+    b = _rows_to_pytorch(params["b"])
+    return {"weight_ih_l0": _rows_to_pytorch(params["W"].T),
+            "weight_hh_l0": _rows_to_pytorch(params["U"].T),
+            "bias_ih_l0": b, "bias_hh_l0": np.zeros_like(b)}

@@ -276,11 +276,12 @@ def test_lstm_matches_torch_lstm_values_and_gradients():
     np.testing.assert_allclose(hs, out.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(lstm.final_state(cache), final.detach().numpy(), rtol=1e-10,
                                atol=1e-12)
-    theirs = {n: getattr(net, n).grad.numpy() for n in names}
-    np.testing.assert_allclose(grads.params["W"], theirs["weight_ih_l0"].T, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(grads.params["U"], theirs["weight_hh_l0"].T, rtol=1e-9, atol=1e-12)
-    for n in ("bias_ih_l0", "bias_hh_l0"):         # b = b_ih + b_hh: each gets the same gradient
-        np.testing.assert_allclose(grads.params["b"], theirs[n], rtol=1e-9, atol=1e-12)
+    theirs = [getattr(net, n).grad.numpy() for n in names]
+    mapped = lstm.from_pytorch(*theirs[:2], theirs[2], np.zeros_like(theirs[3]))  # linear map
+    for key in ("W", "U", "b"):
+        np.testing.assert_allclose(grads.params[key], mapped[key], rtol=1e-9, atol=1e-12)
+    # b = b_ih + b_hh: both of torch's bias vectors get the same gradient
+    np.testing.assert_allclose(theirs[2], theirs[3], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(grads.xs, x_t.grad.numpy(), rtol=1e-9, atol=1e-12)
     d_state0 = np.concatenate([h0_t.grad.numpy()[0], c0_t.grad.numpy()[0]], axis=1)
     np.testing.assert_allclose(grads.h0, d_state0, rtol=1e-9, atol=1e-12)
