@@ -1,20 +1,27 @@
-"""Time one float32 training step (forward + backward + update) of our RNN and GRU cells,
-and the same step in PyTorch when it happens to be installed (it is not a dependency).
+"""Time one float32 training step (forward + backward + update) of every registered cell,
+and the same step in PyTorch where it has the cell, when it happens to be installed (it is
+not a dependency).
 
     python bench/train_step.py                  # grid, BLAS on 1 thread (as core.train runs)
     python bench/train_step.py --threads 2      # both libraries on 2 threads
     python bench/train_step.py --quick          # only B=64, T=100, H=128
+    python bench/train_step.py --quick --cells lstm gru
 
-Two kinds of step, each timed for ours and for torch.nn.RNN / nn.GRU with equal thread counts:
-- cell:  hs = cell(xs); L = sum(hs^2); backward; plain SGD update of every weight
-         (rnn, gru in our convention, and gru_reset_after, which is nn.GRU's own algorithm).
+Two kinds of step, each timed for ours and for torch with equal thread counts:
+- cell:  hs = cell(xs); L = sum(hs^2); backward; plain SGD update of every weight, for every
+         cell of the registry. PyTorch counterparts: nn.RNN (tanh) for rnn, nn.GRU for gru
+         (same cost; PyTorch applies the reset after the product) and gru_reset_after (its own
+         algorithm), nn.LSTM for lstm. The GRU ablations have none.
 - model: the real training step of core.train (cell + linear readout at the answer step,
          softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
-         torch: nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
+         torch: nn.RNN / nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
 Rounds alternate ours and torch so both see the same machine load; we print medians of wall
 time and of process CPU time (less disturbed by other programs), achieved GFLOP/s (matrix
 products only) and the ratios ours/torch.
-Target: our GRU step <= 0.8x PyTorch's CPU time at B=64, T=100, H=128.
+Target: every cell's step <= 0.5x PyTorch's at B=64, T=100, H=128 (one thread, idle machine).
+OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE overrides it: unset it (and
+OPENBLAS_L2_SIZE) for this command to measure the machine's own kernel; the first line of
+the output names the kernel in use.
 """
 
 from __future__ import annotations
