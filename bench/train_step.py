@@ -2,7 +2,7 @@
 and the same step in PyTorch where it has the cell, when it happens to be installed (it is
 not a dependency).
 
-    python bench/train_step.py                  # grid, BLAS on 1 thread (as core.train runs)
+    python bench/train_step.py                  # grid, BLAS on 1 thread (as training runs)
     python bench/train_step.py --threads 2      # both libraries on 2 threads
     python bench/train_step.py --quick          # only B=64, T=100, H=128
     python bench/train_step.py --quick --cells lstm gru
@@ -12,7 +12,7 @@ Two kinds of step, each timed for ours and for torch with equal thread counts:
          cell of the registry. PyTorch counterparts: nn.RNN (tanh) for rnn, nn.GRU for gru
          (same cost; PyTorch applies the reset after the product) and gru_reset_after (its own
          algorithm), nn.LSTM for lstm. The GRU ablations have none.
-- model: the real training step of core.train (cell + linear readout at the answer step,
+- model: the real training step of core.train.loop (cell + linear readout at the answer step,
          softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
          torch: nn.RNN / nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
 Rounds alternate ours and torch so both see the same machine load; we print medians of wall
@@ -37,9 +37,9 @@ from threadpoolctl import threadpool_info, threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.cells import get_cell  # noqa: E402
-from core.model import init_model, model_loss  # noqa: E402
-from core.optim import Adam, clip_by_global_norm  # noqa: E402
-from core.tasks import get_task  # noqa: E402
+from core.train.model import init_model, model_loss  # noqa: E402
+from core.train.optim import Adam, clip_by_global_norm  # noqa: E402
+from core.train.tasks import get_task  # noqa: E402
 
 try:
     import torch

@@ -12,16 +12,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import checkpoints
-from core.checkpoints import cell_name_of, checkpoint_params
-from core.decay import DecayStats, decay_stats
-from core.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
-from core.gradients import GradientFlow, gradient_flow_for_run
-from core.jacobians import JacobianNorms, jacobian_norms_for_run
-from core.results import TrainResult
-from core.spectrum import Spectrum, spectra_for_run
-from core.summary import one_blas_thread
-from core.tasks import task_for
+from core.analysis import checkpoints
+from core.analysis.batch_summary import one_blas_thread
+from core.analysis.checkpoints import cell_name_of, checkpoint_params
+from core.analysis.decay import DecayStats, decay_stats
+from core.analysis.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
+from core.analysis.gradients import GradientFlow, gradient_flow_for_run
+from core.analysis.jacobians import JacobianNorms, jacobian_norms_for_run
+from core.analysis.spectrum import Spectrum, spectra_for_run
+from core.train.results import TrainResult
+from core.train.tasks import task_for
 from dashboard import state
 
 ENTRIES = 256                  # cached results kept per wrapper (runs x checkpoints x models)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import gru, gru_no_reset, gru_no_update, lstm
-from core.cell_types import InputWeightGrad
+from core.cells import gru, gru_no_reset, gru_no_update, lstm
+from core.cells.protocol import InputWeightGrad
 from tests.numeric import numeric_grad
 
 T, B, D, H = 5, 3, 4, 5

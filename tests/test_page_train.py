@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import RunConfig
-from core.runs import run_to_bytes
+from core.train.config import RunConfig
+from core.train.run_files import run_to_bytes
 from dashboard import state
 from tests import apptest_helpers as ui
 

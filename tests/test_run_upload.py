@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import RunConfig
-from core.runs import run_to_bytes
-from core.train import train
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.run_files import run_to_bytes
 from dashboard.run_upload import LoadedRun, UploadProblem, load_uploaded_runs
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.results import History
-from core.train import TrainProgress
+from core.train.config import RunConfig
+from core.train.loop import TrainProgress
+from core.train.results import History
 from dashboard.widgets import TrainingProgress, config_from_form
 
 

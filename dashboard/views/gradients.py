@@ -7,11 +7,11 @@ import math
 
 import streamlit as st
 
-from core.checkpoints import ANALYSIS_BATCH
-from core.clipping import clipping_stats
-from core.decay import DecayStats
-from core.gradients import GradientFlow
-from core.results import TrainResult
+from core.analysis.checkpoints import ANALYSIS_BATCH
+from core.analysis.clipping import clipping_stats
+from core.analysis.decay import DecayStats
+from core.analysis.gradients import GradientFlow
+from core.train.results import TrainResult
 from dashboard import state
 from dashboard.analysis_cache import (
     checkpoint_slider,

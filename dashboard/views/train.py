@@ -6,9 +6,9 @@ import math
 
 import streamlit as st
 
-from core.results import TrainResult
-from core.runs import run_to_bytes
-from core.train import train
+from core.train.loop import train
+from core.train.results import TrainResult
+from core.train.run_files import run_to_bytes
 from dashboard import state
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import (
+from core.cells.init import gaussian, recurrent
+from core.cells.protocol import (
     CellGrads,
     InputWeightGrad,
     Params,
@@ -22,7 +23,6 @@ from core.cell_types import (
     inputs_with_ones,
     previous_states,
 )
-from core.init import gaussian, recurrent
 
 
 @dataclass

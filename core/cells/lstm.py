@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
-from core.init import gaussian, recurrent
+from core.cells.init import gaussian, recurrent
+from core.cells.protocol import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
 
 GATES = "ifog"            # storage order of the four blocks of W, U and b
 CHRONO_MIN_TAU = 1.01     # chrono: tau ~ U[1, L-1], clipped so that b_f = log(tau - 1) is finite

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.results import ModelResult, TrainResult
+from core.train.results import ModelResult, TrainResult
 
 TARGET = 0.9                  # accuracy a model must reach to count as having learnt the task
 

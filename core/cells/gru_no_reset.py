@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import (
+from core.cells.init import gaussian, recurrent, update_gate_bias
+from core.cells.protocol import (
     CellGrads,
     InputWeightGrad,
     Params,
@@ -23,7 +24,6 @@ from core.cell_types import (
     inputs_with_ones,
     previous_states,
 )
-from core.init import gaussian, recurrent, update_gate_bias
 
 
 @dataclass
