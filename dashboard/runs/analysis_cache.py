@@ -1,7 +1,7 @@
 """Cached analysis of stored runs for the Gradient flow and Gates pages, and the two pickers
 those pages share (which run, which checkpoint).
 
-Every wrapper is keyed by the run's unique id (dashboard.state.current_run_id()) plus the
+Every wrapper is keyed by the run's unique id (dashboard.runs.state.current_run_id()) plus the
 checkpoint and whatever else selects the result; the TrainResult itself is passed as an
 unhashed leading-underscore argument. Moving a slider back to a checkpoint already seen is a
 cache hit. No st.* calls inside the cached functions.
@@ -22,7 +22,7 @@ from core.analysis.jacobians import JacobianNorms, jacobian_norms_for_run
 from core.analysis.spectrum import Spectrum, spectra_for_run
 from core.train.results import TrainResult
 from core.train.tasks import task_for
-from dashboard import state
+from dashboard.runs import state
 
 ENTRIES = 256                  # cached results kept per wrapper (runs x checkpoints x models)
 EXAMPLE_STREAM = 7_919         # rng stream of generated examples: (run seed, this, example seed)
