@@ -16,7 +16,6 @@ from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
     TASK_LABELS,
-    VARIANT_LABELS,
     TrainingProgress,
     config_from_form,
     train_form,
@@ -160,9 +159,8 @@ def results(run: TrainResult) -> None:
     c = run.config
     with st.columns([2, 1])[0]:
         run_selector()
-    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps, "
-               f"GRU variant {VARIANT_LABELS[c.gru_variant]}; baseline = "
-               f"{BASELINE_NAMES[c.task]}.")
+    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps; "
+               f"baseline = {BASELINE_NAMES[c.task]}.")
     if run.stopped:
         st.warning(f"{run.stopped} The curves below stop there; the partial results are kept.",
                    icon=":material/warning:")
