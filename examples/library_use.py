@@ -3,10 +3,9 @@
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
 import numpy as np
-
 from core.cells import CELLS, get_cell
 
 print(list(CELLS))                       # every registered cell: "rnn", "gru", ...
