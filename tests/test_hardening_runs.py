@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
-from dashboard import state
+from dashboard.runs import state
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from core.bleu.example import example_corpus
 from core.train.config import RunConfig
 from core.train.loop import train
-from dashboard import state
+from dashboard.runs import state
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -40,3 +42,13 @@ def test_library_snippet_is_short_and_runs():
     assert {k: g.shape for k, g in grads.params.items()} == {k: p.shape for k, p in params.items()}
     assert grads.hs.shape == hs.shape
     assert out.getvalue().strip()
+
+
+def test_library_snippet_is_the_example_file_and_runs_from_the_root():
+    (snippet,) = _blocks(_section("Library use"), "python")
+    example = README.parent / "examples" / "library_use.py"
+    assert example.read_text(encoding="utf-8").strip().endswith(snippet.strip())
+    done = subprocess.run([sys.executable, str(example)], cwd=README.parent,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "gru" in done.stdout.splitlines()[0]

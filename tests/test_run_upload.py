@@ -7,7 +7,7 @@ import pytest
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
-from dashboard.run_upload import LoadedRun, UploadProblem, load_uploaded_runs
+from dashboard.runs.upload import LoadedRun, UploadProblem, load_uploaded_runs
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ class Snapshot:
 
 @dataclass
 class ModelResult:
-    name: str                 # "rnn" | "gru"
+    name: str                 # the registered cell this model is
     history: History
     params: Params            # final parameters
     snapshots: list[Snapshot] = field(default_factory=list)

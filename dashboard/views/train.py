@@ -9,14 +9,13 @@ import streamlit as st
 from core.train.loop import train
 from core.train.results import TrainResult
 from core.train.run_files import run_to_bytes
-from dashboard import state
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
-from dashboard.run_upload import LoadedRun, load_uploaded_runs
+from dashboard.runs import state
+from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
-from dashboard.widgets import (
+from dashboard.training_form import (
     TASK_LABELS,
-    VARIANT_LABELS,
     TrainingProgress,
     config_from_form,
     train_form,
@@ -160,9 +159,8 @@ def results(run: TrainResult) -> None:
     c = run.config
     with st.columns([2, 1])[0]:
         run_selector()
-    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps, "
-               f"GRU variant {VARIANT_LABELS[c.gru_variant]}; baseline = "
-               f"{BASELINE_NAMES[c.task]}.")
+    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps; "
+               f"baseline = {BASELINE_NAMES[c.task]}.")
     if run.stopped:
         st.warning(f"{run.stopped} The curves below stop there; the partial results are kept.",
                    icon=":material/warning:")

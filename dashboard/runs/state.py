@@ -17,7 +17,7 @@ import streamlit as st
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.results import TrainResult
-from dashboard.widgets import TrainingProgress
+from dashboard.training_form import TrainingProgress
 
 CURRENT_NAME = "gatescope_current_run"  # name of the run every page shows
 RUNS = "gatescope_runs"                 # name -> TrainResult, oldest first

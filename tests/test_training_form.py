@@ -8,7 +8,7 @@ import pytest
 from core.train.config import RunConfig
 from core.train.loop import TrainProgress
 from core.train.results import History
-from dashboard.widgets import TrainingProgress, config_from_form
+from dashboard.training_form import TrainingProgress, config_from_form
 
 
 class _Slot:

@@ -1,7 +1,7 @@
 """Cached analysis of stored runs for the Gradient flow and Gates pages, and the two pickers
 those pages share (which run, which checkpoint).
 
-Every wrapper is keyed by the run's unique id (dashboard.state.current_run_id()) plus the
+Every wrapper is keyed by the run's unique id (dashboard.runs.state.current_run_id()) plus the
 checkpoint and whatever else selects the result; the TrainResult itself is passed as an
 unhashed leading-underscore argument. Moving a slider back to a checkpoint already seen is a
 cache hit. No st.* calls inside the cached functions.
@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.analysis import checkpoints
 from core.analysis.batch_summary import one_blas_thread
-from core.analysis.checkpoints import cell_name_of, checkpoint_params
+from core.analysis.checkpoints import checkpoint_params
 from core.analysis.decay import DecayStats, decay_stats
 from core.analysis.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
 from core.analysis.gradients import GradientFlow, gradient_flow_for_run
@@ -22,7 +22,7 @@ from core.analysis.jacobians import JacobianNorms, jacobian_norms_for_run
 from core.analysis.spectrum import Spectrum, spectra_for_run
 from core.train.results import TrainResult
 from core.train.tasks import task_for
-from dashboard import state
+from dashboard.runs import state
 
 ENTRIES = 256                  # cached results kept per wrapper (runs x checkpoints x models)
 EXAMPLE_STREAM = 7_919         # rng stream of generated examples: (run seed, this, example seed)
@@ -91,7 +91,7 @@ def trace_at(run_id: str, model: str, checkpoint: int, source: str, number: int,
         xs = generated_example(_run, number)                                # (T, 1, D)
         _, params = checkpoint_params(_run, model, checkpoint)
         tokens = token_labels(_run.config.task, xs[:, 0])
-        return gate_trace(cell_name_of(_run, model), params, xs, 0, tokens)
+        return gate_trace(model, params, xs, 0, tokens)
 
 
 # ---------------------------------------------------------------- pickers (plain widgets)
