@@ -17,13 +17,16 @@ import numpy as np
 
 from core.cells.init import gaussian, recurrent, update_gate_bias
 from core.cells.protocol import (
+    Cell,
     CellGrads,
+    GateInfo,
     InputWeightGrad,
     Params,
     input_grad,
     inputs_with_ones,
     previous_states,
 )
+from core.cells.theory import TheoryOverlay, carry_overlay
 
 
 @dataclass
@@ -168,3 +171,23 @@ def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
     U = params["U"]
     H = U.shape[0]
     return {"U_u": U[:, :H], "U_c": U[:, H:]}
+
+
+def theory_overlay(params: Params, cache: GruNoResetCache) -> TheoryOverlay:
+    """The gradient along the carry path alone: prod (1 - u_s) over the last k steps."""
+    return carry_overlay(1.0 - cache.u, "1 - u")
+
+
+CELL = Cell(
+    name="gru_no_reset", label="GRU without reset", colour="#EDAE49",
+    summary="GRU ablation: reset gate removed (r = 1), the candidate reads all of h_(t-1)",
+    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay,
+    gates=(GateInfo("u", "u", "update gate",
+                    "write: 1 replaces the unit with the candidate, 0 keeps its old value",
+                    pytorch_symbol="z", pytorch_complement=True),),
+    gate_values=lambda cache: {"u": cache.u},
+    candidate=lambda cache: cache.c, carry=lambda cache: 1.0 - cache.u,
+)

@@ -16,13 +16,16 @@ import numpy as np
 
 from core.cells.init import gaussian, recurrent
 from core.cells.protocol import (
+    Cell,
     CellGrads,
+    GateInfo,
     InputWeightGrad,
     Params,
     input_grad,
     inputs_with_ones,
     previous_states,
 )
+from core.cells.theory import TheoryOverlay, matrix_power_overlay
 
 
 @dataclass
@@ -160,3 +163,23 @@ def jacobian_rmatvec(factors, mats, w: np.ndarray) -> np.ndarray:
 def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
     """U_r (reset gate) and U_c (candidate), each (H, H)."""
     return {"U_r": params["U_r"], "U_c": params["U_c"]}
+
+
+def theory_overlay(params: Params, cache: GruNoUpdateCache) -> TheoryOverlay:
+    """No carry path: with r <= 1 and |tanh'| <= 1, the gradient k steps back is bounded by
+    about sigma_max(U_c)^k (the gate's own path ignored)."""
+    return matrix_power_overlay(params["U_c"], cache.hs.shape[0], "U_c")
+
+
+CELL = Cell(
+    name="gru_no_update", label="GRU without update", colour="#66A182",
+    summary="GRU ablation: update gate removed (u = 1), every step overwrites; a read-masked RNN",
+    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay,
+    gates=(GateInfo("r", "r", "reset gate",
+                    "read: 1 lets the candidate see the old state, 0 hides it"),),
+    gate_values=lambda cache: {"r": cache.r},
+    candidate=lambda cache: cache.hs,
+)

@@ -20,7 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.cells.init import gaussian, recurrent
-from core.cells.protocol import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
+from core.cells.protocol import (
+    Cell,
+    CellGrads,
+    GateInfo,
+    InputWeightGrad,
+    Params,
+    input_grad,
+    inputs_with_ones,
+)
+from core.cells.theory import TheoryOverlay, carry_overlay
 
 GATES = "ifog"            # storage order of the four blocks of W, U and b
 CHRONO_MIN_TAU = 1.01     # chrono: tau ~ U[1, L-1], clipped so that b_f = log(tau - 1) is finite
@@ -231,6 +240,19 @@ def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
     return {f"U_{key}": U[:, j * H:(j + 1) * H] for j, key in enumerate(GATES)}
 
 
+def theory_overlay(params: Params, cache: LstmCache) -> TheoryOverlay:
+    """The gradient along the cell state alone: prod f_s over the last k steps (c_t = f c_{t-1}
+    + ..., so dc_t/dc_{t-1} = diag(f_t) when the gate paths are ignored)."""
+    return carry_overlay(cache.gate("f"), "f")
+
+
+GATE_INFO = (
+    GateInfo("i", "i", "input gate", "write: 1 adds the candidate g to the cell state c"),
+    GateInfo("f", "f", "forget gate", "keep: 1 carries c_(t-1) on unchanged, 0 forgets it"),
+    GateInfo("o", "o", "output gate", "show: 1 exposes tanh(c) as h, 0 hides the cell"),
+)
+
+
 # ----------------------------------------------------------------------------- PyTorch bridge
 def _rows_from_pytorch(m: np.ndarray) -> np.ndarray:
     """Blocks along axis 0 in nn.LSTM's order i, f, g, o -> ours i, f, o, g."""
@@ -259,3 +281,16 @@ def to_pytorch(params: Params) -> dict[str, np.ndarray]:
     return {"weight_ih_l0": _rows_to_pytorch(params["W"].T),
             "weight_hh_l0": _rows_to_pytorch(params["U"].T),
             "bias_ih_l0": b, "bias_hh_l0": np.zeros_like(b)}
+
+
+CELL = Cell(
+    name="lstm", label="LSTM", colour="#7B3294",
+    summary="LSTM with a forget gate (Gers et al. 2000); state [h | c], forget bias 1 at init",
+    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay, gates=GATE_INFO,
+    gate_values=lambda cache: {key: cache.gate(key) for key in "ifo"},
+    candidate=lambda cache: cache.gate("g"), carry=lambda cache: cache.gate("f"),
+    state_size=state_size, final_state=final_state, state_names=("h", "c"),
+)
