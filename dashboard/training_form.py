@@ -7,17 +7,12 @@ from dataclasses import replace
 import streamlit as st
 
 from core.cells import cell_names
-from core.train.config import LR_SCHEDULES, OPTIMIZERS, TASKS, RunConfig
-from core.train.tasks import task_for
+from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
+from core.train.tasks import TASKS, task_for, task_names
 from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
 
-TASK_LABELS = {
-    "recall": "Delayed recall",
-    "adding": "Adding problem",
-    "copy": "Copy memory",
-    "order": "Temporal order",
-}
+TASK_LABELS = {name: spec.label for name, spec in TASKS.items()}
 KEEP = "session"  # form values survive page switches
 
 
@@ -73,12 +68,9 @@ def config_from_form(base: RunConfig, values: dict) -> RunConfig:
 def _task_fields(b: RunConfig) -> dict:
     return {
         "task": st.selectbox(
-            "Task", TASKS, index=TASKS.index(b.task), format_func=TASK_LABELS.get,
+            "Task", task_names(), index=task_names().index(b.task), format_func=TASK_LABELS.get,
             key="train_task", persist_state=KEEP,
-            help="Delayed recall: name the first symbol after T-1 distractors (chance 1/K). "
-                 "Adding: sum the two marked values (solved if |error| < 0.04). Copy memory: "
-                 "repeat 10 symbols after T blanks. Temporal order: classify the order of two "
-                 "marked symbols (4 classes)."),
+            help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values())),
         "length": st.number_input(
             "Sequence length T", 1, 500, b.length, key="train_length", persist_state=KEEP,
             help="How many steps information must be carried. Longer is harder, above all "

@@ -22,6 +22,7 @@ from core.analysis.checkpoints import (
 )
 from core.cells import get_cell
 from core.train.results import TrainResult
+from core.train.tasks import get_spec
 
 Params = dict[str, np.ndarray]
 LOW, HIGH = 0.1, 0.9          # saturation thresholds
@@ -133,22 +134,9 @@ def gate_trace(cell_name: str, params: Params, xs: np.ndarray, index: int = 0,
     carry = None if cell.carry is None else cell.carry(cache)[:, 0].copy()
     return GateTrace(cell_name, index, list(labels), hs[:, 0], gates, candidate, carry)
 
-TOKEN_NAMES = {
-    "recall": None,                                        # symbol ids 0..K-1
-    "copy": ["_"] + [str(i) for i in range(1, 9)] + [":"],  # blank, 1..8, delimiter
-    "order": ["a", "b", "c", "d", "X", "Y", "B", "E"],
-}
-
-
 def token_labels(task: str, xs_seq: np.ndarray) -> list[str]:
-    """Readable input labels of one sequence. xs_seq: (T, D) one-hot, or adding's (value, mark);
-    adding shows the value, starred at the two marked steps."""
-    x = np.asarray(xs_seq)
-    if task == "adding":
-        return [f"{v:.2f}*" if m > 0.5 else f"{v:.2f}" for v, m in x]
-    ids = x.argmax(axis=1)
-    names = TOKEN_NAMES.get(task)
-    return [names[i] if names else str(i) for i in ids]
+    """Readable input labels of one sequence of the task. xs_seq: (T, D)."""
+    return get_spec(task).token_labels(xs_seq)
 
 
 def gate_trace_for_run(result: TrainResult, model: str = "gru", checkpoint: int = -1,

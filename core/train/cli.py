@@ -17,12 +17,12 @@ from core.train.config import (
     DTYPES,
     LR_SCHEDULES,
     OPTIMIZERS,
-    TASKS,
     RunConfig,
 )
 from core.train.loop import TrainProgress, train
 from core.train.results import TrainResult
 from core.train.run_files import save_run
+from core.train.tasks import task_names
 
 PROG = "python -m core.train"
 BAR_WIDTH = 30
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Train recurrent models side by side on identical "
                 "batches (no flags: the default experiment, an RNN and a GRU).")
     add = p.add_argument
-    add("--task", choices=TASKS, help=f"task (default {d.task})")
+    add("--task", choices=task_names(), help=f"task (default {d.task})")
     add("--length", type=int, help=f"sequence length T (default {d.length})")
     add("--symbols", type=int, help=f"alphabet size K for recall (default {d.symbols})")
     add("--hidden", type=int, help=f"hidden units H (default {d.hidden})")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from core.cells import cell_names
+from core.train.tasks import TASKS, task_names
 
-TASKS = ("recall", "adding", "copy", "order")
-TASK_MIN_LENGTH = {"recall": 1, "adding": 2, "copy": 1, "order": 4}  # shortest valid T per task
 OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "anneal", "cosine")
 DTYPES = ("float32", "float64")
@@ -15,7 +14,7 @@ DTYPES = ("float32", "float64")
 
 @dataclass(frozen=True)
 class RunConfig:
-    task: str = "recall"            # recall | adding | copy | order (see core.train.tasks)
+    task: str = "recall"            # a registered task (see core.train.tasks)
     # Defaults = the default experiment (tuned: GRU >= 95 %, RNN <= 2x chance, < 15 s; see
     # bench/default_experiment.py): recall of 1 of 16 symbols across 79 distractors.
     length: int = 80                # sequence length T: steps between the cue and the answer
@@ -62,15 +61,16 @@ class RunConfig:
 
 def _problems(c: RunConfig) -> list[str]:
     checks = [
-        (c.task in TASKS, f"task must be one of {TASKS}, got {c.task!r}"),
+        (c.task in TASKS, f"task must be one of {task_names()}, got {c.task!r}"),
         (bool(c.models) and all(m in cell_names() for m in c.models),
          f"models must be a non-empty subset of {cell_names()}, got {c.models!r}"),
         (len(set(c.models)) == len(c.models), "models must not repeat"),
         (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
         (c.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}"),
         (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
-        (c.length >= TASK_MIN_LENGTH.get(c.task, 1),
-         f"length must be >= {TASK_MIN_LENGTH.get(c.task, 1)} for task {c.task!r}"),
+        (c.task not in TASKS or c.length >= TASKS[c.task].min_length,
+         f"length must be >= {TASKS[c.task].min_length if c.task in TASKS else 1} "
+         f"for task {c.task!r}"),
         (c.symbols >= 2, "symbols must be >= 2"),
         (c.hidden >= 1, "hidden must be >= 1"),
         (c.steps >= 1, "steps must be >= 1"),
