@@ -1,23 +1,22 @@
-"""Gate ablations in one trained run: how a GRU without one of its gates did against the full
-GRU trained on the same batches. Which model ablates which gate of which model is the cells'
-own knowledge (`ablation_of`, a function from a model name to (full model, removed gate) or
-None), so this module never names a cell.
+"""Gate ablations in one trained run: how a cell without one of its gates did against the full
+cell trained on the same batches. Which cell ablates which gate of which cell is the cells' own
+knowledge (`Cell.ablates`), so this module never names a cell.
 
-    outcome: final and best validation accuracy, first step at or above `target`
-    comparison: accuracy gap (full - ablated, in points of accuracy) and the ratio of steps
-                to reach the target (None when either never reached it)
+    outcome:    final and best validation accuracy, first evaluated step at or above the
+                task's success accuracy (its spec's criterion)
+    comparison: accuracy gap (full - ablated) and the ratio of steps to reach the target
+                (None unless both reached it)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.cells import CELLS
 from core.train.results import ModelResult, TrainResult
-
-TARGET = 0.9                  # accuracy a model must reach to count as having learnt the task
+from core.train.tasks import get_spec
 
 
 @dataclass
@@ -39,6 +38,7 @@ class GateAblation:
     """An ablated model against its full model, both from the same run (same batches)."""
 
     gate: str                     # key of the removed gate (e.g. "r")
+    gate_name: str                # its name in the full cell (e.g. "reset gate")
     full: Outcome                 # the model with every gate
     ablated: Outcome              # the model without `gate`
 
@@ -54,8 +54,9 @@ class GateAblation:
         return None if a is None or f is None else a / f
 
     def to_dict(self) -> dict:
-        return {"gate": self.gate, "full": self.full.to_dict(), "ablated": self.ablated.to_dict(),
-                "accuracy_gap": self.accuracy_gap, "slowdown": self.slowdown}
+        return {"gate": self.gate, "gate_name": self.gate_name, "full": self.full.to_dict(),
+                "ablated": self.ablated.to_dict(), "accuracy_gap": self.accuracy_gap,
+                "slowdown": self.slowdown}
 
 
 @dataclass
@@ -73,7 +74,7 @@ class AblationReport:
                 "ablations": [a.to_dict() for a in self.ablations]}
 
 
-def outcome(model: ModelResult, target: float = TARGET) -> Outcome:
+def outcome(model: ModelResult, target: float) -> Outcome:
     """Final, best and first-at-target accuracy of one model's validation history."""
     h = model.history
     acc = np.asarray(h.val_accuracy, dtype=float)
@@ -85,15 +86,19 @@ def outcome(model: ModelResult, target: float = TARGET) -> Outcome:
                    steps_to_target=int(h.step[hit[0]]) if hit.size else None)
 
 
-def ablation_report(result: TrainResult, ablation_of: Callable[[str], tuple[str, str] | None],
-                    target: float = TARGET) -> AblationReport:
-    """Outcomes of every model and each (full, ablated) pair present in the run."""
+def ablation_report(result: TrainResult, target: float | None = None) -> AblationReport:
+    """Outcomes of every model of the run and each (full, ablated) pair it holds; target
+    defaults to the task's success accuracy."""
+    if target is None:
+        target = get_spec(result.config.task).success_accuracy
     outcomes = {name: outcome(m, target) for name, m in result.models.items()}
     pairs = []
     for name in result.models:
-        spec = ablation_of(name)
+        spec = CELLS[name].ablates if name in CELLS else None
         if spec is not None and spec[0] in outcomes:
-            pairs.append(GateAblation(gate=spec[1], full=outcomes[spec[0]],
+            full, gate = spec
+            gate_name = next((g.name for g in CELLS[full].gates if g.key == gate), gate)
+            pairs.append(GateAblation(gate=gate, gate_name=gate_name, full=outcomes[full],
                                       ablated=outcomes[name]))
     return AblationReport(target=target, chance=float(result.baseline.accuracy),
                           outcomes=outcomes, ablations=pairs)

@@ -182,6 +182,7 @@ CELL = Cell(
     name="gru_no_reset", label="GRU without reset", colour="#EDAE49",
     summary="GRU ablation: reset gate removed (r = 1), the candidate reads all of h_(t-1)",
     init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    ablates=("gru", "r"),
     jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
     jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
     theory_overlay=theory_overlay,

@@ -175,6 +175,7 @@ CELL = Cell(
     name="gru_no_update", label="GRU without update", colour="#66A182",
     summary="GRU ablation: update gate removed (u = 1), every step overwrites; a read-masked RNN",
     init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    ablates=("gru", "u"),
     jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
     jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
     theory_overlay=theory_overlay,
