@@ -62,6 +62,12 @@ def flow_figure(flows: Mapping[str, GradientFlow],
                 name=f"{label} at init (step {start.step})", opacity=0.45,
                 line={"color": colour, "width": 1.5, "dash": "dot"},
                 hovertemplate=f"{label} init: %{{y:.3g}}<extra></extra>"))
+        for block in flow.blocks:
+            fig.add_trace(go.Scatter(
+                x=flow.k, y=10.0 ** flow.block_log(block).median, mode="lines",
+                legendgroup=name, name=f"{label} median, through {block}",
+                line={"color": colour, "width": 2, "dash": "dash"},
+                hovertemplate=f"{label} via {block}: %{{y:.3g}}<extra></extra>"))
         if theory and flow.theory is not None:
             _add_theory(fig, flow, name)
     what = "relative to k = 0" if relative else "norm"
