@@ -23,26 +23,34 @@ def page(fast) -> AppTest:
     return ui.open_page(PAGE, ui.boot())
 
 
-def _half_life(h: float) -> str:
-    return "no decay" if math.isinf(h) else f"{h:.1f} steps"
+def _half_life(s) -> str:
+    return f"beyond T = {s.length}" if math.isinf(s.half_life) else f"{s.half_life:.0f} steps"
 
 
 def _share(x: float, n: int) -> str:
     if math.isnan(x):
         return f"n/a (T ≤ {n})"
+    if x > 1:
+        return f"×{x:.3g} (grew)"
     return f"{x:.1%}" if x >= 0.001 else f"{x:.1e}"
 
 
 def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
+    """Every metric and the sentence under them show the same core figures."""
     run = ui.current_run(at)
     metrics = ui.metrics(at)
+    text = " ".join(m.value for m in at.markdown)
     for name, flow in gradient_flow_for_run(run, checkpoint).items():
         s = decay_stats(flow)
         label = name.upper()
-        assert metrics[f"{label} half-life"] == _half_life(s.half_life)
-        assert metrics[f"{label} decay rate"] == f"{s.slope:+.3f}"
+        assert metrics[f"{label} half-life"].replace("1 step", "1 steps") == _half_life(s)
+        assert metrics[f"{label} fitted rate"] == f"×{s.factor_per_step:.3f}/step"
         for n in (20, 50):
             assert metrics[f"{label} surviving {n} steps"] == _share(s.survival[n], n)
+        if math.isinf(s.half_life):
+            assert f"never falls below half within T = {s.length} steps" in text
+        else:
+            assert f"falling below half at k = {s.half_life:.0f}" in text
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:
@@ -199,11 +207,11 @@ def test_real_default_rnn_gradient_vanishes_and_the_grus_survives(monkeypatch):
     at = ui.open_page(PAGE, ui.boot())
     _assert_metrics_match_core(at, -1)
     metrics = ui.metrics(at)
-    rnn, gru = (metrics[f"{m} half-life"] for m in ("RNN", "GRU"))
-    assert float(rnn.split()[0]) < float(gru.split()[0])
+    assert metrics["RNN half-life"].endswith("steps")
     flows = gradient_flow_for_run(ui.current_run(at), -1)
     drop = {m: f.relative().median_log10 for m, f in flows.items()}
     assert drop["rnn"][-1] < -3                                        # orders of magnitude
     assert drop["gru"].min() > -1                                      # within about one
     stats = {m: decay_stats(f) for m, f in flows.items()}
     assert stats["rnn"].survival[20] < stats["gru"].survival[20]
+    assert stats["rnn"].half_life < stats["gru"].half_life

@@ -10,7 +10,6 @@ import streamlit as st
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.clipping import clipping_stats
 from core.analysis.decay import DecayStats
-from core.analysis.gradients import GradientFlow
 from core.train.results import TrainResult
 from dashboard.charts.flow_animation import flow_animation
 from dashboard.charts.gradients import (
@@ -23,6 +22,7 @@ from dashboard.charts.gradients import (
     spectrum_figure,
 )
 from dashboard.charts.style import model_label, ordered
+from dashboard.flow_text import fit_text, flow_explanation, half_life_text, rate_text, share
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import (
     checkpoint_slider,
@@ -42,52 +42,21 @@ NO_WEIGHTS = ("This run was loaded from its JSON file alone, so its parameters a
               "*Load saved runs*). The clipping history below comes from the JSON.")
 
 
-def share(x: float, steps: int) -> str:
-    """A surviving fraction as text: percent, or scientific when tiny; n/a past the sequence."""
-    if not math.isfinite(x):
-        return f"n/a (T ≤ {steps})"
-    return f"{x:.1%}" if x >= 0.001 else f"{x:.1e}"
-
-
-def half_life_text(h: float) -> str:
-    return "no decay" if math.isinf(h) else ("n/a" if math.isnan(h) else f"{h:.1f} steps")
-
-
 def decay_metrics(stats: dict[str, DecayStats]) -> None:
+    """Per model: measured half-life, survival at 20 and 50 steps, and the fitted rate."""
     for col, name in zip(st.columns(len(stats)), ordered(stats), strict=True):
         s, label = stats[name], model_label(name)
         with col.container(border=True):
             a, b = st.columns(2)
-            a.metric(f"{label} half-life", half_life_text(s.half_life),
-                     help="Steps back until the gradient norm halves (from the fitted slope).")
-            b.metric(f"{label} decay rate", f"{s.slope:+.3f}",
-                     help=f"Fitted slope of log10 norm per step back: ×{s.factor_per_step:.3f} "
-                          "per step.")
+            a.metric(f"{label} half-life", half_life_text(s),
+                     help="Measured: the first k where the median normalised gradient falls "
+                          "below 1/2; beyond T when it never does within the sequence.")
+            b.metric(f"{label} fitted rate", rate_text(s), help=fit_text(s))
             c, d = st.columns(2)
             c.metric(f"{label} surviving 20 steps", share(s.survival[20], 20),
-                     help="Median norm at k = 20 relative to k = 0.")
+                     help="Median normalised gradient at k = 20 (above 1: it grew).")
             d.metric(f"{label} surviving 50 steps", share(s.survival[50], 50),
-                     help="Median norm at k = 50 relative to k = 0.")
-
-
-def explanation(flows: dict[str, GradientFlow], stats: dict[str, DecayStats]) -> str:
-    """A few sentences naming the numbers on screen."""
-    first = flows[ordered(flows)[0]]
-    far = int(first.k[-1])
-    parts = []
-    for name in ordered(flows):
-        kept = 10.0 ** float(flows[name].relative().median_log10[-1])
-        s = stats[name]
-        parts.append(f"the {model_label(name)} keeps {share(kept, far)} of it (about "
-                     f"×{s.factor_per_step:.3f} per step, half-life "
-                     f"{half_life_text(s.half_life)})")
-    return (
-        f"At step {first.step}, of the gradient at the last state, {far} steps back "
-        + " and ".join(parts) + ". A straight line on this log axis is geometric decay: each "
-        "step multiplies the gradient by a similar Jacobian factor. The RNN's factor is at "
-        "most the largest singular value of U (tanh' ≤ 1); the GRU's carry path multiplies "
-        "by 1 - u, close to 1 wherever the update gate stays shut, so its curve can stay flat."
-    )
+                     help="Median normalised gradient at k = 50 (above 1: it grew).")
 
 
 def equations() -> None:
@@ -120,7 +89,7 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     st.plotly_chart(flow_figure(flows, init, relative=relative, theory=theory),
                     key="gradients_flow_chart")
     text, maths = st.columns(2)
-    text.markdown(explanation(flows, stats))
+    text.markdown(flow_explanation(stats))
     with maths:
         equations()
     st.subheader("Over training")
@@ -148,7 +117,7 @@ def spectrum_section(run: TrainResult, run_id: str, ck: int, steps: dict[str, in
     for name in ordered(spectra):
         blocks, step = spectra[name], steps[name]
         a, b = st.columns(2)
-        a.plotly_chart(spectrum_figure(blocks, name, step), key=f"gradients_eigen_{name}")
+        a.plotly_chart(spectrum_figure(blocks, name, step), )
         b.plotly_chart(singular_values_figure(blocks, name, step),
                        key=f"gradients_singular_{name}")
 
