@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from core.train.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.train.presets import PRESETS
 from core.train.tasks import task_for
 from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
@@ -18,8 +19,8 @@ TASK_LABELS = {
     "order": "Temporal order",
 }
 VARIANT_LABELS = {
-    "seed": "seed (ours)",
-    "reset_after": "reset_after (PyTorch)",
+    "seed": "reset before (Cho et al. 2014)",
+    "reset_after": "reset after (PyTorch/cuDNN)",
 }
 KEEP = "session"  # form values survive page switches
 
@@ -58,13 +59,45 @@ class TrainingProgress:
             self.chart_slot.empty()
 
 
+PRESET_KEY = "train_preset"
+FORM_FIELDS = ("task", "length", "models", "steps", "symbols", "seed", "hidden", "gru_variant",
+               "init_scale", "orthogonal", "update_bias", "chrono", "batch", "optimizer", "lr",
+               "lr_schedule", "clip")  # RunConfig fields the form sets; widget key train_<field>
+
+
+def _apply_preset(base: RunConfig) -> None:
+    """Set every form widget to the chosen preset (an on_change callback)."""
+    preset = PRESETS.get(st.session_state.get(PRESET_KEY))
+    if preset is None:
+        return
+    cfg = preset.config(base)
+    for name in FORM_FIELDS:
+        value = getattr(cfg, name)
+        st.session_state[f"train_{name}"] = list(value) if name == "models" else value
+
+
+def preset_picker(base: RunConfig) -> None:
+    """A task's preset fills the form with settings measured to show its story."""
+    choice = st.selectbox(
+        "Start from a preset", list(PRESETS), index=None, key=PRESET_KEY,
+        format_func=lambda t: PRESETS[t].title, placeholder="Choose a task's preset",
+        on_change=_apply_preset, args=(base,),
+        help="Settings measured to show each task's story in about 30 s: the GRU learns, "
+             "the vanilla RNN does not. They fill the form; press Train.")
+    if choice is not None:
+        st.caption(f"Measured: {PRESETS[choice].claim}.")
+
+
 def train_form(base: RunConfig) -> dict | None:
-    """The experiment settings as an st.form; the chosen field values on submit, else None."""
+    """The experiment settings as an st.form: the main settings and the Train button first,
+    the rest in an "Advanced" expander. The chosen field values on submit, else None."""
     with st.form("train_form"):
         st.subheader("Experiment")
-        values = _task_fields(base) | _model_fields(base) | _optimiser_fields(base)
+        values = _main_fields(base)
         submitted = st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
                                           width="stretch")
+        with st.expander("Advanced", icon=":material/tune:"):
+            values |= _advanced_fields(base)
     return values if submitted else None
 
 
@@ -73,19 +106,43 @@ def config_from_form(base: RunConfig, values: dict) -> RunConfig:
     return replace(base, **values)
 
 
-def _task_fields(b: RunConfig) -> dict:
+def _main_fields(b: RunConfig) -> dict:
     return {
-        "task": st.selectbox(
-            "Task", TASKS, index=TASKS.index(b.task), format_func=TASK_LABELS.get,
-            key="train_task", persist_state=KEEP,
-            help="Delayed recall: name the first symbol after T-1 distractors (chance 1/K). "
-                 "Adding: sum the two marked values (solved if |error| < 0.04). Copy memory: "
-                 "repeat 10 symbols after T blanks. Temporal order: classify the order of two "
-                 "marked symbols (4 classes)."),
+        "task": _task_box(b),
         "length": st.number_input(
             "Sequence length T", 1, 500, b.length, key="train_length", persist_state=KEEP,
             help="How many steps information must be carried. Longer is harder, above all "
                  "for the vanilla RNN."),
+        "models": _models_box(b),
+        "steps": st.number_input(
+            "Steps", 1, 5000, b.steps, 50, key="train_steps", persist_state=KEEP,
+            help="Optimizer steps, one batch each."),
+    }
+
+
+def _advanced_fields(b: RunConfig) -> dict:
+    return _task_fields(b) | _model_fields(b) | _optimiser_fields(b)
+
+
+def _task_box(b: RunConfig) -> str:
+    return st.selectbox(
+        "Task", TASKS, index=TASKS.index(b.task), format_func=TASK_LABELS.get,
+        key="train_task", persist_state=KEEP,
+        help="Delayed recall: name the first symbol after T-1 distractors (chance 1/K). "
+             "Adding: sum the two marked values (solved if |error| < 0.04). Copy memory: "
+             "repeat 10 symbols after T blanks. Temporal order: classify the order of two "
+             "marked symbols (4 classes).")
+
+
+def _models_box(b: RunConfig) -> tuple[str, ...]:
+    return tuple(st.multiselect(
+        "Models", MODELS, default=list(b.models), format_func=model_label,
+        key="train_models", persist_state=KEEP,
+        help="Trained side by side on identical batches from the same seed."))
+
+
+def _task_fields(b: RunConfig) -> dict:
+    return {
         "symbols": st.number_input(
             "Symbols K", 2, 64, b.symbols, key="train_symbols", persist_state=KEEP,
             help="Alphabet size of delayed recall only; the other tasks fix their own alphabet "
@@ -99,18 +156,15 @@ def _task_fields(b: RunConfig) -> dict:
 
 def _model_fields(b: RunConfig) -> dict:
     return {
-        "models": tuple(st.multiselect(
-            "Models", MODELS, default=list(b.models), format_func=model_label,
-            key="train_models", persist_state=KEEP,
-            help="Trained side by side on identical batches from the same seed.")),
         "hidden": st.number_input(
             "Hidden units H", 1, 256, b.hidden, key="train_hidden", persist_state=KEEP,
             help="Hidden state size of each model."),
         "gru_variant": st.selectbox(
             "GRU variant", GRU_VARIANTS, index=GRU_VARIANTS.index(b.gru_variant),
             format_func=VARIANT_LABELS.get, key="train_gru_variant", persist_state=KEEP,
-            help="seed: c = tanh(W[r*h; x] + b), the reset gate acts before the matrix. "
-                 "reset_after: n = tanh(W_in x + b_in + r*(W_hn h + b_hn)), as in PyTorch."),
+            help="Reset before (Cho et al. 2014, this app's equations): c = tanh(W[r*h; x] + b), "
+                 "the reset gate acts before the matrix. Reset after (PyTorch/cuDNN): "
+                 "n = tanh(W_in x + b_in + r*(W_hn h + b_hn))."),
         "init_scale": st.number_input(
             "Init scale g", 0.01, 10.0, float(b.init_scale), 0.1, key="train_init_scale",
             persist_state=KEEP, help="Weights start as N(0, g²/fan_in); an orthogonal "
@@ -135,9 +189,6 @@ SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "c
 
 def _optimiser_fields(b: RunConfig) -> dict:
     return {
-        "steps": st.number_input(
-            "Steps", 1, 5000, b.steps, 50, key="train_steps", persist_state=KEEP,
-            help="Optimizer steps, one batch each."),
         "batch": st.number_input(
             "Batch", 1, 512, b.batch, key="train_batch", persist_state=KEEP,
             help="Sequences per training batch."),

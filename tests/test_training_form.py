@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
@@ -59,5 +61,22 @@ def test_form_values_override_the_base_and_bad_ones_raise_the_config_message():
     base = RunConfig()
     cfg = config_from_form(base, {"steps": 5, "models": ("gru",)})
     assert (cfg.steps, cfg.models, cfg.val_size) == (5, ("gru",), base.val_size)
-    with pytest.raises(ValueError, match="models must be a non-empty subset"):
+    with pytest.raises(ValueError, match="^Choose at least one model.$"):
         config_from_form(base, {"models": ()})
+
+
+@pytest.mark.parametrize("field, bad", [
+    ("task", "parity"), ("models", ()), ("models", ("rnn", "rnn")), ("models", ("tree",)),
+    ("gru_variant", "x"), ("optimizer", "x"), ("lr_schedule", "x"), ("dtype", "x"),
+    ("length", 0), ("symbols", 1), ("hidden", 0), ("steps", 0), ("batch", 0), ("lr", 0.0),
+    ("clip", -1.0), ("init_scale", 0.0), ("val_size", 0), ("eval_every", 0), ("checkpoints", 0),
+])
+def test_every_validation_message_is_a_plain_sentence(field, bad):
+    """No class or field names, one capitalised sentence ending with a full stop."""
+    with pytest.raises(ValueError) as err:
+        RunConfig(**{field: bad})
+    message = str(err.value)
+    identifiers = [f.name for f in fields(RunConfig) if "_" in f.name]
+    assert "RunConfig" not in message and not any(name in message for name in identifiers)
+    assert ">=" not in message and "subset" not in message
+    assert message[0].isupper() and message.endswith(".") and message.count(". ") == 0

@@ -77,7 +77,7 @@ def test_app_opens_on_the_default_experiments_curves(default_session):
         assert len(curve["y"]) >= steps // RunConfig().eval_every
         assert all(math.isfinite(v) for v in curve["y"])
         acc = trace(accuracy[0], f"{model} validation")["y"][-1]
-        assert shown[f"{model} validation accuracy"] == f"{acc:.1%}"  # metric = curve's end
+        assert shown[f"{model} accuracy"] == f"{acc:.1%}"  # metric = curve's end
     gru_acc = trace(accuracy[0], "GRU validation")["y"][-1]
     rnn_acc = trace(accuracy[0], "RNN validation")["y"][-1]
     chance = 1 / RunConfig().symbols
