@@ -12,12 +12,12 @@ from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
 from core.train.results import TrainResult
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
+from dashboard.gates_text import CONVENTIONS, READ_WRITE_INTRO, convention_note, reading_guide
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import checkpoint_slider, run_selector, trace_at
 from dashboard.text import plain
 from dashboard.training_form import TASK_LABELS
 
-CONVENTIONS = {"u": "ours: u (1 = write)", "z": "PyTorch: z = 1 - u (1 = keep)"}
 SOURCES = {"batch": "from the analysis batch", "generated": "generated"}
 NO_WEIGHTS = ("This run was loaded from its JSON file alone, without its parameters, so its "
               "gates cannot be traced: upload the .npz saved with it too (Train page, *Load "
@@ -46,20 +46,6 @@ def example_picker() -> tuple[str, int]:
     c.button("Generate new", key="gates_generate", on_click=next_example,
              icon=":material/casino:")
     return source, int(number)
-
-
-def convention_note(trace: GateTrace, convention: str) -> str:
-    plots = ("the plots use **our convention**: u_t = 1 writes the candidate, "
-             "h_t = u_t c_t + (1 - u_t) h_(t-1)" if convention == "u" else
-             "the update-gate plot uses **PyTorch's convention**: z_t = 1 - u_t, "
-             "h_t = z_t h_(t-1) + (1 - z_t) c_t, so 1 now means *keep*; the other plots are "
-             "unchanged")
-    text = f"Convention: {plots}."
-    if trace.cell == "gru_reset_after":
-        text += (" This run's GRU is the **reset-after** variant (PyTorch / cuDNN): the reset "
-                 "gate acts after the matrix, n_t = tanh(x_t W_n + b_n + r_t ⊙ (h_(t-1) U_n + "
-                 "b_hn)), and the candidate shown is n_t.")
-    return text
 
 
 def gate_metrics(trace: GateTrace, convention: str) -> None:
@@ -111,22 +97,8 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     st.subheader(model_title(model, trace.cell))
     for field in (convention, "r", candidate, "h"):
         st.plotly_chart(gate_heatmap(trace, field, order), key=f"gates_heatmap_{field}")
-    st.markdown(reading_guide(trace, by_tau))
+    st.markdown(reading_guide(trace, by_tau, convention))
     st.plotly_chart(tau_figure(trace, order), key="gates_tau_chart")
-
-
-def reading_guide(trace: GateTrace, by_tau: bool) -> str:
-    """How to read the heatmaps, with this example's longest-memory unit named."""
-    top = int(trace.unit_order()[0])
-    tau = float(trace.tau[top])
-    T = len(trace.tokens)
-    memory = "longer than the whole sequence" if tau > T else f"about {tau:.0f} steps"
-    where = "top row" if by_tau else f"unit {top}"
-    return (f"The {where} (unit {top}, τ = {tau:.1f}) has the longest memory, {memory}: its "
-            "update gate stays near 0, so whatever it wrote is carried forward almost "
-            "unchanged, and the gradient flows back along it almost undiminished. Units "
-            "with small τ rewrite their content often. Where r is near 0 the candidate cannot "
-            "see that unit's past value.")
 
 
 # ---------------------------------------------------------------- read / write / carry
@@ -193,9 +165,7 @@ def explainer_text(u: np.ndarray, r: np.ndarray) -> str:
 
 def explainer_section() -> None:
     st.header("Read, write, carry")
-    st.markdown("The margin note asked: *readable? writable?* A GRU with a few units on a "
-                "short sequence: set the gates and watch, for every unit and step, what the "
-                "candidate reads from the past, what is written, and what is carried.")
+    st.markdown(READ_WRITE_INTRO)
     eq, presets = st.columns([3, 2])
     with eq:
         st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
