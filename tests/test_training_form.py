@@ -33,15 +33,25 @@ def _histories(n: int) -> dict[str, History]:
     return {"rnn": History(**row), "gru": History(**row)}
 
 
-def test_live_chart_is_redrawn_about_eight_times_and_at_the_end():
+class _Bar:
+    def __init__(self):
+        self.texts = []
+
+    def progress(self, value, text=""):
+        self.texts.append(text)
+
+
+def test_live_chart_is_redrawn_about_twenty_times_at_the_step_the_bar_shows():
     cfg = RunConfig(steps=400, eval_every=10)
     progress = TrainingProgress(cfg, "Training", live_chart=True)
     slot = progress.chart_slot = _Slot()
+    bar = progress.bar = _Bar()
     for step in range(1, cfg.steps + 1):
         evaluated = step % cfg.eval_every == 0
         progress(TrainProgress(step, cfg.steps, _histories(step // 10), evaluated))
     drawn = [fig for fig, _ in slot.figures]
-    assert len(drawn) == 8  # 40 evaluations, one redraw every 5
+    assert len(drawn) == 20  # 40 evaluations, one redraw every 2
+    assert bar.texts == [f"Training: step {f.layout.title.text.split()[3]} of 400" for f in drawn]
     assert len({key for _, key in slot.figures}) == len(drawn)  # unique element keys
     last = drawn[-1]
     assert "step 400 of 400" in last.layout.title.text

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts.style import base_layout, model_colour, model_label, ordered
+from dashboard.charts.style import base_layout, log_axis, model_colour, model_label, ordered
 
 FRAME_MS = 700  # time each checkpoint stays on screen while playing
 PAD_DECADES = 0.3  # room above and below the curves on the log axis
@@ -29,7 +29,9 @@ def flow_animation(grid: Mapping[str, tuple[Sequence[int], np.ndarray]], *,
     what = "relative to k = 0" if relative else "norm"
     base_layout(fig, "Gradient flow over training (press play)", "steps back k",
                 f"||dL_T / dh_(T-k)|| ({what}, log scale)")
-    fig.update_yaxes(type="log", exponentformat="power", range=_log_range(grid, models))
+    lo, hi = _log_range(grid, models)
+    log_axis(fig, span=(10.0 ** lo, 10.0 ** hi))
+    fig.update_yaxes(range=[lo, hi])
     fig.update_xaxes(range=[0, max(grid[m][1].shape[1] for m in models) - 1])
     fig.update_layout(updatemenus=[_buttons()], sliders=[_slider(grid, models, n_frames)],
                       hovermode="closest", height=520, margin={"t": 85, "b": 10})
