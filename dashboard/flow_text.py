@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import pandas as pd
+
 from core.analysis.decay import DecayStats
 from dashboard.charts.style import model_label, ordered
 
@@ -35,13 +37,21 @@ def rate_text(s: DecayStats) -> str:
 
 
 def fit_text(s: DecayStats) -> str:
-    """What the fitted rate is, with its range and the half-life the line alone would give."""
+    """What the fitted rate is and its range (the curve need not be straight)."""
     lo, hi = s.fit_range
-    line = s.fitted_half_life
-    implied = ("a line that does not decay" if math.isinf(line) or math.isnan(line)
-               else f"a line halving every {line:.1f} steps")
-    return (f"Straight-line fit of log10 of the median curve over k = {lo}–{hi}: "
-            f"{implied}. The curve need not be straight; the half-life beside it is measured.")
+    return (f"the slope of a straight line fitted to log10 of the median curve over "
+            f"k = {lo}–{hi}, as a factor per step back; the curve need not be straight.")
+
+
+def decay_frame(stats: Mapping[str, DecayStats]) -> pd.DataFrame:
+    """The decay figures as text, one row per model (index: model label)."""
+    rows = {model_label(name): {
+        "half-life": half_life_text(s),
+        "surviving 20 steps": share(s.survival[20], 20),
+        "surviving 50 steps": share(s.survival[50], 50),
+        f"fitted rate (k = {s.fit_range[0]}–{s.fit_range[1]})": rate_text(s),
+    } for name, s in ((n, stats[n]) for n in ordered(stats))}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def model_sentence(s: DecayStats) -> str:

@@ -206,3 +206,9 @@ def test_log_axes_label_only_decades_or_whole_numbers(span):
         assert axis.dtick == 1 and axis.minor.dtick == "D1" and not axis.minor.showgrid
     else:
         assert axis.tickformat == ".2~g" and axis.dtick is None
+
+
+def test_a_log_axis_over_values_that_underflow_to_zero_labels_decades():
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1.0, 1e-300]))
+    log_axis(fig, span=(0.0, 1.0))
+    assert fig.layout.yaxis.dtick == 1

@@ -239,7 +239,7 @@ def test_a_preset_fills_the_form_and_the_form_trains_it(app):
     app.button[0].click().run()
     assert not app.exception and not ui.errors(app)
     assert ui.current_run(app).config.task == "copy"
-    assert app.session_state[state.CURRENT_NAME] == "copy, T=4, H=32, 3 steps"
+    assert app.session_state[state.CURRENT_NAME] == "copy, T=4, H=64, 3 steps, chrono init"
 
 
 def test_the_gru_variant_options_name_the_conventions(app):

@@ -81,7 +81,11 @@ def _buttons() -> dict:
 
 
 def _slider(grid, models: list[str], n_frames: int) -> dict:
-    steps = [{"label": _frame_name(grid, models, i), "method": "animate",
+    """Ticks labelled with bare step numbers (the current value names the step), inset from
+    the right edge so the last label stays inside the figure."""
+    steps = [{"label": str(grid[models[0]][0][i]), "method": "animate",
               "args": _play_args([_frame_name(grid, models, i)], 0)} for i in range(n_frames)]
-    return {"active": 0, "steps": steps, "x": 0.18, "len": 0.82, "y": -0.12, "yanchor": "top",
-            "pad": {"t": 30}, "currentvalue": {"prefix": "checkpoint: "}}
+    return {"active": 0, "steps": steps, "x": 0.2, "len": 0.76, "y": -0.12, "yanchor": "top",
+            "pad": {"t": 30, "r": 20}, "currentvalue": {"prefix": "checkpoint at step ",
+                                                       "xanchor": "left"},
+            "font": {"size": 11}}

@@ -55,7 +55,7 @@ def log_axis(fig: go.Figure, axis: str = "y", span: tuple[float, float] | None =
     read from the figure's traces when omitted."""
     lo, hi = span if span is not None else _positive_span(fig, axis)
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    if hi / lo >= 10.0:
+    if not lo > 0.0 or hi >= 10.0 * lo:           # a decade or more (or underflow to 0)
         update(type="log", dtick=1, exponentformat="power", showexponent="all",
                minor={"ticks": "outside", "ticklen": 3, "dtick": "D1", "showgrid": False})
     else:

@@ -13,6 +13,7 @@ from core.train.results import TrainResult
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
 from dashboard.gates_text import CONVENTIONS, READ_WRITE_INTRO, convention_note, reading_guide
+from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import checkpoint_slider, run_selector, trace_at
 from dashboard.text import plain
@@ -52,7 +53,7 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
     u, r = trace.saturation["u"], trace.saturation["r"]
     tau = trace.tau
     finite = tau[np.isfinite(tau)]
-    cols = st.columns(5)
+    cols = [*st.columns(3), *st.columns(3)]  # two rows: labels stay whole at 1024 px
     if convention == "u":
         cols[0].metric("u < 0.1 (carrying)", f"{u.low_all:.0%}",
                        help="Share of (step, unit) entries where the update gate is shut.")
@@ -82,23 +83,24 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     if trace.u is None:
         st.info("The vanilla RNN has no gates: only its hidden state is shown. Pick the GRU "
                 "to see its update and reset gates.", icon=":material/info:")
-        st.plotly_chart(gate_heatmap(trace, "h"), key="gates_heatmap_h")
+        show(gate_heatmap(trace, "h"), "gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
     convention = a.segmented_control("Update-gate convention", list(CONVENTIONS),
                                      format_func=CONVENTIONS.get, default="u", required=True,
                                      key="gates_convention")
-    by_tau = b.toggle("Sort units by τ (longest memory on top)", value=True,
-                      key="gates_sort_tau")
+    by_tau = b.toggle("Sort units by τ", value=True, key="gates_sort_tau",
+                      help="Longest memory (largest τ) on top.")
     st.markdown(convention_note(trace, convention))
     gate_metrics(trace, convention)
     order = trace.unit_order() if by_tau else None
     candidate = "n" if trace.cell == "gru_reset_after" else "c"
     st.subheader(model_title(model, trace.cell))
     for field in (convention, "r", candidate, "h"):
-        st.plotly_chart(gate_heatmap(trace, field, order), key=f"gates_heatmap_{field}")
+        show(gate_heatmap(trace, field, order), f"gates_heatmap_{field}")
     st.markdown(reading_guide(trace, by_tau, convention))
-    st.plotly_chart(tau_figure(trace, order), key="gates_tau_chart")
+    if not presenting():
+        show(tau_figure(trace, order), "gates_tau_chart")
 
 
 # ---------------------------------------------------------------- read / write / carry
@@ -166,24 +168,23 @@ def explainer_text(u: np.ndarray, r: np.ndarray) -> str:
 def explainer_section() -> None:
     st.header("Read, write, carry")
     st.markdown(READ_WRITE_INTRO)
-    eq, presets = st.columns([3, 2])
-    with eq:
-        st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
-        st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
-        st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
-        st.latex(r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
-                 r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}")
-    with presets:
-        st.markdown("**Presets**")
+    # Full width, then the presets as a wrapping row: nothing is cut at 1024 px.
+    st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
+    st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
+    st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
+    st.latex(r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
+             r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}")
+    st.markdown("**Presets**")
+    with st.container(horizontal=True):
         for i, (label, spec) in enumerate(PRESETS.items()):
             st.button(label, key=f"rw_preset_{i}", on_click=apply_preset, args=(spec,),
-                      width="stretch")
+                      width="content")
         st.button("Free gates (biases 0)", key="rw_preset_free", on_click=apply_preset,
-                  args=(TinyGruSpec(),), width="stretch")
+                  args=(TinyGruSpec(),), width="content")
     spec = explainer_spec()
     rwc = explain(spec)
     st.markdown(explainer_text(rwc.u, rwc.r))
-    st.plotly_chart(read_write_carry_figure(rwc), key="rw_chart")
+    show(read_write_carry_figure(rwc), "rw_chart", name="read-write-carry")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from core.train.run_files import run_to_bytes
 from core.train.verdict import nothing_learnt, verdicts
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
+from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.names import file_stem, run_name
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
@@ -123,11 +124,11 @@ def model_metrics(run: TrainResult) -> None:
     """Per model: final validation loss and accuracy against the baseline, and time. A
     difference inside the baseline's noise margin is grey and reads "at chance"."""
     chance, verdict = run.baseline, verdicts(run)
-    for col, name in zip(st.columns(len(run.models)), ordered(run.models), strict=True):
+    for name in ordered(run.models):          # one row per model: wide enough at 1024 px
         model, v = run.models[name], verdict[name]
         loss, acc = model.final["val_loss"], model.final["val_accuracy"]
         label = model_label(name)
-        with col.container(border=True):
+        with st.container(border=True):
             a, b, c = st.columns(3)
             if not math.isfinite(loss):
                 a.metric(f"{label} loss", "n/a", help="Final validation loss.")
@@ -207,8 +208,11 @@ def results(run: TrainResult) -> None:
         st.info(tip, icon=":material/lightbulb:")
     log_y = st.toggle("Logarithmic loss axis", key="train_log_y", persist_state="session")
     left, right = st.columns(2)
-    left.plotly_chart(loss_figure(run, log_y=log_y), key="train_loss_chart")
-    right.plotly_chart(accuracy_figure(run), key="train_accuracy_chart")
+    show(loss_figure(run, log_y=log_y), "train_loss_chart", where=left)
+    show(accuracy_figure(run), "train_accuracy_chart", where=right)
+    if presenting():
+        st.markdown(explanation(run))
+        return
     text, settings = st.columns([3, 2])
     text.markdown(explanation(run))
     with settings.expander("Settings of the shown run", expanded=False):
@@ -222,19 +226,23 @@ with st.sidebar:
     submitted = train_form(state.default_config())
 status = st.container()
 shown = st.container()
-st.divider()
-st.subheader("Save or reload a run")
-download_col, upload_col = st.columns(2)
+files = st.container()
+if not presenting():
+    files.divider()
+    files.subheader("Save or reload a run")
+    download_col, upload_col = files.columns(2)
 
 with status:
     if submitted is not None:
         train_from_form(submitted)
-with upload_col:
-    upload_section()
+if not presenting():
+    with upload_col:
+        upload_section()
 with status:
     current = state.ensure_default_run()
 if current is not None:
     with shown:
         results(current)
-    with download_col:
-        download_section(current, state.current_run_id())
+    if not presenting():
+        with download_col:
+            download_section(current, state.current_run_id())
