@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'task':>7}  {'seed':>4}  {'GRU acc':>8}  {'RNN acc':>8}  {'baseline':>8}  "
           f"{'margin':>6}  {'wall s':>6}  {'cpu s':>6}  verdict")
     for task in args.tasks:
-        print(f"# {PRESETS[task].title}: {PRESETS[task].changes or 'the default'}")
+        print(f"# {PRESETS[task].title}: {dict(PRESETS[task].changes) or 'the default'}")
     results = [measure(task, seed) for task in args.tasks for seed in args.seeds]
     return 0 if all(results) else 1
 

@@ -21,18 +21,13 @@ READ_WRITE_INTRO = (
 
 
 def convention_note(trace: GateTrace, convention: str) -> str:
-    """Which convention the plots use, and the reset-after candidate when the run has it."""
+    """Which convention the plots use (the model's own equations are in its title)."""
     plots = ("the plots use **our convention**: u_t = 1 writes the candidate, "
              "h_t = u_t c_t + (1 - u_t) h_(t-1)" if convention == "u" else
              "the update-gate plot uses **PyTorch's convention**: z_t = 1 - u_t, "
              "h_t = z_t h_(t-1) + (1 - z_t) c_t, so 1 now means *keep*; the other plots are "
              "unchanged")
-    text = f"Convention: {plots}."
-    if trace.cell == "gru_reset_after":
-        text += (" This run's GRU is the **reset-after** variant (PyTorch / cuDNN): the reset "
-                 "gate acts after the matrix, n_t = tanh(x_t W_n + b_n + r_t ⊙ (h_(t-1) U_n + "
-                 "b_hn)), and the candidate shown is n_t.")
-    return text
+    return f"Convention: {plots}."
 
 
 def reading_guide(trace: GateTrace, by_tau: bool, convention: str = "u") -> str:

@@ -6,22 +6,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.train.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.cells import cell_names, get_cell
+from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
 from core.train.presets import PRESETS
-from core.train.tasks import task_for
-from dashboard.charts.style import model_label
+from core.train.tasks import TASKS, task_for, task_names
 from dashboard.charts.train import loss_curves
 
-TASK_LABELS = {
-    "recall": "Delayed recall",
-    "adding": "Adding problem",
-    "copy": "Copy memory",
-    "order": "Temporal order",
-}
-VARIANT_LABELS = {
-    "seed": "reset before (Cho et al. 2014)",
-    "reset_after": "reset after (PyTorch/cuDNN)",
-}
+TASK_LABELS = {name: spec.label for name, spec in TASKS.items()}
 KEEP = "session"  # form values survive page switches
 
 
@@ -70,8 +61,8 @@ class TrainingProgress:
 
 
 PRESET_KEY = "train_preset"
-FORM_FIELDS = ("task", "length", "models", "steps", "symbols", "seed", "hidden", "gru_variant",
-               "init_scale", "orthogonal", "update_bias", "chrono", "batch", "optimizer", "lr",
+FORM_FIELDS = ("task", "length", "models", "steps", "symbols", "seed", "hidden", "init_scale",
+               "orthogonal", "update_bias", "chrono", "batch", "optimizer", "lr",
                "lr_schedule", "clip")  # RunConfig fields the form sets; widget key train_<field>
 
 
@@ -136,19 +127,23 @@ def _advanced_fields(b: RunConfig) -> dict:
 
 def _task_box(b: RunConfig) -> str:
     return st.selectbox(
-        "Task", TASKS, index=TASKS.index(b.task), format_func=TASK_LABELS.get,
+        "Task", task_names(), index=task_names().index(b.task), format_func=TASK_LABELS.get,
         key="train_task", persist_state=KEEP,
-        help="Delayed recall: name the first symbol after T-1 distractors (chance 1/K). "
-             "Adding: sum the two marked values (solved if |error| < 0.04). Copy memory: "
-             "repeat 10 symbols after T blanks. Temporal order: classify the order of two "
-             "marked symbols (4 classes).")
+        help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values()))
 
 
 def _models_box(b: RunConfig) -> tuple[str, ...]:
     return tuple(st.multiselect(
-        "Models", MODELS, default=list(b.models), format_func=model_label,
+        "Models", cell_names(), default=list(b.models), format_func=model_option,
         key="train_models", persist_state=KEEP,
-        help="Trained side by side on identical batches from the same seed."))
+        help="Trained side by side on identical batches from the same seed. "
+             + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}" for n in cell_names())))
+
+
+def model_option(name: str) -> str:
+    """How a cell reads in the Models box (the GRUs name their reset convention)."""
+    cell = get_cell(name)
+    return cell.choice_label or cell.label
 
 
 def _task_fields(b: RunConfig) -> dict:
@@ -169,12 +164,6 @@ def _model_fields(b: RunConfig) -> dict:
         "hidden": st.number_input(
             "Hidden units H", 1, 256, b.hidden, key="train_hidden", persist_state=KEEP,
             help="Hidden state size of each model."),
-        "gru_variant": st.selectbox(
-            "GRU variant", GRU_VARIANTS, index=GRU_VARIANTS.index(b.gru_variant),
-            format_func=VARIANT_LABELS.get, key="train_gru_variant", persist_state=KEEP,
-            help="Reset before (Cho et al. 2014, this app's equations): c = tanh(W[r*h; x] + b), "
-                 "the reset gate acts before the matrix. Reset after (PyTorch/cuDNN): "
-                 "n = tanh(W_in x + b_in + r*(W_hn h + b_hn))."),
         "init_scale": st.number_input(
             "Init scale g", 0.01, 10.0, float(b.init_scale), 0.1, key="train_init_scale",
             persist_state=KEEP, help="Weights start as N(0, g²/fan_in); an orthogonal "

@@ -10,7 +10,7 @@ import pytest
 from core.analysis.batch_summary import log_band
 from core.analysis.decay import decay_stats, fitted_half_life, fitted_slope
 from core.analysis.gradients import GradientFlow, gradient_flow, gradient_flow_for_run
-from core.analysis.theory import carry_overlay
+from core.cells.theory import carry_overlay
 from core.train.config import RunConfig
 from core.train.loop import train
 
@@ -56,7 +56,7 @@ def test_carry_overlay_is_the_product_of_one_minus_u():
     T, B = 30, 3
     u = np.empty((T, B, 2))
     u[..., 0], u[..., 1] = 0.1, 0.5                     # unit 0 carries 0.9, unit 1 carries 0.5
-    ov = carry_overlay(u)
+    ov = carry_overlay(1.0 - u)
     k = np.arange(T)
     np.testing.assert_allclose(ov.curves["carry_max"], k * np.log10(0.9), atol=1e-12)
     np.testing.assert_allclose(ov.curves["carry_mean"], k * (np.log10(0.9) + np.log10(0.5)) / 2,
@@ -111,7 +111,8 @@ def _assert_relations(s) -> None:
     RunConfig(task="recall", length=24, symbols=4, hidden=8, steps=60, checkpoints=4,
               eval_every=30, val_size=32),
     RunConfig(task="adding", length=55, hidden=6, steps=40, checkpoints=3, eval_every=20,
-              val_size=32, gru_variant="reset_after", update_bias=0.0, init_scale=1.8),
+              val_size=32, models=("rnn", "gru_reset_after"), update_bias=0.0,
+              init_scale=1.8),
 ], ids=["recall", "adding-reset-after"])
 def test_decay_metrics_agree_at_every_checkpoint_of_real_runs(cfg):
     run = train(cfg)

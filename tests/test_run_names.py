@@ -11,10 +11,9 @@ from dashboard.runs.names import changed_settings, file_stem, run_name
 
 def test_a_run_is_named_by_the_settings_that_differ_from_the_default():
     base = RunConfig()
-    cfg = replace(base, task="copy", length=20, models=("gru",), chrono=True, lr=3e-3,
-                  gru_variant="reset_after")
-    assert run_name(cfg, base) == ("copy, T=20, GRU only, reset after, lr 0.003, "
-                                   "chrono init")
+    cfg = replace(base, task="copy", length=20, models=("gru_reset_after",), chrono=True,
+                  lr=3e-3)
+    assert run_name(cfg, base) == "copy, T=20, GRU (reset after) only, lr 0.003, chrono init"
     assert run_name(base, base) == "default settings"
     assert changed_settings(replace(base, orthogonal=False), base) == ["Gaussian recurrent init"]
 

@@ -77,7 +77,7 @@ def test_form_values_override_the_base_and_bad_ones_raise_the_config_message():
 
 @pytest.mark.parametrize("field, bad", [
     ("task", "parity"), ("models", ()), ("models", ("rnn", "rnn")), ("models", ("tree",)),
-    ("gru_variant", "x"), ("optimizer", "x"), ("lr_schedule", "x"), ("dtype", "x"),
+    ("optimizer", "x"), ("lr_schedule", "x"), ("dtype", "x"),
     ("length", 0), ("symbols", 1), ("hidden", 0), ("steps", 0), ("batch", 0), ("lr", 0.0),
     ("clip", -1.0), ("init_scale", 0.0), ("val_size", 0), ("eval_every", 0), ("checkpoints", 0),
 ])

@@ -32,7 +32,7 @@ HALF = 0.5
 
 @dataclass
 class DecayStats:
-    model: str                  # model name of the run ("rnn", "gru", ...)
+    model: str                  # the model (a registered cell name)
     step: int                   # optimizer step of the parameters
     length: int                 # T: points of the curve, k = 0..T-1
     half_life: float            # measured: first k with m[k] < 1/2 (inf: beyond T)

@@ -1,39 +1,35 @@
-"""One preset per task: settings that show the task's story (the GRU learns, the vanilla RNN
-stays at the baseline) in about 30 s for both models on a quiet 2-core machine.
-
-Found by measuring, and checked by bench/task_presets.py (seeds 0..2): the GRU reaches
-GRU_TARGET validation accuracy, the RNN ends at the baseline (core.train.verdict).
+"""Each task's preset as a RunConfig: the default experiment with the task and the settings its
+spec lists (core.train.tasks, `preset`), which show the task's story in about 30 s: the GRU
+learns, the vanilla RNN does not. bench/task_presets.py checks each against its stated result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from core.train.config import RunConfig
+from core.train.tasks import TASKS
 
 GRU_TARGET = 0.9     # the GRU's final validation accuracy reaches at least this
 
 
 @dataclass(frozen=True)
 class Preset:
-    task: str                                          # the task it is for
-    title: str                                         # what the button says
-    changes: dict = field(default_factory=dict, hash=False)  # fields set over the default
-    claim: str = ""                                    # the measured result, in words
+    task: str                               # the task it is for
+    title: str                              # what the picker says, e.g. "Copy memory, T = 20"
+    changes: tuple[tuple[str, object], ...]  # (field, value) over the default experiment
+    claim: str                              # the measured result, in words
 
     def config(self, base: RunConfig | None = None) -> RunConfig:
-        """The preset's RunConfig: the default experiment with the task and changes set."""
-        return replace(base or RunConfig(), task=self.task, **self.changes)
+        """The preset's RunConfig: base (the default experiment) with the task and changes."""
+        return replace(base or RunConfig(), task=self.task, **dict(self.changes))
 
 
-PRESETS = {p.task: p for p in (
-    Preset("recall", "Delayed recall, T = 80", {},
-           "GRU about 100 %, RNN at chance (1/16)"),
-    Preset("adding", "Adding problem, T = 100", {"length": 100},
-           "GRU about 97 % solved, RNN no better than the constant prediction (8 %)"),
-    Preset("order", "Temporal order, T = 60", {"length": 60},
-           "GRU about 100 %, RNN at chance (25 %)"),
-    Preset("copy", "Copy memory, T = 20",
-           {"length": 20, "hidden": 64, "steps": 2500, "chrono": True},
-           "GRU about 95 % of symbols, RNN no better than the memoryless baseline (1/8)"),
-)}
+def _preset(name: str) -> Preset:
+    spec = TASKS[name]
+    length = dict(spec.preset).get("length", RunConfig().length)
+    return Preset(task=name, title=f"{spec.label}, T = {length}", changes=spec.preset,
+                  claim=spec.preset_result)
+
+
+PRESETS = {name: _preset(name) for name, spec in TASKS.items() if spec.preset_result}

@@ -9,6 +9,7 @@ import streamlit as st
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.gates import GateTrace
 from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
+from core.cells import get_cell
 from core.train.results import TrainResult
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
@@ -70,7 +71,7 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
 
 def trace_section(run: TrainResult, run_id: str) -> None:
     models = ordered(run.models)
-    default = "gru" if "gru" in models else models[0]
+    default = next((m for m in models if get_cell(m).gates), models[0])
     if st.session_state.get("gates_model") not in models:
         st.session_state["gates_model"] = default
     top = st.columns([1, 3])
@@ -80,26 +81,31 @@ def trace_section(run: TrainResult, run_id: str) -> None:
         ck = checkpoint_slider(run, "gates_checkpoint")
     source, number = example_picker()
     trace = trace_at(run_id, model, ck, source, number, run)
-    if trace.u is None:
-        st.info("The vanilla RNN has no gates: only its hidden state is shown. Pick the GRU "
-                "to see its update and reset gates.", icon=":material/info:")
+    if not trace.gates:
+        st.info(f"The {model_label(model)} has no gates: only its hidden state is shown. Pick "
+                "a gated model to see its gates.", icon=":material/info:")
         show(gate_heatmap(trace, "h"), "gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
+    has_update_gate = trace.u is not None
     convention = a.segmented_control("Update-gate convention", list(CONVENTIONS),
                                      format_func=CONVENTIONS.get, default="u", required=True,
-                                     key="gates_convention")
+                                     key="gates_convention", disabled=not has_update_gate)
     by_tau = b.toggle("Sort units by τ", value=True, key="gates_sort_tau",
                       help="Longest memory (largest τ) on top.")
-    st.markdown(convention_note(trace, convention))
-    gate_metrics(trace, convention)
-    order = trace.unit_order() if by_tau else None
-    candidate = "n" if trace.cell == "gru_reset_after" else "c"
+    if has_update_gate:
+        st.markdown(convention_note(trace, convention))
+    if {"u", "r"} <= set(trace.gates) and trace.tau is not None:
+        gate_metrics(trace, convention)
+    order = trace.unit_order() if by_tau and trace.tau is not None else None
     st.subheader(model_title(model, trace.cell))
-    for field in (convention, "r", candidate, "h"):
+    fields = [convention if key == "u" else key for key in trace.gates]
+    fields += ["c"] * (trace.candidate is not None) + ["h"]
+    for field in fields:
         show(gate_heatmap(trace, field, order), f"gates_heatmap_{field}")
-    st.markdown(reading_guide(trace, by_tau, convention))
-    if not presenting():
+    if trace.tau is not None and trace.u is not None:
+        st.markdown(reading_guide(trace, by_tau, convention))
+    if trace.tau is not None and not presenting():
         show(tau_figure(trace, order), "gates_tau_chart")
 
 
@@ -200,9 +206,10 @@ def main() -> None:
         c = run.config
         st.caption(f"Run: {plain(state.current_name())}: {TASK_LABELS[c.task]}, T = {c.length}, "
                    f"H = {c.hidden}, {c.steps} steps.")
-        if "gru" not in run.models:
-            st.info("This run has no GRU, so there are no gates to show; train a GRU on the "
-                    "Train page. The RNN's hidden state is shown below.", icon=":material/info:")
+        if not any(get_cell(m).gates for m in run.models):
+            st.info("This run has no gated model, so there are no gates to show; train a GRU "
+                    "(or another gated model) on the Train page. The hidden state is shown "
+                    "below.", icon=":material/info:")
         if not run.has_weights:
             st.info(NO_WEIGHTS, icon=":material/upload_file:")
         else:

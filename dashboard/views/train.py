@@ -10,9 +10,10 @@ from core.train.loop import train
 from core.train.presets import PRESETS
 from core.train.results import TrainResult
 from core.train.run_files import run_to_bytes
+from core.train.tasks import TASKS
 from core.train.verdict import nothing_learnt, verdicts
 from dashboard.charts.style import model_label, ordered
-from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
+from dashboard.charts.train import accuracy_figure, loss_figure
 from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.names import file_stem, run_name
@@ -20,7 +21,6 @@ from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
     TASK_LABELS,
-    VARIANT_LABELS,
     TrainingProgress,
     config_from_form,
     preset_picker,
@@ -31,14 +31,7 @@ UPLOAD_KEY = "train_upload"
 SEEN_UPLOADS = "train_upload_seen"        # file ids already processed (never load a file twice)
 UPLOAD_PROBLEMS = "train_upload_problems"  # [(file ids, message)] shown while those files stay
 SHOWN_RUN_KEY = "train_shown_run"
-CHANCE_WORD = {"recall": "chance", "order": "chance", "copy": "baseline", "adding": "baseline"}
 
-BASELINE_PHRASES = {
-    "recall": "chance: loss ln {K} = {loss:.2f}, accuracy 1/{K}",
-    "order": "chance: loss ln 4 = {loss:.2f}, accuracy 25 %",
-    "copy": "a memoryless guess, blanks then uniform over the 8 symbols: loss {loss:.3f}",
-    "adding": "always answering 1, the mean sum: mean squared error 1/6",
-}
 
 
 def train_from_form(values: dict) -> None:
@@ -124,6 +117,7 @@ def model_metrics(run: TrainResult) -> None:
     """Per model: final validation loss and accuracy against the baseline, and time. A
     difference inside the baseline's noise margin is grey and reads "at chance"."""
     chance, verdict = run.baseline, verdicts(run)
+    baseline_name = TASKS[run.config.task].baseline_name
     for name in ordered(run.models):          # one row per model: wide enough at 1024 px
         model, v = run.models[name], verdict[name]
         loss, acc = model.final["val_loss"], model.final["val_accuracy"]
@@ -143,7 +137,7 @@ def model_metrics(run: TrainResult) -> None:
             if not math.isfinite(acc):
                 b.metric(f"{label} accuracy", "n/a", help="Final validation accuracy.")
             elif v.at_baseline:
-                b.metric(f"{label} accuracy", f"{acc:.1%}", f"at {CHANCE_WORD[run.config.task]}",
+                b.metric(f"{label} accuracy", f"{acc:.1%}", f"at {baseline_name}",
                          delta_color="off", delta_arrow="off",
                          help=f"Final validation accuracy, within ±{v.margin:.1%} (two standard "
                               f"errors) of the baseline {chance.accuracy:.1%}: no "
@@ -178,7 +172,7 @@ def explanation(run: TrainResult) -> str:
     ends = " and ".join(
         f"{run.models[n].final['val_accuracy']:.1%} for the {model_label(n)}"
         for n in ordered(run.models))
-    phrase = BASELINE_PHRASES[c.task].format(K=c.symbols, loss=run.baseline.loss)
+    phrase = TASKS[c.task].baseline_phrase.format(K=c.symbols, loss=run.baseline.loss)
     who = ("Both models saw identical batches" if len(run.models) > 1
            else f"The {model_label(next(iter(run.models)))} saw batches")
     return (
@@ -196,9 +190,8 @@ def results(run: TrainResult) -> None:
     c = run.config
     with st.columns([2, 1])[0]:
         run_selector()
-    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps, "
-               f"GRU variant {VARIANT_LABELS[c.gru_variant]}; baseline = "
-               f"{BASELINE_NAMES[c.task]}.")
+    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps; "
+               f"baseline = {TASKS[c.task].baseline_name}.")
     if run.stopped:
         st.warning(f"{run.stopped} The curves below stop there; the partial results are kept.",
                    icon=":material/warning:")
