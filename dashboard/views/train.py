@@ -6,6 +6,7 @@ import math
 
 import streamlit as st
 
+from core.cells import get_cell
 from core.train.loop import train
 from core.train.presets import PRESETS
 from core.train.results import TrainResult
@@ -157,7 +158,8 @@ def suggestion(run: TrainResult) -> str | None:
     who = "Both models" if len(run.models) > 1 else f"The {model_label(next(iter(run.models)))}"
     tips = [t for t, useful in (
         (f"more steps (now {c.steps})", True),
-        ("chrono initialisation (Advanced)", not c.chrono and "gru" in run.models),
+        ("chrono initialisation (Advanced)",
+         not c.chrono and any(get_cell(m).carry is not None for m in run.models)),
         (f"a shorter T (now {c.length})", c.length > 10),
     ) if useful]
     preset = PRESETS.get(c.task)
