@@ -57,4 +57,8 @@ SPEC = TaskSpec(
     baseline_name="chance", baseline_phrase="chance: loss ln 8 = {loss:.2f}, accuracy 1/8",
     token_names=(*(str(k) for k in range(SYMBOLS)), "A", "B", "?A", "?B"),   # by argmax: a
                                                         # keyed step shows its symbol
+    preset=(("length", 40), ("steps", 2000),
+            ("models", ("rnn", "gru", "gru_no_reset", "gru_no_update"))),
+    preset_result="GRU about 99 %, RNN at chance (1/8); of the ablations (seeds 0-4), the GRU "
+                  "without reset reached 95 % on 4 of 5 seeds, without update none",
 )
