@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.analysis.ablation import ablation_report
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.gates import GateTrace
 from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
 from core.cells import get_cell
 from core.train.results import TrainResult
+from dashboard.ablation_text import ablation_paragraph
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
 from dashboard.gates_text import CONVENTIONS, READ_WRITE_INTRO, convention_note, reading_guide
@@ -210,6 +212,7 @@ def main() -> None:
             st.info("This run has no gated model, so there are no gates to show; train a GRU "
                     "(or another gated model) on the Train page. The hidden state is shown "
                     "below.", icon=":material/info:")
+        st.markdown(ablation_paragraph(ablation_report(run)))
         if not run.has_weights:
             st.info(NO_WEIGHTS, icon=":material/upload_file:")
         else:
