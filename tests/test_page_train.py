@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from dashboard.runs.names import run_name
 from streamlit.testing.v1 import AppTest
 
 from core.train.config import RunConfig
@@ -11,6 +10,7 @@ from core.train.presets import PRESETS
 from core.train.run_files import run_to_bytes
 from core.train.verdict import verdicts
 from dashboard.runs import state
+from dashboard.runs.names import run_name
 from tests import apptest_helpers as ui
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dashboard.runs.names import changed_settings, file_stem, run_name
-
 from core.train.config import RunConfig
+from dashboard.runs.names import changed_settings, file_stem, run_name
 
 
 def test_a_run_is_named_by_the_settings_that_differ_from_the_default():
