@@ -168,3 +168,16 @@ def test_nothing_the_page_writes_is_clipped(default_session, title, width):
         assert clipped == [], "\n".join(clipped)
     finally:
         pg.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_every_chart_in_the_browser_downloads_as_svg_at_slide_size(default_session):
+    """plotly's own camera button carries the export settings: SVG, 1600 x 900, a name."""
+    pg = default_session
+    go_to(pg, "Gradient flow")
+    pg.wait_for_selector(PLOTLY)
+    options = pg.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                          ".map(p => p._context && p._context.toImageButtonOptions)")
+    assert options and all(o and o["format"] == "svg" for o in options), options
+    assert all((o["width"], o["height"]) == (1600, 900) for o in options)
+    assert len({o["filename"] for o in options}) == len(options)
+    assert pg.locator('[data-testid="stPlotlyChart"] .modebar-btn[data-title*="Download"]').count()
