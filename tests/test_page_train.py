@@ -246,3 +246,14 @@ def test_the_gru_variant_options_name_the_conventions(app):
     box = app.multiselect(key="train_models")
     assert {"GRU, reset before (Cho et al. 2014)", "GRU, reset after (PyTorch/cuDNN)"} <= set(
         box.options)
+
+
+def test_the_form_shows_the_main_settings_and_keeps_the_rest_under_advanced(app):
+    (advanced,) = [e for e in app.sidebar.expander if e.label == "Advanced"]
+    inside = {w.key for kind in ("number_input", "selectbox", "checkbox", "multiselect")
+              for w in getattr(advanced, kind)}
+    assert {"train_hidden", "train_seed", "train_lr", "train_clip"} <= inside
+    assert not {"train_task", "train_length", "train_models", "train_steps"} & inside
+    assert {"train_task", "train_length", "train_models", "train_steps"} <= {
+        w.key for kind in ("number_input", "selectbox", "multiselect")
+        for w in getattr(app.sidebar, kind)}
