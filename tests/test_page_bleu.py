@@ -16,7 +16,7 @@ import sacrebleu
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
-from dashboard import bleu_state
+from dashboard.bleu import state as bleu_state
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"

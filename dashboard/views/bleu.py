@@ -10,7 +10,7 @@ import streamlit as st
 from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from dashboard import bleu_sections, bleu_sentences, bleu_state, bleu_uploads
+from dashboard.bleu import sections, sentences, state, uploads
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -69,29 +69,29 @@ def smooth_value_widget(column, smooth: str) -> float | None:
     )
 
 
-def read_inputs() -> bleu_uploads.PageInputs:
+def read_inputs() -> uploads.PageInputs:
     with st.expander("Your files", expanded=True, icon=":material/upload_file:"):
-        uploaded = bleu_uploads.upload_widgets()
+        uploaded = uploads.upload_widgets()
     if uploaded is not None:
         return uploaded
-    refs, systems, source = bleu_state.example_files()
+    refs, systems, source = state.example_files()
     st.info(
         f"Showing the built-in example: a generated reference and {len(systems)} generated "
         f"systems of different quality ({', '.join(f.name for f in systems)}). Upload files "
         "above to analyse your own.",
         icon=":material/science:",
     )
-    return bleu_uploads.from_example(refs, systems, source)
+    return uploads.from_example(refs, systems, source)
 
 
 def comparison_section(report: BleuReport) -> tuple[str, str]:
     """System A vs B: sentence scatter (selection opens the sentence) and the gap decomposition."""
-    a, b = bleu_sentences.pick_pair(report)
+    a, b = sentences.pick_pair(report)
     left, right = st.columns(2)
     left.plotly_chart(
         charts.pair_scatter(report.sentence_scores("bleu"), a, b),
         key=SCATTER_KEY,
-        on_select=lambda: bleu_sentences.on_scatter_select(SCATTER_KEY),
+        on_select=lambda: sentences.on_scatter_select(SCATTER_KEY),
         selection_mode=("points", "box", "lasso"),
     )
     left.caption("Click or box-select a point to take that sentence apart below.")
@@ -129,8 +129,8 @@ def page() -> None:
     )
     inputs = read_inputs()
     st.subheader("Input doctor")
-    bleu_uploads.show_doctor(inputs)
-    use = bleu_uploads.usable(inputs)
+    uploads.show_doctor(inputs)
+    use = uploads.usable(inputs)
     for note in use.notes:
         (st.error if use.blocked else st.warning)(plain(note), icon=":material/block:")
     if use.blocked:
@@ -139,30 +139,30 @@ def page() -> None:
         return
     refs, systems, source = use.refs, use.systems, use.source
     st.subheader("Systems and settings")
-    names = bleu_uploads.name_widgets(systems, inputs.origin)
+    names = uploads.name_widgets(systems, inputs.origin)
     settings, ter = settings_widgets(names)
-    report = bleu_state.analyse_files(refs, systems, names, settings, ter)
+    report = state.analyse_files(refs, systems, names, settings, ter)
     ref_lines = [list(f.lines) for f in refs]
     texts = {n: list(f.lines) for n, f in zip(names, systems, strict=True)}
 
     st.subheader("Corpus scores")
-    bleu_sections.corpus_section(report)
+    sections.corpus_section(report)
     st.subheader("Two systems compared")
     a, b = comparison_section(report)
     st.subheader("Distributions")
     distribution_section(report)
     st.subheader("Sentences")
-    frame = bleu_sentences.sentence_frame(report, texts, ref_lines, a, b)
-    shown = bleu_sentences.filter_widgets(frame, bucket_names(report))
-    bleu_sentences.sentence_table(shown, len(frame))
-    bleu_sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
+    frame = sentences.sentence_frame(report, texts, ref_lines, a, b)
+    shown = sentences.filter_widgets(frame, bucket_names(report))
+    sentences.sentence_table(shown, len(frame))
+    sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
     st.subheader("Downloads")
     source_lines = list(source.lines) if source else None
     used = [*refs, *systems, *([source] if source else [])]
     labels = [None] * len(refs) + names + [None] * (source is not None)
-    bleu_sections.downloads(
-        lambda: bleu_sections.per_sentence_csv(report, ref_lines, texts, source_lines),
-        lambda: bleu_sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
+    sections.downloads(
+        lambda: sections.per_sentence_csv(report, ref_lines, texts, source_lines),
+        lambda: sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
     )
 
 

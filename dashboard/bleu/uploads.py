@@ -18,7 +18,7 @@ from core.bleu.input_set import (
     unique_names,
 )
 from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
-from dashboard import bleu_state
+from dashboard.bleu import state
 from dashboard.text import plain
 
 UPLOAD_HELP = (
@@ -57,16 +57,16 @@ def upload_widgets() -> PageInputs | None:
         return _from_table(table, bool(refs or systems or source))
     if not (refs or systems or source):
         return None
-    ref_files = [bleu_state.read_upload(f.name, f.getvalue(), "ref") for f in refs or []]
-    sys_files = [bleu_state.read_upload(f.name, f.getvalue(), "sys") for f in systems or []]
-    src_file = bleu_state.read_upload(source.name, source.getvalue(), "src") if source else None
+    ref_files = [state.read_upload(f.name, f.getvalue(), "ref") for f in refs or []]
+    sys_files = [state.read_upload(f.name, f.getvalue(), "sys") for f in systems or []]
+    src_file = state.read_upload(source.name, source.getvalue(), "src") if source else None
     checked = check_inputs(ref_files, sys_files, src_file)
     shas = {f.name: f.sha256 for f in checked.files}
     return PageInputs(checked, (), "files", shas)
 
 
 def _from_table(upload, also_files: bool) -> PageInputs:
-    table = bleu_state.read_upload_table(upload.name, upload.getvalue())
+    table = state.read_upload_table(upload.name, upload.getvalue())
     extra = list(table.issues)
     if also_files:
         extra.append(

@@ -13,7 +13,7 @@ from pandas.api.types import is_string_dtype
 
 from core.bleu.report import BleuReport
 from core.bleu.sentence_view import brevity_penalty, order_table
-from dashboard import bleu_highlight
+from dashboard.bleu import highlight
 from dashboard.text import plain
 
 LINE_KEY = "bleu_line"  # 1-based line of the sentence shown in detail
@@ -152,7 +152,7 @@ def sentence_detail(
         st.session_state[LINE_KEY] = 1
     line = st.number_input("Sentence (line number)", 1, n, key=LINE_KEY, step=1)
     seg = int(line) - 1
-    st.markdown(bleu_highlight.legend_html(report.settings.max_ngram_order), unsafe_allow_html=True)
+    st.markdown(highlight.legend_html(report.settings.max_ngram_order), unsafe_allow_html=True)
     order = report.settings.max_ngram_order
     for name in systems:
         row = report.sentences[
@@ -170,7 +170,7 @@ def sentence_detail(
                 [int(row[f"match_{n}"]) for n in range(1, order + 1)],
                 [int(row[f"total_{n}"]) for n in range(1, order + 1)],
             )
-            html_pair, _ = bleu_highlight.highlight_pair(
+            html_pair, _ = highlight.highlight_pair(
                 texts[name][seg], [r[seg] for r in refs], report.settings
             )
             left, right = st.columns([1, 2])
