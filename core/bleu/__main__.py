@@ -1,7 +1,7 @@
 """Command-line twin of the BLEU page.
 
 python -m core.bleu --ref REF [--ref REF2 ...] --sys SYS [--sys SYS2 ...] [--src SRC]
-                    [--tokenize 13a] [--lowercase] [--ter] [--json OUT]
+                    [--tokenize 13a] [--lowercase] [--ter] [--freq-corpus FILE] [--json OUT]
 
 Prints the corpus table with paired significance vs the first system. Bad input: exit status 2
 and one line naming the file and line.
@@ -20,6 +20,7 @@ from core.bleu.inputs import read_text_file
 from core.bleu.report import BleuReport, json_ready
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from core.bleu.stats import default_workers
+from core.bleu.word_report import word_report
 
 
 class InputError(Exception):
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="approximate randomization trials (0 = skip)")
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--workers", type=int, default=default_workers())
+    p.add_argument("--freq-corpus", metavar="FILE",
+                   help="training corpus for the word-frequency buckets of word accuracy "
+                   "(default: the first reference)")
     p.add_argument("--json", metavar="OUT", help="write the full result bundle as JSON")
     return p
 
@@ -127,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys),
                            strict=True))
         source = read_lines(args.src, "src") if args.src else None
+        freq_corpus = read_lines(args.freq_corpus, "ref") if args.freq_corpus else None
         check_counts(args, refs, list(systems.values()), source)
         report = analyse(refs, systems, settings, source=source, workers=args.workers,
                          ref_names=args.ref)
@@ -137,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         files = ([("ref", p) for p in args.ref] + [("sys", p) for p in args.sys]
                  + ([("src", args.src)] if args.src else []))
-        Path(args.json).write_text(json.dumps(json_ready(json_bundle(report, files)), indent=1,
-                                              ensure_ascii=False), encoding="utf-8")
+        bundle = json_bundle(report, files)
+        bundle.update(word_report(refs, systems, settings, freq_corpus).to_dict())
+        Path(args.json).write_text(json.dumps(json_ready(bundle), indent=1, ensure_ascii=False),
+                                   encoding="utf-8")
     return 0
 
 
