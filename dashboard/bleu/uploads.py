@@ -18,6 +18,7 @@ from core.bleu.input_set import (
     unique_names,
 )
 from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
+from dashboard.bleu import handoff as handoffs
 from dashboard.bleu import state
 from dashboard.text import plain
 
@@ -36,7 +37,7 @@ TABLE_HELP = (
 class PageInputs:
     checked: InputSet  # every uploaded file with the doctor's findings
     extra_issues: tuple[InputIssue, ...]  # table-level problems and page notes
-    origin: str  # example | files | table
+    origin: str  # example | files | table | translate (the Translate page's hand-off)
     input_sha256: dict  # uploaded file name -> SHA-256 of its bytes (for the JSON bundle)
 
 
@@ -80,6 +81,19 @@ def _from_table(upload, also_files: bool) -> PageInputs:
     if not table.ok:  # the table's own error says why; don't add "add a reference file"
         checked = InputSet((), (), None, ())
     return PageInputs(checked, tuple(extra), "table", {table.name: table.sha256})
+
+
+def from_handoff(handoff: dict) -> PageInputs:
+    """The Translate page's hand-off (checked by handoff.check_handoff) as doctored files."""
+    ref_names, sys_names, src_name = handoffs.handoff_names(handoff)
+    refs = [state.read_upload(name, handoffs.handoff_bytes(lines), "ref")
+            for name, lines in zip(ref_names, handoff["refs"], strict=True)]
+    systems = [state.read_upload(name, handoffs.handoff_bytes(lines), "sys")
+               for name, lines in zip(sys_names, handoff["systems"].values(), strict=True)]
+    source = (state.read_upload(src_name, handoffs.handoff_bytes(handoff["source"]), "src")
+              if src_name else None)
+    checked = check_inputs(refs, systems, source)
+    return PageInputs(checked, (), "translate", {f.name: f.sha256 for f in checked.files})
 
 
 def from_example(refs: list[TextFile], systems: list[TextFile], source: TextFile) -> PageInputs:

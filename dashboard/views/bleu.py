@@ -11,6 +11,7 @@ from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from dashboard.bleu import sections, sentences, state, uploads
+from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -70,6 +71,9 @@ def smooth_value_widget(column, smooth: str) -> float | None:
 
 
 def read_inputs() -> uploads.PageInputs:
+    from_translate = handoff_inputs()
+    if from_translate is not None:
+        return from_translate
     with st.expander("Your files", expanded=True, icon=":material/upload_file:"):
         uploaded = uploads.upload_widgets()
     if uploaded is not None:
@@ -82,6 +86,29 @@ def read_inputs() -> uploads.PageInputs:
         icon=":material/science:",
     )
     return uploads.from_example(refs, systems, source)
+
+
+def handoff_inputs() -> uploads.PageInputs | None:
+    """The Translate page's translations while they are handed off; None otherwise."""
+    given = st.session_state.get(BLEU_HANDOFF_KEY)
+    if given is None:
+        return None
+    c_note, c_clear = st.columns([4, 1], vertical_alignment="center")
+    c_clear.button("Clear, back to uploads", key="bleu_handoff_clear", on_click=clear_handoff,
+                   icon=":material/close:")
+    try:
+        check_handoff(given)
+    except HandoffError as err:
+        c_note.error(f"The Translate page's hand-off cannot be scored: {err}. Clear it to "
+                     "upload files instead.", icon=":material/error:")
+        return None
+    c_note.info(f"From the Translate page: {plain(given['label'])}",
+                icon=":material/translate:")
+    return uploads.from_handoff(given)
+
+
+def clear_handoff() -> None:
+    st.session_state.pop(BLEU_HANDOFF_KEY, None)
 
 
 def comparison_section(report: BleuReport) -> tuple[str, str]:
