@@ -76,11 +76,12 @@ def test_significance_mark(p, mark):
     assert charts.significance_mark(p) == mark
 
 
-def test_histogram_has_every_sentence(report):
+def test_distribution_has_every_sentence(report):
     wide = report.sentence_scores("bleu")
-    fig = charts.sentence_histogram(wide)
+    fig = charts.sentence_boxes(wide)
     assert [t.name for t in fig.data] == list(report.systems)
-    assert all(len(t.x) == report.n_segments for t in fig.data)
+    for t, name in zip(fig.data, report.systems, strict=True):
+        np.testing.assert_array_equal(t.x, wide[name])
 
 
 def test_pair_scatter_splits_wins_ties_losses_and_carries_segments(report):
@@ -127,7 +128,7 @@ def test_precision_chart_shows_sacrebleu_precisions_and_bp(corpus, report):
 def test_gap_chart_parts_sum_to_log_gap(corpus, report):
     a, b = report.systems[0], report.systems[2]
     gap = decompose_gap(report, a, b)
-    fig = charts.gap_chart(gap)
+    fig = charts.gap_chart(gap, report.systems)
     (trace,) = fig.data
     parts = np.asarray(trace.y[:-1])
     assert list(trace.measure) == ["relative"] * 5 + ["total"]
@@ -257,7 +258,7 @@ def test_system_names_are_plotly_text_not_tags():
     odd = "<b>big</b> & <br>co"
     escaped = "&lt;b&gt;big&lt;/b&gt; &amp; &lt;br&gt;co"
     wide = pd.DataFrame({odd: [10.0, 50.0], "plain": [20.0, 40.0]})
-    hist = charts.sentence_histogram(wide)
+    hist = charts.sentence_boxes(wide)
     assert hist.data[0].name == escaped
     scatter = charts.pair_scatter(wide, odd, "plain")
     assert scatter.layout.xaxis.title.text == f"A: {escaped}"

@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 
 import streamlit as st
 
 from core.bleu.analysis import report_from_stats, with_smoothing
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
+from core.bleu.ngram_diff import NgramDifference, matched_ngrams, ngram_difference
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import SegmentStats, extract_stats
+from core.bleu.stats import SegmentStats, default_workers, extract_stats
 from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import ter_from_stats, with_ter
+from core.bleu.word_accuracy import WordAccuracy, word_accuracy
+from core.bleu.words import line_words
 
 # Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports
 # hold the same arrays, so an extraction costs memory only once its reports are dropped;
@@ -84,7 +88,8 @@ def _digests(refs: list[TextFile], systems: list[TextFile]) -> tuple:
 
 def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str, SegmentStats]:
     """Statistics from the shared store, or extracted now under a progress bar (not inside a
-    Streamlit cache, so the bar can update). Systems are keyed by position: "0", "1", ..."""
+    Streamlit cache, so the bar can update): large inputs in spawned worker processes, the bar
+    moving as their blocks finish. Systems are keyed by position: "0", "1", ..."""
     refs, systems = texts
     key = (_digests(refs, systems), settings.extraction_key(), metrics)
     store = _extraction_store()
@@ -98,7 +103,7 @@ def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str,
 
         stats = extract_stats(settings, [list(f.lines) for f in refs],
                               {str(i): list(f.lines) for i, f in enumerate(systems)},
-                              metrics, workers=1, on_block=done)
+                              metrics, workers=default_workers(), on_block=done)
         store.put(key, stats)
         bar.empty()
     return stats
@@ -165,3 +170,43 @@ def example_files() -> tuple[list[TextFile], list[TextFile], TextFile]:
 
 def _as_bytes(lines: list[str]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class WordAnalysis:
+    """compare-mt's word-level counts of one file set, under the systems' current names."""
+    accuracy: WordAccuracy                  # word accuracy by frequency bucket
+    matched: dict[str, Counter]             # system -> matched n-gram counts (orders 1-4)
+    words: dict[str, list[list[str]]]       # system -> words per line (for n-gram filters)
+    key: tuple = ()                         # stands for the inputs, settings and names
+
+
+def word_analysis(refs: list[TextFile], systems: list[TextFile], names: list[str],
+                  settings: BleuSettings, freq: TextFile | None) -> WordAnalysis:
+    """Word accuracy and matched n-grams, cached by file contents, tokenizer and case."""
+    key = (_digests(refs, systems), settings.extraction_key(), freq.sha256 if freq else None)
+    found = _word_analysis(key, refs[0], systems, settings, freq)
+    rename = dict(zip(found.matched, names, strict=True))
+    return WordAnalysis(found.accuracy.renamed(rename),
+                        {rename[k]: v for k, v in found.matched.items()},
+                        {rename[k]: v for k, v in found.words.items()}, (key, tuple(names)))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Counting words and n-grams (compare-mt) ...")
+def _word_analysis(key: tuple, _ref: TextFile, _systems: list[TextFile], _settings: BleuSettings,
+                   _freq: TextFile | None) -> WordAnalysis:
+    ref = line_words(_ref.lines, _settings)
+    words = {str(i): line_words(f.lines, _settings) for i, f in enumerate(_systems)}
+    freq = line_words(_freq.lines, _settings) if _freq is not None else None
+    return WordAnalysis(word_accuracy(ref, words, freq_corpus=freq),
+                        {s: matched_ngrams(ref, w) for s, w in words.items()}, words)
+
+
+def ngram_pair(analysis: WordAnalysis, a: str, b: str) -> NgramDifference:
+    """compare-mt's n-gram differences of systems a and b, cached."""
+    return _ngram_pair(analysis.key, analysis, a, b)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _ngram_pair(key: tuple, _analysis: WordAnalysis, a: str, b: str) -> NgramDifference:
+    return ngram_difference(a, b, _analysis.matched[a], _analysis.matched[b])

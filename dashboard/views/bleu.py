@@ -130,7 +130,7 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     except ValueError as err:  # a BLEU of 0 has no log decomposition
         right.info(f"No gap decomposition: {err}.")
         return a, b
-    right.plotly_chart(charts.gap_chart(gap), key="bleu_gap")
+    right.plotly_chart(charts.gap_chart(gap, report.systems), key="bleu_gap")
     right.caption(
         "log BLEU = log BP + (1/N) sum_n log p_n, so the log of the ratio of two BLEU scores "
         "splits exactly into one part per n-gram order and one for the brevity penalty."
@@ -140,7 +140,7 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
 
 def distribution_section(report: BleuReport) -> None:
     left, right = st.columns(2)
-    left.plotly_chart(charts.sentence_histogram(report.sentence_scores("bleu")), key="bleu_hist")
+    left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist")
     right.plotly_chart(
         charts.precision_chart(report.corpus, report.settings.max_ngram_order),
         key="bleu_precisions",
