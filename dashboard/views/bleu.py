@@ -10,7 +10,7 @@ import streamlit as st
 from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from dashboard.bleu import sections, sentences, state, uploads
+from dashboard.bleu import sections, sentences, state, uploads, words
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
@@ -178,9 +178,12 @@ def page() -> None:
     a, b = comparison_section(report)
     st.subheader("Distributions")
     distribution_section(report)
+    st.subheader("Words and n-grams")
+    analysis = words.word_section(refs, systems, names, settings, (a, b))
     st.subheader("Sentences")
     frame = sentences.sentence_frame(report, texts, ref_lines, a, b)
     shown = sentences.filter_widgets(frame, bucket_names(report))
+    shown = words.ngram_filter(shown, analysis, sorted({a, b}, key=names.index))
     sentences.sentence_table(shown, len(frame))
     sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
     st.subheader("Downloads")

@@ -1,0 +1,93 @@
+"""The BLEU page's word analyses (compare-mt's definitions) and the n-gram filter, via AppTest.
+Values are checked against core and against the text itself."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.bleu.example import example_corpus
+from core.bleu.ngram_diff import ngram_differences
+from core.bleu.settings import BleuSettings
+from core.bleu.word_accuracy import word_accuracy
+from core.bleu.words import line_words
+from dashboard.bleu.words import NGRAM_KEY
+
+APP = "../dashboard/app.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(fresh_caches):
+    """Every test starts without cached uploads, reports or statistics."""
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("views/bleu.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def example_words():
+    c = example_corpus()
+    settings = BleuSettings()
+    return c, line_words(c.references[0], settings), {
+        n: line_words(lines, settings) for n, lines in c.systems.items()}
+
+
+def test_ngram_tables_equal_core_for_systems_a_and_b():
+    at = open_page()
+    c, ref, outs = example_words()
+    a, b = at.selectbox(key="bleu_sys_a").value, at.selectbox(key="bleu_sys_b").value
+    (diff,) = ngram_differences(ref, {a: outs[a], b: outs[b]})
+    a_better, b_better = frame_with(at, "A better"), frame_with(at, "B better")
+    assert list(a_better["A better"]) == [r.ngram for r in diff.a_better]
+    assert list(a_better["score"]) == [r.score for r in diff.a_better]
+    assert list(b_better["matches B"]) == [r.count_b for r in diff.b_better]
+    assert len(a_better) == 50
+
+
+def test_choosing_an_ngram_filters_the_sentences_and_clearing_restores_them():
+    at = open_page()
+    _, _, outs = example_words()
+    a, b = at.selectbox(key="bleu_sys_a").value, at.selectbox(key="bleu_sys_b").value
+    everything = frame_with(at, "B - A")
+    ngram = frame_with(at, "B better")["B better"].iloc[0]
+    at.session_state[NGRAM_KEY] = ngram          # what selecting the table row does
+    at.run()
+    shown = frame_with(at, "B - A")
+    target = ngram.split(" ")
+    expected = [i + 1 for i in range(len(outs[a]))
+                if any(w[j:j + len(target)] == target
+                       for w in (outs[a][i], outs[b][i]) for j in range(len(w)))]
+    assert sorted(shown["line"]) == expected and 0 < len(shown) < len(everything)
+    assert any(ngram in i.value for i in at.info)
+    at.button(key="bleu_ngram_clear").click().run()
+    assert len(frame_with(at, "B - A")) == len(everything)
+
+
+def test_training_corpus_sets_the_frequency_buckets():
+    at = open_page()
+    c, ref, outs = example_words()
+    train = "".join(line + "\n" for line in c.references[0] * 12).encode("utf-8")
+    at.file_uploader(key="bleu_up_freq").set_value(("train.txt", train, "text/plain")).run()
+    assert not at.exception and not at.error
+    table = frame_with(at, "reference words")
+    expected = word_accuracy(ref, outs, freq_corpus=[w for w in ref for _ in range(12)])
+    assert list(table["reference words"]) == list(expected.ref_words)
+    assert table.loc[["<1", "1", "2", "3", "4", "[5,10)"], "reference words"].sum() == 0
+    for name in outs:
+        assert list(table[name]) == list(expected.scores(name)["fmeasure"])
+
+
+def test_word_table_without_corpus_counts_in_the_reference():
+    at = open_page()
+    _, ref, outs = example_words()
+    expected = word_accuracy(ref, outs)
+    table = frame_with(at, "reference words")
+    assert list(table["reference words"]) == list(expected.ref_words)
+    assert table["reference words"].sum() == sum(map(len, ref))
