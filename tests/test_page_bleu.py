@@ -184,8 +184,9 @@ def test_generated_mismatch_and_non_utf8_keep_uploads(generated):
 
 
 def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
-    """A short system blocks scoring with both counts named; a Latin-1 line 3 names the file
-    and line and leaves the readable system scored; earlier uploads stay throughout."""
+    """A short system is marked and left out, both counts named, the other system scored; a
+    Latin-1 line 3 names the file and line and leaves the readable system scored; earlier
+    uploads stay throughout."""
     lines = good.splitlines(keepends=True)
     latin = b"".join([*lines[:2], "caf\u00e9 ".encode("latin-1") + lines[2], *lines[3:]])
     at = open_page()
@@ -194,10 +195,14 @@ def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
     assert corpus_table(at) is not None
     upload(at, "bleu_up_sys", [("good.txt", good, TEXT), ("short.txt", short, TEXT)])
     n_short = len(short.splitlines())
-    (err,) = [m for m in messages(at) if "Line counts differ" in m]
-    assert f"ref.txt: {n_lines} lines" in err and f"short.txt: {n_short} lines" in err
-    assert f"good.txt: {n_lines} lines" in err and f"line {n_short + 1}" in err
-    assert corpus_table(at) is None  # blocked, not truncated
+    (warn,) = [m for m in messages(at, "warning") if "Line counts differ" in m]
+    assert f"ref.txt: {n_lines} lines" in warn and f"short.txt: {n_short} lines" in warn
+    assert f"good.txt: {n_lines} lines" in warn and "short.txt left out of scoring" in warn
+    (err,) = [m for m in messages(at) if m.startswith("short.txt has")]
+    assert f"line {n_short + 1} is missing" in err
+    assert list(corpus_table(at).index) == ["good.txt"]  # left out, not truncated
+    short_box = next(e for e in at.expander if "short.txt" in shown(e.label))
+    assert short_box.icon == ":material/error:"          # marked red, like an unreadable file
     labels = [shown(e.label) for e in at.expander]
     assert any("ref.txt" in x for x in labels) and any("good.txt" in x for x in labels)
     assert at.file_uploader(key="bleu_up_refs").value  # the earlier upload is still there

@@ -119,7 +119,8 @@ def usable(inputs: PageInputs) -> Usable:
     bad_refs = [f.name for f in checked.refs if not f.ok]
     if bad_refs:
         blocked = True
-        notes.append(f"Reference {', '.join(bad_refs)} cannot be read: scoring waits for it.")
+        notes.append(f"Reference {', '.join(bad_refs)} has an error (see above): scoring "
+                     "waits for it, since leaving a reference out changes every score.")
     systems = [f for f in checked.systems if f.ok]
     left_out = [f.name for f in checked.systems if not f.ok]
     if checked.source and not checked.source.ok:
@@ -128,7 +129,7 @@ def usable(inputs: PageInputs) -> Usable:
         notes.append(f"Left out of scoring (see the errors above): {', '.join(left_out)}.")
     if checked.systems and not systems:
         blocked = True
-        notes.append("No system output can be read (see the errors above).")
+        notes.append("No system output can be scored (see the errors above).")
     source = checked.source if checked.source and checked.source.ok else None
     return Usable(list(checked.refs), systems, source, blocked or not systems, notes)
 
