@@ -369,3 +369,21 @@ def test_table_column_issues_point_at_file_lines():
 def test_binary_table_rejected():
     err = only_message(read_table("t.csv", b"PK\x03\x04junk"), ERROR)
     assert "t.csv looks like a zip" in err.message
+
+
+def test_more_systems_than_the_cap_are_refused_naming_the_count():
+    from core.bleu.input_set import MAX_SYSTEMS
+    from core.bleu.tables import read_table
+
+    ref = read_text_file("ref.txt", utf8(SEGMENTS), "ref")
+    many = [read_text_file(f"s{k}.txt", utf8([s + str(k) for s in SEGMENTS]))
+            for k in range(MAX_SYSTEMS + 1)]
+    assert check_inputs([ref], many[:MAX_SYSTEMS]).ok
+    (err,) = check_inputs([ref], many).blocking
+    assert f"{MAX_SYSTEMS + 1} systems" in err.message and f"at most {MAX_SYSTEMS}" in err.message
+    n = 3 * MAX_SYSTEMS
+    header = "ref\t" + "\t".join(f"sys{k}" for k in range(n))
+    rows = [f"{s}\t" + "\t".join([s] * n) for s in SEGMENTS]
+    table = read_table("wide.tsv", ("\n".join([header, *rows]) + "\n").encode())
+    assert not table.ok and not table.systems                 # refused before any column is read
+    assert any(f"{n} systems" in i.message for i in table.issues)

@@ -18,6 +18,14 @@ from core.bleu.inputs import ERROR, WARNING, InputIssue, TextFile
 ROLE_NAMES = {"ref": "reference", "sys": "system", "src": "source"}
 NEED_REFERENCE = "Add at least one reference file."
 NEED_SYSTEM = "Add at least one system output file."
+# Systems per analysis. The cost grows linearly with the count (about 11 s per 200 systems of
+# 20 lines); a table may hold thousands of columns, which would stall the server for an hour.
+MAX_SYSTEMS = 50
+
+
+def too_many_systems(where: str, n: int) -> InputIssue:
+    return InputIssue(ERROR, f"{where} {n:,} systems: at most {MAX_SYSTEMS} are analysed at "
+                      "once. Split them into several uploads.")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ def check_inputs(
         issues.append(InputIssue(ERROR, NEED_REFERENCE))
     if not systems:
         issues.append(InputIssue(ERROR, NEED_SYSTEM))
+    if len(systems) > MAX_SYSTEMS:
+        issues.append(too_many_systems("The upload holds", len(systems)))
     files = [*refs, *systems, *([source] if source else [])]
     summary, marked = count_mismatch([f for f in files if f.ok])
     issues += summary

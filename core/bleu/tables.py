@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from core.bleu.input_set import MAX_SYSTEMS, too_many_systems
 from core.bleu.inputs import (
     ERROR,
     INFO,
@@ -215,6 +216,8 @@ def _header_issues(name: str, parsed: Parsed) -> list[InputIssue]:
         issues.append(InputIssue(ERROR, msg, 1))
     if "sys" not in roles:
         issues.append(InputIssue(ERROR, f"{name} has no system column besides {header}.", 1))
+    if roles.count("sys") > MAX_SYSTEMS:
+        issues.append(too_many_systems(f"{name} has columns for", roles.count("sys")))
     return issues
 
 
