@@ -223,8 +223,11 @@ def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
     text = sections.json_bundle(report, [ref], [None], "files", {"ref.txt": ref.sha256})
     bundle = json.loads(text)
 
-    assert bundle["inputs"][0]["sha256"] == hashlib.sha256(data).hexdigest()
-    assert bundle["input_files_sha256"] == {"ref.txt": hashlib.sha256(data).hexdigest()}
+    assert bundle["files"][0] == {"role": "ref", "path": "ref.txt", "system": None,
+                                  "sha256": hashlib.sha256(data).hexdigest(),
+                                  "lines": report.n_segments, "encoding": "utf-8"}
+    assert "inputs" not in bundle and "input_files_sha256" not in bundle
+    assert report.baseline not in [s["system"] for s in bundle["significance"]]  # as the CLI's
     assert bundle["settings"]["tokenize"] == "13a" and "BLEU" in bundle["signatures"]
     assert [s["name"] for s in bundle["systems"]] == list(report.systems)
     assert len(bundle["systems"][0]["sentence_bleu"]) == report.n_segments
@@ -264,3 +267,10 @@ def test_system_names_are_plotly_text_not_tags():
     assert scatter.layout.xaxis.title.text == f"A: {escaped}"
     assert any(t.name.startswith(f"{escaped} better") for t in scatter.data)
     assert all(odd not in (t.hovertemplate or "") for t in scatter.data)
+
+
+def test_download_names_carry_the_analysis(report):
+    assert sections.download_stem(report) == f"bleu_{report.baseline}_vs_2_systems"
+    odd = report.renamed(dict(zip(report.systems, ["news/test 2017 <x>.de", "b", "c"],
+                                  strict=True)))
+    assert sections.download_stem(odd) == "bleu_news_test_2017_x_.de_vs_2_systems"

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from pathlib import Path
 
 from core.bleu.analysis import LineCountError, analyse
+from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import read_text_file
-from core.bleu.report import BleuReport, json_ready
+from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from core.bleu.stats import default_workers
-from core.bleu.word_report import word_report
+from core.bleu.word_report import WordReport, word_report
 
 
 class InputError(Exception):
@@ -108,15 +108,13 @@ def _p(p: float | None) -> str:
     return "-" if p is None else f"{p:.4f}" + ("*" if p < 0.05 else " ")
 
 
-def json_bundle(report: BleuReport, files: list[tuple[str, str]]) -> dict:
-    """The report's bundle; significance lists non-baseline systems only (BLEU, chrf nested)."""
+def json_bundle(report: BleuReport, files: list[tuple[str, str]],
+                words: WordReport | None = None) -> dict:
+    """The report's bundle (core.bleu.bundle): input files with SHA-256, word analyses."""
     digests = [{"role": role, "path": path,
                 "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
                for role, path in files]
-    bundle = report.to_dict(extra={"files": digests})
-    bundle["significance"] = [s for s in bundle["significance"]
-                              if s["system"] != report.baseline]
-    return bundle
+    return result_bundle(report, digests, words)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,10 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         files = ([("ref", p) for p in args.ref] + [("sys", p) for p in args.sys]
                  + ([("src", args.src)] if args.src else []))
-        bundle = json_bundle(report, files)
-        bundle.update(word_report(refs, systems, settings, freq_corpus).to_dict())
-        Path(args.json).write_text(json.dumps(json_ready(bundle), indent=1, ensure_ascii=False),
-                                   encoding="utf-8")
+        bundle = json_bundle(report, files, word_report(refs, systems, settings, freq_corpus))
+        Path(args.json).write_text(bundle_json(bundle), encoding="utf-8")
     return 0
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import TextFile
 from core.bleu.report import BleuReport
+from core.bleu.word_report import WordReport
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -142,32 +145,37 @@ def json_bundle(
     system_names: list[str | None],
     origin: str,
     input_sha256: dict[str, str],
+    words: WordReport | None = None,
 ) -> str:
-    """The report's JSON plus the inputs it was computed from: each file's role, name, the system
-    name it was given (system_names, aligned with files; None for others), line count, encoding
-    and SHA-256."""
-    inputs = [
-        {
-            "file": f.name,
-            "role": f.role,
-            "system": system_name,
-            "lines": f.n_lines,
-            "encoding": f.encoding,
-            "sha256": f.sha256,
-        }
+    """The command line's JSON bundle (core.bleu.bundle, same keys) of the page's analysis.
+    files: one entry per input with role, path (the file name), sha256, and the system name it
+    was given (system_names, aligned with files; None for others), line count and encoding.
+    A table upload adds "table": its name and SHA-256. words: the word analyses, if made."""
+    entries = [
+        {"role": f.role, "path": f.name, "sha256": f.sha256, "system": system_name,
+         "lines": f.n_lines, "encoding": f.encoding}
         for f, system_name in zip(files, system_names, strict=True)
     ]
-    extra = {"inputs": inputs, "input_files_sha256": input_sha256, "origin": origin}
-    return report.to_json(extra)
+    extra = {"origin": origin}
+    if origin == "table":
+        extra["table"] = [{"path": k, "sha256": v} for k, v in input_sha256.items()]
+    return bundle_json(result_bundle(report, entries, words, **extra))
 
 
-def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> None:
+def download_stem(report: BleuReport) -> str:
+    """bleu_<baseline>_vs_<k>_systems (bleu_<system> for one system), safe as a file name."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", report.baseline).strip("._")[:60] or "system"
+    others = len(report.systems) - 1
+    return f"bleu_{base}" + (f"_vs_{others}_system{'s' * (others > 1)}" if others else "")
+
+
+def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem: str) -> None:
     """Two download buttons; the files are made only when a button is clicked."""
     c_csv, c_json = st.columns(2)
     c_csv.download_button(
         "Per-sentence scores (CSV)",
         csv_bytes,
-        file_name="bleu_sentences.csv",
+        file_name=f"{stem}_sentences.csv",
         mime="text/csv",
         key="bleu_download_csv",
         on_click="ignore",  # no rerun: a rerun could drop the file while it is being made
@@ -176,7 +184,7 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> N
     c_json.download_button(
         "Everything (JSON: scores, signatures, settings, input SHA-256)",
         lambda: json_text().encode("utf-8"),
-        file_name="bleu_report.json",
+        file_name=f"{stem}.json",
         mime="application/json",
         key="bleu_download_json",
         on_click="ignore",

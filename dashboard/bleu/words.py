@@ -10,6 +10,7 @@ import streamlit as st
 from core.bleu.inputs import TextFile
 from core.bleu.ngram_diff import NgramRow
 from core.bleu.settings import BleuSettings
+from core.bleu.word_report import WordReport
 from dashboard.bleu import state
 from dashboard.charts import bleu_words
 from dashboard.text import plain
@@ -92,6 +93,14 @@ def _on_pick(key: str, rows: tuple[NgramRow, ...]) -> None:
     picked = st.session_state[key].selection.rows
     if picked:
         st.session_state[NGRAM_KEY] = rows[picked[0]].ngram
+
+
+def word_report_of(analysis: state.WordAnalysis | None, names: list[str]) -> WordReport | None:
+    """The word analyses for the JSON bundle: the first system against each other one."""
+    if analysis is None:
+        return None
+    return WordReport(analysis.accuracy, tuple(state.ngram_pair(analysis, names[0], s)
+                                               for s in names[1:]))
 
 
 def lines_with(analysis: state.WordAnalysis, ngram: str, systems: list[str]) -> set[int]:

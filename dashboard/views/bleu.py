@@ -192,7 +192,9 @@ def page() -> None:
     labels = [None] * len(refs) + names + [None] * (source is not None)
     sections.downloads(
         lambda: sections.per_sentence_csv(report, ref_lines, texts, source_lines),
-        lambda: sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
+        lambda: sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256,
+                                     words.word_report_of(analysis, names)),
+        sections.download_stem(report),
     )
 
 
