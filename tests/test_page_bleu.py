@@ -154,9 +154,12 @@ def test_ted_tokenized_files_warned_and_tokenizer_none_equals_sacrebleu(ted_dir)
     at = open_page()
     upload(at, "bleu_up_refs", (names[0], data[names[0]], TEXT))
     upload(at, "bleu_up_sys", [(n, data[n], TEXT) for n in names[1:]])
-    warned = [m for m in messages(at, "warning") if "looks tokenized" in m]
+    warned = [m for m in messages(at, "warning") if "lines end in ' .' - " in m]
     assert {m.split(":")[0] for m in warned} == set(names)
-    at.selectbox(key="bleu_tokenize").select("none").run()
+    (raised,) = [m for m in messages(at, "warning") if m.startswith(", ".join(names) + ":")]
+    at.button(key="bleu_use_tok_none").click().run()         # the one-click switch
+    assert at.selectbox(key="bleu_tokenize").value == "none"
+    assert not [m for m in messages(at, "warning") if m.startswith(", ".join(names) + ":")]
     table = corpus_table(at)
     refs = [read_lines(data[names[0]])]
     for name in names[1:]:
@@ -407,3 +410,22 @@ def test_sentence_order_puts_largest_delta_first():
     at.selectbox(key="bleu_sort").select("B - A, largest first").run()
     shown = next(df.value for df in at.dataframe if "B - A" in df.value.columns)
     assert list(shown["B - A"]) == sorted(shown["B - A"], reverse=True)
+
+
+def test_tokenized_text_is_warned_visibly_with_a_switch_to_tokenizer_none():
+    c = example_corpus(n_segments=40, seed=8)
+    ref = [line.rstrip(".!?") + " ." for line in c.references[0]]
+    hyp = [line.rstrip(".!?") + " ." for line in c.systems["strong"]]
+    at = open_page()
+    upload(at, "bleu_up_refs", ("tok.ref", as_bytes(ref), TEXT))
+    upload(at, "bleu_up_sys", ("tok.sys", as_bytes(hyp), TEXT))
+    (raised,) = [m for m in messages(at, "warning") if m.startswith("tok.ref, tok.sys:")]
+    assert "tokenizer 'none'" in raised
+    before = corpus_table(at).loc["tok.sys", "BLEU"]
+    assert math.isclose(before, sacrebleu.corpus_bleu(hyp, [ref]).score, abs_tol=1e-9)
+    at.button(key="bleu_use_tok_none").click().run()
+    assert at.selectbox(key="bleu_tokenize").value == "none"
+    after = corpus_table(at).loc["tok.sys", "BLEU"]
+    assert math.isclose(after, sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score,
+                        abs_tol=1e-9)
+    assert not [m for m in messages(at, "warning") if m.startswith("tok.ref, tok.sys:")]

@@ -17,7 +17,7 @@ from core.bleu.input_set import (
     check_inputs,
     unique_names,
 )
-from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
+from core.bleu.inputs import ERROR, INFO, TOKENIZED, WARNING, InputIssue, TextFile
 from dashboard.bleu import handoff as handoffs
 from dashboard.bleu import state
 from dashboard.text import plain
@@ -27,6 +27,7 @@ UPLOAD_HELP = (
     "segment). UTF-8 with a byte-order mark, CRLF line endings and UTF-16 with a byte-order "
     "mark are accepted."
 )
+TOKENIZE_KEY = "bleu_tokenize"  # the tokenizer selectbox's key
 TABLE_HELP = (
     "One TSV, CSV or JSONL file with named columns: `ref` (or `ref1`, `ref2`, ...), optional "
     "`source`, optional `id`, and one column per system."
@@ -140,6 +141,22 @@ def show_doctor(inputs: PageInputs) -> None:
         _show_issue(issue)
     for f in inputs.checked.files:
         _file_expander(f)
+
+
+def tokenized_warning(inputs: PageInputs) -> None:
+    """Files that look tokenized already, raised above the doctor's rows, with a one-click
+    switch to tokenizer 'none' (while another tokenizer is chosen)."""
+    files = [f.name for f in inputs.checked.files
+             if any(TOKENIZED in i.message for i in f.issues)]
+    if not files or st.session_state.get(TOKENIZE_KEY) == "none":
+        return
+    c_note, c_button = st.columns([4, 1], vertical_alignment="center")
+    c_note.warning(plain(f"{', '.join(files)}: many lines end in ' .', so {TOKENIZED}. "
+                         "sacrebleu's tokenizer would split the text again and the scores "
+                         "would not be comparable; use tokenizer 'none' for tokenized text."),
+                   icon=":material/warning:")
+    c_button.button("Use tokenizer 'none'", key="bleu_use_tok_none",
+                    on_click=lambda: st.session_state.update({TOKENIZE_KEY: "none"}))
 
 
 def _file_expander(f: TextFile) -> None:

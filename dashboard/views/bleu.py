@@ -26,7 +26,7 @@ def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
         "Tokenizer",
         tokenizers,
         index=tokenizers.index("13a"),
-        key="bleu_tokenize",
+        key=uploads.TOKENIZE_KEY,
         help="sacrebleu's tokenizer; 'none' for text that is already "
         "tokenized. ja-mecab appears when MeCab is installed.",
     )
@@ -156,6 +156,7 @@ def page() -> None:
     )
     inputs = read_inputs()
     st.subheader("Input doctor")
+    uploads.tokenized_warning(inputs)
     uploads.show_doctor(inputs)
     use = uploads.usable(inputs)
     for note in use.notes:
