@@ -91,3 +91,17 @@ def test_word_table_without_corpus_counts_in_the_reference():
     table = frame_with(at, "reference words")
     assert list(table["reference words"]) == list(expected.ref_words)
     assert table["reference words"].sum() == sum(map(len, ref))
+
+
+def test_every_pair_matrix_on_the_page_equals_core():
+    from core.bleu import analyse
+    from core.bleu.pairwise import pairwise_significance
+
+    at = open_page()
+    at.toggle(key="bleu_pairwise_on").set_value(True).run()
+    assert not at.exception
+    shown = frame_with(at, "significantly better than")
+    c = example_corpus()
+    settings = BleuSettings(baseline=at.selectbox(key="bleu_baseline").value)
+    expected = pairwise_significance(analyse(c.references, c.systems, settings)).matrix()
+    assert shown.equals(expected)

@@ -12,6 +12,7 @@ from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import TextFile
 from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
+from dashboard.bleu import state
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -90,6 +91,7 @@ def corpus_section(report: BleuReport) -> None:
         "--paired-bs / --paired-ar. Wins/ties/losses count sentences by sentence BLEU "
         "against the baseline."
     )
+    pairwise_section(report)
     mean_note(report)
     st.plotly_chart(
         charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars"
@@ -98,6 +100,21 @@ def corpus_section(report: BleuReport) -> None:
         for label, signature in report.signatures.items():
             st.markdown(f"**{plain(label)}**")
             st.code(signature, language=None)
+
+
+def pairwise_section(report: BleuReport) -> None:
+    """Every pair of systems: paired bootstrap / AR p-values, the better system marked."""
+    if len(report.systems) < 3:
+        return
+    with st.expander("Every pair of systems: paired significance (BLEU)",
+                     icon=":material/grid_on:"):
+        if not st.toggle("Test every pair", key="bleu_pairwise_on",
+                         help="Paired bootstrap and approximate randomization for each pair, "
+                         "as sacrebleu's PairedTest of the two with the same seed."):
+            return
+        st.dataframe(state.pairwise(report).matrix(), key="bleu_pairwise_table")
+        st.caption("Cells: p (paired bootstrap) / p (approximate randomization). ▲: the row "
+                   "system's BLEU is higher with bootstrap p < 0.05; ▼: lower.")
 
 
 def mean_note(report: BleuReport) -> None:

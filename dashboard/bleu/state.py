@@ -16,16 +16,19 @@ setting always does.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from core.bleu.analysis import report_from_stats, with_smoothing
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
 from core.bleu.ngram_diff import NgramDifference, matched_ngrams, ngram_difference
+from core.bleu.pairwise import PairwiseSignificance, pairwise_significance
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
 from core.bleu.stats import SegmentStats, default_workers, extract_stats
@@ -170,6 +173,19 @@ def example_files() -> tuple[list[TextFile], list[TextFile], TextFile]:
 
 def _as_bytes(lines: list[str]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def pairwise(report: BleuReport) -> PairwiseSignificance:
+    """Every pair's paired tests, cached by the report's statistics, settings and names."""
+    digest = hashlib.sha256()
+    for name in report.systems:
+        digest.update(np.ascontiguousarray(report.bleu_stats[name]).tobytes())
+    return _pairwise((digest.hexdigest(), repr(report.settings), report.systems), report)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Testing every pair of systems ...")
+def _pairwise(key: tuple, _report: BleuReport) -> PairwiseSignificance:
+    return pairwise_significance(_report)
 
 
 @dataclass(frozen=True)
