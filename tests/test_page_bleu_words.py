@@ -12,6 +12,7 @@ from core.bleu.settings import BleuSettings
 from core.bleu.word_accuracy import word_accuracy
 from core.bleu.words import line_words
 from dashboard.bleu.words import NGRAM_KEY
+from tests.apptest_helpers import shown as shown_text
 
 APP = "../dashboard/app.py"
 
@@ -105,3 +106,26 @@ def test_every_pair_matrix_on_the_page_equals_core():
     settings = BleuSettings(baseline=at.selectbox(key="bleu_baseline").value)
     expected = pairwise_significance(analyse(c.references, c.systems, settings)).matrix()
     assert shown.equals(expected)
+
+
+def test_sentence_detail_follows_filter_and_sort_marks_search_hits_and_shows_source():
+    at = open_page()
+    c = example_corpus()
+    everything = frame_with(at, "B - A")
+    assert at.number_input(key="bleu_line").value == 1
+    word = next(w for line in c.references[0][1:] for w in line.split()
+                if len(w) > 4 and w not in c.references[0][0])
+    at.text_input(key="bleu_search").input(word).run()
+    shown = frame_with(at, "B - A")
+    assert 0 < len(shown) < len(everything) and 1 not in set(shown["line"])
+    line = at.number_input(key="bleu_line").value
+    assert line == shown["line"].iloc[0]                       # the first row, not line 1
+    html = "".join(m.value for m in at.markdown)
+    assert '<mark title="search hit">' in html and word.lower() in html.lower()
+    assert f"**Source**: {c.source[line - 1]}" in [shown_text(m.value) for m in at.markdown]
+    at.text_input(key="bleu_search").input("").run()
+    at.selectbox(key="bleu_sort").select("B - A, largest first").run()
+    assert at.number_input(key="bleu_line").value == line       # still listed: kept
+    at.slider(key="bleu_delta").set_value((-100.0, -1.0)).run()  # line may drop out
+    ordered = frame_with(at, "B - A")
+    assert at.number_input(key="bleu_line").value in set(ordered["line"])

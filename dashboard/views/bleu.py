@@ -186,9 +186,9 @@ def page() -> None:
     shown = sentences.filter_widgets(frame, bucket_names(report))
     shown = words.ngram_filter(shown, analysis, sorted({a, b}, key=names.index))
     sentences.sentence_table(shown, len(frame))
-    sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
-    st.subheader("Downloads")
     source_lines = list(source.lines) if source else None
+    sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b], source_lines)
+    st.subheader("Downloads")
     used = [*refs, *systems, *([source] if source else [])]
     labels = [None] * len(refs) + names + [None] * (source is not None)
     sections.downloads(
