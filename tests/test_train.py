@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.tasks import task_for
-from core.train import build_params, checkpoint_steps, train
+from core.train.config import RunConfig
+from core.train.loop import build_params, checkpoint_steps, train
+from core.train.tasks import task_for
 
 SMALL = RunConfig(length=6, symbols=4, hidden=5, steps=23, batch=4, val_size=16, eval_every=5,
                   checkpoints=4, seed=3)
@@ -26,15 +26,15 @@ def histories_equal(a, b, columns=COLUMNS):
 
 @pytest.mark.parametrize("task", ["recall", "adding", "copy", "order"])
 def test_same_config_and_seed_give_bit_identical_results(task):
-    cfg = replace(SMALL, task=task, gru_variant="reset_after")
+    cfg = replace(SMALL, task=task, models=("rnn", "gru_reset_after"))
     first, second = train(cfg), train(cfg)
     for name in cfg.models:
         histories_equal(first.models[name].history, second.models[name].history)
         for k, p in first.models[name].params.items():
             np.testing.assert_array_equal(p, second.models[name].params[k])
     other = train(replace(cfg, seed=4))
-    assert not np.array_equal(other.models["gru"].history.train_loss,
-                              first.models["gru"].history.train_loss)
+    assert not np.array_equal(other.models["gru_reset_after"].history.train_loss,
+                              first.models["gru_reset_after"].history.train_loss)
 
 
 def test_each_model_sees_the_same_batches_whoever_trains_beside_it():

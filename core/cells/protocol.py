@@ -1,0 +1,158 @@
+"""The cell protocol and the helpers every recurrent cell shares.
+
+A cell is one module that ends with `CELL = Cell(...)`: its maths (init, forward, backward) and
+everything the analysis pages ask of it (state Jacobians, spectrum blocks, theory overlay,
+gates, label, colour). The registry (core.cells) lists the modules; nothing else names a cell.
+
+    params = cell.init(D, H, rng, dtype="float64")   # every init option is a keyword
+    hs, cache = cell.forward(params, xs, state0)     # xs (T, B, D), state0 (B, S) or None
+    grads = cell.backward(params, cache, d_hs, d_final=None)   # -> CellGrads
+
+The state is h (S = H) for most cells and [h | c] (S = 2H) for the LSTM: `state_size(H)`,
+`final_state(cache)` and `grads.h0` (dL/dstate0) use the full state; hs are the outputs h_t.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from core.cells.theory import TheoryOverlay
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class GateInfo:
+    """One gate of a cell, as the Gates page explains it."""
+
+    key: str                    # key in cell.gate_values(cache), e.g. "u"
+    symbol: str                 # its symbol in our equations, e.g. "u"
+    name: str                   # e.g. "update gate"
+    meaning: str                # what a value near 1 does, in one line
+    pytorch_symbol: str | None = None   # PyTorch's symbol when it differs (z for our u)
+    pytorch_complement: bool = False    # PyTorch's gate is 1 - ours (z = 1 - u)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Everything the library and the pages know about one recurrent cell."""
+
+    name: str                   # registry key, e.g. "gru"
+    label: str                  # display name, e.g. "GRU"
+    colour: str                 # hex colour, the same on every page
+    summary: str                # one line: what the cell is
+    init: Callable              # (D, H, rng, *, init_scale, orthogonal, update_bias,
+                                #  chrono_length, forget_bias, dtype) -> Params
+    forward: Callable           # (params, xs, state0) -> (hs (T, B, H), cache)
+    backward: Callable          # (params, cache, d_hs, d_final=None) -> CellGrads
+    param_shapes: Callable      # (D, H) -> {name: shape}, no random numbers drawn
+    jacobian_factors: Callable  # (params, cache) -> (factors {k: (T, B, .)}, mats {k: (H, H)})
+    jacobian_matvec: Callable   # (factors, mats, v (N, S)) -> J v      (factors as (N, .))
+    jacobian_rmatvec: Callable  # (factors, mats, w (N, S)) -> J^T w
+    recurrent_blocks: Callable  # params -> {name: (H, H)}, the matrices whose spectra are shown
+    theory_overlay: Callable    # (params, cache) -> TheoryOverlay
+    gates: tuple[GateInfo, ...] = ()        # the gates, in display order
+    gate_values: Callable = lambda cache: {}   # cache -> {gate key: (T, B, H)}
+    candidate: Callable | None = None       # cache -> (T, B, H) the proposed new content
+    carry: Callable | None = None           # cache -> (T, B, H) share of h_{t-1} kept; None
+                                            # when the cell has no carry path
+    state_size: Callable = lambda H: H      # H -> S
+    final_state: Callable = lambda cache: cache.hs[-1]   # cache -> (B, S)
+    state_names: tuple[str, ...] = ("h",)   # the blocks of the state, in order
+
+    def overlay(self, params: Params, cache: Any) -> TheoryOverlay:
+        return self.theory_overlay(params, cache)
+
+
+def with_final(d_hs: np.ndarray, d_final: np.ndarray | None, dtype) -> np.ndarray:
+    """d_hs with dL/dh_T from after the sequence added to its last step (cells whose state
+    is h alone). d_hs: (T, B, H), d_final: (B, H) or None -> (T, B, H) in dtype."""
+    d_hs = np.asarray(d_hs, dtype=dtype)
+    if d_final is None:
+        return d_hs
+    d_hs = d_hs.copy()
+    d_hs[-1] += d_final
+    return d_hs
+
+
+@dataclass
+class CellGrads:
+    """Everything backpropagation through time produces for one sequence batch.
+
+    `xs` (T, B, D), dL/dx_t, is computed on first access: training never needs it, so a
+    training step does not pay for the extra matrix product.
+    """
+
+    params: Params    # same keys and shapes as the parameters
+    h0: np.ndarray    # (B, H)    dL/dh_0
+    hs: np.ndarray    # (T, B, H) TOTAL dL/dh_t: from above (d_hs) plus from the future via h_{t+1}
+    input_grad: Callable[[], np.ndarray] = field(repr=False)   # () -> dL/dxs (T, B, D)
+
+    @cached_property
+    def xs(self) -> np.ndarray:
+        """dL/dx_t for every step. -> (T, B, D)"""
+        return self.input_grad()
+
+
+def inputs_with_ones(params: Params, xs: np.ndarray, h0: np.ndarray | None, H: int):
+    """Cast to the parameters' dtype and append a column of ones, so one product gives
+    x W + b (and, backwards, dW and db together). h0=None means zeros.
+    -> x1 (T*B, D+1), xs (T, B, D) view of x1, h0 (B, H)"""
+    dtype = params["W"].dtype
+    xs = np.asarray(xs)
+    if xs.ndim != 3:
+        raise ValueError(f"xs must have shape (T, B, D), got {xs.shape}")
+    T, B, D = xs.shape
+    x1 = np.empty((T * B, D + 1), dtype=dtype)                # (T*B, D+1)
+    x1[:, :D] = xs.reshape(T * B, D)
+    x1[:, D] = 1.0
+    if h0 is None:
+        h0 = np.zeros((B, H), dtype=dtype)
+    h0 = np.ascontiguousarray(h0, dtype=dtype)
+    if h0.shape != (B, H):
+        raise ValueError(f"h0 must have shape {(B, H)}, got {h0.shape}")
+    return x1, x1[:, :D].reshape(T, B, D), h0
+
+
+def input_grad(d_pre: np.ndarray, W: np.ndarray, shape: tuple[int, ...]):
+    """A thunk for dL/dxs = d_pre W^T.  d_pre: (T*B, G), W: (D, G) -> () -> (T, B, D)"""
+    return lambda: (d_pre @ W.T).reshape(shape)
+
+
+def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
+    """h_{t-1} for every t: [h0, h_1, ..., h_{T-1}]. -> (T, B, H)"""
+    prev = np.empty_like(hs)
+    prev[0] = h0
+    prev[1:] = hs[:-1]
+    return prev
+
+
+class InputWeightGrad:
+    """d[W; b] = sum_t x1_t^T da_t, with x1_t = [x_t | 1]. With few inputs (D < SMALL_INPUT)
+    the product is accumulated inside the backward loop, while da_t is still in cache; else
+    it is one (D+1, T*B) x (T*B, G) product after the loop."""
+
+    SMALL_INPUT = 64
+
+    def __init__(self, x1: np.ndarray, T: int, G: int):
+        self.x1 = x1                                          # (T*B, D+1)
+        self.per_step = x1.shape[1] <= self.SMALL_INPUT
+        if self.per_step:
+            self.x1t = x1.reshape(T, -1, x1.shape[1])          # (T, B, D+1)
+            self.total = np.zeros((x1.shape[1], G), dtype=x1.dtype)   # (D+1, G)
+            self.term = np.empty_like(self.total)              # (D+1, G)
+
+    def add(self, t: int, d_pre_t: np.ndarray) -> None:
+        """d_pre_t: (B, G) pre-activation gradient of step t."""
+        if self.per_step:
+            np.matmul(self.x1t[t].T, d_pre_t, out=self.term)
+            self.total += self.term
+
+    def result(self, d_pre: np.ndarray) -> np.ndarray:
+        """d_pre: (T*B, G) all steps. -> (D+1, G) [dW; db]"""
+        return self.total if self.per_step else self.x1.T @ d_pre

@@ -1,0 +1,135 @@
+"""Command line of `python -m core.train`: flags -> RunConfig, a progress bar, a summary table.
+
+Every flag defaults to the RunConfig default, so no flags at all run the default experiment.
+Bad flags or values exit with status 2 and one line on stderr; a run stopped early by a
+non-finite loss exits with status 1 after printing what was trained.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from core.cells import cell_names, get_cell
+from core.train.config import (
+    DTYPES,
+    LR_SCHEDULES,
+    OPTIMIZERS,
+    RunConfig,
+)
+from core.train.loop import TrainProgress, train
+from core.train.results import TrainResult
+from core.train.run_files import save_run
+from core.train.tasks import task_names
+
+PROG = "python -m core.train"
+BAR_WIDTH = 30
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):                 # one line, exit status 2
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    d = RunConfig()
+    p = _Parser(prog=PROG, description="Train recurrent models side by side on identical "
+                "batches (no flags: the default experiment, an RNN and a GRU).")
+    add = p.add_argument
+    add("--task", choices=task_names(), help=f"task (default {d.task})")
+    add("--length", type=int, help=f"sequence length T (default {d.length})")
+    add("--symbols", type=int, help=f"alphabet size K for recall (default {d.symbols})")
+    add("--hidden", type=int, help=f"hidden units H (default {d.hidden})")
+    add("--models", nargs="+", choices=cell_names(),
+        help=f"models to train (default: {' '.join(d.models)})")
+    add("--steps", type=int, help=f"optimizer steps (default {d.steps})")
+    add("--batch", type=int, help=f"sequences per batch (default {d.batch})")
+    add("--optimizer", choices=OPTIMIZERS, help=f"optimizer (default {d.optimizer})")
+    add("--lr", type=float, help=f"learning rate (default {d.lr:g})")
+    add("--lr-schedule", choices=LR_SCHEDULES,
+        help=f"learning-rate schedule (default {d.lr_schedule})")
+    add("--clip", type=float, help=f"global-norm clip, 0 = off (default {d.clip:g})")
+    add("--init-scale", type=float, help=f"init gain g (default {d.init_scale:g})")
+    add("--no-orthogonal", action="store_true", help="Gaussian recurrent matrices")
+    add("--update-bias", type=float, help=f"GRU update-gate bias (default {d.update_bias:g})")
+    add("--forget-bias", type=float, help=f"LSTM forget-gate bias (default {d.forget_bias:g})")
+    add("--chrono", action="store_true", help="chrono init of the carry gates' biases")
+    add("--val-size", type=int, help=f"validation sequences (default {d.val_size})")
+    add("--eval-every", type=int, help=f"validate every N steps (default {d.eval_every})")
+    add("--checkpoints", type=int, help=f"parameter snapshots (default {d.checkpoints})")
+    add("--seed", type=int, help=f"seed (default {d.seed})")
+    add("--dtype", choices=DTYPES, help=f"float type (default {d.dtype})")
+    add("--out", type=Path, metavar="FILE.json", help="write the run (JSON + .npz beside it)")
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """Only the flags given override RunConfig's defaults. Raises ValueError on bad values."""
+    given = {k: v for k, v in vars(args).items() if v is not None and k not in ("out",)}
+    given.pop("no_orthogonal", None)
+    given.pop("chrono", None)
+    if args.no_orthogonal:
+        given["orthogonal"] = False
+    if args.chrono:
+        given["chrono"] = True
+    return RunConfig(**given)
+
+
+class ProgressBar:
+    """A carriage-return bar on stderr: steps done and the latest validation accuracy."""
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.note = ""
+
+    def __call__(self, p: TrainProgress) -> None:
+        if p.evaluated:
+            self.note = "  ".join(f"{name} acc {h.val_accuracy[-1]:.2f}"
+                                  for name, h in p.histories.items() if len(h.step))
+        if p.evaluated or p.step == p.steps or p.step % max(1, p.steps // 100) == 0:
+            done = int(BAR_WIDTH * p.step / p.steps)
+            bar = "#" * done + "-" * (BAR_WIDTH - done)
+            self.stream.write(f"\r[{bar}] {p.step}/{p.steps}  {self.note}")
+            if p.step == p.steps:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+def summary_table(run: TrainResult) -> str:
+    """model, cell, val loss, val accuracy, chance, seconds: one row per model."""
+    b = run.baseline
+    rows = [("model", "cell", "val loss", "val acc", "chance loss", "chance acc", "seconds")]
+    for name, m in run.models.items():
+        f = m.final
+        rows.append((name, get_cell(name).label, f"{f['val_loss']:.4g}",
+                     f"{f['val_accuracy']:.1%}", f"{b.loss:.4g}", f"{b.accuracy:.1%}",
+                     f"{m.seconds:.2f}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_from_args(args)
+    except ValueError as err:
+        parser.error(str(err))
+    c = cfg
+    print(f"{c.task}: T={c.length}, H={c.hidden}, models {' '.join(c.models)}, "
+          f"{c.steps} steps x batch {c.batch}, {c.optimizer} lr {c.lr:g}, "
+          f"seed {c.seed}", file=sys.stderr)
+    start = time.perf_counter()
+    run = train(cfg, on_step=ProgressBar())
+    wall = time.perf_counter() - start
+    if run.stopped:
+        print(f"\n{run.stopped}", file=sys.stderr)
+    print(summary_table(run))
+    print(f"wall time {wall:.2f} s")
+    if args.out is not None:
+        written = save_run(run, args.out)
+        print("wrote " + " and ".join(str(p) for p in written if p is not None))
+    return 1 if run.stopped else 0

@@ -1,0 +1,97 @@
+"""The one configuration of a training run: a frozen dataclass, hashable, usable as a cache key."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from core.cells import cell_names
+from core.train.tasks import TASKS, task_names
+
+OPTIMIZERS = ("adam", "sgd")
+LR_SCHEDULES = ("constant", "anneal", "cosine")
+DTYPES = ("float32", "float64")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    task: str = "recall"            # a registered task (see core.train.tasks)
+    # Defaults = the default experiment (tuned: GRU >= 95 %, RNN <= 2x chance, < 15 s; see
+    # bench/default_experiment.py): recall of 1 of 16 symbols across 79 distractors.
+    length: int = 80                # sequence length T: steps between the cue and the answer
+    symbols: int = 16               # alphabet size K for recall (other tasks fix their own)
+    hidden: int = 16                # hidden units H per model
+    models: tuple[str, ...] = ("rnn", "gru")  # registered cells trained on identical batches
+    steps: int = 1000               # optimizer steps
+    batch: int = 32                 # sequences per training batch
+    optimizer: str = "adam"         # adam | sgd
+    lr: float = 1e-2                # learning rate (peak, when a schedule is used)
+    lr_schedule: str = "anneal"     # constant | anneal: linear to 0 over the last quarter | cosine
+    clip: float = 1.0               # global gradient-norm clip threshold; 0 turns clipping off
+    init_scale: float = 1.0         # g in N(0, g^2 / fan_in) for the Gaussian initialisation
+    orthogonal: bool = True         # recurrent matrices start orthogonal (times init_scale)
+    update_bias: float = -4.0       # GRU update-gate bias at init; negative favours carrying
+    forget_bias: float = 1.0        # LSTM forget-gate bias at init; positive favours carrying
+    chrono: bool = False            # chrono init of the carry gates' biases (overrides both)
+    val_size: int = 512             # held-out validation sequences (fixed per seed)
+    eval_every: int = 20            # validate every this many steps (and at the last step)
+    checkpoints: int = 10           # parameter snapshots kept during training, step 0 included
+    seed: int = 0                   # one seed drives data, initialisation and batch order
+    dtype: str = "float32"          # float32 for training speed | float64 for analysis
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models", tuple(self.models))
+        problems = _problems(self)
+        if problems:
+            raise ValueError("invalid RunConfig: " + "; ".join(problems))
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["models"] = list(self.models)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunConfig:
+        d = upgrade_legacy(d)   # without a run file's cell map: drops gru_variant only
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown config fields: {', '.join(unknown)}")
+        return cls(**{k: (tuple(v) if k == "models" else v) for k, v in d.items()})
+
+
+def _problems(c: RunConfig) -> list[str]:
+    checks = [
+        (c.task in TASKS, f"task must be one of {task_names()}, got {c.task!r}"),
+        (bool(c.models) and all(m in cell_names() for m in c.models),
+         f"models must be a non-empty subset of {cell_names()}, got {c.models!r}"),
+        (len(set(c.models)) == len(c.models), "models must not repeat"),
+        (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
+        (c.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}"),
+        (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
+        (c.task not in TASKS or c.length >= TASKS[c.task].min_length,
+         f"length must be >= {TASKS[c.task].min_length if c.task in TASKS else 1} "
+         f"for task {c.task!r}"),
+        (c.symbols >= 2, "symbols must be >= 2"),
+        (c.hidden >= 1, "hidden must be >= 1"),
+        (c.steps >= 1, "steps must be >= 1"),
+        (c.batch >= 1, "batch must be >= 1"),
+        (c.lr > 0, "lr must be > 0"),
+        (c.clip >= 0, "clip must be >= 0 (0 turns clipping off)"),
+        (c.init_scale > 0, "init_scale must be > 0"),
+        (c.val_size >= 1, "val_size must be >= 1"),
+        (c.eval_every >= 1, "eval_every must be >= 1"),
+        (c.checkpoints >= 1, "checkpoints must be >= 1"),
+    ]
+    return [msg for ok, msg in checks if not ok]
+
+
+def upgrade_legacy(d: dict, cells: dict | None = None) -> dict:
+    """A config written before the cell registry in today's terms. Such configs name models
+    by family and the GRU's convention in `gru_variant`; their run files map each model to its
+    cell in `cells`, and today a model is named by its cell."""
+    if "gru_variant" not in d:
+        return d
+    d = {k: v for k, v in d.items() if k != "gru_variant"}
+    if cells and isinstance(d.get("models"), list | tuple):
+        d["models"] = [cells.get(m, m) if isinstance(m, str) else m for m in d["models"]]
+    return d

@@ -1,0 +1,107 @@
+"""The runs store in st.session_state, shared by every page.
+
+One run is *current* (what every page shows); every run trained or loaded in this session is
+also kept under a name so a page can offer a choice. Switching pages never retrains: a page
+asks `current_run()` (None when there is none) or `ensure_default_run()` (trains the built-in
+default experiment once per session, with a progress bar, when no run exists yet).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import replace
+
+import streamlit as st
+
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.results import TrainResult
+from dashboard.training_form import TrainingProgress
+
+CURRENT_NAME = "gatescope_current_run"  # name of the run every page shows
+RUNS = "gatescope_runs"                 # name -> TrainResult, oldest first
+RUN_IDS = "gatescope_run_ids"           # name -> unique id, a cache key for the run's bytes
+DEFAULT_NAME = "default experiment"
+MAX_RUNS = 8                            # older runs are dropped (never the current one)
+
+FAST_DEFAULT_ENV = "GATESCOPE_FAST_DEFAULT"  # "1" shrinks the default experiment (tests only)
+
+
+def default_config() -> RunConfig:
+    """The built-in default experiment; a much shorter one when GATESCOPE_FAST_DEFAULT=1."""
+    cfg = RunConfig()
+    if os.environ.get(FAST_DEFAULT_ENV) == "1":
+        cfg = replace(cfg, steps=min(cfg.steps, 20), val_size=64, length=min(cfg.length, 10))
+    return cfg
+
+
+def named_runs() -> dict[str, TrainResult]:
+    return st.session_state.setdefault(RUNS, {})
+
+
+def current_name() -> str | None:
+    name = st.session_state.get(CURRENT_NAME)
+    return name if name in named_runs() else None
+
+
+def current_run() -> TrainResult | None:
+    """The run every page shows, or None when nothing was trained or loaded yet."""
+    name = current_name()
+    return None if name is None else named_runs()[name]
+
+
+def current_run_id() -> str | None:
+    """A unique id of the current run (stable while it is current), for cache keys."""
+    name = current_name()
+    return None if name is None else st.session_state[RUN_IDS][name]
+
+
+def store_run(run: TrainResult, name: str) -> str:
+    """Keep `run` under `name` (made unique) and make it current. Returns the name used."""
+    runs = named_runs()
+    ids = st.session_state.setdefault(RUN_IDS, {})
+    unique, n = name, 1
+    while unique in runs:
+        n += 1
+        unique = f"{name} ({n})"
+    runs[unique] = run
+    ids[unique] = uuid.uuid4().hex
+    st.session_state[CURRENT_NAME] = unique
+    for old in [k for k in runs if k != unique][: max(0, len(runs) - MAX_RUNS)]:
+        del runs[old], ids[old]
+    return unique
+
+
+def select_run(name: str) -> None:
+    """Make an already stored run current (unknown names are ignored)."""
+    if name in named_runs():
+        st.session_state[CURRENT_NAME] = name
+
+
+def run_label(cfg: RunConfig) -> str:
+    """A short readable name for a trained run."""
+    models = "+".join(m.upper() for m in cfg.models)
+    return f"{models} {cfg.task} T={cfg.length} H={cfg.hidden} seed {cfg.seed}"
+
+
+def ensure_default_run() -> TrainResult | None:
+    """The current run; trains the default experiment first when there is none.
+
+    Shows a progress bar while training. Returns None (after an st.error) only if the default
+    experiment cannot be trained.
+    """
+    run = current_run()
+    if run is not None:
+        return run
+    cfg = default_config()
+    progress = TrainingProgress(cfg, "Training the default experiment (RNN and GRU)")
+    try:
+        run = train(cfg, on_step=progress)
+    except ValueError as err:
+        progress.clear()
+        st.error(f"The default experiment could not be trained: {err}")
+        return None
+    progress.clear()
+    store_run(run, DEFAULT_NAME)
+    return run
