@@ -207,3 +207,18 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def report_downloads(html_text: Callable[[], str], latex_text: Callable[[], str],
+                     stem: str) -> None:
+    """The whole analysis as one HTML file, and the corpus table as LaTeX; made on click."""
+    c_html, c_tex = st.columns(2)
+    c_html.download_button(
+        "Report (one HTML file: tables, interactive charts, signatures, file hashes)",
+        lambda: html_text().encode("utf-8"), file_name=f"{stem}_report.html",
+        mime="text/html", key="bleu_download_html", on_click="ignore",
+        icon=":material/download:")
+    c_tex.download_button(
+        "Corpus scores (LaTeX table)", lambda: latex_text().encode("utf-8"),
+        file_name=f"{stem}_corpus.tex", mime="text/x-tex", key="bleu_download_tex",
+        on_click="ignore", icon=":material/download:")

@@ -10,7 +10,7 @@ import streamlit as st
 from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from dashboard.bleu import sections, sentences, state, uploads, words
+from dashboard.bleu import export, sections, sentences, state, uploads, words
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
@@ -197,6 +197,30 @@ def page() -> None:
                                      words.word_report_of(analysis, names)),
         sections.download_stem(report),
     )
+    sections.report_downloads(
+        lambda: export.html_report(report, sections.corpus_frame(report), report_figures(report),
+                                   used_files(used, labels), words.word_report_of(analysis,
+                                                                                 names)),
+        lambda: export.latex_tables(sections.corpus_frame(report), latex_caption(report)),
+        sections.download_stem(report),
+    )
+
+
+def report_figures(report: BleuReport) -> list:
+    return [charts.corpus_bars(report.significance_table(), report.systems),
+            charts.precision_chart(report.corpus, report.settings.max_ngram_order),
+            charts.sentence_boxes(report.sentence_scores("bleu")),
+            charts.bucket_chart(report.buckets, report.systems)]
+
+
+def used_files(files, labels) -> list[dict]:
+    return [{"role": f.role, "path": f.name, "system": label, "lines": f.n_lines,
+             "sha256": f.sha256} for f, label in zip(files, labels, strict=True)]
+
+
+def latex_caption(report: BleuReport) -> str:
+    return (f"Corpus scores ({report.n_segments} segments; p-values vs {report.baseline}, paired "
+            f"bootstrap and approximate randomization). {report.signatures['BLEU']}")
 
 
 def bucket_names(report: BleuReport) -> list[str]:
