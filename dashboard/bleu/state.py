@@ -22,16 +22,24 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core.bleu.analysis import report_from_stats, with_smoothing
+from core.bleu.bucket_kinds import (
+    by_baseline_bleu,
+    by_length_ratio,
+    by_reference_length,
+    by_source_length,
+)
+from core.bleu.buckets import bucket_table_for
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
 from core.bleu.ngram_diff import NgramDifference, matched_ngrams, ngram_difference
 from core.bleu.pairwise import PairwiseSignificance, pairwise_significance
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import SegmentStats, default_workers, extract_stats
+from core.bleu.stats import SegmentStats, default_workers, extract_stats, make_metric
 from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import ter_from_stats, with_ter
 from core.bleu.word_accuracy import WordAccuracy, word_accuracy
@@ -175,12 +183,41 @@ def _as_bytes(lines: list[str]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-def pairwise(report: BleuReport) -> PairwiseSignificance:
-    """Every pair's paired tests, cached by the report's statistics, settings and names."""
+def report_key(report: BleuReport) -> tuple:
+    """Stands for a report in cache keys: its statistics' digest, settings and names."""
     digest = hashlib.sha256()
     for name in report.systems:
         digest.update(np.ascontiguousarray(report.bleu_stats[name]).tobytes())
-    return _pairwise((digest.hexdigest(), repr(report.settings), report.systems), report)
+    return digest.hexdigest(), repr(report.settings), report.systems
+
+
+def pairwise(report: BleuReport) -> PairwiseSignificance:
+    """Every pair's paired tests, cached by the report."""
+    return _pairwise(report_key(report), report)
+
+
+BUCKET_KINDS = {  # label on the page -> how segments are split (source: needs the source)
+    "reference length": lambda report, source: by_reference_length(report),
+    "source length": lambda report, source: by_source_length(report, source),
+    "length ratio of the baseline (hyp / ref)": lambda report, source: by_length_ratio(report),
+    "sentence BLEU of the baseline": lambda report, source: by_baseline_bleu(report),
+}
+
+
+def buckets_by(report: BleuReport, kind: str, source: TextFile | None) -> pd.DataFrame:
+    """report.buckets' table for another split (BUCKET_KINDS), cached."""
+    if kind == "reference length":
+        return report.buckets
+    key = (report_key(report), kind, source.sha256 if source else None)
+    return _buckets_by(key, report, kind, source)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Bucketing ...")
+def _buckets_by(key: tuple, _report: BleuReport, kind: str, _source: TextFile | None):
+    which, labels = BUCKET_KINDS[kind](_report, _source.lines if _source else None)
+    metric = make_metric(_report.settings, "bleu")
+    return bucket_table_for(_report.bleu_stats, which, labels, metric,
+                            _report.settings.bootstrap_samples, _report.settings.seed)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Testing every pair of systems ...")

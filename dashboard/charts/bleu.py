@@ -145,8 +145,10 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
     return fig
 
 
-def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str]) -> go.Figure:
-    """BLEU per reference-length bucket with bootstrap 95% error bars; bucket sizes in labels."""
+def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str],
+                 by: str = "reference length (tokens)") -> go.Figure:
+    """BLEU per bucket with bootstrap 95% error bars; bucket sizes in labels. by: what the
+    buckets split (reference length, source length, ...)."""
     order = buckets.drop_duplicates("bucket").sort_values("bucket_index")
     labels = {r.bucket: f"{r.bucket}<br>n={r.n_sent}" for r in order.itertuples()}
     fig = go.Figure()
@@ -167,8 +169,8 @@ def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str]) -> go.Figure:
                 },
             )
         )
-    bleu_layout(fig, "BLEU by reference length (95% bootstrap intervals)",
-                "reference length (tokens) and sentences per bucket", "BLEU",
+    bleu_layout(fig, f"BLEU by {by} (95% bootstrap intervals)",
+                f"{by} and sentences per bucket", "BLEU",
                 legend_rows(len(systems)))
     fig.update_layout(barmode="group", hovermode="closest")
     return fig

@@ -138,14 +138,19 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     return a, b
 
 
-def distribution_section(report: BleuReport) -> None:
+def distribution_section(report: BleuReport, source) -> None:
     left, right = st.columns(2)
     left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist")
     right.plotly_chart(
         charts.precision_chart(report.corpus, report.settings.max_ngram_order),
         key="bleu_precisions",
     )
-    st.plotly_chart(charts.bucket_chart(report.buckets, report.systems), key="bleu_buckets_chart")
+    kinds = [k for k in state.BUCKET_KINDS if source is not None or k != "source length"]
+    kind = st.selectbox("Bucket the sentences by", kinds, key="bleu_bucket_kind",
+                        help="Every system is cut the same way; the baseline's length ratio "
+                        "and sentence BLEU follow the chosen baseline.")
+    table = state.buckets_by(report, kind, source)
+    st.plotly_chart(charts.bucket_chart(table, report.systems, kind), key="bleu_buckets_chart")
 
 
 def page() -> None:
@@ -178,7 +183,7 @@ def page() -> None:
     st.subheader("Two systems compared")
     a, b = comparison_section(report)
     st.subheader("Distributions")
-    distribution_section(report)
+    distribution_section(report, source)
     st.subheader("Words and n-grams")
     analysis = words.word_section(refs, systems, names, settings, (a, b))
     st.subheader("Sentences")

@@ -1,5 +1,7 @@
-"""The BLEU page's word analyses (compare-mt's definitions) and the n-gram filter, via AppTest.
-Values are checked against core and against the text itself."""
+"""The BLEU page's analyses beyond the corpus table, via AppTest: word accuracy and n-gram
+differences (compare-mt's definitions) with the n-gram filter, every-pair significance, the
+sentence explorer following the table, bucket kinds. Values are checked against core and
+against the text itself."""
 
 from __future__ import annotations
 
@@ -129,3 +131,12 @@ def test_sentence_detail_follows_filter_and_sort_marks_search_hits_and_shows_sou
     at.slider(key="bleu_delta").set_value((-100.0, -1.0)).run()  # line may drop out
     ordered = frame_with(at, "B - A")
     assert at.number_input(key="bleu_line").value in set(ordered["line"])
+
+
+def test_bucket_kinds_on_the_page():
+    at = open_page()
+    box = at.selectbox(key="bleu_bucket_kind")
+    assert "source length" in box.options and "sentence BLEU of the baseline" in box.options
+    for kind in box.options:
+        at.selectbox(key="bleu_bucket_kind").select(kind).run()
+        assert not at.exception, kind
