@@ -140,3 +140,18 @@ def test_bucket_kinds_on_the_page():
     for kind in box.options:
         at.selectbox(key="bleu_bucket_kind").select(kind).run()
         assert not at.exception, kind
+
+
+def test_corpus_table_is_split_to_fit_scores_then_tests():
+    from core.bleu import analyse
+
+    at = open_page()
+    scores = frame_with(at, "chrF")
+    tests = frame_with(at, "p (AR)")
+    assert "p (AR)" not in scores.columns and "chrF" not in tests.columns
+    assert len(scores.columns) <= 12 and len(tests.columns) <= 6      # each fits 1400 px
+    c = example_corpus()
+    report = analyse(c.references, c.systems, BleuSettings())
+    for r in report.significance:
+        if r.metric == "BLEU" and r.system != report.baseline:
+            assert tests.loc[r.system, "p (AR)"] == f"{r.ar_p_value:.4f}"

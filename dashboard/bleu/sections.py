@@ -68,7 +68,7 @@ def corpus_styler(frame: pd.DataFrame):
     low = [c for c in LOWER_IS_BETTER if c in frame.columns]
     best = "font-weight: bold; background-color: #d9f0e3"
     # p-values as text: the table widget shows a missing number as "None", whatever the Styler says
-    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS})
+    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS if c in frame})
     styler = frame.style.highlight_max(subset=high, props=best)
     if low:
         styler = styler.highlight_min(subset=low, props=best)
@@ -81,9 +81,15 @@ def corpus_styler(frame: pd.DataFrame):
     return styler.format("{:.2f}", subset=numeric)
 
 
+TEST_COLUMNS = ("BLEU", "BLEU 95% CI", *P_COLUMNS, "wins/ties/losses", "mean sentence BLEU")
+
+
 def corpus_section(report: BleuReport) -> None:
+    """Two tables that fit the page's width: the scores, then the tests against the baseline."""
     frame = corpus_frame(report)
-    st.dataframe(corpus_styler(frame), key="bleu_corpus_table")
+    scores = [c for c in frame.columns if c not in TEST_COLUMNS[1:]]
+    st.dataframe(corpus_styler(frame[scores]), key="bleu_corpus_table")
+    st.dataframe(corpus_styler(frame[list(TEST_COLUMNS)]), key="bleu_tests_table")
     st.caption(
         f"Baseline: {plain(report.baseline)}. p-values: paired bootstrap "
         f"({report.settings.bootstrap_samples} resamples) and approximate randomization "

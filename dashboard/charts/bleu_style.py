@@ -20,8 +20,7 @@ SYSTEM_COLOURS = (
 )
 TIE = "#8C8C8C"              # neither system: ties, totals
 LEGEND_CHARS = 24            # longest system name shown in a legend or axis title
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0,
-                "entrywidth": 0.33, "entrywidthmode": "fraction"}  # three entries per row
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0}
 
 
 def system_colour(i: int) -> str:
