@@ -155,3 +155,18 @@ def test_corpus_table_is_split_to_fit_scores_then_tests():
     for r in report.significance:
         if r.metric == "BLEU" and r.system != report.baseline:
             assert tests.loc[r.system, "p (AR)"] == f"{r.ar_p_value:.4f}"
+
+
+def test_examples_show_the_largest_gaps_with_a_word_diff():
+    from core.bleu import analyse
+    from core.bleu.examples import largest_differences
+
+    at = open_page()
+    a, b = at.selectbox(key="bleu_sys_a").value, at.selectbox(key="bleu_sys_b").value
+    c = example_corpus()
+    report = analyse(c.references, c.systems, BleuSettings(baseline=a))
+    b_better, a_better = largest_differences(report, a, b, 5)
+    heads = [m.value for m in at.markdown if m.value.startswith("**line ")]
+    assert [int(h.split()[1].rstrip("*:")) for h in heads] == [s + 1 for s in b_better + a_better]
+    diffs = [m.value for m in at.markdown if m.value.startswith("<b>A vs B</b>")]
+    assert len(diffs) == len(heads) and any('title="only in' in d for d in diffs)

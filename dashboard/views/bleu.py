@@ -10,7 +10,7 @@ import streamlit as st
 from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from dashboard.bleu import export, sections, sentences, state, uploads, words
+from dashboard.bleu import examples, export, sections, sentences, state, uploads, words
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
@@ -184,6 +184,8 @@ def page() -> None:
     a, b = comparison_section(report)
     st.subheader("Distributions")
     distribution_section(report, source)
+    st.subheader("Where A and B differ most")
+    examples.examples_section(report, texts, ref_lines, a, b)
     st.subheader("Words and n-grams")
     analysis = words.word_section(refs, systems, names, settings, (a, b))
     st.subheader("Sentences")
