@@ -170,3 +170,35 @@ def test_examples_show_the_largest_gaps_with_a_word_diff():
     assert [int(h.split()[1].rstrip("*:")) for h in heads] == [s + 1 for s in b_better + a_better]
     diffs = [m.value for m in at.markdown if m.value.startswith("<b>A vs B</b>")]
     assert len(diffs) == len(heads) and any('title="only in' in d for d in diffs)
+
+
+def test_table_label_column_buckets_the_sentences():
+    from core.bleu import analyse
+    from core.bleu.bucket_kinds import by_label
+    from core.bleu.buckets import bucket_table_for
+    from core.bleu.stats import make_metric
+
+    c = example_corpus(n_segments=60, seed=5)
+    domains = ["news" if i % 4 else "talks" for i in range(60)]
+    rows = ["ref\tdomain\tstrong\tweak"] + [
+        "\t".join(cells) for cells in zip(c.references[0], domains, c.systems["strong"],
+                                          c.systems["weak"], strict=True)]
+    at = open_page()
+    at.file_uploader(key="bleu_up_table").set_value(
+        ("t.tsv", ("\n".join(rows) + "\n").encode(), "text/plain")).run()
+    assert not at.exception
+    table = frame_with(at, "chrF")
+    assert list(table.index) == ["strong", "weak"]               # the label is not a system
+    box = at.selectbox(key="bleu_bucket_kind")
+    assert "label column" in box.options
+    box.select("label column").run()
+    assert not at.exception
+    from dashboard.bleu import state
+    report = analyse(c.references[:1], {"strong": c.systems["strong"], "weak": c.systems["weak"]},
+                     BleuSettings())
+    which, names = by_label(domains)
+    want = bucket_table_for(report.bleu_stats, which, names, make_metric(report.settings, "bleu"),
+                            report.settings.bootstrap_samples, report.settings.seed)
+    got = state.buckets_by(report, "label column", None, tuple(domains))
+    assert list(got["bucket"].unique()) == ["news", "talks"]
+    assert got["bleu"].tolist() == want["bleu"].tolist()

@@ -28,6 +28,7 @@ import streamlit as st
 from core.bleu.analysis import report_from_stats, with_smoothing
 from core.bleu.bucket_kinds import (
     by_baseline_bleu,
+    by_label,
     by_length_ratio,
     by_reference_length,
     by_source_length,
@@ -196,25 +197,29 @@ def pairwise(report: BleuReport) -> PairwiseSignificance:
     return _pairwise(report_key(report), report)
 
 
-BUCKET_KINDS = {  # label on the page -> how segments are split (source: needs the source)
-    "reference length": lambda report, source: by_reference_length(report),
-    "source length": lambda report, source: by_source_length(report, source),
-    "length ratio of the baseline (hyp / ref)": lambda report, source: by_length_ratio(report),
-    "sentence BLEU of the baseline": lambda report, source: by_baseline_bleu(report),
+BUCKET_KINDS = {  # label on the page -> how segments are split (needs: source / labels)
+    "reference length": lambda report, source, labels: by_reference_length(report),
+    "source length": lambda report, source, labels: by_source_length(report, source),
+    "length ratio of the baseline (hyp / ref)":
+        lambda report, source, labels: by_length_ratio(report),
+    "sentence BLEU of the baseline": lambda report, source, labels: by_baseline_bleu(report),
+    "label column": lambda report, source, labels: by_label(labels),
 }
 
 
-def buckets_by(report: BleuReport, kind: str, source: TextFile | None) -> pd.DataFrame:
+def buckets_by(report: BleuReport, kind: str, source: TextFile | None,
+               labels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """report.buckets' table for another split (BUCKET_KINDS), cached."""
     if kind == "reference length":
         return report.buckets
-    key = (report_key(report), kind, source.sha256 if source else None)
-    return _buckets_by(key, report, kind, source)
+    key = (report_key(report), kind, source.sha256 if source else None, labels)
+    return _buckets_by(key, report, kind, source, labels)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Bucketing ...")
-def _buckets_by(key: tuple, _report: BleuReport, kind: str, _source: TextFile | None):
-    which, labels = BUCKET_KINDS[kind](_report, _source.lines if _source else None)
+def _buckets_by(key: tuple, _report: BleuReport, kind: str, _source: TextFile | None,
+                _labels: tuple[str, ...] | None):
+    which, labels = BUCKET_KINDS[kind](_report, _source.lines if _source else None, _labels)
     metric = make_metric(_report.settings, "bleu")
     return bucket_table_for(_report.bleu_stats, which, labels, metric,
                             _report.settings.bootstrap_samples, _report.settings.seed)

@@ -40,6 +40,7 @@ class PageInputs:
     extra_issues: tuple[InputIssue, ...]  # table-level problems and page notes
     origin: str  # example | files | table | translate (the Translate page's hand-off)
     input_sha256: dict  # uploaded file name -> SHA-256 of its bytes (for the JSON bundle)
+    labels: tuple[str, ...] | None = None  # a table's label column (domain, ...), per segment
 
 
 def upload_widgets() -> PageInputs | None:
@@ -81,7 +82,7 @@ def _from_table(upload, also_files: bool) -> PageInputs:
     checked = check_inputs(table.refs, table.systems, table.source)
     if not table.ok:  # the table's own error says why; don't add "add a reference file"
         checked = InputSet((), (), None, ())
-    return PageInputs(checked, tuple(extra), "table", {table.name: table.sha256})
+    return PageInputs(checked, tuple(extra), "table", {table.name: table.sha256}, table.labels)
 
 
 def from_handoff(handoff: dict) -> PageInputs:

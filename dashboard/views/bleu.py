@@ -138,18 +138,20 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     return a, b
 
 
-def distribution_section(report: BleuReport, source) -> None:
+def distribution_section(report: BleuReport, source, labels) -> None:
     left, right = st.columns(2)
     left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist")
     right.plotly_chart(
         charts.precision_chart(report.corpus, report.settings.max_ngram_order),
         key="bleu_precisions",
     )
-    kinds = [k for k in state.BUCKET_KINDS if source is not None or k != "source length"]
+    kinds = [k for k in state.BUCKET_KINDS
+             if (source is not None or k != "source length")
+             and (labels is not None or k != "label column")]
     kind = st.selectbox("Bucket the sentences by", kinds, key="bleu_bucket_kind",
                         help="Every system is cut the same way; the baseline's length ratio "
                         "and sentence BLEU follow the chosen baseline.")
-    table = state.buckets_by(report, kind, source)
+    table = state.buckets_by(report, kind, source, labels)
     st.plotly_chart(charts.bucket_chart(table, report.systems, kind), key="bleu_buckets_chart")
 
 
@@ -183,7 +185,7 @@ def page() -> None:
     st.subheader("Two systems compared")
     a, b = comparison_section(report)
     st.subheader("Distributions")
-    distribution_section(report, source)
+    distribution_section(report, source, inputs.labels)
     st.subheader("Where A and B differ most")
     examples.examples_section(report, texts, ref_lines, a, b)
     st.subheader("Words and n-grams")
