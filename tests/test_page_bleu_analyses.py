@@ -202,3 +202,18 @@ def test_table_label_column_buckets_the_sentences():
     got = state.buckets_by(report, "label column", None, tuple(domains))
     assert list(got["bucket"].unique()) == ["news", "talks"]
     assert got["bleu"].tolist() == want["bleu"].tolist()
+
+
+def test_every_chart_downloads_in_the_chosen_format_under_its_own_name():
+    import json
+
+    at = open_page()
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 7
+    for fmt in ("svg", "png"):
+        at.segmented_control(key="bleu_image_format").set_value(fmt).run()
+        configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+        options = [c["toImageButtonOptions"] for c in configs]
+        assert {o["format"] for o in options} == {fmt}
+        names = [o["filename"] for o in options]
+        assert len(set(names)) == len(names) and all(n.startswith("bleu_") for n in names)

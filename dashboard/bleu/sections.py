@@ -13,6 +13,7 @@ from core.bleu.inputs import TextFile
 from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
 from dashboard.bleu import state
+from dashboard.bleu.chart_files import chart_config
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -100,7 +101,8 @@ def corpus_section(report: BleuReport) -> None:
     pairwise_section(report)
     mean_note(report)
     st.plotly_chart(
-        charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars"
+        charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars",
+        config=chart_config("corpus_scores"),
     )
     with st.expander("sacrebleu signatures (copy them next to any number you report)"):
         for label, signature in report.signatures.items():

@@ -12,6 +12,7 @@ from core.bleu.ngram_diff import NgramRow
 from core.bleu.settings import BleuSettings
 from core.bleu.word_report import WordReport
 from dashboard.bleu import state
+from dashboard.bleu.chart_files import chart_config
 from dashboard.charts import bleu_words
 from dashboard.text import plain
 
@@ -32,7 +33,7 @@ def word_section(refs: list[TextFile], systems: list[TextFile], names: list[str]
     freq = _freq_corpus()
     analysis = state.word_analysis(refs, systems, names, settings, freq)
     st.plotly_chart(bleu_words.word_accuracy_chart(analysis.accuracy, names),
-                    key="bleu_word_accuracy")
+                    key="bleu_word_accuracy", config=chart_config("word_accuracy"))
     with st.expander("Word accuracy as a table"):
         st.dataframe(accuracy_frame(analysis.accuracy), key="bleu_word_table",
                      column_config={n: st.column_config.NumberColumn(format="%.4f")

@@ -11,6 +11,7 @@ from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from dashboard.bleu import examples, export, sections, sentences, state, uploads, words
+from dashboard.bleu.chart_files import chart_config, format_widget
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
@@ -118,6 +119,7 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     left.plotly_chart(
         charts.pair_scatter(report.sentence_scores("bleu"), a, b),
         key=SCATTER_KEY,
+        config=chart_config("sentence_scatter"),
         on_select=lambda: sentences.on_scatter_select(SCATTER_KEY),
         selection_mode=("points", "box", "lasso"),
     )
@@ -130,7 +132,8 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     except ValueError as err:  # a BLEU of 0 has no log decomposition
         right.info(f"No gap decomposition: {err}.")
         return a, b
-    right.plotly_chart(charts.gap_chart(gap, report.systems), key="bleu_gap")
+    right.plotly_chart(charts.gap_chart(gap, report.systems), key="bleu_gap",
+                       config=chart_config("gap"))
     right.caption(
         "log BLEU = log BP + (1/N) sum_n log p_n, so the log of the ratio of two BLEU scores "
         "splits exactly into one part per n-gram order and one for the brevity penalty."
@@ -140,10 +143,12 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
 
 def distribution_section(report: BleuReport, source, labels) -> None:
     left, right = st.columns(2)
-    left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist")
+    left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist",
+                      config=chart_config("sentence_bleu_distribution"))
     right.plotly_chart(
         charts.precision_chart(report.corpus, report.settings.max_ngram_order),
         key="bleu_precisions",
+        config=chart_config("precisions"),
     )
     kinds = [k for k in state.BUCKET_KINDS
              if (source is not None or k != "source length")
@@ -152,7 +157,8 @@ def distribution_section(report: BleuReport, source, labels) -> None:
                         help="Every system is cut the same way; the baseline's length ratio "
                         "and sentence BLEU follow the chosen baseline.")
     table = state.buckets_by(report, kind, source, labels)
-    st.plotly_chart(charts.bucket_chart(table, report.systems, kind), key="bleu_buckets_chart")
+    st.plotly_chart(charts.bucket_chart(table, report.systems, kind), key="bleu_buckets_chart",
+                    config=chart_config("buckets"))
 
 
 def page() -> None:
@@ -176,6 +182,7 @@ def page() -> None:
     st.subheader("Systems and settings")
     names = uploads.name_widgets(systems, inputs.origin)
     settings, ter = settings_widgets(names)
+    format_widget()
     report = state.analyse_files(refs, systems, names, settings, ter)
     ref_lines = [list(f.lines) for f in refs]
     texts = {n: list(f.lines) for n, f in zip(names, systems, strict=True)}
