@@ -10,7 +10,14 @@ from core.bleu import BleuSettings, analyse
 from core.bleu.decompose import decompose_gap
 from core.bleu.example import example_corpus
 from dashboard.charts import bleu as charts
-from dashboard.charts.bleu_style import LEGEND_CHARS, colour_of, short_name, system_colour
+from dashboard.charts.bleu_style import (
+    AXIS_ROOM,
+    LEGEND_CHARS,
+    LEGEND_ROW,
+    colour_of,
+    short_name,
+    system_colour,
+)
 
 # WMT17-style file names: 40 characters, differing at both ends
 NAMES = [f"newstest2017.{team:<10.10}-nmt-{k}.4934.en-de" for k, team in enumerate(
@@ -69,9 +76,9 @@ def test_legends_sit_below_the_plot_with_room_in_the_margin(report):
         layout = fig.layout
         if layout.showlegend is False:
             continue
-        assert layout.legend.yanchor == "top" and layout.legend.y < 0, key
+        assert layout.legend.yref == "container" and layout.legend.y == 0, key   # at the foot
         rows = -(-sum(1 for t in fig.data if t.showlegend is not False) // 3)
-        assert layout.margin.b >= 60 + 24 * rows - 24, key
+        assert layout.margin.b >= AXIS_ROOM + LEGEND_ROW * rows, key     # room under the axis
         assert layout.title.y >= 0.9, key                            # title at the very top
 
 

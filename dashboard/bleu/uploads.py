@@ -190,16 +190,17 @@ def default_name(f: TextFile, origin: str) -> str:
 
 
 def name_widgets(files: list[TextFile], origin: str) -> list[str]:
-    """One text input per system, keyed by file content and name; names made unique."""
-    cols = st.columns(min(len(files), 6) or 1)
+    """One text input per system, keyed by file content and name; names made unique. Three
+    per row, labelled by position (the file name in the tooltip), so long names fit."""
+    cols = st.columns(min(len(files), 3) or 1)
     names, seen = [], {}
     for i, f in enumerate(files):
         ident = f"{f.sha256[:16]}_{f.name}"
         seen[ident] = seen.get(ident, 0) + 1  # the same file twice still gets two keys
         default = default_name(f, origin)
-        label = f"Name of {plain(f.name)}"
         value = cols[i % len(cols)].text_input(
-            label, value=default, key=f"bleu_name_{ident}_{seen[ident]}"
+            f"System {i + 1} name", value=default, key=f"bleu_name_{ident}_{seen[ident]}",
+            help=plain(f"Shown for {f.name}"),
         )
         names.append(value.strip() or default)
     return unique_names(names)

@@ -20,7 +20,11 @@ SYSTEM_COLOURS = (
 )
 TIE = "#8C8C8C"              # neither system: ties, totals
 LEGEND_CHARS = 24            # longest system name shown in a legend or axis title
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0}
+# At the foot of the figure (container coordinates), under the x axis's ticks and title
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
+                "xanchor": "left", "x": 0}
+AXIS_ROOM = 95        # px under the plot for two-line tick labels and the x-axis title
+LEGEND_ROW = 22       # px per row of legend entries
 
 
 def system_colour(i: int) -> str:
@@ -53,7 +57,7 @@ def bleu_layout(fig: go.Figure, title: str, x_title: str, y_title: str,
     """The house layout with the legend below the plot (legend_rows rows of entries, 0 for
     none) and room for it in the bottom margin."""
     base_layout(fig, title, x_title, y_title)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 60 + 24 * legend_rows},
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": AXIS_ROOM + LEGEND_ROW * legend_rows},
                       title={"font": {"size": 15}})
     if legend_rows:
         fig.update_layout(legend=LEGEND_BELOW, showlegend=True)
