@@ -161,3 +161,22 @@ def test_cli_json_has_word_accuracy_and_ngram_differences(files):
     want = ngram_differences(ref, outs)[0].to_dict()
     assert diff["a_better"] == [list(r) for r in want["a_better"]]
     assert diff["b_better"] == [list(r) for r in want["b_better"]]
+
+
+def test_cli_pairwise_equals_sacrebleu_for_every_pair(files):
+    folder, data, paths = files
+    out = folder / "pairs.json"
+    names = ("medium", "strong", "weak")
+    proc = run_cli("--ref", paths["ref0"], *(a for n in names for a in ("--sys", paths[n])),
+                   "--bootstrap", "200", "--ar-trials", "200", "--pairwise", "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    pairs = json.loads(out.read_text(encoding="utf-8"))["pairwise_significance"]
+    assert [(p["a"], p["b"]) for p in pairs] == [
+        ("medium.txt", "strong.txt"), ("medium.txt", "weak.txt"), ("strong.txt", "weak.txt")]
+    refs = [data.references[0]]
+    for p in pairs:
+        two = [(p["a"], data.systems[p["a"][:-4]]), (p["b"], data.systems[p["b"][:-4]])]
+        for test_type, key in (("bs", "bs_p_value"), ("ar", "ar_p_value")):
+            _, scores = PairedTest(two, {"BLEU": BLEU(references=refs)}, None,
+                                   test_type=test_type, n_samples=200)()
+            assert p[key] == scores["BLEU"][1].p_value

@@ -163,7 +163,7 @@ def test_parallel_extraction_equals_in_process(monkeypatch):
     started = []
     real = stats.mp.get_context
     monkeypatch.setattr(stats.mp, "get_context", lambda m: started.append(m) or real(m))
-    monkeypatch.setattr(stats, "SPAWN_MIN_SEGMENTS", 0)     # small data, real workers
+    monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)     # small data, real workers
     refs, systems = random_corpus(9, n=50, n_refs=2)
     one = analyse(refs, systems, FAST, workers=1)
     assert started == []

@@ -17,6 +17,7 @@ from pathlib import Path
 from core.bleu.analysis import LineCountError, analyse
 from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import read_text_file
+from core.bleu.pairwise import pairwise_significance
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from core.bleu.stats import default_workers
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--freq-corpus", metavar="FILE",
                    help="training corpus for the word-frequency buckets of word accuracy "
                    "(default: the first reference)")
+    p.add_argument("--pairwise", action="store_true",
+                   help="also test every pair of systems (BLEU; in the JSON bundle)")
     p.add_argument("--json", metavar="OUT", help="write the full result bundle as JSON")
     return p
 
@@ -141,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         files = ([("ref", p) for p in args.ref] + [("sys", p) for p in args.sys]
                  + ([("src", args.src)] if args.src else []))
         bundle = json_bundle(report, files, word_report(refs, systems, settings, freq_corpus))
+        if args.pairwise:
+            bundle["pairwise_significance"] = pairwise_significance(report).to_list()
         Path(args.json).write_text(bundle_json(bundle), encoding="utf-8")
     return 0
 

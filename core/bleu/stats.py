@@ -22,8 +22,10 @@ from core.bleu.settings import BleuSettings
 METRICS = ("bleu", "chrf", "ter")
 MAX_BLOCK = 2000            # segments per block: bounds the reference cache's memory
 
-SPAWN_MIN_SEGMENTS = 5000  # below this, extraction stays in-process (spawning costs ~1 s)
-SPAWN_MIN_TER = 500        # TER (an edit distance with shifts per sentence) is worth it sooner
+# Lines of text (segments x (references + systems)) from which extraction goes to spawned
+# workers; below, it stays in-process (starting a worker costs about a second).
+SPAWN_MIN_LINES = 10_000
+SPAWN_MIN_TER = 1_000      # TER (an edit distance with shifts per sentence) is worth it sooner
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,13 @@ def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
     All streams must already have the same length (see core.bleu.analysis.check_line_counts).
     workers > 1 runs the (metric, block) tasks in that many worker processes started with
     spawn (safe from a threaded server, unlike fork); each task gets only its block's lines.
-    Inputs under SPAWN_MIN_SEGMENTS segments (SPAWN_MIN_TER with TER) stay in this process
+    Inputs under SPAWN_MIN_LINES lines of text (SPAWN_MIN_TER with TER) stay in this process
     (starting workers costs more). on_block(done, total) is called, in the calling thread,
     after each finished task.
     """
     n = len(refs[0])
-    parallel = workers > 1 and n >= (SPAWN_MIN_TER if "ter" in metrics else SPAWN_MIN_SEGMENTS)
+    lines = n * (len(refs) + len(systems))
+    parallel = workers > 1 and lines >= (SPAWN_MIN_TER if "ter" in metrics else SPAWN_MIN_LINES)
     block = max(1, min(MAX_BLOCK, math.ceil(n / (2 * (workers if parallel else 1)))))
     tasks = [(m, lo, min(lo + block, n)) for m in metrics for lo in range(0, n, block)]
     jobs = (_block_job(settings, refs, systems, t) for t in tasks)
