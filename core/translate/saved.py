@@ -4,6 +4,7 @@ raises SavedModelError naming the file and the problem."""
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -30,12 +31,20 @@ def model_to_json(model: TrainedModel) -> dict:
             "tokens_per_s": model.tokens_per_s}
 
 
+def model_files(model: TrainedModel) -> tuple[bytes, bytes]:
+    """The JSON and .npz file contents of a model."""
+    buf = io.BytesIO()
+    np.savez(buf, **model.params)
+    text = json.dumps(model_to_json(model), ensure_ascii=False, indent=1)
+    return text.encode("utf-8"), buf.getvalue()
+
+
 def save_model(model: TrainedModel, json_path: str | Path) -> Path:
     """Write <name>.json and <name>.npz; returns the JSON path."""
     json_path = Path(json_path)
-    json_path.write_text(json.dumps(model_to_json(model), ensure_ascii=False, indent=1),
-                         encoding="utf-8")
-    np.savez(json_path.with_suffix(".npz"), **model.params)
+    json_bytes, npz_bytes = model_files(model)
+    json_path.write_bytes(json_bytes)
+    json_path.with_suffix(".npz").write_bytes(npz_bytes)
     return json_path
 
 
