@@ -21,8 +21,8 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.config import RunConfig  # noqa: E402
-from core.train import train  # noqa: E402
+from core.train.config import RunConfig  # noqa: E402
+from core.train.loop import train  # noqa: E402
 
 GRU_TARGET = 0.95        # GRU final validation accuracy at least this
 RNN_FACTOR = 2.0         # RNN final validation accuracy at most this times chance

@@ -20,22 +20,22 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.cells import get_cell  # noqa: E402
-from core.checkpoints import analysis_batch  # noqa: E402
-from core.config import RunConfig  # noqa: E402
-from core.gradients import cell_name_of, gradient_flow_for_run  # noqa: E402
-from core.jacobians import (  # noqa: E402
+from core.analysis.batch_summary import analysis_cell, float64_cell_params, one_blas_thread  # noqa: E402
+from core.analysis.checkpoints import analysis_batch  # noqa: E402
+from core.analysis.gradients import cell_name_of, gradient_flow_for_run  # noqa: E402
+from core.analysis.jacobians import (  # noqa: E402
     JACOBIAN_SEQUENCES,
     StepJacobians,
     jacobian_norms_for_run,
     spectral_norms,
     step_jacobians,
 )
-from core.model import init_model  # noqa: E402
-from core.results import History, ModelResult, Snapshot, TrainResult  # noqa: E402
-from core.spectrum import spectra_over_snapshots  # noqa: E402
-from core.summary import analysis_cell, float64_cell_params, one_blas_thread  # noqa: E402
-from core.tasks import task_for  # noqa: E402
+from core.analysis.spectrum import spectra_over_snapshots  # noqa: E402
+from core.cells import get_cell  # noqa: E402
+from core.train.config import RunConfig  # noqa: E402
+from core.train.model import init_model  # noqa: E402
+from core.train.results import History, ModelResult, Snapshot, TrainResult  # noqa: E402
+from core.train.tasks import task_for  # noqa: E402
 
 
 def fake_run(T: int, H: int, variant: str = "seed") -> TrainResult:

@@ -1,14 +1,14 @@
 """Time one float32 training step (forward + backward + update) of our RNN and GRU cells,
 and the same step in PyTorch when it happens to be installed (it is not a dependency).
 
-    python bench/train_step.py                  # grid, BLAS on 1 thread (as core.train runs)
+    python bench/train_step.py                  # grid, BLAS on 1 thread (as core.train.loop runs)
     python bench/train_step.py --threads 2      # both libraries on 2 threads
     python bench/train_step.py --quick          # only B=64, T=100, H=128
 
 Two kinds of step, each timed for ours and for torch.nn.RNN / nn.GRU with equal thread counts:
 - cell:  hs = cell(xs); L = sum(hs^2); backward; plain SGD update of every weight
          (rnn, gru in our convention, and gru_reset_after, which is nn.GRU's own algorithm).
-- model: the real training step of core.train (cell + linear readout at the answer step,
+- model: the real training step of core.train.loop (cell + linear readout at the answer step,
          softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
          torch: nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
 Rounds alternate ours and torch so both see the same machine load; we print medians of wall
@@ -30,9 +30,9 @@ from threadpoolctl import threadpool_info, threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.cells import get_cell  # noqa: E402
-from core.model import init_model, model_loss  # noqa: E402
-from core.optim import Adam, clip_by_global_norm  # noqa: E402
-from core.tasks import get_task  # noqa: E402
+from core.train.model import init_model, model_loss  # noqa: E402
+from core.train.optim import Adam, clip_by_global_norm  # noqa: E402
+from core.train.tasks import get_task  # noqa: E402
 
 try:
     import torch

@@ -6,7 +6,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard import state
+from dashboard.runs import state
 
 APP = "../dashboard/app.py"   # relative to this folder, as AppTest resolves it
 TIMEOUT = 120                 # seconds per script run (the real default experiment trains)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from core.cells import CELLS
-from core.config import RunConfig
-from core.model import init_model
-from core.results import Baseline, History, ModelResult, Snapshot, TrainResult
+from core.train.config import RunConfig
+from core.train.model import init_model
+from core.train.results import Baseline, History, ModelResult, Snapshot, TrainResult
 
 
 def tiny_run(models=("rnn", "gru"), variant="seed", checkpoints=3):

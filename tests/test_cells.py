@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import gru_reset_after
-from core.cell_types import InputWeightGrad
-from core.cells import CELLS, get_cell
+from core.cells import CELLS, get_cell, gru_reset_after
+from core.cells.protocol import InputWeightGrad
 from tests.numeric import numeric_grad
 
 T, B, D, H = 5, 3, 4, 5

@@ -6,8 +6,8 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from core.checkpoints import checkpoint_steps
-from core.gradients import gradient_flow_for_run
+from core.analysis.checkpoints import checkpoint_steps
+from core.analysis.gradients import gradient_flow_for_run
 from dashboard.charts import style
 from dashboard.charts.flow_animation import flow_animation
 from tests.fake_runs import tiny_run

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.analysis.gates import gate_trace, token_labels
+from core.analysis.gru_explainer import PRESETS, TinyGruSpec, demo_inputs, explain, tiny_gru
 from core.cells import CELLS
-from core.gates import gate_trace, token_labels
-from core.read_write import PRESETS, TinyGruSpec, demo_inputs, explain, tiny_gru
 from dashboard.charts.gates import gate_heatmap, read_write_carry_figure, tau_figure
 
 T, H, D = 7, 5, 4

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.clipping import clipping_stats
-from core.gradients import gradient_flow_for_run
-from core.jacobians import jacobian_norms_for_run
-from core.results import History
-from core.spectrum import recurrent_spectra
+from core.analysis.clipping import clipping_stats
+from core.analysis.gradients import gradient_flow_for_run
+from core.analysis.jacobians import jacobian_norms_for_run
+from core.analysis.spectrum import recurrent_spectra
+from core.train.results import History
 from dashboard.charts import style
 from dashboard.charts.gradients import (
     clipping_figure,

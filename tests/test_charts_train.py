@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.results import Baseline, History, ModelResult, TrainResult
+from core.train.config import RunConfig
+from core.train.results import Baseline, History, ModelResult, TrainResult
 from dashboard.charts import style
 from dashboard.charts.train import accuracy_figure, loss_curves, loss_figure
 

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from core.clipping import clipping_stats
-from core.results import History
+from core.analysis.clipping import clipping_stats
+from core.train.results import History
 
 
 def _history(norms, clipped, share=None, steps=None):

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from core.decay import decay_stats, fitted_slope, half_life
-from core.gradients import GradientFlow, gradient_flow
-from core.summary import log_band
-from core.theory import carry_overlay
+from core.analysis.batch_summary import log_band
+from core.analysis.decay import decay_stats, fitted_slope, half_life
+from core.analysis.gradients import GradientFlow, gradient_flow
+from core.analysis.theory import carry_overlay
 
 
 def _flow(per_seq):

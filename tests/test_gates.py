@@ -7,16 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from core.cells import CELLS
-from core.checkpoints import analysis_batch
-from core.gates import (
+from core.analysis.checkpoints import analysis_batch
+from core.analysis.gates import (
     gate_trace,
     gate_trace_for_run,
     memory_time_constant,
     saturation,
     token_labels,
 )
-from core.tasks import get_task
+from core.cells import CELLS
+from core.train.tasks import get_task
 from tests.fake_runs import tiny_run
 
 

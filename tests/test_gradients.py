@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.cells import CELLS
-from core.checkpoints import analysis_batch, checkpoint_steps
-from core.config import RunConfig
-from core.gradients import (
+from core.analysis.checkpoints import analysis_batch, checkpoint_steps
+from core.analysis.gradients import (
     gradient_flow,
     gradient_flow_for_run,
     median_grid,
     random_direction,
 )
-from core.init import orthogonal
-from core.model import init_model
-from core.tasks import Batch
+from core.cells import CELLS
+from core.cells.init import orthogonal
+from core.train.config import RunConfig
+from core.train.model import init_model
+from core.train.tasks import Batch
 from tests.fake_runs import tiny_run
 
 CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
@@ -190,7 +190,7 @@ def test_relative_flow_starts_at_zero():
 
 
 def test_gradient_flow_of_a_trained_run_at_every_checkpoint():
-    from core.train import train
+    from core.train.loop import train
 
     run = train(RunConfig(length=8, symbols=3, hidden=5, steps=6, batch=4, val_size=8,
                           eval_every=3, checkpoints=3))
@@ -217,8 +217,8 @@ def test_loss_source_agrees_with_the_training_loss_gradient(task):
     """For last-step tasks the training loss (batch mean) is the same loss: B * its d_hs are
     the per-sequence gradients whose norms the flow reports."""
     from core.cells import get_cell
-    from core.model import model_loss
-    from core.tasks import get_task
+    from core.train.model import model_loss
+    from core.train.tasks import get_task
 
     t = get_task(task, 9, 4)
     cell = get_cell("gru")

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import RunConfig
-from core.runs import run_to_bytes
-from core.train import train
-from dashboard import state
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.run_files import run_to_bytes
+from dashboard.runs import state
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"

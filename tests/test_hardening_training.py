@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import state
+from dashboard.runs import state
 
 APP = "../dashboard/app.py"
 

@@ -21,9 +21,9 @@ import sacrebleu
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
-from core.config import RunConfig
-from core.train import train
-from dashboard import state
+from core.train.config import RunConfig
+from core.train.loop import train
+from dashboard.runs import state
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"

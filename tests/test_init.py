@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS
-from core.init import CHRONO_MIN_TAU, chrono_bias, gaussian, orthogonal
+from core.cells.init import CHRONO_MIN_TAU, chrono_bias, gaussian, orthogonal
 
 RECURRENT = {"rnn": ["U"], "gru": ["U_g", "U_c"], "gru_reset_after": ["U"]}
 

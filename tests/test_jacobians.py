@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.cells import CELLS
-from core.gradients import gradient_flow, gradient_flow_for_run
-from core.init import orthogonal
-from core.jacobians import (
+from core.analysis.gradients import gradient_flow, gradient_flow_for_run
+from core.analysis.jacobians import (
     jacobian_norms,
     jacobian_norms_for_run,
     spectral_norms,
     step_jacobians,
 )
+from core.cells import CELLS
+from core.cells.init import orthogonal
 from tests.fake_runs import tiny_run
 
 CELL_NAMES = ["rnn", "gru", "gru_reset_after"]

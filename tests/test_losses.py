@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core.losses import mean_squared_error, softmax_cross_entropy, task_loss
+from core.train.losses import mean_squared_error, softmax_cross_entropy, task_loss
 
 
 def numeric_grad(f, x, eps=1e-6):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params
-from core.gates import gate_trace
-from core.runs import run_to_bytes
-from dashboard import state
-from dashboard.analysis_cache import generated_example
+from core.analysis.checkpoints import analysis_batch, cell_name_of, checkpoint_params
+from core.analysis.gates import gate_trace
+from core.train.run_files import run_to_bytes
+from dashboard.runs import state
+from dashboard.runs.analysis_cache import generated_example
 from tests import apptest_helpers as ui
 
 PAGE = "views/gates.py"

@@ -9,10 +9,10 @@ import uuid
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.decay import decay_stats
-from core.gradients import gradient_flow_for_run
-from core.runs import run_to_bytes
-from dashboard import analysis_cache, state
+from core.analysis.decay import decay_stats
+from core.analysis.gradients import gradient_flow_for_run
+from core.train.run_files import run_to_bytes
+from dashboard.runs import analysis_cache, state
 from tests import apptest_helpers as ui
 
 PAGE = "views/gradients.py"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import RunConfig
-from core.runs import run_to_bytes
-from dashboard import state
+from core.train.config import RunConfig
+from core.train.run_files import run_to_bytes
+from dashboard.runs import state
 from tests import apptest_helpers as ui
 
 
@@ -173,7 +173,7 @@ def test_log_toggle_redraws_without_retraining(app):
 def _store_probe():
     import streamlit as st
 
-    from dashboard import state
+    from dashboard.runs import state
 
     st.markdown(f"before: {state.current_run() is None}")
     run = state.ensure_default_run()

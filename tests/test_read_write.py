@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.read_write import PRESETS, TinyGruSpec, demo_inputs, explain, tiny_gru
+from core.analysis.gru_explainer import PRESETS, TinyGruSpec, demo_inputs, explain, tiny_gru
 
 
 def test_new_state_is_write_plus_carry_and_read_is_r_times_old_state():

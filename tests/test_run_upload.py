@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import RunConfig
-from core.runs import run_to_bytes
-from core.train import train
-from dashboard.run_upload import LoadedRun, UploadProblem, load_uploaded_runs
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.run_files import run_to_bytes
+from dashboard.runs.upload import LoadedRun, UploadProblem, load_uploaded_runs
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.runs import (
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.run_files import (
     FORMAT,
     RunFileError,
     load_run,
@@ -19,7 +20,6 @@ from core.runs import (
     save_run,
     weights_path,
 )
-from core.train import train
 
 CFG = RunConfig(length=5, symbols=3, hidden=4, steps=12, batch=4, val_size=8, eval_every=4,
                 checkpoints=3, gru_variant="reset_after", seed=1)

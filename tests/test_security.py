@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
-from core.config import RunConfig
-from core.runs import run_to_bytes
-from core.train import train
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.run_files import run_to_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 APP = "../dashboard/app.py"

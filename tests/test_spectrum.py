@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.init import orthogonal
-from core.results import History, ModelResult, Snapshot
-from core.spectrum import (
+from core.analysis.spectrum import (
     recurrent_blocks,
     recurrent_spectra,
     spectra_for_run,
     spectra_over_snapshots,
     spectrum,
 )
-from core.theory import rnn_overlay
+from core.analysis.theory import rnn_overlay
+from core.cells.init import orthogonal
+from core.train.results import History, ModelResult, Snapshot
 from tests.fake_runs import tiny_run
 
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.tasks import accuracy, get_task, order_positions, task_for
+from core.train.config import RunConfig
+from core.train.tasks import accuracy, get_task, order_positions, task_for
 
 TASKS = ["recall", "adding", "copy", "order"]
 

@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.tasks import task_for
-from core.train import build_params, checkpoint_steps, train
+from core.train.config import RunConfig
+from core.train.loop import build_params, checkpoint_steps, train
+from core.train.tasks import task_for
 
 SMALL = RunConfig(length=6, symbols=4, hidden=5, steps=23, batch=4, val_size=16, eval_every=5,
                   checkpoints=4, seed=3)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import RunConfig
-from core.runs import load_run
-from core.train_cli import build_parser, config_from_args, main
+from core.train.cli import build_parser, config_from_args, main
+from core.train.config import RunConfig
+from core.train.run_files import load_run
 
 FAST = ["--length", "4", "--symbols", "3", "--hidden", "4", "--steps", "6", "--batch", "4",
         "--val-size", "8", "--eval-every", "3"]

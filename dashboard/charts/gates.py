@@ -7,8 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.gates import GateTrace
-from core.read_write import ReadWriteCarry
+from core.analysis.gates import GateTrace
+from core.analysis.gru_explainer import ReadWriteCarry
 from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label
 
 # What each heatmap shows: (title, colour scale, value range). "z" is PyTorch's 1 - u.

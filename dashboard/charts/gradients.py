@@ -13,11 +13,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.clipping import ClippingStats
-from core.gradients import GradientFlow
-from core.jacobians import JacobianNorms
-from core.spectrum import Spectrum
-from core.summary import LogBand
+from core.analysis.batch_summary import LogBand
+from core.analysis.clipping import ClippingStats
+from core.analysis.gradients import GradientFlow
+from core.analysis.jacobians import JacobianNorms
+from core.analysis.spectrum import Spectrum
 from dashboard.charts.style import (
     BASELINE_COLOUR,
     BASELINE_LINE,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from core.results import Baseline, History, TrainResult
+from core.train.results import Baseline, History, TrainResult
 from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label, ordered
 
 # What the task's input-ignoring reference predictor is called in legends.

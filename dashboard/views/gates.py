@@ -6,16 +6,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.checkpoints import ANALYSIS_BATCH
-from core.gates import GateTrace
-from core.read_write import PRESETS, TinyGruSpec, explain
-from core.results import TrainResult
-from dashboard import state
-from dashboard.analysis_cache import checkpoint_slider, run_selector, trace_at
+from core.analysis.checkpoints import ANALYSIS_BATCH
+from core.analysis.gates import GateTrace
+from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
+from core.train.results import TrainResult
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
+from dashboard.runs import state
+from dashboard.runs.analysis_cache import checkpoint_slider, run_selector, trace_at
 from dashboard.text import plain
-from dashboard.widgets import TASK_LABELS
+from dashboard.training_form import TASK_LABELS
 
 CONVENTIONS = {"u": "ours: u (1 = write)", "z": "PyTorch: z = 1 - u (1 = keep)"}
 SOURCES = {"batch": "from the analysis batch", "generated": "generated"}

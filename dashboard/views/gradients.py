@@ -7,22 +7,11 @@ import math
 
 import streamlit as st
 
-from core.checkpoints import ANALYSIS_BATCH
-from core.clipping import clipping_stats
-from core.decay import DecayStats
-from core.gradients import GradientFlow
-from core.results import TrainResult
-from dashboard import state
-from dashboard.analysis_cache import (
-    checkpoint_slider,
-    checkpoint_steps,
-    decay_at,
-    flow_grid,
-    flows_at,
-    jacobians_at,
-    run_selector,
-    spectra_at,
-)
+from core.analysis.checkpoints import ANALYSIS_BATCH
+from core.analysis.clipping import clipping_stats
+from core.analysis.decay import DecayStats
+from core.analysis.gradients import GradientFlow
+from core.train.results import TrainResult
 from dashboard.charts.flow_animation import flow_animation
 from dashboard.charts.gradients import (
     clipping_figure,
@@ -34,8 +23,19 @@ from dashboard.charts.gradients import (
     spectrum_figure,
 )
 from dashboard.charts.style import model_label, ordered
+from dashboard.runs import state
+from dashboard.runs.analysis_cache import (
+    checkpoint_slider,
+    checkpoint_steps,
+    decay_at,
+    flow_grid,
+    flows_at,
+    jacobians_at,
+    run_selector,
+    spectra_at,
+)
 from dashboard.text import plain
-from dashboard.widgets import TASK_LABELS
+from dashboard.training_form import TASK_LABELS
 
 NO_WEIGHTS = ("This run was loaded from its JSON file alone, so its parameters are missing and "
               "its gradients cannot be computed: upload the .npz saved with it too (Train page, "

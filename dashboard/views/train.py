@@ -6,15 +6,15 @@ import math
 
 import streamlit as st
 
-from core.results import TrainResult
-from core.runs import run_to_bytes
-from core.train import train
-from dashboard import state
+from core.train.loop import train
+from core.train.results import TrainResult
+from core.train.run_files import run_to_bytes
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
-from dashboard.run_upload import LoadedRun, load_uploaded_runs
+from dashboard.runs import state
+from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
-from dashboard.widgets import (
+from dashboard.training_form import (
     TASK_LABELS,
     VARIANT_LABELS,
     TrainingProgress,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import RunConfig
+from core.train.config import RunConfig
 from tests.e2e.conftest import browser_page, save_screenshot
 from tests.e2e.ui import (
     PLOTLY,

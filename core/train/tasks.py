@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.config import TASK_MIN_LENGTH as MIN_LENGTH
-from core.config import RunConfig
-from core.results import Baseline
+from core.train.config import TASK_MIN_LENGTH as MIN_LENGTH
+from core.train.config import RunConfig
+from core.train.results import Baseline
 
 SOLVED_WITHIN = 0.04          # adding: a sequence is solved if |prediction - target| < this
 COPY_SYMBOLS = 10             # copy: how many symbols are to be copied

@@ -14,10 +14,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.config import RunConfig
-from core.results import TrainResult
-from core.train import train
-from dashboard.widgets import TrainingProgress
+from core.train.config import RunConfig
+from core.train.loop import train
+from core.train.results import TrainResult
+from dashboard.training_form import TrainingProgress
 
 CURRENT_NAME = "gatescope_current_run"  # name of the run every page shows
 RUNS = "gatescope_runs"                 # name -> TrainResult, oldest first

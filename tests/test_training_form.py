@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.config import RunConfig
-from core.results import History
-from core.train import TrainProgress
-from dashboard.widgets import TrainingProgress, config_from_form
+from core.train.config import RunConfig
+from core.train.loop import TrainProgress
+from core.train.results import History
+from dashboard.training_form import TrainingProgress, config_from_form
 
 
 class _Slot:

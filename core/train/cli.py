@@ -13,10 +13,18 @@ import time
 from pathlib import Path
 
 from core.cells import get_cell
-from core.config import DTYPES, GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
-from core.results import TrainResult
-from core.runs import save_run
-from core.train import TrainProgress, train
+from core.train.config import (
+    DTYPES,
+    GRU_VARIANTS,
+    LR_SCHEDULES,
+    MODELS,
+    OPTIMIZERS,
+    TASKS,
+    RunConfig,
+)
+from core.train.loop import TrainProgress, train
+from core.train.results import TrainResult
+from core.train.run_files import save_run
 
 PROG = "python -m core.train"
 BAR_WIDTH = 30
@@ -126,7 +134,3 @@ def main(argv: list[str] | None = None) -> int:
         written = save_run(run, args.out)
         print("wrote " + " and ".join(str(p) for p in written if p is not None))
     return 1 if run.stopped else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, InputWeightGrad, Params, inputs_with_ones
-from core.init import gaussian, recurrent, update_gate_bias
+from core.cells.init import gaussian, recurrent, update_gate_bias
+from core.cells.protocol import CellGrads, InputWeightGrad, Params, inputs_with_ones
 
 
 @dataclass

@@ -14,17 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.checkpoints import (
-    ANALYSIS_BATCH,
-    analysis_batch,
-    cell_name_of,
-    checkpoint_params,
-    require_weights,
-)
-from core.losses import task_loss
-from core.model import cell_params
-from core.results import TrainResult
-from core.summary import (
+from core.analysis.batch_summary import (
     BAND,
     LogBand,
     analysis_cell,
@@ -33,8 +23,18 @@ from core.summary import (
     one_blas_thread,
     safe_log10,
 )
-from core.tasks import Batch
-from core.theory import TheoryOverlay, theory_overlay
+from core.analysis.checkpoints import (
+    ANALYSIS_BATCH,
+    analysis_batch,
+    cell_name_of,
+    checkpoint_params,
+    require_weights,
+)
+from core.analysis.theory import TheoryOverlay, theory_overlay
+from core.train.losses import task_loss
+from core.train.model import cell_params
+from core.train.results import TrainResult
+from core.train.tasks import Batch
 
 Params = dict[str, np.ndarray]
 DIRECTION_SEED = 0           # seed of the random readout direction used when there is no readout

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.results import History
+from core.train.results import History
 
 
 @dataclass

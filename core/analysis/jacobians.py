@@ -24,15 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import previous_states
-from core.checkpoints import (
-    analysis_batch,
-    cell_name_of,
-    checkpoint_params,
-    require_weights,
-)
-from core.results import TrainResult
-from core.summary import (
+from core.analysis.batch_summary import (
     LogBand,
     analysis_cell,
     float64_cell_params,
@@ -40,6 +32,14 @@ from core.summary import (
     one_blas_thread,
     safe_log10,
 )
+from core.analysis.checkpoints import (
+    analysis_batch,
+    cell_name_of,
+    checkpoint_params,
+    require_weights,
+)
+from core.cells.protocol import previous_states
+from core.train.results import TrainResult
 
 Params = dict[str, np.ndarray]
 JACOBIAN_SEQUENCES = 16      # of the ANALYSIS_BATCH sequences, how many Jacobian norms use

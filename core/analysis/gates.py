@@ -14,9 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.checkpoints import analysis_batch, cell_name_of, checkpoint_params, require_weights
-from core.results import TrainResult
-from core.summary import analysis_cell, float64_cell_params
+from core.analysis.batch_summary import analysis_cell, float64_cell_params
+from core.analysis.checkpoints import (
+    analysis_batch,
+    cell_name_of,
+    checkpoint_params,
+    require_weights,
+)
+from core.train.results import TrainResult
 
 Params = dict[str, np.ndarray]
 LOW, HIGH = 0.1, 0.9          # saturation thresholds

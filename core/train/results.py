@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.config import RunConfig
+from core.train.config import RunConfig
 
 Params = dict[str, np.ndarray]
 

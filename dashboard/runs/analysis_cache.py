@@ -1,7 +1,7 @@
 """Cached analysis of stored runs for the Gradient flow and Gates pages, and the two pickers
 those pages share (which run, which checkpoint).
 
-Every wrapper is keyed by the run's unique id (dashboard.state.current_run_id()) plus the
+Every wrapper is keyed by the run's unique id (dashboard.runs.state.current_run_id()) plus the
 checkpoint and whatever else selects the result; the TrainResult itself is passed as an
 unhashed leading-underscore argument. Moving a slider back to a checkpoint already seen is a
 cache hit. No st.* calls inside the cached functions.
@@ -12,17 +12,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import checkpoints
-from core.checkpoints import cell_name_of, checkpoint_params
-from core.decay import DecayStats, decay_stats
-from core.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
-from core.gradients import GradientFlow, gradient_flow_for_run
-from core.jacobians import JacobianNorms, jacobian_norms_for_run
-from core.results import TrainResult
-from core.spectrum import Spectrum, spectra_for_run
-from core.summary import one_blas_thread
-from core.tasks import task_for
-from dashboard import state
+from core.analysis import checkpoints
+from core.analysis.batch_summary import one_blas_thread
+from core.analysis.checkpoints import cell_name_of, checkpoint_params
+from core.analysis.decay import DecayStats, decay_stats
+from core.analysis.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
+from core.analysis.gradients import GradientFlow, gradient_flow_for_run
+from core.analysis.jacobians import JacobianNorms, jacobian_norms_for_run
+from core.analysis.spectrum import Spectrum, spectra_for_run
+from core.train.results import TrainResult
+from core.train.tasks import task_for
+from dashboard.runs import state
 
 ENTRIES = 256                  # cached results kept per wrapper (runs x checkpoints x models)
 EXAMPLE_STREAM = 7_919         # rng stream of generated examples: (run seed, this, example seed)

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
-from core.tasks import task_for
+from core.train.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.train.tasks import task_for
 from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
 

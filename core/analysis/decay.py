@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gradients import GradientFlow
+from core.analysis.gradients import GradientFlow
 
 SURVIVAL_STEPS = (20, 50)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cell_types import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
-from core.init import gaussian, recurrent
+from core.cells.init import gaussian, recurrent
+from core.cells.protocol import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
 
 
 @dataclass

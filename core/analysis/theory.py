@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.spectrum import spectrum
-from core.summary import safe_log10
+from core.analysis.batch_summary import safe_log10
+from core.analysis.spectrum import spectrum
 
 Params = dict[str, np.ndarray]
 

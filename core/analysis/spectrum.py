@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.checkpoints import cell_name_of, checkpoint_params, require_weights
-from core.results import ModelResult, TrainResult
-from core.summary import one_blas_thread
+from core.analysis.batch_summary import one_blas_thread
+from core.analysis.checkpoints import cell_name_of, checkpoint_params, require_weights
+from core.train.results import ModelResult, TrainResult
 
 Params = dict[str, np.ndarray]
 

@@ -9,7 +9,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from core.cells import CELLS, Cell
-from core.model import cell_params
+from core.train.model import cell_params
 
 Params = dict[str, np.ndarray]
 BAND = (10.0, 90.0)          # default percentile band drawn around the median

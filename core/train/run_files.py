@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from core.cells import get_cell
-from core.config import RunConfig
-from core.results import Baseline, History, ModelResult, Snapshot, TrainResult
-from core.tasks import task_for
-from core.train import build_params
+from core.train.config import RunConfig
+from core.train.loop import build_params
+from core.train.results import Baseline, History, ModelResult, Snapshot, TrainResult
+from core.train.tasks import task_for
 
 FORMAT = "gatescope.run/1"
 FLOAT_COLUMNS = ("train_loss", "val_loss", "val_accuracy", "grad_norm", "seconds")

@@ -5,8 +5,8 @@ validation set, and each model's initialisation (its own stream, so adding or re
 model changes nothing for the others). Step k draws batch k once and feeds it to every model
 (interleaved, so a live chart compares like with like). Same config -> bit-identical result.
 
-    python -m core.train                       # the default experiment
-    python -m core.train --task adding --length 50 --models gru --out run.json
+    python -m core.train.loop                       # the default experiment
+    python -m core.train.loop --task adding --length 50 --models gru --out run.json
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from core.cells import Cell, get_cell
-from core.config import MODELS, RunConfig
-from core.losses import task_loss
-from core.model import init_model, model_forward, model_loss
-from core.optim import clip_by_global_norm, lr_scale, make_optimizer
-from core.results import History, ModelResult, Snapshot, TrainResult
-from core.tasks import Batch, Task, accuracy, task_for
+from core.train.config import MODELS, RunConfig
+from core.train.losses import task_loss
+from core.train.model import init_model, model_forward, model_loss
+from core.train.optim import clip_by_global_norm, lr_scale, make_optimizer
+from core.train.results import History, ModelResult, Snapshot, TrainResult
+from core.train.tasks import Batch, Task, accuracy, task_for
 
 Params = dict[str, np.ndarray]
 
@@ -214,10 +214,3 @@ def _stop_message(cfg: RunConfig, step: int, bad: list[str], results: dict) -> s
                  else " or enable gradient clipping (e.g. clip 1)"))
     return (f"Training stopped at step {step} of {cfg.steps}: non-finite values ({what}). "
             f"The results keep the state after step {step - 1}; {advice}.")
-
-
-if __name__ == "__main__":
-    import sys
-
-    from core.train_cli import main
-    sys.exit(main())

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core import gru, gru_reset_after, rnn
-from core.cell_types import CellGrads, Params
+from core.cells import gru, gru_reset_after, rnn
+from core.cells.protocol import CellGrads, Params
 
 __all__ = ["CELLS", "Cell", "CellGrads", "Params", "get_cell"]
 

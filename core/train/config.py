@@ -15,7 +15,7 @@ DTYPES = ("float32", "float64")
 
 @dataclass(frozen=True)
 class RunConfig:
-    task: str = "recall"            # recall | adding | copy | order (see core.tasks)
+    task: str = "recall"            # recall | adding | copy | order (see core.train.tasks)
     # Defaults = the default experiment (tuned: GRU >= 95 %, RNN <= 2x chance, < 15 s; see
     # bench/default_experiment.py): recall of 1 of 16 symbols across 79 distractors.
     length: int = 80                # sequence length T: steps between the cue and the answer
