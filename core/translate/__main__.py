@@ -67,6 +67,8 @@ def _train_parser(sub) -> None:
     stop.add_argument("--epochs", type=int, default=d.epochs, help=f"epochs ({d.epochs})")
     stop.add_argument("--time-budget", type=float,
                       help="seconds of training wall time per model (epochs then unbounded)")
+    m.add_argument("--budget-clock", choices=("wall", "cpu"), default="wall",
+                   help="what --time-budget counts: wall time, or the process's CPU time")
     m.add_argument("--checkpoint-every", type=int, default=0,
                    help="steps between dev checkpoints (0 = each epoch)")
     m.add_argument("--dev-limit", type=int, default=d.dev_limit,
@@ -141,6 +143,7 @@ def _config(args) -> TranslateConfig:
         src_tokens=args.src_tokens, tgt_tokens=args.tgt_tokens, vocab_size=args.vocab_size,
         min_count=args.min_count, batch_size=args.batch_size, lr=args.lr, clip=args.clip,
         epochs=args.epochs if args.time_budget is None else 10**6,
+        budget_clock=args.budget_clock,
         time_budget=args.time_budget, checkpoint_every=args.checkpoint_every,
         dev_limit=args.dev_limit, bleu_tokenize=args.bleu_tokenize, seed=args.seed)
 

@@ -20,7 +20,8 @@ class TranslateConfig:
     lr: float = 2e-3              # Adam learning rate
     clip: float = 5.0             # global gradient-norm clipping threshold (0 = off)
     epochs: int = 10              # passes over the training pairs (an upper bound with a budget)
-    time_budget: float | None = None   # seconds of wall time per model, checkpoints included
+    time_budget: float | None = None   # seconds per model, checkpoints included
+    budget_clock: str = "wall"    # what the budget counts: wall (time) | cpu (this process's)
     checkpoint_every: int = 0     # steps between dev checkpoints; 0 = once per epoch
     dev_limit: int = 500          # dev pairs decoded for the checkpoint BLEU
     max_len_ratio: float = 2.0    # decoding stops after ratio * source length + 10 tokens

@@ -14,7 +14,7 @@ from core.translate.translator import translate_ids
 
 def corpus_bleu(hyps: list[str], refs: list[str], tokenize: str = "13a") -> float:
     """sacrebleu corpus BLEU of detokenized text, one reference per line."""
-    return float(BLEU(tokenize=tokenize).corpus_score(hyps, [refs]).score)
+    return float(BLEU(tokenize=tokenize, force=True).corpus_score(hyps, [refs]).score)
 
 
 def mean_loss(params: Params, spec: ModelSpec, data: EncodedPairs, batch_size: int = 128) -> float:
