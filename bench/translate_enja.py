@@ -5,6 +5,9 @@ ja -> en, embedding 64, hidden 128, 4k vocabulary per side, batch 64, Adam 2e-3,
     python bench/translate_enja.py --runs gru+att --budget 900
     python bench/translate_enja.py --clock cpu              # budget in process CPU seconds
 
+SIGTERM to the script stops every run early: each checkpoints, translates the test set and
+reports as if its budget had ended (the JSON says stopped_early).
+
 Each run trains in its own spawned process (one BLAS thread) and reports: test BLEU (sacrebleu,
 tokenize=none on the corpus' own tokens: the text is already tokenized and lowercased), the
 dev-BLEU curve, BLEU by English reference length (4-6, 7-9, 10-12, 13-16 words), training
@@ -20,6 +23,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -41,7 +45,7 @@ from core.translate.train import train_model  # noqa: E402
 
 REF_CUTOFFS = (7, 10, 13)       # English reference words: 4-6, 7-9, 10-12, 13-16
 BASE = TranslateConfig(embed=64, hidden=128, vocab_size=4000, batch_size=64, lr=2e-3,
-                       epochs=10**6, checkpoint_every=250, dev_limit=500, bleu_tokenize="none")
+                       epochs=10**6, checkpoint_every=400, dev_limit=500, bleu_tokenize="none")
 
 
 def data_dir() -> Path:
@@ -61,13 +65,15 @@ def enja_corpus(folder: Path) -> ParallelCorpus:
 
 
 def run(name: str, cfg: TranslateConfig, folder: str, out: str) -> None:
+    stopped = []
+    signal.signal(signal.SIGTERM, lambda *_: stopped.append(True))   # stop early, still report
     corpus = enja_corpus(Path(folder))
     started = time.perf_counter()
     prepared = prepare(corpus, cfg)
     cell = name.split("+")[0]
     model = train_model(prepared, cfg, cell, lambda e: e.checkpoint and print(
         f"{name}: step {e.step} {e.seconds:.0f}s dev BLEU {e.checkpoint.dev_bleu:.2f} "
-        f"dev loss {e.checkpoint.dev_loss:.3f}", flush=True))
+        f"dev loss {e.checkpoint.dev_loss:.3f}", flush=True), lambda: bool(stopped))
     wall = time.perf_counter() - started
     test = translate_test_set(model, corpus)
     ref_lens = np.array([len(t.split()) for t in corpus.test.target])
@@ -80,7 +86,7 @@ def run(name: str, cfg: TranslateConfig, folder: str, out: str) -> None:
         "wall_seconds_with_setup": wall, "cpu_seconds": time.process_time(),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "by_reference_length": table.drop(columns=["system"]).to_dict("records"),
-        "config": cfg.to_json(),
+        "config": cfg.to_json(), "stopped_early": bool(stopped),
     }
     Path(out, f"{name}.json").write_text(json.dumps(result, indent=1))
     print(f"{name}: test BLEU {test.bleu:.2f}, best dev BLEU {model.best.dev_bleu:.2f} at step "
@@ -110,6 +116,7 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()}", flush=True)
     for proc in procs:
         proc.start()
+    signal.signal(signal.SIGTERM, lambda *_: [p.terminate() for p in procs])
     for proc in procs:
         proc.join()
     print(f"load average after: {os.getloadavg()}", flush=True)

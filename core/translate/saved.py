@@ -28,7 +28,8 @@ def model_to_json(model: TrainedModel) -> dict:
             "config": model.config.to_json(), "codec": model.codec.to_json(),
             "history": model.history.to_json(),
             "best": None if model.best is None else model.best.__dict__,
-            "tokens_per_s": model.tokens_per_s}
+            "tokens_per_s": model.tokens_per_s, "wall_seconds": model.wall_seconds,
+            "cpu_seconds": model.cpu_seconds}
 
 
 def model_files(model: TrainedModel) -> tuple[bytes, bytes]:
@@ -62,7 +63,8 @@ def model_from_json(d: dict, weights: dict[str, np.ndarray], name: str) -> Train
         raise SavedModelError(f"{name}: missing or malformed field ({err}).") from None
     _check_weights(spec, weights, name)
     return TrainedModel(d["name"], spec, weights, codec, config, history, best,
-                        float(d.get("tokens_per_s", 0.0)))
+                        float(d.get("tokens_per_s", 0.0)), float(d.get("wall_seconds", 0.0)),
+                        float(d.get("cpu_seconds", 0.0)))
 
 
 def _check_weights(spec: ModelSpec, weights: dict[str, np.ndarray], name: str) -> None:

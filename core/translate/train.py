@@ -57,6 +57,8 @@ class TrainedModel:
     history: TrainHistory
     best: Checkpoint | None    # the checkpoint whose weights are kept
     tokens_per_s: float        # target tokens per second of training
+    wall_seconds: float = 0.0  # wall time of training, checkpoints included
+    cpu_seconds: float = 0.0   # this process's CPU time over the same span
 
 
 @dataclass(frozen=True)
@@ -138,10 +140,11 @@ class _Run:
         if self.on_progress:
             self.on_progress(self.progress(epoch, point))
 
-    def result(self) -> TrainedModel:
+    def result(self, wall: float, cpu: float) -> TrainedModel:
         rate = self.tokens / self.seconds if self.seconds else 0.0
         return TrainedModel(self.cell, self.spec, self.best_params or self.params,
-                            self.prepared.codec, self.cfg, self.history, self.best, rate)
+                            self.prepared.codec, self.cfg, self.history, self.best, rate,
+                            wall, cpu)
 
 
 def train_model(prepared: PreparedCorpus, cfg: TranslateConfig, cell: str,
@@ -152,6 +155,7 @@ def train_model(prepared: PreparedCorpus, cfg: TranslateConfig, cell: str,
     run = _Run(prepared, cfg, cell, on_progress)
     n_train = len(prepared.train)
     clock = CLOCKS[cfg.budget_clock]
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     with threadpool_limits(limits=1, user_api="blas"):
         start = clock()
         for epoch in range(cfg.epochs):
@@ -175,7 +179,7 @@ def train_model(prepared: PreparedCorpus, cfg: TranslateConfig, cell: str,
             break
     if on_progress:
         on_progress(run.progress(run.step * cfg.batch_size / max(n_train, 1), None, done=True))
-    return run.result()
+    return run.result(time.perf_counter() - wall0, time.process_time() - cpu0)
 
 
 def train_models(prepared: PreparedCorpus, cfg: TranslateConfig,
