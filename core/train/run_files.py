@@ -1,8 +1,8 @@
 """Run files: one JSON with the config, histories and baseline, plus an .npz of the weights.
 
 JSON ("format": "gatescope.run/1"):
-    config     RunConfig fields (config.gru_variant names the GRU convention)
-    cells      model -> cell name ("rnn", "gru" or "gru_reset_after")
+    config     RunConfig fields (models are registered cell names)
+    cells      model -> registered cell name (the same name since the cell registry)
     models     model -> {"history": {step, train_loss, val_loss, val_accuracy, grad_norm,
                                      clipped, clipped_share, seconds: arrays of one length},
                          "final": {val_loss, val_accuracy}, "seconds": float,
@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from core.cells import get_cell
-from core.train.config import RunConfig
-from core.train.loop import build_params
+from core.train.config import RunConfig, upgrade_legacy
+from core.train.model import model_param_shapes
 from core.train.results import Baseline, History, ModelResult, Snapshot, TrainResult
 from core.train.tasks import task_for
 
@@ -46,7 +46,7 @@ def run_to_dict(run: TrainResult) -> dict:
     return {
         "format": FORMAT,
         "config": cfg.to_dict(),
-        "cells": {name: get_cell(name, cfg.gru_variant).name for name in run.models},
+        "cells": {name: name for name in run.models},   # model -> cell (the same today)
         "models": {name: _model_to_dict(m) for name, m in run.models.items()},
         "baseline": {"loss": run.baseline.loss, "accuracy": run.baseline.accuracy},
         "stopped": run.stopped,
@@ -127,7 +127,7 @@ def load_run(path: str | Path, weights: str | Path | None = None) -> TrainResult
 def run_from_bytes(json_bytes: bytes, npz_bytes: bytes | None = None, *,
                    json_name: str = "run JSON", npz_name: str = "weights .npz") -> TrainResult:
     """Parse and check a run; without npz_bytes the histories load and has_weights is False."""
-    doc = _parse_json(json_bytes, json_name)
+    doc = upgrade_doc(_parse_json(json_bytes, json_name))
     run = _run_from_doc(doc, json_name)
     if npz_bytes is not None:
         _attach_weights(run, doc, npz_bytes, npz_name)
@@ -151,6 +151,21 @@ def _parse_json(data: bytes, name: str) -> dict:
     return doc
 
 
+def upgrade_doc(doc: dict) -> dict:
+    """A run written before the cell registry in today's terms: its models named by their
+    cells (old files say which cell each model is in 'cells'), gru_variant dropped; the
+    weights' renames are kept under "renamed" {old name: new name}."""
+    cfg, cells = doc.get("config"), doc.get("cells")
+    if not (isinstance(cfg, dict) and "gru_variant" in cfg and isinstance(cells, dict)):
+        return doc
+    renamed = {m: c for m, c in cells.items() if isinstance(c, str) and m != c}
+    models = doc.get("models")
+    if isinstance(models, dict):
+        models = {renamed.get(m, m): v for m, v in models.items()}
+    return {**doc, "config": upgrade_legacy(cfg, cells), "models": models,
+            "cells": {renamed.get(m, m): c for m, c in cells.items()}, "renamed": renamed}
+
+
 def _run_from_doc(doc: dict, name: str) -> TrainResult:
     cfg = _config(doc, name)
     models_doc = _field(doc, "models", dict, name)
@@ -159,10 +174,9 @@ def _run_from_doc(doc: dict, name: str) -> TrainResult:
                            f"{list(cfg.models)}")
     cells = _field(doc, "cells", dict, name)
     for model in cfg.models:
-        expected = get_cell(model, cfg.gru_variant).name
-        if cells.get(model) != expected:
-            raise RunFileError(f"{name}: cells[{model!r}] is {cells.get(model)!r} but "
-                               f"config.gru_variant {cfg.gru_variant!r} means {expected!r}")
+        if cells.get(model) != model:
+            raise RunFileError(f"{name}: cells[{model!r}] is {cells.get(model)!r}, expected "
+                               f"{model!r}")
     baseline = _field(doc, "baseline", dict, name)
     stopped = doc.get("stopped")
     if stopped is not None and not isinstance(stopped, str):
@@ -231,10 +245,12 @@ def _history(m: dict, where: str) -> History:
 
 
 def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) -> None:
-    arrays = _read_npz(npz_bytes, name)
+    renamed = doc.get("renamed", {})
+    arrays = {_renamed_key(k, renamed): v for k, v in _read_npz(npz_bytes, name).items()}
     task = task_for(run.config)
     for model, m in run.models.items():
-        expected = {k: v.shape for k, v in build_params(run.config, model, task).items()}
+        expected = model_param_shapes(get_cell(model), task.input_size, run.config.hidden,
+                                      task.output_size)
         groups = _groups(arrays, model, name)
         if "final" not in groups:
             raise RunFileError(f"{name}: no final weights for model {model!r}")
@@ -252,6 +268,12 @@ def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) ->
     if extra:
         raise RunFileError(f"{name}: weights for models {sorted(extra)} that the JSON lacks")
     run.has_weights = True
+
+
+def _renamed_key(key: str, renamed: dict[str, str]) -> str:
+    """"gru/final/W" -> "gru_reset_after/final/W" for a model renamed by upgrade_doc."""
+    owner, sep, rest = key.partition("/")
+    return renamed.get(owner, owner) + sep + rest
 
 
 def _read_npz(data: bytes, name: str) -> dict[str, np.ndarray]:
