@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from core.translate.cells import cell_names
+from core.cells import cell_names
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus, split_corpus
 from core.translate.generated import GeneratedCorpusConfig, generated_corpus

@@ -8,7 +8,7 @@ import pytest
 from numeric import numeric_grad
 from translate_helpers import tiny_batch
 
-from core.translate.cells import cell_names
+from core.cells import cell_names
 from core.translate.model import ModelSpec, init_params
 from core.translate.network import batch_loss, loss_and_grads
 

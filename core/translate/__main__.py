@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.translate.cells import cell_names
+from core.cells import cell_names
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus, split_corpus
 from core.translate.experiment import translate_test_set

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.cells import get_cell
 from core.translate.attention import attention_forward, attention_keys
-from core.translate.cells import recurrent_cell
 from core.translate.model import ModelSpec, Params, part
 from core.translate.network import _log_softmax
 from core.translate.vocab import BOS_ID, EOS_ID, PAD_ID
@@ -41,7 +41,7 @@ def max_steps(Ts: int, max_len_ratio: float) -> int:
 
 def encode(params: Params, spec: ModelSpec, src: np.ndarray) -> SourceEncoding:
     """src (Ts, B) ids -> encoder states and final state."""
-    cell = recurrent_cell(spec.cell)
+    cell = get_cell(spec.cell)
     hs, cache = cell.forward(part(params, "enc"), params["src_emb"][src], None)   # (Ts, B, H)
     enc = np.ascontiguousarray(hs.transpose(1, 0, 2))                               # (B, Ts, H)
     keys = attention_keys(params["att.W_a"], enc) if spec.attention else None
@@ -51,7 +51,7 @@ def encode(params: Params, spec: ModelSpec, src: np.ndarray) -> SourceEncoding:
 def step(params: Params, spec: ModelSpec, src: SourceEncoding, state: np.ndarray,
          y_prev: np.ndarray):
     """One decoder step for every row. y_prev (R,) -> log p (R, V), state (R, S), a (R, Ts)"""
-    cell = recurrent_cell(spec.cell)
+    cell = get_cell(spec.cell)
     xs = params["tgt_emb"][y_prev][None]                                  # (1, R, E)
     hs, cache = cell.forward(part(params, "dec"), xs, state)              # (1, R, H)
     d = hs[0]

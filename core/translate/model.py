@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from core.translate.cells import recurrent_cell
+from core.cells import get_cell
 
 Params = dict[str, np.ndarray]
 
@@ -45,7 +45,7 @@ def prefixed(grads: Params, prefix: str) -> Params:
 
 def init_params(spec: ModelSpec, rng: np.random.Generator, dtype: str = "float32") -> Params:
     """Embeddings N(0, 0.1^2); cells by their own init; W_a, W_c, out.W ~ N(0, 1/fan_in)."""
-    cell = recurrent_cell(spec.cell)
+    cell = get_cell(spec.cell)
     E, H = spec.embed, spec.hidden
 
     def normal(shape, std):

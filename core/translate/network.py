@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.cells import get_cell
 from core.translate.attention import attention_backward, attention_forward
 from core.translate.batching import Batch
-from core.translate.cells import recurrent_cell
 from core.translate.model import ModelSpec, Params, part, prefixed
 
 
@@ -28,7 +28,7 @@ class LossAndGrads:
 
 
 def _forward(params: Params, spec: ModelSpec, batch: Batch):
-    cell = recurrent_cell(spec.cell)
+    cell = get_cell(spec.cell)
     xs = params["src_emb"][batch.src]                                   # (Ts, B, E)
     enc_hs, enc_cache = cell.forward(part(params, "enc"), xs, None)      # (Ts, B, H)
     ys = params["tgt_emb"][batch.tgt_in]                                # (Tt, B, E)

@@ -9,18 +9,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.cells import get_cell
 from core.translate.analysis import SourceGradient
-from core.translate.cells import recurrent_cell
 from core.translate.train import TrainHistory
-from dashboard.charts.style import base_layout, model_colour
+from dashboard.charts.style import base_layout
 
 
 def cell_colour(name: str) -> str:
-    return getattr(recurrent_cell(name), "colour", None) or model_colour(name)
+    return get_cell(name).colour
 
 
 def cell_label(name: str) -> str:
-    return getattr(recurrent_cell(name), "label", None) or name
+    return get_cell(name).label
 
 
 def _x_epochs(history: TrainHistory, steps_per_epoch: float) -> np.ndarray:
