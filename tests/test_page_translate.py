@@ -95,3 +95,24 @@ def test_bad_upload_names_the_file_and_line_and_keeps_the_trained_models(trained
     assert any("bad.tsv, line 2: no tab" in e for e in ui.errors(at))
     assert at.session_state[store.CURRENT] == exp.id
     assert exp.id in at.session_state[store.EXPERIMENTS]
+
+
+def test_saved_models_reload_and_translate(trained_app):
+    from core.translate.saved import model_files
+    from core.translate.translator import translate_text
+
+    at, exp = trained_app
+    at.switch_page(PAGE).run()
+    model = exp.outcomes["gru"].model
+    json_bytes, npz_bytes = model_files(model)
+    at.file_uploader(key="tr_load_files").set_value(
+        [("gru.json", json_bytes, "application/json"),
+         ("gru.npz", npz_bytes, "application/octet-stream"),
+         ("lonely.json", json_bytes, "application/json")]).run()
+    assert any("lonely: upload lonely.npz too" in e for e in ui.errors(at))
+    sentences = list(exp.corpus.test.source[:3])
+    at.text_area(key="tr_loaded_text").input("\n".join(sentences)).run()
+    shown = next(df.value for df in at.dataframe if "translation" in df.value.columns)
+    expected = translate_text(model.params, model.spec, model.codec, sentences).text
+    assert list(shown["translation"]) == expected
+    assert exp.id in at.session_state[store.EXPERIMENTS]

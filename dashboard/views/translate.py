@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.translate.readers import CorpusError
 from core.translate.train import TrainHistory
+from dashboard import translate_loaded
 from dashboard import translate_results as results
 from dashboard import translate_state as store
 from dashboard.charts.translate import cell_label
@@ -88,6 +89,8 @@ def page() -> None:
     form = translate_form()
     if form is not None:
         start_from_form(form)
+    with st.expander("Saved models", icon=":material/upload_file:"):
+        translate_loaded.section()
     exp = picker()
     if exp is None:
         st.info("Choose a corpus and models, then Train. The default trains an RNN and a "
