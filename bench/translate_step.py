@@ -9,7 +9,7 @@ attention) -> output projection -> masked cross-entropy -> backward -> global-no
 Adam. Torch: nn.Embedding, nn.RNN / nn.GRU (reset gate after the product, i.e. our
 gru_reset_after), the same attention written with bmm, nn.Linear, cross_entropy with
 ignore_index, clip_grad_norm_, optim.Adam. Rounds alternate ours and torch; medians of wall
-time are printed with the ratio ours / torch. Target: ours <= torch.
+and process CPU time are printed with the ratios ours / torch. Target: ours <= torch.
 """
 
 from __future__ import annotations
@@ -93,13 +93,15 @@ def theirs(cell, attention, batch, E, H, V):
 
 
 def median_time(step, repeats):
+    """Median (wall, CPU) seconds of one step; CPU time is less disturbed by other programs."""
     step()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -131,11 +133,12 @@ def main() -> None:
                 mine.append(median_time(a, args.repeats))
                 if b is not None:
                     yours.append(median_time(b, args.repeats))
-            m = statistics.median(mine) * 1e3
-            line = f"{cell:16s} ours {m:7.2f} ms/step"
+            mw, mc = (statistics.median(x) * 1e3 for x in zip(*mine, strict=True))
+            line = f"{cell:16s} ours {mw:7.2f} ms wall {mc:7.2f} ms CPU"
             if yours:
-                t = statistics.median(yours) * 1e3
-                line += f"   torch nn.{TORCH_CELLS[cell]} {t:7.2f} ms/step   ours/torch {m / t:.2f}"
+                tw, tc = (statistics.median(x) * 1e3 for x in zip(*yours, strict=True))
+                line += (f" | torch nn.{TORCH_CELLS[cell]} {tw:7.2f} ms wall {tc:7.2f} ms CPU"
+                         f" | ours/torch wall {mw / tw:.2f} CPU {mc / tc:.2f}")
             print(line, flush=True)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from core.cells import get_cell
 from core.translate.attention import attention_forward, attention_keys
 from core.translate.model import ModelSpec, Params, part
-from core.translate.network import _log_softmax
+from core.translate.network import log_softmax
 from core.translate.vocab import BOS_ID, EOS_ID, PAD_ID
 
 MAX_LEN_SLACK = 10
@@ -60,7 +60,7 @@ def step(params: Params, spec: ModelSpec, src: SourceEncoding, state: np.ndarray
         att = attention_forward(params, src.enc, d[:, None, :], src.keys)
         d, weights = att.out[:, 0], att.weights[:, 0]                     # (R, H), (R, Ts)
     logits = d @ params["out.W"] + params["out.b"]                        # (R, V)
-    return _log_softmax(logits), cell.final_state(cache), weights
+    return log_softmax(logits), cell.final_state(cache), weights
 
 
 def greedy(params: Params, spec: ModelSpec, src: np.ndarray,

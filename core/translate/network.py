@@ -44,7 +44,7 @@ def _forward(params: Params, spec: ModelSpec, batch: Batch):
     return cell, enc_cache, dec_cache, att, out, logits
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
+def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log p = z - max z - log sum exp(z - max z), in place.  (N, V)"""
     logits -= logits.max(axis=1, keepdims=True)
     logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
@@ -54,7 +54,7 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
 def batch_loss(params: Params, spec: ModelSpec, batch: Batch) -> tuple[float, int]:
     """Summed cross-entropy over real target tokens and their count (no backward)."""
     *_, logits = _forward(params, spec, batch)
-    logp = _log_softmax(logits)
+    logp = log_softmax(logits)
     target = batch.tgt_out.T.reshape(-1)                                # (B*Tt,)
     mask = batch.mask.T.reshape(-1)                                     # (B*Tt,)
     picked = logp[np.arange(len(target)), target]
@@ -69,7 +69,7 @@ def loss_and_grads(params: Params, spec: ModelSpec, batch: Batch) -> LossAndGrad
     target = batch.tgt_out.T.reshape(-1)                                # (B*Tt,)
     weight = (batch.mask.T.reshape(-1) / n).astype(logits.dtype)[:, None]   # (B*Tt, 1)
     rows = np.arange(len(target))
-    logp = _log_softmax(logits)
+    logp = log_softmax(logits)
     loss = float(-(logp[rows, target] * weight[:, 0]).sum())
     d_logits = np.exp(logp, out=logp)                                   # softmax, (B*Tt, V)
     d_logits[rows, target] -= 1
