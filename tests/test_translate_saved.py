@@ -111,3 +111,26 @@ def test_cli_reports_bad_input_by_file_and_line(tmp_path, capsys):
     bad.write_bytes(b"a\tb\nno tab\n")
     assert main(["train", "--pairs", str(bad), "--out", str(tmp_path / "o")]) == 2
     assert "bad.tsv, line 2: no tab" in capsys.readouterr().err
+
+
+def test_cli_aligned_files_with_given_dev_and_test_sets_and_reversed_direction(tmp_path):
+    corpus = copy_corpus(n=100)
+    files = {}
+    for split in ("train", "dev", "test"):
+        pairs = getattr(corpus, split)
+        for side, lines in (("src", pairs.source), ("tgt", [s.upper() for s in pairs.target])):
+            files[f"{split}.{side}"] = tmp_path / f"{split}.{side}"
+            files[f"{split}.{side}"].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["train", "--src", str(files["train.src"]), "--tgt", str(files["train.tgt"]),
+                 "--dev-src", str(files["dev.src"]), "--dev-tgt", str(files["dev.tgt"]),
+                 "--test-src", str(files["test.src"]), "--test-tgt", str(files["test.tgt"]),
+                 "--reverse-direction", "--models", "rnn", "--epochs", "1", "--embed", "4",
+                 "--hidden", "4", "--out", str(out)])
+    assert code == 0
+    assert (out / "test.src").read_text(encoding="utf-8") == \
+        files["test.tgt"].read_text(encoding="utf-8")            # reversed: target -> source
+    assert (out / "test.ref").read_text(encoding="utf-8") == \
+        files["test.src"].read_text(encoding="utf-8")
+    assert main(["train", "--src", str(files["train.src"]), "--tgt", str(files["dev.tgt"]),
+                 "--out", str(out)]) == 2                      # different line counts

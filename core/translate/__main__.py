@@ -126,14 +126,13 @@ def load_corpus(args) -> ParallelCorpus:
             raise CorpusError("give a corpus: --pairs FILE, --src FILE --tgt FILE or --generated.")
     dev = _aligned(args.dev_src, args.dev_tgt, "--dev-src/--dev-tgt")
     test = _aligned(args.test_src, args.test_tgt, "--test-src/--test-tgt")
+    if dev is not None and test is None:
+        raise CorpusError("--dev-src/--dev-tgt needs --test-src/--test-tgt too.")
     if args.reverse_direction:
         pairs, dev, test = (p.reversed() if p else None for p in (pairs, dev, test))
-    corpus = split_corpus(pairs, args.seed, args.held_out, test=test)
     if dev is not None:
-        corpus = ParallelCorpus(pairs, dev, corpus.test if test is None else test, pairs.origin)
-        if test is None:
-            raise CorpusError("--dev-src/--dev-tgt needs --test-src/--test-tgt too.")
-    return corpus
+        return ParallelCorpus(pairs, dev, test, pairs.origin)
+    return split_corpus(pairs, args.seed, args.held_out, test=test)
 
 
 def _config(args) -> TranslateConfig:
@@ -198,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except UnicodeDecodeError as err:
-        print(f"error: {args.input}: not UTF-8 text ({err.reason}).", file=sys.stderr)
+        where = getattr(args, "input", "input")
+        print(f"error: {where}: not UTF-8 text ({err.reason}).", file=sys.stderr)
         return 2
 
 
