@@ -20,7 +20,7 @@ BUILT_IN, PAIRS, ALIGNED, TABLE = ("Built-in English → Korean (generated)",
                                    "Pairs file (source<TAB>target)", "Two aligned files",
                                    "Table with source and ref columns")
 # The page's default: RNN vs GRU on the built-in corpus, about a minute on two cores.
-PAGE_DEFAULT = TranslateConfig(models=("rnn", "gru"), embed=32, hidden=128, epochs=14,
+PAGE_DEFAULT = TranslateConfig(models=("rnn", "gru"), embed=32, hidden=128, epochs=24,
                                dev_limit=200)
 CORPUS_DEFAULT = GeneratedCorpusConfig()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -100,8 +101,6 @@ class TrainingJob:
 
     def wait(self, poll_seconds: float = 0.2) -> None:
         """Block until every model has finished (for scripts and tests)."""
-        import time
-
         while not self.done:
             self.poll()
             time.sleep(poll_seconds)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from sacrebleu.metrics import BLEU
 
 from core.translate.batching import EncodedPairs, make_batch, ordered_batches
@@ -41,6 +40,3 @@ def first(data: EncodedPairs, refs: tuple[str, ...], n: int):
     n = min(n, len(data))
     return EncodedPairs(data.src[:n], data.tgt[:n]), refs[:n]
 
-
-def subset(data: EncodedPairs, rows: np.ndarray) -> EncodedPairs:
-    return EncodedPairs(tuple(data.src[i] for i in rows), tuple(data.tgt[i] for i in rows))
