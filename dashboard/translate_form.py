@@ -41,6 +41,7 @@ def built_in_corpus(cfg: GeneratedCorpusConfig) -> ParallelCorpus:
 class FormResult:
     source: str                 # one of BUILT_IN, PAIRS, ALIGNED, TABLE
     files: tuple                # uploaded files of that source
+    test_file: object | None    # an uploaded pairs file used whole as the test set
     reverse_direction: bool     # translate target -> source
     config: TranslateConfig
     beam: int                   # beam size for the test translations
@@ -55,6 +56,8 @@ def translate_form() -> FormResult | None:
         files = c1.file_uploader("Corpus files (for an upload choice)", accept_multiple_files=True,
                                  key="tr_files", help="Pairs: one .tsv. Two aligned files: "
                                  "source first, then target. Table: .tsv/.csv/.jsonl.")
+        test_file = c1.file_uploader("Test set (optional pairs file; else split off by seed)",
+                                     key="tr_test_file")
         reverse = c1.checkbox("Reverse direction (target → source)", key="tr_reverse")
         models = c2.multiselect("Models", cell_names(), default=list(base.models),
                                 format_func=cell_label, key="tr_models")
@@ -78,7 +81,7 @@ def translate_form() -> FormResult | None:
                   attention=attention, reverse_source=reverse_source, src_tokens=src_tok,
                   tgt_tokens=tgt_tok, epochs=10**6 if by_time else int(epochs),
                   time_budget=float(budget) if by_time else None, seed=int(seed))
-    return FormResult(source, tuple(files or ()), reverse, cfg, int(beam))
+    return FormResult(source, tuple(files or ()), test_file, reverse, cfg, int(beam))
 
 
 def corpus_from_form(form: FormResult) -> ParallelCorpus:
@@ -101,6 +104,9 @@ def corpus_from_form(form: FormResult) -> ParallelCorpus:
     else:
         reader = read_pairs if form.source == PAIRS else read_table_pairs
         pairs = reader(files[0].name, files[0].getvalue())
+    test = None
+    if form.test_file is not None:
+        test = read_pairs(form.test_file.name, form.test_file.getvalue())
     if form.reverse_direction:
-        pairs = pairs.reversed()
-    return split_corpus(pairs, form.config.seed)
+        pairs, test = pairs.reversed(), test.reversed() if test else None
+    return split_corpus(pairs, form.config.seed, test=test)

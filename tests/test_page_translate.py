@@ -116,3 +116,22 @@ def test_saved_models_reload_and_translate(trained_app):
     expected = translate_text(model.params, model.spec, model.codec, sentences).text
     assert list(shown["translation"]) == expected
     assert exp.id in at.session_state[store.EXPERIMENTS]
+
+
+def test_uploaded_pairs_with_a_given_test_set_start_training(trained_app):
+    at, exp = trained_app
+    at.switch_page(PAGE).run()
+    train = "".join(f"w{i} x{i % 7}\tv{i} y{i % 5}\tCC-BY\n" for i in range(60)).encode()
+    at.radio(key="tr_source").set_value("Pairs file (source<TAB>target)")
+    at.file_uploader(key="tr_files").set_value([("train.tsv", train, "text/plain")])
+    at.file_uploader(key="tr_test_file").set_value([("test.tsv", b"a b\tc d\n", "text/plain")])
+    at.multiselect(key="tr_models").set_value(["rnn"])
+    at.checkbox(key="tr_reverse").check()
+    submit(at)
+    new = at.session_state[store.EXPERIMENTS][at.session_state[store.CURRENT]]
+    assert new.id != exp.id and new.config.models == ("rnn",)
+    assert new.corpus.test.source == ("c d",) and new.corpus.test.target == ("a b",)
+    assert len(new.corpus.train) + len(new.corpus.dev) == 60
+    new.job.stop()
+    wait_until_trained(at)
+    assert "rnn" in new.outcomes
