@@ -79,12 +79,6 @@ def select_run(name: str) -> None:
         st.session_state[CURRENT_NAME] = name
 
 
-def run_label(cfg: RunConfig) -> str:
-    """A short readable name for a trained run."""
-    models = "+".join(m.upper() for m in cfg.models)
-    return f"{models} {cfg.task} T={cfg.length} H={cfg.hidden} seed {cfg.seed}"
-
-
 def ensure_default_run() -> TrainResult | None:
     """The current run; trains the default experiment first when there is none.
 
