@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from translate_helpers import copy_corpus
 
+from core.cells import cell_names
 from core.translate.config import TranslateConfig
 from core.translate.decode import beam_search, greedy
 from core.translate.experiment import translate_test_set
@@ -19,15 +20,17 @@ def _source(rng, Ts=4, B=5, V=12):
 
 
 @pytest.mark.parametrize("attention", [False, True])
-def test_beam_of_one_equals_greedy(attention):
-    spec = ModelSpec("gru", 12, 10, embed=6, hidden=8, attention=attention)
+@pytest.mark.parametrize("cell", cell_names())
+def test_beam_of_one_equals_greedy(cell, attention):
+    spec = ModelSpec(cell, 12, 10, embed=6, hidden=8, attention=attention)
     params = init_params(spec, np.random.default_rng(0))
     src = _source(np.random.default_rng(1))
     assert beam_search(params, spec, src, beam=1).tokens == greedy(params, spec, src).tokens
 
 
-def test_beam_decodes_each_sentence_as_it_would_alone():
-    spec = ModelSpec("rnn", 12, 10, embed=6, hidden=8, attention=True)
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_beam_decodes_each_sentence_as_it_would_alone(cell):
+    spec = ModelSpec(cell, 12, 10, embed=6, hidden=8, attention=True)
     params = init_params(spec, np.random.default_rng(2), dtype="float64")
     src = _source(np.random.default_rng(3))
     together = beam_search(params, spec, src, beam=3).tokens
