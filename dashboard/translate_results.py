@@ -130,11 +130,18 @@ def downloads(exp: store.Experiment) -> None:
                        mime="application/zip", key="tr_download", on_click="ignore")
 
 
+def _pairs_tsv(pairs) -> str:
+    """source<TAB>target[<TAB>the rest of the uploaded line, e.g. attribution] per pair."""
+    return "".join("\t".join([s, t, e] if e else [s, t]) + "\n"
+                   for s, t, e in zip(pairs.source, pairs.target, pairs.extra, strict=True))
+
+
 def _zip(exp: store.Experiment) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("test.src", "".join(s + "\n" for s in exp.corpus.test.source))
         z.writestr("test.ref", "".join(s + "\n" for s in exp.corpus.test.target))
+        z.writestr("test.tsv", _pairs_tsv(exp.corpus.test))
         for m, o in exp.outcomes.items():
             json_bytes, npz_bytes = model_files(o.model)
             z.writestr(f"{m}.json", json_bytes)

@@ -135,3 +135,16 @@ def test_uploaded_pairs_with_a_given_test_set_start_training(trained_app):
     new.job.stop()
     wait_until_trained(at)
     assert "rnn" in new.outcomes
+
+
+def test_the_download_keeps_the_pairs_files_extra_columns():
+    from core.translate.corpus import split_corpus
+    from core.translate.readers import read_pairs
+
+    data = "".join(f"s{i}\tt{i}\tCC-BY #{i}\n" for i in range(40)).encode()
+    corpus = split_corpus(read_pairs("p.tsv", data), seed=0)
+    tsv = results._pairs_tsv(corpus.test)
+    assert tsv.splitlines() == [f"{s}\t{t}\t{e}" for s, t, e in
+                                zip(corpus.test.source, corpus.test.target, corpus.test.extra,
+                                    strict=True)]
+    assert all(line.split("\t")[2].startswith("CC-BY #") for line in tsv.splitlines())
