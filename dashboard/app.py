@@ -21,6 +21,7 @@ pages = {
         st.Page(VIEWS / "gates.py", title="Gates", icon=":material/tune:"),
     ],
     "Translation": [
+        st.Page(VIEWS / "translate.py", title="Translate", icon=":material/g_translate:"),
         st.Page(VIEWS / "bleu.py", title="BLEU breakdown", icon=":material/translate:"),
     ],
 }

@@ -38,6 +38,12 @@ def sacrebleu_tests_dir() -> Path:
     return _anchor("sacrebleu-tests")
 
 
+@pytest.fixture(scope="session")
+def enja_dir() -> Path:
+    """small_parallel_enja: 50,000 Japanese-English pairs with dev and test sets."""
+    return _anchor("small-parallel-enja")
+
+
 @pytest.fixture
 def fast(monkeypatch):
     """A short default experiment (GATESCOPE_FAST_DEFAULT=1), so a page test boots in a second."""
