@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from core.train.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.train.limits import LIMITS
 from core.train.tasks import task_for
 from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
@@ -83,11 +84,12 @@ def _task_fields(b: RunConfig) -> dict:
                  "repeat 10 symbols after T blanks. Temporal order: classify the order of two "
                  "marked symbols (4 classes)."),
         "length": st.number_input(
-            "Sequence length T", 1, 500, b.length, key="train_length", persist_state=KEEP,
+            "Sequence length T", *LIMITS["length"], b.length, key="train_length",
+            persist_state=KEEP,
             help="How many steps information must be carried. Longer is harder, above all "
                  "for the vanilla RNN."),
         "symbols": st.number_input(
-            "Symbols K", 2, 64, b.symbols, key="train_symbols", persist_state=KEEP,
+            "Symbols K", *LIMITS["symbols"], b.symbols, key="train_symbols", persist_state=KEEP,
             help="Alphabet size of delayed recall only; the other tasks fix their own alphabet "
                  "and ignore this field."),
         "seed": st.number_input(
@@ -104,7 +106,7 @@ def _model_fields(b: RunConfig) -> dict:
             key="train_models", persist_state=KEEP,
             help="Trained side by side on identical batches from the same seed.")),
         "hidden": st.number_input(
-            "Hidden units H", 1, 256, b.hidden, key="train_hidden", persist_state=KEEP,
+            "Hidden units H", *LIMITS["hidden"], b.hidden, key="train_hidden", persist_state=KEEP,
             help="Hidden state size of each model."),
         "gru_variant": st.selectbox(
             "GRU variant", GRU_VARIANTS, index=GRU_VARIANTS.index(b.gru_variant),
@@ -136,10 +138,10 @@ SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "c
 def _optimiser_fields(b: RunConfig) -> dict:
     return {
         "steps": st.number_input(
-            "Steps", 1, 5000, b.steps, 50, key="train_steps", persist_state=KEEP,
+            "Steps", *LIMITS["steps"], b.steps, 50, key="train_steps", persist_state=KEEP,
             help="Optimizer steps, one batch each."),
         "batch": st.number_input(
-            "Batch", 1, 512, b.batch, key="train_batch", persist_state=KEEP,
+            "Batch", *LIMITS["batch"], b.batch, key="train_batch", persist_state=KEEP,
             help="Sequences per training batch."),
         "optimizer": st.selectbox(
             "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(b.optimizer),

@@ -1,0 +1,1 @@
+"""Where runs live: the bounded .npz reader every loader uses, and the SQLite run store."""
