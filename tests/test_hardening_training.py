@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.runs import state
+from tests import apptest_helpers as ui
 
 APP = "../dashboard/app.py"
 
@@ -42,7 +43,7 @@ def submit(at: AppTest, values: dict) -> None:
     for field, value in values.items():
         widget = (at.selectbox if field in ("task", "optimizer") else at.number_input)
         widget(key=f"train_{field}").set_value(value)
-    at.button[0].click().run()
+    ui.finish_jobs(at.button[0].click().run())
 
 
 def finite_or_explained(at: AppTest, run) -> None:

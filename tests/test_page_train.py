@@ -52,7 +52,7 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
     app.number_input(key="train_hidden").set_value(8)
     app.number_input(key="train_seed").set_value(3)
     app.multiselect(key="train_models").set_value(["gru"])
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
     after = ui.current_run(app)
     assert after is not before
@@ -70,7 +70,7 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
 def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
     before = ui.current_run(app)
     app.multiselect(key="train_models").set_value([])
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception
     assert any("models must be a non-empty subset" in e for e in ui.errors(app))
     assert ui.current_run(app) is before
@@ -79,7 +79,7 @@ def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
 def test_task_specific_length_limit_is_reported_not_raised(app):
     app.selectbox(key="train_task").set_value("adding")
     app.number_input(key="train_length").set_value(1)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception
     assert any("length must be >= 2" in e for e in ui.errors(app))
 
@@ -90,7 +90,7 @@ def test_diverging_training_warns_and_keeps_the_partial_run(app):
     app.number_input(key="train_lr").set_value(10.0)
     app.number_input(key="train_clip").set_value(0.0)
     app.number_input(key="train_steps").set_value(60)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
     run = ui.current_run(app)
     assert run.stopped and run.config.lr == 10.0
@@ -140,7 +140,7 @@ def test_a_saved_run_uploads_back_and_becomes_current(app):
 
 def test_switching_pages_and_back_does_not_retrain(app):
     app.number_input(key="train_steps").set_value(12)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     before = ui.current_run(app)
     assert before.config.steps == 12
     for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
@@ -154,7 +154,7 @@ def test_switching_pages_and_back_does_not_retrain(app):
 def test_shown_run_can_be_switched_back_without_training(app):
     default = ui.current_run(app)
     app.number_input(key="train_steps").set_value(10)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     trained = ui.current_run(app)
     app.selectbox(key="train_shown_run").set_value(state.DEFAULT_NAME).run()
     assert not app.exception

@@ -3,7 +3,8 @@
 One run is *current* (what every page shows); every run trained or loaded in this session is
 also kept under a name so a page can offer a choice. Switching pages never retrains: a page
 asks `current_run()` (None when there is none) or `ensure_default_run()` (trains the built-in
-default experiment once per session, with a progress bar, when no run exists yet).
+default experiment once per server, in a worker process, or reads it from the run store; every
+session shares that one run read-only).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from dataclasses import replace
 import streamlit as st
 
 from core.train.config import RunConfig
-from core.train.loop import train
 from core.train.results import TrainResult
-from dashboard.training_form import TrainingProgress
+from dashboard.runs.default_run import shared_run
+from dashboard.runs.services import current_store, job_pool, store_key
 
 CURRENT_NAME = "gatescope_current_run"  # name of the run every page shows
 RUNS = "gatescope_runs"                 # name -> TrainResult, oldest first
@@ -85,23 +86,35 @@ def run_label(cfg: RunConfig) -> str:
     return f"{models} {cfg.task} T={cfg.length} H={cfg.hidden} seed {cfg.seed}"
 
 
-def ensure_default_run() -> TrainResult | None:
-    """The current run; trains the default experiment first when there is none.
+def load_default(cfg: RunConfig, on_progress) -> TrainResult:
+    """The server's shared run of cfg; ValueError when it cannot be trained."""
+    return shared_run(cfg, store_key()).get(job_pool(), current_store().store, on_progress)
 
-    Shows a progress bar while training. Returns None (after an st.error) only if the default
-    experiment cannot be trained.
+
+def ensure_default_run() -> TrainResult | None:
+    """The current run; else the server's shared default experiment (from the store, or trained
+    once in a worker process while every waiting session shows the same progress bar).
+
+    Returns None (after an st.error) only if the default experiment cannot be trained.
     """
     run = current_run()
     if run is not None:
         return run
     cfg = default_config()
-    progress = TrainingProgress(cfg, "Training the default experiment (RNN and GRU)")
+    title = "Training the default experiment (RNN and GRU)"
+    bar = st.progress(0.0, text=f"{title}: starting")
+
+    def show(status) -> None:
+        where = (f"waiting for a free worker (place {status.position})"
+                 if status.state == "queued" else f"step {status.step} of {status.steps}")
+        bar.progress(min(1.0, status.step / max(status.steps, 1)), text=f"{title}: {where}")
+
     try:
-        run = train(cfg, on_step=progress)
+        run = load_default(cfg, show)
     except ValueError as err:
-        progress.clear()
+        bar.empty()
         st.error(f"The default experiment could not be trained: {err}")
         return None
-    progress.clear()
+    bar.empty()
     store_run(run, DEFAULT_NAME)
     return run

@@ -6,18 +6,16 @@ import math
 
 import streamlit as st
 
-from core.train.loop import train
 from core.train.results import TrainResult
 from core.train.run_files import run_to_bytes
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
-from dashboard.runs import state
+from dashboard.runs import jobs, state
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
     TASK_LABELS,
     VARIANT_LABELS,
-    TrainingProgress,
     config_from_form,
     train_form,
 )
@@ -36,22 +34,13 @@ BASELINE_PHRASES = {
 
 
 def train_from_form(values: dict) -> None:
-    """Build the config from the form, train uncached with live progress, make it current."""
+    """Build the config from the form and queue it on the worker pool (see runs.jobs)."""
     try:
         cfg = config_from_form(state.default_config(), values)
     except ValueError as err:
         st.error(f"These settings cannot be trained: {err}", icon=":material/error:")
         return
-    names = " and ".join(model_label(m) for m in ordered(cfg.models))
-    progress = TrainingProgress(cfg, f"Training {names}", live_chart=True)
-    try:
-        run = train(cfg, on_step=progress)
-    except ValueError as err:
-        progress.clear()
-        st.error(f"Training could not start: {err}", icon=":material/error:")
-        return
-    progress.clear()
-    state.store_run(run, state.run_label(cfg))
+    jobs.submit(cfg, state.run_label(cfg))
 
 
 def upload_section() -> None:
@@ -190,6 +179,7 @@ download_col, upload_col = st.columns(2)
 with status:
     if submitted is not None:
         train_from_form(submitted)
+    jobs.show_jobs()
 with upload_col:
     upload_section()
 with status:
