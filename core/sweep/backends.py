@@ -6,6 +6,7 @@ them to the store (Dask workers need no shared disk). Dask is imported only by D
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from core.jobs.pool import JobPool
@@ -39,8 +40,6 @@ class LocalBackend:
         return self.pool.submit(cfg)
 
     def wait(self, handles: list, timeout: float) -> list[Finished]:
-        import time
-
         deadline = time.monotonic() + timeout
         while True:
             out = []
@@ -71,21 +70,22 @@ class DaskBackend:
         return self.client.submit(train_remote, cfg.to_dict(), pure=False)
 
     def wait(self, handles: list, timeout: float) -> list[Finished]:
-        from distributed import wait
+        deadline = time.monotonic() + timeout
+        while True:
+            out = [self._finished(f) for f in handles if f.done()]
+            if out or time.monotonic() >= deadline:
+                return out
+            time.sleep(0.02)
 
-        try:
-            done, _ = wait(handles, timeout=timeout, return_when="FIRST_COMPLETED")
-        except TimeoutError:
-            return []
-        out = []
-        for future in done:
-            if future.status == "finished":
-                out.append(Finished(future, future.result(), None))
-            else:
-                err = future.exception()
-                out.append(Finished(future, None, f"{type(err).__name__}: {err}"))
-            future.release()
-        return out
+    @staticmethod
+    def _finished(future) -> Finished:
+        if future.status == "finished":
+            item = Finished(future, future.result(), None)
+        else:
+            err = future.exception()
+            item = Finished(future, None, f"{type(err).__name__}: {err}")
+        future.release()
+        return item
 
     def close(self) -> None:
         self.client.close()
