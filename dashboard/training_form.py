@@ -6,22 +6,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.train.config import GRU_VARIANTS, LR_SCHEDULES, MODELS, OPTIMIZERS, TASKS, RunConfig
+from core.cells import cell_names
+from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
 from core.train.limits import LIMITS
-from core.train.tasks import task_for
+from core.train.tasks import TASKS, task_for, task_names
 from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
 
-TASK_LABELS = {
-    "recall": "Delayed recall",
-    "adding": "Adding problem",
-    "copy": "Copy memory",
-    "order": "Temporal order",
-}
-VARIANT_LABELS = {
-    "seed": "seed (ours)",
-    "reset_after": "reset_after (PyTorch)",
-}
+TASK_LABELS = {name: spec.label for name, spec in TASKS.items()}
 KEEP = "session"  # form values survive page switches
 
 
@@ -77,12 +69,9 @@ def config_from_form(base: RunConfig, values: dict) -> RunConfig:
 def _task_fields(b: RunConfig) -> dict:
     return {
         "task": st.selectbox(
-            "Task", TASKS, index=TASKS.index(b.task), format_func=TASK_LABELS.get,
+            "Task", task_names(), index=task_names().index(b.task), format_func=TASK_LABELS.get,
             key="train_task", persist_state=KEEP,
-            help="Delayed recall: name the first symbol after T-1 distractors (chance 1/K). "
-                 "Adding: sum the two marked values (solved if |error| < 0.04). Copy memory: "
-                 "repeat 10 symbols after T blanks. Temporal order: classify the order of two "
-                 "marked symbols (4 classes)."),
+            help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values())),
         "length": st.number_input(
             "Sequence length T", *LIMITS["length"], b.length, key="train_length",
             persist_state=KEEP,
@@ -102,17 +91,12 @@ def _task_fields(b: RunConfig) -> dict:
 def _model_fields(b: RunConfig) -> dict:
     return {
         "models": tuple(st.multiselect(
-            "Models", MODELS, default=list(b.models), format_func=model_label,
+            "Models", cell_names(), default=list(b.models), format_func=model_label,
             key="train_models", persist_state=KEEP,
             help="Trained side by side on identical batches from the same seed.")),
         "hidden": st.number_input(
             "Hidden units H", *LIMITS["hidden"], b.hidden, key="train_hidden", persist_state=KEEP,
             help="Hidden state size of each model."),
-        "gru_variant": st.selectbox(
-            "GRU variant", GRU_VARIANTS, index=GRU_VARIANTS.index(b.gru_variant),
-            format_func=VARIANT_LABELS.get, key="train_gru_variant", persist_state=KEEP,
-            help="seed: c = tanh(W[r*h; x] + b), the reset gate acts before the matrix. "
-                 "reset_after: n = tanh(W_in x + b_in + r*(W_hn h + b_hn)), as in PyTorch."),
         "init_scale": st.number_input(
             "Init scale g", 0.01, 10.0, float(b.init_scale), 0.1, key="train_init_scale",
             persist_state=KEEP, help="Weights start as N(0, g²/fan_in); an orthogonal "

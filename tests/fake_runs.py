@@ -10,13 +10,12 @@ from core.train.model import init_model
 from core.train.results import Baseline, History, ModelResult, Snapshot, TrainResult
 
 
-def tiny_run(models=("rnn", "gru"), variant="seed", checkpoints=3):
+def tiny_run(models=("rnn", "gru"), checkpoints=3):
     cfg = RunConfig(task="recall", length=10, symbols=4, hidden=6, models=models,
-                    gru_variant=variant, steps=20, checkpoints=checkpoints)
+                    steps=20, checkpoints=checkpoints)
     results = {}
     for i, m in enumerate(models):
-        cell = CELLS["rnn" if m == "rnn" else ("gru_reset_after" if variant == "reset_after"
-                                               else "gru")]
+        cell = CELLS[m]
         snaps = [Snapshot(step=s, params=init_model(cell, 4, 6, 4, np.random.default_rng(i + s),
                                                     dtype="float32"))
                  for s in (0, 10, 20)[:checkpoints]]

@@ -14,7 +14,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.store.bounded_npz import NpzError, read_npz
+from core.bounded_npz import NpzError, read_npz
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import RunFileError, run_from_bytes, run_to_bytes

@@ -226,14 +226,11 @@ def test_reset_after_matches_torch_gru_values_and_gradients():
     np.testing.assert_allclose(grads.h0, h0_t.grad.numpy()[0], rtol=1e-9, atol=1e-12)
 
 
-def test_get_cell_maps_model_and_variant():
-    assert get_cell("rnn", "seed") is CELLS["rnn"]
-    assert get_cell("gru", "seed") is CELLS["gru"]
-    assert get_cell("gru", "reset_after") is CELLS["gru_reset_after"]
-    with pytest.raises(ValueError, match="variant"):
-        get_cell("gru", "bogus")
-    with pytest.raises(ValueError, match="model"):
-        get_cell("lstm", "seed")
+def test_get_cell_finds_every_registered_cell_and_names_unknown_ones():
+    for name, cell in CELLS.items():
+        assert get_cell(name) is cell and cell.name == name
+    with pytest.raises(ValueError, match="unknown model 'bogus'"):
+        get_cell("bogus")
 
 
 def test_bad_shapes_give_clear_errors():

@@ -54,7 +54,7 @@ def test_units_follow_the_given_order_rows_and_values_together():
 def test_reset_after_candidate_is_its_n():
     trace, params, xs = _trace("gru_reset_after")
     _, cache = CELLS["gru_reset_after"].forward(params, xs, None)
-    np.testing.assert_allclose(gate_heatmap(trace, "n").data[0].z, cache.c[:, 1].T)
+    np.testing.assert_allclose(gate_heatmap(trace, "c").data[0].z, cache.c[:, 1].T)
 
 
 def test_rnn_trace_has_a_state_heatmap_but_no_gates():

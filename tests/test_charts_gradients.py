@@ -118,21 +118,20 @@ def test_heatmaps_share_one_colour_scale_when_given_the_shared_range():
     assert {(f.data[0].zmin, f.data[0].zmax) for f in figs} == {(-9.5, 0.4)}
 
 
-@pytest.mark.parametrize("variant", ["seed", "reset_after"])
-def test_eigenvalues_and_singular_values_are_those_of_the_recurrent_blocks(variant):
-    run = tiny_run(variant=variant)
-    params = run.models["gru"].params
+@pytest.mark.parametrize("cell", ["gru", "gru_reset_after"])
+def test_eigenvalues_and_singular_values_are_those_of_the_recurrent_blocks(cell):
+    run = tiny_run(models=("rnn", cell))
+    params = run.models[cell].params
     H = run.config.hidden
-    cell = "gru" if variant == "seed" else "gru_reset_after"
     blocks = recurrent_spectra(cell, params)
-    if variant == "seed":
+    if cell == "gru":
         candidate = params["U_c"]
         gates = params["U_g"]
     else:
         candidate = params["U"][:, 2 * H:]
         gates = params["U"][:, :2 * H]
     truth = {"U_u": gates[:, :H], "U_r": gates[:, H:2 * H],
-             ("U_c" if variant == "seed" else "U_n"): candidate}
+             ("U_c" if cell == "gru" else "U_n"): candidate}
     eig = spectrum_figure(blocks, "gru", 20)
     assert eig.data[0].name.startswith("unit circle")
     np.testing.assert_allclose(np.hypot(eig.data[0].x, eig.data[0].y), 1.0, atol=1e-12)

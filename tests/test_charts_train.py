@@ -52,13 +52,11 @@ def test_models_are_drawn_rnn_first_whatever_the_config_order():
     assert names.index("RNN validation") < names.index("GRU validation")
 
 
-def test_colours_are_warm_for_rnn_and_cool_for_gru():
-    def rgb(hex_colour):
-        return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
-    r, _, b = rgb(style.MODEL_COLOURS["rnn"])
-    assert r > b
-    r, _, b = rgb(style.MODEL_COLOURS["gru"])
-    assert b > r
+def test_every_registered_model_has_its_own_colour_and_label():
+    names = list(style.MODEL_ORDER)
+    assert len({style.model_colour(n) for n in names}) == len(names)
+    assert len({style.model_label(n) for n in names}) == len(names)
+    assert style.model_colour("not a cell") not in {style.model_colour(n) for n in names}
 
 
 def test_chance_line_is_grey_dashed_at_the_baseline_over_the_whole_run():
@@ -84,8 +82,8 @@ def test_log_y_switches_only_the_loss_axis_to_log():
 
 def test_accuracy_axis_spans_zero_to_one_as_percent():
     fig = accuracy_figure(_run())
-    assert tuple(fig.layout.yaxis.range) == (0, 1.02)
-    assert fig.layout.yaxis.tickformat == ".0%"
+    assert fig.layout.yaxis.range[0] <= 0 and fig.layout.yaxis.range[1] >= 1
+    assert fig.layout.yaxis.tickformat.endswith("%")
     np.testing.assert_array_equal(_traces(fig, "RNN")[0].y, [0.12, 0.13, 0.125])
 
 

@@ -10,7 +10,7 @@ import pytest
 from core.analysis.batch_summary import log_band
 from core.analysis.decay import decay_stats, fitted_slope, half_life
 from core.analysis.gradients import GradientFlow, gradient_flow
-from core.analysis.theory import carry_overlay
+from core.cells.theory import carry_overlay
 
 
 def _flow(per_seq):
@@ -50,7 +50,7 @@ def test_carry_overlay_is_the_product_of_one_minus_u():
     T, B = 30, 3
     u = np.empty((T, B, 2))
     u[..., 0], u[..., 1] = 0.1, 0.5                     # unit 0 carries 0.9, unit 1 carries 0.5
-    ov = carry_overlay(u)
+    ov = carry_overlay(1.0 - u)
     k = np.arange(T)
     np.testing.assert_allclose(ov.curves["carry_max"], k * np.log10(0.9), atol=1e-12)
     np.testing.assert_allclose(ov.curves["carry_mean"], k * (np.log10(0.9) + np.log10(0.5)) / 2,

@@ -102,14 +102,14 @@ def test_token_labels_name_each_tasks_inputs():
 
 
 def test_gate_trace_for_run_labels_the_analysis_batch():
-    run = tiny_run(variant="reset_after")
-    tr = gate_trace_for_run(run, "gru", checkpoint=1, index=3)
+    run = tiny_run(models=("rnn", "gru_reset_after"))
+    tr = gate_trace_for_run(run, "gru_reset_after", checkpoint=1, index=3)
     batch = analysis_batch(run)
     assert tr.cell == "gru_reset_after" and tr.index == 3
     assert tr.tokens == [str(i) for i in batch.xs[:, 3].argmax(axis=1)]
     assert tr.u.shape == (10, 6) and np.all((tr.u > 0) & (tr.u < 1))
     with pytest.raises(ValueError, match="out of range"):
-        gate_trace_for_run(run, "gru", index=64)
+        gate_trace_for_run(run, "gru_reset_after", index=64)
     assert gate_trace_for_run(run, "rnn").u is None
 
 
@@ -118,4 +118,4 @@ def test_trace_turns_into_json():
 
     tr = gate_trace("gru", _gru(), np.zeros((3, 1, 4)))
     d = json.loads(json.dumps(tr.to_dict()))
-    assert len(d["u"]) == 3 and set(d["saturation"]) == {"u", "r"}
+    assert len(d["gates"]["u"]) == 3 and set(d["saturation"]) == {"u", "r"}

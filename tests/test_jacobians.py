@@ -122,10 +122,10 @@ def test_running_product_bounds_the_gradient_flow(cell_name):
 
 
 def test_jacobian_norms_for_run_use_the_analysis_batch():
-    run = tiny_run(variant="reset_after")
+    run = tiny_run(models=("rnn", "gru_reset_after"))
     out = jacobian_norms_for_run(run, checkpoint=2, sequences=5, iters=6)
-    assert set(out) == {"rnn", "gru"} and out["gru"].step == 20
+    assert set(out) == {"rnn", "gru_reset_after"} and out["gru_reset_after"].step == 20
     assert out["rnn"].norm_log10.shape == (5, 10)
     flows = gradient_flow_for_run(run, checkpoint=2)
-    rel = flows["gru"].relative().per_sequence_log10[:5]                 # same first sequences
-    assert np.all(rel <= out["gru"].running_log10 + 1e-9)
+    rel = flows["gru_reset_after"].relative().per_sequence_log10[:5]     # same first sequences
+    assert np.all(rel <= out["gru_reset_after"].running_log10 + 1e-9)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.analysis.checkpoints import analysis_batch, cell_name_of, checkpoint_params
+from core.analysis.checkpoints import analysis_batch, checkpoint_params
 from core.analysis.gates import gate_trace
 from core.train.run_files import run_to_bytes
 from dashboard.runs import state
@@ -28,7 +28,7 @@ def _markdown(at: AppTest) -> str:
 def _core_trace(run, index: int, checkpoint: int = -1, model: str = "gru"):
     xs = analysis_batch(run).xs
     _, params = checkpoint_params(run, model, checkpoint)
-    return gate_trace(cell_name_of(run, model), params, xs, index)
+    return gate_trace(model, params, xs, index)
 
 
 def _assert_gate_metrics(at: AppTest, trace) -> None:
@@ -45,8 +45,6 @@ def _train_on_the_form(at: AppTest, **values) -> None:
     for key, value in values.items():
         if key == "train_models":
             at.multiselect(key=key).set_value(value)
-        elif key == "train_gru_variant":
-            at.selectbox(key=key).set_value(value)
         else:
             at.number_input(key=key).set_value(value)
     ui.finish_jobs(at.button[0].click().run())
@@ -79,7 +77,7 @@ def test_generate_new_draws_another_sequence(page):
     _, params = checkpoint_params(run, "gru", -1)
     xs = generated_example(run, 1)
     assert xs.shape[:2] == (run.config.length, 1)
-    _assert_gate_metrics(page, gate_trace(cell_name_of(run, "gru"), params, xs, 0))
+    _assert_gate_metrics(page, gate_trace("gru", params, xs, 0))
     page.button(key="gates_generate").click().run()
     assert page.number_input(key="gates_seed").value == 2 and not page.exception
 
@@ -107,16 +105,16 @@ def test_rnn_has_no_gates_and_says_so(page):
 def test_reset_after_run_names_its_convention_and_candidate(fast):
     at = ui.boot()
     _train_on_the_form(at, train_length=8, train_steps=10, train_hidden=6,
-                       train_gru_variant="reset_after")
+                       train_models=["rnn", "gru_reset_after"])
     ui.open_page(PAGE, at)
     run = ui.current_run(at)
-    assert run.config.gru_variant == "reset_after"
-    text = _markdown(at)
-    assert "reset-after" in text and "n_t" in text
-    _assert_gate_metrics(at, _core_trace(run, 0))
+    assert run.config.models == ("rnn", "gru_reset_after")
+    assert at.radio(key="gates_model").value == "gru_reset_after"
+    assert any("PyTorch/cuDNN" in s.value for s in at.subheader)
+    _assert_gate_metrics(at, _core_trace(run, 0, model="gru_reset_after"))
     at.number_input(key="gates_index").set_value(3).run()
     assert not at.exception
-    _assert_gate_metrics(at, _core_trace(run, 3))
+    _assert_gate_metrics(at, _core_trace(run, 3, model="gru_reset_after"))
 
 
 def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
@@ -124,7 +122,7 @@ def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
     _train_on_the_form(at, train_length=6, train_steps=10, train_hidden=6,
                        train_models=["rnn"])
     ui.open_page(PAGE, at)
-    assert any("no GRU" in m for m in ui.infos(at))
+    assert any("no gated model" in m for m in ui.infos(at))
     assert at.button(key="rw_preset_0") is not None
 
 

@@ -48,8 +48,7 @@ def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
 def _train_on_the_form(at: AppTest, **values) -> None:
     at.switch_page("views/train.py").run()
     for key, value in values.items():
-        widget = at.multiselect(key=key) if key == "train_models" else (
-            at.selectbox(key=key) if key == "train_gru_variant" else at.number_input(key=key))
+        widget = at.multiselect(key=key) if key == "train_models" else at.number_input(key=key)
         widget.set_value(value)
     ui.finish_jobs(at.button[0].click().run())
     assert not at.exception and not at.error

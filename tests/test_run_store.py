@@ -15,6 +15,7 @@ import pytest
 
 from core.store.records import StoreError, config_hash
 from core.store.run_store import INDEX, RunStore, open_store
+from core.train import stored
 from core.train.cli import main as train_cli
 from core.train.config import RunConfig
 from core.train.loop import train
@@ -30,8 +31,8 @@ def run():
 
 def test_round_trip_keeps_histories_metrics_and_weights(tmp_path, run):
     store = RunStore(tmp_path)
-    run_id = store.save_run(run, name="first", tags=("a", "b"))
-    back = store.load_run(run_id)
+    run_id = stored.save_run(store, run, name="first", tags=("a", "b"))
+    back = stored.load_run(store, run_id)
     assert back.config == run.config and back.has_weights
     for name, m in run.models.items():
         np.testing.assert_array_equal(back.models[name].history.val_loss, m.history.val_loss)
@@ -47,9 +48,9 @@ def test_round_trip_keeps_histories_metrics_and_weights(tmp_path, run):
 
 def test_filter_rename_tag_delete(tmp_path, run):
     store = RunStore(tmp_path)
-    a = store.save_run(run, name="a")
+    a = stored.save_run(store, run, name="a")
     gru_only = train(RunConfig(**{**TINY.to_dict(), "models": ("gru",), "task": "order"}))
-    b = store.save_run(gru_only, name="b", tags=("x",))
+    b = stored.save_run(store, gru_only, name="b", tags=("x",))
     assert [r.id for r in store.list_runs(model="rnn")] == [a]
     assert [r.id for r in store.list_runs(task="order")] == [b]
     assert [r.id for r in store.list_runs(tag="x")] == [b]
@@ -111,13 +112,14 @@ def test_cli_uses_gatescope_store_by_default(run_store, capsys):
 WRITER = textwrap.dedent("""
     import sys
     from core.store.run_store import RunStore
+    from core.train import stored
     from core.train.config import RunConfig
     from core.train.loop import train
     store = RunStore(sys.argv[1])
     run = train(RunConfig(length=5, hidden=4, steps=2, val_size=8, eval_every=1, checkpoints=2))
     print("ready", flush=True)
     for i in range(int(sys.argv[2])):
-        store.save_run(run, name=f"{sys.argv[3]}-{i}")
+        stored.save_run(store, run, name=f"{sys.argv[3]}-{i}")
 """)
 
 
@@ -134,7 +136,7 @@ def test_concurrent_writer_processes_lose_nothing(tmp_path):
     runs = RunStore(tmp_path).list_runs()
     assert sorted(r.name for r in runs) == sorted(f"w{i}-{j}" for i in range(4) for j in range(15))
     for r in runs[::7]:
-        assert RunStore(tmp_path).load_run(r.id).has_weights
+        assert stored.load_run(RunStore(tmp_path), r.id).has_weights
 
 
 def test_kill_9_mid_write_loses_at_most_the_run_being_written(tmp_path):
@@ -156,6 +158,6 @@ def test_kill_9_mid_write_loses_at_most_the_run_being_written(tmp_path):
     written = max(int(n.split("-")[1]) for n in names)
     assert names == {f"k-{i}" for i in range(written + 1)}   # every committed run, in order
     for r in runs:                                           # each one whole, weights too
-        assert store.load_run(r.id).has_weights
+        assert stored.load_run(store, r.id).has_weights
     leftovers = {p.name for p in (tmp_path / "weights").iterdir()} - {f"{r.id}.npz" for r in runs}
     assert len(leftovers) <= 1                               # at most the run being written

@@ -20,9 +20,10 @@ from core.train.run_files import (
     save_run,
     weights_path,
 )
+from tests.test_train import histories_equal
 
 CFG = RunConfig(length=5, symbols=3, hidden=4, steps=12, batch=4, val_size=8, eval_every=4,
-                checkpoints=3, gru_variant="reset_after", seed=1)
+                checkpoints=3, models=("rnn", "gru_reset_after"), seed=1)
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +51,9 @@ def npz_with(files, change):
 def test_json_states_format_variant_cells_and_histories(files, run):
     doc = doc_of(files)
     assert doc["format"] == FORMAT == "gatescope.run/1"
-    assert doc["config"]["gru_variant"] == "reset_after"
-    assert doc["cells"] == {"rnn": "rnn", "gru": "gru_reset_after"}
-    gru = doc["models"]["gru"]
+    assert doc["config"]["models"] == ["rnn", "gru_reset_after"]
+    assert doc["cells"] == {"rnn": "rnn", "gru_reset_after": "gru_reset_after"}
+    gru = doc["models"]["gru_reset_after"]
     assert gru["history"]["step"] == [4, 8, 12]
     assert set(gru["history"]) >= {"step", "train_loss", "val_loss", "val_accuracy", "grad_norm",
                                    "clipped", "seconds"}
@@ -61,7 +62,8 @@ def test_json_states_format_variant_cells_and_histories(files, run):
     assert doc["baseline"]["loss"] == pytest.approx(np.log(3))
     assert doc["stopped"] is None
     keys = set(np.load(io.BytesIO(files[1]), allow_pickle=False).files)
-    assert {"gru/final/W", "gru/final/V", "gru/step_000006/U", "rnn/step_000000/b"} <= keys
+    assert {"gru_reset_after/final/W", "gru_reset_after/final/V",
+            "gru_reset_after/step_000006/U", "rnn/step_000000/b"} <= keys
 
 
 def test_round_trip_through_files_is_exact(tmp_path, run):
@@ -85,7 +87,7 @@ def test_round_trip_through_files_is_exact(tmp_path, run):
 
 def test_json_alone_loads_histories_and_marks_weights_absent(tmp_path, run, files):
     back = run_from_bytes(files[0])
-    assert not back.has_weights and back.models["gru"].params == {}
+    assert not back.has_weights and back.models["gru_reset_after"].params == {}
     np.testing.assert_array_equal(back.models["rnn"].history.val_loss,
                                   run.models["rnn"].history.val_loss)
     (tmp_path / "only.json").write_bytes(files[0])
@@ -131,10 +133,10 @@ def damaged(files, edit):
     (lambda d: d["config"].update(colour="red"), "unknown config fields: colour"),
     (lambda d: d.pop("models"), "'models' is missing"),
     (lambda d: d["models"].pop("rnn"), "'models' holds"),
-    (lambda d: d["cells"].update(gru="gru"), "cells\\['gru'\\] is 'gru'"),
-    (lambda d: d["models"]["gru"]["history"]["val_loss"].pop(), "differ in length"),
-    (lambda d: d["models"]["gru"]["history"].pop("grad_norm"), "lacks grad_norm"),
-    (lambda d: d["models"]["gru"]["history"]["train_loss"].__setitem__(0, "x"),
+    (lambda d: d["cells"].update(gru_reset_after="gru"), "cells\\['gru_reset_after'\\] is 'gru'"),
+    (lambda d: d["models"]["gru_reset_after"]["history"]["val_loss"].pop(), "differ in length"),
+    (lambda d: d["models"]["gru_reset_after"]["history"].pop("grad_norm"), "lacks grad_norm"),
+    (lambda d: d["models"]["gru_reset_after"]["history"]["train_loss"].__setitem__(0, "x"),
      "train_loss\\[0\\] must be a number"),
     (lambda d: d["models"]["rnn"]["history"]["step"].__setitem__(0, 1.5), "whole numbers"),
     (lambda d: d["models"]["rnn"]["history"]["clipped"].__setitem__(0, 3), "true/false"),
@@ -154,7 +156,7 @@ def test_corrupt_or_truncated_npz(files):
 
 def test_pickled_objects_are_refused(files):
     def add_object(a):
-        a["gru/final/W"] = np.array([{"x": 1}], dtype=object)
+        a["gru_reset_after/final/W"] = np.array([{"x": 1}], dtype=object)
     buf = io.BytesIO()
     arrays = dict(np.load(io.BytesIO(files[1]), allow_pickle=False))
     add_object(arrays)
@@ -164,14 +166,16 @@ def test_pickled_objects_are_refused(files):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda a: a.update({"gru/final/U": np.zeros((4, 5), np.float32)}),
-     "gru/final/U has shape \\(4, 5\\), expected \\(4, 12\\)"),
+    (lambda a: a.update({"gru_reset_after/final/U": np.zeros((4, 5), np.float32)}),
+     "gru_reset_after/final/U has shape \\(4, 5\\), expected \\(4, 12\\)"),
     (lambda a: a.pop("rnn/final/b"), "rnn/final has parameters"),
-    (lambda a: [a.pop(k) for k in list(a) if k.startswith("gru/final/")], "no final weights"),
-    (lambda a: [a.pop(k) for k in list(a) if k.startswith("gru/step_000006/")],
+    (lambda a: [a.pop(k) for k in list(a) if k.startswith("gru_reset_after/final/")],
+     "no final weights"),
+    (lambda a: [a.pop(k) for k in list(a) if k.startswith("gru_reset_after/step_000006/")],
      "do not belong together"),
-    (lambda a: a.update({"lstm/final/W": np.zeros(3)}), "models \\['lstm'\\]"),
-    (lambda a: a.update({"gru/final/W": np.zeros((3, 12), dtype=np.int64)}), "floating point"),
+    (lambda a: a.update({"xyz/final/W": np.zeros(3)}), "models \\['xyz'\\]"),
+    (lambda a: a.update({"gru_reset_after/final/W": np.zeros((3, 12), dtype=np.int64)}),
+     "floating point"),
     (lambda a: a.update({"stray": np.zeros(3)}), "unexpected array name 'stray'"),
 ])
 def test_weights_that_do_not_fit_the_config(files, change, message):
@@ -182,3 +186,28 @@ def test_weights_that_do_not_fit_the_config(files, change, message):
 def test_unreadable_path(tmp_path):
     with pytest.raises(RunFileError, match="cannot be read"):
         load_run(tmp_path / "missing.json")
+
+
+def _legacy(files):
+    """The same run as a file written before the cell registry: models "rnn" and "gru", the
+    GRU's convention in config.gru_variant, the cell of each model in "cells"."""
+    doc = doc_of(files)
+    doc["config"]["models"] = ["rnn", "gru"]
+    doc["config"]["gru_variant"] = "reset_after"
+    doc["models"] = {"rnn": doc["models"]["rnn"], "gru": doc["models"]["gru_reset_after"]}
+    doc["cells"] = {"rnn": "rnn", "gru": "gru_reset_after"}
+    arrays = dict(np.load(io.BytesIO(files[1]), allow_pickle=False))
+    arrays = {k.replace("gru_reset_after/", "gru/"): v for k, v in arrays.items()}
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return json.dumps(doc).encode(), buf.getvalue()
+
+
+def test_a_run_file_from_before_the_cell_registry_still_loads(files, run):
+    back = run_from_bytes(*_legacy(files))
+    assert back.config == run.config
+    assert list(back.models) == ["rnn", "gru_reset_after"]
+    for name, m in run.models.items():
+        for k, v in m.params.items():
+            np.testing.assert_array_equal(back.models[name].params[k], v)
+        histories_equal(back.models[name].history, m.history)

@@ -11,8 +11,8 @@ from core.analysis.spectrum import (
     spectra_over_snapshots,
     spectrum,
 )
-from core.analysis.theory import rnn_overlay
 from core.cells.init import orthogonal
+from core.cells.theory import matrix_power_overlay as rnn_overlay
 from core.train.results import History, ModelResult, Snapshot
 from tests.fake_runs import tiny_run
 
@@ -74,9 +74,9 @@ def test_spectra_over_snapshots_follow_the_snapshot_steps():
 
 
 def test_spectra_for_run_cover_every_model_and_block():
-    run = tiny_run(variant="reset_after")
+    run = tiny_run(models=("rnn", "gru_reset_after"))
     out = spectra_for_run(run, checkpoint=0)
-    assert list(out["rnn"]) == ["U"] and list(out["gru"]) == ["U_u", "U_r", "U_n"]
+    assert list(out["rnn"]) == ["U"] and list(out["gru_reset_after"]) == ["U_u", "U_r", "U_n"]
     U = run.models["rnn"].snapshots[0].params["U"].astype(np.float64)
     np.testing.assert_allclose(out["rnn"]["U"].singular_values,
                                np.linalg.svd(U, compute_uv=False), rtol=1e-12)

@@ -17,6 +17,7 @@ from core.sweep.grid import GridError, grid_from_tables, load_grid
 from core.sweep.results import results_table, success_rates
 from core.sweep.runner import run_sweep
 from core.sweep.stats import wilson_interval
+from core.train import stored
 from core.train.config import RunConfig
 from tests.conftest import REPO
 
@@ -96,7 +97,7 @@ def test_tiny_sweep_end_to_end_then_resume_by_hash(tmp_path, local):
     table = results_table(grid, store)
     assert list(table.columns[:3]) == ["model", "length", "seed"]
     assert (table["status"] == "done").all() and table["config_hash"].is_unique
-    one = store.load_run(store.list_runs(sweep="tiny")[0].id)        # really trained there
+    one = stored.load_run(store, store.list_runs(sweep="tiny")[0].id)        # really trained there
     assert len(one.models) == 1 and one.has_weights
     again = run_sweep(grid, store, local)
     assert (again.done, again.skipped) == (0, 8)                     # nothing trained twice
@@ -147,3 +148,20 @@ def test_no_dask_is_imported_without_a_scheduler(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_success_follows_the_task_registry():
+    import numpy as np
+
+    from core.train.results import History
+    from core.train.success import steps_to_success, succeeded
+    from core.train.tasks import get_spec
+
+    need = get_spec("recall").success_accuracy
+    acc = np.array([0.1, need, need - 0.01, need + 0.01])
+    h = History(step=np.array([10, 20, 30, 40]), train_loss=acc, val_loss=acc, val_accuracy=acc,
+                grad_norm=acc, clipped=np.zeros(4, bool), seconds=acc)
+    assert succeeded("recall", h) and steps_to_success("recall", h) == 20
+    h.val_accuracy = acc[:3]
+    h.step = h.step[:3]
+    assert not succeeded("recall", h) and steps_to_success("recall", h) == 20

@@ -17,6 +17,7 @@ from core.sweep.backends import DaskBackend, LocalBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.results import results_table
 from core.sweep.runner import run_sweep
+from core.train import stored
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
@@ -51,8 +52,8 @@ def test_dask_gives_bit_identical_results_to_the_local_pool(tmp_path, cluster):
     a, b = results_table(grid, local_store), results_table(grid, dask_store)
     pd.testing.assert_frame_equal(a.drop(columns="seconds"), b.drop(columns="seconds"))
     for h in a["config_hash"]:
-        ra = local_store.load_run(local_store.find(h).id)
-        rb = dask_store.load_run(dask_store.find(h).id)
+        ra = stored.load_run(local_store, local_store.find(h).id)
+        rb = stored.load_run(dask_store, dask_store.find(h).id)
         for name, m in ra.models.items():
             for k, v in m.params.items():
                 np.testing.assert_array_equal(rb.models[name].params[k], v)

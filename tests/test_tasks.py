@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from core.train.config import RunConfig
-from core.train.tasks import accuracy, get_task, order_positions, task_for
+from core.train.tasks import TASKS as SPECS
+from core.train.tasks import accuracy, get_task, order_positions, task_for, task_names
 
-TASKS = ["recall", "adding", "copy", "order"]
+TASKS = list(task_names())
 
 
 def sample(name, length=20, n=64, seed=0, symbols=8, dtype="float32"):
@@ -133,3 +134,23 @@ def test_bad_task_or_length_is_refused():
 def test_task_for_config():
     task = task_for(RunConfig(task="recall", length=17, symbols=6))
     assert (task.name, task.length, task.input_size, task.output_size) == ("recall", 17, 6, 6)
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_every_task_spec_gives_the_pages_what_they_show(name):
+    spec = SPECS[name]
+    task = get_task(name, max(spec.min_length, 12), 5)
+    assert spec.label and spec.description and spec.baseline_name
+    phrase = spec.baseline_phrase.format(K=5, loss=task.baseline.loss)
+    assert "{" not in phrase
+    xs = task.sample(np.random.default_rng(0), 2, "float64").xs
+    labels = spec.token_labels(xs[:, 0])
+    assert len(labels) == xs.shape[0] and all(isinstance(t, str) and t for t in labels)
+    assert spec.solved(spec.success_accuracy) and not spec.solved(spec.success_accuracy - 0.01)
+    with pytest.raises(ValueError, match="needs length"):
+        get_task(name, spec.min_length - 1)
+
+
+def test_a_config_names_only_registered_tasks():
+    with pytest.raises(ValueError, match="task must be one of"):
+        RunConfig(task="bogus")

@@ -21,11 +21,11 @@ def test_no_flags_is_the_default_experiment():
 
 
 def test_flags_map_onto_config_fields():
-    cfg = config("--task", "copy", "--length", "9", "--models", "gru", "--gru-variant",
-                 "reset_after", "--optimizer", "sgd", "--lr", "0.5", "--clip", "0",
+    cfg = config("--task", "copy", "--length", "9", "--models", "gru_reset_after",
+                 "--forget-bias", "2", "--optimizer", "sgd", "--lr", "0.5", "--clip", "0",
                  "--init-scale", "0.9", "--no-orthogonal", "--update-bias", "-2", "--chrono",
                  "--seed", "7", "--dtype", "float64", "--hidden", "12", "--batch", "3")
-    assert cfg == RunConfig(task="copy", length=9, models=("gru",), gru_variant="reset_after",
+    assert cfg == RunConfig(task="copy", length=9, models=("gru_reset_after",), forget_bias=2.0,
                             optimizer="sgd", lr=0.5, clip=0.0, init_scale=0.9, orthogonal=False,
                             update_bias=-2.0, chrono=True, seed=7, dtype="float64", hidden=12,
                             batch=3)

@@ -1,5 +1,5 @@
-"""Shared by the analysis modules: float64 casting, the cell lookup, and batch summaries of
-per-sequence curves in log space (median and a percentile band)."""
+"""Shared by the analysis modules: float64 casting and batch summaries of per-sequence curves
+in log space (median and a percentile band)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from core.cells import CELLS, Cell
 from core.train.model import cell_params
 
 Params = dict[str, np.ndarray]
@@ -23,13 +22,6 @@ def as_float64(params: Params) -> Params:
 def float64_cell_params(params: Params) -> Params:
     """The cell's own parameters (readout "V", "c" dropped), in float64."""
     return as_float64(cell_params(params))
-
-
-def analysis_cell(cell_name: str) -> Cell:
-    """The registered cell called `cell_name` (rnn | gru | gru_reset_after)."""
-    if cell_name not in CELLS:
-        raise ValueError(f"unknown cell {cell_name!r}; expected one of {sorted(CELLS)}")
-    return CELLS[cell_name]
 
 
 @dataclass

@@ -20,13 +20,6 @@ def analysis_batch(result: TrainResult, size: int = ANALYSIS_BATCH) -> Batch:
     return task_for(cfg).sample(rng, size, dtype="float64")
 
 
-def cell_name_of(result: TrainResult, model: str) -> str:
-    """The registry cell of `model` in this run: rnn | gru | gru_reset_after."""
-    if model == "rnn":
-        return "rnn"
-    return "gru_reset_after" if result.config.gru_variant == "reset_after" else "gru"
-
-
 def checkpoint_params(result: TrainResult, model: str, checkpoint: int) -> tuple[int, Params]:
     """(step, params) of snapshot `checkpoint` (negative counts from the end) of `model`; a model
     without snapshots has one checkpoint: its final parameters at the last step."""

@@ -25,7 +25,7 @@ SURVIVAL_STEPS = (20, 50)
 
 @dataclass
 class DecayStats:
-    model: str                 # "rnn" | "gru"
+    model: str                 # the model (a registered cell name)
     step: int                  # optimizer step of the parameters
     slope: float               # fitted d log10 norm / dk (negative: decaying)
     factor_per_step: float     # 10**slope: gradient kept per step back

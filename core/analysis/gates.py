@@ -1,27 +1,28 @@
 """Gate traces of one example sequence and per-unit gate statistics.
 
-For a GRU: u_t (update: how much is written), r_t (reset: what of h_{t-1} the candidate reads),
-the candidate c_t (n_t for reset_after) and h_t, each (T, H). PyTorch's update gate is
-z = 1 - u. For a vanilla RNN only h_t exists.
+Each cell names its gates (Cell.gates, Cell.gate_values): for a GRU u_t (update: how much is
+written) and r_t (reset: what of h_{t-1} the candidate reads), plus the candidate and the carry
+1 - u_t; PyTorch's update gate is z = 1 - u. For the tanh RNN only h_t exists.
 
-    tau_j        = 1 / mean_t u_t[j]     per-unit memory time constant in steps (inf if u = 0)
+    tau_j        = 1 / mean_t (1 - carry_t[j])   memory time constant in steps (GRU: 1 / mean u)
     low / high   = share of steps with gate < 0.1 / > 0.9   (saturation), per unit and overall
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.analysis.batch_summary import analysis_cell, float64_cell_params
+from core.analysis.batch_summary import float64_cell_params
 from core.analysis.checkpoints import (
     analysis_batch,
-    cell_name_of,
     checkpoint_params,
     require_weights,
 )
+from core.cells import get_cell
 from core.train.results import TrainResult
+from core.train.tasks import get_spec
 
 Params = dict[str, np.ndarray]
 LOW, HIGH = 0.1, 0.9          # saturation thresholds
@@ -43,15 +44,30 @@ class Saturation:
 
 @dataclass
 class GateTrace:
-    """Everything the gates page draws for one sequence; gate fields are None for the RNN."""
+    """Everything the gates page draws for one sequence, with the cell's gates by key (none
+    for the tanh RNN)."""
 
-    cell: str                      # rnn | gru | gru_reset_after
+    cell: str                      # the registered cell
     index: int                     # which sequence of the batch
     tokens: list[str]              # (T,) input labels for the time axis
     h: np.ndarray                  # (T, H) hidden states
-    u: np.ndarray | None = None    # (T, H) update gate (ours: 1 = write the candidate)
-    r: np.ndarray | None = None    # (T, H) reset gate
-    c: np.ndarray | None = None    # (T, H) candidate c_t (reset_after: n_t)
+    gates: dict[str, np.ndarray] = field(default_factory=dict)  # key -> (T, H), Cell.gates
+    candidate: np.ndarray | None = None   # (T, H) proposed new content (GRU c_t / n_t)
+    carry: np.ndarray | None = None       # (T, H) share of h_{t-1} kept per step (GRU 1 - u)
+
+    @property
+    def u(self) -> np.ndarray | None:
+        """The update gate (ours: 1 = write the candidate), when the cell has one. (T, H)"""
+        return self.gates.get("u")
+
+    @property
+    def r(self) -> np.ndarray | None:
+        """The reset gate, when the cell has one. (T, H)"""
+        return self.gates.get("r")
+
+    @property
+    def c(self) -> np.ndarray | None:
+        return self.candidate
 
     @property
     def z(self) -> np.ndarray | None:
@@ -60,27 +76,28 @@ class GateTrace:
 
     @property
     def tau(self) -> np.ndarray | None:
-        """Per-unit memory time constant 1 / mean_t u. (H,)"""
-        return None if self.u is None else memory_time_constant(self.u)
+        """Per-unit memory time constant 1 / mean_t (1 - carry_t), in steps; None without a
+        carry path. (H,)"""
+        return None if self.carry is None else memory_time_constant(1.0 - self.carry)
 
     @property
     def saturation(self) -> dict[str, Saturation]:
-        """{"u": ..., "r": ...} for GRUs, {} for the RNN."""
-        if self.u is None:
-            return {}
-        return {"u": saturation(self.u), "r": saturation(self.r)}
+        """Saturation of every gate, by key ({} for the RNN)."""
+        return {key: saturation(g) for key, g in self.gates.items()}
 
     def to_dict(self) -> dict:
         def rows(a):
             return None if a is None else a.tolist()
         return {"cell": self.cell, "index": self.index, "tokens": self.tokens,
-                "h": rows(self.h), "u": rows(self.u), "r": rows(self.r), "c": rows(self.c),
+                "h": rows(self.h), "gates": {k: rows(g) for k, g in self.gates.items()},
+                "candidate": rows(self.candidate), "carry": rows(self.carry),
                 "tau": rows(self.tau),
                 "saturation": {g: s.to_dict() for g, s in self.saturation.items()}}
 
     def unit_order(self) -> np.ndarray:
-        """Unit indices sorted by tau, longest memory first (identity order for the RNN). (H,)"""
-        if self.u is None:
+        """Unit indices sorted by tau, longest memory first (identity order without a carry
+        path). (H,)"""
+        if self.tau is None:
             return np.arange(self.h.shape[1])
         return np.argsort(-self.tau, kind="stable")
 
@@ -107,32 +124,19 @@ def gate_trace(cell_name: str, params: Params, xs: np.ndarray, index: int = 0,
         raise ValueError(f"example {index} out of range: the batch has {B} sequences")
     index %= B
     seq = np.asarray(xs[:, index:index + 1], dtype=np.float64)             # (T, 1, D)
-    hs, cache = analysis_cell(cell_name).forward(float64_cell_params(params), seq, None)
+    cell = get_cell(cell_name)
+    hs, cache = cell.forward(float64_cell_params(params), seq, None)
     labels = tokens if tokens is not None else [str(t) for t in range(len(seq))]
     if len(labels) != len(seq):
         raise ValueError(f"{len(labels)} tokens for a sequence of {len(seq)} steps")
-    if cell_name == "rnn":
-        return GateTrace(cell_name, index, list(labels), hs[:, 0])
-    return GateTrace(cell_name, index, list(labels), hs[:, 0], u=cache.u[:, 0].copy(),
-                     r=cache.r[:, 0].copy(), c=cache.c[:, 0].copy())
-
-
-TOKEN_NAMES = {
-    "recall": None,                                        # symbol ids 0..K-1
-    "copy": ["_"] + [str(i) for i in range(1, 9)] + [":"],  # blank, 1..8, delimiter
-    "order": ["a", "b", "c", "d", "X", "Y", "B", "E"],
-}
-
+    gates = {k: g[:, 0].copy() for k, g in cell.gate_values(cache).items()}
+    candidate = None if cell.candidate is None else cell.candidate(cache)[:, 0].copy()
+    carry = None if cell.carry is None else cell.carry(cache)[:, 0].copy()
+    return GateTrace(cell_name, index, list(labels), hs[:, 0], gates, candidate, carry)
 
 def token_labels(task: str, xs_seq: np.ndarray) -> list[str]:
-    """Readable input labels of one sequence. xs_seq: (T, D) one-hot, or adding's (value, mark);
-    adding shows the value, starred at the two marked steps."""
-    x = np.asarray(xs_seq)
-    if task == "adding":
-        return [f"{v:.2f}*" if m > 0.5 else f"{v:.2f}" for v, m in x]
-    ids = x.argmax(axis=1)
-    names = TOKEN_NAMES.get(task)
-    return [names[i] if names else str(i) for i in ids]
+    """Readable input labels of one sequence of the task. xs_seq: (T, D)."""
+    return get_spec(task).token_labels(xs_seq)
 
 
 def gate_trace_for_run(result: TrainResult, model: str = "gru", checkpoint: int = -1,
@@ -146,4 +150,4 @@ def gate_trace_for_run(result: TrainResult, model: str = "gru", checkpoint: int 
         raise ValueError(f"example {index} out of range: choose 0..{B - 1}")
     _, params = checkpoint_params(result, model, checkpoint)
     tokens = token_labels(result.config.task, batch.xs[:, index])
-    return gate_trace(cell_name_of(result, model), params, batch.xs, index, tokens)
+    return gate_trace(model, params, batch.xs, index, tokens)

@@ -17,7 +17,6 @@ import numpy as np
 from core.analysis.batch_summary import (
     BAND,
     LogBand,
-    analysis_cell,
     as_float64,
     log_band,
     one_blas_thread,
@@ -26,11 +25,11 @@ from core.analysis.batch_summary import (
 from core.analysis.checkpoints import (
     ANALYSIS_BATCH,
     analysis_batch,
-    cell_name_of,
     checkpoint_params,
     require_weights,
 )
-from core.analysis.theory import TheoryOverlay, theory_overlay
+from core.cells import get_cell
+from core.cells.theory import TheoryOverlay
 from core.train.losses import task_loss
 from core.train.model import cell_params
 from core.train.results import TrainResult
@@ -48,8 +47,8 @@ class GradientFlow:
     the last state, where the loss is applied). `log` summarises it over the batch.
     """
 
-    model: str                      # "rnn" | "gru" (or a cell name for bare cells)
-    cell: str                       # rnn | gru | gru_reset_after
+    model: str                      # the model's name in its run (its cell's name)
+    cell: str                       # the registered cell
     step: int                       # optimizer step of the parameters (0 = initialisation)
     source: str                     # "loss": task loss via the readout | "direction": fixed g
     k: np.ndarray                   # (T,) steps back, 0..T-1
@@ -92,7 +91,7 @@ def gradient_flow(cell_name: str, params: Params, data: Batch | np.ndarray, *, m
     with d_hs zero except at the last step.
     """
     p64 = as_float64(params)
-    cell = analysis_cell(cell_name)
+    cell = get_cell(cell_name)
     batch = data if isinstance(data, Batch) else None
     xs64 = np.asarray(batch.xs if batch is not None else data, dtype=np.float64)  # (T, B, D)
     hs, cache = cell.forward(cell_params(p64), xs64, None)                 # (T, B, H)
@@ -106,7 +105,7 @@ def gradient_flow(cell_name: str, params: Params, data: Batch | np.ndarray, *, m
     grads = cell.backward(cell_params(p64), cache, d_hs)
     norms = np.linalg.norm(grads.hs, axis=-1)                             # (T, B) by t
     per_seq = safe_log10(norms).T[:, ::-1].copy()                         # (B, T) by k
-    theory = theory_overlay(cell_name, p64, cache) if with_theory else None
+    theory = cell.theory_overlay(cell_params(p64), cache) if with_theory else None
     return GradientFlow(model=model or cell_name, cell=cell_name, step=step,
                         source="loss" if use_loss else "direction",
                         k=np.arange(per_seq.shape[1]), per_sequence_log10=per_seq,
@@ -146,7 +145,7 @@ def gradient_flow_for_run(result: TrainResult, checkpoint: int = -1,
     with one_blas_thread():
         for model in result.models:
             step, params = checkpoint_params(result, model, checkpoint)
-            flows[model] = gradient_flow(cell_name_of(result, model), params, batch,
+            flows[model] = gradient_flow(model, params, batch,
                                          model=model, step=step, band=band)
     return flows
 

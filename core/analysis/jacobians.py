@@ -5,12 +5,9 @@ Convention: J_t[i, j] = d h_t[i] / d h_{t-1}[j] (the usual column-vector Jacobia
 row-vector code a tangent v (a change of h_{t-1}) maps to J_t v, and a gradient g = dL/dh_t
 flows back as dL/dh_{t-1} = J_t^T g. The spectral norm is the same for J and J^T.
 
-    rnn:              J = diag(1 - h_t^2) U^T
-    gru (seed):       J = diag(1 - u) + diag((c - h_prev) u (1 - u)) U_u^T
-                          + diag(u (1 - c^2)) U_c^T [diag(r) + diag(h_prev r (1 - r)) U_r^T]
-    gru_reset_after:  J = diag(1 - u) + diag((n - h_prev) u (1 - u)) U_u^T
-                          + diag(u (1 - n^2)) [diag(r) U_n^T + diag(hn r (1 - r)) U_r^T]
-                      with hn = h_prev U_n + bh_n
+Each cell states its own J_t (Cell.jacobian_factors) and how to apply it and its transpose
+(Cell.jacobian_matvec / jacobian_rmatvec); e.g. the tanh RNN's is diag(1 - h_t^2) U^T. The state
+is the cell's full state (h, or [h | c] for the LSTM), of size S.
 
 Every J_t is kept implicit (per-step factors of shape (T, B, H)): products J v and J^T w cost
 O(H^2) per sequence and step, so spectral norms come from batched Lanczos (or power)
@@ -26,7 +23,6 @@ import numpy as np
 
 from core.analysis.batch_summary import (
     LogBand,
-    analysis_cell,
     float64_cell_params,
     log_band,
     one_blas_thread,
@@ -34,11 +30,10 @@ from core.analysis.batch_summary import (
 )
 from core.analysis.checkpoints import (
     analysis_batch,
-    cell_name_of,
     checkpoint_params,
     require_weights,
 )
-from core.cells.protocol import previous_states
+from core.cells import Cell, get_cell
 from core.train.results import TrainResult
 
 Params = dict[str, np.ndarray]
@@ -47,99 +42,54 @@ JACOBIAN_SEQUENCES = 16      # of the ANALYSIS_BATCH sequences, how many Jacobia
 
 @dataclass
 class StepJacobians:
-    """The T x B Jacobians J_t of one forward pass, as per-step factors (all (T, B, H))."""
+    """The T x B Jacobians J_t of one forward pass, as per-step factors (each (T, B, .))."""
 
-    cell: str                           # rnn | gru | gru_reset_after
+    cell: Cell                          # the cell whose matvec hooks apply the factors
     mats: dict[str, np.ndarray]         # recurrent blocks used, each (H, H)
-    f: dict[str, np.ndarray]            # per-step factors, each (T, B, H)
+    f: dict[str, np.ndarray]            # per-step factors, each (T, B, .)
+    size: int                           # S, the state size
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        """(T, B, H)"""
-        return next(iter(self.f.values())).shape
+        """(T, B, S)"""
+        T, B = next(iter(self.f.values())).shape[:2]
+        return T, B, self.size
+
+    def _flat(self) -> dict[str, np.ndarray]:
+        T, B, _ = self.shape
+        return {k: a.reshape(T * B, *a.shape[2:]) for k, a in self.f.items()}
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
-        """J_t v_t for every step and sequence. v: (T, B, H) -> (T, B, H)."""
-        T, B, H = self.shape
-        f = {k: a.reshape(T * B, H) for k, a in self.f.items()}
-        return _MATVEC[self.cell](f, self.mats, v.reshape(T * B, H)).reshape(T, B, H)
+        """J_t v_t for every step and sequence. v: (T, B, S) -> (T, B, S)."""
+        T, B, S = self.shape
+        return self.cell.jacobian_matvec(self._flat(), self.mats,
+                                         v.reshape(T * B, S)).reshape(T, B, S)
 
     def rmatvec(self, w: np.ndarray) -> np.ndarray:
         """J_t^T w_t for every step and sequence (a gradient flowing one step back).
-        w: (T, B, H) -> (T, B, H)."""
-        T, B, H = self.shape
-        f = {k: a.reshape(T * B, H) for k, a in self.f.items()}
-        return _RMATVEC[self.cell](f, self.mats, w.reshape(T * B, H)).reshape(T, B, H)
+        w: (T, B, S) -> (T, B, S)."""
+        T, B, S = self.shape
+        return self.cell.jacobian_rmatvec(self._flat(), self.mats,
+                                          w.reshape(T * B, S)).reshape(T, B, S)
 
     def dense(self) -> np.ndarray:
-        """Explicit J_t, column j = J_t e_j. -> (T, B, H, H). O(T B H^3): small models only."""
-        T, B, H = self.shape
-        J = np.empty((T, B, H, H))
-        for j in range(H):
-            e = np.zeros((T, B, H))
+        """Explicit J_t, column j = J_t e_j. -> (T, B, S, S). O(T B S^3): small models only."""
+        T, B, S = self.shape
+        J = np.empty((T, B, S, S))
+        for j in range(S):
+            e = np.zeros((T, B, S))
             e[..., j] = 1.0
             J[..., j] = self.matvec(e)
         return J
 
 
 def step_jacobians(cell_name: str, params: Params, cache) -> StepJacobians:
-    """Per-step Jacobian factors from a cell's forward cache (cache.h0, cache.hs and, for GRUs,
-    cache.u, cache.r, cache.c). Use float64 parameters and cache for analysis."""
-    hs = cache.hs                                           # (T, B, H)
-    h_prev = previous_states(cache.h0, hs)                  # (T, B, H)
-    H = hs.shape[-1]
-    if cell_name == "rnn":
-        return StepJacobians("rnn", {"U": params["U"]}, {"d": 1.0 - hs * hs})
-    u, r, c = cache.u, cache.r, cache.c                     # (T, B, H) each
-    f = {"carry": 1.0 - u, "k_u": (c - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - c * c),
-         "r": r}
-    if cell_name == "gru":
-        U_g = params["U_g"]
-        f["k_r"] = h_prev * r * (1.0 - r)
-        mats = {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
-        return StepJacobians("gru", mats, f)
-    if cell_name == "gru_reset_after":
-        U = params["U"]
-        hn = h_prev @ U[:, 2 * H:] + params["b_h"][2 * H:]   # (T, B, H) h_prev U_n + bh_n
-        f["k_r"] = hn * r * (1.0 - r)
-        mats = {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
-        return StepJacobians("gru_reset_after", mats, f)
-    raise ValueError(f"unknown cell {cell_name!r}; expected rnn, gru or gru_reset_after")
-
-
-# Row-vector forms. For a row vector v, U^T v (column form) is v @ U; U w is w @ U^T.
-def _rnn_mv(f, m, v):
-    return f["d"] * (v @ m["U"])                                            # diag(d) U^T v
-
-
-def _rnn_rmv(f, m, w):
-    return (f["d"] * w) @ m["U"].T                                          # U diag(d) w
-
-
-def _gru_mv(f, m, v):
-    read = f["r"] * v + f["k_r"] * (v @ m["U_r"])                            # d(r h_prev) . v
-    return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * (read @ m["U_c"])
-
-
-def _gru_rmv(f, m, w):
-    y = (f["k_c"] * w) @ m["U_c"].T                                         # d(r h_prev)
-    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + f["r"] * y
-            + (f["k_r"] * y) @ m["U_r"].T)
-
-
-def _gra_mv(f, m, v):
-    inner = f["r"] * (v @ m["U_n"]) + f["k_r"] * (v @ m["U_r"])             # d(r hn) . v
-    return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * inner
-
-
-def _gra_rmv(f, m, w):
-    a = f["k_c"] * w                                                        # d(r hn)
-    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + (f["r"] * a) @ m["U_n"].T
-            + (f["k_r"] * a) @ m["U_r"].T)
-
-
-_MATVEC = {"rnn": _rnn_mv, "gru": _gru_mv, "gru_reset_after": _gra_mv}
-_RMATVEC = {"rnn": _rnn_rmv, "gru": _gru_rmv, "gru_reset_after": _gra_rmv}
+    """Per-step Jacobian factors from a cell's forward cache (the cell says which). Use float64
+    parameters and cache for analysis."""
+    cell = get_cell(cell_name)
+    factors, mats = cell.jacobian_factors(params, cache)
+    H = cache.hs.shape[-1]
+    return StepJacobians(cell, mats, factors, cell.state_size(H))
 
 
 def spectral_norms(jac: StepJacobians, *, method: str = "lanczos", iters: int = 24,
@@ -219,7 +169,7 @@ class JacobianNorms:
     ||dh_T / dh_{T-k}|| (column 0 is 0: no step taken), so it lines up with GradientFlow.k.
     """
 
-    model: str                  # "rnn" | "gru"
+    model: str                  # the model (a registered cell name)
     step: int                   # optimizer step of the parameters
     k: np.ndarray               # (T,) 0..T-1
     norm_log10: np.ndarray      # (B, T) per sequence
@@ -237,7 +187,7 @@ def jacobian_norms(cell_name: str, params: Params, xs: np.ndarray, h0: np.ndarra
                    iters: int = 24, tol: float = 1e-6) -> JacobianNorms:
     """||dh_t/dh_{t-1}||_2 for every step of every sequence, in float64. xs: (T, B, D)."""
     p64 = float64_cell_params(params)
-    _, cache = analysis_cell(cell_name).forward(p64, np.asarray(xs, dtype=np.float64), h0)
+    _, cache = get_cell(cell_name).forward(p64, np.asarray(xs, dtype=np.float64), h0)
     sigma = spectral_norms(step_jacobians(cell_name, p64, cache), method=method, iters=iters,
                            tol=tol)                                         # (T, B)
     norm_log10 = safe_log10(sigma).T[:, ::-1]                               # (B, T)
@@ -266,6 +216,6 @@ def jacobian_norms_for_run(result: TrainResult, checkpoint: int = -1,
     with one_blas_thread():
         for model in result.models:
             step, params = checkpoint_params(result, model, checkpoint)
-            out[model] = jacobian_norms(cell_name_of(result, model), params, xs, model=model,
+            out[model] = jacobian_norms(model, params, xs, model=model,
                                         step=step, iters=iters)
     return out

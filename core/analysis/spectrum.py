@@ -1,7 +1,7 @@
 """Eigenvalues and singular values of the recurrent matrices.
 
-Blocks (row-vector convention, h U): rnn: U; gru (seed): U_u, U_r (the gates' h-blocks of U_g)
-and U_c (the candidate's); gru_reset_after: U_u, U_r, U_n (the three blocks of U).
+Blocks: each cell names its own (Cell.recurrent_blocks), e.g. U for the tanh RNN and U_u, U_r,
+U_c for the GRU (row-vector convention, h U).
 rho = max |eigenvalue| (the spectral radius), sigma_max = the largest singular value.
 """
 
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.analysis.batch_summary import one_blas_thread
-from core.analysis.checkpoints import cell_name_of, checkpoint_params, require_weights
+from core.analysis.checkpoints import checkpoint_params, require_weights
+from core.cells import get_cell
 from core.train.results import ModelResult, TrainResult
 
 Params = dict[str, np.ndarray]
@@ -45,18 +46,8 @@ def spectrum(U: np.ndarray) -> Spectrum:
 
 
 def recurrent_blocks(cell_name: str, params: Params) -> dict[str, np.ndarray]:
-    """The H x H recurrent blocks of a cell, by name (see the module docstring)."""
-    if cell_name == "rnn":
-        return {"U": params["U"]}
-    if cell_name == "gru":
-        U_g = params["U_g"]
-        H = U_g.shape[0]
-        return {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
-    if cell_name == "gru_reset_after":
-        U = params["U"]
-        H = U.shape[0]
-        return {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
-    raise ValueError(f"unknown cell {cell_name!r}; expected rnn, gru or gru_reset_after")
+    """The H x H recurrent blocks of a cell, as the cell names them (Cell.recurrent_blocks)."""
+    return get_cell(cell_name).recurrent_blocks(params)
 
 
 def recurrent_spectra(cell_name: str, params: Params) -> dict[str, Spectrum]:
@@ -79,6 +70,6 @@ def spectra_for_run(result: TrainResult, checkpoint: int = -1) -> dict[str, dict
     {model: {block: Spectrum}}. Needs the run's weights (not only its JSON)."""
     require_weights(result)
     with one_blas_thread():
-        return {m: recurrent_spectra(cell_name_of(result, m),
+        return {m: recurrent_spectra(m,
                                      checkpoint_params(result, m, checkpoint)[1])
                 for m in result.models}

@@ -246,7 +246,8 @@ def _tokenized_issues(name: str, lines: Sequence[str]) -> list[InputIssue]:
 
 def read_text_file(name: str, data: bytes, role: str = "sys") -> TextFile:
     """Uploaded bytes -> TextFile with its segments and every issue found."""
-    assert role in ROLES, role
+    if role not in ROLES:
+        raise ValueError(f"unknown file role {role!r}; expected one of {ROLES}")
     decoded = decode_bytes(name, data)
     issues = list(decoded.issues)
     lines: list[str] = []

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.cells.init import gaussian, recurrent, update_gate_bias
-from core.cells.protocol import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
+from core.cells.protocol import (
+    Cell,
+    CellGrads,
+    GateInfo,
+    InputWeightGrad,
+    Params,
+    input_grad,
+    inputs_with_ones,
+    previous_states,
+    with_final,
+)
+from core.cells.theory import TheoryOverlay, carry_overlay
 
 
 @dataclass
@@ -34,6 +45,7 @@ class GruCache:
 
 def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
          orthogonal: bool = True, update_bias: float = -1.0, chrono_length: int | None = None,
+         forget_bias: float = 1.0,
          dtype: str = "float32") -> Params:
     """W ~ N(0, g^2/D); U_g, U_c orthogonal per block * g (or N(0, g^2/H));
     b_u = update_bias (or chrono), b_r = b_c = 0."""
@@ -83,10 +95,12 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     return hs, GruCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=c, rh=rh, x1=x1)
 
 
-def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
-    """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for every parameter, xs, h0, and the
-    total dL/dh_t. With dh the total gradient at step t, a_* the pre-activations and
-    q = dh (1 - u) (the part carried straight through to h_{t-1}):
+def backward(params: Params, cache: GruCache, d_hs: np.ndarray,
+             d_final: np.ndarray | None = None) -> CellGrads:
+    """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) dL/dh_T from after the
+    sequence -> grads for every parameter, xs, h0, and the total dL/dh_t.
+    With dh the total gradient at step t, a_* the pre-activations and q = dh (1 - u) (the
+    part carried straight through to h_{t-1}):
 
         da_u = q (h_t - h_prev)         [= dh (c - h_prev) u (1 - u)]
         da_c = (dh - q) (1 - c^2)       [= dh u (1 - c^2)]
@@ -97,7 +111,7 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
     xs, h0, hs, u, r, c, rh = cache.xs, cache.h0, cache.hs, cache.u, cache.r, cache.c, cache.rh
     T, B, H = hs.shape
     dt = hs.dtype
-    d_hs = np.asarray(d_hs, dtype=dt)
+    d_hs = with_final(d_hs, d_final, dt)
     U_gT = np.ascontiguousarray(U_g.T)                        # (2H, H)
     U_cT = np.ascontiguousarray(U_c.T)                        # (H, H)
     d_pre = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | da_c]
@@ -140,3 +154,62 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray) -> CellGrads:
     }
     return CellGrads(params=grads, h0=d_next, hs=dh_total,
                      input_grad=input_grad(d_pre2, W, xs.shape))
+
+
+def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
+    return {"W": (D, 3 * H), "U_g": (H, 2 * H), "U_c": (H, H), "b": (3 * H,)}
+
+
+def jacobian_factors(params: Params, cache: GruCache):
+    """J = diag(1 - u) + diag((c - h_prev) u (1 - u)) U_u^T
+           + diag(u (1 - c^2)) U_c^T [diag(r) + diag(h_prev r (1 - r)) U_r^T]"""
+    u, r, c = cache.u, cache.r, cache.c                                 # (T, B, H) each
+    h_prev = previous_states(cache.h0, cache.hs)                        # (T, B, H)
+    H = c.shape[-1]
+    U_g = params["U_g"]
+    factors = {"carry": 1.0 - u, "k_u": (c - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - c * c),
+               "r": r, "k_r": h_prev * r * (1.0 - r)}
+    return factors, {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
+
+
+def jacobian_matvec(f, m, v):
+    """J v in row form.  v: (N, H) -> (N, H)"""
+    read = f["r"] * v + f["k_r"] * (v @ m["U_r"])                       # d(r h_prev) . v
+    return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * (read @ m["U_c"])
+
+
+def jacobian_rmatvec(f, m, w):
+    """J^T w in row form.  w: (N, H) -> (N, H)"""
+    y = (f["k_c"] * w) @ m["U_c"].T                                     # d(r h_prev)
+    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + f["r"] * y
+            + (f["k_r"] * y) @ m["U_r"].T)
+
+
+def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
+    """U_u, U_r (the gates' h-blocks of U_g) and U_c, each (H, H)."""
+    U_g = params["U_g"]
+    H = U_g.shape[0]
+    return {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
+
+
+def theory_overlay(params: Params, cache: GruCache) -> TheoryOverlay:
+    """The gradient along the carry path alone: prod (1 - u_s) over the last k steps."""
+    return carry_overlay(1.0 - cache.u, "1 - u")
+
+
+UPDATE_GATE = GateInfo("u", "u", "update gate",
+                       "write: 1 replaces the unit with the candidate, 0 keeps its old value",
+                       pytorch_symbol="z", pytorch_complement=True)
+RESET_GATE = GateInfo("r", "r", "reset gate",
+                      "read: 1 lets the candidate see the old state, 0 hides it")
+
+CELL = Cell(
+    name="gru", label="GRU", colour="#00798C",
+    summary="GRU, reset before the candidate's product (Cho et al. 2014)",
+    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay, gates=(UPDATE_GATE, RESET_GATE),
+    gate_values=lambda cache: {"u": cache.u, "r": cache.r},
+    candidate=lambda cache: cache.c, carry=lambda cache: 1.0 - cache.u,
+)

@@ -17,8 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.cells.gru import RESET_GATE, UPDATE_GATE
 from core.cells.init import gaussian, recurrent, update_gate_bias
-from core.cells.protocol import CellGrads, InputWeightGrad, Params, inputs_with_ones
+from core.cells.protocol import (
+    Cell,
+    CellGrads,
+    InputWeightGrad,
+    Params,
+    inputs_with_ones,
+    previous_states,
+    with_final,
+)
+from core.cells.theory import TheoryOverlay, carry_overlay
 
 
 @dataclass
@@ -40,6 +50,7 @@ class GruResetAfterCache:
 
 def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
          orthogonal: bool = True, update_bias: float = -1.0, chrono_length: int | None = None,
+         forget_bias: float = 1.0,
          dtype: str = "float32") -> Params:
     """W ~ N(0, g^2/D); U orthogonal per block * g (or N(0, g^2/H));
     b_u = update_bias (or chrono); all other biases 0."""
@@ -94,10 +105,12 @@ def forward(params: Params, xs: np.ndarray,
     return hs, cache
 
 
-def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> CellGrads:
-    """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for every parameter, xs, h0, and the
-    total dL/dh_t. With dh the total gradient at step t, a_* the pre-activations and
-    q = dh (1 - u) (the part carried straight through to h_{t-1}):
+def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray,
+             d_final: np.ndarray | None = None) -> CellGrads:
+    """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) dL/dh_T from after the
+    sequence -> grads for every parameter, xs, h0, and the total dL/dh_t.
+    With dh the total gradient at step t, a_* the pre-activations and q = dh (1 - u) (the
+    part carried straight through to h_{t-1}):
 
         da_u = q (h_t - h_prev)          [= dh (n - h_prev) u (1 - u)]
         da_n = (dh - q) (1 - n^2);  d(hn) = da_n r;  da_r = d(hn) hn (1 - r)
@@ -107,7 +120,7 @@ def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray) -> Cel
     xs, h0, hs, u, r, n, hn = cache.xs, cache.h0, cache.hs, cache.u, cache.r, cache.c, cache.hn
     T, B, H = hs.shape
     dt = hs.dtype
-    d_hs = np.asarray(d_hs, dtype=dt)
+    d_hs = with_final(d_hs, d_final, dt)
     UT = np.ascontiguousarray(U.T)                            # (3H, H)
     d_rec = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | d(hn)]
     d_u, d_r, d_hn = d_rec[..., :H], d_rec[..., H:2 * H], d_rec[..., 2 * H:]  # (T, B, H) views
@@ -174,3 +187,56 @@ def to_pytorch(params: Params) -> dict[str, np.ndarray]:
         return np.concatenate([m_r, -m_u, m_n], axis=0)
     return {"weight_ih_l0": rows(params["W"].T), "weight_hh_l0": rows(params["U"].T),
             "bias_ih_l0": rows(params["b"]), "bias_hh_l0": rows(params["b_h"])}
+
+
+def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
+    return {"W": (D, 3 * H), "U": (H, 3 * H), "b": (3 * H,), "b_h": (3 * H,)}
+
+
+def jacobian_factors(params: Params, cache: GruResetAfterCache):
+    """J = diag(1 - u) + diag((n - h_prev) u (1 - u)) U_u^T
+           + diag(u (1 - n^2)) [diag(r) U_n^T + diag(hn r (1 - r)) U_r^T]"""
+    u, r, n, hn = cache.u, cache.r, cache.c, cache.hn                   # (T, B, H) each
+    h_prev = previous_states(cache.h0, cache.hs)                        # (T, B, H)
+    H = n.shape[-1]
+    U = params["U"]
+    factors = {"carry": 1.0 - u, "k_u": (n - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - n * n),
+               "r": r, "k_r": hn * r * (1.0 - r)}
+    return factors, {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
+
+
+def jacobian_matvec(f, m, v):
+    """J v in row form.  v: (N, H) -> (N, H)"""
+    inner = f["r"] * (v @ m["U_n"]) + f["k_r"] * (v @ m["U_r"])         # d(r hn) . v
+    return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * inner
+
+
+def jacobian_rmatvec(f, m, w):
+    """J^T w in row form.  w: (N, H) -> (N, H)"""
+    a = f["k_c"] * w                                                    # d(r hn)
+    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + (f["r"] * a) @ m["U_n"].T
+            + (f["k_r"] * a) @ m["U_r"].T)
+
+
+def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
+    """U_u, U_r, U_n: the three (H, H) blocks of U."""
+    U = params["U"]
+    H = U.shape[0]
+    return {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
+
+
+def theory_overlay(params: Params, cache: GruResetAfterCache) -> TheoryOverlay:
+    """The gradient along the carry path alone: prod (1 - u_s) = prod z_s."""
+    return carry_overlay(1.0 - cache.u, "1 - u")
+
+
+CELL = Cell(
+    name="gru_reset_after", label="GRU (reset after)", colour="#2E86AB",
+    summary="GRU, reset applied after the recurrent product (PyTorch/cuDNN)",
+    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay, gates=(UPDATE_GATE, RESET_GATE),
+    gate_values=lambda cache: {"u": cache.u, "r": cache.r},
+    candidate=lambda cache: cache.c, carry=lambda cache: 1.0 - cache.u,
+)

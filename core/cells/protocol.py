@@ -1,14 +1,83 @@
-"""Types and helpers shared by every recurrent cell."""
+"""The cell protocol and the helpers every recurrent cell shares.
+
+A cell is one module that ends with `CELL = Cell(...)`: its maths (init, forward, backward) and
+everything the analysis pages ask of it (state Jacobians, spectrum blocks, theory overlay,
+gates, label, colour). The registry (core.cells) lists the modules; nothing else names a cell.
+
+    params = cell.init(D, H, rng, dtype="float64")   # every init option is a keyword
+    hs, cache = cell.forward(params, xs, state0)     # xs (T, B, D), state0 (B, S) or None
+    grads = cell.backward(params, cache, d_hs, d_final=None)   # -> CellGrads
+
+The state is h (S = H) for most cells and [h | c] (S = 2H) for the LSTM: `state_size(H)`,
+`final_state(cache)` and `grads.h0` (dL/dstate0) use the full state; hs are the outputs h_t.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
+from core.cells.theory import TheoryOverlay
+
 Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class GateInfo:
+    """One gate of a cell, as the Gates page explains it."""
+
+    key: str                    # key in cell.gate_values(cache), e.g. "u"
+    symbol: str                 # its symbol in our equations, e.g. "u"
+    name: str                   # e.g. "update gate"
+    meaning: str                # what a value near 1 does, in one line
+    pytorch_symbol: str | None = None   # PyTorch's symbol when it differs (z for our u)
+    pytorch_complement: bool = False    # PyTorch's gate is 1 - ours (z = 1 - u)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Everything the library and the pages know about one recurrent cell."""
+
+    name: str                   # registry key, e.g. "gru"
+    label: str                  # display name, e.g. "GRU"
+    colour: str                 # hex colour, the same on every page
+    summary: str                # one line: what the cell is
+    init: Callable              # (D, H, rng, *, init_scale, orthogonal, update_bias,
+                                #  chrono_length, forget_bias, dtype) -> Params
+    forward: Callable           # (params, xs, state0) -> (hs (T, B, H), cache)
+    backward: Callable          # (params, cache, d_hs, d_final=None) -> CellGrads
+    param_shapes: Callable      # (D, H) -> {name: shape}, no random numbers drawn
+    jacobian_factors: Callable  # (params, cache) -> (factors {k: (T, B, .)}, mats {k: (H, H)})
+    jacobian_matvec: Callable   # (factors, mats, v (N, S)) -> J v      (factors as (N, .))
+    jacobian_rmatvec: Callable  # (factors, mats, w (N, S)) -> J^T w
+    recurrent_blocks: Callable  # params -> {name: (H, H)}, the matrices whose spectra are shown
+    theory_overlay: Callable    # (params, cache) -> TheoryOverlay
+    gates: tuple[GateInfo, ...] = ()        # the gates, in display order
+    gate_values: Callable = lambda cache: {}   # cache -> {gate key: (T, B, H)}
+    candidate: Callable | None = None       # cache -> (T, B, H) the proposed new content
+    carry: Callable | None = None           # cache -> (T, B, H) share of h_{t-1} kept; None
+                                            # when the cell has no carry path
+    state_size: Callable = lambda H: H      # H -> S
+    final_state: Callable = lambda cache: cache.hs[-1]   # cache -> (B, S)
+    state_names: tuple[str, ...] = ("h",)   # the blocks of the state, in order
+
+    def overlay(self, params: Params, cache: Any) -> TheoryOverlay:
+        return self.theory_overlay(params, cache)
+
+
+def with_final(d_hs: np.ndarray, d_final: np.ndarray | None, dtype) -> np.ndarray:
+    """d_hs with dL/dh_T from after the sequence added to its last step (cells whose state
+    is h alone). d_hs: (T, B, H), d_final: (B, H) or None -> (T, B, H) in dtype."""
+    d_hs = np.asarray(d_hs, dtype=dtype)
+    if d_final is None:
+        return d_hs
+    d_hs = d_hs.copy()
+    d_hs[-1] += d_final
+    return d_hs
 
 
 @dataclass

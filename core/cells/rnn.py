@@ -13,7 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.cells.init import gaussian, recurrent
-from core.cells.protocol import CellGrads, InputWeightGrad, Params, input_grad, inputs_with_ones
+from core.cells.protocol import (
+    Cell,
+    CellGrads,
+    InputWeightGrad,
+    Params,
+    input_grad,
+    inputs_with_ones,
+    with_final,
+)
+from core.cells.theory import TheoryOverlay, matrix_power_overlay
 
 
 @dataclass
@@ -26,6 +35,7 @@ class RnnCache:
 
 def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
          orthogonal: bool = True, update_bias: float = 0.0, chrono_length: int | None = None,
+         forget_bias: float = 1.0,
          dtype: str = "float32") -> Params:
     """W ~ N(0, g^2/D); U orthogonal * g (or N(0, g^2/H)); b = 0. Gate options are ignored."""
     return {
@@ -52,15 +62,17 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     return hs, RnnCache(xs=xs, h0=h0, hs=hs, x1=x1)
 
 
-def backward(params: Params, cache: RnnCache, d_hs: np.ndarray) -> CellGrads:
-    """BPTT. d_hs: (T, B, H) dL/dh_t from above -> grads for W, U, b, xs, h0 and total dL/dh_t.
+def backward(params: Params, cache: RnnCache, d_hs: np.ndarray,
+             d_final: np.ndarray | None = None) -> CellGrads:
+    """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) dL/dh_T from after the sequence
+    -> grads for W, U, b, xs, h0 and total dL/dh_t.
 
     dh_t = d_hs[t] + da_{t+1} U^T;   da_t = dh_t (1 - h_t^2);   dU = sum_t h_{t-1}^T da_t
     """
     W, U = params["W"], params["U"]
     xs, h0, hs = cache.xs, cache.h0, cache.hs
     T, B, H = hs.shape
-    d_hs = np.asarray(d_hs, dtype=hs.dtype)
+    d_hs = with_final(d_hs, d_final, hs.dtype)
     dh_total = np.empty_like(hs)                          # (T, B, H) total dL/dh_t
     d_pre = np.empty_like(hs)                             # (T, B, H) dL/da_t
     UT = np.ascontiguousarray(U.T)                        # (H, H) transposed once
@@ -81,3 +93,41 @@ def backward(params: Params, cache: RnnCache, d_hs: np.ndarray) -> CellGrads:
     grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
     return CellGrads(params=grads, h0=d_next, hs=dh_total,
                      input_grad=input_grad(d_pre2, W, xs.shape))
+
+
+def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
+    return {"W": (D, H), "U": (H, H), "b": (H,)}
+
+
+def jacobian_factors(params: Params, cache: RnnCache):
+    """J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) U^T, kept as its factors."""
+    return {"d": 1.0 - cache.hs * cache.hs}, {"U": params["U"]}      # (T, B, H), (H, H)
+
+
+def jacobian_matvec(f, m, v):
+    """J v = diag(d) U^T v; row vectors: d * (v U).  v: (N, H) -> (N, H)"""
+    return f["d"] * (v @ m["U"])
+
+
+def jacobian_rmatvec(f, m, w):
+    """J^T w = U diag(d) w; row vectors: (d * w) U^T.  w: (N, H) -> (N, H)"""
+    return (f["d"] * w) @ m["U"].T
+
+
+def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
+    return {"U": params["U"]}                                           # (H, H)
+
+
+def theory_overlay(params: Params, cache: RnnCache) -> TheoryOverlay:
+    """No carry path: the gradient k steps back is bounded by sigma_max(U)^k."""
+    return matrix_power_overlay(params["U"], cache.hs.shape[0])
+
+
+CELL = Cell(
+    name="rnn", label="RNN", colour="#D1495B",
+    summary="tanh RNN: h_t = tanh(x_t W + h_{t-1} U + b), every step rewrites the state",
+    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay,
+)

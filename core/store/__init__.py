@@ -1,1 +1,1 @@
-"""Where runs live: the bounded .npz reader every loader uses, and the SQLite run store."""
+"""Where runs live: the SQLite run store (index and weights files) and its records."""

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 
 import numpy as np
-
-from core.train.results import TrainResult
-from core.train.success import steps_to_success, succeeded
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -85,20 +81,3 @@ def summary_from_row(r: tuple) -> StoredRun:
                      config_hash=chash, task=task, models=json.loads(models), status=status,
                      reason=reason, metrics=json.loads(metrics), seconds=seconds,
                      config=json.loads(config), has_weights=weights is not None, sweep=sweep)
-
-
-def run_metrics(run: TrainResult) -> dict:
-    """model -> final val_loss, val_accuracy, success, steps_to_success (JSON-safe)."""
-    task = run.config.task
-    out = {}
-    for name, m in run.models.items():
-        f = m.final
-        out[name] = {"val_loss": _finite(f["val_loss"]), "val_accuracy": _finite(f["val_accuracy"]),
-                     "success": succeeded(task, m.history),
-                     "steps_to_success": steps_to_success(task, m.history),
-                     "seconds": float(m.seconds)}
-    return out
-
-
-def _finite(v: float) -> float | None:
-    return float(v) if math.isfinite(v) else None

@@ -2,9 +2,9 @@
 .npz per run beside it, in a folder (default ./gatescope-runs/).
 
     store = open_store()                     # $GATESCOPE_STORE, else ./gatescope-runs/
-    run_id = store.save_run(run, name="GRU T=80", tags=("baseline",))
+    run_id = save_run(store, run, name="GRU T=80", tags=("baseline",))   # core.train.stored
     store.list_runs(task="recall", model="gru", tag="baseline")
-    run = store.load_run(run_id)             # through the bounded run-file reader
+    run = load_run(store, run_id)            # through the bounded run-file reader
 
 Writes are crash-safe: the weights file is written under a temporary name and renamed into place
 before the index row is committed, so a process killed mid-write loses at most the run it was
@@ -25,19 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-from core.store.bounded_npz import MAX_BYTES, NpzError, read_npz
+from core.bounded_npz import MAX_BYTES, NpzError, read_npz
 from core.store.records import (
     SCHEMA,
     StoredRecord,
     StoredRun,
     StoreError,
     config_hash,
-    run_metrics,
     summary_from_row,
 )
-from core.train.config import RunConfig
-from core.train.results import TrainResult
-from core.train.run_files import RunFileError, run_from_bytes, run_to_bytes
 
 STORE_ENV = "GATESCOPE_STORE"
 DEFAULT_DIR = "gatescope-runs"
@@ -45,6 +41,7 @@ INDEX = "index.sqlite"
 APPLICATION_ID = 0x47534350      # "GSCP": marks the SQLite file as ours
 FORMAT = "gatescope.store/1"
 BUSY_MS = 30_000                 # a writer waits this long for another writer's lock
+INSERT = "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def store_path(path: str | Path | None = None) -> Path:
@@ -108,17 +105,15 @@ class RunStore:
                                  f"expected {FORMAT!r}")
 
     # ------------------------------------------------------------ writing
-    def save_run(self, run: TrainResult, *, name: str | None = None, kind: str = "train",
-                 tags: tuple[str, ...] = (), sweep: str | None = None) -> str:
-        """Store a trained run (histories, metrics, weights); returns its id."""
-        doc, npz = run_to_bytes(run)
-        cfg = run.config
-        return self._insert(
-            kind=kind, name=name or _default_name(cfg), tags=tags, sweep=sweep,
-            config=cfg.to_dict(), chash=config_hash(cfg.to_dict()), task=cfg.task,
-            models=list(cfg.models), status="done",
-            reason=run.stopped, metrics=run_metrics(run),
-            seconds=sum(m.seconds for m in run.models.values()), doc=doc, npz=npz)
+    def save(self, *, kind: str, name: str, config: dict, task: str, models: list[str],
+             metrics: dict, seconds: float, doc: bytes | None, npz: bytes | None,
+             status: str = "done", reason: str | None = None, tags: tuple[str, ...] = (),
+             sweep: str | None = None) -> str:
+        """Store one run: its document (e.g. a run JSON), weights .npz bytes and index fields.
+        core.train.stored.save_run fills these in for a TrainResult. Returns the new id."""
+        return self._insert(kind=kind, name=name, tags=tags, sweep=sweep, config=config,
+                            chash=config_hash(config), task=task, models=models, status=status,
+                            reason=reason, metrics=metrics, seconds=seconds, doc=doc, npz=npz)
 
     def save_record(self, *, kind: str, name: str, config: dict, histories: dict,
                     metrics: dict, arrays: dict[str, np.ndarray] | None = None,
@@ -134,14 +129,6 @@ class RunStore:
                             metrics=metrics, seconds=float(metrics.get("seconds", 0.0)),
                             doc=doc, npz=npz)
 
-    def save_failure(self, cfg: RunConfig, reason: str, *, kind: str = "sweep",
-                     sweep: str | None = None) -> str:
-        """Record a run that could not finish (e.g. its worker died), with the reason."""
-        return self._insert(kind=kind, name=_default_name(cfg), tags=(), sweep=sweep,
-                            config=cfg.to_dict(), chash=config_hash(cfg.to_dict()),
-                            task=cfg.task, models=list(cfg.models), status="failed",
-                            reason=reason, metrics={}, seconds=0.0, doc=None, npz=None)
-
     def _insert(self, *, kind, name, tags, sweep, config, chash, task, models, status, reason,
                 metrics, seconds, doc, npz) -> str:
         run_id = uuid.uuid4().hex
@@ -155,7 +142,7 @@ class RunStore:
                json.dumps(models), status, reason, json.dumps(metrics), seconds,
                json.dumps(config), doc, weights, sweep)
         with self._db() as con:
-            con.execute("INSERT INTO runs VALUES (" + ", ".join("?" * len(row)) + ")", row)
+            con.execute(INSERT, row)
         return run_id
 
     def rename(self, run_id: str, name: str) -> None:
@@ -193,15 +180,10 @@ class RunStore:
         return next((r for r in self.list_runs() if r.config_hash == chash
                      and (status is None or r.status == status)), None)
 
-    def load_run(self, run_id: str, *, weights: bool = True) -> TrainResult:
-        """A stored training run, read through the bounded run-file reader."""
+    def files(self, run_id: str, *, weights: bool = True) -> tuple[bytes, bytes | None]:
+        """(document bytes, weights .npz bytes or None) of a stored run."""
         doc, wfile = self._doc(run_id)
-        npz = (self.weights_dir / wfile).read_bytes() if weights and wfile else None
-        try:
-            return run_from_bytes(doc, npz, json_name=f"stored run {run_id}",
-                                  npz_name=f"weights of stored run {run_id}")
-        except RunFileError as err:
-            raise StoreError(str(err)) from err
+        return doc, (self.weights_dir / wfile).read_bytes() if weights and wfile else None
 
     def load_record(self, run_id: str, *, max_bytes: int = MAX_BYTES) -> StoredRecord:
         doc, wfile = self._doc(run_id)
@@ -222,11 +204,6 @@ class RunStore:
         if row is None or row[0] is None:
             raise StoreError(f"stored run {run_id}: not in the store, or failed without results")
         return bytes(row[0]), row[1]
-
-
-def _default_name(cfg: RunConfig) -> str:
-    models = "+".join(m.upper() for m in cfg.models)
-    return f"{models} {cfg.task} T={cfg.length} H={cfg.hidden} seed {cfg.seed}"
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:

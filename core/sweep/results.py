@@ -8,7 +8,7 @@ from core.store.records import config_hash
 from core.store.run_store import RunStore
 from core.sweep.grid import Grid
 from core.sweep.stats import wilson_interval
-from core.train.success import success_of
+from core.train.success import describe
 
 RUN_COLUMNS = ("status", "success", "final_val_accuracy", "final_val_loss", "steps_to_success",
                "seconds", "config_hash", "reason")
@@ -61,4 +61,4 @@ def success_rates(table: pd.DataFrame, x: str, by: tuple[str, ...] = ("model",))
 
 def criterion_text(table: pd.DataFrame) -> str:
     """The success criteria of the tasks in the table, e.g. 'recall: val_accuracy >= 0.95'."""
-    return "; ".join(f"{t}: {success_of(t).describe()}" for t in sorted(table["task"].unique()))
+    return "; ".join(f"{t}: {describe(t)}" for t in sorted(table["task"].unique()))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from core.store.records import config_hash
 from core.store.run_store import RunStore
 from core.sweep.grid import Grid
+from core.train import stored
 from core.train.config import RunConfig
 
 
@@ -48,9 +49,9 @@ def run_sweep(grid: Grid, store: RunStore, backend,
         for item in backend.wait(list(pending), timeout=0.5):
             cfg = pending.pop(item.handle)
             if item.result is not None:
-                store.save_run(item.result, kind="sweep", sweep=grid.name)
+                stored.save_run(store, item.result, kind="sweep", sweep=grid.name)
             else:
-                store.save_failure(cfg, item.error, sweep=grid.name)
+                stored.save_failure(store, cfg, item.error, sweep=grid.name)
                 progress.failed += 1
                 progress.failures.append(f"{grid.values_of(cfg)}: {item.error}")
             progress.done += 1

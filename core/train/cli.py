@@ -12,19 +12,17 @@ import sys
 import time
 from pathlib import Path
 
-from core.cells import get_cell
+from core.cells import cell_names, get_cell
 from core.train.config import (
     DTYPES,
-    GRU_VARIANTS,
     LR_SCHEDULES,
-    MODELS,
     OPTIMIZERS,
-    TASKS,
     RunConfig,
 )
 from core.train.loop import TrainProgress, train
 from core.train.results import TrainResult
 from core.train.run_files import save_run
+from core.train.tasks import task_names
 
 PROG = "python -m core.train"
 BAR_WIDTH = 30
@@ -37,15 +35,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     d = RunConfig()
-    p = _Parser(prog=PROG, description="Train an RNN and a GRU side by side on identical "
-                "batches (no flags: the default experiment).")
+    p = _Parser(prog=PROG, description="Train recurrent models side by side on identical "
+                "batches (no flags: the default experiment, an RNN and a GRU).")
     add = p.add_argument
-    add("--task", choices=TASKS, help=f"task (default {d.task})")
+    add("--task", choices=task_names(), help=f"task (default {d.task})")
     add("--length", type=int, help=f"sequence length T (default {d.length})")
     add("--symbols", type=int, help=f"alphabet size K for recall (default {d.symbols})")
     add("--hidden", type=int, help=f"hidden units H (default {d.hidden})")
-    add("--models", nargs="+", choices=MODELS, help="models to train (default: rnn gru)")
-    add("--gru-variant", choices=GRU_VARIANTS, help=f"GRU convention (default {d.gru_variant})")
+    add("--models", nargs="+", choices=cell_names(),
+        help=f"models to train (default: {' '.join(d.models)})")
     add("--steps", type=int, help=f"optimizer steps (default {d.steps})")
     add("--batch", type=int, help=f"sequences per batch (default {d.batch})")
     add("--optimizer", choices=OPTIMIZERS, help=f"optimizer (default {d.optimizer})")
@@ -56,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--init-scale", type=float, help=f"init gain g (default {d.init_scale:g})")
     add("--no-orthogonal", action="store_true", help="Gaussian recurrent matrices")
     add("--update-bias", type=float, help=f"GRU update-gate bias (default {d.update_bias:g})")
-    add("--chrono", action="store_true", help="chrono init of the update-gate bias")
+    add("--forget-bias", type=float, help=f"LSTM forget-gate bias (default {d.forget_bias:g})")
+    add("--chrono", action="store_true", help="chrono init of the carry gates' biases")
     add("--val-size", type=int, help=f"validation sequences (default {d.val_size})")
     add("--eval-every", type=int, help=f"validate every N steps (default {d.eval_every})")
     add("--checkpoints", type=int, help=f"parameter snapshots (default {d.checkpoints})")
@@ -109,7 +108,7 @@ def summary_table(run: TrainResult) -> str:
     rows = [("model", "cell", "val loss", "val acc", "chance loss", "chance acc", "seconds")]
     for name, m in run.models.items():
         f = m.final
-        rows.append((name, get_cell(name, run.config.gru_variant).name, f"{f['val_loss']:.4g}",
+        rows.append((name, get_cell(name).label, f"{f['val_loss']:.4g}",
                      f"{f['val_accuracy']:.1%}", f"{b.loss:.4g}", f"{b.accuracy:.1%}",
                      f"{m.seconds:.2f}"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -121,10 +120,11 @@ def save_to_store(run: TrainResult, path: Path | None) -> None:
     """Save the run in the run store; a store that cannot be used is reported, not fatal."""
     from core.store.records import StoreError
     from core.store.run_store import open_store
+    from core.train import stored
 
     try:
         store = open_store(path)
-        run_id = store.save_run(run, kind="cli")
+        run_id = stored.save_run(store, run, kind="cli")
     except StoreError as err:
         print(f"not saved in the run store: {err}", file=sys.stderr)
         return
@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         parser.error(str(err))
     c = cfg
-    print(f"{c.task}: T={c.length}, H={c.hidden}, models {' '.join(c.models)} "
-          f"(GRU {c.gru_variant}), {c.steps} steps x batch {c.batch}, {c.optimizer} lr {c.lr:g}, "
+    print(f"{c.task}: T={c.length}, H={c.hidden}, models {' '.join(c.models)}, "
+          f"{c.steps} steps x batch {c.batch}, {c.optimizer} lr {c.lr:g}, "
           f"seed {c.seed}", file=sys.stderr)
     start = time.perf_counter()
     run = train(cfg, on_step=ProgressBar())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-TASKS = ("recall", "adding", "copy", "order")
-TASK_MIN_LENGTH = {"recall": 1, "adding": 2, "copy": 1, "order": 4}  # shortest valid T per task
-MODELS = ("rnn", "gru")
-GRU_VARIANTS = ("seed", "reset_after")
+from core.cells import cell_names
+from core.train.tasks import TASKS, task_names
+
 OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "anneal", "cosine")
 DTYPES = ("float32", "float64")
@@ -15,14 +14,13 @@ DTYPES = ("float32", "float64")
 
 @dataclass(frozen=True)
 class RunConfig:
-    task: str = "recall"            # recall | adding | copy | order (see core.train.tasks)
+    task: str = "recall"            # a registered task (see core.train.tasks)
     # Defaults = the default experiment (tuned: GRU >= 95 %, RNN <= 2x chance, < 15 s; see
     # bench/default_experiment.py): recall of 1 of 16 symbols across 79 distractors.
     length: int = 80                # sequence length T: steps between the cue and the answer
     symbols: int = 16               # alphabet size K for recall (other tasks fix their own)
     hidden: int = 16                # hidden units H per model
-    models: tuple[str, ...] = ("rnn", "gru")  # which models to train on identical batches
-    gru_variant: str = "seed"       # seed: r applied before U_c | reset_after: PyTorch/cuDNN
+    models: tuple[str, ...] = ("rnn", "gru")  # registered cells trained on identical batches
     steps: int = 1000               # optimizer steps
     batch: int = 32                 # sequences per training batch
     optimizer: str = "adam"         # adam | sgd
@@ -32,7 +30,8 @@ class RunConfig:
     init_scale: float = 1.0         # g in N(0, g^2 / fan_in) for the Gaussian initialisation
     orthogonal: bool = True         # recurrent matrices start orthogonal (times init_scale)
     update_bias: float = -4.0       # GRU update-gate bias at init; negative favours carrying
-    chrono: bool = False            # chrono init of the update-gate bias (overrides update_bias)
+    forget_bias: float = 1.0        # LSTM forget-gate bias at init; positive favours carrying
+    chrono: bool = False            # chrono init of the carry gates' biases (overrides both)
     val_size: int = 512             # held-out validation sequences (fixed per seed)
     eval_every: int = 20            # validate every this many steps (and at the last step)
     checkpoints: int = 10           # parameter snapshots kept during training, step 0 included
@@ -52,6 +51,7 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> RunConfig:
+        d = upgrade_legacy(d)   # without a run file's cell map: drops gru_variant only
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -61,16 +61,16 @@ class RunConfig:
 
 def _problems(c: RunConfig) -> list[str]:
     checks = [
-        (c.task in TASKS, f"task must be one of {TASKS}, got {c.task!r}"),
-        (bool(c.models) and all(m in MODELS for m in c.models),
-         f"models must be a non-empty subset of {MODELS}, got {c.models!r}"),
+        (c.task in TASKS, f"task must be one of {task_names()}, got {c.task!r}"),
+        (bool(c.models) and all(m in cell_names() for m in c.models),
+         f"models must be a non-empty subset of {cell_names()}, got {c.models!r}"),
         (len(set(c.models)) == len(c.models), "models must not repeat"),
-        (c.gru_variant in GRU_VARIANTS, f"gru_variant must be one of {GRU_VARIANTS}"),
         (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
         (c.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}"),
         (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
-        (c.length >= TASK_MIN_LENGTH.get(c.task, 1),
-         f"length must be >= {TASK_MIN_LENGTH.get(c.task, 1)} for task {c.task!r}"),
+        (c.task not in TASKS or c.length >= TASKS[c.task].min_length,
+         f"length must be >= {TASKS[c.task].min_length if c.task in TASKS else 1} "
+         f"for task {c.task!r}"),
         (c.symbols >= 2, "symbols must be >= 2"),
         (c.hidden >= 1, "hidden must be >= 1"),
         (c.steps >= 1, "steps must be >= 1"),
@@ -83,3 +83,15 @@ def _problems(c: RunConfig) -> list[str]:
         (c.checkpoints >= 1, "checkpoints must be >= 1"),
     ]
     return [msg for ok, msg in checks if not ok]
+
+
+def upgrade_legacy(d: dict, cells: dict | None = None) -> dict:
+    """A config written before the cell registry in today's terms. Such configs name models
+    by family and the GRU's convention in `gru_variant`; their run files map each model to its
+    cell in `cells`, and today a model is named by its cell."""
+    if "gru_variant" not in d:
+        return d
+    d = {k: v for k, v in d.items() if k != "gru_variant"}
+    if cells and isinstance(d.get("models"), list | tuple):
+        d["models"] = [cells.get(m, m) if isinstance(m, str) else m for m in d["models"]]
+    return d

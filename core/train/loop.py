@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from core.cells import Cell, get_cell
-from core.train.config import MODELS, RunConfig
+from core.cells import Cell, cell_names, get_cell
+from core.train.config import RunConfig
 from core.train.losses import task_loss
 from core.train.model import init_model, model_forward, model_loss
 from core.train.optim import clip_by_global_norm, lr_scale, make_optimizer
@@ -97,17 +97,18 @@ def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
 
 
 def init_stream(seed: int, model: str) -> np.random.Generator:
-    """The initialisation stream of one model (independent of which other models train)."""
-    return np.random.default_rng([seed, 2, MODELS.index(model)])
+    """The initialisation stream of one model (independent of which other models train): its
+    place in the registry, which only ever grows at the end."""
+    return np.random.default_rng([seed, 2, cell_names().index(model)])
 
 
 def build_params(cfg: RunConfig, model: str, task: Task) -> Params:
     """The model's initial parameters for this config (its own seeded stream)."""
     return init_model(
-        get_cell(model, cfg.gru_variant), task.input_size, cfg.hidden, task.output_size,
+        get_cell(model), task.input_size, cfg.hidden, task.output_size,
         init_stream(cfg.seed, model), init_scale=cfg.init_scale, orthogonal=cfg.orthogonal,
         update_bias=cfg.update_bias, chrono_length=cfg.length if cfg.chrono else None,
-        dtype=cfg.dtype)
+        forget_bias=cfg.forget_bias, dtype=cfg.dtype)
 
 
 def train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None = None) -> TrainResult:
@@ -128,7 +129,7 @@ def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> T
     trainees = []
     for name in cfg.models:
         params = build_params(cfg, name, task)
-        trainees.append(_Trainee(name, get_cell(name, cfg.gru_variant), params,
+        trainees.append(_Trainee(name, get_cell(name), params,
                                  optimizer.init(params)))
     checkpoints = set(checkpoint_steps(cfg.steps, cfg.checkpoints))
     for t in trainees:

@@ -22,13 +22,20 @@ READOUT = ("V", "c")
 
 def init_model(cell: Cell, D: int, H: int, C: int, rng: np.random.Generator, *,
                init_scale: float = 1.0, orthogonal: bool = True, update_bias: float = 0.0,
-               chrono_length: int | None = None, dtype: str = "float32") -> Params:
+               chrono_length: int | None = None, forget_bias: float = 1.0,
+               dtype: str = "float32") -> Params:
     """Cell parameters from cell.init, then V ~ N(0, 1/H) and c = 0."""
     params = cell.init(D, H, rng, init_scale=init_scale, orthogonal=orthogonal,
-                       update_bias=update_bias, chrono_length=chrono_length, dtype=dtype)
+                       update_bias=update_bias, chrono_length=chrono_length,
+                       forget_bias=forget_bias, dtype=dtype)
     params["V"] = (rng.standard_normal((H, C)) / np.sqrt(H)).astype(dtype)   # (H, C)
     params["c"] = np.zeros(C, dtype=dtype)                                  # (C,)
     return params
+
+
+def model_param_shapes(cell: Cell, D: int, H: int, C: int) -> dict[str, tuple[int, ...]]:
+    """Every parameter's shape, readout included, without drawing any random numbers."""
+    return {**cell.param_shapes(D, H), "V": (H, C), "c": (C,)}
 
 
 def cell_params(params: Params) -> Params:
@@ -54,9 +61,7 @@ class ModelLoss:
 def model_forward(cell: Cell, params: Params, batch: Batch) -> tuple[np.ndarray, ModelCache]:
     """hs = cell(xs, h0=0);  outputs = hs[steps] V + c.  -> (S, B, C), cache."""
     xs = batch.xs.astype(params["V"].dtype, copy=False)
-    H = params["V"].shape[0]
-    h0 = np.zeros((xs.shape[1], H), dtype=xs.dtype)                         # (B, H)
-    hs, cache = cell.forward(cell_params(params), xs, h0)                   # (T, B, H)
+    hs, cache = cell.forward(cell_params(params), xs, None)                 # (T, B, H), state0 0
     outputs = hs[batch.steps] @ params["V"] + params["c"]                   # (S, B, C)
     return outputs, ModelCache(cell=cache, hs=hs, steps=batch.steps)
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.train.config import RunConfig
+from core.train.tasks.spec import Baseline
+
+__all__ = ["Baseline", "History", "ModelResult", "Snapshot", "TrainResult"]
 
 Params = dict[str, np.ndarray]
 
@@ -34,7 +37,7 @@ class Snapshot:
 
 @dataclass
 class ModelResult:
-    name: str                 # "rnn" | "gru"
+    name: str                 # the registered cell this model is
     history: History
     params: Params            # final parameters
     snapshots: list[Snapshot] = field(default_factory=list)
@@ -47,12 +50,6 @@ class ModelResult:
         if len(h.step) == 0:
             return {"val_loss": float("nan"), "val_accuracy": float("nan")}
         return {"val_loss": float(h.val_loss[-1]), "val_accuracy": float(h.val_accuracy[-1])}
-
-
-@dataclass
-class Baseline:
-    loss: float               # loss of the best input-ignoring predictor (chance)
-    accuracy: float           # success rate of that predictor
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Run files: one JSON with the config, histories and baseline, plus an .npz of the weights.
 
 JSON ("format": "gatescope.run/1"):
-    config     RunConfig fields (config.gru_variant names the GRU convention)
-    cells      model -> cell name ("rnn", "gru" or "gru_reset_after")
+    config     RunConfig fields (models are registered cell names)
+    cells      model -> registered cell name (the same name since the cell registry)
     models     model -> {"history": {step, train_loss, val_loss, val_accuracy, grad_norm,
                                      clipped, clipped_share, seconds: arrays of one length},
                          "final": {val_loss, val_accuracy}, "seconds": float,
@@ -10,7 +10,7 @@ JSON ("format": "gatescope.run/1"):
     baseline   {"loss", "accuracy"} of the input-ignoring predictor
     stopped    why training stopped early, or null
 NaN is written as null. The config must lie within the Train form's limits (core.train.limits)
-before anything is built from it; the .npz is read by the bounded reader (core.store.bounded_npz),
+before anything is built from it; the .npz is read by the bounded reader (core.bounded_npz),
 which checks every array's header shape before reading its data.
 NPZ keys: "<model>/final/<param>" and "<model>/step_<6 digits>/<param>",
 read with allow_pickle=False. A JSON without its .npz loads with has_weights=False.
@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from core.bounded_npz import NpzError, read_npz
 from core.cells import get_cell
-from core.store.bounded_npz import NpzError, read_npz
-from core.train.config import RunConfig
+from core.train.config import RunConfig, upgrade_legacy
 from core.train.limits import LIMITS, check_limits
-from core.train.loop import build_params
+from core.train.model import model_param_shapes
 from core.train.results import Baseline, History, ModelResult, Snapshot, TrainResult
 from core.train.tasks import task_for
 
@@ -50,7 +50,7 @@ def run_to_dict(run: TrainResult) -> dict:
     return {
         "format": FORMAT,
         "config": cfg.to_dict(),
-        "cells": {name: get_cell(name, cfg.gru_variant).name for name in run.models},
+        "cells": {name: name for name in run.models},   # model -> cell (the same today)
         "models": {name: _model_to_dict(m) for name, m in run.models.items()},
         "baseline": {"loss": run.baseline.loss, "accuracy": run.baseline.accuracy},
         "stopped": run.stopped,
@@ -131,7 +131,7 @@ def load_run(path: str | Path, weights: str | Path | None = None) -> TrainResult
 def run_from_bytes(json_bytes: bytes, npz_bytes: bytes | None = None, *,
                    json_name: str = "run JSON", npz_name: str = "weights .npz") -> TrainResult:
     """Parse and check a run; without npz_bytes the histories load and has_weights is False."""
-    doc = _parse_json(json_bytes, json_name)
+    doc = upgrade_doc(_parse_json(json_bytes, json_name))
     run = _run_from_doc(doc, json_name)
     if npz_bytes is not None:
         _attach_weights(run, doc, npz_bytes, npz_name)
@@ -155,6 +155,21 @@ def _parse_json(data: bytes, name: str) -> dict:
     return doc
 
 
+def upgrade_doc(doc: dict) -> dict:
+    """A run written before the cell registry in today's terms: its models named by their
+    cells (old files say which cell each model is in 'cells'), gru_variant dropped; the
+    weights' renames are kept under "renamed" {old name: new name}."""
+    cfg, cells = doc.get("config"), doc.get("cells")
+    if not (isinstance(cfg, dict) and "gru_variant" in cfg and isinstance(cells, dict)):
+        return doc
+    renamed = {m: c for m, c in cells.items() if isinstance(c, str) and m != c}
+    models = doc.get("models")
+    if isinstance(models, dict):
+        models = {renamed.get(m, m): v for m, v in models.items()}
+    return {**doc, "config": upgrade_legacy(cfg, cells), "models": models,
+            "cells": {renamed.get(m, m): c for m, c in cells.items()}, "renamed": renamed}
+
+
 def _run_from_doc(doc: dict, name: str) -> TrainResult:
     cfg = _config(doc, name)
     models_doc = _field(doc, "models", dict, name)
@@ -163,10 +178,9 @@ def _run_from_doc(doc: dict, name: str) -> TrainResult:
                            f"{list(cfg.models)}")
     cells = _field(doc, "cells", dict, name)
     for model in cfg.models:
-        expected = get_cell(model, cfg.gru_variant).name
-        if cells.get(model) != expected:
-            raise RunFileError(f"{name}: cells[{model!r}] is {cells.get(model)!r} but "
-                               f"config.gru_variant {cfg.gru_variant!r} means {expected!r}")
+        if cells.get(model) != model:
+            raise RunFileError(f"{name}: cells[{model!r}] is {cells.get(model)!r}, expected "
+                               f"{model!r}")
     baseline = _field(doc, "baseline", dict, name)
     stopped = doc.get("stopped")
     if stopped is not None and not isinstance(stopped, str):
@@ -235,10 +249,11 @@ def _history(m: dict, where: str) -> History:
 
 
 def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) -> None:
-    task = task_for(run.config)           # the config is within limits: building is cheap
-    expected = {model: {k: v.shape for k, v in build_params(run.config, model, task).items()}
-                for model in run.models}
-    arrays = _read_npz(npz_bytes, name, expected, doc)
+    renamed = doc.get("renamed", {})
+    task = task_for(run.config)           # the config is within limits: shapes are small
+    expected = {model: model_param_shapes(get_cell(model), task.input_size, run.config.hidden,
+                                          task.output_size) for model in run.models}
+    arrays = _read_npz(npz_bytes, name, expected, doc, renamed)
     for model, m in run.models.items():
         groups = _groups(arrays, model, name)
         if "final" not in groups:
@@ -256,11 +271,18 @@ def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) ->
     run.has_weights = True
 
 
-def _read_npz(data: bytes, name: str, expected: dict[str, dict[str, tuple]],
-              doc: dict) -> dict[str, np.ndarray]:
-    """Header-checked arrays; at most (snapshots + 1) float64 copies of each model's weights."""
+def _renamed_key(key: str, renamed: dict[str, str]) -> str:
+    """"gru/final/W" -> "gru_reset_after/final/W" for a model renamed by upgrade_doc."""
+    owner, sep, rest = key.partition("/")
+    return renamed.get(owner, owner) + sep + rest
+
+
+def _read_npz(data: bytes, name: str, expected: dict[str, dict[str, tuple]], doc: dict,
+              renamed: dict[str, str]) -> dict[str, np.ndarray]:
+    """Header-checked arrays under their current model names; at most (snapshots + 1) float64
+    copies of each model's weights are ever read."""
     def expect(key: str) -> tuple[int, ...] | None:
-        parts = key.split("/")
+        parts = _renamed_key(key, renamed).split("/")
         if len(parts) != 3:
             raise NpzError(f"{name}: unexpected array name {key!r} "
                            "(expected model/final/param or model/step_NNNNNN/param)")
@@ -272,9 +294,10 @@ def _read_npz(data: bytes, name: str, expected: dict[str, dict[str, tuple]],
                  * sum(8 * math.prod(s) for s in shapes.values())
                  for model, shapes in expected.items())
     try:
-        return read_npz(data, name, expect=expect, max_bytes=budget)
+        arrays = read_npz(data, name, expect=expect, max_bytes=budget)
     except NpzError as err:
         raise RunFileError(str(err)) from err
+    return {_renamed_key(k, renamed): v for k, v in arrays.items()}
 
 
 def _snapshot_count(model_doc: dict) -> int:

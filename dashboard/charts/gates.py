@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from core.analysis.gates import GateTrace
 from core.analysis.gru_explainer import ReadWriteCarry
+from core.cells import get_cell
 from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label
 
 # What each heatmap shows: (title, colour scale, value range). "z" is PyTorch's 1 - u.
@@ -16,10 +17,10 @@ FIELDS = {
     "u": ("update gate u_t (1 = write the candidate)", "Viridis", (0.0, 1.0)),
     "z": ("PyTorch's update gate z_t = 1 - u_t (1 = keep the old state)", "Viridis", (0.0, 1.0)),
     "r": ("reset gate r_t (1 = the candidate reads h_(t-1))", "Viridis", (0.0, 1.0)),
-    "c": ("candidate c_t", "RdBu", (-1.0, 1.0)),
-    "n": ("candidate n_t (reset-after)", "RdBu", (-1.0, 1.0)),
+    "c": ("candidate c_t (the proposed new content)", "RdBu", (-1.0, 1.0)),
     "h": ("hidden state h_t", "RdBu", (-1.0, 1.0)),
 }
+GATE_SCALE = ("Viridis", (0.0, 1.0))    # any other gate a cell names (Cell.gates)
 PART_COLOURS = {"carry": "#8C8C8C", "write": model_colour("gru"), "read": "#E0A458"}
 ALL_TOKENS_UP_TO = 40         # sequences this long label every step with its token; longer
 LABELLED_STEPS = 20           # ones label about this many steps (every token is in the hover)
@@ -28,9 +29,19 @@ STATE_SHIFT = (1.0 - BAR_GAP) / 4   # centre of the right-hand (state) bar relat
 
 
 def field_values(trace: GateTrace, field: str) -> np.ndarray | None:
-    """The (T, H) array a heatmap shows: u, z, r, c (n is c of a reset-after cell) or h."""
-    source = {"n": "c"}.get(field, field)
-    return getattr(trace, source)
+    """The (T, H) array a heatmap shows: h, c (the candidate), z (= 1 - u) or a gate's key."""
+    if field in ("h", "c", "z"):
+        return getattr(trace, field)
+    return trace.gates.get(field)
+
+
+def field_spec(trace: GateTrace, field: str) -> tuple[str, str, tuple[float, float]]:
+    """(title, colour scale, value range) of a heatmap; a gate not in FIELDS is titled from
+    its cell's own description."""
+    if field in FIELDS:
+        return FIELDS[field]
+    info = {g.key: g for g in get_cell(trace.cell).gates}[field]
+    return (f"{info.name} {info.symbol}_t ({info.meaning})", *GATE_SCALE)
 
 
 def gate_heatmap(trace: GateTrace, field: str, order: np.ndarray | None = None) -> go.Figure:
@@ -41,7 +52,7 @@ def gate_heatmap(trace: GateTrace, field: str, order: np.ndarray | None = None) 
         raise ValueError(f"a {trace.cell} trace has no {field!r}")
     T, H = values.shape
     order = np.arange(H) if order is None else np.asarray(order)
-    title, scale, (lo, hi) = FIELDS[field]
+    title, scale, (lo, hi) = field_spec(trace, field)
     tokens = np.array(trace.tokens, dtype=object)
     custom = np.broadcast_to(tokens, (H, T))                                # (H, T)
     fig = go.Figure(go.Heatmap(
@@ -119,5 +130,5 @@ def read_write_carry_figure(rwc: ReadWriteCarry) -> go.Figure:
 
 
 def model_title(model: str, cell: str) -> str:
-    """A heading for a model's traces, naming the reset-after variant when it is one."""
-    return model_label(model) + (" (reset-after)" if cell == "gru_reset_after" else "")
+    """A heading for a model's traces: its label and what the cell is."""
+    return f"{model_label(model)}: {get_cell(cell).summary}"

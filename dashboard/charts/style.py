@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-# Fixed model colours: the RNN warm, the GRU cool, on every chart of every page.
-MODEL_COLOURS = {"rnn": "#D1495B", "gru": "#00798C"}
-MODEL_LABELS = {"rnn": "RNN", "gru": "GRU"}
-MODEL_ORDER = ("rnn", "gru")
-OTHER_COLOUR = "#6C4F9E"  # any model name not listed above
+from core.cells import CELLS
+
+# Fixed model colours and labels: each cell's own, on every chart of every page.
+MODEL_COLOURS = {name: cell.colour for name, cell in CELLS.items()}
+MODEL_LABELS = {name: cell.label for name, cell in CELLS.items()}
+MODEL_ORDER = tuple(CELLS)
+OTHER_COLOUR = "#6C4F9E"  # a name that is no registered cell
 
 # Theory, chance and baseline references: grey and dashed.
 BASELINE_COLOUR = "#8C8C8C"
@@ -26,7 +28,7 @@ def model_label(name: str) -> str:
 
 
 def ordered(names) -> list[str]:
-    """Model names in the fixed display order (RNN first), unknown names last in given order."""
+    """Model names in the registry's display order, unknown names last in given order."""
     names = list(names)
     known = [n for n in MODEL_ORDER if n in names]
     return known + [n for n in names if n not in MODEL_ORDER]

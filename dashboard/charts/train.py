@@ -8,15 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.train.results import Baseline, History, TrainResult
+from core.train.tasks import TASKS
 from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label, ordered
-
-# What the task's input-ignoring reference predictor is called in legends.
-BASELINE_NAMES = {
-    "recall": "chance",
-    "order": "chance",
-    "copy": "memoryless baseline",
-    "adding": "constant prediction",
-}
 
 
 def histories_of(run: TrainResult) -> dict[str, History]:
@@ -84,7 +77,8 @@ def accuracy_curves(
 
 
 def _baseline_name(task: str | None, value: float, fmt: str) -> str:
-    return f"{BASELINE_NAMES.get(task, 'baseline')} ({fmt.format(value)})"
+    name = TASKS[task].baseline_name if task in TASKS else "baseline"
+    return f"{name} ({fmt.format(value)})"
 
 
 def _add_reference(fig: go.Figure, histories: Mapping[str, History], value: float, name: str):

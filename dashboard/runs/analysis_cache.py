@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.analysis import checkpoints
 from core.analysis.batch_summary import one_blas_thread
-from core.analysis.checkpoints import cell_name_of, checkpoint_params
+from core.analysis.checkpoints import checkpoint_params
 from core.analysis.decay import DecayStats, decay_stats
 from core.analysis.gates import GateTrace, gate_trace, gate_trace_for_run, token_labels
 from core.analysis.gradients import GradientFlow, gradient_flow_for_run
@@ -91,7 +91,7 @@ def trace_at(run_id: str, model: str, checkpoint: int, source: str, number: int,
         xs = generated_example(_run, number)                                # (T, 1, D)
         _, params = checkpoint_params(_run, model, checkpoint)
         tokens = token_labels(_run.config.task, xs[:, 0])
-        return gate_trace(cell_name_of(_run, model), params, xs, 0, tokens)
+        return gate_trace(model, params, xs, 0, tokens)
 
 
 # ---------------------------------------------------------------- pickers (plain widgets)

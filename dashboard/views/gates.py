@@ -9,6 +9,7 @@ import streamlit as st
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.gates import GateTrace
 from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
+from core.cells import get_cell
 from core.train.results import TrainResult
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
@@ -54,12 +55,7 @@ def convention_note(trace: GateTrace, convention: str) -> str:
              "the update-gate plot uses **PyTorch's convention**: z_t = 1 - u_t, "
              "h_t = z_t h_(t-1) + (1 - z_t) c_t, so 1 now means *keep*; the other plots are "
              "unchanged")
-    text = f"Convention: {plots}."
-    if trace.cell == "gru_reset_after":
-        text += (" This run's GRU is the **reset-after** variant (PyTorch / cuDNN): the reset "
-                 "gate acts after the matrix, n_t = tanh(x_t W_n + b_n + r_t ⊙ (h_(t-1) U_n + "
-                 "b_hn)), and the candidate shown is n_t.")
-    return text
+    return f"Convention: {plots}."
 
 
 def gate_metrics(trace: GateTrace, convention: str) -> None:
@@ -83,7 +79,7 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
 
 def trace_section(run: TrainResult, run_id: str) -> None:
     models = ordered(run.models)
-    default = "gru" if "gru" in models else models[0]
+    default = next((m for m in models if get_cell(m).gates), models[0])
     if st.session_state.get("gates_model") not in models:
         st.session_state["gates_model"] = default
     top = st.columns([1, 3])
@@ -93,26 +89,32 @@ def trace_section(run: TrainResult, run_id: str) -> None:
         ck = checkpoint_slider(run, "gates_checkpoint")
     source, number = example_picker()
     trace = trace_at(run_id, model, ck, source, number, run)
-    if trace.u is None:
-        st.info("The vanilla RNN has no gates: only its hidden state is shown. Pick the GRU "
-                "to see its update and reset gates.", icon=":material/info:")
+    if not trace.gates:
+        st.info(f"The {model_label(model)} has no gates: only its hidden state is shown. Pick "
+                "a gated model to see its gates.", icon=":material/info:")
         st.plotly_chart(gate_heatmap(trace, "h"), key="gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
+    has_update_gate = trace.u is not None
     convention = a.segmented_control("Update-gate convention", list(CONVENTIONS),
                                      format_func=CONVENTIONS.get, default="u", required=True,
-                                     key="gates_convention")
+                                     key="gates_convention", disabled=not has_update_gate)
     by_tau = b.toggle("Sort units by τ (longest memory on top)", value=True,
                       key="gates_sort_tau")
-    st.markdown(convention_note(trace, convention))
-    gate_metrics(trace, convention)
-    order = trace.unit_order() if by_tau else None
-    candidate = "n" if trace.cell == "gru_reset_after" else "c"
+    if has_update_gate:
+        st.markdown(convention_note(trace, convention))
+    if {"u", "r"} <= set(trace.gates) and trace.tau is not None:
+        gate_metrics(trace, convention)
+    order = trace.unit_order() if by_tau and trace.tau is not None else None
     st.subheader(model_title(model, trace.cell))
-    for field in (convention, "r", candidate, "h"):
+    fields = [convention if key == "u" else key for key in trace.gates]
+    fields += ["c"] * (trace.candidate is not None) + ["h"]
+    for field in fields:
         st.plotly_chart(gate_heatmap(trace, field, order), key=f"gates_heatmap_{field}")
-    st.markdown(reading_guide(trace, by_tau))
-    st.plotly_chart(tau_figure(trace, order), key="gates_tau_chart")
+    if trace.tau is not None and trace.u is not None:
+        st.markdown(reading_guide(trace, by_tau))
+    if trace.tau is not None:
+        st.plotly_chart(tau_figure(trace, order), key="gates_tau_chart")
 
 
 def reading_guide(trace: GateTrace, by_tau: bool) -> str:
@@ -229,9 +231,10 @@ def main() -> None:
         c = run.config
         st.caption(f"Run: {plain(state.current_name())}: {TASK_LABELS[c.task]}, T = {c.length}, "
                    f"H = {c.hidden}, {c.steps} steps.")
-        if "gru" not in run.models:
-            st.info("This run has no GRU, so there are no gates to show; train a GRU on the "
-                    "Train page. The RNN's hidden state is shown below.", icon=":material/info:")
+        if not any(get_cell(m).gates for m in run.models):
+            st.info("This run has no gated model, so there are no gates to show; train a GRU "
+                    "(or another gated model) on the Train page. The hidden state is shown "
+                    "below.", icon=":material/info:")
         if not run.has_weights:
             st.info(NO_WEIGHTS, icon=":material/upload_file:")
         else:

@@ -8,14 +8,14 @@ import streamlit as st
 
 from core.train.results import TrainResult
 from core.train.run_files import run_to_bytes
+from core.train.tasks import TASKS
 from dashboard.charts.style import model_label, ordered
-from dashboard.charts.train import BASELINE_NAMES, accuracy_figure, loss_figure
+from dashboard.charts.train import accuracy_figure, loss_figure
 from dashboard.runs import jobs, state
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
     TASK_LABELS,
-    VARIANT_LABELS,
     config_from_form,
     train_form,
 )
@@ -25,12 +25,6 @@ SEEN_UPLOADS = "train_upload_seen"        # file ids already processed (never lo
 UPLOAD_PROBLEMS = "train_upload_problems"  # [(file ids, message)] shown while those files stay
 SHOWN_RUN_KEY = "train_shown_run"
 
-BASELINE_PHRASES = {
-    "recall": "chance: loss ln {K} = {loss:.2f}, accuracy 1/{K}",
-    "order": "chance: loss ln 4 = {loss:.2f}, accuracy 25 %",
-    "copy": "a memoryless guess, blanks then uniform over the 8 symbols: loss {loss:.3f}",
-    "adding": "always answering 1, the mean sum: mean squared error 1/6",
-}
 
 
 def train_from_form(values: dict) -> None:
@@ -131,7 +125,7 @@ def explanation(run: TrainResult) -> str:
     ends = " and ".join(
         f"{run.models[n].final['val_accuracy']:.1%} for the {model_label(n)}"
         for n in ordered(run.models))
-    phrase = BASELINE_PHRASES[c.task].format(K=c.symbols, loss=run.baseline.loss)
+    phrase = TASKS[c.task].baseline_phrase.format(K=c.symbols, loss=run.baseline.loss)
     who = ("Both models saw identical batches" if len(run.models) > 1
            else f"The {model_label(next(iter(run.models)))} saw batches")
     return (
@@ -149,9 +143,8 @@ def results(run: TrainResult) -> None:
     c = run.config
     with st.columns([2, 1])[0]:
         run_selector()
-    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps, "
-               f"GRU variant {VARIANT_LABELS[c.gru_variant]}; baseline = "
-               f"{BASELINE_NAMES[c.task]}.")
+    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps; "
+               f"baseline = {TASKS[c.task].baseline_name}.")
     if run.stopped:
         st.warning(f"{run.stopped} The curves below stop there; the partial results are kept.",
                    icon=":material/warning:")
