@@ -30,10 +30,12 @@ def train_remote(config: dict) -> TrainResult:
 
 
 class LocalBackend:
-    """Spawned worker processes on this machine (core.jobs.pool)."""
+    """Spawned worker processes on this machine (core.jobs.pool): a new pool, or a shared one
+    (the app's), which close() then leaves running."""
 
-    def __init__(self, workers: int | None = None):
-        self.pool = JobPool(workers=workers)
+    def __init__(self, workers: int | None = None, pool: JobPool | None = None):
+        self.owned = pool is None
+        self.pool = pool if pool is not None else JobPool(workers=workers)
         self.workers = self.pool.workers
 
     def submit(self, cfg: RunConfig) -> str:
@@ -54,7 +56,8 @@ class LocalBackend:
             time.sleep(0.02)
 
     def close(self) -> None:
-        self.pool.close()
+        if self.owned:
+            self.pool.close()
 
 
 class DaskBackend:
