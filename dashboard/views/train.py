@@ -12,6 +12,7 @@ from core.train.tasks import TASKS
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import accuracy_figure, loss_figure
 from dashboard.runs import jobs, state
+from dashboard.runs.stored_runs import stored_runs_section
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
@@ -52,6 +53,7 @@ def upload_section() -> None:
         for item in load_uploaded_runs([(f.name, f.getvalue()) for f in new]):
             if isinstance(item, LoadedRun):
                 state.store_run(item.run, item.name)
+                jobs.keep(item.run, item.name, kind="import")
                 note = "" if item.run.has_weights else (
                     " without weights: upload its .npz too for the gradient and gates pages")
                 st.success(f"Loaded {plain(item.name)}{note}.", icon=":material/upload_file:")
@@ -182,3 +184,6 @@ if current is not None:
         results(current)
     with download_col:
         download_section(current, state.current_run_id())
+st.divider()
+st.subheader("Stored runs")
+stored_runs_section()
