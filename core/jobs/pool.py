@@ -100,6 +100,7 @@ class JobPool:
             elif st.state == "running":
                 st.state = "stopped"
                 worker = next(w for w in self._pool if w.job == job_id)
+                worker.ready = False          # never handed another job: it is dying
                 worker.process.kill()
 
     def forget(self, job_id: str) -> None:
@@ -165,21 +166,22 @@ class JobPool:
         except (EOFError, OSError):
             message = None
         with self._lock:
+            st = self._jobs.get(worker.job) if worker.job is not None else None
             if message is None:
                 self._replace(worker)
             elif message[0] == "ready":
                 worker.ready = True
+            elif st is None or st.state != "running":
+                pass                      # late news of a job stopped (and maybe forgotten)
             elif message[0] == "progress":
-                st = self._jobs[worker.job]
                 _, st.step, st.steps, histories = message
                 if histories is not None:
                     st.histories = histories
+            elif message[0] == "done":
+                st.state, st.result, st.step = "done", message[1], st.steps
             else:
-                st = self._jobs[worker.job]
-                if message[0] == "done":
-                    st.state, st.result, st.step = "done", message[1], st.steps
-                else:
-                    st.state, st.error = "failed", message[1]
+                st.state, st.error = "failed", message[1]
+            if message is not None and message[0] in ("done", "failed"):
                 worker.job = None
             self._dispatch()
 
@@ -187,11 +189,10 @@ class JobPool:
         """A worker's pipe closed: it was killed (Stop) or died. Its job ends; a new worker
         takes its place (lock held)."""
         worker.process.join(timeout=5)
-        if worker.job is not None:
-            st = self._jobs[worker.job]
-            if st.state == "running":
-                st.state = "failed"
-                st.error = f"the worker process died (exit code {worker.process.exitcode})"
+        st = self._jobs.get(worker.job) if worker.job is not None else None
+        if st is not None and st.state == "running":
+            st.state = "failed"
+            st.error = f"the worker process died (exit code {worker.process.exitcode})"
         worker.conn.close()
         if self._closed:
             self._pool.remove(worker)
