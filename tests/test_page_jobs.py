@@ -46,3 +46,24 @@ def test_a_finished_job_is_saved_in_the_run_store(fast):
     assert [r.name for r in saved] == [state.run_label(run.config)]
     kinds = {r.kind for r in current_store().store.list_runs()}
     assert kinds == {"train", "default"}
+
+
+def test_the_default_experiment_is_shared_and_read_from_the_store_after_a_restart(
+        fast, fresh_caches, monkeypatch):
+    first = ui.boot()
+    second = ui.boot()                                  # another session, same server
+    assert ui.current_run(second) is ui.current_run(first)   # one shared, read-only run
+    assert [r.kind for r in current_store().store.list_runs()] == ["default"]
+    import streamlit as st
+
+    from dashboard.runs import services
+
+    st.cache_resource.clear()                           # a restarted server ...
+    monkeypatch.setattr(services.JobPool, "submit", _no_training)
+    third = ui.boot()                                   # ... reads it from the store
+    assert ui.current_run(third).config == ui.current_run(first).config
+    assert ui.metrics(third) == ui.metrics(first)
+
+
+def _no_training(self, cfg, key=None):
+    raise AssertionError("the default experiment was trained again")
