@@ -1,20 +1,27 @@
-"""Time one float32 training step (forward + backward + update) of our RNN and GRU cells,
-and the same step in PyTorch when it happens to be installed (it is not a dependency).
+"""Time one float32 training step (forward + backward + update) of every registered cell,
+and the same step in PyTorch where it has the cell, when it happens to be installed (it is
+not a dependency).
 
-    python bench/train_step.py                  # grid, BLAS on 1 thread (as core.train.loop runs)
+    python bench/train_step.py                  # grid, BLAS on 1 thread (as training runs)
     python bench/train_step.py --threads 2      # both libraries on 2 threads
     python bench/train_step.py --quick          # only B=64, T=100, H=128
+    python bench/train_step.py --quick --cells lstm gru
 
-Two kinds of step, each timed for ours and for torch.nn.RNN / nn.GRU with equal thread counts:
-- cell:  hs = cell(xs); L = sum(hs^2); backward; plain SGD update of every weight
-         (rnn, gru in our convention, and gru_reset_after, which is nn.GRU's own algorithm).
+Two kinds of step, each timed for ours and for torch with equal thread counts:
+- cell:  hs = cell(xs); L = sum(hs^2); backward; plain SGD update of every weight, for every
+         cell of the registry. PyTorch counterparts: nn.RNN (tanh) for rnn, nn.GRU for gru
+         (same cost; PyTorch applies the reset after the product) and gru_reset_after (its own
+         algorithm), nn.LSTM for lstm. The GRU ablations have none.
 - model: the real training step of core.train.loop (cell + linear readout at the answer step,
          softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
-         torch: nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
+         torch: nn.RNN / nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
 Rounds alternate ours and torch so both see the same machine load; we print medians of wall
 time and of process CPU time (less disturbed by other programs), achieved GFLOP/s (matrix
 products only) and the ratios ours/torch.
-Target: our GRU step <= 0.8x PyTorch's CPU time at B=64, T=100, H=128.
+Target: every cell's step <= 0.5x PyTorch's at B=64, T=100, H=128 (one thread, idle machine).
+OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE overrides it: unset it (and
+OPENBLAS_L2_SIZE) for this command to measure the machine's own kernel; the first line of
+the output names the kernel in use.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.cells import get_cell  # noqa: E402
+from core.cells import cell_names, get_cell  # noqa: E402
 from core.train.model import init_model, model_loss  # noqa: E402
 from core.train.optim import Adam, clip_by_global_norm  # noqa: E402
 from core.train.tasks import get_task  # noqa: E402
@@ -40,20 +47,32 @@ except ImportError:  # torch is optional: only the comparison column needs it
     torch = None
 
 GRID = [(64, 100, 128, 10), (64, 100, 128, 128), (32, 30, 32, 10), (64, 200, 64, 10)]
-GATES = {"rnn": 1, "gru": 3, "gru_reset_after": 3}
-CELL_KINDS = [("rnn", "seed"), ("gru", "seed"), ("gru", "reset_after")]
+# PyTorch's module for a cell, where it has one with the same cost (nn.GRU applies the reset
+# after its product, like gru_reset_after; our seed-convention GRU costs the same).
+TORCH_MODULES = {"rnn": "RNN", "gru": "GRU", "gru_reset_after": "GRU", "lstm": "LSTM"}
+MODEL_STEP_CELLS = ("rnn", "gru", "lstm")     # full training steps timed against torch
 
 
-def matmul_flops(model: str, B: int, T: int, H: int, D: int) -> float:
-    """Multiply-adds x 2 of every matrix product in forward + backward (input grads excluded):
-    forward x[W;b] and h U, backward dh U^T, dU and d[W;b]."""
-    G = GATES[model]
-    return 2.0 * T * B * G * H * (2 * (D + 1) + 3 * H)
+def matmul_flops(name: str, B: int, T: int, H: int, D: int) -> float:
+    """2 x multiply-adds of every matrix product in forward + backward (input grads excluded),
+    from the cell's parameter shapes: the input matrix W (D, G) twice (x[W;b] and d[W;b]),
+    every recurrent matrix (H, G) three times (h U, dh U^T and dU)."""
+    total = 0.0
+    for key, shape in get_cell(name).param_shapes(D, H).items():
+        if len(shape) == 2:
+            rows, cols = shape
+            total += 2 * (rows + 1) * cols if key == "W" else 3 * rows * cols
+    return 2.0 * T * B * total
+
+
+def torch_module(name: str):
+    """torch.nn.RNN / GRU / LSTM for a cell that PyTorch has, else None."""
+    return getattr(torch.nn, TORCH_MODULES[name]) if name in TORCH_MODULES else None
 
 
 # ----------------------------------------------------------------------------- ours
-def ours_cell_step(model: str, variant: str, B: int, T: int, H: int, D: int):
-    cell = get_cell(model, variant)
+def ours_cell_step(name: str, B: int, T: int, H: int, D: int):
+    cell = get_cell(name)
     params = cell.init(D, H, np.random.default_rng(0), dtype="float32")
     xs = np.random.default_rng(1).standard_normal((T, B, D)).astype(np.float32)
     lr = np.float32(1e-4)
@@ -72,7 +91,7 @@ def recall_batch(B: int, T: int):
 
 
 def ours_model_step(model: str, B: int, T: int, H: int):
-    cell = get_cell(model, "seed")
+    cell = get_cell(model)
     task, batch = recall_batch(B, T)
     params = init_model(cell, task.input_size, H, task.output_size, np.random.default_rng(0))
     adam = Adam(lr=1e-3)
@@ -86,7 +105,7 @@ def ours_model_step(model: str, B: int, T: int, H: int):
 
 # ----------------------------------------------------------------------------- torch
 def torch_cell_step(model: str, B: int, T: int, H: int, D: int):
-    net = (torch.nn.RNN if model == "rnn" else torch.nn.GRU)(D, H)
+    net = torch_module(model)(D, H)
     sgd = torch.optim.SGD(net.parameters(), lr=1e-4)
     xs = torch.randn(T, B, D)
 
@@ -100,7 +119,7 @@ def torch_cell_step(model: str, B: int, T: int, H: int, D: int):
 
 def torch_model_step(model: str, B: int, T: int, H: int):
     task, batch = recall_batch(B, T)
-    net = (torch.nn.RNN if model == "rnn" else torch.nn.GRU)(task.input_size, H)
+    net = torch_module(model)(task.input_size, H)
     readout = torch.nn.Linear(H, task.output_size)
     weights = list(net.parameters()) + list(readout.parameters())
     adam = torch.optim.Adam(weights, lr=1e-3)
@@ -154,17 +173,17 @@ def report(kind: str, model: str, shape: tuple, flops: float, times: dict) -> No
 def run(args) -> None:
     grid = GRID[:1] if args.quick else GRID
     use_torch = torch is not None and not args.no_torch
+    names = args.cells or cell_names()
     for B, T, H, D in grid:
-        for model, variant in CELL_KINDS:
-            steps = {"ours": ours_cell_step(model, variant, B, T, H, D)}
-            if use_torch:
-                steps["torch"] = torch_cell_step(model, B, T, H, D)
-            name = get_cell(model, variant).name
+        for name in names:
+            steps = {"ours": ours_cell_step(name, B, T, H, D)}
+            if use_torch and name in TORCH_MODULES:
+                steps["torch"] = torch_cell_step(name, B, T, H, D)
             report("cell", name, (B, T, H, D), matmul_flops(name, B, T, H, D),
                    time_rounds(steps, args.rounds))
     for B, T, H, _ in grid[:1] if args.quick else [g for g in grid if g[3] == 10]:
         D = get_task("recall", T).input_size
-        for model in ("rnn", "gru"):
+        for model in [m for m in MODEL_STEP_CELLS if m in names]:
             steps = {"ours": ours_model_step(model, B, T, H)}
             if use_torch:
                 steps["torch"] = torch_model_step(model, B, T, H)
@@ -178,6 +197,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=15, help="timed rounds per configuration")
     ap.add_argument("--quick", action="store_true", help="only B=64, T=100, H=128")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    ap.add_argument("--cells", nargs="+", choices=cell_names(), help="only these cells")
     args = ap.parse_args()
     blas = [f"{i['internal_api']} {i.get('version')} kernel={i.get('architecture')}"
             for i in threadpool_info() if i["user_api"] == "blas"]

@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repo root
     sys.path.insert(0, str(ROOT))
 
+from dashboard import presentation  # noqa: E402  (needs the path above)
+
 st.set_page_config(page_title="Gatescope", page_icon=":material/insights:", layout="wide")
 
 VIEWS = Path(__file__).parent / "views"
@@ -23,4 +25,6 @@ pages = {
         st.Page(VIEWS / "bleu.py", title="BLEU breakdown", icon=":material/translate:"),
     ],
 }
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+presentation.controls()
+navigation.run()

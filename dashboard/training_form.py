@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.cells import cell_names
+from core.cells import cell_names, get_cell
 from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
 from core.train.limits import LIMITS
+from core.train.presets import PRESETS
 from core.train.tasks import TASKS, task_for, task_names
-from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
 
 TASK_LABELS = {name: spec.label for name, spec in TASKS.items()}
@@ -20,10 +20,12 @@ KEEP = "session"  # form values survive page switches
 class TrainingProgress:
     """An `on_step` callback: a progress bar and, optionally, a loss chart updated live below it.
 
-    The chart is redrawn about eight times per run (every few evaluations), not every step.
+    With the chart, bar and chart move together: both are redrawn at the same evaluated step,
+    about `redraws` times per run, so the chart always shows the step the bar shows. Without
+    it, the bar moves about 50 times per run.
     """
 
-    def __init__(self, cfg: RunConfig, title: str, live_chart: bool = False, redraws: int = 8):
+    def __init__(self, cfg: RunConfig, title: str, live_chart: bool = False, redraws: int = 20):
         self.cfg, self.title = cfg, title
         self.bar = st.progress(0.0, text=f"{title}: starting")
         self.chart_slot = st.empty() if live_chart else None
@@ -31,19 +33,27 @@ class TrainingProgress:
         self.evaluations = 0
         self.chart_every = max(1, cfg.steps // cfg.eval_every // redraws)
         self.baseline = task_for(cfg).baseline
+        self.shown_step = 0                 # the step the bar (and chart) show now
 
     def __call__(self, progress) -> None:
         step, steps = progress.step, progress.steps
         last = step >= steps
-        if step % self.bar_every == 0 or last:
-            self.bar.progress(min(1.0, max(0.0, step / steps)), text=f"{self.title}: "
-                              f"step {step} of {steps}")
-        if self.chart_slot is not None and progress.evaluated:
+        if self.chart_slot is None:
+            if step % self.bar_every == 0 or last:
+                self._bar(step, steps)
+            return
+        if progress.evaluated:
             self.evaluations += 1
             if self.evaluations % self.chart_every == 0 or last:
+                self._bar(step, steps)
                 fig = loss_curves(progress.histories, self.baseline, task=self.cfg.task)
                 fig.update_layout(title={"text": f"Loss, live (step {step} of {steps})"})
                 self.chart_slot.plotly_chart(fig, key=f"train_live_loss_{self.evaluations}")
+
+    def _bar(self, step: int, steps: int) -> None:
+        self.shown_step = step
+        self.bar.progress(min(1.0, max(0.0, step / steps)),
+                          text=f"{self.title}: step {step} of {steps}")
 
     def clear(self) -> None:
         self.bar.empty()
@@ -51,13 +61,45 @@ class TrainingProgress:
             self.chart_slot.empty()
 
 
+PRESET_KEY = "train_preset"
+FORM_FIELDS = ("task", "length", "models", "steps", "symbols", "seed", "hidden", "init_scale",
+               "orthogonal", "update_bias", "chrono", "batch", "optimizer", "lr",
+               "lr_schedule", "clip")  # RunConfig fields the form sets; widget key train_<field>
+
+
+def _apply_preset(base: RunConfig) -> None:
+    """Set every form widget to the chosen preset (an on_change callback)."""
+    preset = PRESETS.get(st.session_state.get(PRESET_KEY))
+    if preset is None:
+        return
+    cfg = preset.config(base)
+    for name in FORM_FIELDS:
+        value = getattr(cfg, name)
+        st.session_state[f"train_{name}"] = list(value) if name == "models" else value
+
+
+def preset_picker(base: RunConfig) -> None:
+    """A task's preset fills the form with settings measured to show its story."""
+    choice = st.selectbox(
+        "Start from a preset", list(PRESETS), index=None, key=PRESET_KEY,
+        format_func=lambda t: PRESETS[t].title, placeholder="Choose a task's preset",
+        on_change=_apply_preset, args=(base,),
+        help="Settings measured to show each task's story in about 30 s: the GRU learns, "
+             "the vanilla RNN does not. They fill the form; press Train.")
+    if choice is not None:
+        st.caption(f"Measured: {PRESETS[choice].claim}.")
+
+
 def train_form(base: RunConfig) -> dict | None:
-    """The experiment settings as an st.form; the chosen field values on submit, else None."""
+    """The experiment settings as an st.form: the main settings and the Train button first,
+    the rest in an "Advanced" expander. The chosen field values on submit, else None."""
     with st.form("train_form"):
         st.subheader("Experiment")
-        values = _task_fields(base) | _model_fields(base) | _optimiser_fields(base)
+        values = _main_fields(base)
         submitted = st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
                                           width="stretch")
+        with st.expander("Advanced", icon=":material/tune:"):
+            values |= _advanced_fields(base)
     return values if submitted else None
 
 
@@ -66,17 +108,48 @@ def config_from_form(base: RunConfig, values: dict) -> RunConfig:
     return replace(base, **values)
 
 
-def _task_fields(b: RunConfig) -> dict:
+def _main_fields(b: RunConfig) -> dict:
     return {
-        "task": st.selectbox(
-            "Task", task_names(), index=task_names().index(b.task), format_func=TASK_LABELS.get,
-            key="train_task", persist_state=KEEP,
-            help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values())),
+        "task": _task_box(b),
         "length": st.number_input(
             "Sequence length T", *LIMITS["length"], b.length, key="train_length",
             persist_state=KEEP,
             help="How many steps information must be carried. Longer is harder, above all "
                  "for the vanilla RNN."),
+        "models": _models_box(b),
+        "steps": st.number_input(
+            "Steps", *LIMITS["steps"], b.steps, 50, key="train_steps", persist_state=KEEP,
+            help="Optimizer steps, one batch each."),
+    }
+
+
+def _advanced_fields(b: RunConfig) -> dict:
+    return _task_fields(b) | _model_fields(b) | _optimiser_fields(b)
+
+
+def _task_box(b: RunConfig) -> str:
+    return st.selectbox(
+        "Task", task_names(), index=task_names().index(b.task), format_func=TASK_LABELS.get,
+        key="train_task", persist_state=KEEP,
+        help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values()))
+
+
+def _models_box(b: RunConfig) -> tuple[str, ...]:
+    return tuple(st.multiselect(
+        "Models", cell_names(), default=list(b.models), format_func=model_option,
+        key="train_models", persist_state=KEEP,
+        help="Trained side by side on identical batches from the same seed. "
+             + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}" for n in cell_names())))
+
+
+def model_option(name: str) -> str:
+    """How a cell reads in the Models box (the GRUs name their reset convention)."""
+    cell = get_cell(name)
+    return cell.choice_label or cell.label
+
+
+def _task_fields(b: RunConfig) -> dict:
+    return {
         "symbols": st.number_input(
             "Symbols K", *LIMITS["symbols"], b.symbols, key="train_symbols", persist_state=KEEP,
             help="Alphabet size of delayed recall only; the other tasks fix their own alphabet "
@@ -90,10 +163,6 @@ def _task_fields(b: RunConfig) -> dict:
 
 def _model_fields(b: RunConfig) -> dict:
     return {
-        "models": tuple(st.multiselect(
-            "Models", cell_names(), default=list(b.models), format_func=model_label,
-            key="train_models", persist_state=KEEP,
-            help="Trained side by side on identical batches from the same seed.")),
         "hidden": st.number_input(
             "Hidden units H", *LIMITS["hidden"], b.hidden, key="train_hidden", persist_state=KEEP,
             help="Hidden state size of each model."),
@@ -121,9 +190,6 @@ SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "c
 
 def _optimiser_fields(b: RunConfig) -> dict:
     return {
-        "steps": st.number_input(
-            "Steps", *LIMITS["steps"], b.steps, 50, key="train_steps", persist_state=KEEP,
-            help="Optimizer steps, one batch each."),
         "batch": st.number_input(
             "Batch", *LIMITS["batch"], b.batch, key="train_batch", persist_state=KEEP,
             help="Sequences per training batch."),

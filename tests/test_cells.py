@@ -7,103 +7,150 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.cells import CELLS, get_cell, gru_reset_after
+from core.cells import CELLS, cell_names, get_cell, gru_reset_after
 from core.cells.protocol import InputWeightGrad
 from tests.numeric import numeric_grad
 
 T, B, D, H = 5, 3, 4, 5
 EPS = 1e-6
-CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
+CELL_NAMES = cell_names()
 
 
 def sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
 
 
-def problem(name, seed=0, T=T):
-    """Random float64 params (gates away from 1/2), inputs, h0 and a linear loss sum(G * hs)."""
+def problem(name, seed=0, steps=T):
+    """Random float64 params, inputs, state0 and a linear loss sum(G hs) + sum(F final)."""
+    cell = CELLS[name]
     rng = np.random.default_rng(seed)
-    params = CELLS[name].init(D, H, rng, init_scale=1.2, orthogonal=False, dtype="float64")
+    params = cell.init(D, H, rng, init_scale=1.2, orthogonal=False, dtype="float64")
     params = {k: v + 0.4 * rng.standard_normal(v.shape) for k, v in params.items()}
-    xs = rng.standard_normal((T, B, D))
-    h0 = 0.5 * rng.standard_normal((B, H))
-    G = rng.standard_normal((T, B, H))
-    return params, xs, h0, G
-
+    S = cell.state_size(H)
+    xs = rng.standard_normal((steps, B, D))
+    s0 = 0.5 * rng.standard_normal((B, S))
+    G = rng.standard_normal((steps, B, H))
+    F = rng.standard_normal((B, S))
+    return cell, params, xs, s0, G, F
 
 
 def assert_close(analytic, numeric):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
-    rel = np.linalg.norm(analytic - numeric) / max(np.linalg.norm(numeric), 1e-300)
-    assert rel < 1e-6
 
 
 @pytest.mark.parametrize("input_path", ["in_loop", "one_product"])
 @pytest.mark.parametrize("steps", [T, 1])
 @pytest.mark.parametrize("name", CELL_NAMES)
-def test_bptt_matches_finite_differences_for_params_inputs_and_h0(name, steps, input_path,
-                                                                  monkeypatch):
-    small = 10**6 if input_path == "in_loop" else 0     # both ways of summing d[W; b]
-    monkeypatch.setattr(InputWeightGrad, "SMALL_INPUT", small)
-    cell = CELLS[name]
-    params, xs, h0, G = problem(name, T=steps)
-    hs, cache = cell.forward(params, xs, h0)
-    grads = cell.backward(params, cache, G)
+def test_bptt_matches_finite_differences(name, steps, input_path, monkeypatch):
+    """Every parameter, the inputs and the whole initial state (h0 and, for the LSTM, c0), with
+    a loss on every h_t and on the final state."""
+    monkeypatch.setattr(InputWeightGrad, "SMALL_INPUT", 10**6 if input_path == "in_loop" else 0)
+    cell, params, xs, s0, G, F = problem(name, steps=steps)
+    hs, cache = cell.forward(params, xs, s0)
+    grads = cell.backward(params, cache, G, F)
 
     def loss():
-        return float(np.sum(G * cell.forward(params, xs, h0)[0]))
+        hs, cache = cell.forward(params, xs, s0)
+        return float(np.sum(G * hs) + np.sum(F * cell.final_state(cache)))
 
-    assert set(grads.params) == set(params)
+    assert set(grads.params) == set(params) == set(cell.param_shapes(D, H))
     for key, value in params.items():
-        assert grads.params[key].shape == value.shape
+        assert value.shape == cell.param_shapes(D, H)[key]
         assert_close(grads.params[key], numeric_grad(loss, value))
     assert_close(grads.xs, numeric_grad(loss, xs))
-    assert_close(grads.h0, numeric_grad(loss, h0))
+    assert grads.h0.shape == s0.shape
+    assert_close(grads.h0, numeric_grad(loss, s0))
 
 
 @pytest.mark.parametrize("name", CELL_NAMES)
-def test_total_gradient_at_every_hidden_state_matches_finite_differences(name):
-    """dL/dh_t: perturb h_t, rerun the cell from h_t on the remaining inputs."""
-    cell = CELLS[name]
-    params, xs, h0, G = problem(name, seed=1)
-    hs, cache = cell.forward(params, xs, h0)
-    grads = cell.backward(params, cache, G)
-    assert grads.hs.shape == (T, B, H)
+def test_total_gradient_at_every_output_state_matches_finite_differences(name):
+    """dL/dh_t: perturb h_t (the LSTM's c_t held), rerun the cell from there on the rest."""
+    cell, params, xs, s0, G, F = problem(name, seed=1)
+    hs, cache = cell.forward(params, xs, s0)
+    grads = cell.backward(params, cache, G, F)
     for t in range(T):
-        h_t = hs[t].copy()
+        _, head = cell.forward(params, xs[:t + 1], s0)
+        state = cell.final_state(head).copy()                     # (B, S) state after step t
+        h_t = state[:, :H]                                        # view: perturbed in place
 
-        def loss_through_state(t=t, h_t=h_t):
-            rest = 0.0
+        def loss_through_state(t=t, state=state, h_t=h_t):
             if t + 1 < T:
-                rest = np.sum(G[t + 1:] * cell.forward(params, xs[t + 1:], h_t)[0])
-            return float(np.sum(G[:t] * hs[:t]) + np.sum(G[t] * h_t) + rest)
+                rest, tail = cell.forward(params, xs[t + 1:], state)
+                later, final = np.sum(G[t + 1:] * rest), cell.final_state(tail)
+            else:
+                later, final = 0.0, state
+            return float(np.sum(G[:t] * hs[:t]) + np.sum(G[t] * h_t) + later
+                         + np.sum(F * final))
 
         assert_close(grads.hs[t], numeric_grad(loss_through_state, h_t))
-    np.testing.assert_allclose(grads.hs[-1], G[-1])   # nothing comes from beyond the end
 
 
 @pytest.mark.parametrize("name", CELL_NAMES)
-def test_dtype_follows_the_parameters(name):
+def test_dtype_follows_the_parameters_and_forward_is_pure(name):
     cell = CELLS[name]
     params = cell.init(D, H, np.random.default_rng(0), dtype="float32")
-    xs = np.random.default_rng(1).standard_normal((T, B, D))       # float64 input
+    before = {k: v.copy() for k, v in params.items()}
+    xs = np.random.default_rng(1).standard_normal((T, B, D))      # float64 input
     hs, cache = cell.forward(params, xs, None)
     grads = cell.backward(params, cache, np.ones_like(hs))
-    assert hs.dtype == np.float32
+    assert hs.dtype == np.float32 and grads.h0.dtype == np.float32
     assert all(g.dtype == np.float32 for g in grads.params.values())
-    assert grads.xs.dtype == grads.h0.dtype == grads.hs.dtype == np.float32
+    np.testing.assert_array_equal(cell.forward(params, xs, None)[0], hs)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+# ----------------------------------------------------------------------------- Jacobians
+def dense_jacobians(cell, factors, mats, shape):
+    """Column j of J_t is J_t e_j, through the cell's matvec. -> (T, B, S, S)"""
+    Tn, Bn, S = shape
+    J = np.empty((Tn, Bn, S, S))
+    for j in range(S):
+        e = np.zeros((Tn * Bn, S))
+        e[:, j] = 1.0
+        J[..., j] = cell.jacobian_matvec(factors, mats, e).reshape(Tn, Bn, S)
+    return J
 
 
 @pytest.mark.parametrize("name", CELL_NAMES)
-def test_forward_is_pure(name):
-    cell = CELLS[name]
-    params, xs, h0, _ = problem(name)
-    before = {k: v.copy() for k, v in params.items()}
-    hs1, _ = cell.forward(params, xs, h0)
-    hs2, _ = cell.forward(params, xs, h0)
-    np.testing.assert_array_equal(hs1, hs2)
-    for k in params:
-        np.testing.assert_array_equal(params[k], before[k])
+def test_state_jacobians_match_finite_differences_over_the_full_state(name):
+    cell, params, xs, s0, _, _ = problem(name, seed=2)
+    S = s0.shape[1]
+    _, cache = cell.forward(params, xs, s0)
+    factors, mats = cell.jacobian_factors(params, cache)
+    flat = {k: a.reshape(T * B, -1) for k, a in factors.items()}
+    J = dense_jacobians(cell, flat, mats, (T, B, S))
+    states = [s0] + [cell.final_state(cell.forward(params, xs[:t + 1], s0)[1]) for t in range(T)]
+    eps = 1e-6
+    for t in range(T):
+        for j in range(S):
+            plus, minus = states[t].copy(), states[t].copy()
+            plus[:, j] += eps
+            minus[:, j] -= eps
+            up = cell.final_state(cell.forward(params, xs[t:t + 1], plus)[1])
+            down = cell.final_state(cell.forward(params, xs[t:t + 1], minus)[1])
+            np.testing.assert_allclose(J[t, :, :, j], (up - down) / (2 * eps),
+                                       rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", CELL_NAMES)
+def test_transpose_product_is_the_adjoint_and_one_step_of_bptt(name):
+    cell, params, xs, s0, _, _ = problem(name, seed=3)
+    S = s0.shape[1]
+    _, cache = cell.forward(params, xs, s0)
+    factors, mats = cell.jacobian_factors(params, cache)
+    flat = {k: a.reshape(T * B, -1) for k, a in factors.items()}
+    rng = np.random.default_rng(4)
+    v, w = rng.standard_normal((T * B, S)), rng.standard_normal((T * B, S))
+    back = cell.jacobian_rmatvec(flat, mats, w)
+    np.testing.assert_allclose(np.sum(w * cell.jacobian_matvec(flat, mats, v), -1),
+                               np.sum(back * v, -1), rtol=1e-10)
+    # The last step's J^T w is what backward gives for the state before it, given d_final = w.
+    w_last = w.reshape(T, B, S)[-1]
+    _, head = cell.forward(params, xs[:-1], s0)
+    _, step = cell.forward(params, xs[-1:], cell.final_state(head))
+    got = cell.backward(params, step, np.zeros((1, B, H)), w_last).h0
+    np.testing.assert_allclose(got, back.reshape(T, B, S)[-1], rtol=1e-10, atol=1e-12)
 
 
 def z_convention_gru(p, xs, h0):
@@ -239,3 +286,32 @@ def test_bad_shapes_give_clear_errors():
         CELLS["gru"].forward(params, np.zeros((T, B, D)), np.zeros((B + 1, H)))
     with pytest.raises(ValueError, match="xs must have shape"):
         CELLS["gru"].forward(params, np.zeros((B, D)), None)
+
+
+@pytest.mark.parametrize("name", CELL_NAMES)
+def test_every_cell_provides_every_hook(name):
+    cell = CELLS[name]
+    _, params, xs, s0, _, _ = problem(name)
+    S = cell.state_size(H)
+    assert S % H == 0 and len(cell.state_names) == S // H
+    hs, cache = cell.forward(params, xs, s0)
+    assert cell.final_state(cache).shape == (B, S)
+    assert {k: v.shape for k, v in params.items()} == cell.param_shapes(D, H)
+    assert all(m.shape == (H, H) for m in cell.recurrent_blocks(params).values())
+    overlay = cell.theory_overlay(params, cache)
+    assert overlay.k.shape == (T,) and overlay.curves
+    assert all(c.shape == (T,) and c[0] == 0.0 and np.all(np.isfinite(c))
+               for c in overlay.curves.values())
+    values = cell.gate_values(cache)
+    assert [g.key for g in cell.gates] == list(values)
+    assert all(v.shape == (T, B, H) and np.all((v >= 0) & (v <= 1)) for v in values.values())
+    if cell.carry is not None:
+        assert cell.carry(cache).shape == (T, B, H)
+    if cell.candidate is not None:
+        assert cell.candidate(cache).shape == (T, B, H)
+    assert cell.label and cell.summary and cell.colour.startswith("#")
+
+
+def test_labels_and_colours_are_unique():
+    assert len({c.label for c in CELLS.values()}) == len(CELLS)
+    assert len({c.colour.lower() for c in CELLS.values()}) == len(CELLS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from core.analysis.clipping import clipping_stats
@@ -20,6 +21,7 @@ from dashboard.charts.gradients import (
     singular_values_figure,
     spectrum_figure,
 )
+from dashboard.charts.style import log_axis
 from tests.fake_runs import tiny_run
 
 
@@ -181,3 +183,31 @@ def test_clipping_off_has_no_threshold_line():
     fig = clipping_figure({"rnn": clipping_stats(_history([2.0, 4.0]), 0.0)})
     assert not _named(fig, "threshold")
     np.testing.assert_array_equal(_named(fig, "applied")[0].y, [2.0, 4.0])
+
+
+def test_theory_overlays_have_their_own_style_and_a_theory_legend_heading(flows, init):
+    fig = flow_figure(flows, init, theory=True)
+    theory = _named(fig, "theory")
+    others = [t for t in fig.data if t not in theory and t.line.dash]
+    assert theory and all(t.legendgroup == "theory" for t in theory)
+    assert all(t.legendgrouptitle.text == "theory" for t in theory)
+    assert {t.line.dash for t in theory}.isdisjoint({t.line.dash for t in others})
+
+
+@pytest.mark.parametrize("span", [(1e-6, 1.0), (0.4, 1.0)])
+def test_log_axes_label_only_decades_or_whole_numbers(span):
+    """Wide spans: one label per decade (minor ticks unlabelled); narrow: full numbers."""
+    fig = go.Figure(go.Scatter(x=[0, 1], y=list(span)))
+    log_axis(fig)
+    axis = fig.layout.yaxis
+    assert axis.type == "log"
+    if span[1] / span[0] >= 10:
+        assert axis.dtick == 1 and axis.minor.dtick == "D1" and not axis.minor.showgrid
+    else:
+        assert axis.tickformat == ".2~g" and axis.dtick is None
+
+
+def test_a_log_axis_over_values_that_underflow_to_zero_labels_decades():
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1.0, 1e-300]))
+    log_axis(fig, span=(0.0, 1.0))
+    assert fig.layout.yaxis.dtick == 1

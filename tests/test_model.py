@@ -40,17 +40,18 @@ def test_model_gradients_match_finite_differences(cell_name, task_name):
 
 @pytest.mark.parametrize("cell_name", sorted(CELLS))
 def test_hidden_state_gradients_match_finite_differences(cell_name):
-    """d_hs[t] = dL/dh_t: restart the cell from a perturbed h_t and run the rest of the sequence."""
+    """d_hs[t] = dL/dh_t: restart the cell from its state after step t with h_t perturbed (an
+    LSTM's c_t held) and run the rest of the sequence."""
     cell, params, batch = tiny_model(cell_name, "recall")
     out = model_loss(cell, params, batch)
-    _, cache = model_forward(cell, params, batch)
     cp = {k: v for k, v in params.items() if k not in ("V", "c")}
     target = batch.targets[0]
     for t in range(len(batch.xs) - 1):
-        h = cache.hs[t].copy()
+        state = cell.final_state(cell.forward(cp, batch.xs[:t + 1], None)[1]).copy()  # (B, S)
+        h = state[:, :out.d_hs.shape[-1]]                                  # view into state
 
-        def loss_from_h(t=t, h=h):
-            hs, _ = cell.forward(cp, batch.xs[t + 1:], h)
+        def loss_from_h(t=t, state=state):
+            hs, _ = cell.forward(cp, batch.xs[t + 1:], state)
             z = hs[-1] @ params["V"] + params["c"]                          # (B, C)
             z = z - z.max(axis=1, keepdims=True)
             logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))

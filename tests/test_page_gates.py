@@ -181,3 +181,26 @@ def test_no_run_at_all_gives_a_message_and_keeps_the_explainer(fast, monkeypatch
     assert any("No run yet" in m for m in ui.infos(at))
     at.button(key="rw_preset_0").click().run()
     assert not at.exception
+
+
+@pytest.mark.parametrize("convention", ["u", "z"])
+def test_the_reading_guide_is_grammatical_in_both_conventions_and_sort_orders(page, convention):
+    trace = _core_trace(ui.current_run(page), 0)
+    top = int(trace.unit_order()[0])
+    page.segmented_control(key="gates_convention").set_value(convention).run()
+    for by_tau in (True, False):
+        page.toggle(key="gates_sort_tau").set_value(by_tau).run()
+        assert not page.exception
+        (guide,) = [m.value for m in page.markdown if "the longest memory" in m.value]
+        opening = (f"The top row, unit {top} (τ = " if by_tau else f"Unit {top} (τ = ")
+        assert guide.startswith(opening) and "The unit" not in guide
+        assert guide.count(f"unit {top}") + guide.count(f"Unit {top}") == 1
+        if convention == "u":
+            assert "u stays near 0" in guide and "z" not in guide
+        else:
+            assert "z = 1 - u stays near 1" in guide and "u stays near 0" not in guide
+
+
+def test_the_read_write_section_asks_its_question_in_its_own_words(page):
+    text = _markdown(page)
+    assert "margin note" not in text and "*read*" in text and "*written*" in text

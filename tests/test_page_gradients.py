@@ -23,26 +23,39 @@ def page(fast) -> AppTest:
     return ui.open_page(PAGE, ui.boot())
 
 
-def _half_life(h: float) -> str:
-    return "no decay" if math.isinf(h) else f"{h:.1f} steps"
+def _half_life(s) -> str:
+    return f"beyond T = {s.length}" if math.isinf(s.half_life) else f"{s.half_life:.0f} steps"
 
 
 def _share(x: float, n: int) -> str:
     if math.isnan(x):
         return f"n/a (T ≤ {n})"
+    if x > 1:
+        return f"×{x:.3g} (grew)"
     return f"{x:.1%}" if x >= 0.001 else f"{x:.1e}"
 
 
+def _decay_table(at: AppTest):
+    (table,) = at.table
+    return table.value
+
+
 def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
+    """Every metric and the sentence under them show the same core figures."""
     run = ui.current_run(at)
-    metrics = ui.metrics(at)
+    table = _decay_table(at)
+    text = " ".join(m.value for m in at.markdown)
     for name, flow in gradient_flow_for_run(run, checkpoint).items():
         s = decay_stats(flow)
-        label = name.upper()
-        assert metrics[f"{label} half-life"] == _half_life(s.half_life)
-        assert metrics[f"{label} decay rate"] == f"{s.slope:+.3f}"
+        row = table.loc[name.upper()]
+        assert row["half-life"].replace("1 step", "1 steps") == _half_life(s)
+        assert row[f"fitted rate (k = 0–{s.length - 1})"] == f"×{s.factor_per_step:.3f}/step"
         for n in (20, 50):
-            assert metrics[f"{label} surviving {n} steps"] == _share(s.survival[n], n)
+            assert row[f"surviving {n} steps"] == _share(s.survival[n], n)
+        if math.isinf(s.half_life):
+            assert f"never falls below half within T = {s.length} steps" in text
+        else:
+            assert f"falling below half at k = {s.half_life:.0f}" in text
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:
@@ -58,7 +71,7 @@ def test_default_run_shows_both_models_metrics_from_core(page):
     _assert_metrics_match_core(page, -1)
     metrics = ui.metrics(page)
     T = ui.current_run(page).config.length
-    assert metrics["RNN surviving 50 steps"] == "n/a (T ≤ 50)" and T <= 50
+    assert _decay_table(page).loc["RNN", "surviving 50 steps"] == "n/a (T ≤ 50)" and T <= 50
     assert {"RNN steps clipped", "GRU steps clipped"} <= set(metrics)
     charts = page.get("plotly_chart")
     assert len(charts) >= 1 + 1 + 2 + 4 + 1  # flow, animation, heatmaps, spectra, clip
@@ -128,8 +141,8 @@ def test_single_model_run_says_so_and_shows_that_model(fast):
                        train_models=["gru"])
     ui.open_page(PAGE, at)
     assert any("GRU alone" in m for m in ui.infos(at))
-    metrics = ui.metrics(at)
-    assert "GRU half-life" in metrics and not any(k.startswith("RNN") for k in metrics)
+    assert list(_decay_table(at).index) == ["GRU"]
+    assert not any(k.startswith("RNN") for k in ui.metrics(at))
     _assert_metrics_match_core(at, -1)
 
 
@@ -147,18 +160,18 @@ def test_a_run_loaded_without_weights_asks_for_the_npz_and_keeps_clipping(page):
     assert not ui.current_run(page).has_weights
     assert any(".npz" in m for m in ui.infos(page))
     metrics = ui.metrics(page)
-    assert not any("half-life" in k for k in metrics)
+    assert not page.table
     assert "RNN steps clipped" in metrics
 
 
 def test_a_run_loaded_with_weights_shows_the_same_numbers(page):
-    original = ui.metrics(page)
+    original = _decay_table(page)
     json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
     _upload(page, [("saved.run.json", json_bytes, "application/json"),
                    ("saved.run.npz", npz_bytes, "application/octet-stream")])
     ui.open_page(PAGE, page)
     assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
-    assert ui.metrics(page) == original
+    assert _decay_table(page).equals(original)
 
 
 def test_no_run_at_all_gives_a_message_not_a_traceback(fast, monkeypatch):
@@ -197,12 +210,11 @@ def test_real_default_rnn_gradient_vanishes_and_the_grus_survives(monkeypatch):
     monkeypatch.delenv(state.FAST_DEFAULT_ENV, raising=False)
     at = ui.open_page(PAGE, ui.boot())
     _assert_metrics_match_core(at, -1)
-    metrics = ui.metrics(at)
-    rnn, gru = (metrics[f"{m} half-life"] for m in ("RNN", "GRU"))
-    assert float(rnn.split()[0]) < float(gru.split()[0])
+    assert _decay_table(at).loc["RNN", "half-life"].endswith("steps")
     flows = gradient_flow_for_run(ui.current_run(at), -1)
     drop = {m: f.relative().median_log10 for m, f in flows.items()}
     assert drop["rnn"][-1] < -3                                        # orders of magnitude
     assert drop["gru"].min() > -1                                      # within about one
     stats = {m: decay_stats(f) for m, f in flows.items()}
     assert stats["rnn"].survival[20] < stats["gru"].survival[20]
+    assert stats["rnn"].half_life < stats["gru"].half_life

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.train.config import RunConfig
+from core.train.presets import PRESETS
 from core.train.run_files import run_to_bytes
+from core.train.verdict import verdicts
 from dashboard.runs import state
+from dashboard.runs.names import run_name
 from tests import apptest_helpers as ui
 
 
@@ -26,9 +32,9 @@ def test_app_boots_on_the_real_default_experiment_and_shows_both_models(monkeypa
     metrics = ui.metrics(at)
     for name, label in (("rnn", "RNN"), ("gru", "GRU")):
         final = run.models[name].final
-        assert metrics[f"{label} validation accuracy"] == f"{final['val_accuracy']:.1%}"
-        assert metrics[f"{label} validation loss"] == f"{final['val_loss']:.3f}"
-        assert f"{label} training time" in metrics
+        assert metrics[f"{label} accuracy"] == f"{final['val_accuracy']:.1%}"
+        assert metrics[f"{label} loss"] == f"{final['val_loss']:.3f}"
+        assert f"{label} time" in metrics
     assert not ui.errors(at)
 
 
@@ -38,7 +44,7 @@ def test_fast_default_shows_metrics_of_the_stored_run(app):
     metrics = ui.metrics(app)
     for name in ("RNN", "GRU"):
         acc = run.models[name.lower()].final["val_accuracy"]
-        assert metrics[f"{name} validation accuracy"] == f"{acc:.1%}"
+        assert metrics[f"{name} accuracy"] == f"{acc:.1%}"
     assert len(app.get("plotly_chart")) == 2
     text = " ".join(m.value for m in app.markdown)
     for name in ("RNN", "GRU"):  # the explanation quotes this run's outcome
@@ -63,8 +69,9 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
     metrics = ui.metrics(app)
     assert not any(label.startswith("RNN") for label in metrics)
     acc = after.models["gru"].final["val_accuracy"]
-    assert metrics["GRU validation accuracy"] == f"{acc:.1%}"
-    assert set(app.session_state[state.RUNS]) == {state.DEFAULT_NAME, state.run_label(after.config)}
+    assert metrics["GRU accuracy"] == f"{acc:.1%}"
+    named = run_name(after.config, state.default_config())
+    assert set(app.session_state[state.RUNS]) == {state.DEFAULT_NAME, named}
 
 
 def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
@@ -72,7 +79,7 @@ def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
     app.multiselect(key="train_models").set_value([])
     ui.finish_jobs(app.button[0].click().run())
     assert not app.exception
-    assert any("models must be a non-empty subset" in e for e in ui.errors(app))
+    assert any("Choose at least one model." in e for e in ui.errors(app))
     assert ui.current_run(app) is before
 
 
@@ -81,7 +88,7 @@ def test_task_specific_length_limit_is_reported_not_raised(app):
     app.number_input(key="train_length").set_value(1)
     ui.finish_jobs(app.button[0].click().run())
     assert not app.exception
-    assert any("length must be >= 2" in e for e in ui.errors(app))
+    assert any("T must be at least 2 for the adding task" in e for e in ui.errors(app))
 
 
 def test_diverging_training_warns_and_keeps_the_partial_run(app):
@@ -198,3 +205,121 @@ def test_a_run_json_alone_loads_without_weights_and_says_so(app):
     assert any("without weights" in ui.shown(s.value) for s in app.success)
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download run (.json)"]
+
+
+def _metric(at: AppTest, label: str):
+    (m,) = [m for m in at.metric if m.label == label]
+    return m
+
+
+def test_an_accuracy_at_chance_is_grey_and_says_so_and_a_tip_follows(app):
+    """Three steps learn nothing: neutral deltas, 'at chance', one line of advice."""
+    app.number_input(key="train_steps").set_value(3)
+    app.number_input(key="train_length").set_value(30)
+    app.button[0].click().run()
+    v = verdicts(ui.current_run(app))
+    assert not any(x.learnt for x in v.values())
+    at_chance = [name for name in v if v[name].at_baseline]
+    assert at_chance
+    for name in at_chance:
+        m = _metric(app, f"{name.upper()} accuracy")
+        assert m.delta == "at chance" and m.proto.color == m.proto.MetricColor.GRAY
+    (tip,) = [i for i in ui.infos(app) if "no better than the baseline" in i]
+    assert "more steps (now 3)" in tip and PRESETS["recall"].title in tip
+
+
+def test_a_preset_fills_the_form_and_the_form_trains_it(app):
+    app.selectbox(key="train_preset").set_value("copy").run()
+    assert not app.exception
+    cfg = PRESETS["copy"].config(state.default_config())
+    assert app.selectbox(key="train_task").value == "copy"
+    assert app.number_input(key="train_length").value == cfg.length
+    assert app.number_input(key="train_hidden").value == cfg.hidden
+    assert app.number_input(key="train_steps").value == cfg.steps
+    assert any(PRESETS["copy"].claim in c.value for c in app.caption)
+    app.number_input(key="train_steps").set_value(3)          # keep the test tiny
+    app.number_input(key="train_length").set_value(4)
+    app.button[0].click().run()
+    assert not app.exception and not ui.errors(app)
+    assert ui.current_run(app).config.task == "copy"
+    assert app.session_state[state.CURRENT_NAME] == "copy, T=4, H=64, 3 steps, chrono init"
+
+
+def test_the_gru_variant_options_name_the_conventions(app):
+    box = app.multiselect(key="train_models")
+    assert {"GRU, reset before (Cho et al. 2014)", "GRU, reset after (PyTorch/cuDNN)"} <= set(
+        box.options)
+
+
+# --- training settings at their edges: a sensible run or a clear message, never a traceback
+
+EDGES = {  # case -> form values (widget key suffix -> value); steps kept small
+    "lr_10": {"lr": 10.0, "steps": 20},
+    "hidden_1": {"hidden": 1, "steps": 20},
+    "length_1": {"length": 1, "steps": 20},
+    "length_500": {"length": 500, "steps": 3, "batch": 8, "hidden": 8},
+    "steps_1": {"steps": 1},
+    "batch_1": {"batch": 1, "steps": 20},
+    "clip_0": {"clip": 0.0, "steps": 20},
+}
+
+
+def submit(at: AppTest, values: dict) -> None:
+    for field, value in values.items():
+        widget = (at.selectbox if field in ("task", "optimizer") else at.number_input)
+        widget(key=f"train_{field}").set_value(value)
+    at.button[0].click().run()
+
+
+def finite_or_explained(at: AppTest, run) -> None:
+    """Either every recorded number is finite, or training stopped and the page says why."""
+    if run.stopped:
+        assert "non-finite values" in run.stopped and "learning rate" in run.stopped
+        assert any(run.stopped in w.value for w in at.warning)
+        return
+    for model in run.models.values():
+        h = model.history
+        for column in (h.train_loss, h.val_loss, h.val_accuracy, h.grad_norm):
+            assert np.all(np.isfinite(column))
+        assert math.isfinite(model.final["val_loss"])
+
+
+def pages_still_work(at: AppTest) -> None:
+    at.toggle(key="train_log_y").set_value(True).run()
+    assert not at.exception
+    for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+
+
+@pytest.mark.parametrize("case", list(EDGES))
+def test_edge_setting_gives_a_run_or_a_clear_message(app, case):
+    values = EDGES[case]
+    before = ui.current_run(app)
+    submit(app, values)
+    assert not app.exception, app.exception
+    errors = [e.value for e in app.error]
+    if errors:  # refused up front: a message and the old run still shown
+        assert all("cannot be trained" in e or "could not start" in e for e in errors), errors
+        assert ui.current_run(app) is before
+    else:
+        run = ui.current_run(app)
+        assert run is not before
+        for field, value in values.items():
+            assert getattr(run.config, field) == value
+        finite_or_explained(app, run)
+        assert all(len(m.history.step) >= 1 for m in run.models.values())
+    pages_still_work(app)
+
+
+def test_divergence_is_detected_and_named_with_advice(app):
+    """SGD at learning rate 10 without clipping overflows on the adding task: training stops
+    with the NaN/inf message, the partial run is kept and every page still opens."""
+    submit(app, {"task": "adding", "optimizer": "sgd", "lr": 10.0, "clip": 0.0, "steps": 40})
+    assert not app.exception and not app.error
+    run = ui.current_run(app)
+    assert run.stopped and "enable gradient clipping" in run.stopped
+    finite_or_explained(app, run)
+    for model in run.models.values():  # the rows kept are the last finite ones
+        assert np.all(np.isfinite(model.history.val_loss))
+    pages_still_work(app)

@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -30,6 +31,27 @@ def test_ci_runs_the_readmes_install_and_test_commands():
     assert "pip install -r requirements-dev.txt" in commands and "python -m pytest" in commands
     assert re.search(r"pip install( -\w+)* -r requirements-dev\.txt", ci)
     assert re.search(r"^python -m pytest", ci, re.M)
+
+
+def test_quick_start_creates_the_venv_before_installing():
+    lines = [line for block in _blocks(_section("Quick start"), "bash")
+             for line in block.splitlines() if line.strip()]
+    venv = next(i for i, line in enumerate(lines) if "-m venv" in line)
+    install = next(i for i, line in enumerate(lines) if "requirements.txt" in line)
+    assert venv < install and "activate" in lines[venv]
+
+
+def test_quick_start_gives_the_address_the_headless_server_listens_on():
+    """The server is headless (no browser opens by itself), so the README must give the URL."""
+    config = tomllib.loads((README.parent / ".streamlit" / "config.toml").read_text())
+    port = config.get("server", {}).get("port", 8501)
+    assert config["server"]["headless"] is True
+    assert f"http://localhost:{port}" in _section("Quick start")
+
+
+def test_users_see_no_deploy_button_or_developer_menu():
+    config = tomllib.loads((README.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"
 
 
 def test_library_snippet_is_short_and_runs():

@@ -211,3 +211,20 @@ def test_a_run_file_from_before_the_cell_registry_still_loads(files, run):
         for k, v in m.params.items():
             np.testing.assert_array_equal(back.models[name].params[k], v)
         histories_equal(back.models[name].history, m.history)
+
+
+def test_every_registered_cell_round_trips_and_its_shapes_are_checked():
+    from core.cells import cell_names
+
+    cfg = replace(CFG, models=cell_names(), steps=4, eval_every=2, checkpoints=2)
+    run = train(cfg)
+    files = run_to_bytes(run)
+    back = run_from_bytes(*files)
+    for name, m in run.models.items():
+        for k, p in m.params.items():
+            np.testing.assert_array_equal(back.models[name].params[k], p)
+    key = next(k for k in np.load(io.BytesIO(files[1]), allow_pickle=False).files
+               if k.startswith("lstm/final/U"))
+    bad = npz_with(files, lambda a: a.__setitem__(key, a[key][:, :-1]))
+    with pytest.raises(RunFileError, match="lstm"):
+        run_from_bytes(files[0], bad)

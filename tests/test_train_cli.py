@@ -35,8 +35,8 @@ def test_flags_map_onto_config_fields():
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["--task", "parity"], "invalid choice: 'parity'"),
     (["--steps", "many"], "invalid int value: 'many'"),
-    (["--hidden", "0"], "hidden must be >= 1"),
-    (["--task", "order", "--length", "3"], "length must be >= 4"),
+    (["--hidden", "0"], "Use at least 1 hidden unit H."),
+    (["--task", "order", "--length", "3"], "T must be at least 4 for the order task"),
 ])
 def test_bad_flags_exit_2_with_one_line(argv, message, capsys):
     with pytest.raises(SystemExit) as stop:

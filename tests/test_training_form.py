@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
@@ -31,15 +33,25 @@ def _histories(n: int) -> dict[str, History]:
     return {"rnn": History(**row), "gru": History(**row)}
 
 
-def test_live_chart_is_redrawn_about_eight_times_and_at_the_end():
+class _Bar:
+    def __init__(self):
+        self.texts = []
+
+    def progress(self, value, text=""):
+        self.texts.append(text)
+
+
+def test_live_chart_is_redrawn_about_twenty_times_at_the_step_the_bar_shows():
     cfg = RunConfig(steps=400, eval_every=10)
     progress = TrainingProgress(cfg, "Training", live_chart=True)
     slot = progress.chart_slot = _Slot()
+    bar = progress.bar = _Bar()
     for step in range(1, cfg.steps + 1):
         evaluated = step % cfg.eval_every == 0
         progress(TrainProgress(step, cfg.steps, _histories(step // 10), evaluated))
     drawn = [fig for fig, _ in slot.figures]
-    assert len(drawn) == 8  # 40 evaluations, one redraw every 5
+    assert len(drawn) == 20  # 40 evaluations, one redraw every 2
+    assert bar.texts == [f"Training: step {f.layout.title.text.split()[3]} of 400" for f in drawn]
     assert len({key for _, key in slot.figures}) == len(drawn)  # unique element keys
     last = drawn[-1]
     assert "step 400 of 400" in last.layout.title.text
@@ -59,5 +71,22 @@ def test_form_values_override_the_base_and_bad_ones_raise_the_config_message():
     base = RunConfig()
     cfg = config_from_form(base, {"steps": 5, "models": ("gru",)})
     assert (cfg.steps, cfg.models, cfg.val_size) == (5, ("gru",), base.val_size)
-    with pytest.raises(ValueError, match="models must be a non-empty subset"):
+    with pytest.raises(ValueError, match="^Choose at least one model.$"):
         config_from_form(base, {"models": ()})
+
+
+@pytest.mark.parametrize("field, bad", [
+    ("task", "parity"), ("models", ()), ("models", ("rnn", "rnn")), ("models", ("tree",)),
+    ("optimizer", "x"), ("lr_schedule", "x"), ("dtype", "x"),
+    ("length", 0), ("symbols", 1), ("hidden", 0), ("steps", 0), ("batch", 0), ("lr", 0.0),
+    ("clip", -1.0), ("init_scale", 0.0), ("val_size", 0), ("eval_every", 0), ("checkpoints", 0),
+])
+def test_every_validation_message_is_a_plain_sentence(field, bad):
+    """No class or field names, one capitalised sentence ending with a full stop."""
+    with pytest.raises(ValueError) as err:
+        RunConfig(**{field: bad})
+    message = str(err.value)
+    identifiers = [f.name for f in fields(RunConfig) if "_" in f.name]
+    assert "RunConfig" not in message and not any(name in message for name in identifiers)
+    assert ">=" not in message and "subset" not in message
+    assert message[0].isupper() and message.endswith(".") and message.count(". ") == 0

@@ -12,7 +12,7 @@ Row-vector convention throughout (x_t @ W, h @ U); the parameters' dtype sets th
 
 from __future__ import annotations
 
-from core.cells import gru, gru_reset_after, rnn
+from core.cells import gru, gru_no_reset, gru_no_update, gru_reset_after, lstm, rnn
 from core.cells.protocol import Cell, CellGrads, GateInfo, Params
 
 __all__ = ["CELLS", "Cell", "CellGrads", "GateInfo", "Params", "cell_names", "get_cell"]
@@ -21,6 +21,9 @@ CELLS: dict[str, Cell] = {cell.name: cell for cell in (
     rnn.CELL,
     gru.CELL,
     gru_reset_after.CELL,
+    lstm.CELL,
+    gru_no_reset.CELL,
+    gru_no_update.CELL,
 )}
 
 

@@ -64,6 +64,10 @@ class Cell:
     state_size: Callable = lambda H: H      # H -> S
     final_state: Callable = lambda cache: cache.hs[-1]   # cache -> (B, S)
     state_names: tuple[str, ...] = ("h",)   # the blocks of the state, in order
+    ablates: tuple[str, str] | None = None  # (full cell, key of the gate removed) for an
+                                            # ablation of another cell, else None
+    choice_label: str = ""                  # how it reads among the choices when the label
+                                            # alone is ambiguous, e.g. the GRU conventions
 
     def overlay(self, params: Params, cache: Any) -> TheoryOverlay:
         return self.theory_overlay(params, cache)

@@ -42,7 +42,7 @@ class RunConfig:
         object.__setattr__(self, "models", tuple(self.models))
         problems = _problems(self)
         if problems:
-            raise ValueError("invalid RunConfig: " + "; ".join(problems))
+            raise ValueError(" ".join(problems))
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -59,28 +59,37 @@ class RunConfig:
         return cls(**{k: (tuple(v) if k == "models" else v) for k, v in d.items()})
 
 
+def _choices(values) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
+
+
 def _problems(c: RunConfig) -> list[str]:
+    """Plain-language sentences, one per invalid field (shown as they are to users)."""
+    unknown = [m for m in c.models if m not in cell_names()]
+    min_length = TASKS[c.task].min_length if c.task in TASKS else 1
     checks = [
-        (c.task in TASKS, f"task must be one of {task_names()}, got {c.task!r}"),
-        (bool(c.models) and all(m in cell_names() for m in c.models),
-         f"models must be a non-empty subset of {cell_names()}, got {c.models!r}"),
-        (len(set(c.models)) == len(c.models), "models must not repeat"),
-        (c.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
-        (c.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}"),
-        (c.dtype in DTYPES, f"dtype must be one of {DTYPES}"),
-        (c.task not in TASKS or c.length >= TASKS[c.task].min_length,
-         f"length must be >= {TASKS[c.task].min_length if c.task in TASKS else 1} "
-         f"for task {c.task!r}"),
-        (c.symbols >= 2, "symbols must be >= 2"),
-        (c.hidden >= 1, "hidden must be >= 1"),
-        (c.steps >= 1, "steps must be >= 1"),
-        (c.batch >= 1, "batch must be >= 1"),
-        (c.lr > 0, "lr must be > 0"),
-        (c.clip >= 0, "clip must be >= 0 (0 turns clipping off)"),
-        (c.init_scale > 0, "init_scale must be > 0"),
-        (c.val_size >= 1, "val_size must be >= 1"),
-        (c.eval_every >= 1, "eval_every must be >= 1"),
-        (c.checkpoints >= 1, "checkpoints must be >= 1"),
+        (c.task in TASKS, f"Unknown task {c.task!r}: choose {_choices(task_names())}."),
+        (bool(c.models), "Choose at least one model."),
+        (not unknown, f"Unknown model {', '.join(map(repr, unknown))}: choose from "
+                      f"{_choices(cell_names())}."),
+        (len(set(c.models)) == len(c.models), "Choose each model only once."),
+        (c.optimizer in OPTIMIZERS,
+         f"Unknown optimizer {c.optimizer!r}: choose {_choices(OPTIMIZERS)}."),
+        (c.lr_schedule in LR_SCHEDULES,
+         f"Unknown learning-rate schedule {c.lr_schedule!r}: choose {_choices(LR_SCHEDULES)}."),
+        (c.dtype in DTYPES, f"Unknown number type {c.dtype!r}: choose {_choices(DTYPES)}."),
+        (c.length >= min_length,
+         f"The sequence length T must be at least {min_length} for the {c.task} task."),
+        (c.symbols >= 2, "Use at least 2 symbols K."),
+        (c.hidden >= 1, "Use at least 1 hidden unit H."),
+        (c.steps >= 1, "Train for at least 1 step."),
+        (c.batch >= 1, "Use a batch of at least 1 sequence."),
+        (c.lr > 0, "The learning rate must be above 0."),
+        (c.clip >= 0, "The gradient clip must be 0 (off) or above."),
+        (c.init_scale > 0, "The init scale g must be above 0."),
+        (c.val_size >= 1, "Validate on at least 1 sequence."),
+        (c.eval_every >= 1, "The evaluation interval must be at least 1 step."),
+        (c.checkpoints >= 1, "Keep at least 1 checkpoint."),
     ]
     return [msg for ok, msg in checks if not ok]
 

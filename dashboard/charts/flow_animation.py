@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts.style import base_layout, model_colour, model_label, ordered
+from dashboard.charts.style import base_layout, log_axis, model_colour, model_label, ordered
 
 FRAME_MS = 700  # time each checkpoint stays on screen while playing
 PAD_DECADES = 0.3  # room above and below the curves on the log axis
@@ -29,7 +29,9 @@ def flow_animation(grid: Mapping[str, tuple[Sequence[int], np.ndarray]], *,
     what = "relative to k = 0" if relative else "norm"
     base_layout(fig, "Gradient flow over training (press play)", "steps back k",
                 f"||dL_T / dh_(T-k)|| ({what}, log scale)")
-    fig.update_yaxes(type="log", exponentformat="power", range=_log_range(grid, models))
+    lo, hi = _log_range(grid, models)
+    log_axis(fig, span=(10.0 ** lo, 10.0 ** hi))
+    fig.update_yaxes(range=[lo, hi])
     fig.update_xaxes(range=[0, max(grid[m][1].shape[1] for m in models) - 1])
     fig.update_layout(updatemenus=[_buttons()], sliders=[_slider(grid, models, n_frames)],
                       hovermode="closest", height=520, margin={"t": 85, "b": 10})
@@ -79,7 +81,11 @@ def _buttons() -> dict:
 
 
 def _slider(grid, models: list[str], n_frames: int) -> dict:
-    steps = [{"label": _frame_name(grid, models, i), "method": "animate",
+    """Ticks labelled with bare step numbers (the current value names the step), inset from
+    the right edge so the last label stays inside the figure."""
+    steps = [{"label": str(grid[models[0]][0][i]), "method": "animate",
               "args": _play_args([_frame_name(grid, models, i)], 0)} for i in range(n_frames)]
-    return {"active": 0, "steps": steps, "x": 0.18, "len": 0.82, "y": -0.12, "yanchor": "top",
-            "pad": {"t": 30}, "currentvalue": {"prefix": "checkpoint: "}}
+    return {"active": 0, "steps": steps, "x": 0.2, "len": 0.76, "y": -0.12, "yanchor": "top",
+            "pad": {"t": 30, "r": 20}, "currentvalue": {"prefix": "checkpoint at step ",
+                                                       "xanchor": "left"},
+            "font": {"size": 11}}

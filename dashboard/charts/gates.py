@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 from core.analysis.gates import GateTrace
 from core.analysis.gru_explainer import ReadWriteCarry
 from core.cells import get_cell
-from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label
+from dashboard.charts.style import BASELINE_LINE, base_layout, log_axis, model_colour, model_label
 
 # What each heatmap shows: (title, colour scale, value range). "z" is PyTorch's 1 - u.
 FIELDS = {
@@ -86,7 +86,7 @@ def tau_figure(trace: GateTrace, order: np.ndarray | None = None) -> go.Figure:
                              hoverinfo="skip"))
     base_layout(fig, "Memory time constant tau = 1 / mean u (steps)", "hidden unit",
                 "tau (log scale)")
-    fig.update_yaxes(type="log")
+    log_axis(fig)
     fig.update_xaxes(type="category", showticklabels=tau.size <= 40)
     fig.update_layout(hovermode="closest", margin={"t": 80})
     return fig

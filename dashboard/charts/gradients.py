@@ -22,6 +22,7 @@ from dashboard.charts.style import (
     BASELINE_COLOUR,
     BASELINE_LINE,
     base_layout,
+    log_axis,
     model_colour,
     model_label,
     ordered,
@@ -29,7 +30,11 @@ from dashboard.charts.style import (
 
 SIDE_LEGEND = {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"}
 BOTTOM_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"}
-THEORY_DASH = {"sigma_max": "dash", "rho": "dot", "carry_max": "dash", "carry_mean": "dot"}
+# Theory overlays: dash-dot styles no measured or reference curve uses (init curves are dotted,
+# baselines dashed), grouped in the legend under the heading "theory".
+THEORY_DASH = {"sigma_max": "dashdot", "rho": "longdashdot", "carry_max": "dashdot",
+               "carry_mean": "longdashdot"}
+THEORY_GROUP = "theory"
 BLOCK_SYMBOLS = {"U": "circle", "U_u": "circle", "U_r": "diamond", "U_c": "x", "U_n": "x"}
 BLOCK_NAMES = {"U": "U", "U_u": "U_u (update gate)", "U_r": "U_r (reset gate)",
                "U_c": "U_c (candidate)", "U_n": "U_n (candidate, reset-after)"}
@@ -67,7 +72,7 @@ def flow_figure(flows: Mapping[str, GradientFlow],
     what = "relative to k = 0" if relative else "norm"
     base_layout(fig, "Gradient reaching h_(T-k) from the loss at the last step",
                 "steps back k", f"||dL_T / dh_(T-k)|| ({what}, log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
+    log_axis(fig)
     fig.update_layout(legend=SIDE_LEGEND, margin={"t": 50}, height=480)
     return fig
 
@@ -91,10 +96,10 @@ def _add_theory(fig: go.Figure, flow: GradientFlow, model: str) -> None:
     label = model_label(model)
     for key, curve in flow.theory.curves.items():
         fig.add_trace(go.Scatter(
-            x=flow.theory.k, y=10.0 ** (curve + start), mode="lines", legendgroup=model,
-            name=f"{label} theory: {flow.theory.label(key)}",
-            line={"color": model_colour(model), "width": 1.3,
-                  "dash": THEORY_DASH.get(key, "dashdot")}, opacity=0.8,
+            x=flow.theory.k, y=10.0 ** (curve + start), mode="lines", legendgroup=THEORY_GROUP,
+            legendgrouptitle={"text": "theory"}, name=f"{label} theory: {flow.theory.label(key)}",
+            line={"color": model_colour(model), "width": 2,
+                  "dash": THEORY_DASH.get(key, "dashdot")}, opacity=0.9,
             hovertemplate=f"{flow.theory.label(key)}: %{{y:.3g}}<extra></extra>"))
 
 
@@ -186,7 +191,7 @@ def jacobian_figure(norms: Mapping[str, JacobianNorms]) -> go.Figure:
                              line=BASELINE_LINE, hoverinfo="skip"), row=1, col=1)
     base_layout(fig, "Step Jacobians: median over sequences", "steps back k", "norm")
     fig.update_layout(legend=SIDE_LEGEND, margin={"t": 80})
-    fig.update_yaxes(type="log", exponentformat="power")
+    log_axis(fig)
     fig.update_xaxes(title_text="steps back k")
     return fig
 
@@ -217,5 +222,5 @@ def clipping_figure(stats: Mapping[str, ClippingStats]) -> go.Figure:
                                  hoverinfo="skip"))
     base_layout(fig, "Global gradient norm during training", "optimizer step",
                 "gradient norm (log scale)")
-    fig.update_yaxes(type="log")
+    log_axis(fig)
     return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from core.cells import CELLS
@@ -47,3 +48,30 @@ def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Fi
         hovermode="x unified",
     )
     return fig
+
+
+def log_axis(fig: go.Figure, axis: str = "y", span: tuple[float, float] | None = None) -> go.Figure:
+    """A log axis whose every tick label is a whole number: one labelled tick per decade
+    (10^k) when the data span a decade or more, full numbers ("0.5", "2") below that; never
+    plotly's bare minor labels ("2", "5") between decades. span: (lo, hi) of the values,
+    read from the figure's traces when omitted."""
+    lo, hi = span if span is not None else _positive_span(fig, axis)
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if not lo > 0.0 or hi >= 10.0 * lo:           # a decade or more (or underflow to 0)
+        update(type="log", dtick=1, exponentformat="power", showexponent="all",
+               minor={"ticks": "outside", "ticklen": 3, "dtick": "D1", "showgrid": False})
+    else:
+        update(type="log", tickformat=".2~g", exponentformat="none")
+    return fig
+
+
+def _positive_span(fig: go.Figure, axis: str) -> tuple[float, float]:
+    values = []
+    for trace in fig.data:
+        data = getattr(trace, axis, None)
+        if data is None:
+            continue
+        arr = np.asarray(data, dtype=np.float64).ravel()
+        values.append(arr[np.isfinite(arr) & (arr > 0)])
+    found = np.concatenate(values) if values else np.empty(0)
+    return (float(found.min()), float(found.max())) if found.size else (0.1, 10.0)

@@ -9,7 +9,14 @@ import plotly.graph_objects as go
 
 from core.train.results import Baseline, History, TrainResult
 from core.train.tasks import TASKS
-from dashboard.charts.style import BASELINE_LINE, base_layout, model_colour, model_label, ordered
+from dashboard.charts.style import (
+    BASELINE_LINE,
+    base_layout,
+    log_axis,
+    model_colour,
+    model_label,
+    ordered,
+)
 
 
 def histories_of(run: TrainResult) -> dict[str, History]:
@@ -50,7 +57,7 @@ def loss_curves(
         _add_reference(fig, histories, baseline.loss, _baseline_name(task, baseline.loss, "{:.3g}"))
     base_layout(fig, "Loss", "optimizer step", "loss (log scale)" if log_y else "loss")
     if log_y:
-        fig.update_yaxes(type="log")
+        log_axis(fig)
     return fig
 
 

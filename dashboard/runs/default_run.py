@@ -3,6 +3,7 @@ shared read-only by every session. Sessions that open the app at once wait on th
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -12,8 +13,8 @@ import streamlit as st
 from core.jobs.pool import JobPool, JobStatus
 from core.store.records import StoreError, config_hash
 from core.store.run_store import RunStore
-from core.train.config import RunConfig
 from core.train import stored
+from core.train.config import RunConfig
 from core.train.results import TrainResult
 
 POLL = 0.2            # seconds between looks at the shared job
@@ -50,10 +51,8 @@ class SharedRun:
                 return
             self.run = run
             if store is not None:
-                try:
+                with contextlib.suppress(StoreError):   # the app works on the in-memory run
                     stored.save_run(store, run, name="default experiment", kind="default")
-                except StoreError:
-                    pass          # the app keeps working on the in-memory run
 
 
 @st.cache_resource(show_spinner=False)

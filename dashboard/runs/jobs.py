@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.store.records import StoreError
-from core.train.config import RunConfig
 from core.train import stored
+from core.train.config import RunConfig
 from core.train.tasks import task_for
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import loss_curves

@@ -80,12 +80,6 @@ def select_run(name: str) -> None:
         st.session_state[CURRENT_NAME] = name
 
 
-def run_label(cfg: RunConfig) -> str:
-    """A short readable name for a trained run."""
-    models = "+".join(m.upper() for m in cfg.models)
-    return f"{models} {cfg.task} T={cfg.length} H={cfg.hidden} seed {cfg.seed}"
-
-
 def load_default(cfg: RunConfig, on_progress) -> TrainResult:
     """The server's shared run of cfg; ValueError when it cannot be trained."""
     return shared_run(cfg, store_key()).get(job_pool(), current_store().store, on_progress)

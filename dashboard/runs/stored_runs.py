@@ -93,10 +93,9 @@ def actions(store: RunStore, picked: list[StoredRun]) -> None:
         st.caption("Select rows to open, overlay, rename, tag or delete runs.")
         return
     done = [r for r in picked if r.status == "done"]
-    if len(picked) == 1 and done:
-        if st.button("Show this run on every page", key="stored_open",
-                     icon=":material/open_in_new:"):
-            _open(store, picked[0])
+    if len(picked) == 1 and done and st.button("Show this run on every page", key="stored_open",
+                 icon=":material/open_in_new:"):
+        _open(store, picked[0])
     if len(done) > 1:
         try:
             runs = {r.name: stored.load_run(store, r.id, weights=False) for r in done}

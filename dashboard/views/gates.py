@@ -3,22 +3,24 @@ GRU whose gates the learner sets, showing what each step reads, writes and carri
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
+from core.analysis.ablation import ablation_report
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.gates import GateTrace
-from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
+from core.analysis.gru_explainer import PRESETS, ReadWriteCarry, TinyGruSpec, explain
 from core.cells import get_cell
 from core.train.results import TrainResult
+from dashboard.ablation_text import ablation_paragraph
 from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
 from dashboard.charts.style import model_label, ordered
+from dashboard.gates_text import CONVENTIONS, READ_WRITE_INTRO, convention_note, reading_guide
+from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import checkpoint_slider, run_selector, trace_at
 from dashboard.text import plain
 from dashboard.training_form import TASK_LABELS
 
-CONVENTIONS = {"u": "ours: u (1 = write)", "z": "PyTorch: z = 1 - u (1 = keep)"}
 SOURCES = {"batch": "from the analysis batch", "generated": "generated"}
 NO_WEIGHTS = ("This run was loaded from its JSON file alone, without its parameters, so its "
               "gates cannot be traced: upload the .npz saved with it too (Train page, *Load "
@@ -49,20 +51,10 @@ def example_picker() -> tuple[str, int]:
     return source, int(number)
 
 
-def convention_note(trace: GateTrace, convention: str) -> str:
-    plots = ("the plots use **our convention**: u_t = 1 writes the candidate, "
-             "h_t = u_t c_t + (1 - u_t) h_(t-1)" if convention == "u" else
-             "the update-gate plot uses **PyTorch's convention**: z_t = 1 - u_t, "
-             "h_t = z_t h_(t-1) + (1 - z_t) c_t, so 1 now means *keep*; the other plots are "
-             "unchanged")
-    return f"Convention: {plots}."
-
-
 def gate_metrics(trace: GateTrace, convention: str) -> None:
     u, r = trace.saturation["u"], trace.saturation["r"]
-    tau = trace.tau
-    finite = tau[np.isfinite(tau)]
-    cols = st.columns(5)
+    memory = trace.memory
+    cols = [*st.columns(3), *st.columns(3)]  # two rows: labels stay whole at 1024 px
     if convention == "u":
         cols[0].metric("u < 0.1 (carrying)", f"{u.low_all:.0%}",
                        help="Share of (step, unit) entries where the update gate is shut.")
@@ -72,9 +64,10 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
                        help="Share of (step, unit) entries where z = 1 - u keeps the state.")
         cols[1].metric("z < 0.1 (overwriting)", f"{u.high_all:.0%}")
     cols[2].metric("r < 0.1 (past hidden)", f"{r.low_all:.0%}")
-    cols[3].metric("median τ", f"{np.median(tau):.1f} steps",
+    cols[3].metric("median τ", f"{memory.median_tau:.1f} steps",
                    help="τ = 1 / mean u per unit: roughly how many steps a unit remembers.")
-    cols[4].metric("longest τ", f"{finite.max():.1f} steps" if finite.size else "∞")
+    longest = memory.longest_finite_tau
+    cols[4].metric("longest τ", "∞" if longest is None else f"{longest:.1f} steps")
 
 
 def trace_section(run: TrainResult, run_id: str) -> None:
@@ -92,15 +85,15 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     if not trace.gates:
         st.info(f"The {model_label(model)} has no gates: only its hidden state is shown. Pick "
                 "a gated model to see its gates.", icon=":material/info:")
-        st.plotly_chart(gate_heatmap(trace, "h"), key="gates_heatmap_h")
+        show(gate_heatmap(trace, "h"), "gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
     has_update_gate = trace.u is not None
     convention = a.segmented_control("Update-gate convention", list(CONVENTIONS),
                                      format_func=CONVENTIONS.get, default="u", required=True,
                                      key="gates_convention", disabled=not has_update_gate)
-    by_tau = b.toggle("Sort units by τ (longest memory on top)", value=True,
-                      key="gates_sort_tau")
+    by_tau = b.toggle("Sort units by τ", value=True, key="gates_sort_tau",
+                      help="Longest memory (largest τ) on top.")
     if has_update_gate:
         st.markdown(convention_note(trace, convention))
     if {"u", "r"} <= set(trace.gates) and trace.tau is not None:
@@ -110,25 +103,11 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     fields = [convention if key == "u" else key for key in trace.gates]
     fields += ["c"] * (trace.candidate is not None) + ["h"]
     for field in fields:
-        st.plotly_chart(gate_heatmap(trace, field, order), key=f"gates_heatmap_{field}")
+        show(gate_heatmap(trace, field, order), f"gates_heatmap_{field}")
     if trace.tau is not None and trace.u is not None:
-        st.markdown(reading_guide(trace, by_tau))
-    if trace.tau is not None:
-        st.plotly_chart(tau_figure(trace, order), key="gates_tau_chart")
-
-
-def reading_guide(trace: GateTrace, by_tau: bool) -> str:
-    """How to read the heatmaps, with this example's longest-memory unit named."""
-    top = int(trace.unit_order()[0])
-    tau = float(trace.tau[top])
-    T = len(trace.tokens)
-    memory = "longer than the whole sequence" if tau > T else f"about {tau:.0f} steps"
-    where = "top row" if by_tau else f"unit {top}"
-    return (f"The {where} (unit {top}, τ = {tau:.1f}) has the longest memory, {memory}: its "
-            "update gate stays near 0, so whatever it wrote is carried forward almost "
-            "unchanged, and the gradient flows back along it almost undiminished. Units "
-            "with small τ rewrite their content often. Where r is near 0 the candidate cannot "
-            "see that unit's past value.")
+        st.markdown(reading_guide(trace, by_tau, convention))
+    if trace.tau is not None and not presenting():
+        show(tau_figure(trace, order), "gates_tau_chart")
 
 
 # ---------------------------------------------------------------- read / write / carry
@@ -178,13 +157,14 @@ def explainer_spec() -> TinyGruSpec:
                        update_value=u_value, reset_value=r_value, seed=int(seed))
 
 
-def explainer_text(u: np.ndarray, r: np.ndarray) -> str:
-    text = f"In this run of the tiny GRU, u averages {u.mean():.2f} and r {r.mean():.2f}. "
-    if u.max() < 0.01:
+def explainer_text(rwc: ReadWriteCarry) -> str:
+    text = (f"In this run of the tiny GRU, u averages {rwc.u.mean():.2f} and r "
+            f"{rwc.r.mean():.2f}. ")
+    if rwc.regime == "carry":
         return text + ("With u ≈ 0 every bar is carry: h_t = h_(t-1), the state is copied, and "
                        "dh_t/dh_(t-1) = I, the gradient's shortcut. Whatever is read and "
                        "computed is never written.")
-    if r.max() < 0.01:
+    if rwc.regime == "blind":
         return text + ("With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_x + "
                        "b) sees only the input, as if the past did not exist; u still decides "
                        "how much of that fresh candidate is written over the carried state.")
@@ -195,27 +175,24 @@ def explainer_text(u: np.ndarray, r: np.ndarray) -> str:
 
 def explainer_section() -> None:
     st.header("Read, write, carry")
-    st.markdown("The margin note asked: *readable? writable?* A GRU with a few units on a "
-                "short sequence: set the gates and watch, for every unit and step, what the "
-                "candidate reads from the past, what is written, and what is carried.")
-    eq, presets = st.columns([3, 2])
-    with eq:
-        st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
-        st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
-        st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
-        st.latex(r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
-                 r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}")
-    with presets:
-        st.markdown("**Presets**")
+    st.markdown(READ_WRITE_INTRO)
+    # Full width, then the presets as a wrapping row: nothing is cut at 1024 px.
+    st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
+    st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
+    st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
+    st.latex(r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
+             r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}")
+    st.markdown("**Presets**")
+    with st.container(horizontal=True):
         for i, (label, spec) in enumerate(PRESETS.items()):
             st.button(label, key=f"rw_preset_{i}", on_click=apply_preset, args=(spec,),
-                      width="stretch")
+                      width="content")
         st.button("Free gates (biases 0)", key="rw_preset_free", on_click=apply_preset,
-                  args=(TinyGruSpec(),), width="stretch")
+                  args=(TinyGruSpec(),), width="content")
     spec = explainer_spec()
     rwc = explain(spec)
-    st.markdown(explainer_text(rwc.u, rwc.r))
-    st.plotly_chart(read_write_carry_figure(rwc), key="rw_chart")
+    st.markdown(explainer_text(rwc))
+    show(read_write_carry_figure(rwc), "rw_chart", name="read-write-carry")
 
 
 def main() -> None:
@@ -235,6 +212,7 @@ def main() -> None:
             st.info("This run has no gated model, so there are no gates to show; train a GRU "
                     "(or another gated model) on the Train page. The hidden state is shown "
                     "below.", icon=":material/info:")
+        st.markdown(ablation_paragraph(ablation_report(run)))
         if not run.has_weights:
             st.info(NO_WEIGHTS, icon=":material/upload_file:")
         else:

@@ -10,7 +10,6 @@ import streamlit as st
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.clipping import clipping_stats
 from core.analysis.decay import DecayStats
-from core.analysis.gradients import GradientFlow
 from core.train.results import TrainResult
 from dashboard.charts.flow_animation import flow_animation
 from dashboard.charts.gradients import (
@@ -23,6 +22,8 @@ from dashboard.charts.gradients import (
     spectrum_figure,
 )
 from dashboard.charts.style import model_label, ordered
+from dashboard.flow_text import decay_frame, fit_text, flow_explanation
+from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import (
     checkpoint_slider,
@@ -42,52 +43,14 @@ NO_WEIGHTS = ("This run was loaded from its JSON file alone, so its parameters a
               "*Load saved runs*). The clipping history below comes from the JSON.")
 
 
-def share(x: float, steps: int) -> str:
-    """A surviving fraction as text: percent, or scientific when tiny; n/a past the sequence."""
-    if not math.isfinite(x):
-        return f"n/a (T ≤ {steps})"
-    return f"{x:.1%}" if x >= 0.001 else f"{x:.1e}"
-
-
-def half_life_text(h: float) -> str:
-    return "no decay" if math.isinf(h) else ("n/a" if math.isnan(h) else f"{h:.1f} steps")
-
-
-def decay_metrics(stats: dict[str, DecayStats]) -> None:
-    for col, name in zip(st.columns(len(stats)), ordered(stats), strict=True):
-        s, label = stats[name], model_label(name)
-        with col.container(border=True):
-            a, b = st.columns(2)
-            a.metric(f"{label} half-life", half_life_text(s.half_life),
-                     help="Steps back until the gradient norm halves (from the fitted slope).")
-            b.metric(f"{label} decay rate", f"{s.slope:+.3f}",
-                     help=f"Fitted slope of log10 norm per step back: ×{s.factor_per_step:.3f} "
-                          "per step.")
-            c, d = st.columns(2)
-            c.metric(f"{label} surviving 20 steps", share(s.survival[20], 20),
-                     help="Median norm at k = 20 relative to k = 0.")
-            d.metric(f"{label} surviving 50 steps", share(s.survival[50], 50),
-                     help="Median norm at k = 50 relative to k = 0.")
-
-
-def explanation(flows: dict[str, GradientFlow], stats: dict[str, DecayStats]) -> str:
-    """A few sentences naming the numbers on screen."""
-    first = flows[ordered(flows)[0]]
-    far = int(first.k[-1])
-    parts = []
-    for name in ordered(flows):
-        kept = 10.0 ** float(flows[name].relative().median_log10[-1])
-        s = stats[name]
-        parts.append(f"the {model_label(name)} keeps {share(kept, far)} of it (about "
-                     f"×{s.factor_per_step:.3f} per step, half-life "
-                     f"{half_life_text(s.half_life)})")
-    return (
-        f"At step {first.step}, of the gradient at the last state, {far} steps back "
-        + " and ".join(parts) + ". A straight line on this log axis is geometric decay: each "
-        "step multiplies the gradient by a similar Jacobian factor. The RNN's factor is at "
-        "most the largest singular value of U (tanh' ≤ 1); the GRU's carry path multiplies "
-        "by 1 - u, close to 1 wherever the update gate stays shut, so its curve can stay flat."
-    )
+def decay_table(stats: dict[str, DecayStats]) -> None:
+    """One row per model: measured half-life, survival at 20 and 50 steps, the fitted rate.
+    A table, so every figure is shown whole at any width."""
+    st.table(decay_frame(stats), border="horizontal")
+    first = stats[ordered(stats)[0]]
+    st.caption("Half-life: measured, the first k where the median normalised gradient falls "
+               "below 1/2 (beyond T when it never does). Surviving: the median normalised "
+               "gradient k steps back (above 1: it grew). Fitted rate: " + fit_text(first))
 
 
 def equations() -> None:
@@ -116,24 +79,24 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     flows = flows_at(run_id, ck, run)
     init = flows_at(run_id, 0, run) if ck != 0 else None
     stats = decay_at(run_id, ck, run)
-    decay_metrics(stats)
-    st.plotly_chart(flow_figure(flows, init, relative=relative, theory=theory),
-                    key="gradients_flow_chart")
-    text, maths = st.columns(2)
-    text.markdown(explanation(flows, stats))
-    with maths:
-        equations()
+    decay_table(stats)
+    show(flow_figure(flows, init, relative=relative, theory=theory), "gradients_flow_chart",
+         name=f"gradient-flow-step-{flows[ordered(flows)[0]].step}")
+    st.markdown(flow_explanation(stats))
+    equations()
     st.subheader("Over training")
     grid = flow_grid(run_id, relative, run)
-    st.plotly_chart(flow_animation(grid, relative=relative), key="gradients_flow_animation")
+    show(flow_animation(grid, relative=relative), "gradients_flow_animation")
     st.caption("Press play to watch the curves change from checkpoint to checkpoint (the dotted "
                "curves are step 0). Below, each row is one checkpoint's median curve; both maps "
                "share one colour scale.")
+    if presenting():
+        return
     zrange = shared_range({name: values for name, (_, values) in grid.items()})
     for col, name in zip(st.columns(len(grid)), ordered(grid), strict=True):
         steps, values = grid[name]
-        col.plotly_chart(flow_heatmap(name, steps, values, relative=relative, zrange=zrange),
-                         key=f"gradients_heatmap_{name}")
+        show(flow_heatmap(name, steps, values, relative=relative, zrange=zrange),
+             f"gradients_heatmap_{name}", where=col)
     spectrum_section(run, run_id, ck, {m: f.step for m, f in flows.items()})
     jacobian_section(run, run_id, ck)
 
@@ -148,9 +111,8 @@ def spectrum_section(run: TrainResult, run_id: str, ck: int, steps: dict[str, in
     for name in ordered(spectra):
         blocks, step = spectra[name], steps[name]
         a, b = st.columns(2)
-        a.plotly_chart(spectrum_figure(blocks, name, step), key=f"gradients_eigen_{name}")
-        b.plotly_chart(singular_values_figure(blocks, name, step),
-                       key=f"gradients_singular_{name}")
+        show(spectrum_figure(blocks, name, step), f"gradients_eigen_{name}", where=a)
+        show(singular_values_figure(blocks, name, step), f"gradients_singular_{name}", where=b)
 
 
 def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
@@ -161,8 +123,7 @@ def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
                     "chart (the Jacobians need not line up from step to step). Computed on 16 "
                     "sequences of the same batch.")
         if st.toggle("Compute them", key="gradients_jacobians"):
-            st.plotly_chart(jacobian_figure(jacobians_at(run_id, ck, run)),
-                            key="gradients_jacobian_chart")
+            show(jacobian_figure(jacobians_at(run_id, ck, run)), "gradients_jacobian_chart")
 
 
 def clipping_section(run: TrainResult) -> None:
@@ -182,7 +143,7 @@ def clipping_section(run: TrainResult) -> None:
                        "record the share of every step.")
     else:
         st.caption("Clipping was off in this run: the applied norm is the raw norm.")
-    st.plotly_chart(clipping_figure(stats), key="gradients_clipping_chart")
+    show(clipping_figure(stats), "gradients_clipping_chart")
 
 
 def main() -> None:
@@ -209,7 +170,8 @@ def main() -> None:
         st.info(NO_WEIGHTS, icon=":material/upload_file:")
     else:
         flow_section(run, run_id)
-    clipping_section(run)
+    if not presenting():
+        clipping_section(run)
 
 
 main()

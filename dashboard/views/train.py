@@ -6,18 +6,24 @@ import math
 
 import streamlit as st
 
+from core.cells import get_cell
+from core.train.presets import PRESETS
 from core.train.results import TrainResult
 from core.train.run_files import run_to_bytes
 from core.train.tasks import TASKS
+from core.train.verdict import nothing_learnt, verdicts
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import accuracy_figure, loss_figure
+from dashboard.presentation import presenting, show
 from dashboard.runs import jobs, state
+from dashboard.runs.names import file_stem, run_name
 from dashboard.runs.stored_runs import stored_runs_section
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
     TASK_LABELS,
     config_from_form,
+    preset_picker,
     train_form,
 )
 
@@ -35,7 +41,7 @@ def train_from_form(values: dict) -> None:
     except ValueError as err:
         st.error(f"These settings cannot be trained: {err}", icon=":material/error:")
         return
-    jobs.submit(cfg, state.run_label(cfg))
+    jobs.submit(cfg, run_name(cfg, state.default_config()))
 
 
 def upload_section() -> None:
@@ -74,8 +80,7 @@ def run_files(run_id: str, _run: TrainResult) -> tuple[bytes, bytes | None]:
 
 def download_section(run: TrainResult, run_id: str) -> None:
     json_bytes, npz_bytes = run_files(run_id, run)
-    c = run.config
-    stem = f"gatescope-{c.task}-T{c.length}-seed{c.seed}.run"
+    stem = file_stem(state.current_name() or "run", run.config) + ".run"
     st.download_button("Download run (.json)", json_bytes, f"{stem}.json", "application/json",
                        key="train_download_json", on_click="ignore", icon=":material/download:",
                        help="Config, histories, final metrics and baseline.")
@@ -101,24 +106,57 @@ def run_selector() -> None:
 
 
 def model_metrics(run: TrainResult) -> None:
-    chance = run.baseline
-    for col, name in zip(st.columns(len(run.models)), ordered(run.models), strict=True):
-        model = run.models[name]
+    """Per model: final validation loss and accuracy against the baseline, and time. A
+    difference inside the baseline's noise margin is grey and reads "at chance"."""
+    chance, verdict = run.baseline, verdicts(run)
+    baseline_name = TASKS[run.config.task].baseline_name
+    for name in ordered(run.models):          # one row per model: wide enough at 1024 px
+        model, v = run.models[name], verdict[name]
         loss, acc = model.final["val_loss"], model.final["val_accuracy"]
         label = model_label(name)
-        with col.container(border=True):
+        with st.container(border=True):
             a, b, c = st.columns(3)
-            if math.isfinite(loss):
-                a.metric(f"{label} validation loss", f"{loss:.3f}",
-                         f"{loss - chance.loss:+.3f} vs baseline", delta_color="inverse")
+            if not math.isfinite(loss):
+                a.metric(f"{label} loss", "n/a", help="Final validation loss.")
+            elif v.loss_at_baseline:
+                a.metric(f"{label} loss", f"{loss:.3f}", "at baseline", delta_color="off",
+                         delta_arrow="off", help=f"Final validation loss; baseline "
+                                                 f"{chance.loss:.3f}.")
             else:
-                a.metric(f"{label} validation loss", "n/a")
-            if math.isfinite(acc):
-                b.metric(f"{label} validation accuracy", f"{acc:.1%}",
-                         f"{100 * (acc - chance.accuracy):+.1f} pts vs baseline")
+                a.metric(f"{label} loss", f"{loss:.3f}", f"{loss - chance.loss:+.3f}",
+                         delta_color="inverse", help=f"Final validation loss; the delta is "
+                                                     f"against the baseline {chance.loss:.3f}.")
+            if not math.isfinite(acc):
+                b.metric(f"{label} accuracy", "n/a", help="Final validation accuracy.")
+            elif v.at_baseline:
+                b.metric(f"{label} accuracy", f"{acc:.1%}", f"at {baseline_name}",
+                         delta_color="off", delta_arrow="off",
+                         help=f"Final validation accuracy, within ±{v.margin:.1%} (two standard "
+                              f"errors) of the baseline {chance.accuracy:.1%}: no "
+                              "meaningful difference.")
             else:
-                b.metric(f"{label} validation accuracy", "n/a")
-            c.metric(f"{label} training time", f"{model.seconds:.1f} s")
+                b.metric(f"{label} accuracy", f"{acc:.1%}", f"{100 * v.accuracy_gain:+.1f} pts",
+                         help=f"Final validation accuracy; the delta is against the baseline "
+                              f"{chance.accuracy:.1%} (noise margin ±{v.margin:.1%}).")
+            c.metric(f"{label} time", f"{model.seconds:.1f} s", help="Training wall time.")
+
+
+def suggestion(run: TrainResult) -> str | None:
+    """One line when no model learnt: what to change, and this task's preset."""
+    if not nothing_learnt(run):
+        return None
+    c = run.config
+    who = "Both models" if len(run.models) > 1 else f"The {model_label(next(iter(run.models)))}"
+    tips = [t for t, useful in (
+        (f"more steps (now {c.steps})", True),
+        ("chrono initialisation (Advanced)",
+         not c.chrono and any(get_cell(m).carry is not None for m in run.models)),
+        (f"a shorter T (now {c.length})", c.length > 10),
+    ) if useful]
+    preset = PRESETS.get(c.task)
+    tail = f", or the preset *{preset.title}*" if preset else ""
+    return (f"{who} ended no better than the baseline: nothing was learnt. Try "
+            + ", ".join(tips) + tail + ".")
 
 
 def explanation(run: TrainResult) -> str:
@@ -151,10 +189,16 @@ def results(run: TrainResult) -> None:
         st.warning(f"{run.stopped} The curves below stop there; the partial results are kept.",
                    icon=":material/warning:")
     model_metrics(run)
+    tip = suggestion(run)
+    if tip:
+        st.info(tip, icon=":material/lightbulb:")
     log_y = st.toggle("Logarithmic loss axis", key="train_log_y", persist_state="session")
     left, right = st.columns(2)
-    left.plotly_chart(loss_figure(run, log_y=log_y), key="train_loss_chart")
-    right.plotly_chart(accuracy_figure(run), key="train_accuracy_chart")
+    show(loss_figure(run, log_y=log_y), "train_loss_chart", where=left)
+    show(accuracy_figure(run), "train_accuracy_chart", where=right)
+    if presenting():
+        st.markdown(explanation(run))
+        return
     text, settings = st.columns([3, 2])
     text.markdown(explanation(run))
     with settings.expander("Settings of the shown run", expanded=False):
@@ -164,26 +208,32 @@ def results(run: TrainResult) -> None:
 st.title("Train: RNN vs GRU")
 st.caption("Train a vanilla RNN and a GRU on the same long-range task and compare their curves.")
 with st.sidebar:
+    preset_picker(state.default_config())
     submitted = train_form(state.default_config())
 status = st.container()
 shown = st.container()
-st.divider()
-st.subheader("Save or reload a run")
-download_col, upload_col = st.columns(2)
+files = st.container()
+if not presenting():
+    files.divider()
+    files.subheader("Save or reload a run")
+    download_col, upload_col = files.columns(2)
 
 with status:
     if submitted is not None:
         train_from_form(submitted)
     jobs.show_jobs()
-with upload_col:
-    upload_section()
+if not presenting():
+    with upload_col:
+        upload_section()
 with status:
     current = state.ensure_default_run()
 if current is not None:
     with shown:
         results(current)
-    with download_col:
-        download_section(current, state.current_run_id())
-st.divider()
-st.subheader("Stored runs")
-stored_runs_section()
+    if not presenting():
+        with download_col:
+            download_section(current, state.current_run_id())
+if not presenting():
+    st.divider()
+    st.subheader("Stored runs")
+    stored_runs_section()

@@ -27,6 +27,9 @@ PROGRESS = '[data-testid="stProgress"]'
 
 def set_number(pg, label: str, value) -> None:
     box = pg.get_by_label(label, exact=True)
+    if not box.is_visible():  # settings past the main four sit in the "Advanced" expander
+        pg.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(
+            has_text="Advanced").locator("summary").click()
     box.fill(str(value))
     box.press("Tab")  # number inputs commit on blur
 

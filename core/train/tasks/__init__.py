@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.train.tasks import adding, copy, order, recall
+from core.train.tasks import adding, copy, keyed, order, recall
 from core.train.tasks.order import order_positions
 from core.train.tasks.spec import SOLVED_WITHIN, Baseline, Batch, Task, TaskSpec, one_hot
 
@@ -18,6 +18,7 @@ TASKS: dict[str, TaskSpec] = {spec.name: spec for spec in (
     adding.SPEC,
     copy.SPEC,
     order.SPEC,
+    keyed.SPEC,
 )}
 
 

@@ -45,4 +45,6 @@ SPEC = AddingSpec(
     description="Sum the two marked values (solved if |error| < 0.04).",
     baseline_name="constant prediction",
     baseline_phrase="always answering 1, the mean sum: mean squared error 1/6",
+    preset=(("length", 100),),
+    preset_result="GRU about 97 % solved, RNN no better than the constant prediction (8 %)",
 )

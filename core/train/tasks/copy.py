@@ -44,4 +44,6 @@ SPEC = TaskSpec(
     baseline_name="memoryless baseline",
     baseline_phrase="a memoryless guess, blanks then uniform over the 8 symbols: loss {loss:.3f}",
     token_names=("_", "1", "2", "3", "4", "5", "6", "7", "8", ":"),   # blank, 1..8, delimiter
+    preset=(("length", 20), ("hidden", 64), ("steps", 2500), ("chrono", True)),
+    preset_result="GRU about 95 % of symbols, RNN no better than the memoryless baseline (1/8)",
 )

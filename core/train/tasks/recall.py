@@ -30,4 +30,6 @@ SPEC = TaskSpec(
     description="Name the first symbol after T-1 distractors (chance 1/K).",
     baseline_name="chance", baseline_phrase="chance: loss ln {K} = {loss:.2f}, accuracy 1/{K}",
     uses_symbols=True,
+    preset=(),
+    preset_result="GRU about 100 %, RNN at chance (1/16)",
 )
