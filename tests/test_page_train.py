@@ -216,7 +216,7 @@ def test_an_accuracy_at_chance_is_grey_and_says_so_and_a_tip_follows(app):
     """Three steps learn nothing: neutral deltas, 'at chance', one line of advice."""
     app.number_input(key="train_steps").set_value(3)
     app.number_input(key="train_length").set_value(30)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     v = verdicts(ui.current_run(app))
     assert not any(x.learnt for x in v.values())
     at_chance = [name for name in v if v[name].at_baseline]
@@ -239,7 +239,7 @@ def test_a_preset_fills_the_form_and_the_form_trains_it(app):
     assert any(PRESETS["copy"].claim in c.value for c in app.caption)
     app.number_input(key="train_steps").set_value(3)          # keep the test tiny
     app.number_input(key="train_length").set_value(4)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
     assert ui.current_run(app).config.task == "copy"
     assert app.session_state[state.CURRENT_NAME] == "copy, T=4, H=64, 3 steps, chrono init"
@@ -268,7 +268,7 @@ def submit(at: AppTest, values: dict) -> None:
     for field, value in values.items():
         widget = (at.selectbox if field in ("task", "optimizer") else at.number_input)
         widget(key=f"train_{field}").set_value(value)
-    at.button[0].click().run()
+    ui.finish_jobs(at.button[0].click().run())
 
 
 def finite_or_explained(at: AppTest, run) -> None:
