@@ -165,3 +165,11 @@ def test_success_follows_the_task_registry():
     h.val_accuracy = acc[:3]
     h.step = h.step[:3]
     assert not succeeded("recall", h) and steps_to_success("recall", h) == 20
+
+
+@pytest.mark.parametrize("key", ["vanishing", "ablation"])
+def test_presets_expand_on_registered_cells(key):
+    from core.sweep.presets import PRESETS, preset_grid
+
+    grid, missing = preset_grid(key)
+    assert grid.configs() and set(grid.models) | set(missing) == set(PRESETS[key].grid["model"])

@@ -28,9 +28,9 @@ PRESETS = {
     "ablation": Preset(
         "Gate ablation: GRU without reset or update gate",
         "Which GRU gate matters? The GRU against its no-reset and no-update ablations and the "
-        "RNN, on temporal order, where information must be both kept and shielded.",
-        {"task": "order", "hidden": 16, "steps": 800, "val_size": 256},
-        {"model": ["rnn", "gru", "gru_no_reset", "gru_no_update"], "length": [20, 50, 100],
+        "RNN, on keyed recall, where a stored symbol must be kept and the other one shut out.",
+        {"task": "keyed", "hidden": 16, "steps": 2000, "val_size": 256},
+        {"model": ["rnn", "gru", "gru_no_reset", "gru_no_update"], "length": [10, 20, 40],
          "seed": [0, 1, 2, 3, 4]}),
 }
 
