@@ -14,6 +14,7 @@ Gatescope store raises StoreError with a clear message.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -207,8 +208,6 @@ class RunStore:
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    import io
-
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
