@@ -48,7 +48,7 @@ def stored_runs_section() -> None:
 
 
 def filtered(runs: list[StoredRun]) -> list[StoredRun]:
-    a, b, c, d, e = st.columns(5)
+    a, b, c, d = st.columns(4)
     tasks = sorted({r.task for r in runs})
     models = sorted({m for r in runs for m in r.models})
     tags = sorted({t for r in runs for t in r.tags})
@@ -57,8 +57,7 @@ def filtered(runs: list[StoredRun]) -> list[StoredRun]:
                         format_func=lambda m: m if m == ALL else model_label(m))
     tag = c.selectbox("Tag", [ALL, *tags], key="stored_tag")
     sort = d.selectbox("Sort by", list(SORTS), key="stored_sort")
-    sweeps = e.toggle("Sweep runs", False, key="stored_sweeps",
-                      help="Also list the (many) runs of sweeps.")
+    sweeps = st.toggle("Also list the runs of sweeps", False, key="stored_sweeps")
     out = [r for r in runs if (task == ALL or r.task == task)
            and (model == ALL or model in r.models) and (tag == ALL or tag in r.tags)
            and (sweeps or r.kind != "sweep")]
