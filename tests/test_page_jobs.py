@@ -43,7 +43,7 @@ def test_a_finished_job_is_saved_in_the_run_store(fast):
     run = ui.current_run(at)
     assert run.config.seed == 5
     saved = current_store().store.list_runs(kind="train")
-    assert [r.name for r in saved] == [state.run_label(run.config)]
+    assert [r.name for r in saved] == [at.session_state[state.CURRENT_NAME]]
     kinds = {r.kind for r in current_store().store.list_runs()}
     assert kinds == {"train", "default"}
 
