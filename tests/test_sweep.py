@@ -65,7 +65,7 @@ def test_grid_file_expands_to_one_run_per_model(tmp_path):
     ({}, {"length": 5}, "grid.length must be a non-empty list"),
     ({"length": 5}, {"length": [5]}, "length in both [base] and [grid]"),
     ({}, {"hidden": [8, 1_000_000]}, "hidden = 1e+06 is above the limit 256"),
-    ({}, {"model": ["rnn", "lstmx"]}, "models must be a non-empty subset"),
+    ({}, {"model": ["rnn", "lstmx"]}, "Unknown model 'lstmx'"),
 ])
 def test_bad_grids_name_the_field(base, grid, words):
     with pytest.raises(GridError) as err:
