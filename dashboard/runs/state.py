@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.store.records import config_hash
 from core.train.config import RunConfig
 from core.train.results import TrainResult
 from dashboard.runs.default_run import shared_run
@@ -58,8 +59,10 @@ def current_run_id() -> str | None:
     return None if name is None else st.session_state[RUN_IDS][name]
 
 
-def store_run(run: TrainResult, name: str) -> str:
-    """Keep `run` under `name` (made unique) and make it current. Returns the name used."""
+def store_run(run: TrainResult, name: str, run_id: str | None = None) -> str:
+    """Keep `run` under `name` (made unique) and make it current. Returns the name used.
+    `run_id` keys the run's cached analyses (default: a new unique id); the server's shared
+    default run passes one id for every session, so its analyses are computed once."""
     runs = named_runs()
     ids = st.session_state.setdefault(RUN_IDS, {})
     unique, n = name, 1
@@ -67,7 +70,7 @@ def store_run(run: TrainResult, name: str) -> str:
         n += 1
         unique = f"{name} ({n})"
     runs[unique] = run
-    ids[unique] = uuid.uuid4().hex
+    ids[unique] = run_id or uuid.uuid4().hex
     st.session_state[CURRENT_NAME] = unique
     for old in [k for k in runs if k != unique][: max(0, len(runs) - MAX_RUNS)]:
         del runs[old], ids[old]
@@ -110,5 +113,5 @@ def ensure_default_run() -> TrainResult | None:
         st.error(f"The default experiment could not be trained: {err}")
         return None
     bar.empty()
-    store_run(run, DEFAULT_NAME)
+    store_run(run, DEFAULT_NAME, run_id=f"shared-{config_hash(cfg.to_dict())}")
     return run
