@@ -22,6 +22,7 @@ pages = {
         st.Page(VIEWS / "sweeps.py", title="Sweeps", icon=":material/grid_on:"),
     ],
     "Translation": [
+        st.Page(VIEWS / "translate.py", title="Translate", icon=":material/g_translate:"),
         st.Page(VIEWS / "bleu.py", title="BLEU breakdown", icon=":material/translate:"),
     ],
 }

@@ -38,6 +38,12 @@ def sacrebleu_tests_dir() -> Path:
     return _anchor("sacrebleu-tests")
 
 
+@pytest.fixture(scope="session")
+def enja_dir() -> Path:
+    """small_parallel_enja: 50,000 Japanese-English pairs with dev and test sets."""
+    return _anchor("small-parallel-enja")
+
+
 @pytest.fixture(autouse=True)
 def run_store(tmp_path_factory, monkeypatch) -> Path:
     """Every test gets its own empty run store (GATESCOPE_STORE), never ./gatescope-runs."""
