@@ -1,4 +1,4 @@
-"""Time the gradient-flow analysis of one checkpoint: both models (RNN and GRU), float64.
+"""Time the gradient-flow analysis of one checkpoint: the RNN and a gated cell, float64.
 
     python bench/gradient_flow.py                 # the issue's target: B=64, T=200, H=128
     python bench/gradient_flow.py --grid          # a small grid of T and H
@@ -20,9 +20,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.analysis.batch_summary import analysis_cell, float64_cell_params, one_blas_thread  # noqa: E402
+from core.analysis.batch_summary import float64_cell_params, one_blas_thread  # noqa: E402
 from core.analysis.checkpoints import analysis_batch  # noqa: E402
-from core.analysis.gradients import cell_name_of, gradient_flow_for_run  # noqa: E402
+from core.analysis.gradients import gradient_flow_for_run  # noqa: E402
 from core.analysis.jacobians import (  # noqa: E402
     JACOBIAN_SEQUENCES,
     StepJacobians,
@@ -38,13 +38,13 @@ from core.train.results import History, ModelResult, Snapshot, TrainResult  # no
 from core.train.tasks import task_for  # noqa: E402
 
 
-def fake_run(T: int, H: int, variant: str = "seed") -> TrainResult:
-    """A run holding freshly initialised float32 models as its only checkpoint."""
-    cfg = RunConfig(length=T, hidden=H, gru_variant=variant)
+def fake_run(T: int, H: int, gated: str = "gru") -> TrainResult:
+    """A run holding freshly initialised float32 models (rnn and `gated`) as its only checkpoint."""
+    cfg = RunConfig(length=T, hidden=H, models=("rnn", gated))
     task = task_for(cfg)
     models = {}
     for i, name in enumerate(cfg.models):
-        params = init_model(get_cell(name, variant), task.input_size, H, task.output_size,
+        params = init_model(get_cell(name), task.input_size, H, task.output_size,
                             np.random.default_rng(i), update_bias=cfg.update_bias)
         empty = History(*(np.zeros(0) for _ in range(7)))
         models[name] = ModelResult(name, empty, params, [Snapshot(0, params)])
@@ -68,29 +68,30 @@ def lanczos_error(run: TrainResult, iters: int) -> float:
     worst = 0.0
     with one_blas_thread():
         for m in run.models:
-            name = cell_name_of(run, m)
             p = float64_cell_params(run.models[m].params)
-            _, cache = analysis_cell(name).forward(p, xs, None)
-            jac = step_jacobians(name, p, cache)
-            tail = StepJacobians(jac.cell, jac.mats, {k: v[-2:] for k, v in jac.f.items()})
+            _, cache = get_cell(m).forward(p, xs, None)
+            jac = step_jacobians(m, p, cache)
+            tail = StepJacobians(jac.cell, jac.mats, {k: v[-2:] for k, v in jac.f.items()},
+                                 jac.size)
             exact = spectral_norms(tail, method="exact")
             approx = spectral_norms(tail, iters=iters)
             worst = max(worst, float(np.max(np.abs(approx - exact) / exact)))
     return worst
 
 
-def measure(T: int, H: int, B: int, variant: str, repeats: int) -> None:
-    run = fake_run(T, H, variant)
+def measure(T: int, H: int, B: int, gated: str, repeats: int) -> None:
+    run = fake_run(T, H, gated)
     flow_s, flow_cpu = best_of(lambda: gradient_flow_for_run(run, 0, batch_size=B), repeats)
     jac_s, _ = best_of(lambda: jacobian_norms_for_run(run, 0), 1)
     err = lanczos_error(run, 16)
-    spec_s, _ = best_of(lambda: [spectra_over_snapshots(cell_name_of(run, m), run.models[m])
+    spec_s, _ = best_of(lambda: [spectra_over_snapshots(m, run.models[m])
                                  for m in run.models], repeats)
     ok = "ok" if flow_s <= 0.5 else "OVER 0.5 s"
-    print(f"B={B:3d} T={T:4d} H={H:4d} {variant:11s} | gradient flow, both models: "
+    print(f"B={B:3d} T={T:4d} H={H:4d} rnn+{gated:15s} | gradient flow, both models: "
           f"{flow_s * 1000:5.0f} ms wall, {flow_cpu * 1000:5.0f} ms CPU ({ok}) | "
           f"Jacobian norms, {JACOBIAN_SEQUENCES} sequences: {jac_s * 1000:5.0f} ms "
           f"(max rel. error {err:.1e}) | spectra {spec_s * 1000:3.0f} ms")
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -103,9 +104,10 @@ def main() -> None:
     points = ([(T, H) for T in (50, 100, 200) for H in (32, 64, 128)] if args.grid
               else [(200, 128)])
     for T, H in points:
-        measure(T, H, args.batch, "seed", args.repeats)
+        measure(T, H, args.batch, "gru", args.repeats)
     if not args.grid:
-        measure(200, 128, args.batch, "reset_after", args.repeats)
+        for gated in ("gru_reset_after", "lstm"):
+            measure(200, 128, args.batch, gated, args.repeats)
 
 
 if __name__ == "__main__":
