@@ -9,6 +9,7 @@ import pytest
 
 from core.analysis.checkpoints import analysis_batch
 from core.analysis.gates import (
+    GateTrace,
     gate_trace,
     gate_trace_for_run,
     memory_time_constant,
@@ -119,3 +120,13 @@ def test_trace_turns_into_json():
     tr = gate_trace("gru", _gru(), np.zeros((3, 1, 4)))
     d = json.loads(json.dumps(tr.to_dict()))
     assert len(d["gates"]["u"]) == 3 and set(d["saturation"]) == {"u", "r"}
+
+
+def test_memory_stats_summarise_tau_and_skip_infinite_units():
+    u = np.array([[0.5, 0.0, 0.1], [0.5, 0.0, 0.1]])             # tau = 2, inf, 10
+    tr = GateTrace("gru", 0, ["a", "b"], np.zeros((2, 3)), {"u": u, "r": u}, None, 1.0 - u)
+    assert tr.memory.median_tau == pytest.approx(10.0)
+    assert tr.memory.longest_finite_tau == pytest.approx(10.0)
+    never = GateTrace("gru", 0, ["a"], np.zeros((1, 2)), {}, None, np.ones((1, 2)))
+    assert never.memory.longest_finite_tau is None
+    assert GateTrace("rnn", 0, ["a"], np.zeros((1, 2))).memory is None

@@ -43,6 +43,14 @@ class Saturation:
 
 
 @dataclass
+class MemoryStats:
+    """How long a trace's units remember, in steps."""
+
+    median_tau: float                   # median over units of tau (may be inf)
+    longest_finite_tau: float | None    # the longest finite tau; None when every unit is inf
+
+
+@dataclass
 class GateTrace:
     """Everything the gates page draws for one sequence, with the cell's gates by key (none
     for the tanh RNN)."""
@@ -79,6 +87,16 @@ class GateTrace:
         """Per-unit memory time constant 1 / mean_t (1 - carry_t), in steps; None without a
         carry path. (H,)"""
         return None if self.carry is None else memory_time_constant(1.0 - self.carry)
+
+    @property
+    def memory(self) -> MemoryStats | None:
+        """Median and longest finite tau over the units; None without a carry path."""
+        tau = self.tau
+        if tau is None:
+            return None
+        finite = tau[np.isfinite(tau)]
+        return MemoryStats(median_tau=float(np.median(tau)),
+                           longest_finite_tau=float(finite.max()) if finite.size else None)
 
     @property
     def saturation(self) -> dict[str, Saturation]:

@@ -58,8 +58,18 @@ class ReadWriteCarry:
     carry: np.ndarray         # (1 - u) * h_{t-1}
     h: np.ndarray             # h_t = write + carry
 
+    SHUT = 0.01               # a gate below this everywhere counts as shut
+
     def to_dict(self) -> dict:
         return {k: v.tolist() for k, v in vars(self).items()}
+
+    @property
+    def regime(self) -> str:
+        """"carry" when u is shut everywhere (h_t = h_{t-1}), "blind" when r is shut everywhere
+        (the candidate sees only the input), else "mixed"."""
+        if self.u.max() < self.SHUT:
+            return "carry"
+        return "blind" if self.r.max() < self.SHUT else "mixed"
 
 
 def _logit(p: float) -> float:

@@ -3,13 +3,12 @@ GRU whose gates the learner sets, showing what each step reads, writes and carri
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core.analysis.ablation import ablation_report
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.gates import GateTrace
-from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
+from core.analysis.gru_explainer import PRESETS, ReadWriteCarry, TinyGruSpec, explain
 from core.cells import get_cell
 from core.train.results import TrainResult
 from dashboard.ablation_text import ablation_paragraph
@@ -54,8 +53,7 @@ def example_picker() -> tuple[str, int]:
 
 def gate_metrics(trace: GateTrace, convention: str) -> None:
     u, r = trace.saturation["u"], trace.saturation["r"]
-    tau = trace.tau
-    finite = tau[np.isfinite(tau)]
+    memory = trace.memory
     cols = [*st.columns(3), *st.columns(3)]  # two rows: labels stay whole at 1024 px
     if convention == "u":
         cols[0].metric("u < 0.1 (carrying)", f"{u.low_all:.0%}",
@@ -66,9 +64,10 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
                        help="Share of (step, unit) entries where z = 1 - u keeps the state.")
         cols[1].metric("z < 0.1 (overwriting)", f"{u.high_all:.0%}")
     cols[2].metric("r < 0.1 (past hidden)", f"{r.low_all:.0%}")
-    cols[3].metric("median τ (steps)", f"{np.median(tau):.1f}",
+    cols[3].metric("median τ (steps)", f"{memory.median_tau:.1f}",
                    help="τ = 1 / mean u per unit: roughly how many steps a unit remembers.")
-    cols[4].metric("longest τ (steps)", f"{finite.max():.1f}" if finite.size else "∞")
+    longest = memory.longest_finite_tau
+    cols[4].metric("longest τ (steps)", "∞" if longest is None else f"{longest:.1f}")
 
 
 def trace_section(run: TrainResult, run_id: str) -> None:
@@ -158,13 +157,14 @@ def explainer_spec() -> TinyGruSpec:
                        update_value=u_value, reset_value=r_value, seed=int(seed))
 
 
-def explainer_text(u: np.ndarray, r: np.ndarray) -> str:
-    text = f"In this run of the tiny GRU, u averages {u.mean():.2f} and r {r.mean():.2f}. "
-    if u.max() < 0.01:
+def explainer_text(rwc: ReadWriteCarry) -> str:
+    text = (f"In this run of the tiny GRU, u averages {rwc.u.mean():.2f} and r "
+            f"{rwc.r.mean():.2f}. ")
+    if rwc.regime == "carry":
         return text + ("With u ≈ 0 every bar is carry: h_t = h_(t-1), the state is copied, and "
                        "dh_t/dh_(t-1) = I, the gradient's shortcut. Whatever is read and "
                        "computed is never written.")
-    if r.max() < 0.01:
+    if rwc.regime == "blind":
         return text + ("With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_x + "
                        "b) sees only the input, as if the past did not exist; u still decides "
                        "how much of that fresh candidate is written over the carried state.")
@@ -191,7 +191,7 @@ def explainer_section() -> None:
                   args=(TinyGruSpec(),), width="content")
     spec = explainer_spec()
     rwc = explain(spec)
-    st.markdown(explainer_text(rwc.u, rwc.r))
+    st.markdown(explainer_text(rwc))
     show(read_write_carry_figure(rwc), "rw_chart", name="read-write-carry")
 
 

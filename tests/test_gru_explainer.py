@@ -43,3 +43,9 @@ def test_open_gates_give_a_tanh_rnn_with_the_candidate_weights():
     for t in range(spec.steps):
         h = np.tanh(xs[t, 0] @ p["W"][:, 2 * H:] + h @ p["U_c"] + p["b"][2 * H:])
         np.testing.assert_allclose(e.h[t], h, atol=1e-10)
+
+
+def test_regime_names_what_the_presets_do():
+    regimes = [explain(spec).regime for spec in PRESETS.values()]
+    assert regimes == ["carry", "blind", "mixed"]
+    assert explain(TinyGruSpec()).regime == "mixed"
