@@ -11,6 +11,7 @@ from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
 from core.train.limits import LIMITS
 from core.train.presets import PRESETS
 from core.train.tasks import TASKS, task_for, task_names
+from dashboard.charts.style import model_label
 from dashboard.charts.train import loss_curves
 
 TASK_LABELS = {name: spec.label for name, spec in TASKS.items()}
@@ -135,17 +136,19 @@ def _task_box(b: RunConfig) -> str:
 
 
 def _models_box(b: RunConfig) -> tuple[str, ...]:
-    return tuple(st.multiselect(
-        "Models", cell_names(), default=list(b.models), format_func=model_option,
+    models = tuple(st.multiselect(
+        "Models", cell_names(), default=list(b.models), format_func=model_label,
         key="train_models", persist_state=KEEP,
         help="Trained side by side on identical batches from the same seed. "
-             + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}" for n in cell_names())))
+             + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}." for n in cell_names())))
+    st.caption(conventions_note())
+    return models
 
 
-def model_option(name: str) -> str:
-    """How a cell reads in the Models box (the GRUs name their reset convention)."""
-    cell = get_cell(name)
-    return cell.choice_label or cell.label
+def conventions_note() -> str:
+    """The conventions of the cells that name one, e.g. 'GRU: reset before (Cho et al. 2014)'."""
+    return "; ".join(f"{c.label}: {c.convention}" for c in map(get_cell, cell_names())
+                     if c.convention) + "."
 
 
 def _task_fields(b: RunConfig) -> dict:

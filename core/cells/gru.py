@@ -205,7 +205,7 @@ RESET_GATE = GateInfo("r", "r", "reset gate",
 
 CELL = Cell(
     name="gru", label="GRU", colour="#00798C",
-    choice_label="GRU, reset before (Cho et al. 2014)",
+    convention="reset before (Cho et al. 2014)",
     summary="GRU, reset before the candidate's product (Cho et al. 2014)",
     init=init, forward=forward, backward=backward, param_shapes=param_shapes,
     jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,

@@ -232,7 +232,7 @@ def theory_overlay(params: Params, cache: GruResetAfterCache) -> TheoryOverlay:
 
 CELL = Cell(
     name="gru_reset_after", label="GRU (reset after)", colour="#2E86AB",
-    choice_label="GRU, reset after (PyTorch/cuDNN)",
+    convention="reset after (PyTorch/cuDNN)",
     summary="GRU, reset applied after the recurrent product (PyTorch/cuDNN)",
     init=init, forward=forward, backward=backward, param_shapes=param_shapes,
     jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,

@@ -66,8 +66,8 @@ class Cell:
     state_names: tuple[str, ...] = ("h",)   # the blocks of the state, in order
     ablates: tuple[str, str] | None = None  # (full cell, key of the gate removed) for an
                                             # ablation of another cell, else None
-    choice_label: str = ""                  # how it reads among the choices when the label
-                                            # alone is ambiguous, e.g. the GRU conventions
+    convention: str = ""                    # which convention of its family it follows, when
+                                            # there are several (the GRU's reset placement)
 
     def overlay(self, params: Params, cache: Any) -> TheoryOverlay:
         return self.theory_overlay(params, cache)

@@ -122,9 +122,10 @@ _CLIPPED = """() => {
     return ['hidden', 'clip', 'auto', 'scroll'].includes(s.overflowX)
       || s.textOverflow === 'ellipsis';
   };
-  const blocks = main.querySelectorAll(
-    '[data-testid="stMetric"], [data-testid="stMarkdownContainer"], .katex-display, '
-    + '[data-testid="stCaptionContainer"], [data-testid="stAlertContainer"]');
+  const blocks = document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stMetric"], [data-testid="stMarkdownContainer"], '
+    + '.katex-display, [data-testid="stCaptionContainer"], [data-testid="stAlertContainer"], '
+    + '[data-testid="stSidebar"] [data-baseweb="tag"]');  // tags: the chosen models' chips
   for (const block of blocks) {
     for (const e of [block, ...block.querySelectorAll('*')]) {
       if (e.closest('.katex-mathml')) continue;  // MathML for screen readers: 1 px, clipped
