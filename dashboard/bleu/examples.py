@@ -50,8 +50,10 @@ def examples_section(report: BleuReport, texts: dict[str, list[str]], refs: list
 
 def _example(report, texts, refs, a, b, seg, colours, wide) -> None:
     seg_refs = [r[seg] for r in refs]
-    html_a, match_a = highlight.highlight_pair(texts[a][seg], seg_refs, report.settings)
-    html_b, match_b = highlight.highlight_pair(texts[b][seg], seg_refs, report.settings)
+    html_a, match_a = highlight.highlight_pair(texts[a][seg], seg_refs, report.settings,
+                                               hyp_name="output")
+    html_b, match_b = highlight.highlight_pair(texts[b][seg], seg_refs, report.settings,
+                                               hyp_name="output")
     diff = word_diff(match_a.hyp_tokens, match_b.hyp_tokens)
     with st.container(border=True):
         st.markdown(f"**line {seg + 1}**: sentence BLEU A {wide[a].iloc[seg]:.1f}, "

@@ -52,10 +52,11 @@ def legend_html(max_order: int) -> str:
     )
 
 
-def pair_html(matched: MatchedNgrams, ref_names: list[str], query: str = "") -> str:
+def pair_html(matched: MatchedNgrams, ref_names: list[str], query: str = "",
+              hyp_name: str = "hypothesis") -> str:
     """Hypothesis and each reference, one line each, matched tokens highlighted."""
     hyp = tokens_html(matched.hyp_tokens, matched.hyp_highest_order(), query)
-    lines = [f"<b>hypothesis</b>: {hyp}"]
+    lines = [f"<b>{html_text(hyp_name)}</b>: {hyp}"]
     for j, tokens in enumerate(matched.ref_tokens):
         name = html_text(ref_names[j] if j < len(ref_names) else f"reference {j + 1}")
         lines.append(f"<b>{name}</b>: {tokens_html(tokens, matched.ref_highest_order(j), query)}")
@@ -64,11 +65,11 @@ def pair_html(matched: MatchedNgrams, ref_names: list[str], query: str = "") -> 
 
 def highlight_pair(
     hyp: str, refs: list[str], settings: BleuSettings, ref_names: list[str] | None = None,
-    query: str = "",
+    query: str = "", hyp_name: str = "hypothesis",
 ) -> tuple[str, MatchedNgrams]:
     """(HTML, matches) for one hypothesis against its references."""
     matched = matched_ngrams(hyp, refs, settings)
     names = ref_names or (
         ["reference"] if len(refs) == 1 else [f"reference {j + 1}" for j in range(len(refs))]
     )
-    return pair_html(matched, names, query), matched
+    return pair_html(matched, names, query, hyp_name), matched
