@@ -37,7 +37,7 @@ def _assert_gate_metrics(at: AppTest, trace) -> None:
     assert metrics["u < 0.1 (carrying)"] == f"{u.low_all:.0%}"
     assert metrics["u > 0.9 (overwriting)"] == f"{u.high_all:.0%}"
     assert metrics["r < 0.1 (past hidden)"] == f"{r.low_all:.0%}"
-    assert metrics["median τ"] == f"{np.median(trace.tau):.1f} steps"
+    assert metrics["median τ (steps)"] == f"{np.median(trace.tau):.1f}"
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:

@@ -323,3 +323,14 @@ def test_divergence_is_detected_and_named_with_advice(app):
     for model in run.models.values():  # the rows kept are the last finite ones
         assert np.all(np.isfinite(model.history.val_loss))
     pages_still_work(app)
+
+
+def test_the_form_shows_the_main_settings_and_keeps_the_rest_under_advanced(app):
+    (advanced,) = [e for e in app.sidebar.expander if e.label == "Advanced"]
+    inside = {w.key for kind in ("number_input", "selectbox", "checkbox", "multiselect")
+              for w in getattr(advanced, kind)}
+    assert {"train_hidden", "train_seed", "train_lr", "train_clip"} <= inside
+    assert not {"train_task", "train_length", "train_models", "train_steps"} & inside
+    assert {"train_task", "train_length", "train_models", "train_steps"} <= {
+        w.key for kind in ("number_input", "selectbox", "multiselect")
+        for w in getattr(app.sidebar, kind)}
