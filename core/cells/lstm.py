@@ -91,7 +91,6 @@ def state_size(H: int) -> int:
     return 2 * H
 
 
-
 def forward(params: Params, xs: np.ndarray,
             state0: np.ndarray | None) -> tuple[np.ndarray, LstmCache]:
     """Run the LSTM.  xs: (T, B, D), state0: (B, 2H) = [h0 | c0] or None -> hs (T, B, H), cache."""
