@@ -38,6 +38,20 @@ def sacrebleu_tests_dir() -> Path:
     return _anchor("sacrebleu-tests")
 
 
+@pytest.fixture(scope="session")
+def enja_dir() -> Path:
+    """small_parallel_enja: 50,000 Japanese-English pairs with dev and test sets."""
+    return _anchor("small-parallel-enja")
+
+
+@pytest.fixture(autouse=True)
+def run_store(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own empty run store (GATESCOPE_STORE), never ./gatescope-runs."""
+    folder = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("GATESCOPE_STORE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def fast(monkeypatch):
     """A short default experiment (GATESCOPE_FAST_DEFAULT=1), so a page test boots in a second."""

@@ -1,0 +1,110 @@
+"""Saved translators: `<name>.json` (format, config, model shape, vocabularies, history, best
+checkpoint) beside `<name>.npz` (the weights, read with allow_pickle=False). Anything malformed
+raises SavedModelError naming the file and the problem."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from core.translate.config import TranslateConfig
+from core.translate.model import ModelSpec, init_params
+from core.translate.preprocess import TextCodec
+from core.translate.train import Checkpoint, TrainedModel, TrainHistory
+
+FORMAT = "gatescope.translator/1"
+
+
+class SavedModelError(ValueError):
+    """A saved translator that cannot be loaded; the message names the file."""
+
+
+def model_to_json(model: TrainedModel) -> dict:
+    return {"format": FORMAT, "name": model.name, "spec": model.spec.to_json(),
+            "config": model.config.to_json(), "codec": model.codec.to_json(),
+            "history": model.history.to_json(),
+            "best": None if model.best is None else model.best.__dict__,
+            "tokens_per_s": model.tokens_per_s, "wall_seconds": model.wall_seconds,
+            "cpu_seconds": model.cpu_seconds}
+
+
+def model_files(model: TrainedModel) -> tuple[bytes, bytes]:
+    """The JSON and .npz file contents of a model."""
+    buf = io.BytesIO()
+    np.savez(buf, **model.params)
+    text = json.dumps(model_to_json(model), ensure_ascii=False, indent=1)
+    return text.encode("utf-8"), buf.getvalue()
+
+
+def save_model(model: TrainedModel, json_path: str | Path) -> Path:
+    """Write <name>.json and <name>.npz; returns the JSON path."""
+    json_path = Path(json_path)
+    json_bytes, npz_bytes = model_files(model)
+    json_path.write_bytes(json_bytes)
+    json_path.with_suffix(".npz").write_bytes(npz_bytes)
+    return json_path
+
+
+def model_from_json(d: dict, weights: dict[str, np.ndarray], name: str) -> TrainedModel:
+    if d.get("format") != FORMAT:
+        raise SavedModelError(f"{name}: not a saved translator (format {d.get('format')!r}, "
+                              f"expected {FORMAT!r}).")
+    try:
+        spec = ModelSpec(**d["spec"])
+        codec = TextCodec.from_json(d["codec"])
+        config = TranslateConfig.from_json(d["config"])
+        history = TrainHistory.from_json(d["history"])
+        best = None if d["best"] is None else Checkpoint(**d["best"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise SavedModelError(f"{name}: missing or malformed field ({err}).") from None
+    _check_weights(spec, weights, name)
+    return TrainedModel(d["name"], spec, weights, codec, config, history, best,
+                        float(d.get("tokens_per_s", 0.0)), float(d.get("wall_seconds", 0.0)),
+                        float(d.get("cpu_seconds", 0.0)))
+
+
+def _check_weights(spec: ModelSpec, weights: dict[str, np.ndarray], name: str) -> None:
+    """Every expected array present with the expected shape (from a zero-cost template)."""
+    expected = init_params(spec, np.random.default_rng(0))
+    missing = sorted(set(expected) - set(weights))
+    if missing:
+        raise SavedModelError(f"{name}: weights missing: {', '.join(missing)}.")
+    for k, v in expected.items():
+        if weights[k].shape != v.shape:
+            raise SavedModelError(f"{name}: weight {k} has shape {weights[k].shape}, "
+                                  f"expected {v.shape}.")
+
+
+def read_weights(data, name: str) -> dict[str, np.ndarray]:
+    """An .npz (path or file object) -> arrays; pickled objects are refused."""
+    try:
+        with np.load(data, allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+        raise SavedModelError(f"{name}: not a readable .npz of plain arrays ({err}).") from None
+
+
+def read_json(text: str | bytes, name: str) -> dict:
+    try:
+        d = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise SavedModelError(f"{name}: not valid JSON ({err}).") from None
+    if not isinstance(d, dict):
+        raise SavedModelError(f"{name}: a saved translator is a JSON object.")
+    return d
+
+
+def load_model(json_path: str | Path) -> TrainedModel:
+    """<name>.json and the .npz beside it -> the trained model."""
+    json_path = Path(json_path)
+    npz = json_path.with_suffix(".npz")
+    if not json_path.is_file():
+        raise SavedModelError(f"{json_path}: no such file.")
+    if not npz.is_file():
+        raise SavedModelError(f"{json_path}: its weights {npz.name} are missing beside it.")
+    d = read_json(json_path.read_bytes(), str(json_path))
+    return model_from_json(d, read_weights(npz, str(npz)), str(json_path))
