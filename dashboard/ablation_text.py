@@ -31,7 +31,8 @@ def ablation_paragraph(report: AblationReport) -> str:
         names = ", ".join(c.label for c in CELLS.values() if c.ablates)
         return ("**Ablation.** Train a gated model together with its ablations "
                 f"({names}) in one run to see here, in this run's numbers, what each gate "
-                "buys; the keyed-recall task needs an input-dependent read.")
+                "buys. The Train page's keyed-recall preset does: its answer needs a read that "
+                "depends on the input.")
     body = " ".join(_sentence(ab, report.target) for ab in report.ablations)
     return (f"**Ablation, from this run** (chance {report.chance:.0%}; the task counts as "
             f"solved at {report.target:.0%}). {body}")

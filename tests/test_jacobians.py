@@ -12,7 +12,7 @@ from core.analysis.jacobians import (
     spectral_norms,
     step_jacobians,
 )
-from core.cells import CELLS
+from core.cells import CELLS, cell_names
 from core.cells.init import orthogonal
 from tests.fake_runs import tiny_run
 
@@ -32,7 +32,8 @@ def _params(cell_name, D, H, seed=0, scale=1.4):
 def _run(cell_name, T=5, B=3, D=2, H=4, seed=0):
     p = _params(cell_name, D, H, seed)
     rng = np.random.default_rng(seed + 100)
-    xs, h0 = rng.normal(size=(T, B, D)), rng.normal(0, 0.5, size=(B, H))
+    S = CELLS[cell_name].state_size(H)                                    # H, or 2H: [h | c]
+    xs, h0 = rng.normal(size=(T, B, D)), rng.normal(0, 0.5, size=(B, S))
     hs, cache = CELLS[cell_name].forward(p, xs, h0)
     return p, xs, h0, hs, cache
 
@@ -89,6 +90,21 @@ def test_lanczos_and_power_iteration_match_svd(cell_name):
     np.testing.assert_allclose(np.linalg.svd(jac.dense(), compute_uv=False)[..., 0], exact)
 
 
+@pytest.mark.parametrize("cell_name", cell_names())
+def test_norms_over_the_full_state_match_svd_for_every_cell(cell_name):
+    """The LSTM's J_t is (2H x 2H) over [h | c]; every cell's norms: Lanczos with S steps
+    and power iteration equal the dense SVD, fewer Lanczos steps give a lower bound."""
+    p, xs, h0, hs, cache = _run(cell_name, T=8, B=5, H=6)
+    jac = step_jacobians(cell_name, p, cache)
+    S = CELLS[cell_name].state_size(6)
+    assert jac.dense().shape == (8, 5, S, S)
+    exact = spectral_norms(jac, method="exact")
+    np.testing.assert_allclose(spectral_norms(jac, iters=S), exact, rtol=1e-10)
+    np.testing.assert_allclose(spectral_norms(jac, method="power", iters=3000, tol=1e-14),
+                               exact, rtol=1e-8)
+    assert np.all(spectral_norms(jac, iters=3) <= exact * (1 + 1e-12))
+
+
 def test_rnn_at_zero_state_has_norm_a_each_step_and_product_a_to_the_k():
     H, T, a = 10, 40, 0.7
     p = {"W": np.ones((2, H)), "U": a * orthogonal(np.random.default_rng(0), H, dtype="float64"),
@@ -110,7 +126,7 @@ def test_closed_update_gate_gives_identity_jacobian(cell_name):
     np.testing.assert_allclose(jn.norm_log10, 0.0, atol=1e-12)
 
 
-@pytest.mark.parametrize("cell_name", CELL_NAMES)
+@pytest.mark.parametrize("cell_name", cell_names())
 def test_running_product_bounds_the_gradient_flow(cell_name):
     """||dL/dh_{T-k}|| <= ||dL/dh_T|| prod ||J_s|| (submultiplicativity), sequence by sequence."""
     p = _params(cell_name, 3, 6, seed=4, scale=2.0)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cells.init import gaussian, recurrent
+from core.cells.init import chrono_bias, gaussian, recurrent
 from core.cells.protocol import (
     Cell,
     CellGrads,
@@ -32,7 +32,6 @@ from core.cells.protocol import (
 from core.cells.theory import TheoryOverlay, carry_overlay
 
 GATES = "ifog"            # storage order of the four blocks of W, U and b
-CHRONO_MIN_TAU = 1.01     # chrono: tau ~ U[1, L-1], clipped so that b_f = log(tau - 1) is finite
 
 
 @dataclass
@@ -61,12 +60,11 @@ class LstmCache:
 def forget_gate_bias(rng: np.random.Generator, H: int, forget_bias: float,
                      chrono_length: int | None, dtype: str) -> np.ndarray:
     """b_f = forget_bias (Jozefowicz et al. 2015: 1.0), or chrono (Tallec & Ollivier 2018):
-    b_f = log(tau - 1), tau ~ U[1, L-1], so that f = 1 - 1/tau at zero input. -> (H,)"""
+    b_f = log(tau - 1), tau ~ U[1, L-1] as for the GRU's update gate, so that f = 1 - 1/tau
+    at zero input: the GRU's chrono bias negated (its u = 1/tau is our 1 - f). -> (H,)"""
     if not chrono_length:
         return np.full(H, forget_bias, dtype=dtype)
-    high = max(chrono_length - 1.0, CHRONO_MIN_TAU)
-    tau = np.maximum(rng.uniform(1.0, high, size=H), CHRONO_MIN_TAU)       # (H,)
-    return np.log(tau - 1.0).astype(dtype)
+    return -chrono_bias(rng, H, chrono_length, dtype)
 
 
 def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
@@ -91,7 +89,6 @@ def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
 def state_size(H: int) -> int:
     """The state is [h | c]."""
     return 2 * H
-
 
 
 def forward(params: Params, xs: np.ndarray,
