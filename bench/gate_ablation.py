@@ -62,6 +62,14 @@ def print_task(task: str, length: int, steps: int, reports: list, seconds: float
         gaps = np.array([r.ablations[j].accuracy_gap for r in reports])
         print(f"  without the {ab.gate_name} ({ab.gate}): accuracy gap to the full cell "
               f"{gaps.mean():+.3f} [{gaps.min():+.3f} .. {gaps.max():+.3f}]")
+        pairs = [(r.ablations[j].full.steps_to_target, r.ablations[j].ablated.steps_to_target)
+                 for r in reports]
+        print("    first step at target per seed (full, ablated): "
+              + ", ".join(f"({_step(f)}, {_step(a)})" for f, a in pairs))
+
+
+def _step(step: int | None) -> str:
+    return "-" if step is None else str(step)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ Two kinds of step, each timed for ours and for torch with equal thread counts:
          torch: nn.RNN / nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
 Rounds alternate ours and torch so both see the same machine load; we print medians of wall
 time and of process CPU time (less disturbed by other programs), achieved GFLOP/s (matrix
-products only) and the ratios ours/torch.
+products only; over wall and over CPU time) and the ratios ours/torch.
 Target: every cell's step <= 0.5x PyTorch's at B=64, T=100, H=128 (one thread, idle machine).
 OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE overrides it: unset it (and
 OPENBLAS_L2_SIZE) for this command to measure the machine's own kernel; the first line of
@@ -155,13 +155,14 @@ def time_rounds(steps: dict, rounds: int, warmup: int = 2) -> dict[str, dict[str
 
 
 def report(kind: str, model: str, shape: tuple, flops: float, times: dict) -> None:
-    """One line: medians in ms (wall, and CPU in brackets), GFLOP/s from the wall median."""
+    """One line: medians in ms (wall, and CPU in brackets), GFLOP/s from the wall median (and
+    from the CPU median, in brackets: the rate while this process ran)."""
     B, T, H, D = shape
     med = {name: {k: np.median(v) * 1e3 for k, v in t.items()} for name, t in times.items()}
     ours = med["ours"]
     line = (f"{kind:5s} {model:15s} B={B:<3d} T={T:<3d} H={H:<3d} D={D:<3d} "
             f"ours {ours['wall']:7.2f} ms [cpu {ours['cpu']:7.2f}] "
-            f"{flops / ours['wall'] * 1e-6:5.1f} GFLOP/s")
+            f"{flops / ours['wall'] * 1e-6:5.1f} GFLOP/s [cpu {flops / ours['cpu'] * 1e-6:5.1f}]")
     if "torch" in med:
         theirs = med["torch"]
         line += (f" | torch {theirs['wall']:7.2f} ms [cpu {theirs['cpu']:7.2f}]"

@@ -19,6 +19,7 @@ pages = {
         st.Page(VIEWS / "train.py", title="Train", icon=":material/model_training:", default=True),
         st.Page(VIEWS / "gradients.py", title="Gradient flow", icon=":material/trending_down:"),
         st.Page(VIEWS / "gates.py", title="Gates", icon=":material/tune:"),
+        st.Page(VIEWS / "sweeps.py", title="Sweeps", icon=":material/grid_on:"),
     ],
     "Translation": [
         st.Page(VIEWS / "translate.py", title="Translate", icon=":material/g_translate:"),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.cells import cell_names, get_cell
 from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
+from core.train.limits import LIMITS
 from core.train.presets import PRESETS
 from core.train.tasks import TASKS, task_for, task_names
 from dashboard.charts.train import loss_curves
@@ -111,12 +112,13 @@ def _main_fields(b: RunConfig) -> dict:
     return {
         "task": _task_box(b),
         "length": st.number_input(
-            "Sequence length T", 1, 500, b.length, key="train_length", persist_state=KEEP,
+            "Sequence length T", *LIMITS["length"], b.length, key="train_length",
+            persist_state=KEEP,
             help="How many steps information must be carried. Longer is harder, above all "
                  "for the vanilla RNN."),
         "models": _models_box(b),
         "steps": st.number_input(
-            "Steps", 1, 5000, b.steps, 50, key="train_steps", persist_state=KEEP,
+            "Steps", *LIMITS["steps"], b.steps, 50, key="train_steps", persist_state=KEEP,
             help="Optimizer steps, one batch each."),
     }
 
@@ -149,7 +151,7 @@ def model_option(name: str) -> str:
 def _task_fields(b: RunConfig) -> dict:
     return {
         "symbols": st.number_input(
-            "Symbols K", 2, 64, b.symbols, key="train_symbols", persist_state=KEEP,
+            "Symbols K", *LIMITS["symbols"], b.symbols, key="train_symbols", persist_state=KEEP,
             help="Alphabet size of delayed recall only; the other tasks fix their own alphabet "
                  "and ignore this field."),
         "seed": st.number_input(
@@ -162,7 +164,7 @@ def _task_fields(b: RunConfig) -> dict:
 def _model_fields(b: RunConfig) -> dict:
     return {
         "hidden": st.number_input(
-            "Hidden units H", 1, 256, b.hidden, key="train_hidden", persist_state=KEEP,
+            "Hidden units H", *LIMITS["hidden"], b.hidden, key="train_hidden", persist_state=KEEP,
             help="Hidden state size of each model."),
         "init_scale": st.number_input(
             "Init scale g", 0.01, 10.0, float(b.init_scale), 0.1, key="train_init_scale",
@@ -189,7 +191,7 @@ SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "c
 def _optimiser_fields(b: RunConfig) -> dict:
     return {
         "batch": st.number_input(
-            "Batch", 1, 512, b.batch, key="train_batch", persist_state=KEEP,
+            "Batch", *LIMITS["batch"], b.batch, key="train_batch", persist_state=KEEP,
             help="Sequences per training batch."),
         "optimizer": st.selectbox(
             "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(b.optimizer),

@@ -12,10 +12,10 @@ import streamlit as st
 from core.translate.background import ModelOutcome, TrainingJob
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
+from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, make_handoff
 
 EXPERIMENTS = "translate_experiments"   # id -> Experiment, oldest first
 CURRENT = "translate_current"           # id of the experiment the page shows
-BLEU_HANDOFF_KEY = "bleu_handoff"       # what the BLEU page reads (sources, refs, systems)
 BLEU_PAGE = "views/bleu.py"
 MAX_EXPERIMENTS = 5
 
@@ -64,9 +64,9 @@ def start(corpus: ParallelCorpus, cfg: TranslateConfig, beam: int, label: str) -
 def handoff(exp: Experiment, system_names: dict[str, str]) -> dict:
     """The test set and every finished model's translations, as the BLEU page takes them."""
     test = exp.corpus.test
-    return {"source": list(test.source), "refs": [list(test.target)],
-            "systems": {system_names[m]: o.test.hyps for m, o in exp.outcomes.items()},
-            "label": f"Translate: {exp.label}"}
+    return make_handoff([test.target],
+                        {system_names[m]: o.test.hyps for m, o in exp.outcomes.items()},
+                        source=test.source, label=f"Translate: {exp.label}")
 
 
 def open_in_bleu(exp: Experiment, system_names: dict[str, str]) -> None:

@@ -45,3 +45,18 @@ def errors(at: AppTest) -> list[str]:
 
 def infos(at: AppTest) -> list[str]:
     return [shown(i.value) for i in at.info]
+
+
+def finish_jobs(at: AppTest, timeout: float = 120) -> AppTest:
+    """Rerun the page until every training job this session submitted has ended (the page
+    polls the worker pool; AppTest has no timer, so each rerun is one poll)."""
+    import time
+
+    from dashboard.runs.jobs import JOBS
+
+    deadline = time.monotonic() + timeout
+    while JOBS in at.session_state and at.session_state[JOBS]:
+        assert time.monotonic() < deadline, "training did not finish in time"
+        time.sleep(0.2)
+        at.run()
+    return at

@@ -44,6 +44,14 @@ def enja_dir() -> Path:
     return _anchor("small-parallel-enja")
 
 
+@pytest.fixture(autouse=True)
+def run_store(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own empty run store (GATESCOPE_STORE), never ./gatescope-runs."""
+    folder = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("GATESCOPE_STORE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def fast(monkeypatch):
     """A short default experiment (GATESCOPE_FAST_DEFAULT=1), so a page test boots in a second."""

@@ -78,7 +78,7 @@ def test_gates_page_shows_the_ablation_paragraph_of_the_run_just_trained(fast):
     at.multiselect(key="train_models").set_value(["gru", "gru_no_reset"])
     for key, value in {"train_length": 8, "train_steps": 20, "train_hidden": 6}.items():
         at.number_input(key=key).set_value(value)
-    at.button[0].click().run()
+    ui.finish_jobs(at.button[0].click().run())
     at = ui.open_page("views/gates.py", at)
     assert not at.exception and not at.error
     report = ablation_report(ui.current_run(at))

@@ -132,3 +132,51 @@ def test_cli_non_utf8_names_file_and_line(files, tmp_path):
 def test_cli_missing_file(tmp_path):
     proc = run_cli("--ref", tmp_path / "nope.txt", "--sys", tmp_path / "nope2.txt")
     _assert_one_line_error(proc, "nope.txt")
+
+
+def test_cli_json_has_word_accuracy_and_ngram_differences(files):
+    from core.bleu.ngram_diff import ngram_differences
+    from core.bleu.settings import BleuSettings
+    from core.bleu.word_accuracy import word_accuracy
+    from core.bleu.words import line_words
+
+    folder, data, paths = files
+    train = folder / "train.txt"
+    train.write_text("\n".join(data.references[1] * 3) + "\n", encoding="utf-8")
+    out = folder / "words.json"
+    proc = run_cli("--ref", paths["ref0"], "--sys", paths["medium"], "--sys", paths["weak"],
+                   "--ar-trials", "0", "--bootstrap", "10", "--freq-corpus", train,
+                   "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    settings = BleuSettings()
+    ref = line_words(data.references[0], settings)
+    outs = {f"{s}.txt": line_words(data.systems[s], settings) for s in ("medium", "weak")}
+    acc = word_accuracy(ref, outs, freq_corpus=line_words(data.references[1] * 3, settings))
+    assert bundle["word_accuracy"] == acc.to_list()
+    assert [e["bucket"] for e in bundle["word_accuracy"]][:2] == ["<1", "1"]
+    assert sum(e["count"] for e in bundle["word_accuracy"]) == sum(map(len, ref))
+    (diff,) = bundle["ngram_differences"]
+    assert (diff["a"], diff["b"]) == ("medium.txt", "weak.txt")
+    want = ngram_differences(ref, outs)[0].to_dict()
+    assert diff["a_better"] == [list(r) for r in want["a_better"]]
+    assert diff["b_better"] == [list(r) for r in want["b_better"]]
+
+
+def test_cli_pairwise_equals_sacrebleu_for_every_pair(files):
+    folder, data, paths = files
+    out = folder / "pairs.json"
+    names = ("medium", "strong", "weak")
+    proc = run_cli("--ref", paths["ref0"], *(a for n in names for a in ("--sys", paths[n])),
+                   "--bootstrap", "200", "--ar-trials", "200", "--pairwise", "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    pairs = json.loads(out.read_text(encoding="utf-8"))["pairwise_significance"]
+    assert [(p["a"], p["b"]) for p in pairs] == [
+        ("medium.txt", "strong.txt"), ("medium.txt", "weak.txt"), ("strong.txt", "weak.txt")]
+    refs = [data.references[0]]
+    for p in pairs:
+        two = [(p["a"], data.systems[p["a"][:-4]]), (p["b"], data.systems[p["b"][:-4]])]
+        for test_type, key in (("bs", "bs_p_value"), ("ar", "ar_p_value")):
+            _, scores = PairedTest(two, {"BLEU": BLEU(references=refs)}, None,
+                                   test_type=test_type, n_samples=200)()
+            assert p[key] == scores["BLEU"][1].p_value

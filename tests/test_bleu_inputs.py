@@ -212,16 +212,19 @@ def test_matching_counts_pass():
     assert checked.ok and checked.n_segments == 3 and len(checked.files) == 7
 
 
-def test_count_mismatch_blocks_naming_files_counts_and_line():
+def test_count_mismatch_marks_the_odd_file_naming_counts_and_line():
     ref = read_text_file("ref.txt", utf8(SEGMENTS), "ref")
     good = read_text_file("good.txt", utf8(SEGMENTS), "sys")
     short = read_text_file("short.txt", utf8(SEGMENTS[:2]), "sys")
     checked = check_inputs([ref], [good, short])
     assert not checked.ok
     (err,) = checked.blocking
-    assert "ref.txt: 3 lines" in err.message and "short.txt: 2 lines" in err.message
-    assert "good.txt: 3 lines" in err.message and "diverge at line 3" in err.message
-    assert err.line == 3
+    assert err.message == ("short.txt has 2 lines but ref.txt has 3 (line 3 is missing): left "
+                           "out of scoring.") and err.line == 3
+    assert checked.systems[0].ok and not checked.systems[1].ok
+    (warn,) = [i for i in checked.issues if "Line counts differ" in i.message]
+    assert "ref.txt: 3 lines" in warn.message and "short.txt: 2 lines" in warn.message
+    assert "good.txt: 3 lines" in warn.message and warn.level == "warning"
 
 
 def test_source_and_second_reference_counted_too():
@@ -229,8 +232,11 @@ def test_source_and_second_reference_counted_too():
     ref2 = read_text_file("ref2.txt", utf8(SEGMENTS + ["extra"]), "ref")
     src = read_text_file("src.txt", utf8(SEGMENTS[:1]), "src")
     sys_file = read_text_file("s.txt", utf8(SEGMENTS), "sys")
-    (err,) = check_inputs([ref, ref2], [sys_file], src).blocking
-    assert "ref2.txt: 4 lines" in err.message and "source src.txt: 1 lines" in err.message
+    checked = check_inputs([ref, ref2], [sys_file], src)
+    assert [e.message.split(" has")[0] for e in checked.blocking] == ["ref2.txt", "src.txt"]
+    assert "line 4 is extra" in checked.blocking[0].message
+    (warn,) = [i for i in checked.issues if "Line counts differ" in i.message]
+    assert "ref2.txt: 4 lines" in warn.message and "source src.txt: 1 lines" in warn.message
 
 
 def test_unreadable_file_blocks_but_keeps_the_others():
@@ -363,3 +369,21 @@ def test_table_column_issues_point_at_file_lines():
 def test_binary_table_rejected():
     err = only_message(read_table("t.csv", b"PK\x03\x04junk"), ERROR)
     assert "t.csv looks like a zip" in err.message
+
+
+def test_more_systems_than_the_cap_are_refused_naming_the_count():
+    from core.bleu.input_set import MAX_SYSTEMS
+    from core.bleu.tables import read_table
+
+    ref = read_text_file("ref.txt", utf8(SEGMENTS), "ref")
+    many = [read_text_file(f"s{k}.txt", utf8([s + str(k) for s in SEGMENTS]))
+            for k in range(MAX_SYSTEMS + 1)]
+    assert check_inputs([ref], many[:MAX_SYSTEMS]).ok
+    (err,) = check_inputs([ref], many).blocking
+    assert f"{MAX_SYSTEMS + 1} systems" in err.message and f"at most {MAX_SYSTEMS}" in err.message
+    n = 3 * MAX_SYSTEMS
+    header = "ref\t" + "\t".join(f"sys{k}" for k in range(n))
+    rows = [f"{s}\t" + "\t".join([s] * n) for s in SEGMENTS]
+    table = read_table("wide.tsv", ("\n".join([header, *rows]) + "\n").encode())
+    assert not table.ok and not table.systems                 # refused before any column is read
+    assert any(f"{n} systems" in i.message for i in table.issues)

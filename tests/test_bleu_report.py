@@ -158,10 +158,17 @@ def test_baseline_by_name_and_bad_settings():
         BleuSettings(seed=0)
 
 
-def test_parallel_extraction_equals_in_process():
+def test_parallel_extraction_equals_in_process(monkeypatch):
+    import core.bleu.stats as stats
+    started = []
+    real = stats.mp.get_context
+    monkeypatch.setattr(stats.mp, "get_context", lambda m: started.append(m) or real(m))
+    monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)     # small data, real workers
     refs, systems = random_corpus(9, n=50, n_refs=2)
     one = analyse(refs, systems, FAST, workers=1)
+    assert started == []
     two = analyse(refs, systems, FAST, workers=2)
+    assert started == ["spawn"]
     for name in systems:
         np.testing.assert_array_equal(one.bleu_stats[name], two.bleu_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], two.chrf_stats[name])

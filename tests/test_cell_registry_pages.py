@@ -21,7 +21,7 @@ def trained_all():
         at.multiselect(key="train_models").set_value(list(cell_names()))
         for key, value in {"train_length": 6, "train_steps": 6, "train_hidden": 4}.items():
             at.number_input(key=key).set_value(value)
-        at.button[0].click().run()
+        ui.finish_jobs(at.button[0].click().run())
         assert not at.exception and not at.error, (at.exception, ui.errors(at))
         yield at
     finally:

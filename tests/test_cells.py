@@ -64,10 +64,12 @@ def test_bptt_matches_finite_differences(name, steps, input_path, monkeypatch):
 
 @pytest.mark.parametrize("name", CELL_NAMES)
 def test_total_gradient_at_every_output_state_matches_finite_differences(name):
-    """dL/dh_t: perturb h_t (the LSTM's c_t held), rerun the cell from there on the rest."""
+    """dL/dh_t: perturb h_t (the LSTM's c_t held), rerun the cell from there on the rest. Every
+    other block of the state has its own gradient (the LSTM's c_t: tests/test_lstm.py)."""
     cell, params, xs, s0, G, F = problem(name, seed=1)
     hs, cache = cell.forward(params, xs, s0)
     grads = cell.backward(params, cache, G, F)
+    assert set(grads.blocks) == set(cell.state_names[1:])
     for t in range(T):
         _, head = cell.forward(params, xs[:t + 1], s0)
         state = cell.final_state(head).copy()                     # (B, S) state after step t

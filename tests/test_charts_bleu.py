@@ -21,7 +21,7 @@ from core.bleu.example import example_corpus
 from core.bleu.inputs import read_text_file
 from core.bleu.ngrams import matched_ngrams
 from core.bleu.sentence_view import brevity_penalty, order_table
-from dashboard import bleu_highlight, bleu_sections
+from dashboard.bleu import highlight, sections
 from dashboard.charts import bleu as charts
 from dashboard.text import html_text
 
@@ -76,11 +76,12 @@ def test_significance_mark(p, mark):
     assert charts.significance_mark(p) == mark
 
 
-def test_histogram_has_every_sentence(report):
+def test_distribution_has_every_sentence(report):
     wide = report.sentence_scores("bleu")
-    fig = charts.sentence_histogram(wide)
+    fig = charts.sentence_boxes(wide)
     assert [t.name for t in fig.data] == list(report.systems)
-    assert all(len(t.x) == report.n_segments for t in fig.data)
+    for t, name in zip(fig.data, report.systems, strict=True):
+        np.testing.assert_array_equal(t.x, wide[name])
 
 
 def test_pair_scatter_splits_wins_ties_losses_and_carries_segments(report):
@@ -127,7 +128,7 @@ def test_precision_chart_shows_sacrebleu_precisions_and_bp(corpus, report):
 def test_gap_chart_parts_sum_to_log_gap(corpus, report):
     a, b = report.systems[0], report.systems[2]
     gap = decompose_gap(report, a, b)
-    fig = charts.gap_chart(gap)
+    fig = charts.gap_chart(gap, report.systems)
     (trace,) = fig.data
     parts = np.asarray(trace.y[:-1])
     assert list(trace.measure) == ["relative"] * 5 + ["total"]
@@ -158,16 +159,16 @@ def test_order_table_counts_and_precisions():
 
 def test_highlight_colours_tokens_by_highest_matched_order():
     settings = BleuSettings()
-    out, matched = bleu_highlight.highlight_pair("the cat sat", ["the cat is here"], settings)
+    out, matched = highlight.highlight_pair("the cat sat", ["the cat is here"], settings)
     assert matched.hyp_highest_order() == [2, 2, 0]
-    two = bleu_highlight.order_colour(2)
+    two = highlight.order_colour(2)
     assert out.count(f"background-color:{two}") == 4  # "the cat" in hypothesis and reference
     assert "sat" in out and 'title="in a matched 2-gram">cat<' in out
 
 
 def test_highlight_escapes_user_text():
     evil = '<script>alert("x")</script> & <b>bold</b>'
-    out, _ = bleu_highlight.highlight_pair(evil, ["<img src=x onerror=alert(1)>"], BleuSettings())
+    out, _ = highlight.highlight_pair(evil, ["<img src=x onerror=alert(1)>"], BleuSettings())
     assert "<script" not in out and "<img" not in out and "<b>bold" not in out
     shown = html.unescape(re.sub(r"<[^>]*>", "", out))
     tokenize = BLEU().tokenizer  # sacrebleu's 13a, the default
@@ -177,33 +178,33 @@ def test_highlight_escapes_user_text():
 
 def test_pair_html_names_several_references():
     m = matched_ngrams("a b c", ["a b", "b c"], BleuSettings())
-    out = bleu_highlight.pair_html(m, ["ref <1>", "ref 2"])
+    out = highlight.pair_html(m, ["ref <1>", "ref 2"])
     assert html_text("ref <1>") in out and "ref 2" in out and "ref <1>" not in out
 
 
 def test_legend_has_one_colour_per_order():
-    legend = bleu_highlight.legend_html(4)
-    assert all(bleu_highlight.order_colour(n) in legend for n in range(1, 5))
+    legend = highlight.legend_html(4)
+    assert all(highlight.order_colour(n) in legend for n in range(1, 5))
 
 
 # --- corpus table and exports ---------------------------------------------------------------
 
 
 def test_corpus_frame_columns_and_best_marked(corpus, report):
-    frame = bleu_sections.corpus_frame(report)
+    frame = sections.corpus_frame(report)
     assert list(frame.index) == list(report.systems)
     for name in report.systems:
         expected = sacrebleu.corpus_bleu(corpus.systems[name], corpus.references).score
         assert math.isclose(frame.loc[name, "BLEU"], expected, abs_tol=1e-9)
     assert math.isnan(frame.loc[report.baseline, "p (bootstrap)"])
-    html_table = bleu_sections.corpus_styler(frame).to_html()
+    html_table = sections.corpus_styler(frame).to_html()
     best = frame["BLEU"].idxmax()
     assert "font-weight: bold" in html_table and best in html_table
 
 
 def test_per_sentence_csv_rows_and_scores(corpus, report):
     texts = dict(corpus.systems)
-    data = bleu_sections.per_sentence_csv(report, corpus.references, texts, corpus.source)
+    data = sections.per_sentence_csv(report, corpus.references, texts, corpus.source)
     frame = pd.read_csv(io.BytesIO(data), keep_default_na=False)
     assert len(frame) == report.n_segments and list(frame["line"]) == list(range(1, 121))
     name = report.systems[2]
@@ -219,11 +220,14 @@ def test_per_sentence_csv_rows_and_scores(corpus, report):
 def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
     data = "".join(line + "\n" for line in corpus.references[0]).encode()
     ref = read_text_file("ref.txt", data, "ref")
-    text = bleu_sections.json_bundle(report, [ref], [None], "files", {"ref.txt": ref.sha256})
+    text = sections.json_bundle(report, [ref], [None], "files", {"ref.txt": ref.sha256})
     bundle = json.loads(text)
 
-    assert bundle["inputs"][0]["sha256"] == hashlib.sha256(data).hexdigest()
-    assert bundle["input_files_sha256"] == {"ref.txt": hashlib.sha256(data).hexdigest()}
+    assert bundle["files"][0] == {"role": "ref", "path": "ref.txt", "system": None,
+                                  "sha256": hashlib.sha256(data).hexdigest(),
+                                  "lines": report.n_segments, "encoding": "utf-8"}
+    assert "inputs" not in bundle and "input_files_sha256" not in bundle
+    assert report.baseline not in [s["system"] for s in bundle["significance"]]  # as the CLI's
     assert bundle["settings"]["tokenize"] == "13a" and "BLEU" in bundle["signatures"]
     assert [s["name"] for s in bundle["systems"]] == list(report.systems)
     assert len(bundle["systems"][0]["sentence_bleu"]) == report.n_segments
@@ -231,7 +235,7 @@ def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
 
 @pytest.mark.parametrize("data", [15, [15], {"0": 15}, "15"])
 def test_selected_scatter_point_gives_line(data):
-    from dashboard.bleu_sentences import selected_line
+    from dashboard.bleu.sentences import selected_line
 
     assert selected_line({"curve_number": 0, "customdata": data}) == 16
     assert selected_line({"curve_number": 0}) is None
@@ -244,7 +248,7 @@ def test_highlighted_matches_agree_with_the_reports_counts(corpus, report):
     for seg in (0, 5, 50, 119):
         row = rows[rows["segment"] == seg].iloc[0]
         hyp, refs = corpus.systems[name][seg], [r[seg] for r in corpus.references]
-        _, matched = bleu_highlight.highlight_pair(hyp, refs, report.settings)
+        _, matched = highlight.highlight_pair(hyp, refs, report.settings)
         assert list(matched.counts) == [row[f"match_{n}"] for n in range(1, 5)]
         assert list(matched.totals) == [row[f"total_{n}"] for n in range(1, 5)]
         assert sum(matched.hyp_coverage(1)) == row["match_1"]  # one token per clipped unigram
@@ -257,9 +261,16 @@ def test_system_names_are_plotly_text_not_tags():
     odd = "<b>big</b> & <br>co"
     escaped = "&lt;b&gt;big&lt;/b&gt; &amp; &lt;br&gt;co"
     wide = pd.DataFrame({odd: [10.0, 50.0], "plain": [20.0, 40.0]})
-    hist = charts.sentence_histogram(wide)
+    hist = charts.sentence_boxes(wide)
     assert hist.data[0].name == escaped
     scatter = charts.pair_scatter(wide, odd, "plain")
     assert scatter.layout.xaxis.title.text == f"A: {escaped}"
     assert any(t.name.startswith(f"{escaped} better") for t in scatter.data)
     assert all(odd not in (t.hovertemplate or "") for t in scatter.data)
+
+
+def test_download_names_carry_the_analysis(report):
+    assert sections.download_stem(report) == f"bleu_{report.baseline}_vs_2_systems"
+    odd = report.renamed(dict(zip(report.systems, ["news/test 2017 <x>.de", "b", "c"],
+                                  strict=True)))
+    assert sections.download_stem(odd) == "bleu_news_test_2017_x_.de_vs_2_systems"

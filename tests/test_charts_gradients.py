@@ -185,6 +185,17 @@ def test_clipping_off_has_no_threshold_line():
     np.testing.assert_array_equal(_named(fig, "applied")[0].y, [2.0, 4.0])
 
 
+def test_the_lstm_also_shows_the_gradient_reaching_its_cell_state():
+    flows = gradient_flow_for_run(tiny_run(models=("gru", "lstm")), -1)
+    for relative in (True, False):
+        fig = flow_figure(flows, relative=relative)
+        (trace,) = _named(fig, "through c")
+        assert style.model_label("lstm") in trace.name
+        shown = flows["lstm"].relative() if relative else flows["lstm"]
+        np.testing.assert_allclose(np.log10(trace.y), shown.block_log("c").median)
+    assert not _named(flow_figure({"gru": flows["gru"]}), "through")
+
+
 def test_theory_overlays_have_their_own_style_and_a_theory_legend_heading(flows, init):
     fig = flow_figure(flows, init, theory=True)
     theory = _named(fig, "theory")

@@ -12,14 +12,14 @@ from core.analysis.gradients import (
     median_grid,
     random_direction,
 )
-from core.cells import CELLS
+from core.cells import CELLS, cell_names
 from core.cells.init import orthogonal
 from core.train.config import RunConfig
 from core.train.model import init_model
 from core.train.tasks import Batch
 from tests.fake_runs import tiny_run
 
-CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
+CELL_NAMES = list(cell_names())
 
 
 def _params(cell_name, D, H, seed=0, scale=1.0):
@@ -81,10 +81,17 @@ def test_gru_with_closed_update_gate_passes_gradient_unchanged(cell_name):
     np.testing.assert_allclose(flow.per_sequence_log10, 0.0, atol=1e-12)  # |g| = 1 everywhere
 
 
-def _loss_from(cell_name, p, xs_tail, h, y):
-    """Per-sequence cross-entropy at the last step after running from state h. (B,)"""
+def _state_after(cell_name, p, xs, t):
+    """The cell's full state after step t (h, or [h | c] for the LSTM), a fresh copy. (B, S)"""
+    cell = CELLS[cell_name]
+    return cell.final_state(cell.forward(p, xs[:t + 1], None)[1]).copy()
+
+
+def _loss_from(cell_name, p, xs_tail, state, y):
+    """Per-sequence cross-entropy at the last step after running from `state`. (B,)"""
+    h = state[:, :p["V"].shape[0]]
     if len(xs_tail):
-        hs, _ = CELLS[cell_name].forward(p, xs_tail, h)
+        hs, _ = CELLS[cell_name].forward(p, xs_tail, state)
         h = hs[-1]
     z = h @ p["V"] + p["c"]                                   # (B, K)
     z = z - z.max(axis=1, keepdims=True)
@@ -102,13 +109,13 @@ def test_per_step_norms_match_central_finite_differences(cell_name):
     batch = _recall_batch(T, B, K, seed=7)
     batch.xs[:] = batch.xs + rng.normal(0, 0.5, batch.xs.shape)   # dense inputs
     cell_p = {k: v for k, v in p.items() if k not in ("V", "c")}
-    hs, _ = CELLS[cell_name].forward(cell_p, batch.xs, None)
     y, eps = batch.targets[0], 1e-6
     numeric = np.zeros((B, T))
     for t in range(T):
         grad = np.zeros((B, H))
+        state = _state_after(cell_name, cell_p, batch.xs, t)
         for j in range(H):
-            hp, hm = hs[t].copy(), hs[t].copy()
+            hp, hm = state.copy(), state.copy()
             hp[:, j] += eps
             hm[:, j] -= eps
             grad[:, j] = (_loss_from(cell_name, p, batch.xs[t + 1:], hp, y)
@@ -125,11 +132,11 @@ def test_direction_source_matches_finite_differences_of_g_dot_h(cell_name):
     p = _params(cell_name, D, H, seed=8)
     xs = np.random.default_rng(9).normal(size=(T, 1, D))
     g = random_direction(H)
-    hs, _ = CELLS[cell_name].forward(p, xs, None)
     eps, t = 1e-6, 1
+    state = _state_after(cell_name, p, xs, t)
     grad = np.zeros(H)
     for j in range(H):
-        hp, hm = hs[t].copy(), hs[t].copy()
+        hp, hm = state.copy(), state.copy()
         hp[0, j] += eps
         hm[0, j] -= eps
         lp = CELLS[cell_name].forward(p, xs[t + 1:], hp)[0][-1] @ g
@@ -237,3 +244,28 @@ def test_checkpoint_steps_label_the_snapshots():
     run.models["gru"].snapshots = []
     assert checkpoint_steps(run, "gru") == [20]
     assert gradient_flow_for_run(run, checkpoint=0, batch_size=4)["gru"].step == 20
+
+
+def test_lstm_cell_state_carries_the_gradient_unchanged_when_f_is_1_and_i_is_0():
+    """f = 1, i = 0 and U = 0: c_t = c_{t-1} and nothing flows through h_{t-1}, so the curve
+    through c is flat at its k = 0 value and the one through h is zero beyond k = 0."""
+    H, T = 6, 30
+    p = _params("lstm", 4, H)
+    gates = {key: slice(j * H, (j + 1) * H) for j, key in enumerate("ifog")}
+    p["U"][:] = 0.0
+    for key, bias in (("i", -60.0), ("f", 60.0)):
+        p["W"][:, gates[key]] = 0.0
+        p["b"][gates[key]] = bias
+    flow = gradient_flow("lstm", p, np.random.default_rng(0).normal(size=(T, 5, 4)))
+    c = flow.blocks["c"]                                      # (B, T)
+    np.testing.assert_allclose(c, c[:, :1] * np.ones((1, T)), rtol=0, atol=1e-12)
+    assert np.all(flow.per_sequence_log10[:, 1:] < -300)      # exact zeros, as log10 tiny
+    rel = flow.relative()
+    np.testing.assert_allclose(rel.blocks["c"], c - flow.per_sequence_log10[:, :1])
+    assert set(flow.to_dict()["blocks"]) == {"c"}
+
+
+def test_cells_with_state_h_alone_have_no_other_curve():
+    xs = np.random.default_rng(0).normal(size=(6, 3, 4))
+    flow = gradient_flow("gru", _params("gru", 4, 5), xs)
+    assert flow.blocks == {}

@@ -91,7 +91,7 @@ CASES = [
     Case("all.tsv", _tsv_ragged(), "all.tsv", False, "bleu_up_table", blocks=True),
     Case("all.jsonl", _jsonl_bad(), "all.jsonl: line 7 is not valid JSON", False,
          "bleu_up_table", blocks=True),
-    Case("short.txt", as_bytes(GOOD_LINES[:-2]), "short.txt: 38 lines", False, blocks=True),
+    Case("short.txt", as_bytes(GOOD_LINES[:-2]), "short.txt: 38 lines", False),  # left out
     Case("blank.txt", b"\n" * N, f"blank.txt: all {N} lines are empty", True),
     Case("good.txt", GOOD, "have identical content", True),  # the same file uploaded twice
 ]
@@ -185,7 +185,9 @@ def test_mismatch_names_every_file_with_its_count_and_the_first_missing_line(run
         [("good.txt", GOOD, TEXT), ("short.txt", short, TEXT)]).run()
     (msg,) = [m for m in messages(at) if "Line counts differ" in m]
     assert f"ref.txt: {N} lines" in msg and f"good.txt: {N} lines" in msg
-    assert f"short.txt: {N - 2} lines" in msg and f"line {N - 1}" in msg
+    assert f"short.txt: {N - 2} lines" in msg and "short.txt left out of scoring" in msg
+    (own,) = [m for m in messages(at) if m.startswith("short.txt has")]
+    assert f"line {N - 1} is missing" in own
 
 
 def test_ragged_tsv_names_the_line_and_its_cell_count(run):

@@ -103,3 +103,31 @@ def test_lstm_matches_torch_lstm_values_and_gradients():
     np.testing.assert_allclose(grads.xs, x_t.grad.numpy(), rtol=1e-9, atol=1e-12)
     d_state0 = np.concatenate([h0_t.grad.numpy()[0], c0_t.grad.numpy()[0]], axis=1)
     np.testing.assert_allclose(grads.h0, d_state0, rtol=1e-9, atol=1e-12)
+
+
+def test_total_gradient_at_every_cell_state_matches_finite_differences():
+    """dL/dc_t through both of its paths: h_t = o_t tanh(c_t) (o_t held, it does not depend on
+    c_t) and c_(t+1). Perturb c_t, recompute h_t, rerun the rest."""
+    from tests.numeric import numeric_grad
+
+    rng = np.random.default_rng(9)
+    params = lstm.init(D, H, rng, orthogonal=False, dtype="float64")
+    params = {k: v + 0.4 * rng.standard_normal(v.shape) for k, v in params.items()}
+    xs, s0 = rng.standard_normal((T, B, D)), 0.5 * rng.standard_normal((B, 2 * H))
+    G, F = rng.standard_normal((T, B, H)), rng.standard_normal((B, 2 * H))
+    hs, cache = lstm.forward(params, xs, s0)
+    d_cs = lstm.backward(params, cache, G, F).blocks["c"]            # (T, B, H)
+    o = cache.gate("o")
+    for t in range(T):
+        c_t = cache.cs[t].copy()
+
+        def loss(t=t, c_t=c_t):
+            h_t = o[t] * np.tanh(c_t)
+            state = np.concatenate([h_t, c_t], axis=1)
+            later, final = 0.0, state
+            if t + 1 < T:
+                rest, tail = lstm.forward(params, xs[t + 1:], state)
+                later, final = np.sum(G[t + 1:] * rest), lstm.final_state(tail)
+            return float(np.sum(G[:t] * hs[:t]) + np.sum(G[t] * h_t) + later + np.sum(F * final))
+
+        np.testing.assert_allclose(d_cs[t], numeric_grad(loss, c_t), rtol=1e-6, atol=1e-9)

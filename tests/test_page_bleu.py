@@ -16,7 +16,7 @@ import sacrebleu
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
-from dashboard import bleu_state
+from dashboard.bleu import state as bleu_state
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"
@@ -154,9 +154,12 @@ def test_ted_tokenized_files_warned_and_tokenizer_none_equals_sacrebleu(ted_dir)
     at = open_page()
     upload(at, "bleu_up_refs", (names[0], data[names[0]], TEXT))
     upload(at, "bleu_up_sys", [(n, data[n], TEXT) for n in names[1:]])
-    warned = [m for m in messages(at, "warning") if "looks tokenized" in m]
+    warned = [m for m in messages(at, "warning") if "lines end in ' .' - " in m]
     assert {m.split(":")[0] for m in warned} == set(names)
-    at.selectbox(key="bleu_tokenize").select("none").run()
+    (raised,) = [m for m in messages(at, "warning") if m.startswith(", ".join(names) + ":")]
+    at.button(key="bleu_use_tok_none").click().run()         # the one-click switch
+    assert at.selectbox(key="bleu_tokenize").value == "none"
+    assert not [m for m in messages(at, "warning") if m.startswith(", ".join(names) + ":")]
     table = corpus_table(at)
     refs = [read_lines(data[names[0]])]
     for name in names[1:]:
@@ -184,8 +187,9 @@ def test_generated_mismatch_and_non_utf8_keep_uploads(generated):
 
 
 def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
-    """A short system blocks scoring with both counts named; a Latin-1 line 3 names the file
-    and line and leaves the readable system scored; earlier uploads stay throughout."""
+    """A short system is marked and left out, both counts named, the other system scored; a
+    Latin-1 line 3 names the file and line and leaves the readable system scored; earlier
+    uploads stay throughout."""
     lines = good.splitlines(keepends=True)
     latin = b"".join([*lines[:2], "caf\u00e9 ".encode("latin-1") + lines[2], *lines[3:]])
     at = open_page()
@@ -194,10 +198,14 @@ def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
     assert corpus_table(at) is not None
     upload(at, "bleu_up_sys", [("good.txt", good, TEXT), ("short.txt", short, TEXT)])
     n_short = len(short.splitlines())
-    (err,) = [m for m in messages(at) if "Line counts differ" in m]
-    assert f"ref.txt: {n_lines} lines" in err and f"short.txt: {n_short} lines" in err
-    assert f"good.txt: {n_lines} lines" in err and f"line {n_short + 1}" in err
-    assert corpus_table(at) is None  # blocked, not truncated
+    (warn,) = [m for m in messages(at, "warning") if "Line counts differ" in m]
+    assert f"ref.txt: {n_lines} lines" in warn and f"short.txt: {n_short} lines" in warn
+    assert f"good.txt: {n_lines} lines" in warn and "short.txt left out of scoring" in warn
+    (err,) = [m for m in messages(at) if m.startswith("short.txt has")]
+    assert f"line {n_short + 1} is missing" in err
+    assert list(corpus_table(at).index) == ["good.txt"]  # left out, not truncated
+    short_box = next(e for e in at.expander if "short.txt" in shown(e.label))
+    assert short_box.icon == ":material/error:"          # marked red, like an unreadable file
     labels = [shown(e.label) for e in at.expander]
     assert any("ref.txt" in x for x in labels) and any("good.txt" in x for x in labels)
     assert at.file_uploader(key="bleu_up_refs").value  # the earlier upload is still there
@@ -402,3 +410,22 @@ def test_sentence_order_puts_largest_delta_first():
     at.selectbox(key="bleu_sort").select("B - A, largest first").run()
     shown = next(df.value for df in at.dataframe if "B - A" in df.value.columns)
     assert list(shown["B - A"]) == sorted(shown["B - A"], reverse=True)
+
+
+def test_tokenized_text_is_warned_visibly_with_a_switch_to_tokenizer_none():
+    c = example_corpus(n_segments=40, seed=8)
+    ref = [line.rstrip(".!?") + " ." for line in c.references[0]]
+    hyp = [line.rstrip(".!?") + " ." for line in c.systems["strong"]]
+    at = open_page()
+    upload(at, "bleu_up_refs", ("tok.ref", as_bytes(ref), TEXT))
+    upload(at, "bleu_up_sys", ("tok.sys", as_bytes(hyp), TEXT))
+    (raised,) = [m for m in messages(at, "warning") if m.startswith("tok.ref, tok.sys:")]
+    assert "tokenizer 'none'" in raised
+    before = corpus_table(at).loc["tok.sys", "BLEU"]
+    assert math.isclose(before, sacrebleu.corpus_bleu(hyp, [ref]).score, abs_tol=1e-9)
+    at.button(key="bleu_use_tok_none").click().run()
+    assert at.selectbox(key="bleu_tokenize").value == "none"
+    after = corpus_table(at).loc["tok.sys", "BLEU"]
+    assert math.isclose(after, sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score,
+                        abs_tol=1e-9)
+    assert not [m for m in messages(at, "warning") if m.startswith("tok.ref, tok.sys:")]

@@ -37,7 +37,7 @@ def _assert_gate_metrics(at: AppTest, trace) -> None:
     assert metrics["u < 0.1 (carrying)"] == f"{u.low_all:.0%}"
     assert metrics["u > 0.9 (overwriting)"] == f"{u.high_all:.0%}"
     assert metrics["r < 0.1 (past hidden)"] == f"{r.low_all:.0%}"
-    assert metrics["median τ"] == f"{np.median(trace.tau):.1f} steps"
+    assert metrics["median τ (steps)"] == f"{np.median(trace.tau):.1f}"
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:
@@ -47,7 +47,7 @@ def _train_on_the_form(at: AppTest, **values) -> None:
             at.multiselect(key=key).set_value(value)
         else:
             at.number_input(key=key).set_value(value)
-    at.button[0].click().run()
+    ui.finish_jobs(at.button[0].click().run())
     assert not at.exception and not at.error
 
 
@@ -174,9 +174,9 @@ def test_presets_set_the_explainer_gates(page):
 
 
 def test_no_run_at_all_gives_a_message_and_keeps_the_explainer(fast, monkeypatch):
-    def refuse(cfg, on_step=None):
+    def refuse(cfg, on_progress=None):
         raise ValueError("no training in this test")
-    monkeypatch.setattr(state, "train", refuse)
+    monkeypatch.setattr(state, "load_default", refuse)
     at = ui.open_page(PAGE, AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run())
     assert any("No run yet" in m for m in ui.infos(at))
     at.button(key="rw_preset_0").click().run()

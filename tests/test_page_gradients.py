@@ -63,7 +63,7 @@ def _train_on_the_form(at: AppTest, **values) -> None:
     for key, value in values.items():
         widget = at.multiselect(key=key) if key == "train_models" else at.number_input(key=key)
         widget.set_value(value)
-    at.button[0].click().run()
+    ui.finish_jobs(at.button[0].click().run())
     assert not at.exception and not at.error
 
 
@@ -175,9 +175,9 @@ def test_a_run_loaded_with_weights_shows_the_same_numbers(page):
 
 
 def test_no_run_at_all_gives_a_message_not_a_traceback(fast, monkeypatch):
-    def refuse(cfg, on_step=None):
+    def refuse(cfg, on_progress=None):
         raise ValueError("no training in this test")
-    monkeypatch.setattr(state, "train", refuse)
+    monkeypatch.setattr(state, "load_default", refuse)
     at = AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run()
     ui.open_page(PAGE, at)
     assert any("No run yet" in m for m in ui.infos(at))

@@ -58,7 +58,7 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
     app.number_input(key="train_hidden").set_value(8)
     app.number_input(key="train_seed").set_value(3)
     app.multiselect(key="train_models").set_value(["gru"])
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
     after = ui.current_run(app)
     assert after is not before
@@ -77,7 +77,7 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
 def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
     before = ui.current_run(app)
     app.multiselect(key="train_models").set_value([])
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception
     assert any("Choose at least one model." in e for e in ui.errors(app))
     assert ui.current_run(app) is before
@@ -86,7 +86,7 @@ def test_invalid_settings_show_the_config_message_and_keep_the_run(app):
 def test_task_specific_length_limit_is_reported_not_raised(app):
     app.selectbox(key="train_task").set_value("adding")
     app.number_input(key="train_length").set_value(1)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception
     assert any("T must be at least 2 for the adding task" in e for e in ui.errors(app))
 
@@ -97,7 +97,7 @@ def test_diverging_training_warns_and_keeps_the_partial_run(app):
     app.number_input(key="train_lr").set_value(10.0)
     app.number_input(key="train_clip").set_value(0.0)
     app.number_input(key="train_steps").set_value(60)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
     run = ui.current_run(app)
     assert run.stopped and run.config.lr == 10.0
@@ -147,7 +147,7 @@ def test_a_saved_run_uploads_back_and_becomes_current(app):
 
 def test_switching_pages_and_back_does_not_retrain(app):
     app.number_input(key="train_steps").set_value(12)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     before = ui.current_run(app)
     assert before.config.steps == 12
     for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
@@ -161,7 +161,7 @@ def test_switching_pages_and_back_does_not_retrain(app):
 def test_shown_run_can_be_switched_back_without_training(app):
     default = ui.current_run(app)
     app.number_input(key="train_steps").set_value(10)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     trained = ui.current_run(app)
     app.selectbox(key="train_shown_run").set_value(state.DEFAULT_NAME).run()
     assert not app.exception
@@ -216,7 +216,7 @@ def test_an_accuracy_at_chance_is_grey_and_says_so_and_a_tip_follows(app):
     """Three steps learn nothing: neutral deltas, 'at chance', one line of advice."""
     app.number_input(key="train_steps").set_value(3)
     app.number_input(key="train_length").set_value(30)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     v = verdicts(ui.current_run(app))
     assert not any(x.learnt for x in v.values())
     at_chance = [name for name in v if v[name].at_baseline]
@@ -239,7 +239,7 @@ def test_a_preset_fills_the_form_and_the_form_trains_it(app):
     assert any(PRESETS["copy"].claim in c.value for c in app.caption)
     app.number_input(key="train_steps").set_value(3)          # keep the test tiny
     app.number_input(key="train_length").set_value(4)
-    app.button[0].click().run()
+    ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
     assert ui.current_run(app).config.task == "copy"
     assert app.session_state[state.CURRENT_NAME] == "copy, T=4, H=64, 3 steps, chrono init"
@@ -268,7 +268,7 @@ def submit(at: AppTest, values: dict) -> None:
     for field, value in values.items():
         widget = (at.selectbox if field in ("task", "optimizer") else at.number_input)
         widget(key=f"train_{field}").set_value(value)
-    at.button[0].click().run()
+    ui.finish_jobs(at.button[0].click().run())
 
 
 def finite_or_explained(at: AppTest, run) -> None:
@@ -323,3 +323,14 @@ def test_divergence_is_detected_and_named_with_advice(app):
     for model in run.models.values():  # the rows kept are the last finite ones
         assert np.all(np.isfinite(model.history.val_loss))
     pages_still_work(app)
+
+
+def test_the_form_shows_the_main_settings_and_keeps_the_rest_under_advanced(app):
+    (advanced,) = [e for e in app.sidebar.expander if e.label == "Advanced"]
+    inside = {w.key for kind in ("number_input", "selectbox", "checkbox", "multiselect")
+              for w in getattr(advanced, kind)}
+    assert {"train_hidden", "train_seed", "train_lr", "train_clip"} <= inside
+    assert not {"train_task", "train_length", "train_models", "train_steps"} & inside
+    assert {"train_task", "train_length", "train_models", "train_steps"} <= {
+        w.key for kind in ("number_input", "selectbox", "multiselect")
+        for w in getattr(app.sidebar, kind)}

@@ -10,7 +10,7 @@ every sequence; seed DIRECTION_SEED), so ||dL_T/dh_T|| = 1. Everything runs in f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,6 +55,8 @@ class GradientFlow:
     per_sequence_log10: np.ndarray  # (B, T)
     log: LogBand                    # batch median / band of per_sequence_log10, each (T,)
     theory: TheoryOverlay | None = None  # predicted decay from the same forward pass
+    blocks: dict[str, np.ndarray] = field(default_factory=dict)  # other state blocks (the
+                                    # LSTM's "c"): (B, T) log10 ||dL_T / d block_{T-k}||
 
     @property
     def median_log10(self) -> np.ndarray:
@@ -70,14 +72,21 @@ class GradientFlow:
 
     def relative(self) -> GradientFlow:
         """The same curves divided by each sequence's own norm at k = 0 (log10 0 at k = 0)."""
-        rel = self.per_sequence_log10 - self.per_sequence_log10[:, :1]    # (B, T)
+        start = self.per_sequence_log10[:, :1]                           # (B, 1) h at k = 0
+        rel = self.per_sequence_log10 - start                             # (B, T)
         return GradientFlow(self.model, self.cell, self.step, self.source, self.k, rel,
-                            log_band(rel, self.log.band), self.theory)
+                            log_band(rel, self.log.band), self.theory,
+                            {name: b - start for name, b in self.blocks.items()})
+
+    def block_log(self, name: str) -> LogBand:
+        """Batch median and band of a state block's curve (e.g. the LSTM's cell state c)."""
+        return log_band(self.blocks[name], self.log.band)
 
     def to_dict(self) -> dict:
         return {"model": self.model, "cell": self.cell, "step": self.step,
                 "source": self.source, "k": self.k.tolist(), "log10": self.log.to_dict(),
-                "theory": self.theory.to_dict() if self.theory else None}
+                "theory": self.theory.to_dict() if self.theory else None,
+                "blocks": {name: self.block_log(name).to_dict() for name in self.blocks}}
 
 
 def gradient_flow(cell_name: str, params: Params, data: Batch | np.ndarray, *, model: str = "",
@@ -103,13 +112,19 @@ def gradient_flow(cell_name: str, params: Params, data: Batch | np.ndarray, *, m
     d_hs = np.zeros_like(hs)                                              # (T, B, H)
     d_hs[-1] = d_last
     grads = cell.backward(cell_params(p64), cache, d_hs)
-    norms = np.linalg.norm(grads.hs, axis=-1)                             # (T, B) by t
-    per_seq = safe_log10(norms).T[:, ::-1].copy()                         # (B, T) by k
+    per_seq = by_steps_back(grads.hs)                                     # (B, T) by k
+    blocks = {name: by_steps_back(g) for name, g in grads.blocks.items()}
     theory = cell.theory_overlay(cell_params(p64), cache) if with_theory else None
     return GradientFlow(model=model or cell_name, cell=cell_name, step=step,
                         source="loss" if use_loss else "direction",
                         k=np.arange(per_seq.shape[1]), per_sequence_log10=per_seq,
-                        log=log_band(per_seq, band), theory=theory)
+                        log=log_band(per_seq, band), theory=theory, blocks=blocks)
+
+
+def by_steps_back(d_states: np.ndarray) -> np.ndarray:
+    """log10 ||dL/ds_t|| per sequence, ordered by k = T - t.  (T, B, H) -> (B, T)"""
+    norms = np.linalg.norm(d_states, axis=-1)                             # (T, B) by t
+    return safe_log10(norms).T[:, ::-1].copy()
 
 
 def last_step_loss_gradient(params: Params, h_last: np.ndarray, batch: Batch) -> np.ndarray:

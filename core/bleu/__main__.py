@@ -1,7 +1,7 @@
 """Command-line twin of the BLEU page.
 
 python -m core.bleu --ref REF [--ref REF2 ...] --sys SYS [--sys SYS2 ...] [--src SRC]
-                    [--tokenize 13a] [--lowercase] [--ter] [--json OUT]
+                    [--tokenize 13a] [--lowercase] [--ter] [--freq-corpus FILE] [--json OUT]
 
 Prints the corpus table with paired significance vs the first system. Bad input: exit status 2
 and one line naming the file and line.
@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from pathlib import Path
 
 from core.bleu.analysis import LineCountError, analyse
+from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import read_text_file
-from core.bleu.report import BleuReport, json_ready
+from core.bleu.pairwise import pairwise_significance
+from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from core.bleu.stats import default_workers
+from core.bleu.word_report import WordReport, word_report
 
 
 class InputError(Exception):
@@ -66,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="approximate randomization trials (0 = skip)")
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--workers", type=int, default=default_workers())
+    p.add_argument("--freq-corpus", metavar="FILE",
+                   help="training corpus for the word-frequency buckets of word accuracy "
+                   "(default: the first reference)")
+    p.add_argument("--pairwise", action="store_true",
+                   help="also test every pair of systems (BLEU; in the JSON bundle)")
     p.add_argument("--json", metavar="OUT", help="write the full result bundle as JSON")
     return p
 
@@ -104,15 +111,13 @@ def _p(p: float | None) -> str:
     return "-" if p is None else f"{p:.4f}" + ("*" if p < 0.05 else " ")
 
 
-def json_bundle(report: BleuReport, files: list[tuple[str, str]]) -> dict:
-    """The report's bundle; significance lists non-baseline systems only (BLEU, chrf nested)."""
+def json_bundle(report: BleuReport, files: list[tuple[str, str]],
+                words: WordReport | None = None) -> dict:
+    """The report's bundle (core.bleu.bundle): input files with SHA-256, word analyses."""
     digests = [{"role": role, "path": path,
                 "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
                for role, path in files]
-    bundle = report.to_dict(extra={"files": digests})
-    bundle["significance"] = [s for s in bundle["significance"]
-                              if s["system"] != report.baseline]
-    return bundle
+    return result_bundle(report, digests, words)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys),
                            strict=True))
         source = read_lines(args.src, "src") if args.src else None
+        freq_corpus = read_lines(args.freq_corpus, "ref") if args.freq_corpus else None
         check_counts(args, refs, list(systems.values()), source)
         report = analyse(refs, systems, settings, source=source, workers=args.workers,
                          ref_names=args.ref)
@@ -137,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         files = ([("ref", p) for p in args.ref] + [("sys", p) for p in args.sys]
                  + ([("src", args.src)] if args.src else []))
-        Path(args.json).write_text(json.dumps(json_ready(json_bundle(report, files)), indent=1,
-                                              ensure_ascii=False), encoding="utf-8")
+        bundle = json_bundle(report, files, word_report(refs, systems, settings, freq_corpus))
+        if args.pairwise:
+            bundle["pairwise_significance"] = pairwise_significance(report).to_list()
+        Path(args.json).write_text(bundle_json(bundle), encoding="utf-8")
     return 0
 
 

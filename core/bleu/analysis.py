@@ -86,7 +86,7 @@ def analyse(refs: list[list[str]], systems: dict[str, list[str]],
     refs: reference streams, refs[j][i] = reference j of segment i (None = missing reference);
     systems: name -> one hypothesis per segment (dict order = display order);
     source: optional source lines (only checked for length); workers: processes used to extract
-    statistics (fork; 1 = in-process, safest inside a threaded server); ref_names: names used in
+    statistics (spawned worker processes; 1 = in-process); ref_names: names used in
     error messages. Raises LineCountError when any stream's length differs (no truncation).
     Statistics are extracted once (sacrebleu's own code); everything else is numpy on them.
     TER is included when settings.compute_ter (else see core.bleu.ter.add_ter).

@@ -30,8 +30,13 @@ def bucket_table(bleu_stats: dict[str, np.ndarray], ref_lens: np.ndarray, metric
     95% bootstrap interval [ci_low, ci_high] of that BLEU (sorted resamples at S//40 and
     S - S//40 - 1, sacrebleu's rule), resampling the bucket's segments with replacement.
     Empty buckets get n_sent 0 and NaN scores."""
-    labels = bucket_labels(cutoffs)
-    which = assign_buckets(ref_lens, cutoffs)
+    return bucket_table_for(bleu_stats, assign_buckets(ref_lens, cutoffs), bucket_labels(cutoffs),
+                            metric, n_samples, seed)
+
+
+def bucket_table_for(bleu_stats: dict[str, np.ndarray], which: np.ndarray, labels: list[str],
+                     metric, n_samples: int, seed: int) -> pd.DataFrame:
+    """bucket_table() for any split: which[i] is segment i's bucket (an index into labels)."""
     names = list(bleu_stats)
     rows = []
     for b, label in enumerate(labels):

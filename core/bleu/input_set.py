@@ -1,11 +1,14 @@
 """Checks across uploaded files: line counts agree, nothing uploaded twice, enough files.
 
-Line-count mismatches block scoring (nothing is cut short silently), and the message names every
-file with its count and the first line where the files diverge.
+A file whose line count differs from the first reference's is marked with an error and left
+out (nothing is cut short silently); the other files are scored. The message names every file
+with its count and the line where the files diverge. A reference with the wrong count blocks
+scoring (leaving it out would change every score).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +18,14 @@ from core.bleu.inputs import ERROR, WARNING, InputIssue, TextFile
 ROLE_NAMES = {"ref": "reference", "sys": "system", "src": "source"}
 NEED_REFERENCE = "Add at least one reference file."
 NEED_SYSTEM = "Add at least one system output file."
+# Systems per analysis. The cost grows linearly with the count (about 11 s per 200 systems of
+# 20 lines); a table may hold thousands of columns, which would stall the server for an hour.
+MAX_SYSTEMS = 50
+
+
+def too_many_systems(where: str, n: int) -> InputIssue:
+    return InputIssue(ERROR, f"{where} {n:,} systems: at most {MAX_SYSTEMS} are analysed at "
+                      "once. Split them into several uploads.")
 
 
 @dataclass(frozen=True)
@@ -52,25 +63,39 @@ def check_inputs(
         issues.append(InputIssue(ERROR, NEED_REFERENCE))
     if not systems:
         issues.append(InputIssue(ERROR, NEED_SYSTEM))
+    if len(systems) > MAX_SYSTEMS:
+        issues.append(too_many_systems("The upload holds", len(systems)))
     files = [*refs, *systems, *([source] if source else [])]
-    issues += count_mismatch([f for f in files if f.ok])
+    summary, marked = count_mismatch([f for f in files if f.ok])
+    issues += summary
     issues += same_content(files)
+    mark = {id(old): new for old, new in marked}
+    refs, systems = [mark.get(id(f), f) for f in refs], [mark.get(id(f), f) for f in systems]
+    source = mark.get(id(source), source) if source else None
     return InputSet(tuple(refs), tuple(systems), source, tuple(issues))
 
 
-def count_mismatch(files: Sequence[TextFile]) -> list[InputIssue]:
-    """One error naming every file's line count when they are not all equal."""
+def count_mismatch(files: Sequence[TextFile]) -> tuple[list[InputIssue], list[tuple]]:
+    """When line counts differ from the first reference's (else the first file's): a warning
+    naming every file's count, and each mismatched file again with an error of its own (so it
+    is shown red and left out). Returns (issues across files, [(file, marked file)])."""
     counts = {f.n_lines for f in files}
     if len(counts) <= 1:
-        return []
-    shortest = min(counts)
-    short = [f.name for f in files if f.n_lines == shortest]
+        return [], []
+    standard = next((f for f in files if f.role == "ref"), files[0])
+    n = standard.n_lines
+    wrong = [f for f in files if f.n_lines != n]
     listing = "; ".join(f"{ROLE_NAMES[f.role]} {f.name}: {f.n_lines} lines" for f in files)
-    msg = (
-        f"Line counts differ, so nothing is scored (no file is cut short): {listing}. "
-        f"They diverge at line {shortest + 1}: {', '.join(short)} end(s) after line {shortest}."
-    )
-    return [InputIssue(ERROR, msg, shortest + 1)]
+    names = ", ".join(f.name for f in wrong)
+    msg = (f"Line counts differ: {listing}. {names} left out of scoring (no file is cut short); "
+           f"the files with {n} lines, as {standard.name}, are scored.")
+    marked = []
+    for f in wrong:
+        where = f"line {n + 1} is extra" if f.n_lines > n else f"line {f.n_lines + 1} is missing"
+        own = InputIssue(ERROR, f"{f.name} has {f.n_lines} lines but {standard.name} has {n} "
+                         f"({where}): left out of scoring.", min(n, f.n_lines) + 1)
+        marked.append((f, dataclasses.replace(f, issues=(*f.issues, own))))
+    return [InputIssue(WARNING, msg, min(f.n_lines for f in files) + 1)], marked
 
 
 def same_content(files: Sequence[TextFile]) -> list[InputIssue]:

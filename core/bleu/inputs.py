@@ -22,6 +22,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 ROLES = ("ref", "sys", "src")  # reference, system output, source
 LONG_LINE_CHARS = 10_000  # a line longer than this is flagged (still accepted)
 MAX_LISTED = 8  # line numbers spelled out in one message before "and N more"
+TOKENIZED = "the text looks tokenized already"  # in the warning about " ." line endings
 
 MAGIC_NUMBERS = (  # (prefix, what the file looks like)
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -238,8 +239,8 @@ def _tokenized_issues(name: str, lines: Sequence[str]) -> list[InputIssue]:
     nonempty = sum(1 for s in lines if s.strip())
     n_tok = sum(1 for s in lines if s.endswith(" ."))
     if n_tok >= 100 or (n_tok >= 3 and n_tok >= nonempty / 2):
-        msg = f"{name}: {n_tok} of {len(lines)} lines end in ' .' - the text looks tokenized "
-        msg += "already; consider tokenizer 'none' (or upload detokenized text)."
+        msg = f"{name}: {n_tok} of {len(lines)} lines end in ' .' - {TOKENIZED}; "
+        msg += "consider tokenizer 'none' (or upload detokenized text)."
         return [InputIssue(WARNING, msg)]
     return []
 

@@ -3,7 +3,7 @@
 Everything else (corpus, sentence and bucket scores, resampling tests) is numpy on these arrays.
 Segments are processed in blocks: each block caches its reference n-grams once (sacrebleu's
 `_cache_references`) and scores every system against that cache, so memory stays bounded for
-large uploads and blocks can run in parallel worker processes.
+large uploads and blocks can run in parallel worker processes (spawned, never forked).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
-import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,10 +22,10 @@ from core.bleu.settings import BleuSettings
 METRICS = ("bleu", "chrf", "ter")
 MAX_BLOCK = 2000            # segments per block: bounds the reference cache's memory
 
-# Read by forked workers (inherited at fork, never pickled): settings, references, systems.
-# In-process extraction never touches it, so concurrent analyses (server threads) stay apart.
-_JOB: dict = {}
-_FORK_LOCK = threading.Lock()
+# Lines of text (segments x (references + systems)) from which extraction goes to spawned
+# workers; below, it stays in-process (starting a worker costs about a second).
+SPAWN_MIN_LINES = 10_000
+SPAWN_MIN_TER = 1_000      # TER (an edit distance with shifts per sentence) is worth it sooner
 
 
 @dataclass(frozen=True)
@@ -65,25 +65,33 @@ def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
 
     refs: reference streams [[ref1_line1, ...], [ref2_line1, ...]]; systems: name -> lines.
     All streams must already have the same length (see core.bleu.analysis.check_line_counts).
-    workers > 1 forks that many processes over (metric, block) tasks. on_block(done, total) is
-    called after each finished (metric, block) task, for a progress display.
+    workers > 1 runs the (metric, block) tasks in that many worker processes started with
+    spawn (safe from a threaded server, unlike fork); each task gets only its block's lines.
+    Inputs under SPAWN_MIN_LINES lines of text (SPAWN_MIN_TER with TER) stay in this process
+    (starting workers costs more). on_block(done, total) is called, in the calling thread,
+    after each finished task.
     """
     n = len(refs[0])
-    block = max(1, min(MAX_BLOCK, math.ceil(n / (2 * max(workers, 1)))))
+    lines = n * (len(refs) + len(systems))
+    parallel = workers > 1 and lines >= (SPAWN_MIN_TER if "ter" in metrics else SPAWN_MIN_LINES)
+    block = max(1, min(MAX_BLOCK, math.ceil(n / (2 * (workers if parallel else 1)))))
     tasks = [(m, lo, min(lo + block, n)) for m in metrics for lo in range(0, n, block)]
-    job = {"settings": settings, "refs": refs, "systems": systems}
-    if workers > 1 and len(tasks) > 1 and "fork" in mp.get_all_start_methods():
-        with _FORK_LOCK:              # one forked pool at a time reads the module-level job
-            _JOB.update(job)
-            try:
-                with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-                    parts = _collect(pool.imap_unordered(_extract_forked, tasks), len(tasks),
-                                     on_block)
-            finally:
-                _JOB.clear()
+    jobs = (_block_job(settings, refs, systems, t) for t in tasks)
+    if parallel and len(tasks) > 1:
+        context = mp.get_context("spawn")
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+            futures = [pool.submit(_extract_block, *job) for job in jobs]
+            parts = _collect((f.result() for f in as_completed(futures)), len(tasks), on_block)
     else:
-        parts = _collect((_extract_block(t, job) for t in tasks), len(tasks), on_block)
+        parts = _collect((_extract_block(*job) for job in jobs), len(tasks), on_block)
     return _assemble(settings, refs, systems, metrics, parts)
+
+
+def _block_job(settings, refs, systems, task) -> tuple:
+    """(task, settings, the block's references, the block's system lines)."""
+    _, lo, hi = task
+    return (task, settings, [stream[lo:hi] for stream in refs],
+            {name: hyps[lo:hi] for name, hyps in systems.items()})
 
 
 def _collect(parts, total: int, on_block) -> list:
@@ -96,21 +104,18 @@ def _collect(parts, total: int, on_block) -> list:
     return out
 
 
-def _extract_forked(task: tuple[str, int, int]) -> tuple[str, int, dict, np.ndarray]:
-    return _extract_block(task, _JOB)
-
-
-def _extract_block(task: tuple[str, int, int], job: dict) -> tuple[str, int, dict, np.ndarray]:
+def _extract_block(task: tuple[str, int, int], settings: BleuSettings, refs: list[list],
+                   systems: dict[str, list[str]]) -> tuple[str, int, dict, np.ndarray]:
     """One (metric, segment block): cache the block's references, score every system."""
     name, lo, hi = task
-    metric = make_metric(job["settings"], name)
-    ref_cache = metric._cache_references([stream[lo:hi] for stream in job["refs"]])
+    metric = make_metric(settings, name)
+    ref_cache = metric._cache_references(refs)
     dtype = np.float64 if name == "ter" else np.int64
     seen: dict[tuple[int, str], list] = {}     # systems often agree on a line: score it once
     out = {}
-    for sys_name, hyps in job["systems"].items():
+    for sys_name, hyps in systems.items():
         rows = []
-        for i, hyp in enumerate(hyps[lo:hi]):
+        for i, hyp in enumerate(hyps):
             row = seen.get((i, hyp))
             if row is None:   # the body of sacrebleu's Metric._extract_corpus_statistics
                 row = metric._compute_segment_statistics(metric._preprocess_segment(hyp),

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from core.bleu.input_set import MAX_SYSTEMS, too_many_systems
 from core.bleu.inputs import (
     ERROR,
     INFO,
@@ -37,6 +38,7 @@ TABLE_SUFFIXES = {
     ".json": "jsonl",
 }
 SOURCE_COLUMNS = {"source", "src"}
+LABEL_COLUMNS = {"label", "domain", "genre", "category"}  # one label per segment, for buckets
 REF_COLUMN = re.compile(r"^(ref|refs|reference|references|target|tgt)[ _-]?\d*$", re.IGNORECASE)
 IGNORED_COLUMNS = {
     "id",
@@ -74,6 +76,7 @@ class TableInput:
     system_columns: tuple[str, ...]  # column name of each system (default display name)
     source: TextFile | None  # source column, if any
     issues: tuple[InputIssue, ...]  # problems with the file as a whole
+    labels: tuple[str, ...] | None = None  # the first label column's values (LABEL_COLUMNS)
 
     @property
     def ok(self) -> bool:
@@ -215,6 +218,8 @@ def _header_issues(name: str, parsed: Parsed) -> list[InputIssue]:
         issues.append(InputIssue(ERROR, msg, 1))
     if "sys" not in roles:
         issues.append(InputIssue(ERROR, f"{name} has no system column besides {header}.", 1))
+    if roles.count("sys") > MAX_SYSTEMS:
+        issues.append(too_many_systems(f"{name} has columns for", roles.count("sys")))
     return issues
 
 
@@ -223,18 +228,22 @@ def column_role(column: str) -> str:
     low = column.strip().lower()
     if low in SOURCE_COLUMNS:
         return "src"
+    if low in LABEL_COLUMNS:
+        return "label"
     if REF_COLUMN.match(low):
         return "ref"
     return "ignored" if low in IGNORED_COLUMNS else "sys"
 
 
 def _columns(table: TableInput, parsed: Parsed) -> TableInput:
-    by_role: dict[str, list[TextFile]] = {"ref": [], "sys": [], "src": [], "ignored": []}
+    by_role: dict[str, list[TextFile]] = {"ref": [], "sys": [], "src": [], "ignored": [],
+                                          "label": []}
     for j, column in enumerate(parsed.header):
         role = column_role(column)
         lines = tuple(row[j].rstrip() for row in parsed.rows)
         label = f"{table.name} [{column}]"
-        issues = () if role == "ignored" else content_issues(label, lines, role, parsed.row_lines)
+        issues = (() if role in ("ignored", "label")
+                  else content_issues(label, lines, role, parsed.row_lines))
         text = "\n".join(lines).encode("utf-8")
         by_role[role].append(
             TextFile(label, role, lines, sha256_of(text), len(text), table.encoding, tuple(issues))
@@ -244,6 +253,8 @@ def _columns(table: TableInput, parsed: Parsed) -> TableInput:
         f"{table.name}: {len(parsed.rows)} rows; references {_names(by_role['ref'])}; "
         f"systems {list(system_columns)}; source {_names(by_role['src']) or 'none'}"
     )
+    if by_role["label"]:
+        note += f"; labels {_names(by_role['label'])}"
     if by_role["ignored"]:
         note += f"; ignored {_names(by_role['ignored'])}"
     return TableInput(
@@ -257,6 +268,7 @@ def _columns(table: TableInput, parsed: Parsed) -> TableInput:
         system_columns,
         by_role["src"][0] if by_role["src"] else None,
         (*table.issues, InputIssue(INFO, note + ".")),
+        by_role["label"][0].lines if by_role["label"] else None,
     )
 
 

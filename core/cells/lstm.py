@@ -152,6 +152,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
     UT = np.ascontiguousarray(U.T)                                       # (4H, H)
     d_pre = np.empty((T, B, 4 * H), dtype=dt)                            # (T, B, 4H)
     dh_total = np.empty_like(hs)                                         # (T, B, H)
+    dc_total = np.empty_like(hs)                                         # (T, B, H) dL/dc_t
     d_next = np.zeros((B, H), dtype=dt)                                  # (B, H) dL/dh_t via t+1
     dc = np.zeros((B, H), dtype=dt)                                      # (B, H) dL/dc_t
     p, q, s = (np.empty((B, H), dtype=dt) for _ in range(3))             # (B, H) scratch
@@ -173,6 +174,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
         dc += p
         np.multiply(s, k, out=q)
         dc -= q                                                          # dc += dh o (1 - k^2)
+        dc_total[t] = dc
         np.multiply(s, o, out=q)
         np.subtract(s, q, out=da[:, 2 * H:3 * H])                        # da_o = s (1 - o)
         np.multiply(dc, g, out=da[:, :H])
@@ -192,7 +194,7 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
     dU = cache.h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]   # (H, 4H)
     grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
     return CellGrads(params=grads, h0=np.concatenate([d_next, dc], axis=1), hs=dh_total,
-                     input_grad=input_grad(d_pre2, W, xs.shape))
+                     input_grad=input_grad(d_pre2, W, xs.shape), blocks={"c": dc_total})
 
 
 # ----------------------------------------------------------------------------- analysis hooks

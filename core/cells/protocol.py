@@ -96,6 +96,9 @@ class CellGrads:
     h0: np.ndarray    # (B, H)    dL/dh_0
     hs: np.ndarray    # (T, B, H) TOTAL dL/dh_t: from above (d_hs) plus from the future via h_{t+1}
     input_grad: Callable[[], np.ndarray] = field(repr=False)   # () -> dL/dxs (T, B, D)
+    blocks: dict[str, np.ndarray] = field(default_factory=dict)   # TOTAL dL/d(block)_t
+                                      # (T, B, H) of the state's other blocks, e.g. the LSTM's
+                                      # {"c": ...} (through h_t = o tanh(c_t) and c_(t+1))
 
     @cached_property
     def xs(self) -> np.ndarray:

@@ -62,14 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     add("--seed", type=int, help=f"seed (default {d.seed})")
     add("--dtype", choices=DTYPES, help=f"float type (default {d.dtype})")
     add("--out", type=Path, metavar="FILE.json", help="write the run (JSON + .npz beside it)")
+    add("--store", type=Path, metavar="PATH",
+        help="run store folder the run is saved in (default $GATESCOPE_STORE, else "
+             "./gatescope-runs)")
+    add("--no-store", action="store_true", help="do not save the run in the run store")
     return p
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """Only the flags given override RunConfig's defaults. Raises ValueError on bad values."""
-    given = {k: v for k, v in vars(args).items() if v is not None and k not in ("out",)}
+    given = {k: v for k, v in vars(args).items() if v is not None and k not in ("out", "store")}
     given.pop("no_orthogonal", None)
     given.pop("chrono", None)
+    given.pop("no_store", None)
     if args.no_orthogonal:
         given["orthogonal"] = False
     if args.chrono:
@@ -111,6 +116,21 @@ def summary_table(run: TrainResult) -> str:
                      for r in rows)
 
 
+def save_to_store(run: TrainResult, path: Path | None) -> None:
+    """Save the run in the run store; a store that cannot be used is reported, not fatal."""
+    from core.store.records import StoreError
+    from core.store.run_store import open_store
+    from core.train import stored
+
+    try:
+        store = open_store(path)
+        run_id = stored.save_run(store, run, kind="cli")
+    except StoreError as err:
+        print(f"not saved in the run store: {err}", file=sys.stderr)
+        return
+    print(f"stored as {run_id} in {store.folder}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -132,4 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is not None:
         written = save_run(run, args.out)
         print("wrote " + " and ".join(str(p) for p in written if p is not None))
+    if not args.no_store:
+        save_to_store(run, args.store)
     return 1 if run.stopped else 0

@@ -9,7 +9,10 @@ JSON ("format": "gatescope.run/1"):
                          "snapshot_steps": [0, ..., steps]}
     baseline   {"loss", "accuracy"} of the input-ignoring predictor
     stopped    why training stopped early, or null
-NaN is written as null. NPZ keys: "<model>/final/<param>" and "<model>/step_<6 digits>/<param>",
+NaN is written as null. The config must lie within the Train form's limits (core.train.limits)
+before anything is built from it; the .npz is read by the bounded reader (core.bounded_npz),
+which checks every array's header shape before reading its data.
+NPZ keys: "<model>/final/<param>" and "<model>/step_<6 digits>/<param>",
 read with allow_pickle=False. A JSON without its .npz loads with has_weights=False.
 Anything malformed raises RunFileError naming the file and what is wrong.
 """
@@ -19,13 +22,14 @@ from __future__ import annotations
 import io
 import json
 import math
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from core.bounded_npz import NpzError, read_npz
 from core.cells import get_cell
 from core.train.config import RunConfig, upgrade_legacy
+from core.train.limits import LIMITS, check_limits
 from core.train.model import model_param_shapes
 from core.train.results import Baseline, History, ModelResult, Snapshot, TrainResult
 from core.train.tasks import task_for
@@ -198,7 +202,7 @@ def _run_from_doc(doc: dict, name: str) -> TrainResult:
 def _config(doc: dict, name: str) -> RunConfig:
     raw = _field(doc, "config", dict, name)
     try:
-        return RunConfig.from_dict(raw)
+        return check_limits(RunConfig.from_dict(raw))
     except (TypeError, ValueError) as err:
         raise RunFileError(f"{name}: config is not usable: {err}") from err
 
@@ -246,11 +250,11 @@ def _history(m: dict, where: str) -> History:
 
 def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) -> None:
     renamed = doc.get("renamed", {})
-    arrays = {_renamed_key(k, renamed): v for k, v in _read_npz(npz_bytes, name).items()}
-    task = task_for(run.config)
+    task = task_for(run.config)           # the config is within limits: shapes are small
+    expected = {model: model_param_shapes(get_cell(model), task.input_size, run.config.hidden,
+                                          task.output_size) for model in run.models}
+    arrays = _read_npz(npz_bytes, name, expected, doc, renamed)
     for model, m in run.models.items():
-        expected = model_param_shapes(get_cell(model), task.input_size, run.config.hidden,
-                                      task.output_size)
         groups = _groups(arrays, model, name)
         if "final" not in groups:
             raise RunFileError(f"{name}: no final weights for model {model!r}")
@@ -260,13 +264,10 @@ def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) ->
             raise RunFileError(f"{name}: snapshots of {model!r} are at steps {stored} but the "
                                f"JSON lists {steps}: the files do not belong together")
         dtype = np.dtype(run.config.dtype)
-        m.params = _checked(groups["final"], expected, f"{name}: {model}/final", dtype)
-        m.snapshots = [Snapshot(step=s, params=_checked(groups[f"step_{s:06d}"], expected,
+        m.params = _checked(groups["final"], expected[model], f"{name}: {model}/final", dtype)
+        m.snapshots = [Snapshot(step=s, params=_checked(groups[f"step_{s:06d}"], expected[model],
                                                         f"{name}: {model}/step_{s:06d}", dtype))
                        for s in stored]
-    extra = {k.split("/")[0] for k in arrays} - set(run.models)
-    if extra:
-        raise RunFileError(f"{name}: weights for models {sorted(extra)} that the JSON lacks")
     run.has_weights = True
 
 
@@ -276,19 +277,33 @@ def _renamed_key(key: str, renamed: dict[str, str]) -> str:
     return renamed.get(owner, owner) + sep + rest
 
 
-def _read_npz(data: bytes, name: str) -> dict[str, np.ndarray]:
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        raise RunFileError(f"{name}: not a readable .npz archive (it does not start like the "
-                           "zip file an .npz is)")
+def _read_npz(data: bytes, name: str, expected: dict[str, dict[str, tuple]], doc: dict,
+              renamed: dict[str, str]) -> dict[str, np.ndarray]:
+    """Header-checked arrays under their current model names; at most (snapshots + 1) float64
+    copies of each model's weights are ever read."""
+    def expect(key: str) -> tuple[int, ...] | None:
+        parts = _renamed_key(key, renamed).split("/")
+        if len(parts) != 3:
+            raise NpzError(f"{name}: unexpected array name {key!r} "
+                           "(expected model/final/param or model/step_NNNNNN/param)")
+        if parts[0] not in expected:
+            raise NpzError(f"{name}: weights for models {[parts[0]]} that the JSON lacks")
+        return expected[parts[0]].get(parts[2])
+
+    budget = sum((_snapshot_count(doc["models"][model]) + 1)
+                 * sum(8 * math.prod(s) for s in shapes.values())
+                 for model, shapes in expected.items())
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as err:
-        raise RunFileError(f"{name}: not a readable .npz archive, truncated or corrupt "
-                           f"({err})") from err
-    except ValueError as err:
-        raise RunFileError(f"{name}: holds data that is not a plain numeric array "
-                           f"({err})") from err
+        arrays = read_npz(data, name, expect=expect, max_bytes=budget)
+    except NpzError as err:
+        raise RunFileError(str(err)) from err
+    return {_renamed_key(k, renamed): v for k, v in arrays.items()}
+
+
+def _snapshot_count(model_doc: dict) -> int:
+    steps = model_doc.get("snapshot_steps", [])
+    most = int(LIMITS["checkpoints"][1]) + 1        # a stopped run adds one snapshot
+    return min(len(steps), most) if isinstance(steps, list) else 0
 
 
 def _groups(arrays: dict, model: str, name: str) -> dict[str, dict[str, np.ndarray]]:

@@ -1,11 +1,11 @@
 """BLEU page figures. Builders take the report's tables (pandas) and return plotly Figures.
 
-Systems keep one colour on every chart (by position in the input order).
+Systems keep one colour on every chart (by position in the input order, see bleu_style);
+legends show shortened names below the plot, hover text the full name.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,33 +14,21 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.bleu.decompose import GapDecomposition
-from dashboard.charts.style import BASELINE_LINE, base_layout
-
-SYSTEM_COLOURS = (
-    "#00798C",
-    "#D1495B",
-    "#EDAE49",
-    "#30638E",
-    "#6C4F9E",
-    "#66A182",
-    "#A05195",
-    "#3D405B",
-    "#F28E2B",
-    "#8C8C8C",
+from dashboard.charts.bleu_style import (
+    TIE,
+    bleu_layout,
+    colour_of,
+    legend_rows,
+    plotly_text,
+    short_name,
+    system_colour,
 )
+from dashboard.charts.style import BASELINE_LINE
+
+__all__ = ["ORDER_COLOURS", "plotly_text", "system_colour"]  # used by the page's other parts
+
 ORDER_COLOURS = ("#9ED9A0", "#6BAED6", "#FDAE6B", "#E377C2", "#BCBD22", "#17BECF")  # n = 1, 2, ..
-WIN, TIE, LOSS = "#00798C", "#8C8C8C", "#D1495B"
 ALPHA = 0.05  # significance level of the marks
-
-
-def system_colour(i: int) -> str:
-    return SYSTEM_COLOURS[i % len(SYSTEM_COLOURS)]
-
-
-def plotly_text(name) -> str:
-    """A system name as plotly text: '<', '>' and '&' escaped, since plotly reads tags such as
-    <b> and <br> in names, titles and hover text."""
-    return html.escape(str(name), quote=False)
 
 
 def significance_mark(p_value: float | None) -> str:
@@ -67,7 +55,7 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
             go.Bar(
                 x=rows["metric"],
                 y=rows["score"],
-                name=plotly_text(name) + (" (baseline)" if is_baseline else ""),
+                name=short_name(name) + (" (baseline)" if is_baseline else ""),
                 marker_color=system_colour(i),
                 error_y={
                     "type": "data",
@@ -83,46 +71,50 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
                 "p vs baseline %{customdata[0]:.4f}<extra></extra>",
             )
         )
-    base_layout(
-        fig,
-        "Corpus scores (95% bootstrap intervals; * p<0.05, ** p<0.01 vs baseline)",
-        "metric",
-        "score",
-    )
+    bleu_layout(fig, "Corpus scores (95% bootstrap intervals; * p<0.05, ** p<0.01 vs baseline)",
+                "metric", "score", legend_rows(len(systems)))
     fig.update_layout(barmode="group", hovermode="closest")
     return fig
 
 
-def sentence_histogram(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.Figure:
-    """Distribution of a per-sentence score, one overlaid histogram per system (bins of 5)."""
+def sentence_boxes(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.Figure:
+    """Distribution of a per-sentence score: one horizontal box per system (mean dashed),
+    readable for many systems where overlaid histograms are not."""
     fig = go.Figure()
     for i, name in enumerate(wide.columns):
         fig.add_trace(
-            go.Histogram(
+            go.Box(
                 x=wide[name],
-                name=plotly_text(name),
+                y=[short_name(name)] * len(wide),
+                name=short_name(name),
+                orientation="h",
                 marker_color=system_colour(i),
-                opacity=0.55,
-                xbins={"start": 0, "end": 100.0001, "size": 5},
+                boxmean=True,
+                hovertemplate=f"{plotly_text(name)}<br>%{{x:.1f}}<extra></extra>",
             )
         )
-    base_layout(fig, f"Distribution of {metric}", metric, "sentences")
-    fig.update_layout(barmode="overlay", hovermode="closest")
+    bleu_layout(fig, f"Distribution of {metric}", metric, "")
+    fig.update_yaxes(autorange="reversed", categoryorder="array",
+                     categoryarray=[short_name(n) for n in wide.columns])
+    fig.update_layout(hovermode="closest", height=140 + 45 * len(wide.columns))
     return fig
 
 
 def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
-    """Sentence score of system a (x) vs b (y): points above the diagonal are b's wins.
-    customdata is the segment index (0-based), so a selection leads to the sentence."""
+    """Sentence score of system a (x) vs b (y): points above the diagonal are b's wins, drawn in
+    b's colour (a's wins in a's). customdata is the segment index (0-based), so a selection
+    leads to the sentence. wide: one column per system, in the page's order."""
     x, y = wide[a].to_numpy(), wide[b].to_numpy()
     a_text, b_text = plotly_text(a), plotly_text(b)
+    a_short, b_short = short_name(a), short_name(b)
+    systems = list(wide.columns)
     outcome = np.where(y > x, "win", np.where(y < x, "loss", "tie"))
     segments = np.asarray(wide.index)
     fig = go.Figure()
     for label, colour, kind in (
-        (f"{b_text} better", WIN, "win"),
+        (f"{b_short} better", colour_of(b, systems), "win"),
         ("tie", TIE, "tie"),
-        (f"{a_text} better", LOSS, "loss"),
+        (f"{a_short} better", colour_of(a, systems), "loss"),
     ):
         sel = outcome == kind
         fig.add_trace(
@@ -145,17 +137,18 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
             x=[0, 100], y=[0, 100], mode="lines", line=BASELINE_LINE, name="equal", hoverinfo="skip"
         )
     )
-    base_layout(fig, "Sentence BLEU, B vs A", f"A: {a_text}",
-                f"B: {b_text} (above the diagonal: B better)")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
+    bleu_layout(fig, "Sentence BLEU, B vs A (above the diagonal: B better)", f"A: {a_short}",
+                f"B: {b_short}", legend_rows(4))
     fig.update_layout(hovermode="closest", dragmode="select")
     fig.update_xaxes(range=[-2, 102])
     fig.update_yaxes(range=[-2, 102], scaleanchor="x", scaleratio=1)
     return fig
 
 
-def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str]) -> go.Figure:
-    """BLEU per reference-length bucket with bootstrap 95% error bars; bucket sizes in labels."""
+def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str],
+                 by: str = "reference length (tokens)") -> go.Figure:
+    """BLEU per bucket with bootstrap 95% error bars; bucket sizes in labels. by: what the
+    buckets split (reference length, source length, ...)."""
     order = buckets.drop_duplicates("bucket").sort_values("bucket_index")
     labels = {r.bucket: f"{r.bucket}<br>n={r.n_sent}" for r in order.itertuples()}
     fig = go.Figure()
@@ -165,7 +158,8 @@ def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str]) -> go.Figure:
             go.Bar(
                 x=[labels[b] for b in rows["bucket"]],
                 y=rows["bleu"],
-                name=plotly_text(name),
+                name=short_name(name),
+                hovertemplate=f"{plotly_text(name)}<br>%{{x}}: %{{y:.2f}}<extra></extra>",
                 marker_color=system_colour(i),
                 error_y={
                     "type": "data",
@@ -175,12 +169,9 @@ def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str]) -> go.Figure:
                 },
             )
         )
-    base_layout(
-        fig,
-        "BLEU by reference length (95% bootstrap intervals)",
-        "reference length (tokens) and sentences per bucket",
-        "BLEU",
-    )
+    bleu_layout(fig, f"BLEU by {by} (95% bootstrap intervals)",
+                f"{by} and sentences per bucket", "BLEU",
+                legend_rows(len(systems)))
     fig.update_layout(barmode="group", hovermode="closest")
     return fig
 
@@ -194,7 +185,8 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
             go.Bar(
                 x=[f"p{n}" for n in range(1, order + 1)],
                 y=[row[f"p{n}"] for n in range(1, order + 1)],
-                name=plotly_text(name),
+                name=short_name(name),
+                hovertemplate=f"{plotly_text(name)}<br>%{{x}} %{{y:.2f}}<extra></extra>",
                 marker_color=colour,
                 legendgroup=str(name),
             ),
@@ -205,7 +197,8 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
             go.Bar(
                 x=["BP", "hyp/ref"],
                 y=[row["bp"], row["ratio"]],
-                name=plotly_text(name),
+                name=short_name(name),
+                hovertemplate=f"{plotly_text(name)}<br>%{{x}} %{{y:.3f}}<extra></extra>",
                 marker_color=colour,
                 legendgroup=str(name),
                 showlegend=False,
@@ -213,7 +206,8 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
             row=1,
             col=2,
         )
-    base_layout(fig, "What BLEU is made of: n-gram precisions and brevity penalty", "", "")
+    bleu_layout(fig, "What BLEU is made of: n-gram precisions and brevity penalty", "", "",
+                legend_rows(len(corpus)))
     fig.update_yaxes(title_text="precision (%)", row=1, col=1)
     fig.update_yaxes(title_text="BP, hyp/ref length", row=1, col=2)
     fig.add_hline(y=1.0, line=BASELINE_LINE, row=1, col=2)
@@ -221,9 +215,10 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
     return fig
 
 
-def gap_chart(gap: GapDecomposition) -> go.Figure:
+def gap_chart(gap: GapDecomposition, systems: Sequence[str]) -> go.Figure:
     """Waterfall of log(BLEU_b) - log(BLEU_a): one step per n-gram order and the brevity penalty,
-    ending at the total log-gap (they sum to it exactly)."""
+    ending at the total log-gap (they sum to it exactly). Steps in B's favour take B's colour,
+    steps in A's favour A's."""
     parts = [*gap.order_contributions, gap.bp_contribution]
     labels = [f"{n}-gram" for n in range(1, len(gap.order_contributions) + 1)]
     labels += ["brevity penalty", "total"]
@@ -234,14 +229,15 @@ def gap_chart(gap: GapDecomposition) -> go.Figure:
             measure=["relative"] * len(parts) + ["total"],
             text=[f"{v:+.4f}" for v in [*parts, gap.log_gap]],
             textposition="outside",
-            increasing={"marker": {"color": WIN}},
-            decreasing={"marker": {"color": LOSS}},
+            increasing={"marker": {"color": colour_of(gap.sys_b, systems)}},
+            decreasing={"marker": {"color": colour_of(gap.sys_a, systems)}},
             totals={"marker": {"color": TIE}},
             connector={"line": {"color": TIE, "width": 1}},
         )
     )
-    title = f"Gap: {gap.sys_b} {gap.bleu_b:.2f} vs {gap.sys_a} {gap.bleu_a:.2f} BLEU"
     y_title = f"log(BLEU_B / BLEU_A) = log {gap.bleu_b / gap.bleu_a:.3f}"
-    base_layout(fig, title, "", y_title)
-    fig.update_layout(hovermode="closest", showlegend=False)
+    bleu_layout(fig, "Where the BLEU gap comes from", "", y_title)
+    fig.update_layout(hovermode="closest", margin_t=80, title_subtitle_text=(
+        f"B {short_name(gap.sys_b)} {gap.bleu_b:.2f} vs A {short_name(gap.sys_a)} "
+        f"{gap.bleu_a:.2f} BLEU"))
     return fig

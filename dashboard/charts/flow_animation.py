@@ -34,7 +34,9 @@ def flow_animation(grid: Mapping[str, tuple[Sequence[int], np.ndarray]], *,
     fig.update_yaxes(range=[lo, hi])
     fig.update_xaxes(range=[0, max(grid[m][1].shape[1] for m in models) - 1])
     fig.update_layout(updatemenus=[_buttons()], sliders=[_slider(grid, models, n_frames)],
-                      hovermode="closest", height=520, margin={"t": 85, "b": 10})
+                      hovermode="closest", height=520, margin={"t": 50, "b": 10},
+                      legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1,
+                              "yanchor": "top"})  # beside the plot: the slider is below
     return fig
 
 

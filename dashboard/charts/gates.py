@@ -124,8 +124,8 @@ def read_write_carry_figure(rwc: ReadWriteCarry) -> go.Figure:
     base_layout(fig, "What each step reads, writes and carries", "", "")
     fig.update_xaxes(title_text="step t", row=H, col=1, dtick=1)
     fig.update_layout(barmode="group", bargap=BAR_GAP, bargroupgap=0.0, hovermode="closest",
-                      height=160 + 150 * H, margin={"t": 110},
-                      legend={"y": 1.0 + 45.0 / (150 * H)})
+                      height=200 + 150 * H, margin={"t": 50},
+                      legend={"y": -0.6 / H})  # below the last row, whatever H
     return fig
 
 

@@ -31,7 +31,8 @@ from dashboard.charts.style import (
 SIDE_LEGEND = {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"}
 BOTTOM_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"}
 # Theory overlays: dash-dot styles no measured or reference curve uses (init curves are dotted,
-# baselines dashed), grouped in the legend under the heading "theory".
+# baselines dashed, a state block such as the LSTM's c long-dashed), grouped in the legend
+# under the heading "theory".
 THEORY_DASH = {"sigma_max": "dashdot", "rho": "longdashdot", "carry_max": "dashdot",
                "carry_mean": "longdashdot"}
 THEORY_GROUP = "theory"
@@ -67,6 +68,12 @@ def flow_figure(flows: Mapping[str, GradientFlow],
                 name=f"{label} at init (step {start.step})", opacity=0.45,
                 line={"color": colour, "width": 1.5, "dash": "dot"},
                 hovertemplate=f"{label} init: %{{y:.3g}}<extra></extra>"))
+        for block in flow.blocks:
+            fig.add_trace(go.Scatter(
+                x=flow.k, y=10.0 ** flow.block_log(block).median, mode="lines",
+                legendgroup=name, name=f"{label} median, through {block}",
+                line={"color": colour, "width": 2, "dash": "longdash"},
+                hovertemplate=f"{label} via {block}: %{{y:.3g}}<extra></extra>"))
         if theory and flow.theory is not None:
             _add_theory(fig, flow, name)
     what = "relative to k = 0" if relative else "norm"

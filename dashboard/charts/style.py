@@ -36,15 +36,17 @@ def ordered(names) -> list[str]:
 
 
 def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    """The house layout: title at the top, legend between it and the plot, unified hover."""
+    """The house layout: title at the top, legend below the plot, unified hover."""
     fig.update_layout(
         template=TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 0.98,
                "yanchor": "top"},
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        margin={"l": 10, "r": 10, "t": 85, "b": 10},
+        # below the plot: rows of a wrapped legend push the margin down instead of running
+        # into the title (as they did above the plot in a narrow column)
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
         hovermode="x unified",
     )
     return fig

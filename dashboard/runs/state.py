@@ -3,7 +3,8 @@
 One run is *current* (what every page shows); every run trained or loaded in this session is
 also kept under a name so a page can offer a choice. Switching pages never retrains: a page
 asks `current_run()` (None when there is none) or `ensure_default_run()` (trains the built-in
-default experiment once per session, with a progress bar, when no run exists yet).
+default experiment once per server, in a worker process, or reads it from the run store; every
+session shares that one run read-only).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.store.records import config_hash
 from core.train.config import RunConfig
-from core.train.loop import train
 from core.train.results import TrainResult
-from dashboard.training_form import TrainingProgress
+from dashboard.runs.default_run import shared_run
+from dashboard.runs.services import current_store, job_pool, store_key
 
 CURRENT_NAME = "gatescope_current_run"  # name of the run every page shows
 RUNS = "gatescope_runs"                 # name -> TrainResult, oldest first
@@ -57,8 +59,10 @@ def current_run_id() -> str | None:
     return None if name is None else st.session_state[RUN_IDS][name]
 
 
-def store_run(run: TrainResult, name: str) -> str:
-    """Keep `run` under `name` (made unique) and make it current. Returns the name used."""
+def store_run(run: TrainResult, name: str, run_id: str | None = None) -> str:
+    """Keep `run` under `name` (made unique) and make it current. Returns the name used.
+    `run_id` keys the run's cached analyses (default: a new unique id); the server's shared
+    default run passes one id for every session, so its analyses are computed once."""
     runs = named_runs()
     ids = st.session_state.setdefault(RUN_IDS, {})
     unique, n = name, 1
@@ -66,7 +70,7 @@ def store_run(run: TrainResult, name: str) -> str:
         n += 1
         unique = f"{name} ({n})"
     runs[unique] = run
-    ids[unique] = uuid.uuid4().hex
+    ids[unique] = run_id or uuid.uuid4().hex
     st.session_state[CURRENT_NAME] = unique
     for old in [k for k in runs if k != unique][: max(0, len(runs) - MAX_RUNS)]:
         del runs[old], ids[old]
@@ -79,23 +83,35 @@ def select_run(name: str) -> None:
         st.session_state[CURRENT_NAME] = name
 
 
-def ensure_default_run() -> TrainResult | None:
-    """The current run; trains the default experiment first when there is none.
+def load_default(cfg: RunConfig, on_progress) -> TrainResult:
+    """The server's shared run of cfg; ValueError when it cannot be trained."""
+    return shared_run(cfg, store_key()).get(job_pool(), current_store().store, on_progress)
 
-    Shows a progress bar while training. Returns None (after an st.error) only if the default
-    experiment cannot be trained.
+
+def ensure_default_run() -> TrainResult | None:
+    """The current run; else the server's shared default experiment (from the store, or trained
+    once in a worker process while every waiting session shows the same progress bar).
+
+    Returns None (after an st.error) only if the default experiment cannot be trained.
     """
     run = current_run()
     if run is not None:
         return run
     cfg = default_config()
-    progress = TrainingProgress(cfg, "Training the default experiment (RNN and GRU)")
+    title = "Training the default experiment (RNN and GRU)"
+    bar = st.progress(0.0, text=f"{title}: starting")
+
+    def show(status) -> None:
+        where = (f"waiting for a free worker (place {status.position})"
+                 if status.state == "queued" else f"step {status.step} of {status.steps}")
+        bar.progress(min(1.0, status.step / max(status.steps, 1)), text=f"{title}: {where}")
+
     try:
-        run = train(cfg, on_step=progress)
+        run = load_default(cfg, show)
     except ValueError as err:
-        progress.clear()
+        bar.empty()
         st.error(f"The default experiment could not be trained: {err}")
         return None
-    progress.clear()
-    store_run(run, DEFAULT_NAME)
+    bar.empty()
+    store_run(run, DEFAULT_NAME, run_id=f"shared-{config_hash(cfg.to_dict())}")
     return run

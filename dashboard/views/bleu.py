@@ -10,7 +10,9 @@ import streamlit as st
 from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from dashboard import bleu_sections, bleu_sentences, bleu_state, bleu_uploads
+from dashboard.bleu import examples, export, sections, sentences, state, uploads, words
+from dashboard.bleu.chart_files import chart_config, format_widget
+from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -25,7 +27,7 @@ def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
         "Tokenizer",
         tokenizers,
         index=tokenizers.index("13a"),
-        key="bleu_tokenize",
+        key=uploads.TOKENIZE_KEY,
         help="sacrebleu's tokenizer; 'none' for text that is already "
         "tokenized. ja-mecab appears when MeCab is installed.",
     )
@@ -69,29 +71,56 @@ def smooth_value_widget(column, smooth: str) -> float | None:
     )
 
 
-def read_inputs() -> bleu_uploads.PageInputs:
+def read_inputs() -> uploads.PageInputs:
+    from_translate = handoff_inputs()
+    if from_translate is not None:
+        return from_translate
     with st.expander("Your files", expanded=True, icon=":material/upload_file:"):
-        uploaded = bleu_uploads.upload_widgets()
+        uploaded = uploads.upload_widgets()
     if uploaded is not None:
         return uploaded
-    refs, systems, source = bleu_state.example_files()
+    refs, systems, source = state.example_files()
     st.info(
         f"Showing the built-in example: a generated reference and {len(systems)} generated "
         f"systems of different quality ({', '.join(f.name for f in systems)}). Upload files "
         "above to analyse your own.",
         icon=":material/science:",
     )
-    return bleu_uploads.from_example(refs, systems, source)
+    return uploads.from_example(refs, systems, source)
+
+
+def handoff_inputs() -> uploads.PageInputs | None:
+    """The Translate page's translations while they are handed off; None otherwise."""
+    given = st.session_state.get(BLEU_HANDOFF_KEY)
+    if given is None:
+        return None
+    c_note, c_clear = st.columns([4, 1], vertical_alignment="center")
+    c_clear.button("Clear, back to uploads", key="bleu_handoff_clear", on_click=clear_handoff,
+                   icon=":material/close:")
+    try:
+        check_handoff(given)
+    except HandoffError as err:
+        c_note.error(f"The Translate page's hand-off cannot be scored: {err}. Clear it to "
+                     "upload files instead.", icon=":material/error:")
+        return None
+    c_note.info(f"From the Translate page: {plain(given['label'])}",
+                icon=":material/translate:")
+    return uploads.from_handoff(given)
+
+
+def clear_handoff() -> None:
+    st.session_state.pop(BLEU_HANDOFF_KEY, None)
 
 
 def comparison_section(report: BleuReport) -> tuple[str, str]:
     """System A vs B: sentence scatter (selection opens the sentence) and the gap decomposition."""
-    a, b = bleu_sentences.pick_pair(report)
+    a, b = sentences.pick_pair(report)
     left, right = st.columns(2)
     left.plotly_chart(
         charts.pair_scatter(report.sentence_scores("bleu"), a, b),
         key=SCATTER_KEY,
-        on_select=lambda: bleu_sentences.on_scatter_select(SCATTER_KEY),
+        config=chart_config("sentence_scatter"),
+        on_select=lambda: sentences.on_scatter_select(SCATTER_KEY),
         selection_mode=("points", "box", "lasso"),
     )
     left.caption("Click or box-select a point to take that sentence apart below.")
@@ -103,7 +132,8 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     except ValueError as err:  # a BLEU of 0 has no log decomposition
         right.info(f"No gap decomposition: {err}.")
         return a, b
-    right.plotly_chart(charts.gap_chart(gap), key="bleu_gap")
+    right.plotly_chart(charts.gap_chart(gap, report.systems), key="bleu_gap",
+                       config=chart_config("gap"))
     right.caption(
         "log BLEU = log BP + (1/N) sum_n log p_n, so the log of the ratio of two BLEU scores "
         "splits exactly into one part per n-gram order and one for the brevity penalty."
@@ -111,14 +141,24 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     return a, b
 
 
-def distribution_section(report: BleuReport) -> None:
+def distribution_section(report: BleuReport, source, labels) -> None:
     left, right = st.columns(2)
-    left.plotly_chart(charts.sentence_histogram(report.sentence_scores("bleu")), key="bleu_hist")
+    left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist",
+                      config=chart_config("sentence_bleu_distribution"))
     right.plotly_chart(
         charts.precision_chart(report.corpus, report.settings.max_ngram_order),
         key="bleu_precisions",
+        config=chart_config("precisions"),
     )
-    st.plotly_chart(charts.bucket_chart(report.buckets, report.systems), key="bleu_buckets_chart")
+    kinds = [k for k in state.BUCKET_KINDS
+             if (source is not None or k != "source length")
+             and (labels is not None or k != "label column")]
+    kind = st.selectbox("Bucket the sentences by", kinds, key="bleu_bucket_kind",
+                        help="Every system is cut the same way; the baseline's length ratio "
+                        "and sentence BLEU follow the chosen baseline.")
+    table = state.buckets_by(report, kind, source, labels)
+    st.plotly_chart(charts.bucket_chart(table, report.systems, kind), key="bleu_buckets_chart",
+                    config=chart_config("buckets"))
 
 
 def page() -> None:
@@ -129,8 +169,9 @@ def page() -> None:
     )
     inputs = read_inputs()
     st.subheader("Input doctor")
-    bleu_uploads.show_doctor(inputs)
-    use = bleu_uploads.usable(inputs)
+    uploads.tokenized_warning(inputs)
+    uploads.show_doctor(inputs)
+    use = uploads.usable(inputs)
     for note in use.notes:
         (st.error if use.blocked else st.warning)(plain(note), icon=":material/block:")
     if use.blocked:
@@ -139,31 +180,63 @@ def page() -> None:
         return
     refs, systems, source = use.refs, use.systems, use.source
     st.subheader("Systems and settings")
-    names = bleu_uploads.name_widgets(systems, inputs.origin)
+    names = uploads.name_widgets(systems, inputs.origin)
     settings, ter = settings_widgets(names)
-    report = bleu_state.analyse_files(refs, systems, names, settings, ter)
+    format_widget()
+    report = state.analyse_files(refs, systems, names, settings, ter)
     ref_lines = [list(f.lines) for f in refs]
     texts = {n: list(f.lines) for n, f in zip(names, systems, strict=True)}
 
     st.subheader("Corpus scores")
-    bleu_sections.corpus_section(report)
+    sections.corpus_section(report)
     st.subheader("Two systems compared")
     a, b = comparison_section(report)
     st.subheader("Distributions")
-    distribution_section(report)
+    distribution_section(report, source, inputs.labels)
+    st.subheader("Where A and B differ most")
+    examples.examples_section(report, texts, ref_lines, a, b)
+    st.subheader("Words and n-grams")
+    analysis = words.word_section(refs, systems, names, settings, (a, b))
     st.subheader("Sentences")
-    frame = bleu_sentences.sentence_frame(report, texts, ref_lines, a, b)
-    shown = bleu_sentences.filter_widgets(frame, bucket_names(report))
-    bleu_sentences.sentence_table(shown, len(frame))
-    bleu_sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b])
-    st.subheader("Downloads")
+    frame = sentences.sentence_frame(report, texts, ref_lines, a, b)
+    shown = sentences.filter_widgets(frame, bucket_names(report))
+    shown = words.ngram_filter(shown, analysis, sorted({a, b}, key=names.index))
+    sentences.sentence_table(shown, len(frame))
     source_lines = list(source.lines) if source else None
+    sentences.sentence_detail(report, texts, ref_lines, [a] if a == b else [a, b], source_lines)
+    st.subheader("Downloads")
     used = [*refs, *systems, *([source] if source else [])]
     labels = [None] * len(refs) + names + [None] * (source is not None)
-    bleu_sections.downloads(
-        lambda: bleu_sections.per_sentence_csv(report, ref_lines, texts, source_lines),
-        lambda: bleu_sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256),
+    sections.downloads(
+        lambda: sections.per_sentence_csv(report, ref_lines, texts, source_lines),
+        lambda: sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256,
+                                     words.word_report_of(analysis, names)),
+        sections.download_stem(report),
     )
+    sections.report_downloads(
+        lambda: export.html_report(report, sections.corpus_frame(report), report_figures(report),
+                                   used_files(used, labels), words.word_report_of(analysis,
+                                                                                 names)),
+        lambda: export.latex_tables(sections.corpus_frame(report), latex_caption(report)),
+        sections.download_stem(report),
+    )
+
+
+def report_figures(report: BleuReport) -> list:
+    return [charts.corpus_bars(report.significance_table(), report.systems),
+            charts.precision_chart(report.corpus, report.settings.max_ngram_order),
+            charts.sentence_boxes(report.sentence_scores("bleu")),
+            charts.bucket_chart(report.buckets, report.systems)]
+
+
+def used_files(files, labels) -> list[dict]:
+    return [{"role": f.role, "path": f.name, "system": label, "lines": f.n_lines,
+             "sha256": f.sha256} for f, label in zip(files, labels, strict=True)]
+
+
+def latex_caption(report: BleuReport) -> str:
+    return (f"Corpus scores ({report.n_segments} segments; p-values vs {report.baseline}, paired "
+            f"bootstrap and approximate randomization). {report.signatures['BLEU']}")
 
 
 def bucket_names(report: BleuReport) -> list[str]:

@@ -64,10 +64,10 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
                        help="Share of (step, unit) entries where z = 1 - u keeps the state.")
         cols[1].metric("z < 0.1 (overwriting)", f"{u.high_all:.0%}")
     cols[2].metric("r < 0.1 (past hidden)", f"{r.low_all:.0%}")
-    cols[3].metric("median τ", f"{memory.median_tau:.1f} steps",
+    cols[3].metric("median τ (steps)", f"{memory.median_tau:.1f}",
                    help="τ = 1 / mean u per unit: roughly how many steps a unit remembers.")
     longest = memory.longest_finite_tau
-    cols[4].metric("longest τ", "∞" if longest is None else f"{longest:.1f} steps")
+    cols[4].metric("longest τ (steps)", "∞" if longest is None else f"{longest:.1f}")
 
 
 def trace_section(run: TrainResult, run_id: str) -> None:

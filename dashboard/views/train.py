@@ -7,7 +7,6 @@ import math
 import streamlit as st
 
 from core.cells import get_cell
-from core.train.loop import train
 from core.train.presets import PRESETS
 from core.train.results import TrainResult
 from core.train.run_files import run_to_bytes
@@ -16,13 +15,13 @@ from core.train.verdict import nothing_learnt, verdicts
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import accuracy_figure, loss_figure
 from dashboard.presentation import presenting, show
-from dashboard.runs import state
+from dashboard.runs import jobs, state
 from dashboard.runs.names import file_stem, run_name
+from dashboard.runs.stored_runs import stored_runs_section
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
 from dashboard.text import plain
 from dashboard.training_form import (
     TASK_LABELS,
-    TrainingProgress,
     config_from_form,
     preset_picker,
     train_form,
@@ -36,22 +35,13 @@ SHOWN_RUN_KEY = "train_shown_run"
 
 
 def train_from_form(values: dict) -> None:
-    """Build the config from the form, train uncached with live progress, make it current."""
+    """Build the config from the form and queue it on the worker pool (see runs.jobs)."""
     try:
         cfg = config_from_form(state.default_config(), values)
     except ValueError as err:
         st.error(f"These settings cannot be trained: {err}", icon=":material/error:")
         return
-    names = " and ".join(model_label(m) for m in ordered(cfg.models))
-    progress = TrainingProgress(cfg, f"Training {names}", live_chart=True)
-    try:
-        run = train(cfg, on_step=progress)
-    except ValueError as err:
-        progress.clear()
-        st.error(f"Training could not start: {err}", icon=":material/error:")
-        return
-    progress.clear()
-    state.store_run(run, run_name(cfg, state.default_config()))
+    jobs.submit(cfg, run_name(cfg, state.default_config()))
 
 
 def upload_section() -> None:
@@ -69,6 +59,7 @@ def upload_section() -> None:
         for item in load_uploaded_runs([(f.name, f.getvalue()) for f in new]):
             if isinstance(item, LoadedRun):
                 state.store_run(item.run, item.name)
+                jobs.keep(item.run, item.name, kind="import")
                 note = "" if item.run.has_weights else (
                     " without weights: upload its .npz too for the gradient and gates pages")
                 st.success(f"Loaded {plain(item.name)}{note}.", icon=":material/upload_file:")
@@ -230,6 +221,7 @@ if not presenting():
 with status:
     if submitted is not None:
         train_from_form(submitted)
+    jobs.show_jobs()
 if not presenting():
     with upload_col:
         upload_section()
@@ -241,3 +233,7 @@ if current is not None:
     if not presenting():
         with download_col:
             download_section(current, state.current_run_id())
+if not presenting():
+    st.divider()
+    st.subheader("Stored runs")
+    stored_runs_section()

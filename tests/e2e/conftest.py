@@ -67,6 +67,7 @@ def streamlit_server(fast_default: bool) -> Iterator[str]:
     port = _free_port()
     env = dict(os.environ)
     env.pop(FAST_DEFAULT_ENV, None)
+    env["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-e2e-store-")  # never ./
     if fast_default:
         env[FAST_DEFAULT_ENV] = "1"
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",

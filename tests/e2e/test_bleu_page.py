@@ -148,6 +148,9 @@ def check_csv(pg, tmp_path: Path, refs: list[str], systems: dict[str, list[str]]
             if attempt == 2:
                 raise
             wait_idle(pg)
+    first = next(iter(systems))
+    assert info.value.suggested_filename.startswith(f"bleu_{first}")  # names the analysis
+    assert info.value.suggested_filename.endswith("_sentences.csv")
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     texts = {c: str for c in ("reference", *systems)}
@@ -233,3 +236,47 @@ def test_markdown_in_names_and_sentences_is_shown_as_typed(page, app_url, tmp_pa
     pair = page.evaluate(_PAIR_TEXT)
     assert f"hypothesis: {BLEU().tokenizer(hyps[0])}" in pair  # tokens as BLEU sees them
     assert main.locator(".katex").count() == 0  # no $...$ became maths
+
+
+_OVERLAPS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
+  const box = sel => Array.from(plot.querySelectorAll(sel)).map(e => e.getBoundingClientRect())
+    .filter(r => r.width > 0 && r.height > 0);
+  const hit = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const legend = box('.legend .bg'), titles = box('.gtitle'), axes = box('.xtitle, .ytitle');
+  const plotBox = plot.getBoundingClientRect();
+  return {title: (plot.querySelector('.gtitle') || {}).textContent || '',
+          legendOverTitle: legend.some(l => titles.some(t => hit(l, t))),
+          legendOverAxisTitle: legend.some(l => axes.some(t => hit(l, t))),
+          titleCut: titles.some(t => t.right > plotBox.right + 1 || t.left < plotBox.left - 1)};
+})"""
+
+
+def test_six_systems_with_forty_character_names_lay_out_cleanly(page, app_url, tmp_path):
+    """WMT17-style file names: no legend over a title or an axis title, no title cut off, a
+    short name in each legend (the full name in the corpus table); screenshot kept."""
+    corpus = example_corpus(n_segments=40, seed=9)
+    ref = tmp_path / "newstest2017-ende-ref.de"
+    ref.write_text("".join(f"{s}\n" for s in corpus.references[0]), encoding="utf-8")
+    base = list(corpus.systems.values())
+    paths = []
+    for k, team in enumerate(["LMU-nmt-rerank", "KIT-ensemble", "uedin-nmt-big", "online-B",
+                              "C-3MA-system", "TALP-UPC-nmt"]):
+        path = tmp_path / f"newstest2017.{team:-<16.16}.49{k:02d}.en-de"
+        lines = base[k % 3][k:] + base[k % 3][:k]
+        path.write_text("".join(f"{s}\n" for s in lines), encoding="utf-8")
+        paths.append(path)
+    assert all(len(p.name) == 40 for p in paths)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_app(page, app_url, "bleu")
+    upload(page, ref, paths)
+    assert set(corpus_rows(page)) == {p.name for p in paths}
+    layouts = page.evaluate(_OVERLAPS)
+    assert len(layouts) >= 6
+    for layout in layouts:
+        assert not layout["legendOverTitle"], layout
+        assert not layout["legendOverAxisTitle"], layout
+        assert not layout["titleCut"], layout
+    names = [t["name"] for f in figures(page) for t in f["traces"] if t.get("name")]
+    assert not any(p.name in n for n in names for p in paths)      # legends: short names
+    assert not exceptions(page)

@@ -111,8 +111,8 @@ def readme_screenshot(pg, shot: str, anchor: str | None) -> None:
 
 # Every piece of text the page writes that does not fit its box: metric labels, values and
 # deltas cut with an ellipsis, formulas or text wider than their block, chart text (axis
-# labels, slider labels, legends) outside the chart. 2 px of slack: KaTeX's struts overhang
-# their box by 2 px without hiding any glyph.
+# labels, slider labels, legends) outside the chart, a legend over the chart's title. 2 px of
+# slack: KaTeX's struts overhang their box by 2 px without hiding any glyph.
 _CLIPPED = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const out = [];
@@ -134,8 +134,14 @@ _CLIPPED = """() => {
       }
     }
   }
+  const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom
+    && b.top < a.bottom && a.width > 0 && b.width > 0;
   for (const plot of main.querySelectorAll('.js-plotly-plot')) {
     const box = plot.getBoundingClientRect();
+    const title = plot.querySelector('.gtitle'), legend = plot.querySelector('.legend');
+    if (title && legend && overlap(title.getBoundingClientRect(), legend.getBoundingClientRect())) {
+      out.push(`legend over the title: ${title.textContent}`);
+    }
     for (const t of plot.querySelectorAll('svg text')) {
       const r = t.getBoundingClientRect();
       if (r.width === 0 || !t.textContent.trim()) continue;
@@ -162,3 +168,16 @@ def test_nothing_the_page_writes_is_clipped(default_session, title, width):
         assert clipped == [], "\n".join(clipped)
     finally:
         pg.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_every_chart_in_the_browser_downloads_as_svg_at_slide_size(default_session):
+    """plotly's own camera button carries the export settings: SVG, 1600 x 900, a name."""
+    pg = default_session
+    go_to(pg, "Gradient flow")
+    pg.wait_for_selector(PLOTLY)
+    options = pg.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                          ".map(p => p._context && p._context.toImageButtonOptions)")
+    assert options and all(o and o["format"] == "svg" for o in options), options
+    assert all((o["width"], o["height"]) == (1600, 900) for o in options)
+    assert len({o["filename"] for o in options}) == len(options)
+    assert pg.locator('[data-testid="stPlotlyChart"] .modebar-btn[data-title*="Download"]').count()

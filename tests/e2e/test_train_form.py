@@ -48,6 +48,8 @@ def curves(pg) -> dict[str, tuple[list, list]]:
 def test_changed_setting_trains_with_progress_and_shows_new_results(page, app_url):
     open_app(page, app_url)
     page.wait_for_selector(PLOTLY)
+    button = page.get_by_test_id("stSidebar").get_by_role("button", name="Train").bounding_box()
+    assert button["y"] + button["height"] <= page.viewport_size["height"]  # in view, unscrolled
     before = metrics(page)
     set_number(page, "Steps", 400)
     set_number(page, "Hidden units H", 12)

@@ -13,7 +13,7 @@ from pandas.api.types import is_string_dtype
 
 from core.bleu.report import BleuReport
 from core.bleu.sentence_view import brevity_penalty, order_table
-from dashboard import bleu_highlight
+from dashboard.bleu import highlight
 from dashboard.text import plain
 
 LINE_KEY = "bleu_line"  # 1-based line of the sentence shown in detail
@@ -128,6 +128,8 @@ def sentence_table(shown: pd.DataFrame, n_total: int) -> None:
         "sentence apart below."
     )
     st.session_state[SHOWN_KEY] = shown["line"].tolist()
+    if len(shown) and st.session_state.get(LINE_KEY) not in set(st.session_state[SHOWN_KEY]):
+        st.session_state[LINE_KEY] = int(shown["line"].iloc[0])   # the detail follows the table
     st.dataframe(
         shown,
         key=TABLE_KEY,
@@ -144,15 +146,20 @@ def sentence_table(shown: pd.DataFrame, n_total: int) -> None:
 
 
 def sentence_detail(
-    report: BleuReport, texts: dict[str, list[str]], refs: list[list[str]], systems: list[str]
+    report: BleuReport, texts: dict[str, list[str]], refs: list[list[str]], systems: list[str],
+    source: list[str] | None = None,
 ) -> None:
-    """The chosen line: per system BLEU, counts per order, BP, matched n-grams highlighted."""
+    """The chosen line: its source, per system BLEU, counts per order, BP, matched n-grams
+    highlighted, and the words of the text search marked."""
     n = report.n_segments
     if LINE_KEY not in st.session_state or not 1 <= st.session_state[LINE_KEY] <= n:
         st.session_state[LINE_KEY] = 1
     line = st.number_input("Sentence (line number)", 1, n, key=LINE_KEY, step=1)
     seg = int(line) - 1
-    st.markdown(bleu_highlight.legend_html(report.settings.max_ngram_order), unsafe_allow_html=True)
+    st.markdown(highlight.legend_html(report.settings.max_ngram_order), unsafe_allow_html=True)
+    if source is not None:
+        st.markdown(f"**Source**: {plain(source[seg])}")
+    query = st.session_state.get("bleu_search", "").strip()
     order = report.settings.max_ngram_order
     for name in systems:
         row = report.sentences[
@@ -170,8 +177,8 @@ def sentence_detail(
                 [int(row[f"match_{n}"]) for n in range(1, order + 1)],
                 [int(row[f"total_{n}"]) for n in range(1, order + 1)],
             )
-            html_pair, _ = bleu_highlight.highlight_pair(
-                texts[name][seg], [r[seg] for r in refs], report.settings
+            html_pair, _ = highlight.highlight_pair(
+                texts[name][seg], [r[seg] for r in refs], report.settings, query=query
             )
             left, right = st.columns([1, 2])
             left.dataframe(

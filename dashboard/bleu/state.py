@@ -16,19 +16,35 @@ setting always does.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core.bleu.analysis import report_from_stats, with_smoothing
+from core.bleu.bucket_kinds import (
+    by_baseline_bleu,
+    by_label,
+    by_length_ratio,
+    by_reference_length,
+    by_source_length,
+)
+from core.bleu.buckets import bucket_table_for
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
+from core.bleu.ngram_diff import NgramDifference, matched_ngrams, ngram_difference
+from core.bleu.pairwise import PairwiseSignificance, pairwise_significance
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import SegmentStats, extract_stats
+from core.bleu.stats import SegmentStats, default_workers, extract_stats, make_metric
 from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import ter_from_stats, with_ter
+from core.bleu.word_accuracy import WordAccuracy, word_accuracy
+from core.bleu.words import line_words
 
 # Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports
 # hold the same arrays, so an extraction costs memory only once its reports are dropped;
@@ -84,7 +100,8 @@ def _digests(refs: list[TextFile], systems: list[TextFile]) -> tuple:
 
 def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str, SegmentStats]:
     """Statistics from the shared store, or extracted now under a progress bar (not inside a
-    Streamlit cache, so the bar can update). Systems are keyed by position: "0", "1", ..."""
+    Streamlit cache, so the bar can update): large inputs in spawned worker processes, the bar
+    moving as their blocks finish. Systems are keyed by position: "0", "1", ..."""
     refs, systems = texts
     key = (_digests(refs, systems), settings.extraction_key(), metrics)
     store = _extraction_store()
@@ -98,7 +115,7 @@ def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str,
 
         stats = extract_stats(settings, [list(f.lines) for f in refs],
                               {str(i): list(f.lines) for i, f in enumerate(systems)},
-                              metrics, workers=1, on_block=done)
+                              metrics, workers=default_workers(), on_block=done)
         store.put(key, stats)
         bar.empty()
     return stats
@@ -165,3 +182,89 @@ def example_files() -> tuple[list[TextFile], list[TextFile], TextFile]:
 
 def _as_bytes(lines: list[str]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def report_key(report: BleuReport) -> tuple:
+    """Stands for a report in cache keys: its statistics' digest, settings and names."""
+    digest = hashlib.sha256()
+    for name in report.systems:
+        digest.update(np.ascontiguousarray(report.bleu_stats[name]).tobytes())
+    return digest.hexdigest(), repr(report.settings), report.systems
+
+
+def pairwise(report: BleuReport) -> PairwiseSignificance:
+    """Every pair's paired tests, cached by the report."""
+    return _pairwise(report_key(report), report)
+
+
+BUCKET_KINDS = {  # label on the page -> how segments are split (needs: source / labels)
+    "reference length": lambda report, source, labels: by_reference_length(report),
+    "source length": lambda report, source, labels: by_source_length(report, source),
+    "length ratio of the baseline (hyp / ref)":
+        lambda report, source, labels: by_length_ratio(report),
+    "sentence BLEU of the baseline": lambda report, source, labels: by_baseline_bleu(report),
+    "label column": lambda report, source, labels: by_label(labels),
+}
+
+
+def buckets_by(report: BleuReport, kind: str, source: TextFile | None,
+               labels: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """report.buckets' table for another split (BUCKET_KINDS), cached."""
+    if kind == "reference length":
+        return report.buckets
+    key = (report_key(report), kind, source.sha256 if source else None, labels)
+    return _buckets_by(key, report, kind, source, labels)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Bucketing ...")
+def _buckets_by(key: tuple, _report: BleuReport, kind: str, _source: TextFile | None,
+                _labels: tuple[str, ...] | None):
+    which, labels = BUCKET_KINDS[kind](_report, _source.lines if _source else None, _labels)
+    metric = make_metric(_report.settings, "bleu")
+    return bucket_table_for(_report.bleu_stats, which, labels, metric,
+                            _report.settings.bootstrap_samples, _report.settings.seed)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Testing every pair of systems ...")
+def _pairwise(key: tuple, _report: BleuReport) -> PairwiseSignificance:
+    return pairwise_significance(_report)
+
+
+@dataclass(frozen=True)
+class WordAnalysis:
+    """compare-mt's word-level counts of one file set, under the systems' current names."""
+    accuracy: WordAccuracy                  # word accuracy by frequency bucket
+    matched: dict[str, Counter]             # system -> matched n-gram counts (orders 1-4)
+    words: dict[str, list[list[str]]]       # system -> words per line (for n-gram filters)
+    key: tuple = ()                         # stands for the inputs, settings and names
+
+
+def word_analysis(refs: list[TextFile], systems: list[TextFile], names: list[str],
+                  settings: BleuSettings, freq: TextFile | None) -> WordAnalysis:
+    """Word accuracy and matched n-grams, cached by file contents, tokenizer and case."""
+    key = (_digests(refs, systems), settings.extraction_key(), freq.sha256 if freq else None)
+    found = _word_analysis(key, refs[0], systems, settings, freq)
+    rename = dict(zip(found.matched, names, strict=True))
+    return WordAnalysis(found.accuracy.renamed(rename),
+                        {rename[k]: v for k, v in found.matched.items()},
+                        {rename[k]: v for k, v in found.words.items()}, (key, tuple(names)))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Counting words and n-grams (compare-mt) ...")
+def _word_analysis(key: tuple, _ref: TextFile, _systems: list[TextFile], _settings: BleuSettings,
+                   _freq: TextFile | None) -> WordAnalysis:
+    ref = line_words(_ref.lines, _settings)
+    words = {str(i): line_words(f.lines, _settings) for i, f in enumerate(_systems)}
+    freq = line_words(_freq.lines, _settings) if _freq is not None else None
+    return WordAnalysis(word_accuracy(ref, words, freq_corpus=freq),
+                        {s: matched_ngrams(ref, w) for s, w in words.items()}, words)
+
+
+def ngram_pair(analysis: WordAnalysis, a: str, b: str) -> NgramDifference:
+    """compare-mt's n-gram differences of systems a and b, cached."""
+    return _ngram_pair(analysis.key, analysis, a, b)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _ngram_pair(key: tuple, _analysis: WordAnalysis, a: str, b: str) -> NgramDifference:
+    return ngram_difference(a, b, _analysis.matched[a], _analysis.matched[b])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import TextFile
 from core.bleu.report import BleuReport
+from core.bleu.word_report import WordReport
+from dashboard.bleu import state
+from dashboard.bleu.chart_files import chart_config
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -64,7 +69,7 @@ def corpus_styler(frame: pd.DataFrame):
     low = [c for c in LOWER_IS_BETTER if c in frame.columns]
     best = "font-weight: bold; background-color: #d9f0e3"
     # p-values as text: the table widget shows a missing number as "None", whatever the Styler says
-    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS})
+    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS if c in frame})
     styler = frame.style.highlight_max(subset=high, props=best)
     if low:
         styler = styler.highlight_min(subset=low, props=best)
@@ -77,9 +82,15 @@ def corpus_styler(frame: pd.DataFrame):
     return styler.format("{:.2f}", subset=numeric)
 
 
+TEST_COLUMNS = ("BLEU", "BLEU 95% CI", *P_COLUMNS, "wins/ties/losses", "mean sentence BLEU")
+
+
 def corpus_section(report: BleuReport) -> None:
+    """Two tables that fit the page's width: the scores, then the tests against the baseline."""
     frame = corpus_frame(report)
-    st.dataframe(corpus_styler(frame), key="bleu_corpus_table")
+    scores = [c for c in frame.columns if c not in TEST_COLUMNS[1:]]
+    st.dataframe(corpus_styler(frame[scores]), key="bleu_corpus_table")
+    st.dataframe(corpus_styler(frame[list(TEST_COLUMNS)]), key="bleu_tests_table")
     st.caption(
         f"Baseline: {plain(report.baseline)}. p-values: paired bootstrap "
         f"({report.settings.bootstrap_samples} resamples) and approximate randomization "
@@ -87,14 +98,31 @@ def corpus_section(report: BleuReport) -> None:
         "--paired-bs / --paired-ar. Wins/ties/losses count sentences by sentence BLEU "
         "against the baseline."
     )
+    pairwise_section(report)
     mean_note(report)
     st.plotly_chart(
-        charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars"
+        charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars",
+        config=chart_config("corpus_scores"),
     )
     with st.expander("sacrebleu signatures (copy them next to any number you report)"):
         for label, signature in report.signatures.items():
             st.markdown(f"**{plain(label)}**")
             st.code(signature, language=None)
+
+
+def pairwise_section(report: BleuReport) -> None:
+    """Every pair of systems: paired bootstrap / AR p-values, the better system marked."""
+    if len(report.systems) < 3:
+        return
+    with st.expander("Every pair of systems: paired significance (BLEU)",
+                     icon=":material/grid_on:"):
+        if not st.toggle("Test every pair", key="bleu_pairwise_on",
+                         help="Paired bootstrap and approximate randomization for each pair, "
+                         "as sacrebleu's PairedTest of the two with the same seed."):
+            return
+        st.dataframe(state.pairwise(report).matrix(), key="bleu_pairwise_table")
+        st.caption("Cells: p (paired bootstrap) / p (approximate randomization). ▲: the row "
+                   "system's BLEU is higher with bootstrap p < 0.05; ▼: lower.")
 
 
 def mean_note(report: BleuReport) -> None:
@@ -142,32 +170,37 @@ def json_bundle(
     system_names: list[str | None],
     origin: str,
     input_sha256: dict[str, str],
+    words: WordReport | None = None,
 ) -> str:
-    """The report's JSON plus the inputs it was computed from: each file's role, name, the system
-    name it was given (system_names, aligned with files; None for others), line count, encoding
-    and SHA-256."""
-    inputs = [
-        {
-            "file": f.name,
-            "role": f.role,
-            "system": system_name,
-            "lines": f.n_lines,
-            "encoding": f.encoding,
-            "sha256": f.sha256,
-        }
+    """The command line's JSON bundle (core.bleu.bundle, same keys) of the page's analysis.
+    files: one entry per input with role, path (the file name), sha256, and the system name it
+    was given (system_names, aligned with files; None for others), line count and encoding.
+    A table upload adds "table": its name and SHA-256. words: the word analyses, if made."""
+    entries = [
+        {"role": f.role, "path": f.name, "sha256": f.sha256, "system": system_name,
+         "lines": f.n_lines, "encoding": f.encoding}
         for f, system_name in zip(files, system_names, strict=True)
     ]
-    extra = {"inputs": inputs, "input_files_sha256": input_sha256, "origin": origin}
-    return report.to_json(extra)
+    extra = {"origin": origin}
+    if origin == "table":
+        extra["table"] = [{"path": k, "sha256": v} for k, v in input_sha256.items()]
+    return bundle_json(result_bundle(report, entries, words, **extra))
 
 
-def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> None:
+def download_stem(report: BleuReport) -> str:
+    """bleu_<baseline>_vs_<k>_systems (bleu_<system> for one system), safe as a file name."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", report.baseline).strip("._")[:60] or "system"
+    others = len(report.systems) - 1
+    return f"bleu_{base}" + (f"_vs_{others}_system{'s' * (others > 1)}" if others else "")
+
+
+def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem: str) -> None:
     """Two download buttons; the files are made only when a button is clicked."""
     c_csv, c_json = st.columns(2)
     c_csv.download_button(
         "Per-sentence scores (CSV)",
         csv_bytes,
-        file_name="bleu_sentences.csv",
+        file_name=f"{stem}_sentences.csv",
         mime="text/csv",
         key="bleu_download_csv",
         on_click="ignore",  # no rerun: a rerun could drop the file while it is being made
@@ -176,9 +209,24 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> N
     c_json.download_button(
         "Everything (JSON: scores, signatures, settings, input SHA-256)",
         lambda: json_text().encode("utf-8"),
-        file_name="bleu_report.json",
+        file_name=f"{stem}.json",
         mime="application/json",
         key="bleu_download_json",
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def report_downloads(html_text: Callable[[], str], latex_text: Callable[[], str],
+                     stem: str) -> None:
+    """The whole analysis as one HTML file, and the corpus table as LaTeX; made on click."""
+    c_html, c_tex = st.columns(2)
+    c_html.download_button(
+        "Report (one HTML file: tables, interactive charts, signatures, file hashes)",
+        lambda: html_text().encode("utf-8"), file_name=f"{stem}_report.html",
+        mime="text/html", key="bleu_download_html", on_click="ignore",
+        icon=":material/download:")
+    c_tex.download_button(
+        "Corpus scores (LaTeX table)", lambda: latex_text().encode("utf-8"),
+        file_name=f"{stem}_corpus.tex", mime="text/x-tex", key="bleu_download_tex",
+        on_click="ignore", icon=":material/download:")

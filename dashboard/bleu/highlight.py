@@ -19,11 +19,21 @@ def order_colour(order: int) -> str:
     return ORDER_COLOURS[(order - 1) % len(ORDER_COLOURS)]
 
 
-def tokens_html(tokens: tuple[str, ...] | list[str], orders: list[int]) -> str:
-    """Tokens joined by spaces; a token in a matched n-gram gets its highest order's colour."""
+def search_hit(token: str, words: list[str]) -> bool:
+    """Does the token contain one of the search words (case-insensitive)?"""
+    low = token.lower()
+    return any(w in low for w in words)
+
+
+def tokens_html(tokens: tuple[str, ...] | list[str], orders: list[int], query: str = "") -> str:
+    """Tokens joined by spaces; a token in a matched n-gram gets its highest order's colour,
+    a token holding a word of the search query is marked (<mark>)."""
+    words = [w for w in query.lower().split() if w]
     parts = []
     for token, order in zip(tokens, orders, strict=True):
         text = html_text(token)
+        if words and search_hit(token, words):
+            text = f'<mark title="search hit">{text}</mark>'
         parts.append(
             SPAN.format(colour=order_colour(order), order=order, token=text) if order else text
         )
@@ -42,21 +52,23 @@ def legend_html(max_order: int) -> str:
     )
 
 
-def pair_html(matched: MatchedNgrams, ref_names: list[str]) -> str:
+def pair_html(matched: MatchedNgrams, ref_names: list[str], query: str = "") -> str:
     """Hypothesis and each reference, one line each, matched tokens highlighted."""
-    lines = [f"<b>hypothesis</b>: {tokens_html(matched.hyp_tokens, matched.hyp_highest_order())}"]
+    hyp = tokens_html(matched.hyp_tokens, matched.hyp_highest_order(), query)
+    lines = [f"<b>hypothesis</b>: {hyp}"]
     for j, tokens in enumerate(matched.ref_tokens):
         name = html_text(ref_names[j] if j < len(ref_names) else f"reference {j + 1}")
-        lines.append(f"<b>{name}</b>: {tokens_html(tokens, matched.ref_highest_order(j))}")
+        lines.append(f"<b>{name}</b>: {tokens_html(tokens, matched.ref_highest_order(j), query)}")
     return "<div style='line-height:1.9'>" + "<br>".join(lines) + "</div>"
 
 
 def highlight_pair(
-    hyp: str, refs: list[str], settings: BleuSettings, ref_names: list[str] | None = None
+    hyp: str, refs: list[str], settings: BleuSettings, ref_names: list[str] | None = None,
+    query: str = "",
 ) -> tuple[str, MatchedNgrams]:
     """(HTML, matches) for one hypothesis against its references."""
     matched = matched_ngrams(hyp, refs, settings)
     names = ref_names or (
         ["reference"] if len(refs) == 1 else [f"reference {j + 1}" for j in range(len(refs))]
     )
-    return pair_html(matched, names), matched
+    return pair_html(matched, names, query), matched

@@ -17,8 +17,9 @@ from core.bleu.input_set import (
     check_inputs,
     unique_names,
 )
-from core.bleu.inputs import ERROR, INFO, WARNING, InputIssue, TextFile
-from dashboard import bleu_state
+from core.bleu.inputs import ERROR, INFO, TOKENIZED, WARNING, InputIssue, TextFile
+from dashboard.bleu import handoff as handoffs
+from dashboard.bleu import state
 from dashboard.text import plain
 
 UPLOAD_HELP = (
@@ -26,6 +27,7 @@ UPLOAD_HELP = (
     "segment). UTF-8 with a byte-order mark, CRLF line endings and UTF-16 with a byte-order "
     "mark are accepted."
 )
+TOKENIZE_KEY = "bleu_tokenize"  # the tokenizer selectbox's key
 TABLE_HELP = (
     "One TSV, CSV or JSONL file with named columns: `ref` (or `ref1`, `ref2`, ...), optional "
     "`source`, optional `id`, and one column per system."
@@ -36,8 +38,9 @@ TABLE_HELP = (
 class PageInputs:
     checked: InputSet  # every uploaded file with the doctor's findings
     extra_issues: tuple[InputIssue, ...]  # table-level problems and page notes
-    origin: str  # example | files | table
+    origin: str  # example | files | table | translate (the Translate page's hand-off)
     input_sha256: dict  # uploaded file name -> SHA-256 of its bytes (for the JSON bundle)
+    labels: tuple[str, ...] | None = None  # a table's label column (domain, ...), per segment
 
 
 def upload_widgets() -> PageInputs | None:
@@ -57,16 +60,16 @@ def upload_widgets() -> PageInputs | None:
         return _from_table(table, bool(refs or systems or source))
     if not (refs or systems or source):
         return None
-    ref_files = [bleu_state.read_upload(f.name, f.getvalue(), "ref") for f in refs or []]
-    sys_files = [bleu_state.read_upload(f.name, f.getvalue(), "sys") for f in systems or []]
-    src_file = bleu_state.read_upload(source.name, source.getvalue(), "src") if source else None
+    ref_files = [state.read_upload(f.name, f.getvalue(), "ref") for f in refs or []]
+    sys_files = [state.read_upload(f.name, f.getvalue(), "sys") for f in systems or []]
+    src_file = state.read_upload(source.name, source.getvalue(), "src") if source else None
     checked = check_inputs(ref_files, sys_files, src_file)
     shas = {f.name: f.sha256 for f in checked.files}
     return PageInputs(checked, (), "files", shas)
 
 
 def _from_table(upload, also_files: bool) -> PageInputs:
-    table = bleu_state.read_upload_table(upload.name, upload.getvalue())
+    table = state.read_upload_table(upload.name, upload.getvalue())
     extra = list(table.issues)
     if also_files:
         extra.append(
@@ -79,7 +82,20 @@ def _from_table(upload, also_files: bool) -> PageInputs:
     checked = check_inputs(table.refs, table.systems, table.source)
     if not table.ok:  # the table's own error says why; don't add "add a reference file"
         checked = InputSet((), (), None, ())
-    return PageInputs(checked, tuple(extra), "table", {table.name: table.sha256})
+    return PageInputs(checked, tuple(extra), "table", {table.name: table.sha256}, table.labels)
+
+
+def from_handoff(handoff: dict) -> PageInputs:
+    """The Translate page's hand-off (checked by handoff.check_handoff) as doctored files."""
+    ref_names, sys_names, src_name = handoffs.handoff_names(handoff)
+    refs = [state.read_upload(name, handoffs.handoff_bytes(lines), "ref")
+            for name, lines in zip(ref_names, handoff["refs"], strict=True)]
+    systems = [state.read_upload(name, handoffs.handoff_bytes(lines), "sys")
+               for name, lines in zip(sys_names, handoff["systems"].values(), strict=True)]
+    source = (state.read_upload(src_name, handoffs.handoff_bytes(handoff["source"]), "src")
+              if src_name else None)
+    checked = check_inputs(refs, systems, source)
+    return PageInputs(checked, (), "translate", {f.name: f.sha256 for f in checked.files})
 
 
 def from_example(refs: list[TextFile], systems: list[TextFile], source: TextFile) -> PageInputs:
@@ -105,7 +121,8 @@ def usable(inputs: PageInputs) -> Usable:
     bad_refs = [f.name for f in checked.refs if not f.ok]
     if bad_refs:
         blocked = True
-        notes.append(f"Reference {', '.join(bad_refs)} cannot be read: scoring waits for it.")
+        notes.append(f"Reference {', '.join(bad_refs)} has an error (see above): scoring "
+                     "waits for it, since leaving a reference out changes every score.")
     systems = [f for f in checked.systems if f.ok]
     left_out = [f.name for f in checked.systems if not f.ok]
     if checked.source and not checked.source.ok:
@@ -114,7 +131,7 @@ def usable(inputs: PageInputs) -> Usable:
         notes.append(f"Left out of scoring (see the errors above): {', '.join(left_out)}.")
     if checked.systems and not systems:
         blocked = True
-        notes.append("No system output can be read (see the errors above).")
+        notes.append("No system output can be scored (see the errors above).")
     source = checked.source if checked.source and checked.source.ok else None
     return Usable(list(checked.refs), systems, source, blocked or not systems, notes)
 
@@ -125,6 +142,22 @@ def show_doctor(inputs: PageInputs) -> None:
         _show_issue(issue)
     for f in inputs.checked.files:
         _file_expander(f)
+
+
+def tokenized_warning(inputs: PageInputs) -> None:
+    """Files that look tokenized already, raised above the doctor's rows, with a one-click
+    switch to tokenizer 'none' (while another tokenizer is chosen)."""
+    files = [f.name for f in inputs.checked.files
+             if any(TOKENIZED in i.message for i in f.issues)]
+    if not files or st.session_state.get(TOKENIZE_KEY) == "none":
+        return
+    c_note, c_button = st.columns([4, 1], vertical_alignment="center")
+    c_note.warning(plain(f"{', '.join(files)}: many lines end in ' .', so {TOKENIZED}. "
+                         "sacrebleu's tokenizer would split the text again and the scores "
+                         "would not be comparable; use tokenizer 'none' for tokenized text."),
+                   icon=":material/warning:")
+    c_button.button("Use tokenizer 'none'", key="bleu_use_tok_none",
+                    on_click=lambda: st.session_state.update({TOKENIZE_KEY: "none"}))
 
 
 def _file_expander(f: TextFile) -> None:
@@ -157,16 +190,17 @@ def default_name(f: TextFile, origin: str) -> str:
 
 
 def name_widgets(files: list[TextFile], origin: str) -> list[str]:
-    """One text input per system, keyed by file content and name; names made unique."""
-    cols = st.columns(min(len(files), 6) or 1)
+    """One text input per system, keyed by file content and name; names made unique. Three
+    per row, labelled by position (the file name in the tooltip), so long names fit."""
+    cols = st.columns(min(len(files), 3) or 1)
     names, seen = [], {}
     for i, f in enumerate(files):
         ident = f"{f.sha256[:16]}_{f.name}"
         seen[ident] = seen.get(ident, 0) + 1  # the same file twice still gets two keys
         default = default_name(f, origin)
-        label = f"Name of {plain(f.name)}"
         value = cols[i % len(cols)].text_input(
-            label, value=default, key=f"bleu_name_{ident}_{seen[ident]}"
+            f"System {i + 1} name", value=default, key=f"bleu_name_{ident}_{seen[ident]}",
+            help=plain(f"Shown for {f.name}"),
         )
         names.append(value.strip() or default)
     return unique_names(names)

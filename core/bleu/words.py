@@ -1,0 +1,17 @@
+"""Words as compare-mt counts them: each line after sacrebleu's preprocessing (the chosen
+tokenizer and lowercasing), then stripped and split on single spaces (compare-mt's
+corpus_utils.iterate_tokens). compare-mt reads pre-tokenized files; with tokenize="none" the
+words are exactly compare-mt's. An empty line is one empty word, as in compare-mt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from core.bleu.settings import BleuSettings
+from core.bleu.stats import make_metric
+
+
+def line_words(lines: Iterable[str], settings: BleuSettings) -> list[list[str]]:
+    """Lines -> words per line: preprocess (tokenize, lowercase) then .strip().split(" ")."""
+    metric = make_metric(settings, "bleu")
+    return [metric._preprocess_segment(line).strip().split(" ") for line in lines]

@@ -1,0 +1,121 @@
+"""A sweep grid: a [base] table of training-config fields and a [grid] table of lists; the
+sweep is their product, one run per model.
+
+    [base]
+    task = "recall"
+    steps = 300
+    [grid]
+    model = ["rnn", "gru"]
+    length = [10, 20, 40]
+    seed = [0, 1, 2]
+
+Field names are RunConfig's, spelt as the `python -m core.train` flags spell them (`lr-schedule`
+and `lr_schedule` both work); `model` (or `models`) lists the models, each trained in its own run.
+Every config is checked against RunConfig and the Train form's limits before anything runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from core.train.config import RunConfig
+from core.train.limits import check_limits
+
+CONFIG_FIELDS = {f.name for f in fields(RunConfig)} - {"models"}
+MODEL_KEYS = ("model", "models")
+
+
+class GridError(ValueError):
+    """A grid that cannot be expanded: the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    name: str                              # the sweep's name (the file's stem)
+    base: dict                             # fixed config fields
+    axes: dict[str, tuple]                 # swept field -> its values, in file order
+    models: tuple[str, ...]                # one run per model
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The swept fields, `model` first when models vary."""
+        return (("model",) if len(self.models) > 1 else ()) + tuple(self.axes)
+
+    def configs(self) -> list[RunConfig]:
+        """Every run of the sweep, models varying slowest: (model, *axes) product order."""
+        out = []
+        for model in self.models:
+            for values in itertools.product(*self.axes.values()):
+                out.append(RunConfig(**self.base, **dict(zip(self.axes, values, strict=True)),
+                                     models=(model,)))
+        return out
+
+    def values_of(self, cfg: RunConfig) -> dict:
+        """The grid coordinates of one of its configs."""
+        out = {"model": cfg.models[0]} if len(self.models) > 1 else {}
+        return out | {k: getattr(cfg, k) for k in self.axes}
+
+
+def load_grid(path: str | Path) -> Grid:
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise GridError(f"{path}: cannot be read ({err.strerror})") from err
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise GridError(f"{path}: not valid TOML ({err})") from err
+    return grid_from_tables(doc.get("base", {}), doc.get("grid", {}), name=path.stem,
+                            where=str(path), extra=sorted(set(doc) - {"base", "grid"}))
+
+
+def grid_from_tables(base: dict, grid: dict, *, name: str = "sweep", where: str = "grid",
+                     extra: list[str] | None = None) -> Grid:
+    """Grid from already parsed tables (the Sweeps page's form builds these)."""
+    if extra:
+        raise GridError(f"{where}: unknown tables {extra}; expected [base] and [grid]")
+    if not isinstance(base, dict) or not isinstance(grid, dict):
+        raise GridError(f"{where}: [base] and [grid] must be tables")
+    base = {_field(k, where, "base"): v for k, v in base.items()}
+    axes = {}
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            raise GridError(f"{where}: grid.{key} must be a non-empty list of values")
+        axes[_field(key, where, "grid")] = tuple(values)
+    models = axes.pop("models", None) or base.pop("models", None) or RunConfig().models
+    if isinstance(models, str):
+        models = (models,)
+    both = sorted(set(base) & set(axes))
+    if both:
+        raise GridError(f"{where}: {', '.join(both)} in both [base] and [grid]")
+    out = Grid(name=name, base=base, axes=axes, models=tuple(models))
+    _check(out, where)
+    return out
+
+
+def _field(key: str, where: str, table: str) -> str:
+    name = key.replace("-", "_")
+    if name in MODEL_KEYS:
+        return "models"
+    if name not in CONFIG_FIELDS:
+        raise GridError(f"{where}: {table}.{key} is not a training-config field (known: "
+                        f"model, {', '.join(sorted(CONFIG_FIELDS))})")
+    return name
+
+
+def _check(grid: Grid, where: str) -> None:
+    for cfg_values in _corners(grid):
+        try:
+            check_limits(RunConfig(**grid.base, **cfg_values[1], models=(cfg_values[0],)))
+        except (TypeError, ValueError) as err:
+            raise GridError(f"{where}: model {cfg_values[0]!r} with "
+                            f"{cfg_values[1] or 'the base settings'}: {err}") from err
+
+
+def _corners(grid: Grid):
+    """Every config of the grid (each is validated; grids are small enough)."""
+    for model in grid.models:
+        for values in itertools.product(*grid.axes.values()):
+            yield model, dict(zip(grid.axes, values, strict=True))

@@ -1,0 +1,62 @@
+"""Run a sweep: train every config of the grid that the store does not hold yet (same config
+hash), on a backend, and write each result to the store from this process as it arrives."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.store.records import config_hash
+from core.store.run_store import RunStore
+from core.sweep.grid import Grid
+from core.train import stored
+from core.train.config import RunConfig
+
+
+@dataclass
+class SweepProgress:
+    total: int                    # runs in the grid
+    skipped: int                  # already in the store when the sweep started
+    done: int = 0                 # trained (or failed) in this sweep so far
+    failed: int = 0               # of which failed
+    seconds: float = 0.0          # wall time so far
+    failures: list[str] = field(default_factory=list)   # "config: reason"
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.skipped - self.done
+
+
+def missing_configs(grid: Grid, store: RunStore) -> list[RunConfig]:
+    """The grid's configs with no finished run in the store."""
+    have = {r.config_hash for r in store.list_runs() if r.status == "done"}
+    return [c for c in grid.configs() if config_hash(c.to_dict()) not in have]
+
+
+def run_sweep(grid: Grid, store: RunStore, backend,
+              on_progress: Callable[[SweepProgress], None] | None = None) -> SweepProgress:
+    """Train what is missing; a failed run is recorded with its reason and the sweep goes on."""
+    start = time.perf_counter()
+    todo = missing_configs(grid, store)
+    progress = SweepProgress(total=len(grid.configs()), skipped=len(grid.configs()) - len(todo))
+    pending = {}
+    for cfg in todo:
+        pending[backend.submit(cfg)] = cfg
+    if on_progress:
+        on_progress(progress)
+    while pending:
+        for item in backend.wait(list(pending), timeout=0.5):
+            cfg = pending.pop(item.handle)
+            if item.result is not None:
+                stored.save_run(store, item.result, kind="sweep", sweep=grid.name)
+            else:
+                stored.save_failure(store, cfg, item.error, sweep=grid.name)
+                progress.failed += 1
+                progress.failures.append(f"{grid.values_of(cfg)}: {item.error}")
+            progress.done += 1
+            progress.seconds = time.perf_counter() - start
+            if on_progress:
+                on_progress(progress)
+    progress.seconds = time.perf_counter() - start
+    return progress

@@ -1,0 +1,77 @@
+"""Sweeps started from the Sweeps page: each runs core.sweep.runner in a server thread, on the
+shared worker pool (or the Dask scheduler in $GATESCOPE_SCHEDULER), writing to the run store.
+Every session sees every sweep of the server; the page polls their progress."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from core.store.run_store import RunStore
+from core.sweep.backends import SCHEDULER_ENV, DaskBackend, LocalBackend
+from core.sweep.grid import Grid
+from core.sweep.runner import SweepProgress, run_sweep
+from dashboard.runs.services import current_store, job_pool
+
+
+@dataclass
+class SweepJob:
+    grid: Grid
+    store: RunStore
+    where: str                              # "local workers" or the scheduler address
+    progress: SweepProgress | None = None   # latest progress (None until submitted)
+    error: str | None = None                # why the sweep could not run
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+
+@st.cache_resource(show_spinner=False)
+def sweeps() -> dict[str, SweepJob]:
+    """name -> SweepJob, for the whole server."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False)
+def fallback_store() -> RunStore:
+    """A temporary store for sweeps when the configured one cannot be used."""
+    return RunStore(tempfile.mkdtemp(prefix="gatescope-sweeps-"))
+
+
+def sweep_store() -> RunStore:
+    return current_store().store or fallback_store()
+
+
+def start(grid: Grid) -> SweepJob:
+    """Start (or resume) the sweep; an already running sweep of that name is returned as is."""
+    jobs = sweeps()
+    if grid.name in jobs and jobs[grid.name].running:
+        return jobs[grid.name]
+    scheduler = os.environ.get(SCHEDULER_ENV)
+    job = SweepJob(grid, sweep_store(), scheduler or "local workers")
+    job.thread = threading.Thread(target=_run, args=(job, scheduler), daemon=True,
+                                  name=f"sweep-{grid.name}")
+    jobs[grid.name] = job
+    job.thread.start()
+    return job
+
+
+def _run(job: SweepJob, scheduler: str | None) -> None:
+    try:
+        backend = DaskBackend(scheduler) if scheduler else LocalBackend(pool=job_pool())
+    except (OSError, ValueError, TimeoutError) as err:
+        job.error = f"cannot reach the scheduler {scheduler}: {err}"
+        return
+    try:
+        run_sweep(job.grid, job.store, backend,
+                  on_progress=lambda p: setattr(job, "progress", p))
+    except Exception as err:  # noqa: BLE001 - a sweep thread must report, never vanish
+        job.error = f"{type(err).__name__}: {err}"
+    finally:
+        backend.close()

@@ -1,0 +1,62 @@
+"""Sweeps page (AppTest): a tiny grid from the form trains on the worker pool, the results and
+figures appear, and resubmitting the same grid trains nothing again."""
+
+from __future__ import annotations
+
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard.runs import sweep_jobs
+from tests import apptest_helpers as ui
+
+PAGE = "views/sweeps.py"
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT)
+    at.session_state["gatescope_current_run"] = None      # no default run needed here
+    return ui.open_page(PAGE, at.run())
+
+
+def _submit(at: AppTest) -> str:
+    at.multiselect(key="sweeps_models").set_value(["rnn", "gru"])
+    at.text_input(key="sweeps_lengths").set_value("3, 5")
+    at.text_input(key="sweeps_hidden").set_value("4")
+    at.number_input(key="sweeps_seeds").set_value(2)
+    at.number_input(key="sweeps_steps").set_value(12)
+    at.button[0].click().run()
+    assert not at.exception and not ui.errors(at)
+    name = at.session_state["sweeps_shown"]
+    deadline = time.monotonic() + 120
+    while sweep_jobs.sweeps()[name].running:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    at.run()
+    assert not at.exception, at.exception
+    return name
+
+
+def test_a_tiny_sweep_from_the_form_shows_results_and_resumes(fast):
+    at = _open()
+    assert any("No sweep yet" in i for i in ui.infos(at))
+    name = _submit(at)
+    job = sweep_jobs.sweeps()[name]
+    assert (job.progress.done, job.progress.failed) == (8, 0)
+    (table,) = [df.value for df in at.dataframe]
+    assert len(table) == 8 and (table["status"] == "done").all()
+    assert sorted(table["model"].unique()) == ["gru", "rnn"]
+    assert len(at.get("plotly_chart")) >= 3
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Results (.csv)", "Results (.parquet)"]
+    assert _submit(at) == name                               # same grid: same sweep
+    again = sweep_jobs.sweeps()[name].progress
+    assert (again.done, again.skipped) == (0, 8)             # nothing trained twice
+
+
+def test_a_bad_length_list_is_named(fast):
+    at = _open()
+    at.text_input(key="sweeps_lengths").set_value("10, ten")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("'ten' is not a number" in e for e in ui.errors(at))
