@@ -3,12 +3,11 @@ A bad file is reported by name; models already loaded or trained stay."""
 
 from __future__ import annotations
 
-import io
 from pathlib import PurePath
 
 import streamlit as st
 
-from core.translate.saved import SavedModelError, model_from_json, read_json, read_weights
+from core.translate.saved import SavedModelError, model_from_json, read_json
 from core.translate.train import TrainedModel
 from core.translate.translator import translate_text
 
@@ -31,8 +30,7 @@ def load_pairs(files) -> tuple[dict[str, TrainedModel], list[str]]:
             continue
         try:
             d = read_json(parts[".json"], f"{stem}.json")
-            weights = read_weights(io.BytesIO(parts[".npz"]), f"{stem}.npz")
-            models[stem] = model_from_json(d, weights, f"{stem}.json")
+            models[stem] = model_from_json(d, parts[".npz"], f"{stem}.json", f"{stem}.npz")
         except SavedModelError as err:
             problems.append(str(err))
     return models, problems

@@ -1,16 +1,16 @@
 """Saved translators: `<name>.json` (format, config, model shape, vocabularies, history, best
-checkpoint) beside `<name>.npz` (the weights, read with allow_pickle=False). Anything malformed
-raises SavedModelError naming the file and the problem."""
+checkpoint) beside `<name>.npz` (the weights, read by the bounded reader: nothing is
+unpickled). Anything malformed raises SavedModelError naming the file and the problem."""
 
 from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from core.bounded_npz import NpzError, read_npz
 from core.translate.config import TranslateConfig
 from core.translate.model import ModelSpec, init_params
 from core.translate.preprocess import TextCodec
@@ -49,7 +49,8 @@ def save_model(model: TrainedModel, json_path: str | Path) -> Path:
     return json_path
 
 
-def model_from_json(d: dict, weights: dict[str, np.ndarray], name: str) -> TrainedModel:
+def model_from_json(d: dict, npz: bytes, name: str, npz_name: str) -> TrainedModel:
+    """A saved model's JSON (as a dict) and its .npz bytes -> the trained model."""
     if d.get("format") != FORMAT:
         raise SavedModelError(f"{name}: not a saved translator (format {d.get('format')!r}, "
                               f"expected {FORMAT!r}).")
@@ -61,31 +62,35 @@ def model_from_json(d: dict, weights: dict[str, np.ndarray], name: str) -> Train
         best = None if d["best"] is None else Checkpoint(**d["best"])
     except (KeyError, TypeError, ValueError) as err:
         raise SavedModelError(f"{name}: missing or malformed field ({err}).") from None
-    _check_weights(spec, weights, name)
+    weights = read_weights(npz, npz_name, _shapes(spec))
+    missing = sorted(set(_shapes(spec)) - set(weights))
+    if missing:
+        raise SavedModelError(f"{npz_name}: weights missing: {', '.join(missing)}.")
     return TrainedModel(d["name"], spec, weights, codec, config, history, best,
                         float(d.get("tokens_per_s", 0.0)), float(d.get("wall_seconds", 0.0)),
                         float(d.get("cpu_seconds", 0.0)))
 
 
-def _check_weights(spec: ModelSpec, weights: dict[str, np.ndarray], name: str) -> None:
-    """Every expected array present with the expected shape (from a zero-cost template)."""
-    expected = init_params(spec, np.random.default_rng(0))
-    missing = sorted(set(expected) - set(weights))
-    if missing:
-        raise SavedModelError(f"{name}: weights missing: {', '.join(missing)}.")
-    for k, v in expected.items():
-        if weights[k].shape != v.shape:
-            raise SavedModelError(f"{name}: weight {k} has shape {weights[k].shape}, "
-                                  f"expected {v.shape}.")
+def _shapes(spec: ModelSpec) -> dict[str, tuple[int, ...]]:
+    """Every weight's shape, from a template initialisation."""
+    return {k: v.shape for k, v in init_params(spec, np.random.default_rng(0)).items()}
 
 
-def read_weights(data, name: str) -> dict[str, np.ndarray]:
-    """An .npz (path or file object) -> arrays; pickled objects are refused."""
+def read_weights(data: bytes, name: str,
+                 shapes: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
+    """An .npz's bytes -> plain numeric arrays, through the bounded reader (headers checked
+    first, object arrays refused, nothing unpickled); with shapes, every array must match."""
+    def expect(key: str):
+        if shapes is None:
+            return None
+        if key not in shapes:
+            raise NpzError(f"{name}: unexpected array {key!r}")
+        return shapes[key]
+
     try:
-        with np.load(data, allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
-        raise SavedModelError(f"{name}: not a readable .npz of plain arrays ({err}).") from None
+        return read_npz(data, name, expect=expect)
+    except NpzError as err:
+        raise SavedModelError(str(err)) from None
 
 
 def read_json(text: str | bytes, name: str) -> dict:
@@ -107,4 +112,4 @@ def load_model(json_path: str | Path) -> TrainedModel:
     if not npz.is_file():
         raise SavedModelError(f"{json_path}: its weights {npz.name} are missing beside it.")
     d = read_json(json_path.read_bytes(), str(json_path))
-    return model_from_json(d, read_weights(npz, str(npz)), str(json_path))
+    return model_from_json(d, npz.read_bytes(), str(json_path), str(npz))
