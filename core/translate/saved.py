@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from core.bounded_npz import NpzError, read_npz
 from core.translate.config import TranslateConfig
 from core.translate.model import ModelSpec, init_params
 from core.translate.preprocess import TextCodec
@@ -80,11 +80,13 @@ def _check_weights(spec: ModelSpec, weights: dict[str, np.ndarray], name: str) -
 
 
 def read_weights(data, name: str) -> dict[str, np.ndarray]:
-    """An .npz (path or file object) -> arrays; pickled objects are refused."""
+    """An .npz (path, bytes or file object) -> arrays, through the bounded reader: headers are
+    checked before data, the total size is bounded, object arrays are refused unread."""
     try:
-        with np.load(data, allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+        raw = data if isinstance(data, bytes) else (
+            Path(data).read_bytes() if isinstance(data, str | Path) else data.read())
+        return read_npz(raw, name)
+    except (NpzError, OSError) as err:
         raise SavedModelError(f"{name}: not a readable .npz of plain arrays ({err}).") from None
 
 
