@@ -11,6 +11,8 @@ from core.bleu import BleuSettings, analyse
 from core.bleu.scores import bleu_rows
 from core.bleu.ter import ter_scores
 
+pytestmark = pytest.mark.slow   # real TED and WMT17 files scored against sacrebleu
+
 FAST = dict(ar_trials=0, bootstrap_samples=20)
 WMT_SYSTEMS = ["newstest2017.LIUM-NMT.4900.en-de", "newstest2017.uedin-nmt.4722.en-de",
                "newstest2017.LMU-nmt-reranked.4934.en-de", "newstest2017.online-B.0.en-de",

@@ -14,6 +14,8 @@ from sacrebleu.significance import PairedTest
 
 from core.bleu.example import example_corpus
 
+pytestmark = pytest.mark.slow   # the command line in subprocesses
+
 REPO = Path(__file__).resolve().parents[1]
 
 

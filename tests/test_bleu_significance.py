@@ -13,6 +13,8 @@ from core.bleu import BleuSettings, analyse, significance
 from core.bleu.example import example_corpus
 from tests.test_bleu_anchors import WMT_SYSTEMS, read
 
+pytestmark = pytest.mark.slow   # paired bootstrap and approximate randomization on real data
+
 
 def sacrebleu_paired(refs, systems, test_type, n, with_chrf=True, tokenize="13a"):
     metrics = {"BLEU": BLEU(tokenize=tokenize, references=refs)}

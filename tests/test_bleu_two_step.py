@@ -21,6 +21,8 @@ from core.bleu import (
     with_ter,
 )
 
+pytestmark = pytest.mark.slow   # several full analyses compared field by field
+
 # A second value for every BleuSettings field (the first is the default).
 OTHER_VALUES = {
     "tokenize": "char", "lowercase": True, "smooth_method": "floor", "smooth_value": 0.3,

@@ -8,6 +8,8 @@ import pytest
 from core.cells import CELLS, cell_names
 from tests import apptest_helpers as ui
 
+pytestmark = pytest.mark.slow   # trains every cell through the app
+
 PAGES = ("views/train.py", "views/gradients.py", "views/gates.py")
 
 

@@ -17,6 +17,8 @@ from core.train.run_files import run_to_bytes
 from dashboard.runs import state
 from tests.apptest_helpers import shown
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 APP = "../dashboard/app.py"
 JSON, NPZ = "application/json", "application/octet-stream"
 

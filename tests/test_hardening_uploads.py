@@ -26,6 +26,8 @@ from core.train.loop import train
 from dashboard.runs import state
 from tests.apptest_helpers import shown
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 APP = "../dashboard/app.py"
 TEXT = "text/plain"
 N = 40  # segments in the generated files

@@ -14,6 +14,8 @@ from core.jobs.pool import JobPool
 from core.train.config import RunConfig
 from core.train.loop import train
 
+pytestmark = pytest.mark.slow   # spawns worker processes
+
 TINY = RunConfig(length=5, hidden=4, steps=6, val_size=16, eval_every=2, checkpoints=2)
 LONG = RunConfig(length=30, hidden=16, steps=5000, val_size=64)   # far longer than any test
 

@@ -19,6 +19,8 @@ from core.bleu.example import example_corpus
 from dashboard.bleu import state as bleu_state
 from tests.apptest_helpers import shown
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 APP = "../dashboard/app.py"
 TEXT = "text/plain"
 TED = ("ted.ref.detok.eng", "ted.sys1.detok.eng", "ted.sys2.detok.eng")

@@ -16,6 +16,8 @@ from core.bleu.words import line_words
 from dashboard.bleu.words import NGRAM_KEY
 from tests.apptest_helpers import shown as shown_text
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 APP = "../dashboard/app.py"
 
 

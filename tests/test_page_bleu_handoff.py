@@ -16,6 +16,8 @@ from core.bleu.example import example_corpus
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff, make_handoff
 from tests.test_page_bleu import corpus_table, messages
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 APP = "../dashboard/app.py"
 
 

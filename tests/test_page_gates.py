@@ -13,6 +13,8 @@ from dashboard.runs import state
 from dashboard.runs.analysis_cache import generated_example
 from tests import apptest_helpers as ui
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 PAGE = "views/gates.py"
 
 

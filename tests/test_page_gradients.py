@@ -15,6 +15,8 @@ from core.train.run_files import run_to_bytes
 from dashboard.runs import analysis_cache, state
 from tests import apptest_helpers as ui
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 PAGE = "views/gradients.py"
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from dashboard.runs import jobs, state
 from dashboard.runs.services import current_store
 from tests import apptest_helpers as ui
+
+pytestmark = pytest.mark.slow   # the app driven through AppTest, with worker processes
 
 
 def _submit(at, **values):

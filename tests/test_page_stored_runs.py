@@ -16,6 +16,8 @@ from dashboard.runs import state
 from dashboard.runs.stored_runs import TABLE
 from tests import apptest_helpers as ui
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 TINY = RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2)
 
 

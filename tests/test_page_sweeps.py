@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.runs import sweep_jobs
 from tests import apptest_helpers as ui
+
+pytestmark = pytest.mark.slow   # the app driven through AppTest, with worker processes
 
 PAGE = "views/sweeps.py"
 

@@ -16,6 +16,8 @@ from dashboard.runs import state
 from dashboard.runs.names import run_name
 from tests import apptest_helpers as ui
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest
+
 
 @pytest.fixture
 def app(fast) -> AppTest:

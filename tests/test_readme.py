@@ -10,6 +10,10 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow   # runs the library example in a subprocess
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 

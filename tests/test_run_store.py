@@ -21,6 +21,8 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow   # concurrent writer and kill -9 subprocesses
+
 TINY = RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2)
 
 

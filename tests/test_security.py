@@ -21,6 +21,8 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
 
+pytestmark = pytest.mark.slow   # the app driven through AppTest, ruff in a subprocess
+
 REPO = Path(__file__).resolve().parents[1]
 APP = "../dashboard/app.py"
 PROJECT_DIRS = ("core", "dashboard", "bench")  # everything that runs on user data (tests excluded)

@@ -19,6 +19,8 @@ from core.sweep.results import results_table
 from core.sweep.runner import run_sweep
 from core.train import stored
 
+pytestmark = pytest.mark.slow   # starts a Dask LocalCluster
+
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
