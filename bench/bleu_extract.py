@@ -32,8 +32,10 @@ from core.bleu.stats import extract_stats  # noqa: E402
 
 def _cpu() -> tuple[float, float]:
     """(user + system CPU seconds of this process, of its finished children)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN)
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
@@ -43,26 +45,39 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     data = example_corpus(n_segments=args.lines, seed=0)
-    print(f"{args.lines:,} lines x (1 reference + {len(data.systems)} systems), "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
+    print(
+        f"{args.lines:,} lines x (1 reference + {len(data.systems)} systems), "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start"
+    )
     first = None
     for workers in args.workers:
         updates = []
         cpu0 = _cpu()
         start = time.perf_counter()
-        stats = extract_stats(BleuSettings(), data.references, data.systems, ("bleu", "chrf"),
-                              workers=workers, on_block=lambda i, n, u=updates: u.append(i))
+        stats = extract_stats(
+            BleuSettings(),
+            data.references,
+            data.systems,
+            ("bleu", "chrf"),
+            workers=workers,
+            on_block=lambda i, n, u=updates: u.append(i),
+        )
         seconds = time.perf_counter() - start
         own, children = (b - a for a, b in zip(cpu0, _cpu(), strict=True))
-        print(f"workers={workers}: {seconds:7.1f} s wall, {len(updates)} progress updates, "
-              f"CPU {own:.1f} s here + {children:.1f} s in workers (idle-machine wall estimate "
-              f"{own + children / max(workers, 1) if workers > 1 else own:.1f} s), "
-              f"load average now {os.getloadavg()[0]:.1f}")
+        print(
+            f"workers={workers}: {seconds:7.1f} s wall, {len(updates)} progress updates, "
+            f"CPU {own:.1f} s here + {children:.1f} s in workers (idle-machine wall estimate "
+            f"{own + children / max(workers, 1) if workers > 1 else own:.1f} s), "
+            f"load average now {os.getloadavg()[0]:.1f}"
+        )
         if first is None:
             first = stats
         else:
-            same = all(np.array_equal(first[m].by_system[s], stats[m].by_system[s])
-                       for m in first for s in data.systems)
+            same = all(
+                np.array_equal(first[m].by_system[s], stats[m].by_system[s])
+                for m in first
+                for s in data.systems
+            )
             print(f"  statistics equal to workers={args.workers[0]}: {same}")
 
 

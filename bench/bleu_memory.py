@@ -36,8 +36,9 @@ def tree_rss_kib(pid: int) -> int:
         p = stack.pop()
         try:
             status = Path(f"/proc/{p}/status").read_text()
-            total += int(next(ln.split()[1] for ln in status.splitlines()
-                              if ln.startswith("VmRSS:")))
+            total += int(
+                next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS:"))
+            )
             for task in Path(f"/proc/{p}/task").iterdir():
                 children = (task / "children").read_text().split()
                 stack += [int(c) for c in children]
@@ -54,8 +55,15 @@ def main() -> None:
     data = example_corpus(n_segments=args.lines, seed=0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cmd = [sys.executable, "-m", "core.bleu", "--workers", str(args.workers),
-               "--json", str(folder / "out.json")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "core.bleu",
+            "--workers",
+            str(args.workers),
+            "--json",
+            str(folder / "out.json"),
+        ]
         (folder / "ref.txt").write_text("\n".join(data.references[0]) + "\n", encoding="utf-8")
         cmd += ["--ref", str(folder / "ref.txt")]
         for name, lines in data.systems.items():
@@ -64,8 +72,9 @@ def main() -> None:
         size = sum(f.stat().st_size for f in folder.glob("*.txt"))
         del data
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         peak = [0]
 
         def sample():
@@ -83,11 +92,14 @@ def main() -> None:
         child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         bundle_mb = (folder / "out.json").stat().st_size / 1e6
     print(out.splitlines()[2] if len(out.splitlines()) > 2 else out)
-    print(f"{args.lines:,} lines x (1 reference + 3 systems), {size / 1e6:.1f} MB of text, "
-          f"workers {args.workers}: {seconds:.1f} s, JSON bundle {bundle_mb:.1f} MB")
+    print(
+        f"{args.lines:,} lines x (1 reference + 3 systems), {size / 1e6:.1f} MB of text, "
+        f"workers {args.workers}: {seconds:.1f} s, JSON bundle {bundle_mb:.1f} MB"
+    )
     print(f"peak memory, whole process tree (sampled): {peak[0] / 1024:.0f} MiB")
-    print(f"peak RSS of the largest process (getrusage): {child_kib / 1024:.0f} MiB"
-          f"   (target < 1 GB)")
+    print(
+        f"peak RSS of the largest process (getrusage): {child_kib / 1024:.0f} MiB   (target < 1 GB)"
+    )
 
 
 if __name__ == "__main__":

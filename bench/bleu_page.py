@@ -38,8 +38,10 @@ def timed(label: str, action) -> float:
     seconds = time.perf_counter() - start
     if at.exception:
         sys.exit(f"{label}: the page raised {at.exception}")
-    print(f"{label:<44} {seconds:7.2f} s   RSS now {rss_mib('VmRSS'):5.0f} MiB, "
-          f"peak so far {rss_mib('VmHWM'):5.0f} MiB")
+    print(
+        f"{label:<44} {seconds:7.2f} s   RSS now {rss_mib('VmRSS'):5.0f} MiB, "
+        f"peak so far {rss_mib('VmHWM'):5.0f} MiB"
+    )
     return seconds
 
 
@@ -61,19 +63,27 @@ def main() -> None:
     del data
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=1800)
     at.switch_page("views/bleu.py").run()
-    print(f"{args.lines:,} lines x (1 reference + {len(systems)} systems), "
-          f"{(len(ref) + sum(len(s[1]) for s in systems)) / 1e6:.1f} MB")
+    print(
+        f"{args.lines:,} lines x (1 reference + {len(systems)} systems), "
+        f"{(len(ref) + sum(len(s[1]) for s in systems)) / 1e6:.1f} MB"
+    )
     at.file_uploader(key="bleu_up_refs").set_value(("ref.txt", ref, TEXT)).run()
-    timed("upload: doctor, extraction, report", lambda: at.file_uploader(
-        key="bleu_up_sys").set_value(systems).run())
-    timed("change the baseline", lambda: at.selectbox(key="bleu_baseline").select(
-        systems[1][0]).run())
-    timed("change sentence smoothing", lambda: at.selectbox(key="bleu_smooth").select(
-        "floor").run())
+    timed(
+        "upload: doctor, extraction, report",
+        lambda: at.file_uploader(key="bleu_up_sys").set_value(systems).run(),
+    )
+    timed(
+        "change the baseline", lambda: at.selectbox(key="bleu_baseline").select(systems[1][0]).run()
+    )
+    timed(
+        "change sentence smoothing", lambda: at.selectbox(key="bleu_smooth").select("floor").run()
+    )
     name_key = next(w.key for w in at.text_input if w.value == systems[2][0])
     timed("rename a system", lambda: at.text_input(key=name_key).input("renamed").run())
-    timed("change the tokenizer (extracts again)", lambda: at.selectbox(
-        key="bleu_tokenize").select("intl").run())
+    timed(
+        "change the tokenizer (extracts again)",
+        lambda: at.selectbox(key="bleu_tokenize").select("intl").run(),
+    )
     print(f"peak RSS of the page's process: {rss_mib('VmHWM'):.0f} MiB   (target < 1 GB)")
 
 

@@ -33,21 +33,45 @@ def main() -> None:
     if not folder.is_dir():
         sys.exit(f"anchor data not found at {folder} (set GATESCOPE_ANCHORS)")
     ref, *systems = [(folder / f).read_text(encoding="utf-8").splitlines() for f in FILES]
-    print(f"TED: 2 systems x {len(ref):,} lines; {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"TED: 2 systems x {len(ref):,} lines; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     for r in range(args.rounds):
         start = time.perf_counter()
-        extract_stats(BleuSettings(), [ref], {"0": systems[0], "1": systems[1]}, ("ter",),
-                      workers=args.workers)
+        extract_stats(
+            BleuSettings(),
+            [ref],
+            {"0": systems[0], "1": systems[1]},
+            ("ter",),
+            workers=args.workers,
+        )
         page = time.perf_counter() - start
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "core.bleu", "--ref", str(folder / FILES[0]),  # noqa: S603
-                        "--sys", str(folder / FILES[1]), "--sys", str(folder / FILES[2]),
-                        "--ter", "--workers", str(args.workers)], cwd=REPO, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "core.bleu",
+                "--ref",
+                str(folder / FILES[0]),  # noqa: S603
+                "--sys",
+                str(folder / FILES[1]),
+                "--sys",
+                str(folder / FILES[2]),
+                "--ter",
+                "--workers",
+                str(args.workers),
+            ],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
         cli = time.perf_counter() - start
-        print(f"round {r + 1}: page's TER extraction {page:6.1f} s, command line with TER "
-              f"(whole analysis) {cli:6.1f} s, load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"round {r + 1}: page's TER extraction {page:6.1f} s, command line with TER "
+            f"(whole analysis) {cli:6.1f} s, load average {os.getloadavg()[0]:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SYSTEMS = ["newstest2017.LIUM-NMT.4900.en-de", "newstest2017.uedin-nmt.4722.en-de",
-           "newstest2017.LMU-nmt-reranked.4934.en-de", "newstest2017.online-B.0.en-de",
-           "newstest2017.xmu.4910.en-de", "newstest2017.PROMT-Rule-based.4735.en-de"]
+SYSTEMS = [
+    "newstest2017.LIUM-NMT.4900.en-de",
+    "newstest2017.uedin-nmt.4722.en-de",
+    "newstest2017.LMU-nmt-reranked.4934.en-de",
+    "newstest2017.online-B.0.en-de",
+    "newstest2017.xmu.4910.en-de",
+    "newstest2017.PROMT-Rule-based.4735.en-de",
+]
 
 
 def data_folder() -> Path:
@@ -56,8 +61,20 @@ def main() -> None:
     folder = data_folder()
     ref = str(folder / "newstest2017-ende-ref.de")
     hyps = [str(folder / s) for s in SYSTEMS]
-    theirs_cmd = [sys.executable, "-m", "sacrebleu", ref, "-i", *hyps, "-m", "bleu", "chrf",
-                  "--paired-bs", "-f", "text"]
+    theirs_cmd = [
+        sys.executable,
+        "-m",
+        "sacrebleu",
+        ref,
+        "-i",
+        *hyps,
+        "-m",
+        "bleu",
+        "chrf",
+        "--paired-bs",
+        "-f",
+        "text",
+    ]
     ours_cmd = [sys.executable, "-m", "core.bleu", "--ref", ref, "--workers", str(args.workers)]
     for h in hyps:
         ours_cmd += ["--sys", h]
@@ -68,11 +85,15 @@ def main() -> None:
         print(f"round {r + 1}: sacrebleu {theirs[-1]:.2f} s   ours {ours[-1]:.2f} s", flush=True)
     med_t, med_o = statistics.median(theirs), statistics.median(ours)
     print(f"CPUs: {os.cpu_count()}, our workers: {args.workers}, rounds: {args.rounds}")
-    for label, times in (("sacrebleu CLI (bleu+chrf, paired bs 1000)", theirs),
-                         ("ours (full analysis incl. AR 10000)      ", ours)):
+    for label, times in (
+        ("sacrebleu CLI (bleu+chrf, paired bs 1000)", theirs),
+        ("ours (full analysis incl. AR 10000)      ", ours),
+    ):
         print(f"{label}: median {statistics.median(times):.2f} s, best {min(times):.2f} s")
-    print(f"ratio ours/sacrebleu: median {med_o / med_t:.2f}, best {min(ours) / min(theirs):.2f}"
-          f"   (target <= 0.70)")
+    print(
+        f"ratio ours/sacrebleu: median {med_o / med_t:.2f}, best {min(ours) / min(theirs):.2f}"
+        f"   (target <= 0.70)"
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
-RESULT = '[data-testid="stMetric"]'    # the default run's metrics are on the page
+RESULT = '[data-testid="stMetric"]'  # the default run's metrics are on the page
 PAGES = ("Gates", "Gradient flow", "BLEU breakdown", "Train", "Gates", "Train")
 
 
@@ -45,7 +45,10 @@ async def switch(page, title: str) -> float:
     await page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
     await page.wait_for_function(
         "t => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
-        " return h && h.innerText.includes(t); }", arg=title.split()[0], timeout=60_000)
+        " return h && h.innerText.includes(t); }",
+        arg=title.split()[0],
+        timeout=60_000,
+    )
     return time.perf_counter() - start
 
 
@@ -56,9 +59,11 @@ async def run(url: str, sessions: int) -> None:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         opened = await asyncio.gather(*(open_and_wait(browser, url) for _ in range(sessions)))
         times = [t for _, t in opened]
-        print(f"{sessions} sessions at once, seconds until the default results show: "
-              + ", ".join(f"{t:.1f}" for t in sorted(times))
-              + f"  (max {max(times):.1f}; target <= 10)")
+        print(
+            f"{sessions} sessions at once, seconds until the default results show: "
+            + ", ".join(f"{t:.1f}" for t in sorted(times))
+            + f"  (max {max(times):.1f}; target <= 10)"
+        )
         trainer, browser_page = opened[0][0], opened[1][0]
         main = trainer.get_by_test_id("stSidebar")
         steps = main.get_by_label("Steps", exact=True)
@@ -68,10 +73,12 @@ async def run(url: str, sessions: int) -> None:
         await trainer.get_by_test_id("stMain").get_by_role("button", name="Stop").wait_for()
         switches = [await switch(browser_page, title) for title in PAGES]
         print(f"load average now {os.getloadavg()[0]:.1f}")
-        print("page switches in another session while one trains: "
-              + ", ".join(f"{s:.2f}" for s in switches)
-              + f" s  (median {statistics.median(switches):.2f}, max {max(switches):.2f}; "
-              "target < 1)")
+        print(
+            "page switches in another session while one trains: "
+            + ", ".join(f"{s:.2f}" for s in switches)
+            + f" s  (median {statistics.median(switches):.2f}, max {max(switches):.2f}; "
+            "target < 1)"
+        )
         await browser.close()
 
 
@@ -80,8 +87,10 @@ def main() -> int:
     p.add_argument("--sessions", type=int, default=6)
     args = p.parse_args()
     os.environ["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-bench-store-")
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; real default "
-          "experiment; fresh store")
+    print(
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; real default "
+        "experiment; fresh store"
+    )
     with streamlit_server(fast_default=False) as url:
         asyncio.run(run(url, args.sessions))
     return 0

@@ -31,12 +31,10 @@ from core.train.loop import train  # noqa: E402
 from core.train.tasks import task_names  # noqa: E402
 
 # (task, length, steps): long enough that the full GRU learns the task within `steps`.
-SETTINGS = {"recall": (80, 1000), "order": (60, 1000), "adding": (50, 1000),
-            "keyed": (40, 2000)}
+SETTINGS = {"recall": (80, 1000), "order": (60, 1000), "adding": (50, 1000), "keyed": (40, 2000)}
 
 
-def run_task(task: str, length: int, steps: int, models: tuple[str, ...],
-             seeds: list[int]) -> list:
+def run_task(task: str, length: int, steps: int, models: tuple[str, ...], seeds: list[int]) -> list:
     """One report per seed."""
     reports = []
     for seed in seeds:
@@ -47,25 +45,35 @@ def run_task(task: str, length: int, steps: int, models: tuple[str, ...],
 
 def print_task(task: str, length: int, steps: int, reports: list, seconds: float) -> None:
     target = reports[0].target
-    print(f"\n{task}  T={length}  steps={steps}  seeds={len(reports)}  "
-          f"success = val accuracy >= {target:.2f}  chance {reports[0].chance:.3f}  "
-          f"({seconds:.0f} s)")
+    print(
+        f"\n{task}  T={length}  steps={steps}  seeds={len(reports)}  "
+        f"success = val accuracy >= {target:.2f}  chance {reports[0].chance:.3f}  "
+        f"({seconds:.0f} s)"
+    )
     for model in reports[0].outcomes:
         acc = np.array([r.outcomes[model].final_accuracy for r in reports])
         hits = [r.outcomes[model].steps_to_target for r in reports]
         reached = [h for h in hits if h is not None]
         first = f"{int(np.median(reached)):5d}" if reached else "    -"
-        print(f"  {get_cell(model).label:20s} final acc {acc.mean():.3f} "
-              f"[{acc.min():.3f} .. {acc.max():.3f}]  solved {len(reached)}/{len(reports)}"
-              f"  median first step {first}")
+        print(
+            f"  {get_cell(model).label:20s} final acc {acc.mean():.3f} "
+            f"[{acc.min():.3f} .. {acc.max():.3f}]  solved {len(reached)}/{len(reports)}"
+            f"  median first step {first}"
+        )
     for j, ab in enumerate(reports[0].ablations):
         gaps = np.array([r.ablations[j].accuracy_gap for r in reports])
-        print(f"  without the {ab.gate_name} ({ab.gate}): accuracy gap to the full cell "
-              f"{gaps.mean():+.3f} [{gaps.min():+.3f} .. {gaps.max():+.3f}]")
-        pairs = [(r.ablations[j].full.steps_to_target, r.ablations[j].ablated.steps_to_target)
-                 for r in reports]
-        print("    first step at target per seed (full, ablated): "
-              + ", ".join(f"({_step(f)}, {_step(a)})" for f, a in pairs))
+        print(
+            f"  without the {ab.gate_name} ({ab.gate}): accuracy gap to the full cell "
+            f"{gaps.mean():+.3f} [{gaps.min():+.3f} .. {gaps.max():+.3f}]"
+        )
+        pairs = [
+            (r.ablations[j].full.steps_to_target, r.ablations[j].ablated.steps_to_target)
+            for r in reports
+        ]
+        print(
+            "    first step at target per seed (full, ablated): "
+            + ", ".join(f"({_step(f)}, {_step(a)})" for f, a in pairs)
+        )
 
 
 def _step(step: int | None) -> str:
@@ -75,8 +83,12 @@ def _step(step: int | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tasks", nargs="+", choices=task_names(), default=list(SETTINGS))
-    p.add_argument("--models", nargs="+", choices=cell_names(),
-                   default=["gru", "gru_no_reset", "gru_no_update"])
+    p.add_argument(
+        "--models",
+        nargs="+",
+        choices=cell_names(),
+        default=["gru", "gru_no_reset", "gru_no_update"],
+    )
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     p.add_argument("--steps", type=int, help="override every task's step count")
     args = p.parse_args(argv)

@@ -44,8 +44,14 @@ def fake_run(T: int, H: int, gated: str = "gru") -> TrainResult:
     task = task_for(cfg)
     models = {}
     for i, name in enumerate(cfg.models):
-        params = init_model(get_cell(name), task.input_size, H, task.output_size,
-                            np.random.default_rng(i), update_bias=cfg.update_bias)
+        params = init_model(
+            get_cell(name),
+            task.input_size,
+            H,
+            task.output_size,
+            np.random.default_rng(i),
+            update_bias=cfg.update_bias,
+        )
         empty = History(*(np.zeros(0) for _ in range(7)))
         models[name] = ModelResult(name, empty, params, [Snapshot(0, params)])
     return TrainResult(config=cfg, models=models, baseline=task.baseline)
@@ -71,8 +77,9 @@ def lanczos_error(run: TrainResult, iters: int) -> float:
             p = float64_cell_params(run.models[m].params)
             _, cache = get_cell(m).forward(p, xs, None)
             jac = step_jacobians(m, p, cache)
-            tail = StepJacobians(jac.cell, jac.mats, {k: v[-2:] for k, v in jac.f.items()},
-                                 jac.size)
+            tail = StepJacobians(
+                jac.cell, jac.mats, {k: v[-2:] for k, v in jac.f.items()}, jac.size
+            )
             exact = spectral_norms(tail, method="exact")
             approx = spectral_norms(tail, iters=iters)
             worst = max(worst, float(np.max(np.abs(approx - exact) / exact)))
@@ -84,13 +91,16 @@ def measure(T: int, H: int, B: int, gated: str, repeats: int) -> None:
     flow_s, flow_cpu = best_of(lambda: gradient_flow_for_run(run, 0, batch_size=B), repeats)
     jac_s, _ = best_of(lambda: jacobian_norms_for_run(run, 0), 1)
     err = lanczos_error(run, 16)
-    spec_s, _ = best_of(lambda: [spectra_over_snapshots(m, run.models[m])
-                                 for m in run.models], repeats)
+    spec_s, _ = best_of(
+        lambda: [spectra_over_snapshots(m, run.models[m]) for m in run.models], repeats
+    )
     ok = "ok" if flow_s <= 0.5 else "OVER 0.5 s"
-    print(f"B={B:3d} T={T:4d} H={H:4d} rnn+{gated:15s} | gradient flow, both models: "
-          f"{flow_s * 1000:5.0f} ms wall, {flow_cpu * 1000:5.0f} ms CPU ({ok}) | "
-          f"Jacobian norms, {JACOBIAN_SEQUENCES} sequences: {jac_s * 1000:5.0f} ms "
-          f"(max rel. error {err:.1e}) | spectra {spec_s * 1000:3.0f} ms")
+    print(
+        f"B={B:3d} T={T:4d} H={H:4d} rnn+{gated:15s} | gradient flow, both models: "
+        f"{flow_s * 1000:5.0f} ms wall, {flow_cpu * 1000:5.0f} ms CPU ({ok}) | "
+        f"Jacobian norms, {JACOBIAN_SEQUENCES} sequences: {jac_s * 1000:5.0f} ms "
+        f"(max rel. error {err:.1e}) | spectra {spec_s * 1000:3.0f} ms"
+    )
 
 
 def main() -> None:
@@ -99,10 +109,11 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    print(f"numpy {np.__version__}, BLAS on 1 thread, load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs (other processes distort every figure)")
-    points = ([(T, H) for T in (50, 100, 200) for H in (32, 64, 128)] if args.grid
-              else [(200, 128)])
+    print(
+        f"numpy {np.__version__}, BLAS on 1 thread, load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs (other processes distort every figure)"
+    )
+    points = [(T, H) for T in (50, 100, 200) for H in (32, 64, 128)] if args.grid else [(200, 128)]
     for T, H in points:
         measure(T, H, args.batch, "gru", args.repeats)
     if not args.grid:

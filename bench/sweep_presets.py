@@ -56,15 +56,18 @@ def main() -> int:
     wall = time.perf_counter() - start
     table = results_table(g, store)
     rates = success_rates(table, x="length")
-    print(f"{preset.title}: {len(table)} runs ({progress.done} trained now, {progress.skipped} "
-          f"stored), {base}, {backend.workers} workers, {wall:.0f} s wall; success: "
-          f"{criterion_text(table)}\n")
+    print(
+        f"{preset.title}: {len(table)} runs ({progress.done} trained now, {progress.skipped} "
+        f"stored), {base}, {backend.workers} workers, {wall:.0f} s wall; success: "
+        f"{criterion_text(table)}\n"
+    )
     models = list(dict.fromkeys(rates["model"]))
     print("| T | " + " | ".join(models) + " |")
     print("|---|" + "---|" * len(models))
     for length, rows in rates.groupby("length"):
-        cells = {r.model: f"{r.successes}/{r.n} ({r.low:.2f}-{r.high:.2f})"
-                 for r in rows.itertuples()}
+        cells = {
+            r.model: f"{r.successes}/{r.n} ({r.low:.2f}-{r.high:.2f})" for r in rows.itertuples()
+        }
         print(f"| {length} | " + " | ".join(cells.get(m, "") for m in models) + " |")
     return 0
 

@@ -36,8 +36,11 @@ def grid(steps: int, tiny: bool = False):
         return grid_from_tables(TINY, {"seed": list(range(24))}, name="overhead")
     d = RunConfig()
     base = {"hidden": d.hidden, "steps": steps}
-    return grid_from_tables(base, {"model": ["rnn", "gru"], "length": [40, 60, 80],
-                                   "seed": [0, 1, 2, 3]}, name="scaling")
+    return grid_from_tables(
+        base,
+        {"model": ["rnn", "gru"], "length": [40, 60, 80], "seed": [0, 1, 2, 3]},
+        name="scaling",
+    )
 
 
 def warm_local(workers: int) -> LocalBackend:
@@ -63,8 +66,10 @@ def main() -> int:
     p.add_argument("--steps", type=int, default=RunConfig().steps)
     p.add_argument("--no-dask", action="store_true")
     args = p.parse_args()
-    print(f"{os.cpu_count()} cores; 24 runs of {args.steps} steps (H={RunConfig().hidden}, "
-          "T in 40/60/80, RNN and GRU, 4 seeds)")
+    print(
+        f"{os.cpu_count()} cores; 24 runs of {args.steps} steps (H={RunConfig().hidden}, "
+        "T in 40/60/80, RNN and GRU, 4 seeds)"
+    )
     rows = {}
     for workers in (1, 2):
         backend = warm_local(workers)
@@ -74,16 +79,18 @@ def main() -> int:
     if not args.no_dask:
         from distributed import LocalCluster
 
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
             backend = DaskBackend(cluster.scheduler_address)
             backend.client.wait_for_workers(2)
             rows["dask LocalCluster, 2 workers"] = timed(grid(args.steps), backend)
             rows["dask overhead, 2 workers"] = timed(grid(0, tiny=True), backend)
             backend.close()
     for name, (wall, train_s) in rows.items():
-        print(f"{name:34s} wall {wall:7.2f} s   training {train_s:7.2f} s   "
-              f"{wall / 24:.3f} s per run")
+        print(
+            f"{name:34s} wall {wall:7.2f} s   training {train_s:7.2f} s   {wall / 24:.3f} s per run"
+        )
     one, two = rows["local, 1 worker(s)"][0], rows["local, 2 worker(s)"][0]
     print(f"speed-up 2 vs 1 local workers: {one / two:.2f}x (target >= 1.7x)")
     if not args.no_dask:
@@ -91,8 +98,10 @@ def main() -> int:
         print(f"dask vs local pool, 2 workers: {dask / two:.2f}x the wall time (target <= 1.15)")
     for name, (wall, train_s) in rows.items():
         if "overhead" in name:
-            print(f"scheduling overhead ({name}): {wall / 24:.3f} s per one-step run, of which "
-                  f"{train_s / 24:.3f} s training (target <= 0.3 s)")
+            print(
+                f"scheduling overhead ({name}): {wall / 24:.3f} s per one-step run, of which "
+                f"{train_s / 24:.3f} s training (target <= 0.3 s)"
+            )
     return 0
 
 

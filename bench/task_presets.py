@@ -22,7 +22,7 @@ from core.train.loop import train  # noqa: E402
 from core.train.presets import GRU_TARGET, PRESETS  # noqa: E402
 from core.train.verdict import verdicts  # noqa: E402
 
-WALL_TARGET = 30.0   # seconds for both models together, about
+WALL_TARGET = 30.0  # seconds for both models together, about
 
 
 def measure(task: str, seed: int) -> bool:
@@ -33,9 +33,12 @@ def measure(task: str, seed: int) -> bool:
     v = verdicts(run)
     gru, rnn = v["gru"], v["rnn"]
     ok = gru.accuracy >= GRU_TARGET and not rnn.learnt
-    print(f"{task:>7}  {seed:>4}  {gru.accuracy:>8.1%}  {rnn.accuracy:>8.1%}  "
-          f"{run.baseline.accuracy:>8.1%}  ±{rnn.margin:>5.1%}  {wall:>6.1f}  {cpu:>6.1f}  "
-          f"{'ok' if ok else 'MISS'}{'' if wall <= WALL_TARGET else ' (slow)'}", flush=True)
+    print(
+        f"{task:>7}  {seed:>4}  {gru.accuracy:>8.1%}  {rnn.accuracy:>8.1%}  "
+        f"{run.baseline.accuracy:>8.1%}  ±{rnn.margin:>5.1%}  {wall:>6.1f}  {cpu:>6.1f}  "
+        f"{'ok' if ok else 'MISS'}{'' if wall <= WALL_TARGET else ' (slow)'}",
+        flush=True,
+    )
     return ok
 
 
@@ -44,10 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tasks", nargs="+", default=list(PRESETS), choices=list(PRESETS))
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = p.parse_args(argv)
-    print(f"targets: GRU >= {GRU_TARGET:.0%}, RNN not above the baseline (two standard "
-          f"errors), wall about {WALL_TARGET:g} s")
-    print(f"{'task':>7}  {'seed':>4}  {'GRU acc':>8}  {'RNN acc':>8}  {'baseline':>8}  "
-          f"{'margin':>6}  {'wall s':>6}  {'cpu s':>6}  verdict")
+    print(
+        f"targets: GRU >= {GRU_TARGET:.0%}, RNN not above the baseline (two standard "
+        f"errors), wall about {WALL_TARGET:g} s"
+    )
+    print(
+        f"{'task':>7}  {'seed':>4}  {'GRU acc':>8}  {'RNN acc':>8}  {'baseline':>8}  "
+        f"{'margin':>6}  {'wall s':>6}  {'cpu s':>6}  verdict"
+    )
     for task in args.tasks:
         print(f"# {PRESETS[task].title}: {dict(PRESETS[task].changes) or 'the default'}")
     results = [measure(task, seed) for task in args.tasks for seed in args.seeds]

@@ -50,7 +50,7 @@ GRID = [(64, 100, 128, 10), (64, 100, 128, 128), (32, 30, 32, 10), (64, 200, 64,
 # PyTorch's module for a cell, where it has one with the same cost (nn.GRU applies the reset
 # after its product, like gru_reset_after; our seed-convention GRU costs the same).
 TORCH_MODULES = {"rnn": "RNN", "gru": "GRU", "gru_reset_after": "GRU", "lstm": "LSTM"}
-MODEL_STEP_CELLS = ("rnn", "gru", "lstm")     # full training steps timed against torch
+MODEL_STEP_CELLS = ("rnn", "gru", "lstm")  # full training steps timed against torch
 
 
 def matmul_flops(name: str, B: int, T: int, H: int, D: int) -> float:
@@ -79,9 +79,10 @@ def ours_cell_step(name: str, B: int, T: int, H: int, D: int):
 
     def step():
         hs, cache = cell.forward(params, xs, None)
-        grads = cell.backward(params, cache, 2.0 * hs)          # dL/dhs of sum(hs^2)
+        grads = cell.backward(params, cache, 2.0 * hs)  # dL/dhs of sum(hs^2)
         for k, p in params.items():
             p -= lr * grads.params[k]
+
     return step
 
 
@@ -100,6 +101,7 @@ def ours_model_step(model: str, B: int, T: int, H: int):
     def step():
         out = model_loss(cell, params, batch)
         adam.update(params, clip_by_global_norm(out.grads, 1.0).grads, state)
+
     return step
 
 
@@ -114,6 +116,7 @@ def torch_cell_step(model: str, B: int, T: int, H: int, D: int):
         hs, _ = net(xs)
         (hs * hs).sum().backward()
         sgd.step()
+
     return step
 
 
@@ -124,16 +127,17 @@ def torch_model_step(model: str, B: int, T: int, H: int):
     weights = list(net.parameters()) + list(readout.parameters())
     adam = torch.optim.Adam(weights, lr=1e-3)
     xs, steps = torch.from_numpy(batch.xs), torch.from_numpy(batch.steps)
-    targets = torch.from_numpy(batch.targets).long()               # (S, B)
+    targets = torch.from_numpy(batch.targets).long()  # (S, B)
 
     def step():
         adam.zero_grad()
         hs, _ = net(xs)
-        logits = readout(hs[steps])                                 # (S, B, C)
+        logits = readout(hs[steps])  # (S, B, C)
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten())
         loss.backward()
         torch.nn.utils.clip_grad_norm_(weights, 1.0)
         adam.step()
+
     return step
 
 
@@ -160,14 +164,18 @@ def report(kind: str, model: str, shape: tuple, flops: float, times: dict) -> No
     B, T, H, D = shape
     med = {name: {k: np.median(v) * 1e3 for k, v in t.items()} for name, t in times.items()}
     ours = med["ours"]
-    line = (f"{kind:5s} {model:15s} B={B:<3d} T={T:<3d} H={H:<3d} D={D:<3d} "
-            f"ours {ours['wall']:7.2f} ms [cpu {ours['cpu']:7.2f}] "
-            f"{flops / ours['wall'] * 1e-6:5.1f} GFLOP/s [cpu {flops / ours['cpu'] * 1e-6:5.1f}]")
+    line = (
+        f"{kind:5s} {model:15s} B={B:<3d} T={T:<3d} H={H:<3d} D={D:<3d} "
+        f"ours {ours['wall']:7.2f} ms [cpu {ours['cpu']:7.2f}] "
+        f"{flops / ours['wall'] * 1e-6:5.1f} GFLOP/s [cpu {flops / ours['cpu'] * 1e-6:5.1f}]"
+    )
     if "torch" in med:
         theirs = med["torch"]
-        line += (f" | torch {theirs['wall']:7.2f} ms [cpu {theirs['cpu']:7.2f}]"
-                 f" | ours/torch {ours['wall'] / theirs['wall']:4.2f}"
-                 f" [cpu {ours['cpu'] / theirs['cpu']:4.2f}]")
+        line += (
+            f" | torch {theirs['wall']:7.2f} ms [cpu {theirs['cpu']:7.2f}]"
+            f" | ours/torch {ours['wall'] / theirs['wall']:4.2f}"
+            f" [cpu {ours['cpu'] / theirs['cpu']:4.2f}]"
+        )
     print(line, flush=True)
 
 
@@ -180,16 +188,26 @@ def run(args) -> None:
             steps = {"ours": ours_cell_step(name, B, T, H, D)}
             if use_torch and name in TORCH_MODULES:
                 steps["torch"] = torch_cell_step(name, B, T, H, D)
-            report("cell", name, (B, T, H, D), matmul_flops(name, B, T, H, D),
-                   time_rounds(steps, args.rounds))
+            report(
+                "cell",
+                name,
+                (B, T, H, D),
+                matmul_flops(name, B, T, H, D),
+                time_rounds(steps, args.rounds),
+            )
     for B, T, H, _ in grid[:1] if args.quick else [g for g in grid if g[3] == 10]:
         D = get_task("recall", T).input_size
         for model in [m for m in MODEL_STEP_CELLS if m in names]:
             steps = {"ours": ours_model_step(model, B, T, H)}
             if use_torch:
                 steps["torch"] = torch_model_step(model, B, T, H)
-            report("model", model, (B, T, H, D), matmul_flops(model, B, T, H, D),
-                   time_rounds(steps, args.rounds))
+            report(
+                "model",
+                model,
+                (B, T, H, D),
+                matmul_flops(model, B, T, H, D),
+                time_rounds(steps, args.rounds),
+            )
 
 
 def main() -> None:
@@ -200,8 +218,11 @@ def main() -> None:
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     ap.add_argument("--cells", nargs="+", choices=cell_names(), help="only these cells")
     args = ap.parse_args()
-    blas = [f"{i['internal_api']} {i.get('version')} kernel={i.get('architecture')}"
-            for i in threadpool_info() if i["user_api"] == "blas"]
+    blas = [
+        f"{i['internal_api']} {i.get('version')} kernel={i.get('architecture')}"
+        for i in threadpool_info()
+        if i["user_api"] == "blas"
+    ]
     print(f"numpy {np.__version__}; BLAS: {'; '.join(blas) or 'unknown'}; threads={args.threads}")
     if torch is not None and not args.no_torch:
         torch.set_num_threads(args.threads)

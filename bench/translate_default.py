@@ -32,13 +32,18 @@ def main() -> None:
     wall = time.perf_counter() - start
     print(f"submit -> both results: {wall:.1f} s wall; load average after: {os.getloadavg()}")
     for m, o in job.outcomes.items():
-        print(f"{m}: test BLEU {o.test.bleu:.2f}, best dev BLEU {o.model.best.dev_bleu:.2f}, "
-              f"training {o.model.wall_seconds:.1f} s wall / {o.model.cpu_seconds:.1f} s CPU, "
-              f"{o.model.tokens_per_s:.0f} tokens/s")
+        print(
+            f"{m}: test BLEU {o.test.bleu:.2f}, best dev BLEU {o.model.best.dev_bleu:.2f}, "
+            f"training {o.model.wall_seconds:.1f} s wall / {o.model.cpu_seconds:.1f} s CPU, "
+            f"{o.model.tokens_per_s:.0f} tokens/s"
+        )
     lengths = np.array([len(s.split()) for s in corpus.test.source])
-    table = bleu_by_length(list(corpus.test.target),
-                           {m: o.test.hyps for m, o in job.outcomes.items()}, lengths,
-                           LENGTH_CUTOFFS)
+    table = bleu_by_length(
+        list(corpus.test.target),
+        {m: o.test.hyps for m, o in job.outcomes.items()},
+        lengths,
+        LENGTH_CUTOFFS,
+    )
     print(table.drop(columns=["bucket_index"]).round(2).to_string(index=False))
 
 

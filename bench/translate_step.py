@@ -44,8 +44,13 @@ def make_batch(rng, B, Ts, Tt, V):
     tgt = rng.integers(4, V, size=(Tt, B)).astype(np.int32)
     mask = (np.arange(Tt)[:, None] < lengths[None, :]).astype(np.float32)
     tgt_in = np.vstack([np.full((1, B), 2, np.int32), tgt[:-1]])
-    return Batch(rng.integers(4, V, size=(Ts, B)).astype(np.int32), tgt_in,
-                 np.where(mask > 0, tgt, 0).astype(np.int32), mask, np.arange(B))
+    return Batch(
+        rng.integers(4, V, size=(Ts, B)).astype(np.int32),
+        tgt_in,
+        np.where(mask > 0, tgt, 0).astype(np.int32),
+        mask,
+        np.arange(B),
+    )
 
 
 def ours(cell, attention, batch, E, H, V):
@@ -57,6 +62,7 @@ def ours(cell, attention, batch, E, H, V):
     def step():
         r = loss_and_grads(params, spec, batch)
         opt.update(params, clip_by_global_norm(r.grads, 5.0).grads, state)
+
     return step
 
 
@@ -76,19 +82,21 @@ def theirs(cell, attention, batch, E, H, V):
 
     def step():
         opt.zero_grad()
-        enc_hs, h = enc(src_emb(src))                          # (Ts, B, H)
-        dec_hs, _ = dec(tgt_emb(tgt_in), h)                    # (Tt, B, H)
+        enc_hs, h = enc(src_emb(src))  # (Ts, B, H)
+        dec_hs, _ = dec(tgt_emb(tgt_in), h)  # (Tt, B, H)
         o = dec_hs
         if attention:
-            e, d = enc_hs.transpose(0, 1), dec_hs.transpose(0, 1)          # (B, T, H)
+            e, d = enc_hs.transpose(0, 1), dec_hs.transpose(0, 1)  # (B, T, H)
             a = torch.softmax(torch.bmm(d, W_a(e).transpose(1, 2)), dim=-1)
             o = torch.tanh(W_c(torch.cat([torch.bmm(a, e), d], dim=-1))).transpose(0, 1)
         logits = out(o)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), target.reshape(-1),
-                                                 ignore_index=-100)
+        loss = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, V), target.reshape(-1), ignore_index=-100
+        )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         opt.step()
+
     return step
 
 
@@ -105,8 +113,9 @@ def median_time(step, repeats):
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--src-len", type=int, default=10)
     p.add_argument("--tgt-len", type=int, default=10)
@@ -117,13 +126,14 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--repeats", type=int, default=10)
     args = p.parse_args()
-    batch = make_batch(np.random.default_rng(0), args.batch, args.src_len, args.tgt_len,
-                       args.vocab)
+    batch = make_batch(np.random.default_rng(0), args.batch, args.src_len, args.tgt_len, args.vocab)
     sizes = (args.embed, args.hidden, args.vocab)
     if torch is not None:
         torch.set_num_threads(1)
-    print(f"B={args.batch} Ts={args.src_len} Tt={args.tgt_len} E={args.embed} "
-          f"H={args.hidden} V={args.vocab} attention={args.attention}, 1 thread each")
+    print(
+        f"B={args.batch} Ts={args.src_len} Tt={args.tgt_len} E={args.embed} "
+        f"H={args.hidden} V={args.vocab} attention={args.attention}, 1 thread each"
+    )
     with threadpool_limits(limits=1, user_api="blas"):
         for cell in ("rnn", "gru", "gru_reset_after"):
             a = ours(cell, args.attention, batch, *sizes)
@@ -137,8 +147,10 @@ def main() -> None:
             line = f"{cell:16s} ours {mw:7.2f} ms wall {mc:7.2f} ms CPU"
             if yours:
                 tw, tc = (statistics.median(x) * 1e3 for x in zip(*yours, strict=True))
-                line += (f" | torch nn.{TORCH_CELLS[cell]} {tw:7.2f} ms wall {tc:7.2f} ms CPU"
-                         f" | ours/torch wall {mw / tw:.2f} CPU {mc / tc:.2f}")
+                line += (
+                    f" | torch nn.{TORCH_CELLS[cell]} {tw:7.2f} ms wall {tc:7.2f} ms CPU"
+                    f" | ours/torch wall {mw / tw:.2f} CPU {mc / tc:.2f}"
+                )
             print(line, flush=True)
 
 

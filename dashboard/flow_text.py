@@ -39,18 +39,23 @@ def rate_text(s: DecayStats) -> str:
 def fit_text(s: DecayStats) -> str:
     """What the fitted rate is and its range (the curve need not be straight)."""
     lo, hi = s.fit_range
-    return (f"the slope of a straight line fitted to log10 of the median curve over "
-            f"k = {lo}–{hi}, as a factor per step back; the curve need not be straight.")
+    return (
+        f"the slope of a straight line fitted to log10 of the median curve over "
+        f"k = {lo}–{hi}, as a factor per step back; the curve need not be straight."
+    )
 
 
 def decay_frame(stats: Mapping[str, DecayStats]) -> pd.DataFrame:
     """The decay figures as text, one row per model (index: model label)."""
-    rows = {model_label(name): {
-        "half-life": half_life_text(s),
-        "surviving 20 steps": share(s.survival[20], 20),
-        "surviving 50 steps": share(s.survival[50], 50),
-        f"fitted rate (k = {s.fit_range[0]}–{s.fit_range[1]})": rate_text(s),
-    } for name, s in ((n, stats[n]) for n in ordered(stats))}
+    rows = {
+        model_label(name): {
+            "half-life": half_life_text(s),
+            "surviving 20 steps": share(s.survival[20], 20),
+            "surviving 50 steps": share(s.survival[50], 50),
+            f"fitted rate (k = {s.fit_range[0]}–{s.fit_range[1]})": rate_text(s),
+        }
+        for name, s in ((n, stats[n]) for n in ordered(stats))
+    }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -58,8 +63,10 @@ def model_sentence(s: DecayStats) -> str:
     """One model's clause, e.g. 'the GRU keeps 86.9 % of it (half-life beyond T = 80)'."""
     label, far = model_label(s.model), s.length - 1
     if s.grows:
-        clause = (f"the {label}'s gradient grows instead of decaying: {far} steps back it is "
-                  f"{s.kept_far:.3g} times as large")
+        clause = (
+            f"the {label}'s gradient grows instead of decaying: {far} steps back it is "
+            f"{s.kept_far:.3g} times as large"
+        )
     else:
         clause = f"the {label} keeps {share(s.kept_far, far)} of it {far} steps back"
     if math.isinf(s.half_life):
@@ -77,7 +84,8 @@ def flow_explanation(stats: Mapping[str, DecayStats]) -> str:
     parts = [model_sentence(stats[name]) for name in ordered(stats)]
     return (
         f"At step {first.step}, of the gradient at the last state, "
-        + "; ".join(parts) + ". A straight line on this log axis is geometric decay: each "
+        + "; ".join(parts)
+        + ". A straight line on this log axis is geometric decay: each "
         "step multiplies the gradient by a similar Jacobian factor. The RNN's factor is at "
         "most the largest singular value of U (tanh' ≤ 1); the GRU's carry path multiplies "
         "by 1 - u, close to 1 wherever the update gate stays shut, so its curve can stay flat."

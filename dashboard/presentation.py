@@ -10,26 +10,34 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-PRESENT_KEY = "gatescope_presentation"   # session-state key of the presentation toggle
-FORMAT_KEY = "gatescope_image_format"    # session-state key of the download format
+PRESENT_KEY = "gatescope_presentation"  # session-state key of the presentation toggle
+FORMAT_KEY = "gatescope_image_format"  # session-state key of the download format
 FORMATS = {"svg": "SVG (scalable)", "png": "PNG"}
-EXPORT_SIZE = (1600, 900)                # px of a downloaded chart: a 16:9 slide
-PNG_SCALE = 2                            # PNGs at twice that resolution, sharp on a projector
-PRESENT_FONT = 20                        # base font size in presentation mode (default 12)
+EXPORT_SIZE = (1600, 900)  # px of a downloaded chart: a 16:9 slide
+PNG_SCALE = 2  # PNGs at twice that resolution, sharp on a projector
+PRESENT_FONT = 20  # base font size in presentation mode (default 12)
 
 
 def controls() -> None:
     """The sidebar's one-line popover: presentation mode and the chart download format."""
-    with st.sidebar.popover("Presentation and downloads", icon=":material/slideshow:",
-                            width="stretch"):
-        st.toggle("Presentation mode", key=PRESENT_KEY,
-                  help="Larger fonts in every chart; secondary panels hidden. For a projector.")
+    with st.sidebar.popover(
+        "Presentation and downloads", icon=":material/slideshow:", width="stretch"
+    ):
+        st.toggle(
+            "Presentation mode",
+            key=PRESENT_KEY,
+            help="Larger fonts in every chart; secondary panels hidden. For a projector.",
+        )
         st.session_state.setdefault(FORMAT_KEY, "svg")
         st.segmented_control(
-            "Chart download format", list(FORMATS), format_func=FORMATS.get, key=FORMAT_KEY,
+            "Chart download format",
+            list(FORMATS),
+            format_func=FORMATS.get,
+            key=FORMAT_KEY,
             required=True,
             help=f"The camera button above each chart saves it at {EXPORT_SIZE[0]} x "
-                 f"{EXPORT_SIZE[1]} px in this format.")
+            f"{EXPORT_SIZE[1]} px in this format.",
+        )
 
 
 def presenting() -> bool:
@@ -44,17 +52,26 @@ def image_format() -> str:
 def chart_config(name: str, fmt: str = "svg") -> dict:
     """plotly's config: the camera button saves `name`.svg/.png at presentation size."""
     width, height = EXPORT_SIZE
-    return {"displaylogo": False,
-            "toImageButtonOptions": {"format": fmt, "filename": name, "width": width,
-                                     "height": height, "scale": PNG_SCALE if fmt == "png" else 1}}
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": fmt,
+            "filename": name,
+            "width": width,
+            "height": height,
+            "scale": PNG_SCALE if fmt == "png" else 1,
+        },
+    }
 
 
 def enlarged(fig: go.Figure) -> go.Figure:
     """The figure with presentation fonts and thicker lines (a copy)."""
     fig = go.Figure(fig)
-    fig.update_layout(font={"size": PRESENT_FONT},
-                      title={"font": {"size": PRESENT_FONT + 6}},
-                      legend={"font": {"size": PRESENT_FONT - 2}})
+    fig.update_layout(
+        font={"size": PRESENT_FONT},
+        title={"font": {"size": PRESENT_FONT + 6}},
+        legend={"font": {"size": PRESENT_FONT - 2}},
+    )
     for trace in fig.data:
         line = getattr(trace, "line", None)
         if line is not None and line.width:
@@ -66,5 +83,6 @@ def show(fig: go.Figure, key: str, where=st, name: str | None = None) -> None:
     """Draw a chart (in `where`, a container or column) with the download settings and, in
     presentation mode, enlarged. The file is named gatescope-<name or key>."""
     shown = enlarged(fig) if presenting() else fig
-    where.plotly_chart(shown, key=key, config=chart_config(f"gatescope-{name or key}",
-                                                           image_format()))
+    where.plotly_chart(
+        shown, key=key, config=chart_config(f"gatescope-{name or key}", image_format())
+    )

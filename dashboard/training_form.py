@@ -34,7 +34,7 @@ class TrainingProgress:
         self.evaluations = 0
         self.chart_every = max(1, cfg.steps // cfg.eval_every // redraws)
         self.baseline = task_for(cfg).baseline
-        self.shown_step = 0                 # the step the bar (and chart) show now
+        self.shown_step = 0  # the step the bar (and chart) show now
 
     def __call__(self, progress) -> None:
         step, steps = progress.step, progress.steps
@@ -53,8 +53,9 @@ class TrainingProgress:
 
     def _bar(self, step: int, steps: int) -> None:
         self.shown_step = step
-        self.bar.progress(min(1.0, max(0.0, step / steps)),
-                          text=f"{self.title}: step {step} of {steps}")
+        self.bar.progress(
+            min(1.0, max(0.0, step / steps)), text=f"{self.title}: step {step} of {steps}"
+        )
 
     def clear(self) -> None:
         self.bar.empty()
@@ -63,9 +64,24 @@ class TrainingProgress:
 
 
 PRESET_KEY = "train_preset"
-FORM_FIELDS = ("task", "length", "models", "steps", "symbols", "seed", "hidden", "init_scale",
-               "orthogonal", "update_bias", "chrono", "batch", "optimizer", "lr",
-               "lr_schedule", "clip")  # RunConfig fields the form sets; widget key train_<field>
+FORM_FIELDS = (
+    "task",
+    "length",
+    "models",
+    "steps",
+    "symbols",
+    "seed",
+    "hidden",
+    "init_scale",
+    "orthogonal",
+    "update_bias",
+    "chrono",
+    "batch",
+    "optimizer",
+    "lr",
+    "lr_schedule",
+    "clip",
+)  # RunConfig fields the form sets; widget key train_<field>
 
 
 def _apply_preset(base: RunConfig) -> None:
@@ -82,11 +98,17 @@ def _apply_preset(base: RunConfig) -> None:
 def preset_picker(base: RunConfig) -> None:
     """A task's preset fills the form with settings measured to show its story."""
     choice = st.selectbox(
-        "Start from a preset", list(PRESETS), index=None, key=PRESET_KEY,
-        format_func=lambda t: PRESETS[t].title, placeholder="Choose a task's preset",
-        on_change=_apply_preset, args=(base,),
+        "Start from a preset",
+        list(PRESETS),
+        index=None,
+        key=PRESET_KEY,
+        format_func=lambda t: PRESETS[t].title,
+        placeholder="Choose a task's preset",
+        on_change=_apply_preset,
+        args=(base,),
         help="Settings measured to show each task's story in about 30 s: the GRU learns, "
-             "the vanilla RNN does not. They fill the form; press Train.")
+        "the vanilla RNN does not. They fill the form; press Train.",
+    )
     if choice is not None:
         st.caption(f"Measured: {PRESETS[choice].claim}.")
 
@@ -97,8 +119,9 @@ def train_form(base: RunConfig) -> dict | None:
     with st.form("train_form"):
         st.subheader("Experiment")
         values = _main_fields(base)
-        submitted = st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
-                                          width="stretch")
+        submitted = st.form_submit_button(
+            "Train", type="primary", icon=":material/play_arrow:", width="stretch"
+        )
         with st.expander("Advanced", icon=":material/tune:"):
             values |= _advanced_fields(base)
     return values if submitted else None
@@ -113,14 +136,24 @@ def _main_fields(b: RunConfig) -> dict:
     return {
         "task": _task_box(b),
         "length": st.number_input(
-            "Sequence length T", *LIMITS["length"], b.length, key="train_length",
+            "Sequence length T",
+            *LIMITS["length"],
+            b.length,
+            key="train_length",
             persist_state=KEEP,
             help="How many steps information must be carried. Longer is harder, above all "
-                 "for the vanilla RNN."),
+            "for the vanilla RNN.",
+        ),
         "models": _models_box(b),
         "steps": st.number_input(
-            "Steps", *LIMITS["steps"], b.steps, 50, key="train_steps", persist_state=KEEP,
-            help="Optimizer steps, one batch each."),
+            "Steps",
+            *LIMITS["steps"],
+            b.steps,
+            50,
+            key="train_steps",
+            persist_state=KEEP,
+            help="Optimizer steps, one batch each.",
+        ),
     }
 
 
@@ -130,61 +163,112 @@ def _advanced_fields(b: RunConfig) -> dict:
 
 def _task_box(b: RunConfig) -> str:
     return st.selectbox(
-        "Task", task_names(), index=task_names().index(b.task), format_func=TASK_LABELS.get,
-        key="train_task", persist_state=KEEP,
-        help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values()))
+        "Task",
+        task_names(),
+        index=task_names().index(b.task),
+        format_func=TASK_LABELS.get,
+        key="train_task",
+        persist_state=KEEP,
+        help=" ".join(f"{s.label}: {s.description}" for s in TASKS.values()),
+    )
 
 
 def _models_box(b: RunConfig) -> tuple[str, ...]:
-    models = tuple(st.multiselect(
-        "Models", cell_names(), default=list(b.models), format_func=model_label,
-        key="train_models", persist_state=KEEP,
-        help="Trained side by side on identical batches from the same seed. "
-             + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}." for n in cell_names())))
+    models = tuple(
+        st.multiselect(
+            "Models",
+            cell_names(),
+            default=list(b.models),
+            format_func=model_label,
+            key="train_models",
+            persist_state=KEEP,
+            help="Trained side by side on identical batches from the same seed. "
+            + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}." for n in cell_names()),
+        )
+    )
     st.caption(conventions_note())
     return models
 
 
 def conventions_note() -> str:
     """The conventions of the cells that name one, e.g. 'GRU: reset before (Cho et al. 2014)'."""
-    return "; ".join(f"{c.label}: {c.convention}" for c in map(get_cell, cell_names())
-                     if c.convention) + "."
+    return (
+        "; ".join(f"{c.label}: {c.convention}" for c in map(get_cell, cell_names()) if c.convention)
+        + "."
+    )
 
 
 def _task_fields(b: RunConfig) -> dict:
     return {
         "symbols": st.number_input(
-            "Symbols K", *LIMITS["symbols"], b.symbols, key="train_symbols", persist_state=KEEP,
+            "Symbols K",
+            *LIMITS["symbols"],
+            b.symbols,
+            key="train_symbols",
+            persist_state=KEEP,
             help="Alphabet size of delayed recall only; the other tasks fix their own alphabet "
-                 "and ignore this field."),
+            "and ignore this field.",
+        ),
         "seed": st.number_input(
-            "Seed", 0, 2**31 - 1, b.seed, key="train_seed", persist_state=KEEP,
+            "Seed",
+            0,
+            2**31 - 1,
+            b.seed,
+            key="train_seed",
+            persist_state=KEEP,
             help="One seed drives the data, the initialisation and the batch order: the same "
-                 "settings and seed give identical curves."),
+            "settings and seed give identical curves.",
+        ),
     }
 
 
 def _model_fields(b: RunConfig) -> dict:
     return {
         "hidden": st.number_input(
-            "Hidden units H", *LIMITS["hidden"], b.hidden, key="train_hidden", persist_state=KEEP,
-            help="Hidden state size of each model."),
+            "Hidden units H",
+            *LIMITS["hidden"],
+            b.hidden,
+            key="train_hidden",
+            persist_state=KEEP,
+            help="Hidden state size of each model.",
+        ),
         "init_scale": st.number_input(
-            "Init scale g", 0.01, 10.0, float(b.init_scale), 0.1, key="train_init_scale",
-            persist_state=KEEP, help="Weights start as N(0, g²/fan_in); an orthogonal "
-                                     "recurrent matrix is multiplied by g."),
+            "Init scale g",
+            0.01,
+            10.0,
+            float(b.init_scale),
+            0.1,
+            key="train_init_scale",
+            persist_state=KEEP,
+            help="Weights start as N(0, g²/fan_in); an orthogonal "
+            "recurrent matrix is multiplied by g.",
+        ),
         "orthogonal": st.checkbox(
-            "Orthogonal recurrent matrix", b.orthogonal, key="train_orthogonal",
-            persist_state=KEEP, help="Start the recurrent matrices orthogonal (times g)."),
+            "Orthogonal recurrent matrix",
+            b.orthogonal,
+            key="train_orthogonal",
+            persist_state=KEEP,
+            help="Start the recurrent matrices orthogonal (times g).",
+        ),
         "update_bias": st.number_input(
-            "GRU update-gate bias", -10.0, 10.0, float(b.update_bias), 0.5,
-            key="train_update_bias", persist_state=KEEP,
+            "GRU update-gate bias",
+            -10.0,
+            10.0,
+            float(b.update_bias),
+            0.5,
+            key="train_update_bias",
+            persist_state=KEEP,
             help="Initial bias of the update gate u. Negative makes u near 0: the state is "
-                 "carried and the gradient has a shortcut."),
+            "carried and the gradient has a shortcut.",
+        ),
         "chrono": st.checkbox(
-            "Chrono initialisation", b.chrono, key="train_chrono", persist_state=KEEP,
+            "Chrono initialisation",
+            b.chrono,
+            key="train_chrono",
+            persist_state=KEEP,
             help="Update-gate biases -log(U[1, T-1]), spreading memory time scales up to T; "
-                 "overrides the update-gate bias."),
+            "overrides the update-gate bias.",
+        ),
     }
 
 
@@ -194,22 +278,50 @@ SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "c
 def _optimiser_fields(b: RunConfig) -> dict:
     return {
         "batch": st.number_input(
-            "Batch", *LIMITS["batch"], b.batch, key="train_batch", persist_state=KEEP,
-            help="Sequences per training batch."),
-        "optimizer": st.selectbox(
-            "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(b.optimizer),
-            format_func=lambda o: {"adam": "Adam", "sgd": "SGD"}.get(o, o),
-            key="train_optimizer", persist_state=KEEP),
-        "lr": st.number_input(
-            "Learning rate", 1e-5, 10.0, float(b.lr), 1e-3, format="%.4g", key="train_lr",
+            "Batch",
+            *LIMITS["batch"],
+            b.batch,
+            key="train_batch",
             persist_state=KEEP,
-            help="If the loss turns NaN or infinite, training stops: lower this or clip."),
+            help="Sequences per training batch.",
+        ),
+        "optimizer": st.selectbox(
+            "Optimizer",
+            OPTIMIZERS,
+            index=OPTIMIZERS.index(b.optimizer),
+            format_func=lambda o: {"adam": "Adam", "sgd": "SGD"}.get(o, o),
+            key="train_optimizer",
+            persist_state=KEEP,
+        ),
+        "lr": st.number_input(
+            "Learning rate",
+            1e-5,
+            10.0,
+            float(b.lr),
+            1e-3,
+            format="%.4g",
+            key="train_lr",
+            persist_state=KEEP,
+            help="If the loss turns NaN or infinite, training stops: lower this or clip.",
+        ),
         "lr_schedule": st.selectbox(
-            "Learning-rate schedule", LR_SCHEDULES, index=LR_SCHEDULES.index(b.lr_schedule),
-            format_func=SCHEDULE_LABELS.get, key="train_lr_schedule", persist_state=KEEP,
+            "Learning-rate schedule",
+            LR_SCHEDULES,
+            index=LR_SCHEDULES.index(b.lr_schedule),
+            format_func=SCHEDULE_LABELS.get,
+            key="train_lr_schedule",
+            persist_state=KEEP,
             help="anneal: constant, then linearly down to 0 over the last quarter of the steps "
-                 "(a calm finish); cosine: half a cosine from the full rate to 0."),
+            "(a calm finish); cosine: half a cosine from the full rate to 0.",
+        ),
         "clip": st.number_input(
-            "Gradient clip", 0.0, 100.0, float(b.clip), 0.5, key="train_clip",
-            persist_state=KEEP, help="Global gradient-norm threshold; 0 turns clipping off."),
+            "Gradient clip",
+            0.0,
+            100.0,
+            float(b.clip),
+            0.5,
+            key="train_clip",
+            persist_state=KEEP,
+            help="Global gradient-norm threshold; 0 turns clipping off.",
+        ),
     }

@@ -15,20 +15,26 @@ from core.translate.readers import CorpusError, read_aligned, read_pairs, read_t
 from core.translate.tokenize import TOKENIZERS
 from dashboard.charts.translate import cell_label
 
-FAST_ENV = "GATESCOPE_FAST_DEFAULT"     # "1": a tiny default experiment (tests only)
-BUILT_IN, PAIRS, ALIGNED, TABLE = ("Built-in English → Korean (generated)",
-                                   "Pairs file (source<TAB>target)", "Two aligned files",
-                                   "Table with source and ref columns")
+FAST_ENV = "GATESCOPE_FAST_DEFAULT"  # "1": a tiny default experiment (tests only)
+BUILT_IN, PAIRS, ALIGNED, TABLE = (
+    "Built-in English → Korean (generated)",
+    "Pairs file (source<TAB>target)",
+    "Two aligned files",
+    "Table with source and ref columns",
+)
 # The page's default: RNN vs GRU on the built-in corpus, about a minute on two cores.
-PAGE_DEFAULT = TranslateConfig(models=("rnn", "gru"), embed=32, hidden=128, epochs=24,
-                               dev_limit=200)
+PAGE_DEFAULT = TranslateConfig(
+    models=("rnn", "gru"), embed=32, hidden=128, epochs=24, dev_limit=200
+)
 CORPUS_DEFAULT = GeneratedCorpusConfig()
 
 
 def page_default() -> tuple[TranslateConfig, GeneratedCorpusConfig]:
     if os.environ.get(FAST_ENV) == "1":
-        return (replace(PAGE_DEFAULT, embed=8, hidden=8, epochs=1, dev_limit=20),
-                GeneratedCorpusConfig(n_train=200, n_dev=20, n_test=40))
+        return (
+            replace(PAGE_DEFAULT, embed=8, hidden=8, epochs=1, dev_limit=20),
+            GeneratedCorpusConfig(n_train=200, n_dev=20, n_test=40),
+        )
     return PAGE_DEFAULT, CORPUS_DEFAULT
 
 
@@ -39,12 +45,12 @@ def built_in_corpus(cfg: GeneratedCorpusConfig) -> ParallelCorpus:
 
 @dataclass(frozen=True)
 class FormResult:
-    source: str                 # one of BUILT_IN, PAIRS, ALIGNED, TABLE
-    files: tuple                # uploaded files of that source
-    test_file: object | None    # an uploaded pairs file used whole as the test set
-    reverse_direction: bool     # translate target -> source
+    source: str  # one of BUILT_IN, PAIRS, ALIGNED, TABLE
+    files: tuple  # uploaded files of that source
+    test_file: object | None  # an uploaded pairs file used whole as the test set
+    reverse_direction: bool  # translate target -> source
     config: TranslateConfig
-    beam: int                   # beam size for the test translations
+    beam: int  # beam size for the test translations
 
 
 def translate_form() -> FormResult | None:
@@ -53,14 +59,24 @@ def translate_form() -> FormResult | None:
     with st.form("translate_form"):
         c1, c2, c3 = st.columns(3)
         source = c1.radio("Corpus", (BUILT_IN, PAIRS, ALIGNED, TABLE), key="tr_source")
-        files = c1.file_uploader("Corpus files (for an upload choice)", accept_multiple_files=True,
-                                 key="tr_files", help="Pairs: one .tsv. Two aligned files: "
-                                 "source first, then target. Table: .tsv/.csv/.jsonl.")
-        test_file = c1.file_uploader("Test set (optional pairs file; else split off by seed)",
-                                     key="tr_test_file")
+        files = c1.file_uploader(
+            "Corpus files (for an upload choice)",
+            accept_multiple_files=True,
+            key="tr_files",
+            help="Pairs: one .tsv. Two aligned files: "
+            "source first, then target. Table: .tsv/.csv/.jsonl.",
+        )
+        test_file = c1.file_uploader(
+            "Test set (optional pairs file; else split off by seed)", key="tr_test_file"
+        )
         reverse = c1.checkbox("Reverse direction (target → source)", key="tr_reverse")
-        models = c2.multiselect("Models", cell_names(), default=list(base.models),
-                                format_func=cell_label, key="tr_models")
+        models = c2.multiselect(
+            "Models",
+            cell_names(),
+            default=list(base.models),
+            format_func=cell_label,
+            key="tr_models",
+        )
         embed = c2.number_input("Embedding size", 4, 512, base.embed, key="tr_embed")
         hidden = c2.number_input("Hidden units", 4, 512, base.hidden, key="tr_hidden")
         attention = c2.checkbox("Attention (Luong general)", key="tr_attention")
@@ -69,18 +85,31 @@ def translate_form() -> FormResult | None:
         epochs = c3.number_input("Epochs", 1, 1000, base.epochs, key="tr_epochs")
         budget = c3.number_input("Time budget per model (s)", 5, 3600, 60, key="tr_budget")
         src_tok = c3.selectbox("Source tokens", TOKENIZERS, key="tr_src_tok")
-        tgt_tok = c3.selectbox("Target tokens", TOKENIZERS, key="tr_tgt_tok",
-                               help="chars suits Korean or Japanese targets")
+        tgt_tok = c3.selectbox(
+            "Target tokens",
+            TOKENIZERS,
+            key="tr_tgt_tok",
+            help="chars suits Korean or Japanese targets",
+        )
         beam = c3.number_input("Beam size (test set)", 1, 16, 1, key="tr_beam")
         seed = c3.number_input("Seed", 0, 10**6, base.seed, key="tr_seed")
         submitted = st.form_submit_button("Train", type="primary", icon=":material/play_arrow:")
     if not submitted:
         return None
     by_time = stop == "a time budget"
-    cfg = replace(base, models=tuple(models), embed=int(embed), hidden=int(hidden),
-                  attention=attention, reverse_source=reverse_source, src_tokens=src_tok,
-                  tgt_tokens=tgt_tok, epochs=10**6 if by_time else int(epochs),
-                  time_budget=float(budget) if by_time else None, seed=int(seed))
+    cfg = replace(
+        base,
+        models=tuple(models),
+        embed=int(embed),
+        hidden=int(hidden),
+        attention=attention,
+        reverse_source=reverse_source,
+        src_tokens=src_tok,
+        tgt_tokens=tgt_tok,
+        epochs=10**6 if by_time else int(epochs),
+        time_budget=float(budget) if by_time else None,
+        seed=int(seed),
+    )
     return FormResult(source, tuple(files or ()), test_file, reverse, cfg, int(beam))
 
 
@@ -89,18 +118,22 @@ def corpus_from_form(form: FormResult) -> ParallelCorpus:
     if form.source == BUILT_IN:
         corpus = built_in_corpus(page_default()[1])
         if form.reverse_direction:
-            corpus = ParallelCorpus(corpus.train.reversed(), corpus.dev.reversed(),
-                                    corpus.test.reversed(), corpus.name + " (reversed)")
+            corpus = ParallelCorpus(
+                corpus.train.reversed(),
+                corpus.dev.reversed(),
+                corpus.test.reversed(),
+                corpus.name + " (reversed)",
+            )
         return corpus
     files = form.files
     if not files:
         raise CorpusError(f"choose the file(s) for “{form.source}”, or the built-in corpus.")
     if form.source == ALIGNED:
         if len(files) != 2:
-            raise CorpusError(f"two aligned files are needed (source, then target); "
-                              f"{len(files)} uploaded.")
-        pairs = read_aligned(files[0].name, files[0].getvalue(), files[1].name,
-                             files[1].getvalue())
+            raise CorpusError(
+                f"two aligned files are needed (source, then target); {len(files)} uploaded."
+            )
+        pairs = read_aligned(files[0].name, files[0].getvalue(), files[1].name, files[1].getvalue())
     else:
         reader = read_pairs if form.source == PAIRS else read_table_pairs
         pairs = reader(files[0].name, files[0].getvalue())

@@ -11,7 +11,7 @@ from core.translate.saved import SavedModelError, model_from_json, read_json
 from core.translate.train import TrainedModel
 from core.translate.translator import translate_text
 
-LOADED = "translate_loaded"        # file stem -> TrainedModel
+LOADED = "translate_loaded"  # file stem -> TrainedModel
 UPLOAD_KEY = "tr_load_files"
 
 
@@ -25,8 +25,9 @@ def load_pairs(files) -> tuple[dict[str, TrainedModel], list[str]]:
     for stem, parts in by_stem.items():
         if ".json" not in parts or ".npz" not in parts:
             missing = ".npz" if ".json" in parts else ".json"
-            problems.append(f"{stem}: upload {stem}{missing} too (a saved model is a .json "
-                            "and its .npz).")
+            problems.append(
+                f"{stem}: upload {stem}{missing} too (a saved model is a .json and its .npz)."
+            )
             continue
         try:
             d = read_json(parts[".json"], f"{stem}.json")
@@ -37,8 +38,12 @@ def load_pairs(files) -> tuple[dict[str, TrainedModel], list[str]]:
 
 
 def section() -> None:
-    files = st.file_uploader("Load saved models (.json with its .npz)", type=["json", "npz"],
-                             accept_multiple_files=True, key=UPLOAD_KEY)
+    files = st.file_uploader(
+        "Load saved models (.json with its .npz)",
+        type=["json", "npz"],
+        accept_multiple_files=True,
+        key=UPLOAD_KEY,
+    )
     loaded = st.session_state.setdefault(LOADED, {})
     if files:
         models, problems = load_pairs(files)
@@ -49,13 +54,23 @@ def section() -> None:
         return
     name = st.selectbox("Saved model", list(loaded), key="tr_loaded_pick")
     model = loaded[name]
-    st.caption(f"{model.spec.cell} · embedding {model.spec.embed} · hidden {model.spec.hidden}"
-               f" · attention {'on' if model.spec.attention else 'off'} · best dev BLEU "
-               f"{model.best.dev_bleu:.2f}" if model.best else "")
+    st.caption(
+        f"{model.spec.cell} · embedding {model.spec.embed} · hidden {model.spec.hidden}"
+        f" · attention {'on' if model.spec.attention else 'off'} · best dev BLEU "
+        f"{model.best.dev_bleu:.2f}"
+        if model.best
+        else ""
+    )
     text = st.text_area("Sentences to translate, one per line", key="tr_loaded_text")
     beam = st.number_input("Beam size", 1, 16, 1, key="tr_loaded_beam")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines:
-        out = translate_text(model.params, model.spec, model.codec, lines, int(beam),
-                             max_len_ratio=model.config.max_len_ratio)
+        out = translate_text(
+            model.params,
+            model.spec,
+            model.codec,
+            lines,
+            int(beam),
+            max_len_ratio=model.config.max_len_ratio,
+        )
         st.dataframe({"source": lines, "translation": out.text}, key="tr_loaded_out")

@@ -36,15 +36,21 @@ def summary(exp: store.Experiment) -> None:
     cols = st.columns(max(1, len(exp.outcomes)))
     for col, (m, o) in zip(cols, exp.outcomes.items(), strict=False):
         best = o.model.best
-        col.metric(f"{names[m]} test BLEU", f"{o.test.bleu:.2f}",
-                   help=f"sacrebleu corpus BLEU, tokenize={exp.config.bleu_tokenize}, "
-                        f"beam {o.test.beam}, on detokenized text")
+        col.metric(
+            f"{names[m]} test BLEU",
+            f"{o.test.bleu:.2f}",
+            help=f"sacrebleu corpus BLEU, tokenize={exp.config.bleu_tokenize}, "
+            f"beam {o.test.beam}, on detokenized text",
+        )
         if best is not None:
-            col.caption(f"best dev BLEU {best.dev_bleu:.2f} at step {best.step} · "
-                        f"{o.model.tokens_per_s:,.0f} target tokens/s")
+            col.caption(
+                f"best dev BLEU {best.dev_bleu:.2f} at step {best.step} · "
+                f"{o.model.tokens_per_s:,.0f} target tokens/s"
+            )
     for m, err in exp.job.errors.items():
-        st.error(f"{names.get(m, m)} failed: {err.strip().splitlines()[-1]}",
-                 icon=":material/error:")
+        st.error(
+            f"{names.get(m, m)} failed: {err.strip().splitlines()[-1]}", icon=":material/error:"
+        )
 
 
 def curves(histories) -> None:
@@ -57,11 +63,16 @@ def examples(exp: store.Experiment) -> None:
     """Source, reference and every model's translation; search; attention of one sentence."""
     names = system_names(exp)
     test = exp.corpus.test
-    table = pd.DataFrame({"source": test.source, "reference": test.target} |
-                         {names[m]: o.test.hyps for m, o in exp.outcomes.items()})
+    table = pd.DataFrame(
+        {"source": test.source, "reference": test.target}
+        | {names[m]: o.test.hyps for m, o in exp.outcomes.items()}
+    )
     table.index = pd.RangeIndex(1, len(table) + 1, name="line")
-    query = st.text_input("Search the test set", key=SEARCH_KEY,
-                          placeholder="a word in the source, reference or a translation")
+    query = st.text_input(
+        "Search the test set",
+        key=SEARCH_KEY,
+        placeholder="a word in the source, reference or a translation",
+    )
     shown = table
     if query:
         hit = table.apply(lambda col: col.str.contains(query, case=False, regex=False))
@@ -70,17 +81,21 @@ def examples(exp: store.Experiment) -> None:
     st.dataframe(shown, key="tr_examples", height=280)
     with_attention = {m: o for m, o in exp.outcomes.items() if o.test.attention is not None}
     if with_attention and len(shown):
-        line = st.selectbox("Sentence for the attention heatmap", shown.index.tolist(),
-                            key=SENTENCE_KEY)
+        line = st.selectbox(
+            "Sentence for the attention heatmap", shown.index.tolist(), key=SENTENCE_KEY
+        )
         cols = st.columns(len(with_attention))
         for col, (m, o) in zip(cols, with_attention.items(), strict=True):
             codec = o.model.codec
             src = tokenize(test.source[line - 1], codec.src_tokens)
             src = src[::-1] if codec.reverse_source else src
             hyp = tokenize(o.test.hyps[line - 1], codec.tgt_tokens)
-            col.plotly_chart(charts.attention_heatmap(o.test.attention[line - 1], src, hyp,
-                                                      f"{names[m]}: attention, line {line}"),
-                             key=f"tr_att_{m}")
+            col.plotly_chart(
+                charts.attention_heatmap(
+                    o.test.attention[line - 1], src, hyp, f"{names[m]}: attention, line {line}"
+                ),
+                key=f"tr_att_{m}",
+            )
 
 
 def gradients(exp: store.Experiment) -> None:
@@ -90,22 +105,31 @@ def gradients(exp: store.Experiment) -> None:
     if "gradients" not in exp.memo:
         first = next(iter(exp.outcomes.values())).model
         length = long_sentence_group(first, exp.corpus)
-        exp.memo["gradients"] = {m: source_gradient(o.model, exp.corpus, length)
-                                 for m, o in exp.outcomes.items()}
+        exp.memo["gradients"] = {
+            m: source_gradient(o.model, exp.corpus, length) for m, o in exp.outcomes.items()
+        }
     profiles = exp.memo["gradients"]
     any_profile = next(iter(profiles.values()))
     options = ["mean", *range(len(any_profile.rows))]
     which = st.selectbox(
         f"Sentences of {any_profile.length} source tokens ({len(any_profile.rows)} in the test "
-        "set)", options, key="tr_grad_sentence",
-        format_func=lambda i: "mean over them" if i == "mean" else
-        " ".join(any_profile.words[i])[:90])
-    st.plotly_chart(charts.source_gradient_chart(profiles, None if which == "mean" else which),
-                    key="tr_gradient")
-    st.caption("The norm of the sentence's loss gradient at each encoder state h_j, "
-               "teacher-forced on the reference. Without attention the loss reaches the "
-               "source only through the encoder's last state, so early words get less; "
-               "attention gives every word a short path.")
+        "set)",
+        options,
+        key="tr_grad_sentence",
+        format_func=lambda i: (
+            "mean over them" if i == "mean" else " ".join(any_profile.words[i])[:90]
+        ),
+    )
+    st.plotly_chart(
+        charts.source_gradient_chart(profiles, None if which == "mean" else which),
+        key="tr_gradient",
+    )
+    st.caption(
+        "The norm of the sentence's loss gradient at each encoder state h_j, "
+        "teacher-forced on the reference. Without attention the loss reaches the "
+        "source only through the encoder's last state, so early words get less; "
+        "attention gives every word a short path."
+    )
 
 
 def buckets(exp: store.Experiment) -> pd.DataFrame:
@@ -113,8 +137,12 @@ def buckets(exp: store.Experiment) -> pd.DataFrame:
         lengths = np.array([len(s.split()) for s in exp.corpus.test.source])
         exp.memo["buckets"] = bleu_by_length(
             list(exp.corpus.test.target),
-            {m: o.test.hyps for m, o in exp.outcomes.items()}, lengths,
-            LENGTH_CUTOFFS, exp.config.bleu_tokenize, seed=exp.config.seed)
+            {m: o.test.hyps for m, o in exp.outcomes.items()},
+            lengths,
+            LENGTH_CUTOFFS,
+            exp.config.bleu_tokenize,
+            seed=exp.config.seed,
+        )
     table = exp.memo["buckets"]
     st.plotly_chart(charts.bleu_by_length_chart(table), key="tr_buckets")
     names = system_names(exp)
@@ -125,15 +153,22 @@ def buckets(exp: store.Experiment) -> pd.DataFrame:
 
 def downloads(exp: store.Experiment) -> None:
     """Every model as <model>.json + <model>.npz in one zip, plus the test files."""
-    st.download_button("Download the models and test translations (.zip)",
-                       data=_zip(exp), file_name=f"translate-{exp.id}.zip",
-                       mime="application/zip", key="tr_download", on_click="ignore")
+    st.download_button(
+        "Download the models and test translations (.zip)",
+        data=_zip(exp),
+        file_name=f"translate-{exp.id}.zip",
+        mime="application/zip",
+        key="tr_download",
+        on_click="ignore",
+    )
 
 
 def _pairs_tsv(pairs) -> str:
     """source<TAB>target[<TAB>the rest of the uploaded line, e.g. attribution] per pair."""
-    return "".join("\t".join([s, t, e] if e else [s, t]) + "\n"
-                   for s, t, e in zip(pairs.source, pairs.target, pairs.extra, strict=True))
+    return "".join(
+        "\t".join([s, t, e] if e else [s, t]) + "\n"
+        for s, t, e in zip(pairs.source, pairs.target, pairs.extra, strict=True)
+    )
 
 
 def _zip(exp: store.Experiment) -> bytes:

@@ -14,8 +14,8 @@ from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, make_handoff
 
-EXPERIMENTS = "translate_experiments"   # id -> Experiment, oldest first
-CURRENT = "translate_current"           # id of the experiment the page shows
+EXPERIMENTS = "translate_experiments"  # id -> Experiment, oldest first
+CURRENT = "translate_current"  # id of the experiment the page shows
 BLEU_PAGE = "views/bleu.py"
 MAX_EXPERIMENTS = 5
 
@@ -23,13 +23,13 @@ MAX_EXPERIMENTS = 5
 @dataclass
 class Experiment:
     id: str
-    label: str                     # shown in the picker
+    label: str  # shown in the picker
     corpus: ParallelCorpus
     config: TranslateConfig
-    beam: int                      # beam size of the test translations
+    beam: int  # beam size of the test translations
     job: TrainingJob
     started: float = field(default_factory=time.time)
-    memo: dict = field(default_factory=dict)   # derived views (buckets, gradients), computed once
+    memo: dict = field(default_factory=dict)  # derived views (buckets, gradients), computed once
 
     @property
     def outcomes(self) -> dict[str, ModelOutcome]:
@@ -64,9 +64,12 @@ def start(corpus: ParallelCorpus, cfg: TranslateConfig, beam: int, label: str) -
 def handoff(exp: Experiment, system_names: dict[str, str]) -> dict:
     """The test set and every finished model's translations, as the BLEU page takes them."""
     test = exp.corpus.test
-    return make_handoff([test.target],
-                        {system_names[m]: o.test.hyps for m, o in exp.outcomes.items()},
-                        source=test.source, label=f"Translate: {exp.label}")
+    return make_handoff(
+        [test.target],
+        {system_names[m]: o.test.hyps for m, o in exp.outcomes.items()},
+        source=test.source,
+        label=f"Translate: {exp.label}",
+    )
 
 
 def open_in_bleu(exp: Experiment, system_names: dict[str, str]) -> None:

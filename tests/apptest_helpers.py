@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.runs import state
 
-APP = "../dashboard/app.py"   # relative to this folder, as AppTest resolves it
-TIMEOUT = 120                 # seconds per script run (the real default experiment trains)
+APP = "../dashboard/app.py"  # relative to this folder, as AppTest resolves it
+TIMEOUT = 120  # seconds per script run (the real default experiment trains)
 
 
 def boot() -> AppTest:

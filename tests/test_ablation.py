@@ -18,15 +18,23 @@ from tests import apptest_helpers as ui
 
 def history(steps, accuracies) -> History:
     n = len(steps)
-    return History(step=np.array(steps), train_loss=np.zeros(n), val_loss=np.zeros(n),
-                   val_accuracy=np.array(accuracies, dtype=float), grad_norm=np.ones(n),
-                   clipped=np.zeros(n, bool), seconds=np.zeros(n))
+    return History(
+        step=np.array(steps),
+        train_loss=np.zeros(n),
+        val_loss=np.zeros(n),
+        val_accuracy=np.array(accuracies, dtype=float),
+        grad_norm=np.ones(n),
+        clipped=np.zeros(n, bool),
+        seconds=np.zeros(n),
+    )
 
 
 def hand_run(acc: dict[str, list[float]]) -> TrainResult:
     cfg = RunConfig(task="keyed", length=8, models=tuple(acc), steps=40)
-    models = {m: ModelResult(name=m, history=history([10, 20, 30, 40], a), params={})
-              for m, a in acc.items()}
+    models = {
+        m: ModelResult(name=m, history=history([10, 20, 30, 40], a), params={})
+        for m, a in acc.items()
+    }
     return TrainResult(config=cfg, models=models, baseline=Baseline(np.log(8), 0.125))
 
 
@@ -38,15 +46,21 @@ def test_outcome_reads_final_best_and_first_step_at_target():
 
 
 def test_report_pairs_each_ablation_with_its_full_cell_from_the_cells_own_metadata():
-    run = hand_run({"gru": [0.2, 0.5, 0.96, 0.99], "gru_no_reset": [0.2, 0.3, 0.5, 0.6],
-                    "gru_no_update": [0.1, 0.1, 0.12, 0.13], "rnn": [0.1, 0.1, 0.1, 0.1]})
-    report = ablation_report(run)                        # target: the task's success accuracy
+    run = hand_run(
+        {
+            "gru": [0.2, 0.5, 0.96, 0.99],
+            "gru_no_reset": [0.2, 0.3, 0.5, 0.6],
+            "gru_no_update": [0.1, 0.1, 0.12, 0.13],
+            "rnn": [0.1, 0.1, 0.1, 0.1],
+        }
+    )
+    report = ablation_report(run)  # target: the task's success accuracy
     assert report.target == 0.95 and report.chance == 0.125
     pairs = {(a.ablated.model, a.full.model, a.gate) for a in report.ablations}
     assert pairs == {(name, *CELLS[name].ablates) for name in run.models if CELLS[name].ablates}
     gaps = {a.ablated.model: a.accuracy_gap for a in report.ablations}
     assert np.isclose(gaps["gru_no_reset"], 0.99 - 0.6)
-    assert all(a.slowdown is None for a in report.ablations)   # the ablations never solved it
+    assert all(a.slowdown is None for a in report.ablations)  # the ablations never solved it
     json.dumps(report.to_dict())
     text = ablation_paragraph(report)
     for a in report.ablations:
@@ -61,15 +75,23 @@ def test_without_a_full_cell_in_the_run_there_is_nothing_to_compare():
 
 
 def test_a_real_run_reports_the_numbers_of_its_own_history():
-    cfg = RunConfig(task="keyed", length=8, hidden=6, steps=30, eval_every=10,
-                    models=("gru", "gru_no_reset", "gru_no_update"), val_size=64)
+    cfg = RunConfig(
+        task="keyed",
+        length=8,
+        hidden=6,
+        steps=30,
+        eval_every=10,
+        models=("gru", "gru_no_reset", "gru_no_update"),
+        val_size=64,
+    )
     run = train(cfg)
-    report = ablation_report(run, target=0.0)            # every model reaches 0 at once
+    report = ablation_report(run, target=0.0)  # every model reaches 0 at once
     for name, m in run.models.items():
         assert report.outcomes[name].final_accuracy == m.final["val_accuracy"]
         assert report.outcomes[name].steps_to_target == int(m.history.step[0])
-    assert [a.gate for a in report.ablations] == [CELLS[n].ablates[1]
-                                                 for n in ("gru_no_reset", "gru_no_update")]
+    assert [a.gate for a in report.ablations] == [
+        CELLS[n].ablates[1] for n in ("gru_no_reset", "gru_no_update")
+    ]
 
 
 def test_gates_page_shows_the_ablation_paragraph_of_the_run_just_trained(fast):

@@ -11,12 +11,17 @@ from core.bleu import BleuSettings, analyse
 from core.bleu.scores import bleu_rows
 from core.bleu.ter import ter_scores
 
-pytestmark = pytest.mark.slow   # real TED and WMT17 files scored against sacrebleu
+pytestmark = pytest.mark.slow  # real TED and WMT17 files scored against sacrebleu
 
 FAST = dict(ar_trials=0, bootstrap_samples=20)
-WMT_SYSTEMS = ["newstest2017.LIUM-NMT.4900.en-de", "newstest2017.uedin-nmt.4722.en-de",
-               "newstest2017.LMU-nmt-reranked.4934.en-de", "newstest2017.online-B.0.en-de",
-               "newstest2017.xmu.4910.en-de", "newstest2017.PROMT-Rule-based.4735.en-de"]
+WMT_SYSTEMS = [
+    "newstest2017.LIUM-NMT.4900.en-de",
+    "newstest2017.uedin-nmt.4722.en-de",
+    "newstest2017.LMU-nmt-reranked.4934.en-de",
+    "newstest2017.online-B.0.en-de",
+    "newstest2017.xmu.4910.en-de",
+    "newstest2017.PROMT-Rule-based.4735.en-de",
+]
 
 
 def read(path) -> list[str]:
@@ -29,11 +34,18 @@ def vectors(sacrebleu_tests_dir):
 
 
 def _settings(kwargs: dict, **extra) -> BleuSettings:
-    names = {"tokenize": "tokenize", "lowercase": "lowercase", "max_ngram_order":
-             "max_ngram_order", "smooth_method": "smooth_method", "smooth_value": "smooth_value",
-             "char_order": "chrf_char_order", "word_order": "chrf_word_order",
-             "beta": "chrf_beta", "eps_smoothing": "chrf_eps_smoothing"}
-    ignored = {"effective_order"}       # sentence BLEU always uses the effective order
+    names = {
+        "tokenize": "tokenize",
+        "lowercase": "lowercase",
+        "max_ngram_order": "max_ngram_order",
+        "smooth_method": "smooth_method",
+        "smooth_value": "smooth_value",
+        "char_order": "chrf_char_order",
+        "word_order": "chrf_word_order",
+        "beta": "chrf_beta",
+        "eps_smoothing": "chrf_eps_smoothing",
+    }
+    ignored = {"effective_order"}  # sentence BLEU always uses the effective order
     mapped = {names[k]: v for k, v in kwargs.items() if k not in ignored}
     return BleuSettings(**{**FAST, **extra, **mapped})
 
@@ -43,7 +55,8 @@ def test_corpus_bleu_vectors(vectors):
         kwargs = {k: x for k, x in v["kwargs"].items() if k != "smooth_method"}  # corpus: exp
         report = analyse(v["refs"], {"hyp": v["hyps"]}, _settings(kwargs))
         assert report.corpus.loc["hyp", "bleu"] == pytest.approx(
-            v["expected"], abs=max(v["tolerance"], 0.005 if "max_ngram_order" in kwargs else 0))
+            v["expected"], abs=max(v["tolerance"], 0.005 if "max_ngram_order" in kwargs else 0)
+        )
 
 
 def test_bleu_from_statistics_vectors(vectors):
@@ -57,19 +70,16 @@ def test_sentence_bleu_vectors(vectors):
     for v in vectors["sentence_bleu"]:
         refs = [[r] for r in v["refs"]]
         report = analyse(refs, {"hyp": [v["hyp"]]}, _settings(v["kwargs"]))
-        assert report.sentences["bleu"].iloc[0] == pytest.approx(v["expected"],
-                                                                 abs=v["tolerance"])
+        assert report.sentences["bleu"].iloc[0] == pytest.approx(v["expected"], abs=v["tolerance"])
 
 
 def test_chrf_vectors(vectors):
     for v in vectors["chrf_corpus_eps_smoothing"]:
         report = analyse(v["refs"], {"hyp": v["hyps"]}, _settings(v["kwargs"]))
-        assert report.corpus.loc["hyp", "chrf"] == pytest.approx(v["expected"],
-                                                                 abs=v["tolerance"])
+        assert report.corpus.loc["hyp", "chrf"] == pytest.approx(v["expected"], abs=v["tolerance"])
     for v in vectors["chrf_sentence"]:
         report = analyse([[r] for r in v["refs"]], {"hyp": [v["hyp"]]}, _settings(v["kwargs"]))
-        assert report.sentences["chrf"].iloc[0] == pytest.approx(v["expected"],
-                                                                 abs=v["tolerance"])
+        assert report.sentences["chrf"].iloc[0] == pytest.approx(v["expected"], abs=v["tolerance"])
 
 
 def test_ter_vectors(vectors):
@@ -112,8 +122,10 @@ def ted(ted_dir):
     return ted_dir, expected
 
 
-@pytest.mark.parametrize("kind,suffix,tokenize", [
-    ("tokenized_files_tok_none", "eng", "none"), ("detok_files_tok_13a", "detok.eng", "13a")])
+@pytest.mark.parametrize(
+    "kind,suffix,tokenize",
+    [("tokenized_files_tok_none", "eng", "none"), ("detok_files_tok_13a", "detok.eng", "13a")],
+)
 def test_ted_corpus_and_significance(ted, kind, suffix, tokenize):
     folder, expected = ted
     refs = [read(folder / f"ted.ref.{suffix}")]
@@ -122,8 +134,7 @@ def test_ted_corpus_and_significance(ted, kind, suffix, tokenize):
     for name in systems:
         want, row = expected["corpus"][kind][name], report.corpus.loc[name]
         assert row["bleu"] == pytest.approx(want["bleu"], abs=1e-4)
-        assert [row[f"p{n}"] for n in range(1, 5)] == pytest.approx(want["precisions"],
-                                                                     abs=1e-4)
+        assert [row[f"p{n}"] for n in range(1, 5)] == pytest.approx(want["precisions"], abs=1e-4)
         assert row["bp"] == pytest.approx(want["bp"], abs=1e-4)
         assert (row["hyp_len"], row["ref_len"]) == (want["sys_len"], want["ref_len"])
         if "chrF2" in want:
@@ -135,9 +146,11 @@ def test_ted_corpus_and_significance(ted, kind, suffix, tokenize):
     assert bleu["sys2"].ar_p_value == pytest.approx(sig["paired_ar_n10000_seed12345"]["p"])
     for name in systems:
         assert bleu[name].bs_mean == pytest.approx(
-            sig["paired_bs_n1000_seed12345"][f"{name}_mean"], abs=1e-4)
+            sig["paired_bs_n1000_seed12345"][f"{name}_mean"], abs=1e-4
+        )
         assert bleu[name].bs_ci == pytest.approx(
-            sig["paired_bs_n1000_seed12345"][f"{name}_ci"], abs=1e-4)
+            sig["paired_bs_n1000_seed12345"][f"{name}_ci"], abs=1e-4
+        )
 
 
 @pytest.mark.slow
@@ -162,7 +175,10 @@ def test_ted_sentences_wins_and_buckets(ted):
     np.testing.assert_allclose(sent["sys2"][:5], want["first5_sys2"], atol=1e-4)
     wins = report.wins.set_index("system").loc["sys2"]
     assert (wins["wins"], wins["losses"], wins["ties"]) == (
-        want["n_sys2_better"], want["n_sys1_better"], want["n_tie"])
+        want["n_sys2_better"],
+        want["n_sys1_better"],
+        want["n_tie"],
+    )
 
     tok = {s: read(folder / f"ted.{s}.eng") for s in ("sys1", "sys2")}
     report = analyse([read(folder / "ted.ref.eng")], tok, BleuSettings(tokenize="none", **FAST))

@@ -34,8 +34,9 @@ def data():
 
 
 def assert_buckets_are_sacrebleus(c, report, which, labels):
-    table = bucket_table_for(report.bleu_stats, which, labels, make_metric(report.settings, "bleu"),
-                             50, 1)
+    table = bucket_table_for(
+        report.bleu_stats, which, labels, make_metric(report.settings, "bleu"), 50, 1
+    )
     for b, label in enumerate(labels):
         members = np.flatnonzero(which == b)
         for name, hyps in c.systems.items():
@@ -44,8 +45,9 @@ def assert_buckets_are_sacrebleus(c, report, which, labels):
             if len(members) == 0:
                 assert math.isnan(row["bleu"])
                 continue
-            want = sacrebleu.corpus_bleu([hyps[i] for i in members],
-                                         [[r[i] for i in members] for r in c.references]).score
+            want = sacrebleu.corpus_bleu(
+                [hyps[i] for i in members], [[r[i] for i in members] for r in c.references]
+            ).score
             assert row["bleu"] == want
 
 

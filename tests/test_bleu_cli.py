@@ -14,14 +14,19 @@ from sacrebleu.significance import PairedTest
 
 from core.bleu.example import example_corpus
 
-pytestmark = pytest.mark.slow   # the command line in subprocesses
+pytestmark = pytest.mark.slow  # the command line in subprocesses
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "core.bleu", *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "core.bleu", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +46,22 @@ def files(tmp_path_factory):
 def test_cli_json_equals_sacrebleu(files):
     folder, data, paths = files
     out = folder / "out.json"
-    proc = run_cli("--ref", paths["ref0"], "--ref", paths["ref1"], "--sys", paths["medium"],
-                   "--sys", paths["strong"], "--sys", paths["weak"], "--ar-trials", "500",
-                   "--json", out)
+    proc = run_cli(
+        "--ref",
+        paths["ref0"],
+        "--ref",
+        paths["ref1"],
+        "--sys",
+        paths["medium"],
+        "--sys",
+        paths["strong"],
+        "--sys",
+        paths["weak"],
+        "--ar-trials",
+        "500",
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "medium.txt" in proc.stdout and "(baseline)" in proc.stdout
     bundle = json.loads(out.read_text(encoding="utf-8"))
@@ -57,11 +75,14 @@ def test_cli_json_equals_sacrebleu(files):
         assert entry["bleu"] == BLEU().corpus_score(hyps, refs).score
         assert entry["chrf"] == pytest.approx(CHRF().corpus_score(hyps, refs).score, abs=1e-9)
         assert entry["ter"] is None
-        want = [bleu_sent.sentence_score(h, [r0, r1]).score
-                for h, r0, r1 in zip(hyps, *refs, strict=True)]
+        want = [
+            bleu_sent.sentence_score(h, [r0, r1]).score
+            for h, r0, r1 in zip(hyps, *refs, strict=True)
+        ]
         assert entry["sentence_bleu"] == pytest.approx(want, abs=1e-9)
-    _, scores = PairedTest(list(systems.items()), {"BLEU": BLEU(references=refs)}, None,
-                           test_type="bs")()
+    _, scores = PairedTest(
+        list(systems.items()), {"BLEU": BLEU(references=refs)}, None, test_type="bs"
+    )()
     expected = dict(zip(scores["System"], scores["BLEU"], strict=True))
     assert [s["system"] for s in bundle["significance"]] == ["strong.txt", "weak.txt"]
     for entry in bundle["significance"]:
@@ -76,31 +97,58 @@ def test_cli_json_equals_sacrebleu(files):
 def test_cli_ter_and_tokenize_none(files):
     folder, data, paths = files
     out = folder / "ter.json"
-    proc = run_cli("--ref", paths["ref0"], "--sys", paths["weak"], "--tokenize", "none",
-                   "--lowercase", "--ter", "--json", out)
+    proc = run_cli(
+        "--ref",
+        paths["ref0"],
+        "--sys",
+        paths["weak"],
+        "--tokenize",
+        "none",
+        "--lowercase",
+        "--ter",
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     entry = json.loads(out.read_text(encoding="utf-8"))["systems"][0]
     refs = [data.references[0]]
     hyps = data.systems["weak"]
     assert entry["bleu"] == BLEU(tokenize="none", lowercase=True).corpus_score(hyps, refs).score
     from sacrebleu.metrics import TER
+
     assert entry["ter"] == pytest.approx(TER().corpus_score(hyps, refs).score, abs=1e-9)
 
 
 def test_cli_smoothing_value_equals_sacrebleu(files):
     folder, data, paths = files
     out = folder / "floor.json"
-    proc = run_cli("--ref", paths["ref0"], "--sys", paths["weak"], "--smooth", "floor",
-                   "--smooth-value", "0.4", "--ar-trials", "0", "--json", out)
+    proc = run_cli(
+        "--ref",
+        paths["ref0"],
+        "--sys",
+        paths["weak"],
+        "--smooth",
+        "floor",
+        "--smooth-value",
+        "0.4",
+        "--ar-trials",
+        "0",
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     entry = json.loads(out.read_text(encoding="utf-8"))["systems"][0]
     bleu = BLEU(effective_order=True, smooth_method="floor", smooth_value=0.4)
-    want = [bleu.sentence_score(h, [r]).score
-            for h, r in zip(data.systems["weak"], data.references[0], strict=True)]
+    want = [
+        bleu.sentence_score(h, [r]).score
+        for h, r in zip(data.systems["weak"], data.references[0], strict=True)
+    ]
     assert entry["sentence_bleu"] == pytest.approx(want, abs=1e-9)
     default = BLEU(effective_order=True, smooth_method="floor")
-    assert want != [default.sentence_score(h, [r]).score
-                    for h, r in zip(data.systems["weak"], data.references[0], strict=True)]
+    assert want != [
+        default.sentence_score(h, [r]).score
+        for h, r in zip(data.systems["weak"], data.references[0], strict=True)
+    ]
 
 
 def _assert_one_line_error(proc, *fragments):
@@ -115,8 +163,10 @@ def _assert_one_line_error(proc, *fragments):
 def test_cli_line_count_mismatch_names_file_and_line(files, tmp_path):
     _, _, paths = files
     short = tmp_path / "short.txt"
-    short.write_text("\n".join(paths["strong"].read_text(encoding="utf-8").split("\n")[:100])
-                     + "\n", encoding="utf-8")
+    short.write_text(
+        "\n".join(paths["strong"].read_text(encoding="utf-8").split("\n")[:100]) + "\n",
+        encoding="utf-8",
+    )
     proc = run_cli("--ref", paths["ref0"], "--sys", paths["strong"], "--sys", short)
     _assert_one_line_error(proc, "short.txt", "100", "120", "line 101")
 
@@ -146,9 +196,22 @@ def test_cli_json_has_word_accuracy_and_ngram_differences(files):
     train = folder / "train.txt"
     train.write_text("\n".join(data.references[1] * 3) + "\n", encoding="utf-8")
     out = folder / "words.json"
-    proc = run_cli("--ref", paths["ref0"], "--sys", paths["medium"], "--sys", paths["weak"],
-                   "--ar-trials", "0", "--bootstrap", "10", "--freq-corpus", train,
-                   "--json", out)
+    proc = run_cli(
+        "--ref",
+        paths["ref0"],
+        "--sys",
+        paths["medium"],
+        "--sys",
+        paths["weak"],
+        "--ar-trials",
+        "0",
+        "--bootstrap",
+        "10",
+        "--freq-corpus",
+        train,
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     bundle = json.loads(out.read_text(encoding="utf-8"))
     settings = BleuSettings()
@@ -169,16 +232,30 @@ def test_cli_pairwise_equals_sacrebleu_for_every_pair(files):
     folder, data, paths = files
     out = folder / "pairs.json"
     names = ("medium", "strong", "weak")
-    proc = run_cli("--ref", paths["ref0"], *(a for n in names for a in ("--sys", paths[n])),
-                   "--bootstrap", "200", "--ar-trials", "200", "--pairwise", "--json", out)
+    proc = run_cli(
+        "--ref",
+        paths["ref0"],
+        *(a for n in names for a in ("--sys", paths[n])),
+        "--bootstrap",
+        "200",
+        "--ar-trials",
+        "200",
+        "--pairwise",
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     pairs = json.loads(out.read_text(encoding="utf-8"))["pairwise_significance"]
     assert [(p["a"], p["b"]) for p in pairs] == [
-        ("medium.txt", "strong.txt"), ("medium.txt", "weak.txt"), ("strong.txt", "weak.txt")]
+        ("medium.txt", "strong.txt"),
+        ("medium.txt", "weak.txt"),
+        ("strong.txt", "weak.txt"),
+    ]
     refs = [data.references[0]]
     for p in pairs:
         two = [(p["a"], data.systems[p["a"][:-4]]), (p["b"], data.systems[p["b"][:-4]])]
         for test_type, key in (("bs", "bs_p_value"), ("ar", "ar_p_value")):
-            _, scores = PairedTest(two, {"BLEU": BLEU(references=refs)}, None,
-                                   test_type=test_type, n_samples=200)()
+            _, scores = PairedTest(
+                two, {"BLEU": BLEU(references=refs)}, None, test_type=test_type, n_samples=200
+            )()
             assert p[key] == scores["BLEU"][1].p_value

@@ -35,14 +35,17 @@ def generated_corpus(seed: int, n: int = 300, vocab: int = 60, systems: int = 3)
     outs = {}
     for s in range(systems):
         keep = 0.3 + 0.2 * s
-        outs[f"sys{s}"] = [[w if rng.random() < keep else str(rng.choice(words, p=p))
-                            for w in r] + (sentence()[:2] if rng.random() < 0.3 else [])
-                           for r in ref]
+        outs[f"sys{s}"] = [
+            [w if rng.random() < keep else str(rng.choice(words, p=p)) for w in r]
+            + (sentence()[:2] if rng.random() < 0.3 else [])
+            for r in ref
+        ]
     train = [sentence() for _ in range(4 * n)]
     return ref, outs, train
 
 
 # --- compare-mt's definitions, transcribed from compare_mt 0.2.10 -------------------------
+
 
 def transcribed_word_stats(ref, outs, freq_data, cutoffs=FREQ_CUTOFFS):
     """bucketers.FreqWordBucketer + WordBucketer._calc_trg_matches / calc_statistics."""
@@ -102,10 +105,10 @@ def transcribed_matches(ref, out, max_length=4):
         counts = defaultdict(lambda: 0)
         for n in range(max_length):
             for i in range(len(ref_sent) - n):
-                counts[tuple(ref_sent[i:i + n + 1])] += 1
+                counts[tuple(ref_sent[i : i + n + 1])] += 1
         for n in range(max_length):
             for i in range(len(out_sent) - n):
-                g = tuple(out_sent[i:i + n + 1])
+                g = tuple(out_sent[i : i + n + 1])
                 if counts[g] > 0:
                     match[g] += 1
                     counts[g] -= 1
@@ -119,13 +122,17 @@ def transcribed_scores(m1, m2, alpha=1.0):
 
 # --- checks shared by the transcription and compare-mt ------------------------------------
 
+
 def assert_word_stats_equal(acc, names, stats):
     for oi, name in enumerate(names):
         scores = acc.scores(name)
         for bi in range(len(acc.buckets)):
             mc, rc, oc, rec, prec, f = stats[oi][bi]
             assert (acc.matched[name][bi], acc.ref_words[bi], acc.out_words[name][bi]) == (
-                mc, rc, oc)
+                mc,
+                rc,
+                oc,
+            )
             assert scores["recall"].iloc[bi] == rec and scores["precision"].iloc[bi] == prec
             assert scores["fmeasure"].iloc[bi] == f
 
@@ -142,11 +149,13 @@ def assert_lists_equal(diff, scores, m1, m2, top=50):
             g = tuple(r.ngram.split(" "))
             assert (scores[g], m1[g], m2[g]) == (r.score, r.count_a, r.count_b)
         edge = theirs[-1][1]
-        assert ({r.ngram for r in rows if r.score != edge}
-                == {" ".join(k) for k, v in theirs if v != edge})
+        assert {r.ngram for r in rows if r.score != edge} == {
+            " ".join(k) for k, v in theirs if v != edge
+        }
 
 
 # --- always run ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("train", [False, True])
@@ -175,17 +184,26 @@ def test_ngram_differences_equal_transcribed_compare_mt(seed):
 
 def test_frequency_labels_are_compare_mts():
     assert frequency_labels(FREQ_CUTOFFS) == [
-        "<1", "1", "2", "3", "4", "[5,10)", "[10,100)", "[100,1000)", ">=1000"]
+        "<1",
+        "1",
+        "2",
+        "3",
+        "4",
+        "[5,10)",
+        "[10,100)",
+        "[100,1000)",
+        ">=1000",
+    ]
 
 
 def test_word_accuracy_by_hand():
     ref = [["the", "cat", "the"], ["a", "dog"]]
     out = [["the", "the", "the", "cat"], ["dog", "x"]]
-    acc = word_accuracy(ref, {"s": out}, cutoffs=(1, 2, 3))   # buckets <1, 1, 2, >=3
+    acc = word_accuracy(ref, {"s": out}, cutoffs=(1, 2, 3))  # buckets <1, 1, 2, >=3
     # reference frequencies: the 2, cat 1, a 1, dog 1; x 0
     assert list(acc.ref_words) == [0, 3, 2, 0]
     assert list(acc.out_words["s"]) == [1, 2, 3, 0]
-    assert list(acc.matched["s"]) == [0, 2, 2, 0]       # the third "the" is clipped
+    assert list(acc.matched["s"]) == [0, 2, 2, 0]  # the third "the" is clipped
     f = acc.scores("s")["fmeasure"].to_numpy()
     p1, r1, p2, r2 = 2 / 2, 2 / 3, 2 / 3, 2 / 2
     np.testing.assert_allclose(f, [0, 2 * p1 * r1 / (p1 + r1), 2 * p2 * r2 / (p2 + r2), 0])
@@ -201,34 +219,44 @@ def test_ngram_difference_by_hand():
     got = {r.ngram: (r.score, r.count_a, r.count_b) for r in (*d.a_better, *d.b_better)}
     assert got["a b a"] == ((1 + 1) / (1 + 0 + 2), 1, 0)
     assert got["a"] == ((2 + 1) / (2 + 2 + 2), 2, 2)
-    assert d.b_better[0].ngram == "a"          # B's best: the only n-gram it ties on
+    assert d.b_better[0].ngram == "a"  # B's best: the only n-gram it ties on
     assert sentence_ngrams(["x", "y"]) == [("x",), ("y",), ("x", "y")]
 
 
 def test_ties_go_to_more_matches_then_alphabet():
     from collections import Counter
-    d = ngram_difference("A", "B", Counter({("x",): 1, ("y",): 3, ("z",): 1}),
-                         Counter({("y",): 1}), top=3)
+
+    d = ngram_difference(
+        "A", "B", Counter({("x",): 1, ("y",): 3, ("z",): 1}), Counter({("y",): 1}), top=3
+    )
     assert [r.ngram for r in d.a_better] == ["y", "x", "z"]  # 4/6 = 2/3 = 2/3, most matches first
 
 
 def test_words_follow_the_tokenizer_and_compare_mts_split():
     assert line_words(["Hello, world.", ""], BleuSettings(tokenize="none")) == [
-        ["Hello,", "world."], [""]]
+        ["Hello,", "world."],
+        [""],
+    ]
     assert line_words(["Hello, world."], BleuSettings(lowercase=True)) == [
-        ["hello", ",", "world", "."]]
+        ["hello", ",", "world", "."]
+    ]
 
 
 # --- against compare-mt itself -------------------------------------------------------------
 
+
 def _compare_mt():
-    return pytest.importorskip("compare_mt", reason="compare-mt is not installed (optional; "
-                               "`pip install compare-mt` to compare against it)")
+    return pytest.importorskip(
+        "compare_mt",
+        reason="compare-mt is not installed (optional; "
+        "`pip install compare-mt` to compare against it)",
+    )
 
 
 def _compare_mt_equal(ref, outs, freq_data):
     _compare_mt()
     from compare_mt import bucketers, ngram_utils, stat_utils
+
     acc = word_accuracy(ref, outs, freq_corpus=freq_data)
     bucketer = bucketers.FreqWordBucketer(freq_data=freq_data or ref)
     stats, *_ = bucketer.calc_statistics(ref, list(outs.values()))
@@ -258,6 +286,7 @@ def test_equal_to_compare_mt_on_ted(ted_dir: Path):
         return line_words(lines, BleuSettings(tokenize="none"))
 
     ref = words("ted.ref.eng")
-    acc = _compare_mt_equal(ref, {"sys1": words("ted.sys1.eng"), "sys2": words("ted.sys2.eng")},
-                            None)
+    acc = _compare_mt_equal(
+        ref, {"sys1": words("ted.sys1.eng"), "sys2": words("ted.sys2.eng")}, None
+    )
     assert acc.ref_words.sum() == sum(map(len, ref))

@@ -23,14 +23,18 @@ def test_largest_differences_follow_sacrebleus_sentence_bleu(data):
     refs = list(zip(*c.references, strict=True))
 
     def scores(name):
-        return np.array([sent.sentence_score(h, list(r)).score
-                         for h, r in zip(c.systems[name], refs, strict=True)])
+        return np.array(
+            [
+                sent.sentence_score(h, list(r)).score
+                for h, r in zip(c.systems[name], refs, strict=True)
+            ]
+        )
 
     a, b = "weak", "strong"
     delta = scores(b) - scores(a)
     b_better, a_better = largest_differences(report, a, b, k=5)
     assert [delta[i] for i in b_better] == sorted(delta[delta > 0], reverse=True)[:5]
-    assert [delta[i] for i in a_better] == sorted(delta[delta < 0])[:len(a_better)]
+    assert [delta[i] for i in a_better] == sorted(delta[delta < 0])[: len(a_better)]
     assert all(delta[i] < 0 for i in a_better) and len(b_better) == 5
 
 
@@ -44,4 +48,8 @@ def test_word_diff_rebuilds_both_outputs():
         assert [w for p in pieces if p.kind in (EQUAL, ONLY_B) for w in p.words] == b
     pieces = word_diff(["the", "cat", "sat"], ["the", "dog", "sat"])
     assert [(p.kind, p.words) for p in pieces] == [
-        (EQUAL, ("the",)), (ONLY_A, ("cat",)), (ONLY_B, ("dog",)), (EQUAL, ("sat",))]
+        (EQUAL, ("the",)),
+        (ONLY_A, ("cat",)),
+        (ONLY_B, ("dog",)),
+        (EQUAL, ("sat",)),
+    ]

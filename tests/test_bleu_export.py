@@ -16,8 +16,11 @@ from dashboard.charts import bleu as charts
 @pytest.fixture(scope="module")
 def analysed():
     c = example_corpus(n_segments=60, seed=21)
-    systems = {"nmt_big & co": c.systems["strong"], "pbmt 50%": c.systems["weak"],
-               "<b>x</b>": c.systems["medium"]}
+    systems = {
+        "nmt_big & co": c.systems["strong"],
+        "pbmt 50%": c.systems["weak"],
+        "<b>x</b>": c.systems["medium"],
+    }
     report = analyse(c.references, systems, BleuSettings(ar_trials=100, bootstrap_samples=100))
     return c, systems, report, word_report(c.references, systems, report.settings)
 
@@ -42,7 +45,7 @@ def test_html_report_opens_and_holds_every_number(analysed):
     parsed = Collect()
     parsed.feed(page)
     text = "".join(parsed.text)
-    assert "<b>x</b>" in text and "<b>x</b>" not in page          # names escaped, shown as typed
+    assert "<b>x</b>" in text and "<b>x</b>" not in page  # names escaped, shown as typed
     for name in systems:
         assert f"{report.corpus.loc[name, 'bleu']:.2f}" in text
         assert f"{report.corpus.loc[name, 'chrf']:.2f}" in text
@@ -60,7 +63,7 @@ def test_latex_table_escapes_names_and_holds_the_scores(analysed):
     _, systems, report, _ = analysed
     frame = sections.corpus_frame(report)
     tex = export.latex_tables(frame, "Scores_1 & more")
-    assert tex.count(r"\\") == len(systems) + 1                     # header + one row each
+    assert tex.count(r"\\") == len(systems) + 1  # header + one row each
     assert r"nmt\_big \& co" in tex and r"pbmt 50\%" in tex and r"Scores\_1 \& more" in tex
     for name in systems:
         row = next(line for line in tex.splitlines() if line.startswith(export.latex_escape(name)))

@@ -219,8 +219,11 @@ def test_count_mismatch_marks_the_odd_file_naming_counts_and_line():
     checked = check_inputs([ref], [good, short])
     assert not checked.ok
     (err,) = checked.blocking
-    assert err.message == ("short.txt has 2 lines but ref.txt has 3 (line 3 is missing): left "
-                           "out of scoring.") and err.line == 3
+    assert (
+        err.message
+        == ("short.txt has 2 lines but ref.txt has 3 (line 3 is missing): left out of scoring.")
+        and err.line == 3
+    )
     assert checked.systems[0].ok and not checked.systems[1].ok
     (warn,) = [i for i in checked.issues if "Line counts differ" in i.message]
     assert "ref.txt: 3 lines" in warn.message and "short.txt: 2 lines" in warn.message
@@ -376,8 +379,10 @@ def test_more_systems_than_the_cap_are_refused_naming_the_count():
     from core.bleu.tables import read_table
 
     ref = read_text_file("ref.txt", utf8(SEGMENTS), "ref")
-    many = [read_text_file(f"s{k}.txt", utf8([s + str(k) for s in SEGMENTS]))
-            for k in range(MAX_SYSTEMS + 1)]
+    many = [
+        read_text_file(f"s{k}.txt", utf8([s + str(k) for s in SEGMENTS]))
+        for k in range(MAX_SYSTEMS + 1)
+    ]
     assert check_inputs([ref], many[:MAX_SYSTEMS]).ok
     (err,) = check_inputs([ref], many).blocking
     assert f"{MAX_SYSTEMS + 1} systems" in err.message and f"at most {MAX_SYSTEMS}" in err.message
@@ -385,5 +390,5 @@ def test_more_systems_than_the_cap_are_refused_naming_the_count():
     header = "ref\t" + "\t".join(f"sys{k}" for k in range(n))
     rows = [f"{s}\t" + "\t".join([s] * n) for s in SEGMENTS]
     table = read_table("wide.tsv", ("\n".join([header, *rows]) + "\n").encode())
-    assert not table.ok and not table.systems                 # refused before any column is read
+    assert not table.ok and not table.systems  # refused before any column is read
     assert any(f"{n} systems" in i.message for i in table.issues)

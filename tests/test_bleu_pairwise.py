@@ -17,7 +17,7 @@ from tests.test_bleu_significance import sacrebleu_paired
 def generated():
     data = example_corpus(n_segments=80, seed=13, n_refs=2)
     systems = dict(data.systems)
-    systems["strong copy"] = list(systems["strong"])         # a pair with no difference
+    systems["strong copy"] = list(systems["strong"])  # a pair with no difference
     return data.references, systems
 
 
@@ -27,7 +27,7 @@ def test_every_pair_equals_sacrebleu_both_ways(generated):
     pairs = pairwise_significance(report)
     names = list(systems)
     for (i, a), (j, b) in itertools.combinations(enumerate(names), 2):
-        for first, second in ((a, b), (b, a)):                # sacrebleu's baseline first
+        for first, second in ((a, b), (b, a)):  # sacrebleu's baseline first
             two = {first: systems[first], second: systems[second]}
             bs = sacrebleu_paired(refs, two, "bs", 300, with_chrf=False)["BLEU"][second]
             ar = sacrebleu_paired(refs, two, "ar", 300, with_chrf=False)["BLEU"][second]
@@ -56,6 +56,6 @@ def test_matrix_marks_the_winner_and_counts_wins(generated):
         assert frame.loc[a, "significantly better than"] == better[i].sum()
     assert frame.loc["strong", "strong copy"] == frame.loc["strong copy", "strong"]
     s, c = list(pairs.systems).index("strong"), list(pairs.systems).index("strong copy")
-    assert not better[s, c] and not better[c, s]         # identical outputs never differ
-    assert better.any()                           # the generated systems differ in quality
+    assert not better[s, c] and not better[c, s]  # identical outputs never differ
+    assert better.any()  # the generated systems differ in quality
     assert len(pairs.to_list()) == len(systems) * (len(systems) - 1) // 2

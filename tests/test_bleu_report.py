@@ -59,7 +59,8 @@ def test_gap_decomposition_sums_to_log_gap(example):
         total = sum(gap.order_contributions) + gap.bp_contribution
         assert total == pytest.approx(gap.log_gap, rel=1e-12, abs=1e-12)
         assert gap.log_gap == pytest.approx(
-            math.log(report.corpus.loc[b, "bleu"] / report.corpus.loc[a, "bleu"]), rel=1e-12)
+            math.log(report.corpus.loc[b, "bleu"] / report.corpus.loc[a, "bleu"]), rel=1e-12
+        )
         assert gap.to_frame()["contribution"].sum() == pytest.approx(gap.log_gap)
     bucket = np.flatnonzero(report.sentences.drop_duplicates("segment")["bucket"] == "[10,20)")
     part = decompose_gap(report, "weak", "strong", segments=bucket)
@@ -72,8 +73,9 @@ def test_gap_decomposition_refuses_zero_bleu():
         decompose_gap(report, "x", "y")
 
 
-@pytest.mark.parametrize("settings", [BleuSettings(), BleuSettings(tokenize="none",
-                                                                   lowercase=True)])
+@pytest.mark.parametrize(
+    "settings", [BleuSettings(), BleuSettings(tokenize="none", lowercase=True)]
+)
 def test_matched_ngram_counts_equal_sacrebleu_statistics(settings):
     refs, systems = random_corpus(11, n=40, n_refs=2)
     bleu = BLEU(tokenize=settings.tokenize, lowercase=settings.lowercase)
@@ -82,32 +84,31 @@ def test_matched_ngram_counts_equal_sacrebleu_statistics(settings):
         for i, hyp in enumerate(hyps):
             m = matched_ngrams(hyp, [refs[0][i], refs[1][i]], settings)
             assert list(m.counts) + list(m.totals) == stats[i][2:]
-            for match in m.matches:   # each highlighted span really is in that reference
-                span = m.hyp_tokens[match.start:match.start + match.order]
+            for match in m.matches:  # each highlighted span really is in that reference
+                span = m.hyp_tokens[match.start : match.start + match.order]
                 ref = m.ref_tokens[match.ref]
-                assert ref[match.ref_start:match.ref_start + match.order] == span
+                assert ref[match.ref_start : match.ref_start + match.order] == span
 
 
 def test_matched_ngrams_clip_and_attribute_references():
     m = matched_ngrams("the the the cat", ["the cat", "the the mat"], BleuSettings())
-    assert m.counts[0] == 3          # "the" x2 from ref 2, "cat" from ref 1
+    assert m.counts[0] == 3  # "the" x2 from ref 2, "cat" from ref 1
     assert m.hyp_coverage(1) == [True, True, False, True]
     assert [(x.start, x.ref) for x in m.matches if x.order == 1] == [(0, 1), (1, 1), (3, 0)]
     assert [(x.start, x.ref) for x in m.matches if x.order == 2] == [(0, 1), (2, 0)]
-    assert m.hyp_highest_order() == [2, 2, 2, 2]   # "the the" (ref 2), "the cat" (ref 1)
+    assert m.hyp_highest_order() == [2, 2, 2, 2]  # "the the" (ref 2), "the cat" (ref 1)
     assert m.ref_highest_order(1) == [2, 2, 0] and m.ref_highest_order(0) == [2, 2]
 
 
 def test_add_ter_equals_sacrebleu():
     data = example_corpus(n_segments=30, seed=4, n_refs=2)
     refs, systems = data.references, dict(data.systems)
-    systems["weak"] = ["", *systems["weak"][1:]]          # an empty hypothesis too
+    systems["weak"] = ["", *systems["weak"][1:]]  # an empty hypothesis too
     report = add_ter(analyse(refs, systems, FAST), refs, systems)
     assert report.ter_computed and "TER" in report.signatures
     for name, hyps in systems.items():
         assert report.corpus.loc[name, "ter"] == TER().corpus_score(hyps, refs).score
-        want = [TER().sentence_score(h, [a, b]).score
-                for h, a, b in zip(hyps, *refs, strict=True)]
+        want = [TER().sentence_score(h, [a, b]).score for h, a, b in zip(hyps, *refs, strict=True)]
         np.testing.assert_allclose(report.sentence_scores("ter")[name], want, atol=1e-9)
 
 
@@ -147,8 +148,9 @@ def test_line_count_mismatch_is_an_error_not_a_truncation():
 
 def test_baseline_by_name_and_bad_settings():
     refs, systems = random_corpus(6, n=20, n_refs=1)
-    report = analyse(refs, systems, BleuSettings(baseline="sys2", ar_trials=50,
-                                                 bootstrap_samples=50))
+    report = analyse(
+        refs, systems, BleuSettings(baseline="sys2", ar_trials=50, bootstrap_samples=50)
+    )
     assert report.baseline == "sys2" and set(report.wins["system"]) == {"sys0", "sys1"}
     with pytest.raises(ValueError, match="baseline 'nope'"):
         analyse(refs, systems, BleuSettings(baseline="nope"))
@@ -160,10 +162,11 @@ def test_baseline_by_name_and_bad_settings():
 
 def test_parallel_extraction_equals_in_process(monkeypatch):
     import core.bleu.stats as stats
+
     started = []
     real = stats.mp.get_context
     monkeypatch.setattr(stats.mp, "get_context", lambda m: started.append(m) or real(m))
-    monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)     # small data, real workers
+    monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)  # small data, real workers
     refs, systems = random_corpus(9, n=50, n_refs=2)
     one = analyse(refs, systems, FAST, workers=1)
     assert started == []
@@ -177,9 +180,11 @@ def test_parallel_extraction_equals_in_process(monkeypatch):
 def test_concurrent_analyses_do_not_mix_inputs():
     """A server analyses uploads of several sessions in threads at once."""
     from concurrent.futures import ThreadPoolExecutor
+
     corpora = [random_corpus(20 + i, n=40, n_refs=1) for i in range(4)]
     alone = [analyse(r, s, FAST).corpus["bleu"].tolist() for r, s in corpora]
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda c: analyse(c[0], c[1], FAST).corpus["bleu"].tolist(),
-                                 corpora))
+        together = list(
+            pool.map(lambda c: analyse(c[0], c[1], FAST).corpus["bleu"].tolist(), corpora)
+        )
     assert together == alone

@@ -9,8 +9,31 @@ from sacrebleu.metrics import BLEU, CHRF
 from core.bleu import BleuSettings, analyse
 from core.bleu.scores import bleu_rows, chrf_rows
 
-WORDS = ["the", "cat", "sat", "on", "a", "mat", "dog", "ran", "fast", "slow", "Bank", "bank",
-         "it's", "(hi)", "won't", "x-ray", "Zürich", "naïve", "3.5", "$10", ",", ".", "?"]
+WORDS = [
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "a",
+    "mat",
+    "dog",
+    "ran",
+    "fast",
+    "slow",
+    "Bank",
+    "bank",
+    "it's",
+    "(hi)",
+    "won't",
+    "x-ray",
+    "Zürich",
+    "naïve",
+    "3.5",
+    "$10",
+    ",",
+    ".",
+    "?",
+]
 
 
 def random_corpus(seed: int, n: int = 60, n_refs: int = 2, n_systems: int = 3):
@@ -29,7 +52,7 @@ def random_corpus(seed: int, n: int = 60, n_refs: int = 2, n_systems: int = 3):
             roll = rng.random()
             if roll < 0.1:
                 hyps.append("")
-            elif roll < 0.5:       # a noisy copy of a reference: realistic overlap
+            elif roll < 0.5:  # a noisy copy of a reference: realistic overlap
                 words = refs[0][i].split()
                 keep = [w for w in words if rng.random() > 0.2 + 0.1 * s]
                 hyps.append(" ".join(keep))
@@ -41,12 +64,15 @@ def random_corpus(seed: int, n: int = 60, n_refs: int = 2, n_systems: int = 3):
 
 SETTINGS = [
     BleuSettings(ar_trials=0, bootstrap_samples=50),
-    BleuSettings(tokenize="none", lowercase=True, smooth_method="floor", ar_trials=0,
-                 bootstrap_samples=50),
-    BleuSettings(tokenize="intl", smooth_method="add-k", smooth_value=2, ar_trials=0,
-                 bootstrap_samples=50),
-    BleuSettings(tokenize="char", smooth_method="none", chrf_word_order=2, ar_trials=0,
-                 bootstrap_samples=50),
+    BleuSettings(
+        tokenize="none", lowercase=True, smooth_method="floor", ar_trials=0, bootstrap_samples=50
+    ),
+    BleuSettings(
+        tokenize="intl", smooth_method="add-k", smooth_value=2, ar_trials=0, bootstrap_samples=50
+    ),
+    BleuSettings(
+        tokenize="char", smooth_method="none", chrf_word_order=2, ar_trials=0, bootstrap_samples=50
+    ),
 ]
 
 
@@ -57,13 +83,17 @@ def test_corpus_and_sentence_scores_equal_sacrebleu(settings, seed):
     report = analyse(refs, systems, settings)
     kw = dict(tokenize=settings.tokenize, lowercase=settings.lowercase)
     chrf = CHRF(word_order=settings.chrf_word_order, lowercase=settings.lowercase)
-    sent_bleu = BLEU(**kw, effective_order=True, smooth_method=settings.smooth_method,
-                     smooth_value=settings.smooth_value)
+    sent_bleu = BLEU(
+        **kw,
+        effective_order=True,
+        smooth_method=settings.smooth_method,
+        smooth_value=settings.smooth_value,
+    )
     segments = list(zip(*refs, strict=True))
     for name, hyps in systems.items():
         expected = BLEU(**kw).corpus_score(hyps, refs)
         row = report.corpus.loc[name]
-        assert row["bleu"] == expected.score          # bit-identical: sacrebleu's own code
+        assert row["bleu"] == expected.score  # bit-identical: sacrebleu's own code
         assert row["bp"] == expected.bp and row["hyp_len"] == expected.sys_len
         assert [row[f"p{n}"] for n in range(1, 5)] == expected.precisions
         assert row["chrf"] == pytest.approx(chrf.corpus_score(hyps, refs).score, abs=1e-9)
@@ -98,8 +128,12 @@ def test_vectorised_bleu_equals_compute_bleu_on_random_statistics(method):
     stats = np.concatenate([lens, matches, totals], axis=1)
     for eff in (False, True):
         got = bleu_rows(stats, 4, method, None, effective_order=eff)
-        want = [BLEU.compute_bleu(list(r[2:6]), list(r[6:]), int(r[0]), int(r[1]), method,
-                                  None, eff).score for r in stats.tolist()]
+        want = [
+            BLEU.compute_bleu(
+                list(r[2:6]), list(r[6:]), int(r[0]), int(r[1]), method, None, eff
+            ).score
+            for r in stats.tolist()
+        ]
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
 
 

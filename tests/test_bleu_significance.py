@@ -13,17 +13,19 @@ from core.bleu import BleuSettings, analyse, significance
 from core.bleu.example import example_corpus
 from tests.test_bleu_anchors import WMT_SYSTEMS, read
 
-pytestmark = pytest.mark.slow   # paired bootstrap and approximate randomization on real data
+pytestmark = pytest.mark.slow  # paired bootstrap and approximate randomization on real data
 
 
 def sacrebleu_paired(refs, systems, test_type, n, with_chrf=True, tokenize="13a"):
     metrics = {"BLEU": BLEU(tokenize=tokenize, references=refs)}
     if with_chrf:
         metrics["chrF"] = CHRF(references=refs)
-    _, scores = PairedTest(list(systems.items()), metrics, None, test_type=test_type,
-                           n_samples=n)()
-    return {name: dict(zip(scores["System"], results, strict=True))
-            for name, results in scores.items() if name != "System"}
+    _, scores = PairedTest(list(systems.items()), metrics, None, test_type=test_type, n_samples=n)()
+    return {
+        name: dict(zip(scores["System"], results, strict=True))
+        for name, results in scores.items()
+        if name != "System"
+    }
 
 
 def ours(report, metric):
@@ -38,7 +40,7 @@ def generated():
 
 @pytest.mark.parametrize("seed", ["12345", "4242"])
 def test_paired_bootstrap_equals_sacrebleu(generated, monkeypatch, seed):
-    monkeypatch.setenv("SACREBLEU_SEED", seed)       # sacrebleu takes its seed from here
+    monkeypatch.setenv("SACREBLEU_SEED", seed)  # sacrebleu takes its seed from here
     refs, systems = generated
     report = analyse(refs, systems, BleuSettings(ar_trials=0, seed=int(seed)))
     expected = sacrebleu_paired(refs, systems, "bs", 1000)
@@ -47,7 +49,7 @@ def test_paired_bootstrap_equals_sacrebleu(generated, monkeypatch, seed):
         for name, want in expected[key].items():
             assert got[name].score == want.score
             assert got[name].bs_p_value == want.p_value
-            assert got[name].bs_mean == want.mean      # bit-identical, not approximately
+            assert got[name].bs_mean == want.mean  # bit-identical, not approximately
             assert got[name].bs_ci == want.ci
 
 
@@ -94,10 +96,11 @@ def test_wmt17_paired_tests_equal_sacrebleu(sacrebleu_tests_dir):
     expected = json.loads((folder / "expected_values.json").read_text(encoding="utf-8"))
     refs = [read(folder / "newstest2017-ende-ref.de")]
     systems = {name: read(folder / name) for name in WMT_SYSTEMS}
-    report = analyse(refs, systems, BleuSettings(tokenize="none", bootstrap_samples=2000),
-                     workers=2)
+    report = analyse(
+        refs, systems, BleuSettings(tokenize="none", bootstrap_samples=2000), workers=2
+    )
     got = ours(report, "BLEU")
-    for name in WMT_SYSTEMS[1:]:    # sacrebleu's own results, as recorded with the data
+    for name in WMT_SYSTEMS[1:]:  # sacrebleu's own results, as recorded with the data
         bs = expected["observed_sacrebleu_2.6.0_subset_bs_n2000"][name]
         ar = expected["observed_sacrebleu_2.6.0_subset_ar_n10000"][name]
         assert got[name].bs_p_value == pytest.approx(bs, abs=5e-5)
@@ -110,7 +113,9 @@ def test_wmt17_paired_tests_equal_sacrebleu(sacrebleu_tests_dir):
         if test_type == "bs":
             for name in WMT_SYSTEMS[:3]:
                 assert (got[name].bs_mean, got[name].bs_ci) == (
-                    want["BLEU"][name].mean, want["BLEU"][name].ci)
+                    want["BLEU"][name].mean,
+                    want["BLEU"][name].ci,
+                )
 
 
 def test_float32_path_repeats_sacrebleus_rounding():
@@ -120,17 +125,19 @@ def test_float32_path_repeats_sacrebleus_rounding():
     stats = rng.integers(50_000, 200_000, size=(500, 10))
     idxs = np.random.default_rng(12345).choice(500, size=(40, 500), replace=True)
     stats_np = np.array(stats.tolist(), dtype="float32")
-    want = np.array([s.sum(0) for s in stats_np[idxs]])       # sacrebleu's own expression
+    want = np.array([s.sum(0) for s in stats_np[idxs]])  # sacrebleu's own expression
     got = significance.sacrebleu_float32_sums(
-        stats, significance.bootstrap_index_chunks(500, 40, 12345))
+        stats, significance.bootstrap_index_chunks(500, 40, 12345)
+    )
     np.testing.assert_array_equal(got, want)
     exact = significance.resampled_sums(stats, significance.bootstrap_index_chunks(500, 40, 12345))
-    assert not np.array_equal(exact.astype(np.float32), want)    # the case the path exists for
+    assert not np.array_equal(exact.astype(np.float32), want)  # the case the path exists for
 
 
 def test_float32_path_in_analyse_equals_sacrebleu(generated, monkeypatch):
     import core.bleu.analysis as analysis
-    monkeypatch.setattr(analysis, "FLOAT32_EXACT", 1)           # take the float32 path always
+
+    monkeypatch.setattr(analysis, "FLOAT32_EXACT", 1)  # take the float32 path always
     refs, systems = generated
     report = analyse(refs, systems, BleuSettings(ar_trials=0, bootstrap_samples=300))
     expected = sacrebleu_paired(refs, systems, "bs", 300)

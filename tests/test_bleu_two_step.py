@@ -21,14 +21,25 @@ from core.bleu import (
     with_ter,
 )
 
-pytestmark = pytest.mark.slow   # several full analyses compared field by field
+pytestmark = pytest.mark.slow  # several full analyses compared field by field
 
 # A second value for every BleuSettings field (the first is the default).
 OTHER_VALUES = {
-    "tokenize": "char", "lowercase": True, "smooth_method": "floor", "smooth_value": 0.3,
-    "max_ngram_order": 3, "chrf_char_order": 4, "chrf_word_order": 2, "chrf_beta": 3,
-    "chrf_eps_smoothing": True, "compute_ter": True, "bootstrap_samples": 200, "ar_trials": 50,
-    "seed": 7, "baseline": 1, "bucket_cutoffs": (5, 15),
+    "tokenize": "char",
+    "lowercase": True,
+    "smooth_method": "floor",
+    "smooth_value": 0.3,
+    "max_ngram_order": 3,
+    "chrf_char_order": 4,
+    "chrf_word_order": 2,
+    "chrf_beta": 3,
+    "chrf_eps_smoothing": True,
+    "compute_ter": True,
+    "bootstrap_samples": 200,
+    "ar_trials": 50,
+    "seed": 7,
+    "baseline": 1,
+    "bucket_cutoffs": (5, 15),
 }
 
 
@@ -58,17 +69,26 @@ def test_fields_outside_the_extraction_key_leave_statistics_unchanged(corpus, fi
     other = dataclasses.replace(base, **{field: OTHER_VALUES[field]})
     a = extract_stats(base, refs, systems, ("bleu", "chrf"))
     b = extract_stats(other, refs, systems, ("bleu", "chrf"))
-    same = all(a[m].signature == b[m].signature and all(
-        np.array_equal(a[m].by_system[s], b[m].by_system[s]) for s in systems) for m in a)
+    same = all(
+        a[m].signature == b[m].signature
+        and all(np.array_equal(a[m].by_system[s], b[m].by_system[s]) for s in systems)
+        for m in a
+    )
     if base.extraction_key() == other.extraction_key():
         assert same, f"{field} changes the statistics but is not in the extraction key"
     else:
         assert not same, f"{field} is in the extraction key but changes nothing extracted"
 
 
-@pytest.mark.parametrize("changes", [{}, {"smooth_method": "add-k", "smooth_value": 2.0},
-                                     {"baseline": "weak", "seed": 3, "bootstrap_samples": 300},
-                                     {"bucket_cutoffs": (8, 16, 24)}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"smooth_method": "add-k", "smooth_value": 2.0},
+        {"baseline": "weak", "seed": 3, "bootstrap_samples": 300},
+        {"bucket_cutoffs": (8, 16, 24)},
+    ],
+)
 def test_report_from_other_settings_statistics_equals_analyse(corpus, changes):
     refs, systems = corpus
     settings = dataclasses.replace(BleuSettings(ar_trials=200), **changes)
@@ -79,19 +99,25 @@ def test_report_from_other_settings_statistics_equals_analyse(corpus, changes):
 def test_with_ter_equals_add_ter(corpus):
     refs, systems = corpus
     report = analyse(refs, systems, BleuSettings(ar_trials=0))
-    ter = ter_from_stats(extract_stats(report.settings, refs, systems, ("ter",))["ter"],
-                         report.settings)
+    ter = ter_from_stats(
+        extract_stats(report.settings, refs, systems, ("ter",))["ter"], report.settings
+    )
     assert_reports_equal(with_ter(report, ter), add_ter(report, refs, systems))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_is_reported_after_every_block(corpus, workers, monkeypatch):
     monkeypatch.setattr("core.bleu.stats.MAX_BLOCK", 16)
-    monkeypatch.setattr("core.bleu.stats.SPAWN_MIN_LINES", 0)   # workers=2: spawned
+    monkeypatch.setattr("core.bleu.stats.SPAWN_MIN_LINES", 0)  # workers=2: spawned
     refs, systems = corpus
     seen = []
-    extract_stats(BleuSettings(), refs, systems, workers=workers,
-                  on_block=lambda done, total: seen.append((done, total)))
+    extract_stats(
+        BleuSettings(),
+        refs,
+        systems,
+        workers=workers,
+        on_block=lambda done, total: seen.append((done, total)),
+    )
     total = 2 * 5  # two metrics, 80 segments in blocks of 16
     assert seen == [(i, total) for i in range(1, total + 1)]
 
@@ -102,11 +128,16 @@ def test_renamed_report_equals_the_analysis_under_the_new_names(corpus, ter):
     new = {"strong": "ours", "medium": "strong", "weak": "theirs <b>"}  # a name reused, swapped
     settings = BleuSettings(ar_trials=100, baseline="medium")
     report = analyse(refs, systems, settings)
-    direct = analyse(refs, {new[k]: v for k, v in systems.items()},
-                     dataclasses.replace(settings, baseline=new["medium"]))
+    direct = analyse(
+        refs,
+        {new[k]: v for k, v in systems.items()},
+        dataclasses.replace(settings, baseline=new["medium"]),
+    )
     if ter:
-        report, direct = add_ter(report, refs, systems), add_ter(
-            direct, refs, {new[k]: v for k, v in systems.items()})
+        report, direct = (
+            add_ter(report, refs, systems),
+            add_ter(direct, refs, {new[k]: v for k, v in systems.items()}),
+        )
     renamed = report.renamed(new)
     assert_reports_equal(renamed, direct)
     assert renamed.settings == direct.settings and renamed.to_json() == direct.to_json()
@@ -123,13 +154,16 @@ def test_renamed_needs_one_distinct_name_per_system(corpus):
         report.renamed({"strong": "x"})
 
 
-@pytest.mark.parametrize(("method", "value"), [("floor", None), ("floor", 0.4), ("add-k", 2.0),
-                                               ("none", None), ("exp", None)])
+@pytest.mark.parametrize(
+    ("method", "value"),
+    [("floor", None), ("floor", 0.4), ("add-k", 2.0), ("none", None), ("exp", None)],
+)
 def test_with_smoothing_equals_the_analysis_with_that_smoothing(corpus, method, value):
     refs, systems = corpus
     settings = BleuSettings(ar_trials=100, baseline="medium")
-    direct = analyse(refs, systems, dataclasses.replace(settings, smooth_method=method,
-                                                        smooth_value=value))
+    direct = analyse(
+        refs, systems, dataclasses.replace(settings, smooth_method=method, smooth_value=value)
+    )
     smoothed = with_smoothing(analyse(refs, systems, settings), method, value)
     assert_reports_equal(smoothed, direct)
     assert smoothed.settings == direct.settings and smoothed.to_json() == direct.to_json()

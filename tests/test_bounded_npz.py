@@ -28,7 +28,8 @@ def bomb(key: str, shape: tuple[int, ...], payload_mb: int = 40) -> bytes:
     deflated to a few hundred kB."""
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(
-        header, {"descr": "<f8", "fortran_order": False, "shape": shape})
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(f"{key}.npy", header.getvalue() + bytes(payload_mb * 2**20))
@@ -37,13 +38,17 @@ def bomb(key: str, shape: tuple[int, ...], payload_mb: int = 40) -> bytes:
 
 @pytest.fixture(scope="module")
 def saved():
-    return run_to_bytes(train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2,
-                                        checkpoints=2)))
+    return run_to_bytes(
+        train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2))
+    )
 
 
 def test_reader_returns_the_arrays_numpy_wrote():
-    arrays = {"a/final/W": np.arange(12, dtype=np.float32).reshape(3, 4),
-              "b": np.asfortranarray(np.arange(6.0).reshape(2, 3)), "c": np.int64(7)}
+    arrays = {
+        "a/final/W": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "b": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+        "c": np.int64(7),
+    }
     for save in (np.savez, np.savez_compressed):
         buf = io.BytesIO()
         save(buf, **arrays)
@@ -56,13 +61,16 @@ def test_reader_returns_the_arrays_numpy_wrote():
 
 def test_shape_is_refused_from_the_header_before_the_data():
     data = bomb("m/final/U", (30_000, 30_000), payload_mb=1)
-    with pytest.raises(NpzError, match=r"x.npz: m/final/U has shape \(30000, 30000\), "
-                                       r"expected \(4, 12\)"):
+    with pytest.raises(
+        NpzError,
+        match=r"x.npz: m/final/U has shape \(30000, 30000\), "
+        r"expected \(4, 12\)",
+    ):
         read_npz(data, "x.npz", expect=lambda key: (4, 12))
 
 
 def test_total_size_bound_names_the_member():
-    data = bomb("big", (1000, 1000), payload_mb=1)        # 8 MB declared
+    data = bomb("big", (1000, 1000), payload_mb=1)  # 8 MB declared
     with pytest.raises(NpzError, match=r"x.npz: big declares 7.6 MB"):
         read_npz(data, "x.npz", max_bytes=2**20)
 
@@ -76,8 +84,9 @@ def test_object_arrays_are_refused_unread():
 
 def test_truncated_member_is_reported():
     header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False,
-                                                  "shape": (100,)})
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (100,)}
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("short.npy", header.getvalue() + bytes(80))
@@ -117,9 +126,20 @@ def _in_limited_child(tmp_path, json_bytes: bytes, npz: bytes | None, unbounded:
     if npz is not None:
         (tmp_path / "up.run.npz").write_bytes(npz)
         npz_arg = str(tmp_path / "up.run.npz")
-    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "up.run.json"), npz_arg,
-                           "1" if unbounded else "0"], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(tmp_path / "up.run.json"),
+            npz_arg,
+            "1" if unbounded else "0",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -127,20 +147,20 @@ def _in_limited_child(tmp_path, json_bytes: bytes, npz: bytes | None, unbounded:
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux")
 def test_decompression_bomb_is_refused_by_name_under_3_gb(tmp_path, saved):
     json_bytes, _ = saved
-    data = bomb("gru/final/W", (30_000, 30_000))            # declares 6.7 GB
+    data = bomb("gru/final/W", (30_000, 30_000))  # declares 6.7 GB
     assert len(data) < 5 * 2**20
     out = _in_limited_child(tmp_path, json_bytes, data, unbounded=True)
-    assert out["unbounded"] == "MemoryError"                 # the old loader's fate
+    assert out["unbounded"] == "MemoryError"  # the old loader's fate
     assert out["result"] == "refused", out
-    assert "up.run.npz: gru/final/W has shape (30000, 30000), expected (16, 12)" \
-        in out["message"]
+    assert "up.run.npz: gru/final/W has shape (30000, 30000), expected (16, 12)" in out["message"]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux")
 def test_bomb_under_an_unknown_name_is_refused_by_size_under_3_gb(tmp_path, saved):
     json_bytes, _ = saved
-    out = _in_limited_child(tmp_path, json_bytes, bomb("gru/final/Q", (30_000, 30_000)),
-                            unbounded=False)
+    out = _in_limited_child(
+        tmp_path, json_bytes, bomb("gru/final/Q", (30_000, 30_000)), unbounded=False
+    )
     assert out["result"] == "refused", out
     assert "up.run.npz: gru/final/Q declares 6.7 GB ((30000, 30000) float64)" in out["message"]
 
@@ -158,6 +178,6 @@ def test_a_million_hidden_units_are_refused_before_building(tmp_path, saved):
 
 def test_size_within_limits_but_over_the_run_budget_is_refused(saved):
     json_bytes, _ = saved
-    data = bomb("gru/final/U", (4, 12), payload_mb=0)       # right shape, truncated data
+    data = bomb("gru/final/U", (4, 12), payload_mb=0)  # right shape, truncated data
     with pytest.raises(RunFileError, match="truncated"):
         run_from_bytes(json_bytes, data, npz_name="w.npz")

@@ -8,7 +8,7 @@ import pytest
 from core.cells import CELLS, cell_names
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # trains every cell through the app
+pytestmark = pytest.mark.slow  # trains every cell through the app
 
 PAGES = ("views/train.py", "views/gradients.py", "views/gates.py")
 
@@ -39,8 +39,14 @@ def test_the_form_trains_every_registered_cell(trained_all):
 def test_every_page_renders_every_cell(trained_all, page):
     at = ui.open_page(page, trained_all)
     assert not at.exception and not at.error, (at.exception, ui.errors(at))
-    text = " ".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader),
-                     *(c.value for c in at.caption), *ui.metrics(at)])
+    text = " ".join(
+        [
+            *(m.value for m in at.markdown),
+            *(s.value for s in at.subheader),
+            *(c.value for c in at.caption),
+            *ui.metrics(at),
+        ]
+    )
     if page == "views/gates.py":
         for name in cell_names():
             at.radio(key="gates_model").set_value(name).run()

@@ -71,18 +71,17 @@ def test_total_gradient_at_every_output_state_matches_finite_differences(name):
     grads = cell.backward(params, cache, G, F)
     assert set(grads.blocks) == set(cell.state_names[1:])
     for t in range(T):
-        _, head = cell.forward(params, xs[:t + 1], s0)
-        state = cell.final_state(head).copy()                     # (B, S) state after step t
-        h_t = state[:, :H]                                        # view: perturbed in place
+        _, head = cell.forward(params, xs[: t + 1], s0)
+        state = cell.final_state(head).copy()  # (B, S) state after step t
+        h_t = state[:, :H]  # view: perturbed in place
 
         def loss_through_state(t=t, state=state, h_t=h_t):
             if t + 1 < T:
-                rest, tail = cell.forward(params, xs[t + 1:], state)
-                later, final = np.sum(G[t + 1:] * rest), cell.final_state(tail)
+                rest, tail = cell.forward(params, xs[t + 1 :], state)
+                later, final = np.sum(G[t + 1 :] * rest), cell.final_state(tail)
             else:
                 later, final = 0.0, state
-            return float(np.sum(G[:t] * hs[:t]) + np.sum(G[t] * h_t) + later
-                         + np.sum(F * final))
+            return float(np.sum(G[:t] * hs[:t]) + np.sum(G[t] * h_t) + later + np.sum(F * final))
 
         assert_close(grads.hs[t], numeric_grad(loss_through_state, h_t))
 
@@ -92,7 +91,7 @@ def test_dtype_follows_the_parameters_and_forward_is_pure(name):
     cell = CELLS[name]
     params = cell.init(D, H, np.random.default_rng(0), dtype="float32")
     before = {k: v.copy() for k, v in params.items()}
-    xs = np.random.default_rng(1).standard_normal((T, B, D))      # float64 input
+    xs = np.random.default_rng(1).standard_normal((T, B, D))  # float64 input
     hs, cache = cell.forward(params, xs, None)
     grads = cell.backward(params, cache, np.ones_like(hs))
     assert hs.dtype == np.float32 and grads.h0.dtype == np.float32
@@ -122,17 +121,16 @@ def test_state_jacobians_match_finite_differences_over_the_full_state(name):
     factors, mats = cell.jacobian_factors(params, cache)
     flat = {k: a.reshape(T * B, -1) for k, a in factors.items()}
     J = dense_jacobians(cell, flat, mats, (T, B, S))
-    states = [s0] + [cell.final_state(cell.forward(params, xs[:t + 1], s0)[1]) for t in range(T)]
+    states = [s0] + [cell.final_state(cell.forward(params, xs[: t + 1], s0)[1]) for t in range(T)]
     eps = 1e-6
     for t in range(T):
         for j in range(S):
             plus, minus = states[t].copy(), states[t].copy()
             plus[:, j] += eps
             minus[:, j] -= eps
-            up = cell.final_state(cell.forward(params, xs[t:t + 1], plus)[1])
-            down = cell.final_state(cell.forward(params, xs[t:t + 1], minus)[1])
-            np.testing.assert_allclose(J[t, :, :, j], (up - down) / (2 * eps),
-                                       rtol=1e-6, atol=1e-9)
+            up = cell.final_state(cell.forward(params, xs[t : t + 1], plus)[1])
+            down = cell.final_state(cell.forward(params, xs[t : t + 1], minus)[1])
+            np.testing.assert_allclose(J[t, :, :, j], (up - down) / (2 * eps), rtol=1e-6, atol=1e-9)
 
 
 @pytest.mark.parametrize("name", CELL_NAMES)
@@ -145,8 +143,9 @@ def test_transpose_product_is_the_adjoint_and_one_step_of_bptt(name):
     rng = np.random.default_rng(4)
     v, w = rng.standard_normal((T * B, S)), rng.standard_normal((T * B, S))
     back = cell.jacobian_rmatvec(flat, mats, w)
-    np.testing.assert_allclose(np.sum(w * cell.jacobian_matvec(flat, mats, v), -1),
-                               np.sum(back * v, -1), rtol=1e-10)
+    np.testing.assert_allclose(
+        np.sum(w * cell.jacobian_matvec(flat, mats, v), -1), np.sum(back * v, -1), rtol=1e-10
+    )
     # The last step's J^T w is what backward gives for the state before it, given d_final = w.
     w_last = w.reshape(T, B, S)[-1]
     _, head = cell.forward(params, xs[:-1], s0)
@@ -190,17 +189,26 @@ def test_bridge_identity_u_equals_one_minus_z_with_negated_update_weights():
 def test_gru_with_open_gates_is_the_tanh_rnn(name):
     """u == 1 and r == 1 (huge biases, zero gate weights): h_t = tanh(x W_c + h U_c + b_c)."""
     rng = np.random.default_rng(3)
-    rnn = {"W": rng.standard_normal((D, H)), "U": rng.standard_normal((H, H)) / np.sqrt(H),
-           "b": rng.standard_normal(H)}
+    rnn = {
+        "W": rng.standard_normal((D, H)),
+        "U": rng.standard_normal((H, H)) / np.sqrt(H),
+        "b": rng.standard_normal(H),
+    }
     zeros_g, big = np.zeros((D, 2 * H)), np.full(2 * H, 50.0)
     if name == "gru":
-        params = {"W": np.concatenate([zeros_g, rnn["W"]], axis=1),
-                  "U_g": np.zeros((H, 2 * H)), "U_c": rnn["U"],
-                  "b": np.concatenate([big, rnn["b"]])}
+        params = {
+            "W": np.concatenate([zeros_g, rnn["W"]], axis=1),
+            "U_g": np.zeros((H, 2 * H)),
+            "U_c": rnn["U"],
+            "b": np.concatenate([big, rnn["b"]]),
+        }
     else:
-        params = {"W": np.concatenate([zeros_g, rnn["W"]], axis=1),
-                  "U": np.concatenate([np.zeros((H, 2 * H)), rnn["U"]], axis=1),
-                  "b": np.concatenate([big, rnn["b"]]), "b_h": np.zeros(3 * H)}
+        params = {
+            "W": np.concatenate([zeros_g, rnn["W"]], axis=1),
+            "U": np.concatenate([np.zeros((H, 2 * H)), rnn["U"]], axis=1),
+            "b": np.concatenate([big, rnn["b"]]),
+            "b_h": np.zeros(3 * H),
+        }
     xs, h0 = rng.standard_normal((T, B, D)), rng.standard_normal((B, H))
     hs, cache = CELLS[name].forward(params, xs, h0)
     assert np.all(cache.u == 1.0) and np.all(cache.r == 1.0)
@@ -210,8 +218,12 @@ def test_gru_with_open_gates_is_the_tanh_rnn(name):
 
 def torch_random_weights(rng):
     """nn.GRU layout: weight_ih (3H, D), weight_hh (3H, H), biases (3H,), rows r, z, n."""
-    return (rng.standard_normal((3 * H, D)) * 0.7, rng.standard_normal((3 * H, H)) * 0.5,
-            rng.standard_normal(3 * H) * 0.5, rng.standard_normal(3 * H) * 0.5)
+    return (
+        rng.standard_normal((3 * H, D)) * 0.7,
+        rng.standard_normal((3 * H, H)) * 0.5,
+        rng.standard_normal(3 * H) * 0.5,
+        rng.standard_normal(3 * H) * 0.5,
+    )
 
 
 def pytorch_documented_gru(w_ih, w_hh, b_ih, b_hh, xs, h0):
@@ -249,12 +261,16 @@ def test_reset_after_matches_torch_gru_values_and_gradients():
     torch = pytest.importorskip("torch", reason="torch is not installed (optional cross-check)")
     rng = np.random.default_rng(5)
     weights = torch_random_weights(rng)
-    xs, h0, G = (rng.standard_normal((T, B, D)), rng.standard_normal((B, H)),
-                 rng.standard_normal((T, B, H)))
+    xs, h0, G = (
+        rng.standard_normal((T, B, D)),
+        rng.standard_normal((B, H)),
+        rng.standard_normal((T, B, H)),
+    )
     gru = torch.nn.GRU(D, H, dtype=torch.float64)
     with torch.no_grad():
-        for name, w in zip(["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"],
-                           weights, strict=True):
+        for name, w in zip(
+            ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"], weights, strict=True
+        ):
             getattr(gru, name).copy_(torch.from_numpy(w))
     x_t = torch.tensor(xs, requires_grad=True)
     h0_t = torch.tensor(h0[None], requires_grad=True)
@@ -266,9 +282,12 @@ def test_reset_after_matches_torch_gru_values_and_gradients():
     hs, cache = cell.forward(params, xs, h0)
     grads = cell.backward(params, cache, G)
     np.testing.assert_allclose(hs, out.detach().numpy(), rtol=1e-10, atol=1e-12)
-    torch_grads = gru_reset_after.from_pytorch(                 # the map is linear: grads map too
-        *(getattr(gru, n).grad.numpy() for n in
-          ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]))
+    torch_grads = gru_reset_after.from_pytorch(  # the map is linear: grads map too
+        *(
+            getattr(gru, n).grad.numpy()
+            for n in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+        )
+    )
     for key in params:
         np.testing.assert_allclose(grads.params[key], torch_grads[key], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(grads.xs, x_t.grad.numpy(), rtol=1e-9, atol=1e-12)
@@ -302,8 +321,9 @@ def test_every_cell_provides_every_hook(name):
     assert all(m.shape == (H, H) for m in cell.recurrent_blocks(params).values())
     overlay = cell.theory_overlay(params, cache)
     assert overlay.k.shape == (T,) and overlay.curves
-    assert all(c.shape == (T,) and c[0] == 0.0 and np.all(np.isfinite(c))
-               for c in overlay.curves.values())
+    assert all(
+        c.shape == (T,) and c[0] == 0.0 and np.all(np.isfinite(c)) for c in overlay.curves.values()
+    )
     values = cell.gate_values(cache)
     assert [g.key for g in cell.gates] == list(values)
     assert all(v.shape == (T, B, H) and np.all((v >= 0) & (v <= 1)) for v in values.values())

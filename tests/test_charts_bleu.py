@@ -57,7 +57,7 @@ def test_a_copy_of_the_baseline_gets_no_significance_mark(corpus):
     rep = analyse(corpus.references, systems, BleuSettings(ar_trials=50, baseline=base))
     sig = rep.significance_table()
     copy_rows = sig[sig["system"] == "copy"]
-    assert (copy_rows["p_value"] < 0.01).all()           # what sacrebleu reports
+    assert (copy_rows["p_value"] < 0.01).all()  # what sacrebleu reports
     fig = charts.corpus_bars(sig, rep.systems)
     assert not any("*" in t for trace in fig.data for t in trace.text)
 
@@ -223,9 +223,14 @@ def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
     text = sections.json_bundle(report, [ref], [None], "files", {"ref.txt": ref.sha256})
     bundle = json.loads(text)
 
-    assert bundle["files"][0] == {"role": "ref", "path": "ref.txt", "system": None,
-                                  "sha256": hashlib.sha256(data).hexdigest(),
-                                  "lines": report.n_segments, "encoding": "utf-8"}
+    assert bundle["files"][0] == {
+        "role": "ref",
+        "path": "ref.txt",
+        "system": None,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "lines": report.n_segments,
+        "encoding": "utf-8",
+    }
     assert "inputs" not in bundle and "input_files_sha256" not in bundle
     assert report.baseline not in [s["system"] for s in bundle["significance"]]  # as the CLI's
     assert bundle["settings"]["tokenize"] == "13a" and "BLEU" in bundle["signatures"]
@@ -271,6 +276,7 @@ def test_system_names_are_plotly_text_not_tags():
 
 def test_download_names_carry_the_analysis(report):
     assert sections.download_stem(report) == f"bleu_{report.baseline}_vs_2_systems"
-    odd = report.renamed(dict(zip(report.systems, ["news/test 2017 <x>.de", "b", "c"],
-                                  strict=True)))
+    odd = report.renamed(
+        dict(zip(report.systems, ["news/test 2017 <x>.de", "b", "c"], strict=True))
+    )
     assert sections.download_stem(odd) == "bleu_news_test_2017_x_.de_vs_2_systems"

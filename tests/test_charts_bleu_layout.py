@@ -20,8 +20,12 @@ from dashboard.charts.bleu_style import (
 )
 
 # WMT17-style file names: 40 characters, differing at both ends
-NAMES = [f"newstest2017.{team:<10.10}-nmt-{k}.4934.en-de" for k, team in enumerate(
-    ["LMU-reranked", "KIT-ensemble", "uedin-nmt-big", "online-B", "C-3MA", "TALP-UPC"])]
+NAMES = [
+    f"newstest2017.{team:<10.10}-nmt-{k}.4934.en-de"
+    for k, team in enumerate(
+        ["LMU-reranked", "KIT-ensemble", "uedin-nmt-big", "online-B", "C-3MA", "TALP-UPC"]
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +80,10 @@ def test_legends_sit_below_the_plot_with_room_in_the_margin(report):
         layout = fig.layout
         if layout.showlegend is False:
             continue
-        assert layout.legend.yref == "container" and layout.legend.y == 0, key   # at the foot
+        assert layout.legend.yref == "container" and layout.legend.y == 0, key  # at the foot
         rows = -(-sum(1 for t in fig.data if t.showlegend is not False) // 3)
-        assert layout.margin.b >= AXIS_ROOM + LEGEND_ROW * rows, key     # room under the axis
-        assert layout.title.y >= 0.9, key                            # title at the very top
+        assert layout.margin.b >= AXIS_ROOM + LEGEND_ROW * rows, key  # room under the axis
+        assert layout.title.y >= 0.9, key  # title at the very top
 
 
 def test_legends_show_short_names_and_hover_the_full_name(report):
@@ -92,7 +96,7 @@ def test_legends_show_short_names_and_hover_the_full_name(report):
     titles = figures(report)["scatter"].layout
     assert len(titles.xaxis.title.text) <= LEGEND_CHARS + 3
     gap = figures(report)["gap"].layout
-    assert all(n not in gap.title.text for n in report.systems)      # no long name in a title
+    assert all(n not in gap.title.text for n in report.systems)  # no long name in a title
 
 
 def test_distribution_is_one_box_row_per_system(report):

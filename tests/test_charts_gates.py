@@ -15,10 +15,18 @@ T, H, D = 7, 5, 4
 
 def _trace(cell="gru"):
     rng = np.random.default_rng(0)
-    params = CELLS[cell].init(D, H, rng, init_scale=1.0, orthogonal=True, update_bias=-1.0,
-                              chrono_length=None, dtype="float64")
+    params = CELLS[cell].init(
+        D,
+        H,
+        rng,
+        init_scale=1.0,
+        orthogonal=True,
+        update_bias=-1.0,
+        chrono_length=None,
+        dtype="float64",
+    )
     ids = rng.integers(0, D, size=(T, 2))
-    xs = (ids[..., None] == np.arange(D)).astype(np.float64)               # (T, 2, D)
+    xs = (ids[..., None] == np.arange(D)).astype(np.float64)  # (T, 2, D)
     return gate_trace(cell, params, xs, 1, token_labels("recall", xs[:, 1])), params, xs
 
 
@@ -26,7 +34,7 @@ def test_update_gate_heatmap_is_units_by_time_with_the_tokens_on_the_time_axis()
     trace, params, xs = _trace()
     _, cache = CELLS["gru"].forward(params, xs, None)
     (heat,) = gate_heatmap(trace, "u").data
-    np.testing.assert_allclose(heat.z, cache.u[:, 1].T, rtol=1e-12)       # (H, T)
+    np.testing.assert_allclose(heat.z, cache.u[:, 1].T, rtol=1e-12)  # (H, T)
     assert list(heat.y) == [f"unit {j}" for j in range(H)]
     fig = gate_heatmap(trace, "u")
     assert list(fig.layout.xaxis.ticktext) == [str(i) for i in xs[:, 1].argmax(axis=1)]
@@ -48,7 +56,7 @@ def test_units_follow_the_given_order_rows_and_values_together():
     assert list(heat.y) == [f"unit {j}" for j in order]
     np.testing.assert_allclose(heat.z, trace.r[:, order].T)
     tau = 1.0 / trace.u.mean(axis=0)
-    assert np.all(np.diff(tau[order]) <= 0)                               # longest memory first
+    assert np.all(np.diff(tau[order]) <= 0)  # longest memory first
 
 
 def test_reset_after_candidate_is_its_n():
@@ -83,12 +91,12 @@ def test_read_write_carry_bars_stack_carry_and_write_into_h():
     spec = TinyGruSpec(hidden=3, steps=5, update_bias=0.5, seed=2)
     xs, h0 = demo_inputs(spec)
     p = tiny_gru(spec)
-    hs, cache = CELLS["gru"].forward(p, xs, h0)                           # the truth, directly
-    h_prev = np.concatenate([h0[None], hs[:-1]])[:, 0]                    # (T, H)
+    hs, cache = CELLS["gru"].forward(p, xs, h0)  # the truth, directly
+    h_prev = np.concatenate([h0[None], hs[:-1]])[:, 0]  # (T, H)
     fig = read_write_carry_figure(explain(spec))
     carry, write = _parts(fig, "carry: (1 - u) * h_(t-1)"), _parts(fig, "write: u * c_t")
     read = _parts(fig, "read: r * h_(t-1)")
-    assert len(carry) == len(write) == len(read) == 3                     # one row per unit
+    assert len(carry) == len(write) == len(read) == 3  # one row per unit
     for j in range(3):
         base = np.asarray(write[j].base, dtype=float)
         np.testing.assert_allclose(carry[j].y, (1 - cache.u[:, 0, j]) * h_prev[:, j])
@@ -114,9 +122,17 @@ def test_r_zero_preset_reads_nothing():
 
 def test_long_sequences_label_every_nth_step_and_keep_every_token_in_the_hover():
     rng = np.random.default_rng(3)
-    params = CELLS["gru"].init(D, H, rng, init_scale=1.0, orthogonal=True, update_bias=-1.0,
-                               chrono_length=None, dtype="float64")
-    xs = np.eye(D)[rng.integers(0, D, size=(90, 1))]                     # (90, 1, D)
+    params = CELLS["gru"].init(
+        D,
+        H,
+        rng,
+        init_scale=1.0,
+        orthogonal=True,
+        update_bias=-1.0,
+        chrono_length=None,
+        dtype="float64",
+    )
+    xs = np.eye(D)[rng.integers(0, D, size=(90, 1))]  # (90, 1, D)
     trace = gate_trace("gru", params, xs, 0, token_labels("recall", xs[:, 0]))
     fig = gate_heatmap(trace, "h")
     ticks = list(fig.layout.xaxis.tickvals)

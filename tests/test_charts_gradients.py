@@ -60,8 +60,9 @@ def test_median_curves_are_the_normalised_norms_in_model_colours_rnn_first(flows
 def test_raw_mode_draws_the_unnormalised_median(flows):
     fig = flow_figure(flows, relative=False)
     gru = _named(fig, "GRU median")[0]
-    np.testing.assert_allclose(gru.y, 10.0 ** np.median(flows["gru"].per_sequence_log10, axis=0),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        gru.y, 10.0 ** np.median(flows["gru"].per_sequence_log10, axis=0), rtol=1e-10
+    )
 
 
 def test_band_encloses_the_median(flows):
@@ -88,8 +89,11 @@ def test_theory_overlays_are_optional_and_start_at_the_median(run, flows):
     assert not _named(flow_figure(flows), "theory")
     fig = flow_figure(flows, theory=True, relative=False)
     names = [t.name for t in _named(fig, "theory")]
-    expected = [f"{label} theory: {flows[m].theory.label(key)}"
-                for m, label in (("rnn", "RNN"), ("gru", "GRU")) for key in flows[m].theory.curves]
+    expected = [
+        f"{label} theory: {flows[m].theory.label(key)}"
+        for m, label in (("rnn", "RNN"), ("gru", "GRU"))
+        for key in flows[m].theory.curves
+    ]
     assert names == expected and len(names) == 4
     sigma = _named(fig, "sigma_max")[0]
     s_max = np.linalg.svd(run.models["rnn"].params["U"].astype(np.float64), compute_uv=False)[0]
@@ -130,10 +134,13 @@ def test_eigenvalues_and_singular_values_are_those_of_the_recurrent_blocks(cell)
         candidate = params["U_c"]
         gates = params["U_g"]
     else:
-        candidate = params["U"][:, 2 * H:]
-        gates = params["U"][:, :2 * H]
-    truth = {"U_u": gates[:, :H], "U_r": gates[:, H:2 * H],
-             ("U_c" if cell == "gru" else "U_n"): candidate}
+        candidate = params["U"][:, 2 * H :]
+        gates = params["U"][:, : 2 * H]
+    truth = {
+        "U_u": gates[:, :H],
+        "U_r": gates[:, H : 2 * H],
+        ("U_c" if cell == "gru" else "U_n"): candidate,
+    }
     eig = spectrum_figure(blocks, "gru", 20)
     assert eig.data[0].name.startswith("unit circle")
     np.testing.assert_allclose(np.hypot(eig.data[0].x, eig.data[0].y), 1.0, atol=1e-12)
@@ -154,25 +161,37 @@ def test_jacobian_figure_has_step_norm_and_running_product_per_model(run):
     names = [t.name for t in fig.data]
     assert names == ["RNN step norm", "RNN product", "GRU step norm", "GRU product", "1"]
     product = _named(fig, "GRU product")[0]
-    assert product.y[0] == pytest.approx(1.0)           # no step taken at k = 0
+    assert product.y[0] == pytest.approx(1.0)  # no step taken at k = 0
     step_norm = _named(fig, "GRU step norm")[0]
     np.testing.assert_allclose(step_norm.y, 10.0 ** norms["gru"].norm.median)
 
 
 def _history(norms) -> History:
     n = len(norms)
-    return History(step=np.arange(1, n + 1) * 10, train_loss=np.ones(n), val_loss=np.ones(n),
-                   val_accuracy=np.zeros(n), grad_norm=np.asarray(norms, float),
-                   clipped=np.asarray(norms) > 1.0, seconds=np.arange(n, dtype=float))
+    return History(
+        step=np.arange(1, n + 1) * 10,
+        train_loss=np.ones(n),
+        val_loss=np.ones(n),
+        val_accuracy=np.zeros(n),
+        grad_norm=np.asarray(norms, float),
+        clipped=np.asarray(norms) > 1.0,
+        seconds=np.arange(n, dtype=float),
+    )
 
 
 def test_clipping_panel_draws_before_after_and_the_threshold():
-    stats = {"gru": clipping_stats(_history([0.5, 3.0, 0.8]), 1.0),
-             "rnn": clipping_stats(_history([2.0, 4.0, 0.1]), 1.0)}
+    stats = {
+        "gru": clipping_stats(_history([0.5, 3.0, 0.8]), 1.0),
+        "rnn": clipping_stats(_history([2.0, 4.0, 0.1]), 1.0),
+    }
     fig = clipping_figure(stats)
-    assert [t.name for t in fig.data] == ["RNN before clipping", "RNN applied",
-                                          "GRU before clipping", "GRU applied",
-                                          "clip threshold 1"]
+    assert [t.name for t in fig.data] == [
+        "RNN before clipping",
+        "RNN applied",
+        "GRU before clipping",
+        "GRU applied",
+        "clip threshold 1",
+    ]
     np.testing.assert_array_equal(_named(fig, "RNN applied")[0].y, [1.0, 1.0, 0.1])
     np.testing.assert_array_equal(_named(fig, "GRU before")[0].y, [0.5, 3.0, 0.8])
     threshold = _named(fig, "clip threshold")[0]

@@ -17,10 +17,19 @@ def table() -> pd.DataFrame:
             for hidden in (4, 8):
                 for seed in range(3):
                     ok = model == "gru" or (length == 10 and seed < hidden // 4)
-                    rows.append({"model": model, "length": length, "hidden": hidden,
-                                 "seed": seed, "status": "done", "success": ok,
-                                 "steps_to_success": 100 + seed if ok else None,
-                                 "final_val_loss": 0.1 if ok else 2.0, "task": "recall"})
+                    rows.append(
+                        {
+                            "model": model,
+                            "length": length,
+                            "hidden": hidden,
+                            "seed": seed,
+                            "status": "done",
+                            "success": ok,
+                            "steps_to_success": 100 + seed if ok else None,
+                            "final_val_loss": 0.1 if ok else 2.0,
+                            "task": "recall",
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -52,6 +61,6 @@ def test_heatmaps_one_per_model_with_rates():
     rates = success_rates(table(), x="length", by=("model", "hidden"))
     fig = success_heatmaps(rates, "length", "hidden")
     assert len(fig.data) == 2
-    rnn = fig.data[[t.xaxis for t in fig.data].index("x")]    # registry order: rnn, gru
+    rnn = fig.data[[t.xaxis for t in fig.data].index("x")]  # registry order: rnn, gru
     np.testing.assert_allclose(np.array(rnn.z, dtype=float), [[1 / 3, 0], [2 / 3, 0]])
     assert list(rnn.x) == ["10", "40"] and list(rnn.y) == ["4", "8"]

@@ -16,9 +16,13 @@ from dashboard.charts.train import accuracy_figure, loss_curves, loss_figure
 def _history(steps, val_loss, val_acc) -> History:
     n = len(steps)
     return History(
-        step=np.asarray(steps), train_loss=np.asarray(val_loss) * 1.1,
-        val_loss=np.asarray(val_loss), val_accuracy=np.asarray(val_acc),
-        grad_norm=np.ones(n), clipped=np.zeros(n, bool), seconds=np.linspace(0.1, 1, n),
+        step=np.asarray(steps),
+        train_loss=np.asarray(val_loss) * 1.1,
+        val_loss=np.asarray(val_loss),
+        val_accuracy=np.asarray(val_acc),
+        grad_norm=np.ones(n),
+        clipped=np.zeros(n, bool),
+        seconds=np.linspace(0.1, 1, n),
     )
 
 

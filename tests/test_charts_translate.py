@@ -41,10 +41,17 @@ def test_source_gradient_chart_mean_and_one_sentence_on_a_log_axis():
 
 
 def test_bleu_by_length_chart_shows_sizes_and_intervals():
-    table = pd.DataFrame({"bucket": ["<7", "<7", ">=7", ">=7"], "bucket_index": [0, 0, 1, 1],
-                          "system": ["rnn", "gru"] * 2, "n_sent": [3, 3, 5, 5],
-                          "bleu": [10.0, 30.0, 5.0, 20.0], "ci_low": [8.0, 25, 4, 15],
-                          "ci_high": [12.0, 33, 7, 26]})
+    table = pd.DataFrame(
+        {
+            "bucket": ["<7", "<7", ">=7", ">=7"],
+            "bucket_index": [0, 0, 1, 1],
+            "system": ["rnn", "gru"] * 2,
+            "n_sent": [3, 3, 5, 5],
+            "bleu": [10.0, 30.0, 5.0, 20.0],
+            "ci_low": [8.0, 25, 4, 15],
+            "ci_high": [12.0, 33, 7, 26],
+        }
+    )
     fig = charts.bleu_by_length_chart(table)
     gru = next(t for t in fig.data if t.name == "GRU")
     assert list(gru.x) == ["<7 (n=3)", ">=7 (n=5)"] and list(gru.y) == [30.0, 20.0]

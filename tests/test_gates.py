@@ -23,8 +23,16 @@ from tests.fake_runs import tiny_run
 
 def _gru(cell_name="gru", D=4, H=5, seed=0):
     rng = np.random.default_rng(seed)
-    return CELLS[cell_name].init(D, H, rng, init_scale=1.0, orthogonal=True, update_bias=-1.0,
-                                 chrono_length=None, dtype="float32")
+    return CELLS[cell_name].init(
+        D,
+        H,
+        rng,
+        init_scale=1.0,
+        orthogonal=True,
+        update_bias=-1.0,
+        chrono_length=None,
+        dtype="float32",
+    )
 
 
 @pytest.mark.parametrize("cell_name", ["gru", "gru_reset_after"])
@@ -49,11 +57,11 @@ def test_time_constant_and_saturation_of_forced_gates():
     """A unit whose update gate is a constant u has tau = 1/u exactly."""
     H, D, T = 3, 2, 40
     p = _gru(D=D, H=H)
-    p["W"][:, :2 * H] = 0.0
+    p["W"][:, : 2 * H] = 0.0
     p["U_g"][:] = 0.0
     u_values, r_values = np.array([0.05, 0.5, 0.95]), np.array([0.95, 0.2, 0.02])
     p["b"][:H] = np.log(u_values / (1 - u_values))
-    p["b"][H:2 * H] = np.log(r_values / (1 - r_values))
+    p["b"][H : 2 * H] = np.log(r_values / (1 - r_values))
     tr = gate_trace("gru", p, np.random.default_rng(0).normal(size=(T, 1, D)))
     np.testing.assert_allclose(tr.tau, 1 / u_values, rtol=1e-6)
     sat = tr.saturation
@@ -73,8 +81,16 @@ def test_time_constant_is_infinite_for_a_closed_gate_and_saturation_counts_steps
 
 
 def test_rnn_trace_has_states_only():
-    p = CELLS["rnn"].init(2, 3, np.random.default_rng(0), init_scale=1.0, orthogonal=True,
-                          update_bias=0.0, chrono_length=None, dtype="float64")
+    p = CELLS["rnn"].init(
+        2,
+        3,
+        np.random.default_rng(0),
+        init_scale=1.0,
+        orthogonal=True,
+        update_bias=0.0,
+        chrono_length=None,
+        dtype="float64",
+    )
     tr = gate_trace("rnn", p, np.ones((4, 2, 2)), index=-1, tokens=list("abcd"))
     assert tr.u is None and tr.tau is None and tr.saturation == {} and tr.index == 1
     assert tr.h.shape == (4, 3) and tr.tokens == list("abcd")
@@ -123,7 +139,7 @@ def test_trace_turns_into_json():
 
 
 def test_memory_stats_summarise_tau_and_skip_infinite_units():
-    u = np.array([[0.5, 0.0, 0.1], [0.5, 0.0, 0.1]])             # tau = 2, inf, 10
+    u = np.array([[0.5, 0.0, 0.1], [0.5, 0.0, 0.1]])  # tau = 2, inf, 10
     tr = GateTrace("gru", 0, ["a", "b"], np.zeros((2, 3)), {"u": u, "r": u}, None, 1.0 - u)
     assert tr.memory.median_tau == pytest.approx(10.0)
     assert tr.memory.longest_finite_tau == pytest.approx(10.0)

@@ -24,9 +24,17 @@ CELL_NAMES = list(cell_names())
 
 def _params(cell_name, D, H, seed=0, scale=1.0):
     rng = np.random.default_rng(seed)
-    p = CELLS[cell_name].init(D, H, rng, init_scale=scale, orthogonal=False, update_bias=0.5,
-                              chrono_length=None, dtype="float64")
-    for k in p:                                  # non-zero biases so every path is exercised
+    p = CELLS[cell_name].init(
+        D,
+        H,
+        rng,
+        init_scale=scale,
+        orthogonal=False,
+        update_bias=0.5,
+        chrono_length=None,
+        dtype="float64",
+    )
+    for k in p:  # non-zero biases so every path is exercised
         if k.startswith("b"):
             p[k] = rng.normal(0, 0.3, p[k].shape)
     return p
@@ -36,8 +44,9 @@ def _recall_batch(T, B, K, seed=1):
     rng = np.random.default_rng(seed)
     ids = rng.integers(0, K, size=(T, B))
     xs = (ids[..., None] == np.arange(K)).astype(np.float64)
-    return Batch(xs=xs, steps=np.array([T - 1]), targets=ids[:1], scored=np.array([True]),
-                 kind="classify")
+    return Batch(
+        xs=xs, steps=np.array([T - 1]), targets=ids[:1], scored=np.array([True]), kind="classify"
+    )
 
 
 def test_rnn_at_zero_state_decays_exactly_as_a_to_the_k():
@@ -58,15 +67,20 @@ def test_rnn_at_zero_state_with_readout_scales_by_last_step_loss_gradient():
     dl/dh_T = (softmax(c) - onehot(y)) V^T, and the norm k steps back is a^k times that."""
     H, T, K, a = 8, 30, 5, 1.1
     rng = np.random.default_rng(4)
-    p = {"W": rng.normal(size=(K, H)), "U": a * orthogonal(rng, H, dtype="float64"),
-         "b": np.zeros(H), "V": rng.normal(size=(H, K)), "c": rng.normal(size=K)}
+    p = {
+        "W": rng.normal(size=(K, H)),
+        "U": a * orthogonal(rng, H, dtype="float64"),
+        "b": np.zeros(H),
+        "V": rng.normal(size=(H, K)),
+        "c": rng.normal(size=K),
+    }
     batch = _recall_batch(T, 6, K)
-    batch.xs[:] = 0.0                                         # keep the state at exactly zero
+    batch.xs[:] = 0.0  # keep the state at exactly zero
     flow = gradient_flow("rnn", p, batch)
     assert flow.source == "loss"
     prob = np.exp(p["c"]) / np.exp(p["c"]).sum()
-    d_y = prob[None, :] - np.eye(K)[batch.targets[0]]         # (B, K)
-    g0 = np.linalg.norm(d_y @ p["V"].T, axis=1)               # (B,)
+    d_y = prob[None, :] - np.eye(K)[batch.targets[0]]  # (B, K)
+    g0 = np.linalg.norm(d_y @ p["V"].T, axis=1)  # (B,)
     expected = np.log10(g0)[:, None] + np.arange(T)[None, :] * np.log10(a)
     np.testing.assert_allclose(flow.per_sequence_log10, expected, atol=1e-12)
 
@@ -84,16 +98,16 @@ def test_gru_with_closed_update_gate_passes_gradient_unchanged(cell_name):
 def _state_after(cell_name, p, xs, t):
     """The cell's full state after step t (h, or [h | c] for the LSTM), a fresh copy. (B, S)"""
     cell = CELLS[cell_name]
-    return cell.final_state(cell.forward(p, xs[:t + 1], None)[1]).copy()
+    return cell.final_state(cell.forward(p, xs[: t + 1], None)[1]).copy()
 
 
 def _loss_from(cell_name, p, xs_tail, state, y):
     """Per-sequence cross-entropy at the last step after running from `state`. (B,)"""
-    h = state[:, :p["V"].shape[0]]
+    h = state[:, : p["V"].shape[0]]
     if len(xs_tail):
         hs, _ = CELLS[cell_name].forward(p, xs_tail, state)
         h = hs[-1]
-    z = h @ p["V"] + p["c"]                                   # (B, K)
+    z = h @ p["V"] + p["c"]  # (B, K)
     z = z - z.max(axis=1, keepdims=True)
     return -(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1)))
 
@@ -107,7 +121,7 @@ def test_per_step_norms_match_central_finite_differences(cell_name):
     rng = np.random.default_rng(6)
     p["V"], p["c"] = rng.normal(size=(H, K)), rng.normal(size=K)
     batch = _recall_batch(T, B, K, seed=7)
-    batch.xs[:] = batch.xs + rng.normal(0, 0.5, batch.xs.shape)   # dense inputs
+    batch.xs[:] = batch.xs + rng.normal(0, 0.5, batch.xs.shape)  # dense inputs
     cell_p = {k: v for k, v in p.items() if k not in ("V", "c")}
     y, eps = batch.targets[0], 1e-6
     numeric = np.zeros((B, T))
@@ -118,11 +132,13 @@ def test_per_step_norms_match_central_finite_differences(cell_name):
             hp, hm = state.copy(), state.copy()
             hp[:, j] += eps
             hm[:, j] -= eps
-            grad[:, j] = (_loss_from(cell_name, p, batch.xs[t + 1:], hp, y)
-                          - _loss_from(cell_name, p, batch.xs[t + 1:], hm, y)) / (2 * eps)
+            grad[:, j] = (
+                _loss_from(cell_name, p, batch.xs[t + 1 :], hp, y)
+                - _loss_from(cell_name, p, batch.xs[t + 1 :], hm, y)
+            ) / (2 * eps)
         numeric[:, T - 1 - t] = np.linalg.norm(grad, axis=1)
     flow = gradient_flow(cell_name, p, batch)
-    np.testing.assert_allclose(10 ** flow.per_sequence_log10, numeric, rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(10**flow.per_sequence_log10, numeric, rtol=1e-6, atol=1e-10)
 
 
 @pytest.mark.parametrize("cell_name", CELL_NAMES)
@@ -139,12 +155,13 @@ def test_direction_source_matches_finite_differences_of_g_dot_h(cell_name):
         hp, hm = state.copy(), state.copy()
         hp[0, j] += eps
         hm[0, j] -= eps
-        lp = CELLS[cell_name].forward(p, xs[t + 1:], hp)[0][-1] @ g
-        lm = CELLS[cell_name].forward(p, xs[t + 1:], hm)[0][-1] @ g
+        lp = CELLS[cell_name].forward(p, xs[t + 1 :], hp)[0][-1] @ g
+        lm = CELLS[cell_name].forward(p, xs[t + 1 :], hm)[0][-1] @ g
         grad[j] = (lp - lm)[0] / (2 * eps)
     flow = gradient_flow(cell_name, p, xs)
-    np.testing.assert_allclose(10 ** flow.per_sequence_log10[0, T - 1 - t], np.linalg.norm(grad),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        10 ** flow.per_sequence_log10[0, T - 1 - t], np.linalg.norm(grad), rtol=1e-6
+    )
     np.testing.assert_allclose(flow.per_sequence_log10[:, 0], 0.0, atol=1e-14)  # |g| = 1
 
 
@@ -154,7 +171,7 @@ def test_float32_parameters_are_analysed_in_float64_without_underflow():
     U = (a * orthogonal(np.random.default_rng(1), H, dtype="float64")).astype(np.float32)
     p = {"W": np.zeros((2, H), np.float32), "U": U, "b": np.zeros(H, np.float32)}
     flow = gradient_flow("rnn", p, np.zeros((T, 2, 2), np.float32))
-    assert flow.median_log10[-1] < -70                         # 0.3^149 ~ 1e-78
+    assert flow.median_log10[-1] < -70  # 0.3^149 ~ 1e-78
     np.testing.assert_allclose(flow.median_log10, np.arange(T) * np.log10(a), atol=1e-6)
 
 
@@ -192,15 +209,18 @@ def test_relative_flow_starts_at_zero():
     flow = gradient_flow("gru", p, np.random.default_rng(2).normal(size=(9, 4, 3)))
     rel = flow.relative()
     np.testing.assert_array_equal(rel.per_sequence_log10[:, 0], 0.0)
-    shift = rel.per_sequence_log10 - flow.per_sequence_log10               # (B, T)
+    shift = rel.per_sequence_log10 - flow.per_sequence_log10  # (B, T)
     np.testing.assert_allclose(shift, np.repeat(-flow.per_sequence_log10[:, :1], 9, axis=1))
 
 
 def test_gradient_flow_of_a_trained_run_at_every_checkpoint():
     from core.train.loop import train
 
-    run = train(RunConfig(length=8, symbols=3, hidden=5, steps=6, batch=4, val_size=8,
-                          eval_every=3, checkpoints=3))
+    run = train(
+        RunConfig(
+            length=8, symbols=3, hidden=5, steps=6, batch=4, val_size=8, eval_every=3, checkpoints=3
+        )
+    )
     steps = [s.step for s in run.models["gru"].snapshots]
     for i, step in enumerate(steps):
         flows = gradient_flow_for_run(run, checkpoint=i, batch_size=8)
@@ -229,13 +249,13 @@ def test_loss_source_agrees_with_the_training_loss_gradient(task):
 
     t = get_task(task, 9, 4)
     cell = get_cell("gru")
-    p = init_model(cell, t.input_size, 5, t.output_size, np.random.default_rng(0),
-                   dtype="float64")
+    p = init_model(cell, t.input_size, 5, t.output_size, np.random.default_rng(0), dtype="float64")
     batch = t.sample(np.random.default_rng(1), 6, "float64")
-    d_hs = model_loss(cell, p, batch).d_hs * 6                              # (T, B, H)
+    d_hs = model_loss(cell, p, batch).d_hs * 6  # (T, B, H)
     expected = np.log10(np.linalg.norm(d_hs, axis=-1)).T[:, ::-1]
-    np.testing.assert_allclose(gradient_flow("gru", p, batch).per_sequence_log10, expected,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        gradient_flow("gru", p, batch).per_sequence_log10, expected, atol=1e-12
+    )
 
 
 def test_checkpoint_steps_label_the_snapshots():
@@ -257,9 +277,9 @@ def test_lstm_cell_state_carries_the_gradient_unchanged_when_f_is_1_and_i_is_0()
         p["W"][:, gates[key]] = 0.0
         p["b"][gates[key]] = bias
     flow = gradient_flow("lstm", p, np.random.default_rng(0).normal(size=(T, 5, 4)))
-    c = flow.blocks["c"]                                      # (B, T)
+    c = flow.blocks["c"]  # (B, T)
     np.testing.assert_allclose(c, c[:, :1] * np.ones((1, T)), rtol=0, atol=1e-12)
-    assert np.all(flow.per_sequence_log10[:, 1:] < -300)      # exact zeros, as log10 tiny
+    assert np.all(flow.per_sequence_log10[:, 1:] < -300)  # exact zeros, as log10 tiny
     rel = flow.relative()
     np.testing.assert_allclose(rel.blocks["c"], c - flow.per_sequence_log10[:, :1])
     assert set(flow.to_dict()["blocks"]) == {"c"}

@@ -13,20 +13,22 @@ T, B, D, H = 5, 3, 4, 5
 def full_gru_params(rng, *, r_open=False, u_open=False):
     p = gru.init(D, H, rng, orthogonal=False, dtype="float64")
     p = {k: v + 0.4 * rng.standard_normal(v.shape) for k, v in p.items()}
-    for j, is_open in ((0, u_open), (1, r_open)):       # gate j of [u | r]: weights 0, bias big
+    for j, is_open in ((0, u_open), (1, r_open)):  # gate j of [u | r]: weights 0, bias big
         if is_open:
-            p["W"][:, j * H:(j + 1) * H] = 0.0
-            p["U_g"][:, j * H:(j + 1) * H] = 0.0
-            p["b"][j * H:(j + 1) * H] = 50.0           # sigmoid(50) == 1.0 in float64
+            p["W"][:, j * H : (j + 1) * H] = 0.0
+            p["U_g"][:, j * H : (j + 1) * H] = 0.0
+            p["b"][j * H : (j + 1) * H] = 50.0  # sigmoid(50) == 1.0 in float64
     return p
 
 
 def test_no_reset_gru_is_the_full_gru_with_the_reset_gate_open():
     rng = np.random.default_rng(5)
     p = full_gru_params(rng, r_open=True)
-    ours = {"W": np.concatenate([p["W"][:, :H], p["W"][:, 2 * H:]], axis=1),
-            "U": np.concatenate([p["U_g"][:, :H], p["U_c"]], axis=1),
-            "b": np.concatenate([p["b"][:H], p["b"][2 * H:]])}
+    ours = {
+        "W": np.concatenate([p["W"][:, :H], p["W"][:, 2 * H :]], axis=1),
+        "U": np.concatenate([p["U_g"][:, :H], p["U_c"]], axis=1),
+        "b": np.concatenate([p["b"][:H], p["b"][2 * H :]]),
+    }
     xs, h0 = rng.standard_normal((T, B, D)), rng.standard_normal((B, H))
     hs_full, cache_full = gru.forward(p, xs, h0)
     assert np.all(cache_full.r == 1.0)

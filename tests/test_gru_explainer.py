@@ -21,7 +21,7 @@ def test_closed_update_gate_copies_the_state():
     _, h0 = demo_inputs(spec)
     np.testing.assert_allclose(e.h, np.broadcast_to(h0, e.h.shape), atol=1e-10)
     np.testing.assert_allclose(e.write, 0.0, atol=1e-11)
-    assert np.abs(e.c).max() > 0.1                         # a candidate exists; it is not written
+    assert np.abs(e.c).max() > 0.1  # a candidate exists; it is not written
 
 
 def test_closed_reset_gate_makes_the_candidate_ignore_the_past():
@@ -30,8 +30,9 @@ def test_closed_reset_gate_makes_the_candidate_ignore_the_past():
     e = explain(spec)
     p, (xs, _) = tiny_gru(spec), demo_inputs(spec)
     H = spec.hidden
-    np.testing.assert_allclose(e.c, np.tanh(xs[:, 0] @ p["W"][:, 2 * H:] + p["b"][2 * H:]),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        e.c, np.tanh(xs[:, 0] @ p["W"][:, 2 * H :] + p["b"][2 * H :]), atol=1e-10
+    )
     np.testing.assert_allclose(e.read, 0.0, atol=1e-11)
 
 
@@ -41,7 +42,7 @@ def test_open_gates_give_a_tanh_rnn_with_the_candidate_weights():
     p, (xs, h0) = tiny_gru(spec), demo_inputs(spec)
     H, h = spec.hidden, h0[0]
     for t in range(spec.steps):
-        h = np.tanh(xs[t, 0] @ p["W"][:, 2 * H:] + h @ p["U_c"] + p["b"][2 * H:])
+        h = np.tanh(xs[t, 0] @ p["W"][:, 2 * H :] + h @ p["U_c"] + p["b"][2 * H :])
         np.testing.assert_allclose(e.h[t], h, atol=1e-10)
 
 

@@ -17,7 +17,7 @@ from core.train.run_files import run_to_bytes
 from dashboard.runs import state
 from tests.apptest_helpers import shown
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 APP = "../dashboard/app.py"
 JSON, NPZ = "application/json", "application/octet-stream"
@@ -25,8 +25,7 @@ JSON, NPZ = "application/json", "application/octet-stream"
 
 @pytest.fixture(scope="module")
 def run():
-    return train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2,
-                           checkpoints=2))
+    return train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2))
 
 
 @pytest.fixture(scope="module")
@@ -77,26 +76,46 @@ def cases(saved):
     bad_npz, key = wrong_shape(good_npz)
     bleu_bundle = json.dumps({"systems": [{"name": "a", "bleu": 20.0}], "significance": []})
     return {
-        "not_ours_json": ([("scores.json", bleu_bundle.encode(), JSON)],
-                          ["scores.json: not a Gatescope run file"]),
-        "not_ours_binary": ([("photo.json", b"\x89PNG\r\n\x1a\n" + bytes(64), JSON)],
-                            ["photo.json: not a text JSON file"]),
-        "truncated_json": ([("cut.run.json", good_json[: len(good_json) // 2], JSON)],
-                           ["cut.run.json: not valid JSON, truncated or corrupt (line"]),
-        "truncated_npz": ([("b.run.json", good_json, JSON),
-                           ("b.run.npz", good_npz[: len(good_npz) // 2], NPZ)],
-                          ["b.run.npz", "truncated or corrupt"]),
-        "wrong_shape_npz": ([("w.run.json", good_json, JSON), ("w.run.npz", bad_npz, NPZ)],
-                            ["w.run.npz", key.rsplit("/", 1)[1], "has shape", "expected"]),
-        "ragged_history": ([("h.run.json", ragged_history(good_json), JSON)],
-                           ["h.run.json", "history arrays differ in length"]),
-        "pickle_in_npz": ([("p.run.json", good_json, JSON), ("p.run.npz", pickled(good_npz), NPZ)],
-                          ["p.run.npz", "not a plain numeric array"]),
+        "not_ours_json": (
+            [("scores.json", bleu_bundle.encode(), JSON)],
+            ["scores.json: not a Gatescope run file"],
+        ),
+        "not_ours_binary": (
+            [("photo.json", b"\x89PNG\r\n\x1a\n" + bytes(64), JSON)],
+            ["photo.json: not a text JSON file"],
+        ),
+        "truncated_json": (
+            [("cut.run.json", good_json[: len(good_json) // 2], JSON)],
+            ["cut.run.json: not valid JSON, truncated or corrupt (line"],
+        ),
+        "truncated_npz": (
+            [("b.run.json", good_json, JSON), ("b.run.npz", good_npz[: len(good_npz) // 2], NPZ)],
+            ["b.run.npz", "truncated or corrupt"],
+        ),
+        "wrong_shape_npz": (
+            [("w.run.json", good_json, JSON), ("w.run.npz", bad_npz, NPZ)],
+            ["w.run.npz", key.rsplit("/", 1)[1], "has shape", "expected"],
+        ),
+        "ragged_history": (
+            [("h.run.json", ragged_history(good_json), JSON)],
+            ["h.run.json", "history arrays differ in length"],
+        ),
+        "pickle_in_npz": (
+            [("p.run.json", good_json, JSON), ("p.run.npz", pickled(good_npz), NPZ)],
+            ["p.run.npz", "not a plain numeric array"],
+        ),
     }
 
 
-CASE_IDS = ["not_ours_json", "not_ours_binary", "truncated_json", "truncated_npz",
-            "wrong_shape_npz", "ragged_history", "pickle_in_npz"]
+CASE_IDS = [
+    "not_ours_json",
+    "not_ours_binary",
+    "truncated_json",
+    "truncated_npz",
+    "wrong_shape_npz",
+    "ragged_history",
+    "pickle_in_npz",
+]
 
 
 def session_with_two_runs(run, saved) -> AppTest:
@@ -107,7 +126,8 @@ def session_with_two_runs(run, saved) -> AppTest:
     at.session_state[state.CURRENT_NAME] = "kept run"
     at.run()
     at.file_uploader(key="train_upload").set_value(
-        [("saved.run.json", saved[0], JSON), ("saved.run.npz", saved[1], NPZ)]).run()
+        [("saved.run.json", saved[0], JSON), ("saved.run.npz", saved[1], NPZ)]
+    ).run()
     assert not at.exception and not at.error
     assert at.session_state[state.CURRENT_NAME] == "saved.run.json"
     return at

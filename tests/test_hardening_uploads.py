@@ -26,7 +26,7 @@ from core.train.loop import train
 from dashboard.runs import state
 from tests.apptest_helpers import shown
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 APP = "../dashboard/app.py"
 TEXT = "text/plain"
@@ -46,10 +46,10 @@ GOOD_BLEU = sacrebleu.corpus_bleu(GOOD_LINES, [REF_LINES]).score
 
 @dataclass(frozen=True)
 class Case:
-    name: str          # uploaded file name
+    name: str  # uploaded file name
     data: bytes
-    words: str         # must appear in one message (names the file, and the line if any)
-    scored: bool       # is the file scored as a system?
+    words: str  # must appear in one message (names the file, and the line if any)
+    scored: bool  # is the file scored as a system?
     uploader: str = "bleu_up_sys"
     blocks: bool = False  # does it stop all scoring until removed?
 
@@ -84,15 +84,26 @@ CASES = [
     Case("picture.png", b"\x89PNG\r\n\x1a\n" + bytes(300), "picture.png looks like a PNG", False),
     Case("latin1.txt", _latin1(), "latin1.txt is not valid UTF-8: line 3", False),
     Case("utf16.txt", GOOD.decode().encode("utf-16"), "utf16.txt is UTF-16", True),
-    Case("bom.txt", b"\xef\xbb\xbf" + GOOD, "bom.txt: UTF-8 byte-order mark found and removed",
-         True),
+    Case(
+        "bom.txt", b"\xef\xbb\xbf" + GOOD, "bom.txt: UTF-8 byte-order mark found and removed", True
+    ),
     Case("crlf.txt", GOOD.replace(b"\n", b"\r\n"), "crlf.txt: Windows (CRLF)", True),
-    Case("long.txt", as_bytes(["x" * 1_000_000, *GOOD_LINES[1:]]), "long.txt: line 1 is very long",
-         True),
+    Case(
+        "long.txt",
+        as_bytes(["x" * 1_000_000, *GOOD_LINES[1:]]),
+        "long.txt: line 1 is very long",
+        True,
+    ),
     Case("archive.zip", _zip(), "archive.zip looks like a zip archive", False),
     Case("all.tsv", _tsv_ragged(), "all.tsv", False, "bleu_up_table", blocks=True),
-    Case("all.jsonl", _jsonl_bad(), "all.jsonl: line 7 is not valid JSON", False,
-         "bleu_up_table", blocks=True),
+    Case(
+        "all.jsonl",
+        _jsonl_bad(),
+        "all.jsonl: line 7 is not valid JSON",
+        False,
+        "bleu_up_table",
+        blocks=True,
+    ),
     Case("short.txt", as_bytes(GOOD_LINES[:-2]), "short.txt: 38 lines", False),  # left out
     Case("blank.txt", b"\n" * N, f"blank.txt: all {N} lines are empty", True),
     Case("good.txt", GOOD, "have identical content", True),  # the same file uploaded twice
@@ -101,8 +112,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def run():
-    return train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2,
-                           checkpoints=2))
+    return train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2))
 
 
 @pytest.fixture(autouse=True)
@@ -111,8 +121,11 @@ def fresh_cache(fresh_caches):
 
 
 def messages(at: AppTest) -> list[str]:
-    return [shown(m.value) for kind in ("error", "warning", "info", "caption")
-            for m in getattr(at, kind)]
+    return [
+        shown(m.value)
+        for kind in ("error", "warning", "info", "caption")
+        for m in getattr(at, kind)
+    ]
 
 
 def corpus_table(at: AppTest):
@@ -184,7 +197,8 @@ def test_mismatch_names_every_file_with_its_count_and_the_first_missing_line(run
     at = session_with_run_and_files(run)
     short = as_bytes(GOOD_LINES[:-2])
     at.file_uploader(key="bleu_up_sys").set_value(
-        [("good.txt", GOOD, TEXT), ("short.txt", short, TEXT)]).run()
+        [("good.txt", GOOD, TEXT), ("short.txt", short, TEXT)]
+    ).run()
     (msg,) = [m for m in messages(at) if "Line counts differ" in m]
     assert f"ref.txt: {N} lines" in msg and f"good.txt: {N} lines" in msg
     assert f"short.txt: {N - 2} lines" in msg and "short.txt left out of scoring" in msg

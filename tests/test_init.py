@@ -19,22 +19,24 @@ def blocks(m):
 @pytest.mark.parametrize("name", ["rnn", "gru", "gru_reset_after"])
 def test_recurrent_blocks_are_orthogonal_times_scale(name):
     H, g = 24, 1.3
-    params = CELLS[name].init(7, H, np.random.default_rng(0), init_scale=g, orthogonal=True,
-                              dtype="float64")
+    params = CELLS[name].init(
+        7, H, np.random.default_rng(0), init_scale=g, orthogonal=True, dtype="float64"
+    )
     for key in RECURRENT[name]:
         for block in blocks(params[key]):
             np.testing.assert_allclose(block.T @ block, g * g * np.eye(H), atol=1e-12)
             np.testing.assert_allclose(block @ block.T, g * g * np.eye(H), atol=1e-12)
     fused = blocks(params[RECURRENT[name][0]])
-    if len(fused) > 1:                                  # each gate block is its own draw
+    if len(fused) > 1:  # each gate block is its own draw
         assert not np.allclose(fused[0], fused[1])
 
 
 @pytest.mark.parametrize("name", ["rnn", "gru", "gru_reset_after"])
 def test_gaussian_weights_have_std_g_over_sqrt_fan_in(name):
     D, H, g = 300, 200, 0.7
-    params = CELLS[name].init(D, H, np.random.default_rng(1), init_scale=g, orthogonal=False,
-                              dtype="float64")
+    params = CELLS[name].init(
+        D, H, np.random.default_rng(1), init_scale=g, orthogonal=False, dtype="float64"
+    )
     W = params["W"]
     assert abs(W.mean()) < 0.05 * g / np.sqrt(D)
     assert W.std() == pytest.approx(g / np.sqrt(D), rel=0.03)
@@ -62,7 +64,7 @@ def test_update_bias_sets_only_the_update_gate(name):
 def test_chrono_bias_gives_time_scales_uniform_in_one_to_length():
     H, L = 4000, 50
     b_u = chrono_bias(np.random.default_rng(3), H, L, dtype="float64")
-    tau = 1.0 + np.exp(-b_u)                            # u = sigmoid(b_u) = 1 / tau
+    tau = 1.0 + np.exp(-b_u)  # u = sigmoid(b_u) = 1 / tau
     assert tau.min() >= CHRONO_MIN_TAU - 1e-9 and tau.max() <= L - 1 + 1e-9
     assert tau.mean() == pytest.approx(L / 2, abs=1.0)  # U[1, L-1] has mean L/2, s.e. ~0.22
     assert np.mean(tau < L / 4) == pytest.approx((L / 4 - 1) / (L - 2), abs=0.03)
@@ -75,7 +77,7 @@ def test_chrono_init_sets_the_update_gate_bias_only(name):
     b_u = p["b"][:H]
     assert b_u.max() <= -np.log(CHRONO_MIN_TAU - 1) + 1e-9
     assert b_u.min() >= -np.log(L - 2) - 1e-9
-    assert np.unique(b_u).size == H                     # one time scale per unit
+    assert np.unique(b_u).size == H  # one time scale per unit
     np.testing.assert_array_equal(p["b"][H:], 0.0)
     if "b_h" in p:
         np.testing.assert_array_equal(p["b_h"], 0.0)

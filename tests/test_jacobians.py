@@ -21,8 +21,16 @@ CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
 
 def _params(cell_name, D, H, seed=0, scale=1.4):
     rng = np.random.default_rng(seed)
-    p = CELLS[cell_name].init(D, H, rng, init_scale=scale, orthogonal=False, update_bias=0.3,
-                              chrono_length=None, dtype="float64")
+    p = CELLS[cell_name].init(
+        D,
+        H,
+        rng,
+        init_scale=scale,
+        orthogonal=False,
+        update_bias=0.3,
+        chrono_length=None,
+        dtype="float64",
+    )
     for k in p:
         if k.startswith("b"):
             p[k] = rng.normal(0, 0.4, p[k].shape)
@@ -32,7 +40,7 @@ def _params(cell_name, D, H, seed=0, scale=1.4):
 def _run(cell_name, T=5, B=3, D=2, H=4, seed=0):
     p = _params(cell_name, D, H, seed)
     rng = np.random.default_rng(seed + 100)
-    S = CELLS[cell_name].state_size(H)                                    # H, or 2H: [h | c]
+    S = CELLS[cell_name].state_size(H)  # H, or 2H: [h | c]
     xs, h0 = rng.normal(size=(T, B, D)), rng.normal(0, 0.5, size=(B, S))
     hs, cache = CELLS[cell_name].forward(p, xs, h0)
     return p, xs, h0, hs, cache
@@ -43,7 +51,7 @@ def test_dense_jacobians_match_central_finite_differences(cell_name):
     """J_t[:, j] = (h_t(h_{t-1} + eps e_j) - h_t(h_{t-1} - eps e_j)) / 2 eps, one step each."""
     p, xs, h0, hs, cache = _run(cell_name)
     T, B, H = hs.shape
-    J = step_jacobians(cell_name, p, cache).dense()                       # (T, B, H, H)
+    J = step_jacobians(cell_name, p, cache).dense()  # (T, B, H, H)
     prev = np.concatenate([h0[None], hs[:-1]])
     eps = 1e-6
     numeric = np.zeros_like(J)
@@ -52,8 +60,8 @@ def test_dense_jacobians_match_central_finite_differences(cell_name):
             plus, minus = prev[t].copy(), prev[t].copy()
             plus[:, j] += eps
             minus[:, j] -= eps
-            hp = CELLS[cell_name].forward(p, xs[t:t + 1], plus)[0][0]
-            hm = CELLS[cell_name].forward(p, xs[t:t + 1], minus)[0][0]
+            hp = CELLS[cell_name].forward(p, xs[t : t + 1], plus)[0][0]
+            hm = CELLS[cell_name].forward(p, xs[t : t + 1], minus)[0][0]
             numeric[t, :, :, j] = (hp - hm) / (2 * eps)
     np.testing.assert_allclose(J, numeric, rtol=1e-6, atol=1e-9)
 
@@ -63,7 +71,7 @@ def test_transpose_product_is_one_step_of_bptt(cell_name):
     """The cell's backward with only d_hs[t] set gives dL/dh_{t-1} = J_t^T d_hs[t]."""
     p, xs, h0, hs, cache = _run(cell_name, T=6)
     jac = step_jacobians(cell_name, p, cache)
-    w = np.random.default_rng(1).normal(size=hs.shape)                    # (T, B, H)
+    w = np.random.default_rng(1).normal(size=hs.shape)  # (T, B, H)
     back = jac.rmatvec(w)
     for t in range(1, 6):
         d_hs = np.zeros_like(hs)
@@ -71,8 +79,9 @@ def test_transpose_product_is_one_step_of_bptt(cell_name):
         total = CELLS[cell_name].backward(p, cache, d_hs).hs
         np.testing.assert_allclose(total[t - 1], back[t], rtol=1e-12, atol=1e-14)
     v = np.random.default_rng(2).normal(size=hs.shape)
-    np.testing.assert_allclose(np.sum(w * jac.matvec(v), -1), np.sum(jac.rmatvec(w) * v, -1),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        np.sum(w * jac.matvec(v), -1), np.sum(jac.rmatvec(w) * v, -1), rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("cell_name", CELL_NAMES)
@@ -81,11 +90,11 @@ def test_lanczos_and_power_iteration_match_svd(cell_name):
     jac = step_jacobians(cell_name, p, cache)
     exact = spectral_norms(jac, method="exact")
     power = spectral_norms(jac, method="power", iters=3000, tol=1e-14)
-    assert np.all(power <= exact * (1 + 1e-12))                          # a lower bound
+    assert np.all(power <= exact * (1 + 1e-12))  # a lower bound
     np.testing.assert_allclose(power, exact, rtol=1e-8)
-    lanczos = spectral_norms(jac, iters=6)                                # iters = H: exact
+    lanczos = spectral_norms(jac, iters=6)  # iters = H: exact
     np.testing.assert_allclose(lanczos, exact, rtol=1e-10)
-    short = spectral_norms(jac, iters=3)                                  # a lower bound
+    short = spectral_norms(jac, iters=3)  # a lower bound
     assert np.all(short <= exact * (1 + 1e-12)) and np.all(short >= 0.5 * exact)
     np.testing.assert_allclose(np.linalg.svd(jac.dense(), compute_uv=False)[..., 0], exact)
 
@@ -100,15 +109,19 @@ def test_norms_over_the_full_state_match_svd_for_every_cell(cell_name):
     assert jac.dense().shape == (8, 5, S, S)
     exact = spectral_norms(jac, method="exact")
     np.testing.assert_allclose(spectral_norms(jac, iters=S), exact, rtol=1e-10)
-    np.testing.assert_allclose(spectral_norms(jac, method="power", iters=3000, tol=1e-14),
-                               exact, rtol=1e-8)
+    np.testing.assert_allclose(
+        spectral_norms(jac, method="power", iters=3000, tol=1e-14), exact, rtol=1e-8
+    )
     assert np.all(spectral_norms(jac, iters=3) <= exact * (1 + 1e-12))
 
 
 def test_rnn_at_zero_state_has_norm_a_each_step_and_product_a_to_the_k():
     H, T, a = 10, 40, 0.7
-    p = {"W": np.ones((2, H)), "U": a * orthogonal(np.random.default_rng(0), H, dtype="float64"),
-         "b": np.zeros(H)}
+    p = {
+        "W": np.ones((2, H)),
+        "U": a * orthogonal(np.random.default_rng(0), H, dtype="float64"),
+        "b": np.zeros(H),
+    }
     jn = jacobian_norms("rnn", p, np.zeros((T, 3, 2)))
     np.testing.assert_allclose(jn.norm_log10, np.log10(a), atol=1e-10)
     np.testing.assert_allclose(jn.running.median, np.arange(T) * np.log10(a), atol=1e-8)
@@ -143,5 +156,5 @@ def test_jacobian_norms_for_run_use_the_analysis_batch():
     assert set(out) == {"rnn", "gru_reset_after"} and out["gru_reset_after"].step == 20
     assert out["rnn"].norm_log10.shape == (5, 10)
     flows = gradient_flow_for_run(run, checkpoint=2)
-    rel = flows["gru_reset_after"].relative().per_sequence_log10[:5]     # same first sequences
+    rel = flows["gru_reset_after"].relative().per_sequence_log10[:5]  # same first sequences
     assert np.all(rel <= out["gru_reset_after"].running_log10 + 1e-9)

@@ -14,10 +14,10 @@ from core.jobs.pool import JobPool
 from core.train.config import RunConfig
 from core.train.loop import train
 
-pytestmark = pytest.mark.slow   # spawns worker processes
+pytestmark = pytest.mark.slow  # spawns worker processes
 
 TINY = RunConfig(length=5, hidden=4, steps=6, val_size=16, eval_every=2, checkpoints=2)
-LONG = RunConfig(length=30, hidden=16, steps=5000, val_size=64)   # far longer than any test
+LONG = RunConfig(length=30, hidden=16, steps=5000, val_size=64)  # far longer than any test
 
 
 def wait_for(pool: JobPool, job_id: str, states=("done", "failed", "stopped"), timeout=60):
@@ -40,8 +40,9 @@ def test_a_job_gives_the_same_numbers_as_training_here(pool):
     assert status.state == "done" and status.step == TINY.steps
     here = train(TINY)
     for name, m in here.models.items():
-        np.testing.assert_array_equal(status.result.models[name].history.val_loss,
-                                      m.history.val_loss)
+        np.testing.assert_array_equal(
+            status.result.models[name].history.val_loss, m.history.val_loss
+        )
         for k, v in m.params.items():
             np.testing.assert_array_equal(status.result.models[name].params[k], v)
 
@@ -53,15 +54,15 @@ def test_queue_position_then_stop_really_stops(pool):
     assert pool.status(second).state == "queued" and pool.status(second).position == 1
     wait_for(pool, first, states=("running",))
     deadline = time.monotonic() + 30
-    while pool.status(first).step == 0:             # the worker really is training
+    while pool.status(first).step == 0:  # the worker really is training
         assert time.monotonic() < deadline
         time.sleep(0.05)
     pid = next(w.process.pid for w in pool._pool if w.job == first)
     pool.stop(first)
     assert pool.status(first).state == "stopped"
-    pool.forget(first)                              # the page drops it at once; late messages
-    assert wait_for(pool, second).state == "done"   # the queue moves on to a fresh worker
-    with pytest.raises(ProcessLookupError):          # the stopped worker is gone
+    pool.forget(first)  # the page drops it at once; late messages
+    assert wait_for(pool, second).state == "done"  # the queue moves on to a fresh worker
+    with pytest.raises(ProcessLookupError):  # the stopped worker is gone
         os.kill(pid, 0)
     assert pool.busy() == 0
 
@@ -79,7 +80,7 @@ def test_jobs_with_one_key_are_shared(pool):
     a = pool.submit(TINY, key="default")
     b = pool.submit(TINY, key="default")
     assert a == b and wait_for(pool, a).state == "done"
-    assert pool.submit(TINY, key="default") == a    # done: still the same job
+    assert pool.submit(TINY, key="default") == a  # done: still the same job
 
 
 def test_a_worker_that_dies_fails_its_job_with_the_reason(pool):
@@ -89,4 +90,4 @@ def test_a_worker_that_dies_fails_its_job_with_the_reason(pool):
     os.kill(pid, signal.SIGKILL)
     status = wait_for(pool, job)
     assert status.state == "failed" and "worker process died" in status.error
-    assert wait_for(pool, pool.submit(TINY)).state == "done"   # a new worker took its place
+    assert wait_for(pool, pool.submit(TINY)).state == "done"  # a new worker took its place

@@ -32,8 +32,13 @@ def test_cross_entropy_matches_direct_formula_and_survives_large_logits():
     rng = np.random.default_rng(0)
     z = rng.normal(size=(2, 5, 4))
     t = rng.integers(0, 4, size=(2, 5))
-    direct = -np.mean([math.log(math.exp(z[s, b, t[s, b]]) / np.exp(z[s, b]).sum())
-                       for s in range(2) for b in range(5)])
+    direct = -np.mean(
+        [
+            math.log(math.exp(z[s, b, t[s, b]]) / np.exp(z[s, b]).sum())
+            for s in range(2)
+            for b in range(5)
+        ]
+    )
     assert softmax_cross_entropy(z, t).value == pytest.approx(direct, rel=1e-12)
     big = softmax_cross_entropy(z + 1000.0, t)
     assert big.value == pytest.approx(direct, rel=1e-9)
@@ -67,8 +72,7 @@ def test_float32_outputs_keep_float32_gradients():
 
 def test_task_loss_dispatch():
     z = np.zeros((1, 2, 3))
-    assert task_loss("classify", z, np.zeros((1, 2), dtype=int)).value == pytest.approx(
-        math.log(3))
+    assert task_loss("classify", z, np.zeros((1, 2), dtype=int)).value == pytest.approx(math.log(3))
     assert task_loss("regress", z, np.ones((1, 2, 3))).value == pytest.approx(1.0)
     with pytest.raises(ValueError, match="unknown task kind"):
         task_loss("rank", z, z)

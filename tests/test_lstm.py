@@ -17,23 +17,27 @@ def sigmoid(a):
 
 def test_lstm_forget_bias_defaults_to_one_and_chrono_spreads_time_scales():
     p = lstm.init(D, H, np.random.default_rng(0))
-    np.testing.assert_array_equal(p["b"][H:2 * H], 1.0)
-    np.testing.assert_array_equal(np.delete(p["b"], np.s_[H:2 * H]), 0.0)
+    np.testing.assert_array_equal(p["b"][H : 2 * H], 1.0)
+    np.testing.assert_array_equal(np.delete(p["b"], np.s_[H : 2 * H]), 0.0)
     p = lstm.init(D, 64, np.random.default_rng(0), forget_bias=3.0)
     np.testing.assert_array_equal(p["b"][64:128], 3.0)
     L = 50
     p = lstm.init(D, 64, np.random.default_rng(1), chrono_length=L, dtype="float64")
     b_i, b_f = p["b"][:64], p["b"][64:128]
-    tau = 1.0 / (1.0 - sigmoid(b_f))                 # at zero input f = 1 - 1/tau
+    tau = 1.0 / (1.0 - sigmoid(b_f))  # at zero input f = 1 - 1/tau
     assert np.all(tau >= 1.0) and np.all(tau <= L - 1 + 1e-9)
-    assert tau.max() - tau.min() > L / 4             # spread over the range, not constant
+    assert tau.max() - tau.min() > L / 4  # spread over the range, not constant
     np.testing.assert_array_equal(b_i, -b_f)
 
 
 def torch_lstm_weights(rng):
     """nn.LSTM layout: weight_ih (4H, D), weight_hh (4H, H), two biases (4H,), rows i, f, g, o."""
-    return (rng.standard_normal((4 * H, D)) * 0.7, rng.standard_normal((4 * H, H)) * 0.5,
-            rng.standard_normal(4 * H) * 0.5, rng.standard_normal(4 * H) * 0.5)
+    return (
+        rng.standard_normal((4 * H, D)) * 0.7,
+        rng.standard_normal((4 * H, H)) * 0.5,
+        rng.standard_normal(4 * H) * 0.5,
+        rng.standard_normal(4 * H) * 0.5,
+    )
 
 
 def pytorch_documented_lstm(w_ih, w_hh, b_ih, b_hh, xs, h0, c0):
@@ -56,8 +60,11 @@ def pytorch_documented_lstm(w_ih, w_hh, b_ih, b_hh, xs, h0, c0):
 def test_lstm_matches_pytorch_documented_equations_and_round_trips_its_layout():
     rng = np.random.default_rng(7)
     weights = torch_lstm_weights(rng)
-    xs, h0, c0 = (rng.standard_normal((T, B, D)), rng.standard_normal((B, H)),
-                  rng.standard_normal((B, H)))
+    xs, h0, c0 = (
+        rng.standard_normal((T, B, D)),
+        rng.standard_normal((B, H)),
+        rng.standard_normal((B, H)),
+    )
     hs_ref, c_ref = pytorch_documented_lstm(*weights, xs, h0, c0)
     params = lstm.from_pytorch(*weights)
     hs, cache = lstm.forward(params, xs, np.concatenate([h0, c0], axis=1))
@@ -73,8 +80,12 @@ def test_lstm_matches_torch_lstm_values_and_gradients():
     torch = pytest.importorskip("torch", reason="torch is not installed (optional cross-check)")
     rng = np.random.default_rng(8)
     weights = torch_lstm_weights(rng)
-    xs, h0, c0, G = (rng.standard_normal((T, B, D)), rng.standard_normal((B, H)),
-                     rng.standard_normal((B, H)), rng.standard_normal((T, B, H)))
+    xs, h0, c0, G = (
+        rng.standard_normal((T, B, D)),
+        rng.standard_normal((B, H)),
+        rng.standard_normal((B, H)),
+        rng.standard_normal((T, B, H)),
+    )
     F = rng.standard_normal((B, 2 * H))
     net = torch.nn.LSTM(D, H, dtype=torch.float64)
     names = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
@@ -82,8 +93,10 @@ def test_lstm_matches_torch_lstm_values_and_gradients():
         for n, w in zip(names, weights, strict=True):
             getattr(net, n).copy_(torch.from_numpy(w))
     x_t = torch.tensor(xs, requires_grad=True)
-    h0_t, c0_t = torch.tensor(h0[None], requires_grad=True), torch.tensor(c0[None],
-                                                                          requires_grad=True)
+    h0_t, c0_t = (
+        torch.tensor(h0[None], requires_grad=True),
+        torch.tensor(c0[None], requires_grad=True),
+    )
     out, (h_T, c_T) = net(x_t, (h0_t, c0_t))
     final = torch.cat([h_T[0], c_T[0]], dim=1)
     ((out * torch.from_numpy(G)).sum() + (final * torch.from_numpy(F)).sum()).backward()
@@ -92,8 +105,9 @@ def test_lstm_matches_torch_lstm_values_and_gradients():
     hs, cache = lstm.forward(params, xs, np.concatenate([h0, c0], axis=1))
     grads = lstm.backward(params, cache, G, F)
     np.testing.assert_allclose(hs, out.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(lstm.final_state(cache), final.detach().numpy(), rtol=1e-10,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        lstm.final_state(cache), final.detach().numpy(), rtol=1e-10, atol=1e-12
+    )
     theirs = [getattr(net, n).grad.numpy() for n in names]
     mapped = lstm.from_pytorch(*theirs[:2], theirs[2], np.zeros_like(theirs[3]))  # linear map
     for key in ("W", "U", "b"):
@@ -116,7 +130,7 @@ def test_total_gradient_at_every_cell_state_matches_finite_differences():
     xs, s0 = rng.standard_normal((T, B, D)), 0.5 * rng.standard_normal((B, 2 * H))
     G, F = rng.standard_normal((T, B, H)), rng.standard_normal((B, 2 * H))
     hs, cache = lstm.forward(params, xs, s0)
-    d_cs = lstm.backward(params, cache, G, F).blocks["c"]            # (T, B, H)
+    d_cs = lstm.backward(params, cache, G, F).blocks["c"]  # (T, B, H)
     o = cache.gate("o")
     for t in range(T):
         c_t = cache.cs[t].copy()
@@ -126,8 +140,8 @@ def test_total_gradient_at_every_cell_state_matches_finite_differences():
             state = np.concatenate([h_t, c_t], axis=1)
             later, final = 0.0, state
             if t + 1 < T:
-                rest, tail = lstm.forward(params, xs[t + 1:], state)
-                later, final = np.sum(G[t + 1:] * rest), lstm.final_state(tail)
+                rest, tail = lstm.forward(params, xs[t + 1 :], state)
+                later, final = np.sum(G[t + 1 :] * rest), lstm.final_state(tail)
             return float(np.sum(G[:t] * hs[:t]) + np.sum(G[t] * h_t) + later + np.sum(F * final))
 
         np.testing.assert_allclose(d_cs[t], numeric_grad(loss, c_t), rtol=1e-6, atol=1e-9)

@@ -15,14 +15,18 @@ def tiny_model(cell_name, task_name, seed=0):
     task = get_task(task_name, 5, symbols=3)
     rng = np.random.default_rng(seed)
     cell = CELLS[cell_name]
-    params = init_model(cell, task.input_size, 4, task.output_size, rng, update_bias=-0.5,
-                        dtype="float64")
-    for k in params:                       # move off the init so every term is exercised
+    params = init_model(
+        cell, task.input_size, 4, task.output_size, rng, update_bias=-0.5, dtype="float64"
+    )
+    for k in params:  # move off the init so every term is exercised
         params[k] += 0.3 * rng.standard_normal(params[k].shape)
     batch = task.sample(rng, 3, dtype="float64")
-    if task_name == "copy":                # keep the check small: fewer answer steps
+    if task_name == "copy":  # keep the check small: fewer answer steps
         batch.steps, batch.targets, batch.scored = (
-            batch.steps[-12:], batch.targets[-12:], batch.scored[-12:])
+            batch.steps[-12:],
+            batch.targets[-12:],
+            batch.scored[-12:],
+        )
     return cell, params, batch
 
 
@@ -47,12 +51,12 @@ def test_hidden_state_gradients_match_finite_differences(cell_name):
     cp = {k: v for k, v in params.items() if k not in ("V", "c")}
     target = batch.targets[0]
     for t in range(len(batch.xs) - 1):
-        state = cell.final_state(cell.forward(cp, batch.xs[:t + 1], None)[1]).copy()  # (B, S)
-        h = state[:, :out.d_hs.shape[-1]]                                  # view into state
+        state = cell.final_state(cell.forward(cp, batch.xs[: t + 1], None)[1]).copy()  # (B, S)
+        h = state[:, : out.d_hs.shape[-1]]  # view into state
 
         def loss_from_h(t=t, state=state):
-            hs, _ = cell.forward(cp, batch.xs[t + 1:], state)
-            z = hs[-1] @ params["V"] + params["c"]                          # (B, C)
+            hs, _ = cell.forward(cp, batch.xs[t + 1 :], state)
+            z = hs[-1] @ params["V"] + params["c"]  # (B, C)
             z = z - z.max(axis=1, keepdims=True)
             logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
             return -logp[np.arange(len(target)), target].mean()

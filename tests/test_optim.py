@@ -52,7 +52,7 @@ def test_adam_matches_kingma_ba_algorithm_1():
         for k in ref:
             m[k] = b1 * m[k] + (1 - b1) * grads[k]
             v[k] = b2 * v[k] + (1 - b2) * grads[k] ** 2
-            m_hat, v_hat = m[k] / (1 - b1 ** t), v[k] / (1 - b2 ** t)
+            m_hat, v_hat = m[k] / (1 - b1**t), v[k] / (1 - b2**t)
             ref[k] = ref[k] - lr * m_hat / (np.sqrt(v_hat) + eps)
     for k in ref:
         np.testing.assert_allclose(params[k], ref[k], rtol=1e-12, atol=1e-14)
@@ -69,8 +69,9 @@ def test_sgd_step_and_momentum():
     start = params["b"].copy()
     heavy.update(params, grads, state)
     heavy.update(params, grads, state)
-    np.testing.assert_allclose(params["b"], start - 0.1 * grads["b"] - 0.1 * 1.5 * grads["b"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        params["b"], start - 0.1 * grads["b"] - 0.1 * 1.5 * grads["b"], rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("name", ["adam", "sgd"])

@@ -19,7 +19,7 @@ from core.bleu.example import example_corpus
 from dashboard.bleu import state as bleu_state
 from tests.apptest_helpers import shown
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 APP = "../dashboard/app.py"
 TEXT = "text/plain"
@@ -159,7 +159,7 @@ def test_ted_tokenized_files_warned_and_tokenizer_none_equals_sacrebleu(ted_dir)
     warned = [m for m in messages(at, "warning") if "lines end in ' .' - " in m]
     assert {m.split(":")[0] for m in warned} == set(names)
     (raised,) = [m for m in messages(at, "warning") if m.startswith(", ".join(names) + ":")]
-    at.button(key="bleu_use_tok_none").click().run()         # the one-click switch
+    at.button(key="bleu_use_tok_none").click().run()  # the one-click switch
     assert at.selectbox(key="bleu_tokenize").value == "none"
     assert not [m for m in messages(at, "warning") if m.startswith(", ".join(names) + ":")]
     table = corpus_table(at)
@@ -207,7 +207,7 @@ def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
     assert f"line {n_short + 1} is missing" in err
     assert list(corpus_table(at).index) == ["good.txt"]  # left out, not truncated
     short_box = next(e for e in at.expander if "short.txt" in shown(e.label))
-    assert short_box.icon == ":material/error:"          # marked red, like an unreadable file
+    assert short_box.icon == ":material/error:"  # marked red, like an unreadable file
     labels = [shown(e.label) for e in at.expander]
     assert any("ref.txt" in x for x in labels) and any("good.txt" in x for x in labels)
     assert at.file_uploader(key="bleu_up_refs").value  # the earlier upload is still there
@@ -295,10 +295,14 @@ def test_jsonl_bad_line_named():
 def test_text_is_read_once_and_views_or_scoring_choices_never_reread_it(monkeypatch, generated):
     extractions, reports = [], []
     real_extract, real_report = bleu_state.extract_stats, bleu_state.report_from_stats
-    monkeypatch.setattr(bleu_state, "extract_stats",
-                        lambda *a, **k: extractions.append(a[3]) or real_extract(*a, **k))
-    monkeypatch.setattr(bleu_state, "report_from_stats",
-                        lambda *a, **k: reports.append(1) or real_report(*a, **k))
+    monkeypatch.setattr(
+        bleu_state,
+        "extract_stats",
+        lambda *a, **k: extractions.append(a[3]) or real_extract(*a, **k),
+    )
+    monkeypatch.setattr(
+        bleu_state, "report_from_stats", lambda *a, **k: reports.append(1) or real_report(*a, **k)
+    )
     at = upload_generated(open_page(), generated, n_systems=3)
     assert len(extractions) == 2 and len(reports) == 2  # the example, then the upload
     at.text_input(key="bleu_search").input("ka").run()
@@ -344,10 +348,14 @@ def test_smoothing_value_reaches_sentence_bleu(method, value):
     assert not at.exception
     table = next(df.value for df in at.dataframe if "B - A" in df.value.columns)
     hyps, refs = table["strong (A)"], table["reference"]
-    expected = [sacrebleu.sentence_bleu(h, [r], smooth_method=method, smooth_value=value).score
-                for h, r in zip(hyps, refs, strict=True)]
-    default = [sacrebleu.sentence_bleu(h, [r], smooth_method=method).score
-               for h, r in zip(hyps, refs, strict=True)]
+    expected = [
+        sacrebleu.sentence_bleu(h, [r], smooth_method=method, smooth_value=value).score
+        for h, r in zip(hyps, refs, strict=True)
+    ]
+    default = [
+        sacrebleu.sentence_bleu(h, [r], smooth_method=method).score
+        for h, r in zip(hyps, refs, strict=True)
+    ]
     assert expected != default  # the value matters on this data
     assert table["BLEU strong"].tolist() == pytest.approx(expected, abs=1e-9)
 
@@ -428,6 +436,7 @@ def test_tokenized_text_is_warned_visibly_with_a_switch_to_tokenizer_none():
     at.button(key="bleu_use_tok_none").click().run()
     assert at.selectbox(key="bleu_tokenize").value == "none"
     after = corpus_table(at).loc["tok.sys", "BLEU"]
-    assert math.isclose(after, sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score,
-                        abs_tol=1e-9)
+    assert math.isclose(
+        after, sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score, abs_tol=1e-9
+    )
     assert not [m for m in messages(at, "warning") if m.startswith("tok.ref, tok.sys:")]

@@ -16,7 +16,7 @@ from core.bleu.words import line_words
 from dashboard.bleu.words import NGRAM_KEY
 from tests.apptest_helpers import shown as shown_text
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 APP = "../dashboard/app.py"
 
@@ -40,8 +40,11 @@ def frame_with(at: AppTest, column: str):
 def example_words():
     c = example_corpus()
     settings = BleuSettings()
-    return c, line_words(c.references[0], settings), {
-        n: line_words(lines, settings) for n, lines in c.systems.items()}
+    return (
+        c,
+        line_words(c.references[0], settings),
+        {n: line_words(lines, settings) for n, lines in c.systems.items()},
+    )
 
 
 def test_ngram_tables_equal_core_for_systems_a_and_b():
@@ -62,13 +65,19 @@ def test_choosing_an_ngram_filters_the_sentences_and_clearing_restores_them():
     a, b = at.selectbox(key="bleu_sys_a").value, at.selectbox(key="bleu_sys_b").value
     everything = frame_with(at, "B - A")
     ngram = frame_with(at, "B better")["B better"].iloc[0]
-    at.session_state[NGRAM_KEY] = ngram          # what selecting the table row does
+    at.session_state[NGRAM_KEY] = ngram  # what selecting the table row does
     at.run()
     shown = frame_with(at, "B - A")
     target = ngram.split(" ")
-    expected = [i + 1 for i in range(len(outs[a]))
-                if any(w[j:j + len(target)] == target
-                       for w in (outs[a][i], outs[b][i]) for j in range(len(w)))]
+    expected = [
+        i + 1
+        for i in range(len(outs[a]))
+        if any(
+            w[j : j + len(target)] == target
+            for w in (outs[a][i], outs[b][i])
+            for j in range(len(w))
+        )
+    ]
     assert sorted(shown["line"]) == expected and 0 < len(shown) < len(everything)
     assert any(ngram in i.value for i in at.info)
     at.button(key="bleu_ngram_clear").click().run()
@@ -117,19 +126,23 @@ def test_sentence_detail_follows_filter_and_sort_marks_search_hits_and_shows_sou
     c = example_corpus()
     everything = frame_with(at, "B - A")
     assert at.number_input(key="bleu_line").value == 1
-    word = next(w for line in c.references[0][1:] for w in line.split()
-                if len(w) > 4 and w not in c.references[0][0])
+    word = next(
+        w
+        for line in c.references[0][1:]
+        for w in line.split()
+        if len(w) > 4 and w not in c.references[0][0]
+    )
     at.text_input(key="bleu_search").input(word).run()
     shown = frame_with(at, "B - A")
     assert 0 < len(shown) < len(everything) and 1 not in set(shown["line"])
     line = at.number_input(key="bleu_line").value
-    assert line == shown["line"].iloc[0]                       # the first row, not line 1
+    assert line == shown["line"].iloc[0]  # the first row, not line 1
     html = "".join(m.value for m in at.markdown)
     assert '<mark title="search hit">' in html and word.lower() in html.lower()
     assert f"**Source**: {c.source[line - 1]}" in [shown_text(m.value) for m in at.markdown]
     at.text_input(key="bleu_search").input("").run()
     at.selectbox(key="bleu_sort").select("B - A, largest first").run()
-    assert at.number_input(key="bleu_line").value == line       # still listed: kept
+    assert at.number_input(key="bleu_line").value == line  # still listed: kept
     at.slider(key="bleu_delta").set_value((-100.0, -1.0)).run()  # line may drop out
     ordered = frame_with(at, "B - A")
     assert at.number_input(key="bleu_line").value in set(ordered["line"])
@@ -151,7 +164,7 @@ def test_corpus_table_is_split_to_fit_scores_then_tests():
     scores = frame_with(at, "chrF")
     tests = frame_with(at, "p (AR)")
     assert "p (AR)" not in scores.columns and "chrF" not in tests.columns
-    assert len(scores.columns) <= 12 and len(tests.columns) <= 6      # each fits 1400 px
+    assert len(scores.columns) <= 12 and len(tests.columns) <= 6  # each fits 1400 px
     c = example_corpus()
     report = analyse(c.references, c.systems, BleuSettings())
     for r in report.significance:
@@ -183,24 +196,36 @@ def test_table_label_column_buckets_the_sentences():
     c = example_corpus(n_segments=60, seed=5)
     domains = ["news" if i % 4 else "talks" for i in range(60)]
     rows = ["ref\tdomain\tstrong\tweak"] + [
-        "\t".join(cells) for cells in zip(c.references[0], domains, c.systems["strong"],
-                                          c.systems["weak"], strict=True)]
+        "\t".join(cells)
+        for cells in zip(
+            c.references[0], domains, c.systems["strong"], c.systems["weak"], strict=True
+        )
+    ]
     at = open_page()
     at.file_uploader(key="bleu_up_table").set_value(
-        ("t.tsv", ("\n".join(rows) + "\n").encode(), "text/plain")).run()
+        ("t.tsv", ("\n".join(rows) + "\n").encode(), "text/plain")
+    ).run()
     assert not at.exception
     table = frame_with(at, "chrF")
-    assert list(table.index) == ["strong", "weak"]               # the label is not a system
+    assert list(table.index) == ["strong", "weak"]  # the label is not a system
     box = at.selectbox(key="bleu_bucket_kind")
     assert "label column" in box.options
     box.select("label column").run()
     assert not at.exception
     from dashboard.bleu import state
-    report = analyse(c.references[:1], {"strong": c.systems["strong"], "weak": c.systems["weak"]},
-                     BleuSettings())
+
+    report = analyse(
+        c.references[:1], {"strong": c.systems["strong"], "weak": c.systems["weak"]}, BleuSettings()
+    )
     which, names = by_label(domains)
-    want = bucket_table_for(report.bleu_stats, which, names, make_metric(report.settings, "bleu"),
-                            report.settings.bootstrap_samples, report.settings.seed)
+    want = bucket_table_for(
+        report.bleu_stats,
+        which,
+        names,
+        make_metric(report.settings, "bleu"),
+        report.settings.bootstrap_samples,
+        report.settings.seed,
+    )
     got = state.buckets_by(report, "label column", None, tuple(domains))
     assert list(got["bucket"].unique()) == ["news", "talks"]
     assert got["bleu"].tolist() == want["bleu"].tolist()

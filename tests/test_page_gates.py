@@ -13,7 +13,7 @@ from dashboard.runs import state
 from dashboard.runs.analysis_cache import generated_example
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 PAGE = "views/gates.py"
 
@@ -56,7 +56,7 @@ def _train_on_the_form(at: AppTest, **values) -> None:
 def test_default_run_shows_the_grus_gates_for_example_zero(page):
     assert page.radio(key="gates_model").value == "gru"
     _assert_gate_metrics(page, _core_trace(ui.current_run(page), 0))
-    assert len(page.get("plotly_chart")) == 4 + 1 + 1        # u, r, c, h; tau; explainer
+    assert len(page.get("plotly_chart")) == 4 + 1 + 1  # u, r, c, h; tau; explainer
     assert "our convention" in _markdown(page)
 
 
@@ -106,8 +106,9 @@ def test_rnn_has_no_gates_and_says_so(page):
 
 def test_reset_after_run_names_its_convention_and_candidate(fast):
     at = ui.boot()
-    _train_on_the_form(at, train_length=8, train_steps=10, train_hidden=6,
-                       train_models=["rnn", "gru_reset_after"])
+    _train_on_the_form(
+        at, train_length=8, train_steps=10, train_hidden=6, train_models=["rnn", "gru_reset_after"]
+    )
     ui.open_page(PAGE, at)
     run = ui.current_run(at)
     assert run.config.models == ("rnn", "gru_reset_after")
@@ -121,8 +122,7 @@ def test_reset_after_run_names_its_convention_and_candidate(fast):
 
 def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
     at = ui.boot()
-    _train_on_the_form(at, train_length=6, train_steps=10, train_hidden=6,
-                       train_models=["rnn"])
+    _train_on_the_form(at, train_length=6, train_steps=10, train_hidden=6, train_models=["rnn"])
     ui.open_page(PAGE, at)
     assert any("no gated model" in m for m in ui.infos(at))
     assert at.button(key="rw_preset_0") is not None
@@ -132,7 +132,8 @@ def test_a_run_loaded_without_weights_asks_for_the_npz(page):
     json_bytes, _ = run_to_bytes(ui.current_run(page))
     page.switch_page("views/train.py").run()
     page.file_uploader(key="train_upload").set_value(
-        ("mine.run.json", json_bytes, "application/json"))
+        ("mine.run.json", json_bytes, "application/json")
+    )
     page.run()
     ui.open_page(PAGE, page)
     assert any(".npz" in m for m in ui.infos(page))
@@ -144,9 +145,12 @@ def test_a_run_loaded_with_weights_shows_the_same_gates(page):
     original = ui.metrics(page)
     json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
     page.switch_page("views/train.py").run()
-    page.file_uploader(key="train_upload").set_value([
-        ("saved.run.json", json_bytes, "application/json"),
-        ("saved.run.npz", npz_bytes, "application/octet-stream")])
+    page.file_uploader(key="train_upload").set_value(
+        [
+            ("saved.run.json", json_bytes, "application/json"),
+            ("saved.run.npz", npz_bytes, "application/octet-stream"),
+        ]
+    )
     page.run()
     ui.open_page(PAGE, page)
     assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
@@ -157,13 +161,13 @@ def test_a_run_loaded_with_weights_shows_the_same_gates(page):
 
 
 def test_presets_set_the_explainer_gates(page):
-    page.button(key="rw_preset_0").click().run()                  # u = 0: the state is copied
+    page.button(key="rw_preset_0").click().run()  # u = 0: the state is copied
     assert not page.exception
     assert page.toggle(key="rw_u_fixed").value is True
     assert page.slider(key="rw_u_value").value == 0.0
     assert page.toggle(key="rw_r_fixed").value is False
     assert "the state is copied" in _markdown(page)
-    page.button(key="rw_preset_1").click().run()                  # r = 0: ignores the past
+    page.button(key="rw_preset_1").click().run()  # r = 0: ignores the past
     assert page.toggle(key="rw_u_fixed").value is False
     assert page.toggle(key="rw_r_fixed").value is True
     assert page.slider(key="rw_r_value").value == 0.0
@@ -178,6 +182,7 @@ def test_presets_set_the_explainer_gates(page):
 def test_no_run_at_all_gives_a_message_and_keeps_the_explainer(fast, monkeypatch):
     def refuse(cfg, on_progress=None):
         raise ValueError("no training in this test")
+
     monkeypatch.setattr(state, "load_default", refuse)
     at = ui.open_page(PAGE, AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run())
     assert any("No run yet" in m for m in ui.infos(at))
@@ -194,7 +199,7 @@ def test_the_reading_guide_is_grammatical_in_both_conventions_and_sort_orders(pa
         page.toggle(key="gates_sort_tau").set_value(by_tau).run()
         assert not page.exception
         (guide,) = [m.value for m in page.markdown if "the longest memory" in m.value]
-        opening = (f"The top row, unit {top} (τ = " if by_tau else f"Unit {top} (τ = ")
+        opening = f"The top row, unit {top} (τ = " if by_tau else f"Unit {top} (τ = "
         assert guide.startswith(opening) and "The unit" not in guide
         assert guide.count(f"unit {top}") + guide.count(f"Unit {top}") == 1
         if convention == "u":

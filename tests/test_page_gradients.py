@@ -15,7 +15,7 @@ from core.train.run_files import run_to_bytes
 from dashboard.runs import analysis_cache, state
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 PAGE = "views/gradients.py"
 
@@ -139,8 +139,7 @@ def test_run_selector_switches_the_shown_run(fast):
 
 def test_single_model_run_says_so_and_shows_that_model(fast):
     at = ui.boot()
-    _train_on_the_form(at, train_length=6, train_steps=15, train_hidden=8,
-                       train_models=["gru"])
+    _train_on_the_form(at, train_length=6, train_steps=15, train_hidden=8, train_models=["gru"])
     ui.open_page(PAGE, at)
     assert any("GRU alone" in m for m in ui.infos(at))
     assert list(_decay_table(at).index) == ["GRU"]
@@ -169,8 +168,13 @@ def test_a_run_loaded_without_weights_asks_for_the_npz_and_keeps_clipping(page):
 def test_a_run_loaded_with_weights_shows_the_same_numbers(page):
     original = _decay_table(page)
     json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
-    _upload(page, [("saved.run.json", json_bytes, "application/json"),
-                   ("saved.run.npz", npz_bytes, "application/octet-stream")])
+    _upload(
+        page,
+        [
+            ("saved.run.json", json_bytes, "application/json"),
+            ("saved.run.npz", npz_bytes, "application/octet-stream"),
+        ],
+    )
     ui.open_page(PAGE, page)
     assert page.session_state[state.CURRENT_NAME] == "saved.run.json"
     assert _decay_table(page).equals(original)
@@ -179,6 +183,7 @@ def test_a_run_loaded_with_weights_shows_the_same_numbers(page):
 def test_no_run_at_all_gives_a_message_not_a_traceback(fast, monkeypatch):
     def refuse(cfg, on_progress=None):
         raise ValueError("no training in this test")
+
     monkeypatch.setattr(state, "load_default", refuse)
     at = AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run()
     ui.open_page(PAGE, at)
@@ -188,11 +193,13 @@ def test_no_run_at_all_gives_a_message_not_a_traceback(fast, monkeypatch):
 
 def test_checkpoint_results_are_computed_once_per_run_and_checkpoint(monkeypatch):
     from tests.fake_runs import tiny_run
+
     calls = []
 
     def counting(run, checkpoint):
         calls.append(checkpoint)
         return gradient_flow_for_run(run, checkpoint)
+
     monkeypatch.setattr(analysis_cache, "gradient_flow_for_run", counting)
     run, run_id = tiny_run(), uuid.uuid4().hex
     first = analysis_cache.flows_at(run_id, 2, run)
@@ -201,7 +208,7 @@ def test_checkpoint_results_are_computed_once_per_run_and_checkpoint(monkeypatch
     assert calls == [2]
     assert again["gru"].median_log10.tolist() == first["gru"].median_log10.tolist()
     analysis_cache.flows_at(run_id, 0, run)
-    analysis_cache.flows_at(uuid.uuid4().hex, 2, run)              # another run: its own entry
+    analysis_cache.flows_at(uuid.uuid4().hex, 2, run)  # another run: its own entry
     assert calls == [2, 0, 2]
 
 
@@ -215,8 +222,8 @@ def test_real_default_rnn_gradient_vanishes_and_the_grus_survives(monkeypatch):
     assert _decay_table(at).loc["RNN", "half-life"].endswith("steps")
     flows = gradient_flow_for_run(ui.current_run(at), -1)
     drop = {m: f.relative().median_log10 for m, f in flows.items()}
-    assert drop["rnn"][-1] < -3                                        # orders of magnitude
-    assert drop["gru"].min() > -1                                      # within about one
+    assert drop["rnn"][-1] < -3  # orders of magnitude
+    assert drop["gru"].min() > -1  # within about one
     stats = {m: decay_stats(f) for m, f in flows.items()}
     assert stats["rnn"].survival[20] < stats["gru"].survival[20]
     assert stats["rnn"].half_life < stats["gru"].half_life

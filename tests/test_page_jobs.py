@@ -11,7 +11,7 @@ from dashboard.runs import jobs, state
 from dashboard.runs.services import current_store
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest, with worker processes
+pytestmark = pytest.mark.slow  # the app driven through AppTest, with worker processes
 
 
 def _submit(at, **values):
@@ -26,7 +26,7 @@ def test_stop_ends_the_job_and_keeps_the_page_whole(fast):
     before = ui.current_run(at)
     metrics = ui.metrics(at)
     _submit(at, length=200, steps=5000, hidden=64)
-    (job_id, _), = at.session_state[jobs.JOBS]
+    ((job_id, _),) = at.session_state[jobs.JOBS]
     deadline = time.monotonic() + 60
     while not any(b.key == f"stop_{job_id}" for b in at.button):
         assert time.monotonic() < deadline
@@ -37,7 +37,7 @@ def test_stop_ends_the_job_and_keeps_the_page_whole(fast):
     assert any("was stopped" in i for i in ui.infos(at))
     assert ui.current_run(at) is before and ui.metrics(at) == metrics
     assert len(at.get("plotly_chart")) == 2
-    assert not at.get("progress")                       # no frozen bar left behind
+    assert not at.get("progress")  # no frozen bar left behind
 
 
 def test_a_finished_job_is_saved_in_the_run_store(fast):
@@ -53,18 +53,19 @@ def test_a_finished_job_is_saved_in_the_run_store(fast):
 
 
 def test_the_default_experiment_is_shared_and_read_from_the_store_after_a_restart(
-        fast, fresh_caches, monkeypatch):
+    fast, fresh_caches, monkeypatch
+):
     first = ui.boot()
-    second = ui.boot()                                  # another session, same server
-    assert ui.current_run(second) is ui.current_run(first)   # one shared, read-only run
+    second = ui.boot()  # another session, same server
+    assert ui.current_run(second) is ui.current_run(first)  # one shared, read-only run
     assert [r.kind for r in current_store().store.list_runs()] == ["default"]
     import streamlit as st
 
     from dashboard.runs import services
 
-    st.cache_resource.clear()                           # a restarted server ...
+    st.cache_resource.clear()  # a restarted server ...
     monkeypatch.setattr(services.JobPool, "submit", _no_training)
-    third = ui.boot()                                   # ... reads it from the store
+    third = ui.boot()  # ... reads it from the store
     assert ui.current_run(third).config == ui.current_run(first).config
     assert ui.metrics(third) == ui.metrics(first)
 

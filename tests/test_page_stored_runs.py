@@ -16,7 +16,7 @@ from dashboard.runs import state
 from dashboard.runs.stored_runs import TABLE
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 TINY = RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2)
 
@@ -25,8 +25,11 @@ TINY = RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpo
 def two_stored(run_store):
     store = open_store()
     a = stored.save_run(store, train(TINY), name="alpha", tags=("keep",))
-    b = stored.save_run(store, train(RunConfig(**{**TINY.to_dict(), "models": ("gru",),
-                                                  "task": "order"})), name="beta")
+    b = stored.save_run(
+        store,
+        train(RunConfig(**{**TINY.to_dict(), "models": ("gru",), "task": "order"})),
+        name="beta",
+    )
     return store, a, b
 
 
@@ -62,9 +65,9 @@ def test_overlay_rename_tag_and_confirmed_delete(fast, two_stored):
     at.selectbox(key="stored_sort").set_value("lowest validation loss").run()
     names = list(_table(at)["name"])
     _select(at, [names.index("alpha"), names.index("beta")])
-    assert at.get("plotly_chart")[-1].proto.id                     # the overlay is drawn
+    assert at.get("plotly_chart")[-1].proto.id  # the overlay is drawn
     at.button(key="stored_delete").click().run()
-    assert {r.name for r in store.list_runs()} >= {"alpha", "beta"}   # nothing gone yet
+    assert {r.name for r in store.list_runs()} >= {"alpha", "beta"}  # nothing gone yet
     at.button(key="stored_delete_yes").click().run()
     assert not at.exception
     assert {r.name for r in store.list_runs()} == {"default experiment"}
@@ -87,8 +90,11 @@ def test_an_uploaded_run_is_imported_into_the_store(fast):
     at = ui.boot()
     json_bytes, npz_bytes = run_to_bytes(train(TINY))
     at.file_uploader(key="train_upload").set_value(
-        [("up.run.json", json_bytes, "application/json"),
-         ("up.run.npz", npz_bytes, "application/octet-stream")]).run()
+        [
+            ("up.run.json", json_bytes, "application/json"),
+            ("up.run.npz", npz_bytes, "application/octet-stream"),
+        ]
+    ).run()
     assert not at.exception
     (row,) = open_store().list_runs(kind="import")
     assert row.name == "up.run.json" and row.has_weights

@@ -11,14 +11,14 @@ from streamlit.testing.v1 import AppTest
 from dashboard.runs import sweep_jobs
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest, with worker processes
+pytestmark = pytest.mark.slow  # the app driven through AppTest, with worker processes
 
 PAGE = "views/sweeps.py"
 
 
 def _open() -> AppTest:
     at = AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT)
-    at.session_state["gatescope_current_run"] = None      # no default run needed here
+    at.session_state["gatescope_current_run"] = None  # no default run needed here
     return ui.open_page(PAGE, at.run())
 
 
@@ -52,9 +52,9 @@ def test_a_tiny_sweep_from_the_form_shows_results_and_resumes(fast):
     assert len(at.get("plotly_chart")) >= 3
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Results (.csv)", "Results (.parquet)"]
-    assert _submit(at) == name                               # same grid: same sweep
+    assert _submit(at) == name  # same grid: same sweep
     again = sweep_jobs.sweeps()[name].progress
-    assert (again.done, again.skipped) == (0, 8)             # nothing trained twice
+    assert (again.done, again.skipped) == (0, 8)  # nothing trained twice
 
 
 def test_a_bad_length_list_is_named(fast):

@@ -16,7 +16,7 @@ from dashboard.runs import state
 from dashboard.runs.names import run_name
 from tests import apptest_helpers as ui
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest
+pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 
 @pytest.fixture
@@ -64,8 +64,12 @@ def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
     assert not app.exception and not ui.errors(app)
     after = ui.current_run(app)
     assert after is not before
-    assert (after.config.length, after.config.steps, after.config.hidden, after.config.seed) \
-        == (6, 15, 8, 3)
+    assert (after.config.length, after.config.steps, after.config.hidden, after.config.seed) == (
+        6,
+        15,
+        8,
+        3,
+    )
     assert list(after.models) == ["gru"]
     assert any(m.value.startswith("The GRU saw batches") for m in app.markdown)
     metrics = ui.metrics(app)
@@ -110,7 +114,8 @@ def test_diverging_training_warns_and_keeps_the_partial_run(app):
 def test_bad_upload_names_the_file_and_keeps_the_current_run(app):
     before = ui.current_run(app)
     app.file_uploader(key="train_upload").set_value(
-        ("run.json", b"\x00\x01 not a run", "application/json"))
+        ("run.json", b"\x00\x01 not a run", "application/json")
+    )
     app.run()
     assert not app.exception
     errors = ui.errors(app)
@@ -132,10 +137,12 @@ def test_weights_without_their_json_are_refused_by_name(app):
 def test_a_saved_run_uploads_back_and_becomes_current(app):
     before = ui.current_run(app)
     json_bytes, npz_bytes = run_to_bytes(before)
-    app.file_uploader(key="train_upload").set_value([
-        ("saved.run.json", json_bytes, "application/json"),
-        ("saved.run.npz", npz_bytes, "application/octet-stream"),
-    ])
+    app.file_uploader(key="train_upload").set_value(
+        [
+            ("saved.run.json", json_bytes, "application/json"),
+            ("saved.run.npz", npz_bytes, "application/octet-stream"),
+        ]
+    )
     app.run()
     assert not app.exception and not ui.errors(app)
     loaded = ui.current_run(app)
@@ -239,7 +246,7 @@ def test_a_preset_fills_the_form_and_the_form_trains_it(app):
     assert app.number_input(key="train_hidden").value == cfg.hidden
     assert app.number_input(key="train_steps").value == cfg.steps
     assert any(PRESETS["copy"].claim in c.value for c in app.caption)
-    app.number_input(key="train_steps").set_value(3)          # keep the test tiny
+    app.number_input(key="train_steps").set_value(3)  # keep the test tiny
     app.number_input(key="train_length").set_value(4)
     ui.finish_jobs(app.button[0].click().run())
     assert not app.exception and not ui.errors(app)
@@ -249,8 +256,9 @@ def test_a_preset_fills_the_form_and_the_form_trains_it(app):
 
 def test_the_gru_variant_options_name_the_conventions(app):
     note = [c.value for c in app.sidebar.caption if "Cho et al. 2014" in c.value]
-    assert note == ["GRU: reset before (Cho et al. 2014); "
-                    "GRU (reset after): reset after (PyTorch/cuDNN)."]
+    assert note == [
+        "GRU: reset before (Cho et al. 2014); GRU (reset after): reset after (PyTorch/cuDNN)."
+    ]
 
 
 # --- training settings at their edges: a sensible run or a clear message, never a traceback
@@ -268,7 +276,7 @@ EDGES = {  # case -> form values (widget key suffix -> value); steps kept small
 
 def submit(at: AppTest, values: dict) -> None:
     for field, value in values.items():
-        widget = (at.selectbox if field in ("task", "optimizer") else at.number_input)
+        widget = at.selectbox if field in ("task", "optimizer") else at.number_input
         widget(key=f"train_{field}").set_value(value)
     ui.finish_jobs(at.button[0].click().run())
 
@@ -329,10 +337,15 @@ def test_divergence_is_detected_and_named_with_advice(app):
 
 def test_the_form_shows_the_main_settings_and_keeps_the_rest_under_advanced(app):
     (advanced,) = [e for e in app.sidebar.expander if e.label == "Advanced"]
-    inside = {w.key for kind in ("number_input", "selectbox", "checkbox", "multiselect")
-              for w in getattr(advanced, kind)}
+    inside = {
+        w.key
+        for kind in ("number_input", "selectbox", "checkbox", "multiselect")
+        for w in getattr(advanced, kind)
+    }
     assert {"train_hidden", "train_seed", "train_lr", "train_clip"} <= inside
     assert not {"train_task", "train_length", "train_models", "train_steps"} & inside
     assert {"train_task", "train_length", "train_models", "train_steps"} <= {
-        w.key for kind in ("number_input", "selectbox", "multiselect")
-        for w in getattr(app.sidebar, kind)}
+        w.key
+        for kind in ("number_input", "selectbox", "multiselect")
+        for w in getattr(app.sidebar, kind)
+    }

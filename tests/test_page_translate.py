@@ -14,7 +14,7 @@ from dashboard import translate_state as store
 from tests import apptest_helpers as ui
 
 PAGE = "views/translate.py"
-pytestmark = pytest.mark.slow   # trains two models in worker processes
+pytestmark = pytest.mark.slow  # trains two models in worker processes
 
 
 def open_translate() -> AppTest:
@@ -106,9 +106,12 @@ def test_saved_models_reload_and_translate(trained_app):
     model = exp.outcomes["gru"].model
     json_bytes, npz_bytes = model_files(model)
     at.file_uploader(key="tr_load_files").set_value(
-        [("gru.json", json_bytes, "application/json"),
-         ("gru.npz", npz_bytes, "application/octet-stream"),
-         ("lonely.json", json_bytes, "application/json")]).run()
+        [
+            ("gru.json", json_bytes, "application/json"),
+            ("gru.npz", npz_bytes, "application/octet-stream"),
+            ("lonely.json", json_bytes, "application/json"),
+        ]
+    ).run()
     assert any("lonely: upload lonely.npz too" in e for e in ui.errors(at))
     sentences = list(exp.corpus.test.source[:3])
     at.text_area(key="tr_loaded_text").input("\n".join(sentences)).run()
@@ -144,7 +147,8 @@ def test_the_download_keeps_the_pairs_files_extra_columns():
     data = "".join(f"s{i}\tt{i}\tCC-BY #{i}\n" for i in range(40)).encode()
     corpus = split_corpus(read_pairs("p.tsv", data), seed=0)
     tsv = results._pairs_tsv(corpus.test)
-    assert tsv.splitlines() == [f"{s}\t{t}\t{e}" for s, t, e in
-                                zip(corpus.test.source, corpus.test.target, corpus.test.extra,
-                                    strict=True)]
+    assert tsv.splitlines() == [
+        f"{s}\t{t}\t{e}"
+        for s, t, e in zip(corpus.test.source, corpus.test.target, corpus.test.extra, strict=True)
+    ]
     assert all(line.split("\t")[2].startswith("CC-BY #") for line in tsv.splitlines())

@@ -19,8 +19,10 @@ def _configs(at) -> list[dict]:
 
 
 def _fonts(at) -> list[int | None]:
-    return [json.loads(c.proto.spec)["layout"].get("font", {}).get("size")
-            for c in at.get("plotly_chart")]
+    return [
+        json.loads(c.proto.spec)["layout"].get("font", {}).get("size")
+        for c in at.get("plotly_chart")
+    ]
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def test_enlarged_figures_have_presentation_fonts_and_thicker_lines():
     fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 2], line={"width": 2}))
     big = presentation.enlarged(fig)
     assert big.layout.font.size == presentation.PRESENT_FONT and big.data[0].line.width == 3
-    assert fig.data[0].line.width == 2 and fig.layout.font.size is None   # the original kept
+    assert fig.data[0].line.width == 2 and fig.layout.font.size is None  # the original kept
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
@@ -49,7 +51,7 @@ def test_every_chart_of_every_page_downloads_at_presentation_size(app, fmt):
             assert (opts["width"], opts["height"]) == presentation.EXPORT_SIZE
             assert opts["filename"].startswith("gatescope-")
             names.add(opts["filename"])
-        assert len(names) == len(configs), page                      # one file name per chart
+        assert len(names) == len(configs), page  # one file name per chart
 
 
 def test_presentation_mode_enlarges_fonts_and_hides_secondary_panels(app):
@@ -65,7 +67,7 @@ def test_presentation_mode_enlarges_fonts_and_hides_secondary_panels(app):
         assert set(_fonts(app)) == {presentation.PRESENT_FONT}, page
         assert len(app.get("plotly_chart")) <= before[page]
     ui.open_page("views/gradients.py", app)
-    assert len(app.get("plotly_chart")) < before["views/gradients.py"]       # heatmaps etc.
+    assert len(app.get("plotly_chart")) < before["views/gradients.py"]  # heatmaps etc.
     assert not any("clipped" in k for k in ui.metrics(app))
     ui.open_page("views/train.py", app)
     assert not app.get("download_button") and not app.get("file_uploader")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow   # runs the library example in a subprocess
+pytestmark = pytest.mark.slow  # runs the library example in a subprocess
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -29,8 +29,12 @@ def _blocks(section: str, lang: str) -> list[str]:
 
 
 def test_ci_runs_the_readmes_install_and_test_commands():
-    commands = " && ".join(line for block in _blocks(_section("Quick start"), "bash")
-                           for line in block.splitlines() if line.strip())
+    commands = " && ".join(
+        line
+        for block in _blocks(_section("Quick start"), "bash")
+        for line in block.splitlines()
+        if line.strip()
+    )
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -r requirements-dev.txt" in commands and "python -m pytest" in commands
     assert re.search(r"pip install( -\w+)* -r requirements-dev\.txt", ci)
@@ -38,8 +42,12 @@ def test_ci_runs_the_readmes_install_and_test_commands():
 
 
 def test_quick_start_creates_the_venv_before_installing():
-    lines = [line for block in _blocks(_section("Quick start"), "bash")
-             for line in block.splitlines() if line.strip()]
+    lines = [
+        line
+        for block in _blocks(_section("Quick start"), "bash")
+        for line in block.splitlines()
+        if line.strip()
+    ]
     venv = next(i for i, line in enumerate(lines) if "-m venv" in line)
     install = next(i for i, line in enumerate(lines) if "requirements.txt" in line)
     assert venv < install and "activate" in lines[venv]
@@ -74,7 +82,13 @@ def test_library_snippet_is_the_example_file_and_runs_from_the_root():
     (snippet,) = _blocks(_section("Library use"), "python")
     example = README.parent / "examples" / "library_use.py"
     assert example.read_text(encoding="utf-8").strip().endswith(snippet.strip())
-    done = subprocess.run([sys.executable, str(example)], cwd=README.parent,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, str(example)],
+        cwd=README.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "gru" in done.stdout.splitlines()[0]

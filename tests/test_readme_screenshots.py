@@ -22,7 +22,6 @@ def test_readme_shows_each_main_page_once():
     assert sorted(shown) == sorted(PAGES)
 
 
-
 def test_screenshots_are_real_pngs():
     for name in PAGES:
         data = (REPO / "docs" / "screenshots" / f"{name}.png").read_bytes()

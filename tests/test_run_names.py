@@ -11,8 +11,7 @@ from dashboard.runs.names import changed_settings, file_stem, run_name
 
 def test_a_run_is_named_by_the_settings_that_differ_from_the_default():
     base = RunConfig()
-    cfg = replace(base, task="copy", length=20, models=("gru_reset_after",), chrono=True,
-                  lr=3e-3)
+    cfg = replace(base, task="copy", length=20, models=("gru_reset_after",), chrono=True, lr=3e-3)
     assert run_name(cfg, base) == "copy, T=20, GRU (reset after) only, lr 0.003, chrono init"
     assert run_name(base, base) == "default settings"
     assert changed_settings(replace(base, orthogonal=False), base) == ["Gaussian recurrent init"]
@@ -20,8 +19,14 @@ def test_a_run_is_named_by_the_settings_that_differ_from_the_default():
 
 def test_every_single_changed_setting_shows_in_the_name():
     base = RunConfig()
-    for cfg in (replace(base, seed=3), replace(base, hidden=32), replace(base, steps=200),
-                replace(base, batch=8), replace(base, clip=0.0), replace(base, symbols=8)):
+    for cfg in (
+        replace(base, seed=3),
+        replace(base, hidden=32),
+        replace(base, steps=200),
+        replace(base, batch=8),
+        replace(base, clip=0.0),
+        replace(base, symbols=8),
+    ):
         assert run_name(cfg, base) != "default settings"
 
 

@@ -21,7 +21,7 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.slow   # concurrent writer and kill -9 subprocesses
+pytestmark = pytest.mark.slow  # concurrent writer and kill -9 subprocesses
 
 TINY = RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2)
 
@@ -41,9 +41,13 @@ def test_round_trip_keeps_histories_metrics_and_weights(tmp_path, run):
         for k, v in m.params.items():
             np.testing.assert_array_equal(back.models[name].params[k], v)
         assert [s.step for s in back.models[name].snapshots] == [s.step for s in m.snapshots]
-    (row,) = RunStore(tmp_path).list_runs()            # a new handle: it is on disk
-    assert (row.name, row.tags, row.status, row.models) == ("first", ["a", "b"], "done",
-                                                             ["rnn", "gru"])
+    (row,) = RunStore(tmp_path).list_runs()  # a new handle: it is on disk
+    assert (row.name, row.tags, row.status, row.models) == (
+        "first",
+        ["a", "b"],
+        "done",
+        ["rnn", "gru"],
+    )
     assert row.config_hash == config_hash(run.config.to_dict())
     assert row.metrics["gru"]["val_accuracy"] == run.models["gru"].final["val_accuracy"]
 
@@ -67,9 +71,15 @@ def test_filter_rename_tag_delete(tmp_path, run):
 def test_records_of_other_kinds_round_trip(tmp_path):
     store = RunStore(tmp_path)
     arrays = {"enc/W": np.arange(6, dtype=np.float32).reshape(2, 3)}
-    rid = store.save_record(kind="translate", name="en-ko", config={"task": "translate"},
-                            histories={"loss": [3.0, 2.0]}, metrics={"bleu": 12.5},
-                            arrays=arrays, tags=("lab",))
+    rid = store.save_record(
+        kind="translate",
+        name="en-ko",
+        config={"task": "translate"},
+        histories={"loss": [3.0, 2.0]},
+        metrics={"bleu": 12.5},
+        arrays=arrays,
+        tags=("lab",),
+    )
     rec = store.load_record(rid)
     assert rec.metrics == {"bleu": 12.5} and rec.histories == {"loss": [3.0, 2.0]}
     np.testing.assert_array_equal(rec.arrays["enc/W"], arrays["enc/W"])
@@ -81,8 +91,11 @@ def test_foreign_sqlite_file_is_refused_by_name(tmp_path):
     con.execute("CREATE TABLE photos (id INTEGER)")
     con.commit()
     con.close()
-    with pytest.raises(StoreError, match=r"index.sqlite: an SQLite file of another program "
-                                         r"\(tables photos\)"):
+    with pytest.raises(
+        StoreError,
+        match=r"index.sqlite: an SQLite file of another program "
+        r"\(tables photos\)",
+    ):
         RunStore(tmp_path)
 
 
@@ -99,8 +112,23 @@ def test_a_file_where_the_folder_should_be(tmp_path):
 
 
 def test_cli_saves_in_the_store_given(tmp_path, capsys):
-    assert train_cli(["--length", "5", "--hidden", "4", "--steps", "3", "--val-size", "8",
-                      "--store", str(tmp_path / "s")]) == 0
+    assert (
+        train_cli(
+            [
+                "--length",
+                "5",
+                "--hidden",
+                "4",
+                "--steps",
+                "3",
+                "--val-size",
+                "8",
+                "--store",
+                str(tmp_path / "s"),
+            ]
+        )
+        == 0
+    )
     (row,) = RunStore(tmp_path / "s").list_runs()
     assert row.kind == "cli" and row.config["steps"] == 3
     assert f"stored as {row.id}" in capsys.readouterr().out
@@ -126,8 +154,12 @@ WRITER = textwrap.dedent("""
 
 
 def _writer(folder, count: int, label: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(folder), str(count), label],
-                            cwd=REPO, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(folder), str(count), label],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_concurrent_writer_processes_lose_nothing(tmp_path):
@@ -158,8 +190,8 @@ def test_kill_9_mid_write_loses_at_most_the_run_being_written(tmp_path):
     runs = store.list_runs()
     names = {r.name for r in runs}
     written = max(int(n.split("-")[1]) for n in names)
-    assert names == {f"k-{i}" for i in range(written + 1)}   # every committed run, in order
-    for r in runs:                                           # each one whole, weights too
+    assert names == {f"k-{i}" for i in range(written + 1)}  # every committed run, in order
+    for r in runs:  # each one whole, weights too
         assert stored.load_run(store, r.id).has_weights
     leftovers = {p.name for p in (tmp_path / "weights").iterdir()} - {f"{r.id}.npz" for r in runs}
-    assert len(leftovers) <= 1                               # at most the run being written
+    assert len(leftovers) <= 1  # at most the run being written

@@ -24,8 +24,9 @@ def _by_type(items):
 
 def test_json_and_npz_pair_by_name_and_a_lone_json_loads_without_weights(saved):
     js, npz = saved
-    loaded, problems = _by_type(load_uploaded_runs(
-        [("a.run.json", js), ("a.run.npz", npz), ("b.run.json", js)]))
+    loaded, problems = _by_type(
+        load_uploaded_runs([("a.run.json", js), ("a.run.npz", npz), ("b.run.json", js)])
+    )
     assert not problems
     assert loaded["a.run.json"].run.has_weights and not loaded["b.run.json"].run.has_weights
     assert loaded["a.run.json"].run.models["gru"].params  # the weights arrived
@@ -46,8 +47,11 @@ def test_weights_alone_are_a_problem_named_after_the_file(saved):
 
 def test_garbage_json_is_a_problem_and_other_files_still_load(saved):
     js, _ = saved
-    loaded, problems = _by_type(load_uploaded_runs(
-        [("bad.json", b"\x89PNG\r\n\x1a\n"), ("good.json", js), ("notes.txt", b"hi")]))
+    loaded, problems = _by_type(
+        load_uploaded_runs(
+            [("bad.json", b"\x89PNG\r\n\x1a\n"), ("good.json", js), ("notes.txt", b"hi")]
+        )
+    )
     assert list(loaded) == ["good.json"]
     assert sorted(p.files for p in problems) == ["bad.json", "notes.txt"]
     assert all(p.message for p in problems)

@@ -22,8 +22,18 @@ from core.train.run_files import (
 )
 from tests.test_train import histories_equal
 
-CFG = RunConfig(length=5, symbols=3, hidden=4, steps=12, batch=4, val_size=8, eval_every=4,
-                checkpoints=3, models=("rnn", "gru_reset_after"), seed=1)
+CFG = RunConfig(
+    length=5,
+    symbols=3,
+    hidden=4,
+    steps=12,
+    batch=4,
+    val_size=8,
+    eval_every=4,
+    checkpoints=3,
+    models=("rnn", "gru_reset_after"),
+    seed=1,
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +65,26 @@ def test_json_states_format_variant_cells_and_histories(files, run):
     assert doc["cells"] == {"rnn": "rnn", "gru_reset_after": "gru_reset_after"}
     gru = doc["models"]["gru_reset_after"]
     assert gru["history"]["step"] == [4, 8, 12]
-    assert set(gru["history"]) >= {"step", "train_loss", "val_loss", "val_accuracy", "grad_norm",
-                                   "clipped", "seconds"}
+    assert set(gru["history"]) >= {
+        "step",
+        "train_loss",
+        "val_loss",
+        "val_accuracy",
+        "grad_norm",
+        "clipped",
+        "seconds",
+    }
     assert gru["final"]["val_accuracy"] == gru["history"]["val_accuracy"][-1]
     assert gru["snapshot_steps"] == [0, 6, 12]
     assert doc["baseline"]["loss"] == pytest.approx(np.log(3))
     assert doc["stopped"] is None
     keys = set(np.load(io.BytesIO(files[1]), allow_pickle=False).files)
-    assert {"gru_reset_after/final/W", "gru_reset_after/final/V",
-            "gru_reset_after/step_000006/U", "rnn/step_000000/b"} <= keys
+    assert {
+        "gru_reset_after/final/W",
+        "gru_reset_after/final/V",
+        "gru_reset_after/step_000006/U",
+        "rnn/step_000000/b",
+    } <= keys
 
 
 def test_round_trip_through_files_is_exact(tmp_path, run):
@@ -74,8 +95,16 @@ def test_round_trip_through_files_is_exact(tmp_path, run):
     assert back.baseline == run.baseline
     for name, m in run.models.items():
         b = back.models[name]
-        for col in ("step", "train_loss", "val_loss", "val_accuracy", "grad_norm", "clipped",
-                    "seconds", "clipped_share"):
+        for col in (
+            "step",
+            "train_loss",
+            "val_loss",
+            "val_accuracy",
+            "grad_norm",
+            "clipped",
+            "seconds",
+            "clipped_share",
+        ):
             np.testing.assert_array_equal(getattr(b.history, col), getattr(m.history, col))
         assert b.seconds == m.seconds
         for k, p in m.params.items():
@@ -88,8 +117,9 @@ def test_round_trip_through_files_is_exact(tmp_path, run):
 def test_json_alone_loads_histories_and_marks_weights_absent(tmp_path, run, files):
     back = run_from_bytes(files[0])
     assert not back.has_weights and back.models["gru_reset_after"].params == {}
-    np.testing.assert_array_equal(back.models["rnn"].history.val_loss,
-                                  run.models["rnn"].history.val_loss)
+    np.testing.assert_array_equal(
+        back.models["rnn"].history.val_loss, run.models["rnn"].history.val_loss
+    )
     (tmp_path / "only.json").write_bytes(files[0])
     assert not load_run(tmp_path / "only.json").has_weights
     assert run_to_bytes(back)[1] is None
@@ -103,14 +133,17 @@ def test_stopped_run_with_nan_final_round_trips():
     assert back.stopped == run.stopped
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "not valid JSON"),
-    (b'{"format": "gatescope.run/1", "config": {', "not valid JSON"),
-    (b"\xff\xfe\x00binary", "not a text JSON file"),
-    (b"[1, 2, 3]", "top level is not an object"),
-    (b'{"config": {}}', "has no 'format' field"),
-    (b'{"format": "other.tool/2"}', "has format 'other.tool/2'"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "not valid JSON"),
+        (b'{"format": "gatescope.run/1", "config": {', "not valid JSON"),
+        (b"\xff\xfe\x00binary", "not a text JSON file"),
+        (b"[1, 2, 3]", "top level is not an object"),
+        (b'{"config": {}}', "has no 'format' field"),
+        (b'{"format": "other.tool/2"}', "has format 'other.tool/2'"),
+    ],
+)
 def test_corrupt_truncated_or_foreign_json(data, message):
     with pytest.raises(RunFileError, match=message) as err:
         run_from_bytes(data, json_name="upload.json")
@@ -128,21 +161,29 @@ def damaged(files, edit):
     return json.dumps(doc).encode()
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda d: d["config"].update(hidden=0), "config is not usable: .*hidden"),
-    (lambda d: d["config"].update(colour="red"), "unknown config fields: colour"),
-    (lambda d: d.pop("models"), "'models' is missing"),
-    (lambda d: d["models"].pop("rnn"), "'models' holds"),
-    (lambda d: d["cells"].update(gru_reset_after="gru"), "cells\\['gru_reset_after'\\] is 'gru'"),
-    (lambda d: d["models"]["gru_reset_after"]["history"]["val_loss"].pop(), "differ in length"),
-    (lambda d: d["models"]["gru_reset_after"]["history"].pop("grad_norm"), "lacks grad_norm"),
-    (lambda d: d["models"]["gru_reset_after"]["history"]["train_loss"].__setitem__(0, "x"),
-     "train_loss\\[0\\] must be a number"),
-    (lambda d: d["models"]["rnn"]["history"]["step"].__setitem__(0, 1.5), "whole numbers"),
-    (lambda d: d["models"]["rnn"]["history"]["clipped"].__setitem__(0, 3), "true/false"),
-    (lambda d: d.update(stopped=7), "'stopped' must be text"),
-    (lambda d: d["baseline"].update(loss="high"), "baseline.loss must be a number"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda d: d["config"].update(hidden=0), "config is not usable: .*hidden"),
+        (lambda d: d["config"].update(colour="red"), "unknown config fields: colour"),
+        (lambda d: d.pop("models"), "'models' is missing"),
+        (lambda d: d["models"].pop("rnn"), "'models' holds"),
+        (
+            lambda d: d["cells"].update(gru_reset_after="gru"),
+            "cells\\['gru_reset_after'\\] is 'gru'",
+        ),
+        (lambda d: d["models"]["gru_reset_after"]["history"]["val_loss"].pop(), "differ in length"),
+        (lambda d: d["models"]["gru_reset_after"]["history"].pop("grad_norm"), "lacks grad_norm"),
+        (
+            lambda d: d["models"]["gru_reset_after"]["history"]["train_loss"].__setitem__(0, "x"),
+            "train_loss\\[0\\] must be a number",
+        ),
+        (lambda d: d["models"]["rnn"]["history"]["step"].__setitem__(0, 1.5), "whole numbers"),
+        (lambda d: d["models"]["rnn"]["history"]["clipped"].__setitem__(0, 3), "true/false"),
+        (lambda d: d.update(stopped=7), "'stopped' must be text"),
+        (lambda d: d["baseline"].update(loss="high"), "baseline.loss must be a number"),
+    ],
+)
 def test_malformed_json_content(files, edit, message):
     with pytest.raises(RunFileError, match=message):
         run_from_bytes(damaged(files, edit), json_name="r.json")
@@ -157,6 +198,7 @@ def test_corrupt_or_truncated_npz(files):
 def test_pickled_objects_are_refused(files):
     def add_object(a):
         a["gru_reset_after/final/W"] = np.array([{"x": 1}], dtype=object)
+
     buf = io.BytesIO()
     arrays = dict(np.load(io.BytesIO(files[1]), allow_pickle=False))
     add_object(arrays)
@@ -165,19 +207,30 @@ def test_pickled_objects_are_refused(files):
         run_from_bytes(files[0], buf.getvalue(), npz_name="w.npz")
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda a: a.update({"gru_reset_after/final/U": np.zeros((4, 5), np.float32)}),
-     "gru_reset_after/final/U has shape \\(4, 5\\), expected \\(4, 12\\)"),
-    (lambda a: a.pop("rnn/final/b"), "rnn/final has parameters"),
-    (lambda a: [a.pop(k) for k in list(a) if k.startswith("gru_reset_after/final/")],
-     "no final weights"),
-    (lambda a: [a.pop(k) for k in list(a) if k.startswith("gru_reset_after/step_000006/")],
-     "do not belong together"),
-    (lambda a: a.update({"xyz/final/W": np.zeros(3)}), "models \\['xyz'\\]"),
-    (lambda a: a.update({"gru_reset_after/final/W": np.zeros((3, 12), dtype=np.int64)}),
-     "floating point"),
-    (lambda a: a.update({"stray": np.zeros(3)}), "unexpected array name 'stray'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda a: a.update({"gru_reset_after/final/U": np.zeros((4, 5), np.float32)}),
+            "gru_reset_after/final/U has shape \\(4, 5\\), expected \\(4, 12\\)",
+        ),
+        (lambda a: a.pop("rnn/final/b"), "rnn/final has parameters"),
+        (
+            lambda a: [a.pop(k) for k in list(a) if k.startswith("gru_reset_after/final/")],
+            "no final weights",
+        ),
+        (
+            lambda a: [a.pop(k) for k in list(a) if k.startswith("gru_reset_after/step_000006/")],
+            "do not belong together",
+        ),
+        (lambda a: a.update({"xyz/final/W": np.zeros(3)}), "models \\['xyz'\\]"),
+        (
+            lambda a: a.update({"gru_reset_after/final/W": np.zeros((3, 12), dtype=np.int64)}),
+            "floating point",
+        ),
+        (lambda a: a.update({"stray": np.zeros(3)}), "unexpected array name 'stray'"),
+    ],
+)
 def test_weights_that_do_not_fit_the_config(files, change, message):
     with pytest.raises(RunFileError, match=message):
         run_from_bytes(files[0], npz_with(files, change), npz_name="w.npz")
@@ -223,8 +276,11 @@ def test_every_registered_cell_round_trips_and_its_shapes_are_checked():
     for name, m in run.models.items():
         for k, p in m.params.items():
             np.testing.assert_array_equal(back.models[name].params[k], p)
-    key = next(k for k in np.load(io.BytesIO(files[1]), allow_pickle=False).files
-               if k.startswith("lstm/final/U"))
+    key = next(
+        k
+        for k in np.load(io.BytesIO(files[1]), allow_pickle=False).files
+        if k.startswith("lstm/final/U")
+    )
     bad = npz_with(files, lambda a: a.__setitem__(key, a[key][:, :-1]))
     with pytest.raises(RunFileError, match="lstm"):
         run_from_bytes(files[0], bad)

@@ -21,7 +21,7 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
 
-pytestmark = pytest.mark.slow   # the app driven through AppTest, ruff in a subprocess
+pytestmark = pytest.mark.slow  # the app driven through AppTest, ruff in a subprocess
 
 REPO = Path(__file__).resolve().parents[1]
 APP = "../dashboard/app.py"
@@ -38,8 +38,12 @@ def np_loads_allowing_pickle(source: str, filename: str = "<source>") -> list[st
             continue
         owner = node.func.value
         if node.func.attr == "load" and isinstance(owner, ast.Name) and owner.id in ("np", "numpy"):
-            safe = any(k.arg == "allow_pickle" and isinstance(k.value, ast.Constant)
-                       and k.value.value is False for k in node.keywords)
+            safe = any(
+                k.arg == "allow_pickle"
+                and isinstance(k.value, ast.Constant)
+                and k.value.value is False
+                for k in node.keywords
+            )
             if not safe:
                 found.append(f"{filename}:{node.lineno}")
     return found
@@ -50,14 +54,20 @@ def project_files() -> list[Path]:
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "json",
-                           *args], cwd=REPO, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--output-format", "json", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_ruff_security_rules_flag_unpickling_and_evaluation(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text("import pickle\nimport yaml\n\nx = pickle.loads(b'')\n"
-                     "y = eval('1')\nz = yaml.load('a')\n")
+    probe.write_text(
+        "import pickle\nimport yaml\n\nx = pickle.loads(b'')\ny = eval('1')\nz = yaml.load('a')\n"
+    )
     done = _ruff("--config", str(REPO / "pyproject.toml"), str(probe))
     assert done.returncode == 1
     assert {v["code"] for v in json.loads(done.stdout)} >= SECURITY_RULES, done.stdout
@@ -76,8 +86,9 @@ def test_the_np_load_check_finds_pickle_permitting_loads():
 
 def test_project_code_loads_arrays_without_pickle():
     files = project_files()
-    problems = [p for f in files
-                for p in np_loads_allowing_pickle(f.read_text(), str(f.relative_to(REPO)))]
+    problems = [
+        p for f in files for p in np_loads_allowing_pickle(f.read_text(), str(f.relative_to(REPO)))
+    ]
     assert not problems, problems
     # array files are read only by the bounded reader (core/bounded_npz.py), which parses .npy
     # headers itself and never calls np.load: nothing can reach numpy's pickle path
@@ -103,11 +114,18 @@ def file_writes(monkeypatch):
         def temp(*args, **kwargs):
             made.append(f"tempfile.{name}")
             raise AssertionError(f"an upload reached tempfile.{name}")
+
         return temp
 
     monkeypatch.setattr(builtins, "open", recording_open)
-    for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile",
-                 "SpooledTemporaryFile", "TemporaryDirectory"):
+    for name in (
+        "mkstemp",
+        "mkdtemp",
+        "NamedTemporaryFile",
+        "TemporaryFile",
+        "SpooledTemporaryFile",
+        "TemporaryDirectory",
+    ):
         monkeypatch.setattr(tempfile, name, refuse(name))
     return made
 
@@ -122,24 +140,29 @@ def test_bleu_uploads_are_read_and_scored_without_touching_the_disk(file_writes,
     at.switch_page("views/bleu.py").run()
     file_writes.clear()  # only what the uploads cause counts
     at.file_uploader(key="bleu_up_refs").set_value(
-        [("ref.txt", _text(corpus.references[0]), "text/plain")]).run()
+        [("ref.txt", _text(corpus.references[0]), "text/plain")]
+    ).run()
     at.file_uploader(key="bleu_up_sys").set_value(
-        [("a.txt", _text(corpus.systems["strong"]), "text/plain")]).run()
+        [("a.txt", _text(corpus.systems["strong"]), "text/plain")]
+    ).run()
     assert not at.exception
     assert any(df.value.index.name == "system" for df in at.dataframe)  # really scored
     assert file_writes == []
 
 
-def test_run_uploads_are_loaded_without_touching_the_disk(monkeypatch, file_writes,
-                                                          fresh_caches):
+def test_run_uploads_are_loaded_without_touching_the_disk(monkeypatch, file_writes, fresh_caches):
     monkeypatch.setenv("GATESCOPE_FAST_DEFAULT", "1")
-    json_bytes, npz_bytes = run_to_bytes(train(RunConfig(length=4, hidden=3, steps=2,
-                                                         val_size=8, checkpoints=1)))
+    json_bytes, npz_bytes = run_to_bytes(
+        train(RunConfig(length=4, hidden=3, steps=2, val_size=8, checkpoints=1))
+    )
     at = AppTest.from_file(APP, default_timeout=60).run()
     file_writes.clear()
-    at.file_uploader(key="train_upload").set_value([
-        ("r.run.json", json_bytes, "application/json"),
-        ("r.run.npz", npz_bytes, "application/octet-stream")]).run()
+    at.file_uploader(key="train_upload").set_value(
+        [
+            ("r.run.json", json_bytes, "application/json"),
+            ("r.run.npz", npz_bytes, "application/octet-stream"),
+        ]
+    ).run()
     assert not at.exception and not at.error
     assert at.session_state["gatescope_current_run"] == "r.run.json"  # really loaded
     assert file_writes == []

@@ -31,8 +31,8 @@ def test_non_normal_matrix_separates_rho_from_sigma_max():
     M = np.array([[0.5, 10.0], [0.0, 0.25]])
     s = spectrum(M)
     np.testing.assert_allclose(sorted(s.eigenvalues.real), [0.25, 0.5])
-    f2, det = (M ** 2).sum(), 0.125
-    s1 = np.sqrt((f2 + np.sqrt(f2 ** 2 - 4 * det ** 2)) / 2)
+    f2, det = (M**2).sum(), 0.125
+    s1 = np.sqrt((f2 + np.sqrt(f2**2 - 4 * det**2)) / 2)
     assert s.rho == 0.5 and abs(s.sigma_max - s1) < 1e-12
     assert abs(s.singular_values[1] - det / s1) < 1e-12
     assert np.all(np.diff(np.abs(s.eigenvalues)) <= 0)
@@ -61,8 +61,9 @@ def test_rnn_overlay_is_k_log10_of_sigma_and_rho():
     M = np.array([[0.5, 10.0], [0.0, 0.25]])
     ov = rnn_overlay(M, 6)
     np.testing.assert_allclose(ov.curves["rho"], np.arange(6) * np.log10(0.5))
-    np.testing.assert_allclose(ov.curves["sigma_max"],
-                               np.arange(6) * np.log10(spectrum(M).sigma_max))
+    np.testing.assert_allclose(
+        ov.curves["sigma_max"], np.arange(6) * np.log10(spectrum(M).sigma_max)
+    )
 
 
 def test_spectra_over_snapshots_follow_the_snapshot_steps():
@@ -78,5 +79,6 @@ def test_spectra_for_run_cover_every_model_and_block():
     out = spectra_for_run(run, checkpoint=0)
     assert list(out["rnn"]) == ["U"] and list(out["gru_reset_after"]) == ["U_u", "U_r", "U_n"]
     U = run.models["rnn"].snapshots[0].params["U"].astype(np.float64)
-    np.testing.assert_allclose(out["rnn"]["U"].singular_values,
-                               np.linalg.svd(U, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose(
+        out["rnn"]["U"].singular_values, np.linalg.svd(U, compute_uv=False), rtol=1e-12
+    )

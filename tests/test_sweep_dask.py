@@ -19,21 +19,30 @@ from core.sweep.results import results_table
 from core.sweep.runner import run_sweep
 from core.train import stored
 
-pytestmark = pytest.mark.slow   # starts a Dask LocalCluster
+pytestmark = pytest.mark.slow  # starts a Dask LocalCluster
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
-TINY = {"task": "recall", "steps": 12, "hidden": 4, "val-size": 16, "eval-every": 4,
-        "checkpoints": 2}
+TINY = {
+    "task": "recall",
+    "steps": 12,
+    "hidden": 4,
+    "val-size": 16,
+    "eval-every": 4,
+    "checkpoints": 2,
+}
 GRID = {"model": ["rnn", "gru"], "length": [3, 5], "seed": [0]}
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                     dashboard_address=None) as c:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as c,
+    ):
         yield c
 
 
@@ -63,8 +72,9 @@ def test_dask_gives_bit_identical_results_to_the_local_pool(tmp_path, cluster):
 
 def test_a_worker_killed_mid_run_fails_that_run_and_the_sweep_goes_on(tmp_path, cluster):
     base = {k: v for k, v in TINY.items() if k != "steps"}
-    grid = grid_from_tables(base | {"length": 60, "hidden": 32, "models": ["rnn"]},
-                            {"steps": [5000, 12]}, name="doomed")     # one long, one short
+    grid = grid_from_tables(
+        base | {"length": 60, "hidden": 32, "models": ["rnn"]}, {"steps": [5000, 12]}, name="doomed"
+    )  # one long, one short
     store = RunStore(tmp_path)
     backend = DaskBackend(cluster.scheduler_address)
     result = {}
@@ -73,7 +83,7 @@ def test_a_worker_killed_mid_run_fails_that_run_and_the_sweep_goes_on(tmp_path, 
     client = backend.client
     deadline = time.monotonic() + 60
     while len(store.list_runs()) < 1 or not any(client.processing().values()):
-        assert time.monotonic() < deadline        # the short run is stored, the long one runs
+        assert time.monotonic() < deadline  # the short run is stored, the long one runs
         time.sleep(0.1)
     busy = [w for w, tasks in client.processing().items() if tasks]
     pid = client.run(os.getpid, workers=busy)[busy[0]]
@@ -85,5 +95,5 @@ def test_a_worker_killed_mid_run_fails_that_run_and_the_sweep_goes_on(tmp_path, 
     assert rows[12].status == "done"
     assert rows[5000].status == "failed" and "KilledWorker" in rows[5000].reason
     tiny = grid_from_tables(TINY, {"seed": [3]}, name="after")
-    assert run_sweep(tiny, store, backend).failed == 0    # the cluster still trains
+    assert run_sweep(tiny, store, backend).failed == 0  # the cluster still trains
     backend.close()

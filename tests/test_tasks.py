@@ -26,7 +26,7 @@ def marginal_loss(name, length, n=20000):
     _, test = sample(name, length, n, seed=2)
     C = task.output_size
     counts = np.stack([(fit.targets == c).sum(axis=1) for c in range(C)], axis=-1)  # (S, C)
-    p = (counts + 1e-9) / (counts + 1e-9).sum(axis=-1, keepdims=True)               # (S, C)
+    p = (counts + 1e-9) / (counts + 1e-9).sum(axis=-1, keepdims=True)  # (S, C)
     picked = np.take_along_axis(p[:, None, :].repeat(n, 1), test.targets[..., None], axis=-1)
     most_likely = np.broadcast_to(np.log(p)[:, None, :], (*test.targets.shape, C))
     return task, float(-np.log(picked).mean()), accuracy(test, most_likely)
@@ -58,9 +58,9 @@ def test_shapes_and_dtype(name, dtype):
 
 def test_recall_cue_is_the_target_and_chance_is_ln_k():
     task, batch = sample("recall", length=30, n=200, symbols=5)
-    assert batch.xs.sum(axis=-1).min() == 1.0                 # one-hot at every step
-    cue = batch.xs[0]                                         # (B, K)
-    assert accuracy(batch, cue[None]) == 1.0                  # reading the cue solves it
+    assert batch.xs.sum(axis=-1).min() == 1.0  # one-hot at every step
+    cue = batch.xs[0]  # (B, K)
+    assert accuracy(batch, cue[None]) == 1.0  # reading the cue solves it
     assert task.baseline.loss == pytest.approx(math.log(5))
     assert task.baseline.accuracy == pytest.approx(0.2)
     task, loss, acc = marginal_loss("recall", 30)
@@ -77,7 +77,7 @@ def test_adding_markers_and_constant_predictor_baseline():
     assert values.min() >= 0 and values.max() <= 1
     assert accuracy(batch, batch.targets) == 1.0
     _, fit = sample("adding", length=21, n=20000, seed=9)
-    constant = np.full_like(batch.targets, fit.targets.mean())   # marginal mean
+    constant = np.full_like(batch.targets, fit.targets.mean())  # marginal mean
     assert np.mean((constant - batch.targets) ** 2) == pytest.approx(1 / 6, abs=0.006)
     assert task.baseline.loss == pytest.approx(1 / 6)
     assert accuracy(batch, constant) == pytest.approx(task.baseline.accuracy, abs=0.008)
@@ -86,7 +86,7 @@ def test_adding_markers_and_constant_predictor_baseline():
 
 def test_copy_layout_and_memoryless_baseline():
     task, batch = sample("copy", length=15, n=50)
-    ids = batch.xs.argmax(axis=-1)                            # (T+20, B)
+    ids = batch.xs.argmax(axis=-1)  # (T+20, B)
     assert ((ids[:10] >= 1) & (ids[:10] <= 8)).all()
     assert (ids[10:24] == 0).all() and (ids[24] == 9).all() and (ids[25:] == 0).all()
     assert (batch.targets[:25] == 0).all()
@@ -100,7 +100,7 @@ def test_copy_layout_and_memoryless_baseline():
 
 def test_order_relevant_symbols_decide_the_class():
     task, batch = sample("order", length=40, n=500)
-    ids = batch.xs.argmax(axis=-1)                            # (T, B)
+    ids = batch.xs.argmax(axis=-1)  # (T, B)
     assert (ids[0] == 6).all() and (ids[-1] == 7).all()
     (lo1, hi1), (lo2, hi2) = order_positions(40)
     assert (lo1, hi1, lo2, hi2) == (4, 8, 20, 24)
@@ -119,12 +119,12 @@ def test_order_relevant_symbols_decide_the_class():
 @pytest.mark.parametrize("T", [4, 5, 40])
 def test_keyed_recall_answer_is_the_symbol_stored_under_the_queried_key(T):
     task, batch = sample("keyed", length=T, n=500)
-    xs = batch.xs                                             # (T, B, 12)
+    xs = batch.xs  # (T, B, 12)
     names = SPECS["keyed"].token_names
     A, B, ask_a, ask_b = (names.index(k) for k in ("A", "B", "?A", "?B"))
-    symbols = xs[:-1, :, :8]                                  # one symbol per step but the last
+    symbols = xs[:-1, :, :8]  # one symbol per step but the last
     assert symbols.sum(axis=-1).min() == symbols.sum(axis=-1).max() == 1.0
-    assert xs[-1].sum(axis=-1).min() == xs[-1].sum(axis=-1).max() == 1.0   # the query alone
+    assert xs[-1].sum(axis=-1).min() == xs[-1].sum(axis=-1).max() == 1.0  # the query alone
     for j in range(batch.size):
         t_a, t_b = np.flatnonzero(xs[:, j, A]), np.flatnonzero(xs[:, j, B])
         assert len(t_a) == len(t_b) == 1 and t_a[0] != t_b[0]
@@ -133,7 +133,7 @@ def test_keyed_recall_answer_is_the_symbol_stored_under_the_queried_key(T):
         assert query in (ask_a, ask_b) and xs[:-1, j, ask_a:].sum() == 0
         asked = t_a[0] if query == ask_a else t_b[0]
         assert batch.targets[0, j] == symbols[asked, j].argmax()
-    assert {int(q) for q in xs[-1].argmax(axis=-1)} == {ask_a, ask_b}   # both keys asked for
+    assert {int(q) for q in xs[-1].argmax(axis=-1)} == {ask_a, ask_b}  # both keys asked for
     assert task.baseline.loss == pytest.approx(math.log(8))
     task, loss, acc = marginal_loss("keyed", T)
     assert loss == pytest.approx(math.log(8), abs=0.01)

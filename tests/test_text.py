@@ -33,8 +33,10 @@ ALPHABET = "ab *_$:[]()#+-.!|~<>`\\{}&\"'"
 
 def random_texts(n: int = 300, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
-    return ["x" + "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 20))) + "x"
-            for _ in range(n)]
+    return [
+        "x" + "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 20))) + "x"
+        for _ in range(n)
+    ]
 
 
 def rendered_text(markdown: str, *, html_on: bool = False) -> str:

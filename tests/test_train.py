@@ -12,11 +12,27 @@ from core.train.config import RunConfig
 from core.train.loop import build_params, checkpoint_steps, train
 from core.train.tasks import task_for
 
-SMALL = RunConfig(length=6, symbols=4, hidden=5, steps=23, batch=4, val_size=16, eval_every=5,
-                  checkpoints=4, seed=3)
+SMALL = RunConfig(
+    length=6,
+    symbols=4,
+    hidden=5,
+    steps=23,
+    batch=4,
+    val_size=16,
+    eval_every=5,
+    checkpoints=4,
+    seed=3,
+)
 
-COLUMNS = ("step", "train_loss", "val_loss", "val_accuracy", "grad_norm", "clipped",
-           "clipped_share")
+COLUMNS = (
+    "step",
+    "train_loss",
+    "val_loss",
+    "val_accuracy",
+    "grad_norm",
+    "clipped",
+    "clipped_share",
+)
 
 
 def histories_equal(a, b, columns=COLUMNS):
@@ -33,8 +49,10 @@ def test_same_config_and_seed_give_bit_identical_results(task):
         for k, p in first.models[name].params.items():
             np.testing.assert_array_equal(p, second.models[name].params[k])
     other = train(replace(cfg, seed=4))
-    assert not np.array_equal(other.models["gru_reset_after"].history.train_loss,
-                              first.models["gru_reset_after"].history.train_loss)
+    assert not np.array_equal(
+        other.models["gru_reset_after"].history.train_loss,
+        first.models["gru_reset_after"].history.train_loss,
+    )
 
 
 def test_each_model_sees_the_same_batches_whoever_trains_beside_it():
@@ -110,8 +128,19 @@ def test_float64_training_keeps_float64_parameters():
 
 
 def test_training_learns_a_short_recall_task():
-    run = train(RunConfig(length=3, symbols=4, hidden=16, steps=150, batch=32, val_size=128,
-                          eval_every=50, models=("gru",), lr=0.03))
+    run = train(
+        RunConfig(
+            length=3,
+            symbols=4,
+            hidden=16,
+            steps=150,
+            batch=32,
+            val_size=128,
+            eval_every=50,
+            models=("gru",),
+            lr=0.03,
+        )
+    )
     assert run.models["gru"].final["val_accuracy"] > 0.9
 
 

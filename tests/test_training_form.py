@@ -28,8 +28,15 @@ class _Slot:
 
 def _histories(n: int) -> dict[str, History]:
     a = np.arange(1, n + 1, dtype=float)
-    row = dict(step=a * 10, train_loss=1 / a, val_loss=1 / a, val_accuracy=a / n,
-               grad_norm=a, clipped=np.zeros(n, bool), seconds=a)
+    row = dict(
+        step=a * 10,
+        train_loss=1 / a,
+        val_loss=1 / a,
+        val_accuracy=a / n,
+        grad_norm=a,
+        clipped=np.zeros(n, bool),
+        seconds=a,
+    )
     return {"rnn": History(**row), "gru": History(**row)}
 
 
@@ -75,12 +82,29 @@ def test_form_values_override_the_base_and_bad_ones_raise_the_config_message():
         config_from_form(base, {"models": ()})
 
 
-@pytest.mark.parametrize("field, bad", [
-    ("task", "parity"), ("models", ()), ("models", ("rnn", "rnn")), ("models", ("tree",)),
-    ("optimizer", "x"), ("lr_schedule", "x"), ("dtype", "x"),
-    ("length", 0), ("symbols", 1), ("hidden", 0), ("steps", 0), ("batch", 0), ("lr", 0.0),
-    ("clip", -1.0), ("init_scale", 0.0), ("val_size", 0), ("eval_every", 0), ("checkpoints", 0),
-])
+@pytest.mark.parametrize(
+    "field, bad",
+    [
+        ("task", "parity"),
+        ("models", ()),
+        ("models", ("rnn", "rnn")),
+        ("models", ("tree",)),
+        ("optimizer", "x"),
+        ("lr_schedule", "x"),
+        ("dtype", "x"),
+        ("length", 0),
+        ("symbols", 1),
+        ("hidden", 0),
+        ("steps", 0),
+        ("batch", 0),
+        ("lr", 0.0),
+        ("clip", -1.0),
+        ("init_scale", 0.0),
+        ("val_size", 0),
+        ("eval_every", 0),
+        ("checkpoints", 0),
+    ],
+)
 def test_every_validation_message_is_a_plain_sentence(field, bad):
     """No class or field names, one capitalised sentence ending with a full stop."""
     with pytest.raises(ValueError) as err:

@@ -19,7 +19,7 @@ def test_each_bucket_is_sacrebleu_on_its_sentences():
     corpus = generated_corpus(GeneratedCorpusConfig(n_train=10, n_dev=10, n_test=60, seed=5))
     refs = list(corpus.test.target)
     rng = np.random.default_rng(0)
-    hyps = [" ".join(rng.permutation(r.split())) for r in refs]      # scrambled word order
+    hyps = [" ".join(rng.permutation(r.split())) for r in refs]  # scrambled word order
     lengths = np.array([len(s.split()) for s in corpus.test.source])
     table = bleu_by_length(refs, {"sys": hyps}, lengths, cutoffs=(8, 14), n_samples=100)
     for lo, hi, label in ((0, 8, "<8"), (8, 14, "[8,14)"), (14, 99, ">=14")):
@@ -34,8 +34,15 @@ def test_each_bucket_is_sacrebleu_on_its_sentences():
 @pytest.mark.parametrize("reverse", [False, True])
 def test_source_gradient_profile(reverse):
     corpus = copy_corpus(n=120)
-    cfg = TranslateConfig(models=("gru",), embed=4, hidden=4, epochs=1, batch_size=16,
-                          reverse_source=reverse, dev_limit=5)
+    cfg = TranslateConfig(
+        models=("gru",),
+        embed=4,
+        hidden=4,
+        epochs=1,
+        batch_size=16,
+        reverse_source=reverse,
+        dev_limit=5,
+    )
     model = train_model(prepare(corpus, cfg), cfg, "gru")
     length = long_sentence_group(model, corpus, min_count=2)
     profile = source_gradient(model, corpus, length)

@@ -52,7 +52,7 @@ def test_the_korean_verb_ends_the_sentence_and_the_english_verb_comes_early(corp
     for en, ko in zip(corpus.train.source, corpus.train.target, strict=True):
         words = ko.rstrip(".").split()
         assert words[-1] in VERB_ENDINGS, ko
-        assert sum(w in VERB_ENDINGS for w in words) == 1, ko   # relatives use adnominal forms
+        assert sum(w in VERB_ENDINGS for w in words) == 1, ko  # relatives use adnominal forms
         if en.split()[0] in {p[0] for p in lx.PRONOUNS}:
             assert en.split()[1] in english_verbs, en
 
@@ -60,7 +60,7 @@ def test_the_korean_verb_ends_the_sentence_and_the_english_verb_comes_early(corp
 def test_lengths_seed_and_disjoint_splits(corpus):
     lengths = [len(s.split()) for s in corpus.train.source]
     assert min(lengths) >= SMALL.min_words and max(lengths) <= SMALL.max_words
-    assert max(lengths) - min(lengths) >= 12                    # short and long sentences
+    assert max(lengths) - min(lengths) >= 12  # short and long sentences
     assert corpus.sizes() == {"train": 600, "dev": 50, "test": 50}
     again = generated_corpus(SMALL)
     assert again.test.source == corpus.test.source and again.train.target == corpus.train.target

@@ -34,7 +34,7 @@ def test_beam_decodes_each_sentence_as_it_would_alone(cell):
     params = init_params(spec, np.random.default_rng(2), dtype="float64")
     src = _source(np.random.default_rng(3))
     together = beam_search(params, spec, src, beam=3).tokens
-    alone = [beam_search(params, spec, src[:, b:b + 1], beam=3).tokens[0] for b in range(5)]
+    alone = [beam_search(params, spec, src[:, b : b + 1], beam=3).tokens[0] for b in range(5)]
     assert together == alone
 
 
@@ -57,14 +57,22 @@ def test_beam_finds_a_hypothesis_at_least_as_probable_as_greedy():
 
     g = greedy(params, spec, src, max_len_ratio=1.0).tokens[0]
     b = beam_search(params, spec, src, beam=4, length_norm=0.0, max_len_ratio=1.0).tokens[0]
-    if len(g) < 14 and len(b) < 14:           # both ended with </s> within the limit
+    if len(g) < 14 and len(b) < 14:  # both ended with </s> within the limit
         assert log_prob(b) >= log_prob(g) - 1e-9
 
 
 def test_a_model_trained_on_copying_copies_unseen_sentences_exactly():
     corpus = copy_corpus()
-    cfg = TranslateConfig(models=("gru",), embed=16, hidden=32, attention=True, epochs=30,
-                          batch_size=16, lr=1e-2, seed=0)
+    cfg = TranslateConfig(
+        models=("gru",),
+        embed=16,
+        hidden=32,
+        attention=True,
+        epochs=30,
+        batch_size=16,
+        lr=1e-2,
+        seed=0,
+    )
     model = train_model(prepare(corpus, cfg), cfg, "gru")
     result = translate_test_set(model, corpus)
     assert result.hyps == list(corpus.test.target)

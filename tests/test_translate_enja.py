@@ -11,7 +11,7 @@ from core.translate.preprocess import build_codec
 from core.translate.readers import read_aligned
 from core.translate.tokenize import detokenize, tokenize
 
-pytestmark = pytest.mark.slow   # reads and tokenises 100,000 sentences
+pytestmark = pytest.mark.slow  # reads and tokenises 100,000 sentences
 
 
 def _split(folder, name):
@@ -21,8 +21,12 @@ def _split(folder, name):
 
 @pytest.fixture(scope="module")
 def enja(enja_dir) -> ParallelCorpus:
-    return ParallelCorpus(_split(enja_dir, "train"), _split(enja_dir, "dev"),
-                          _split(enja_dir, "test"), "small_parallel_enja")
+    return ParallelCorpus(
+        _split(enja_dir, "train"),
+        _split(enja_dir, "dev"),
+        _split(enja_dir, "test"),
+        "small_parallel_enja",
+    )
 
 
 def test_sizes_match_the_readme(enja):

@@ -28,8 +28,9 @@ def test_every_parameter_matches_finite_differences(cell, attention):
     assert analytic.loss == pytest.approx(mean_loss(), rel=1e-12)
     for name, value in params.items():
         numeric = numeric_grad(mean_loss, value)
-        np.testing.assert_allclose(analytic.grads[name], numeric, rtol=1e-5, atol=1e-8,
-                                   err_msg=f"{cell} {name}")
+        np.testing.assert_allclose(
+            analytic.grads[name], numeric, rtol=1e-5, atol=1e-8, err_msg=f"{cell} {name}"
+        )
 
 
 @pytest.mark.parametrize("cell", cell_names())
@@ -55,8 +56,13 @@ def test_padding_does_not_change_the_loss_or_gradients():
 
     def single(b):
         n = int(batch.mask[:, b].sum())
-        return Batch(batch.src[:, b:b + 1], batch.tgt_in[:n, b:b + 1],
-                     batch.tgt_out[:n, b:b + 1], batch.mask[:n, b:b + 1], batch.rows[b:b + 1])
+        return Batch(
+            batch.src[:, b : b + 1],
+            batch.tgt_in[:n, b : b + 1],
+            batch.tgt_out[:n, b : b + 1],
+            batch.mask[:n, b : b + 1],
+            batch.rows[b : b + 1],
+        )
 
     sums = [loss_and_grads(params, spec, single(b)) for b in (0, 1)]
     total = sum(s.loss * s.n_tokens for s in sums)

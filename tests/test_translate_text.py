@@ -12,8 +12,10 @@ from core.translate.tokenize import detokenize, tokenize
 from core.translate.vocab import SPECIALS, build_vocabulary
 
 
-@pytest.mark.parametrize("text", ["Hello, world.", "don 't stop !", "(a) b...", "...",
-                                  "책을 읽는다.", "\"Quoted,\" she said."])
+@pytest.mark.parametrize(
+    "text",
+    ["Hello, world.", "don 't stop !", "(a) b...", "...", "책을 읽는다.", '"Quoted," she said.'],
+)
 @pytest.mark.parametrize("kind", ["words", "chars"])
 def test_detokenize_inverts_tokenize(text, kind):
     assert detokenize(tokenize(text, kind), kind) == text
@@ -26,9 +28,9 @@ def test_words_split_punctuation_and_chars_split_everything():
 
 def test_vocabulary_cap_min_count_and_unknowns():
     vocab = build_vocabulary([["a", "b", "a", "c"], ["a", "b", "d"]], max_size=6, min_count=1)
-    assert vocab.tokens == SPECIALS + ("a", "b")                  # most frequent first
+    assert vocab.tokens == SPECIALS + ("a", "b")  # most frequent first
     assert list(vocab.encode(["a", "zzz"])) == [4, 1]
-    assert vocab.decode([4, 5, 3, 4]) == ["a", "b"]              # stops at </s>
+    assert vocab.decode([4, 5, 3, 4]) == ["a", "b"]  # stops at </s>
     rare = build_vocabulary([["a", "b", "a"]], max_size=100, min_count=2)
     assert rare.tokens == SPECIALS + ("a",)
 
@@ -47,13 +49,16 @@ def test_pairs_file_keeps_extra_columns_and_skips_blank_lines():
     assert pairs.reversed().source == ("Salut.", "Va !")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"one\ttwo\nno tab here\n", "pairs.tsv, line 2: no tab"),
-    (b"one\ttwo\n\t\xec\x95\x88\n", "pairs.tsv, line 2: the source side is empty"),
-    (b"one\t \n", "pairs.tsv, line 1: the target side is empty"),
-    (b"ok\tfine\nbad \xff byte\tx\n", "pairs.tsv, line 2: not UTF-8"),
-    (b"", "pairs.tsv is empty"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"one\ttwo\nno tab here\n", "pairs.tsv, line 2: no tab"),
+        (b"one\ttwo\n\t\xec\x95\x88\n", "pairs.tsv, line 2: the source side is empty"),
+        (b"one\t \n", "pairs.tsv, line 1: the target side is empty"),
+        (b"ok\tfine\nbad \xff byte\tx\n", "pairs.tsv, line 2: not UTF-8"),
+        (b"", "pairs.tsv is empty"),
+    ],
+)
 def test_bad_pairs_files_name_the_file_and_line(data, message):
     with pytest.raises(CorpusError, match=message.replace("(", r"\(")):
         read_pairs("pairs.tsv", data)
@@ -91,10 +96,13 @@ def test_split_is_seeded_disjoint_and_keeps_a_given_test_set():
     assert given.test.source == ("x",) and len(given.train) == 180
 
 
-@pytest.mark.parametrize("name, data", [
-    ("t.csv", b"id,source,ref,sys\n1,Hi,Salut,x\n2,Go,Va,y\n"),
-    ("t.jsonl", b'{"src": "Hi", "reference": "Salut"}\n{"src": "Go", "reference": "Va"}\n'),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("t.csv", b"id,source,ref,sys\n1,Hi,Salut,x\n2,Go,Va,y\n"),
+        ("t.jsonl", b'{"src": "Hi", "reference": "Salut"}\n{"src": "Go", "reference": "Va"}\n'),
+    ],
+)
 def test_csv_and_jsonl_tables(name, data):
     pairs = read_table_pairs(name, data)
     assert pairs.source == ("Hi", "Go") and pairs.target == ("Salut", "Va")

@@ -12,10 +12,11 @@ from core.translate.config import TranslateConfig
 from core.translate.preprocess import prepare
 from core.translate.train import epoch_plan, train_model, train_models
 
-pytestmark = pytest.mark.slow   # trains a few tiny models, one set in worker processes
+pytestmark = pytest.mark.slow  # trains a few tiny models, one set in worker processes
 
-TINY = TranslateConfig(models=("rnn", "gru"), embed=6, hidden=6, epochs=2, batch_size=16,
-                       dev_limit=10)
+TINY = TranslateConfig(
+    models=("rnn", "gru"), embed=6, hidden=6, epochs=2, batch_size=16, dev_limit=10
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +37,13 @@ def test_every_model_sees_the_same_batches_in_the_same_order(prepared):
         again = epoch_plan(prepared, TINY, epoch)
         assert [list(r) for r in plan] == [list(r) for r in again]
         rows = np.concatenate(plan)
-        assert sorted(rows) == list(range(len(prepared.train)))   # each pair once per epoch
-        for r in plan:                                            # one source length per batch
+        assert sorted(rows) == list(range(len(prepared.train)))  # each pair once per epoch
+        for r in plan:  # one source length per batch
             assert len({len(prepared.train.src[i]) for i in r}) == 1
     models = train_models(prepared, TINY)
-    assert [m.history.steps for m in models.values()][0] == \
-        [m.history.steps for m in models.values()][1]
+    assert [m.history.steps for m in models.values()][0] == [
+        m.history.steps for m in models.values()
+    ][1]
 
 
 def test_the_kept_weights_are_the_best_dev_checkpoint(prepared):
@@ -73,13 +75,14 @@ def test_a_time_budget_ends_training(prepared):
 
 def test_background_job_trains_every_model_in_worker_processes():
     corpus = copy_corpus(n=100)
-    cfg = TranslateConfig(models=("rnn", "gru"), embed=4, hidden=4, epochs=1, batch_size=16,
-                          dev_limit=5)
+    cfg = TranslateConfig(
+        models=("rnn", "gru"), embed=4, hidden=4, epochs=1, batch_size=16, dev_limit=5
+    )
     job = TrainingJob(corpus, cfg, workers=2)
     job.wait()
     assert set(job.outcomes) == {"rnn", "gru"} and not job.errors
     here = train_model(prepare(corpus, cfg), cfg, "gru")
     there = job.outcomes["gru"].model
-    assert there.history.losses == here.history.losses          # same engine, same seed
+    assert there.history.losses == here.history.losses  # same engine, same seed
     assert len(job.outcomes["gru"].test.hyps) == len(corpus.test)
     assert job.progress["gru"][-1].done

@@ -13,7 +13,8 @@ def tiny_batch(rng: np.random.Generator, src_len=3, tgt_lens=(2, 4), src_vocab=9
     """Two pairs of one source length, targets of different lengths (so padding is masked)."""
     data = EncodedPairs(
         src=tuple(rng.integers(4, src_vocab, size=src_len) for _ in tgt_lens),
-        tgt=tuple(rng.integers(4, tgt_vocab, size=n) for n in tgt_lens))
+        tgt=tuple(rng.integers(4, tgt_vocab, size=n) for n in tgt_lens),
+    )
     return make_batch(data, np.arange(len(tgt_lens)), mask_dtype="float64")
 
 
@@ -26,7 +27,9 @@ def copy_corpus(n: int = 300, seed: int = 0, length=(2, 5), words: int = 8) -> P
         k = rng.integers(length[0], length[1] + 1)
         seen[" ".join(rng.choice(alphabet, size=k))] = None
     lines = tuple(seen)
-    parts = [lines[: n - 40], lines[n - 40: n - 20], lines[n - 20:]]
-    train, dev, test = (Pairs(p, p, ("",) * len(p), f"copy [{s}]")
-                        for p, s in zip(parts, ("train", "dev", "test"), strict=True))
+    parts = [lines[: n - 40], lines[n - 40 : n - 20], lines[n - 20 :]]
+    train, dev, test = (
+        Pairs(p, p, ("",) * len(p), f"copy [{s}]")
+        for p, s in zip(parts, ("train", "dev", "test"), strict=True)
+    )
     return ParallelCorpus(train, dev, test, "copy")

@@ -23,24 +23,28 @@ from core.train.tasks import get_spec
 class Outcome:
     """How one model of a run learnt."""
 
-    model: str                    # model name in the run
-    final_accuracy: float         # last validation accuracy
-    best_accuracy: float          # best validation accuracy over the run
-    steps_to_target: int | None   # first evaluated step with accuracy >= target; None: never
+    model: str  # model name in the run
+    final_accuracy: float  # last validation accuracy
+    best_accuracy: float  # best validation accuracy over the run
+    steps_to_target: int | None  # first evaluated step with accuracy >= target; None: never
 
     def to_dict(self) -> dict:
-        return {"model": self.model, "final_accuracy": self.final_accuracy,
-                "best_accuracy": self.best_accuracy, "steps_to_target": self.steps_to_target}
+        return {
+            "model": self.model,
+            "final_accuracy": self.final_accuracy,
+            "best_accuracy": self.best_accuracy,
+            "steps_to_target": self.steps_to_target,
+        }
 
 
 @dataclass
 class GateAblation:
     """An ablated model against its full model, both from the same run (same batches)."""
 
-    gate: str                     # key of the removed gate (e.g. "r")
-    gate_name: str                # its name in the full cell (e.g. "reset gate")
-    full: Outcome                 # the model with every gate
-    ablated: Outcome              # the model without `gate`
+    gate: str  # key of the removed gate (e.g. "r")
+    gate_name: str  # its name in the full cell (e.g. "reset gate")
+    full: Outcome  # the model with every gate
+    ablated: Outcome  # the model without `gate`
 
     @property
     def accuracy_gap(self) -> float:
@@ -54,24 +58,32 @@ class GateAblation:
         return None if a is None or f is None else a / f
 
     def to_dict(self) -> dict:
-        return {"gate": self.gate, "gate_name": self.gate_name, "full": self.full.to_dict(),
-                "ablated": self.ablated.to_dict(), "accuracy_gap": self.accuracy_gap,
-                "slowdown": self.slowdown}
+        return {
+            "gate": self.gate,
+            "gate_name": self.gate_name,
+            "full": self.full.to_dict(),
+            "ablated": self.ablated.to_dict(),
+            "accuracy_gap": self.accuracy_gap,
+            "slowdown": self.slowdown,
+        }
 
 
 @dataclass
 class AblationReport:
     """Every ablation in a run whose full model trained alongside it."""
 
-    target: float                         # accuracy counted as learnt
-    chance: float                         # the task's input-ignoring accuracy
-    outcomes: dict[str, Outcome]          # every model of the run
-    ablations: list[GateAblation]         # in the run's model order
+    target: float  # accuracy counted as learnt
+    chance: float  # the task's input-ignoring accuracy
+    outcomes: dict[str, Outcome]  # every model of the run
+    ablations: list[GateAblation]  # in the run's model order
 
     def to_dict(self) -> dict:
-        return {"target": self.target, "chance": self.chance,
-                "outcomes": {m: o.to_dict() for m, o in self.outcomes.items()},
-                "ablations": [a.to_dict() for a in self.ablations]}
+        return {
+            "target": self.target,
+            "chance": self.chance,
+            "outcomes": {m: o.to_dict() for m, o in self.outcomes.items()},
+            "ablations": [a.to_dict() for a in self.ablations],
+        }
 
 
 def outcome(model: ModelResult, target: float) -> Outcome:
@@ -81,9 +93,12 @@ def outcome(model: ModelResult, target: float) -> Outcome:
     if acc.size == 0:
         return Outcome(model.name, float("nan"), float("nan"), None)
     hit = np.flatnonzero(acc >= target)
-    return Outcome(model=model.name, final_accuracy=float(acc[-1]),
-                   best_accuracy=float(np.nanmax(acc)),
-                   steps_to_target=int(h.step[hit[0]]) if hit.size else None)
+    return Outcome(
+        model=model.name,
+        final_accuracy=float(acc[-1]),
+        best_accuracy=float(np.nanmax(acc)),
+        steps_to_target=int(h.step[hit[0]]) if hit.size else None,
+    )
 
 
 def ablation_report(result: TrainResult, target: float | None = None) -> AblationReport:
@@ -98,7 +113,11 @@ def ablation_report(result: TrainResult, target: float | None = None) -> Ablatio
         if spec is not None and spec[0] in outcomes:
             full, gate = spec
             gate_name = next((g.name for g in CELLS[full].gates if g.key == gate), gate)
-            pairs.append(GateAblation(gate=gate, gate_name=gate_name, full=outcomes[full],
-                                      ablated=outcomes[name]))
-    return AblationReport(target=target, chance=float(result.baseline.accuracy),
-                          outcomes=outcomes, ablations=pairs)
+            pairs.append(
+                GateAblation(
+                    gate=gate, gate_name=gate_name, full=outcomes[full], ablated=outcomes[name]
+                )
+            )
+    return AblationReport(
+        target=target, chance=float(result.baseline.accuracy), outcomes=outcomes, ablations=pairs
+    )

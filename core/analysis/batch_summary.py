@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 from core.train.model import cell_params
 
 Params = dict[str, np.ndarray]
-BAND = (10.0, 90.0)          # default percentile band drawn around the median
+BAND = (10.0, 90.0)  # default percentile band drawn around the median
 
 
 def as_float64(params: Params) -> Params:
@@ -28,14 +28,18 @@ def float64_cell_params(params: Params) -> Params:
 class LogBand:
     """Batch summary of per-sequence log10 curves: median and a percentile band, per column."""
 
-    median: np.ndarray           # (T,) median over sequences
-    lo: np.ndarray               # (T,) lower percentile (band[0])
-    hi: np.ndarray               # (T,) upper percentile (band[1])
-    band: tuple[float, float]    # percentiles of lo and hi
+    median: np.ndarray  # (T,) median over sequences
+    lo: np.ndarray  # (T,) lower percentile (band[0])
+    hi: np.ndarray  # (T,) upper percentile (band[1])
+    band: tuple[float, float]  # percentiles of lo and hi
 
     def to_dict(self) -> dict:
-        return {"median": self.median.tolist(), "lo": self.lo.tolist(), "hi": self.hi.tolist(),
-                "band": list(self.band)}
+        return {
+            "median": self.median.tolist(),
+            "lo": self.lo.tolist(),
+            "hi": self.hi.tolist(),
+            "band": list(self.band),
+        }
 
 
 def log_band(per_sequence: np.ndarray, band: tuple[float, float] = BAND) -> LogBand:

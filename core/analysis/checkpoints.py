@@ -9,8 +9,8 @@ from core.train.results import TrainResult
 from core.train.tasks import Batch, task_for
 
 Params = dict[str, np.ndarray]
-ANALYSIS_BATCH = 64          # sequences in the fixed analysis batch of a run
-ANALYSIS_STREAM = 20_251     # rng stream of the analysis batch: (seed, this), apart from training
+ANALYSIS_BATCH = 64  # sequences in the fixed analysis batch of a run
+ANALYSIS_STREAM = 20_251  # rng stream of the analysis batch: (seed, this), apart from training
 
 
 def analysis_batch(result: TrainResult, size: int = ANALYSIS_BATCH) -> Batch:
@@ -47,5 +47,7 @@ def checkpoint_steps(result: TrainResult, model: str) -> list[int]:
 def require_weights(result: TrainResult) -> None:
     """Raise a clear error for a run loaded without its parameters (JSON without weights)."""
     if not getattr(result, "has_weights", True):
-        raise ValueError("this run was loaded without its weights file (.npz), so its "
-                         "gradients cannot be computed; load the run with its weights")
+        raise ValueError(
+            "this run was loaded without its weights file (.npz), so its "
+            "gradients cannot be computed; load the run with its weights"
+        )

@@ -32,16 +32,16 @@ HALF = 0.5
 
 @dataclass
 class DecayStats:
-    model: str                  # the model (a registered cell name)
-    step: int                   # optimizer step of the parameters
-    length: int                 # T: points of the curve, k = 0..T-1
-    half_life: float            # measured: first k with m[k] < 1/2 (inf: beyond T)
+    model: str  # the model (a registered cell name)
+    step: int  # optimizer step of the parameters
+    length: int  # T: points of the curve, k = 0..T-1
+    half_life: float  # measured: first k with m[k] < 1/2 (inf: beyond T)
     survival: dict[int, float]  # n -> m[n] (NaN when T <= n)
-    kept_far: float             # m[T-1]: share reaching the sequence's first state
-    grows: bool                 # kept_far > 1: the gradient grows going back
-    recovers: bool              # m dips below 1/2 and climbs back to >= 1/2 later
-    slope: float                # fitted d log10 m / dk over fit_range (negative: decaying)
-    factor_per_step: float      # 10**slope: fitted share kept per step back
+    kept_far: float  # m[T-1]: share reaching the sequence's first state
+    grows: bool  # kept_far > 1: the gradient grows going back
+    recovers: bool  # m dips below 1/2 and climbs back to >= 1/2 later
+    slope: float  # fitted d log10 m / dk over fit_range (negative: decaying)
+    factor_per_step: float  # 10**slope: fitted share kept per step back
     fit_range: tuple[int, int]  # (first k, last k) of the straight-line fit
 
     @property
@@ -52,13 +52,20 @@ class DecayStats:
     def to_dict(self) -> dict:
         def num(x: float) -> float | None:
             return None if not math.isfinite(x) else x
-        return {"model": self.model, "step": self.step, "length": self.length,
-                "half_life": num(self.half_life),
-                "survival": {str(k): num(v) for k, v in self.survival.items()},
-                "kept_far": num(self.kept_far), "grows": self.grows,
-                "recovers": self.recovers, "slope": num(self.slope),
-                "factor_per_step": num(self.factor_per_step),
-                "fit_range": list(self.fit_range)}
+
+        return {
+            "model": self.model,
+            "step": self.step,
+            "length": self.length,
+            "half_life": num(self.half_life),
+            "survival": {str(k): num(v) for k, v in self.survival.items()},
+            "kept_far": num(self.kept_far),
+            "grows": self.grows,
+            "recovers": self.recovers,
+            "slope": num(self.slope),
+            "factor_per_step": num(self.factor_per_step),
+            "fit_range": list(self.fit_range),
+        }
 
 
 def fitted_slope(k: np.ndarray, log10_norm: np.ndarray) -> float:
@@ -103,13 +110,21 @@ def recovers_after(log10_ratio: np.ndarray, half_life: float, k: np.ndarray) -> 
 
 def decay_stats(flow: GradientFlow, steps=SURVIVAL_STEPS) -> DecayStats:
     """Measured half-life, survival and the fitted rate of one flow (see module docstring)."""
-    rel = flow.relative().median_log10                                   # (T,) 0 at k = 0
+    rel = flow.relative().median_log10  # (T,) 0 at k = 0
     k = np.asarray(flow.k)
     h = measured_half_life(k, rel)
     slope = fitted_slope(k, rel)
     kept_far = float(10.0 ** rel[-1])
-    return DecayStats(model=flow.model, step=flow.step, length=int(k.size), half_life=h,
-                      survival=survival(k, rel, steps), kept_far=kept_far,
-                      grows=kept_far > 1.0, recovers=recovers_after(rel, h, k), slope=slope,
-                      factor_per_step=10.0 ** slope if math.isfinite(slope) else math.nan,
-                      fit_range=(int(k[0]), int(k[-1])))
+    return DecayStats(
+        model=flow.model,
+        step=flow.step,
+        length=int(k.size),
+        half_life=h,
+        survival=survival(k, rel, steps),
+        kept_far=kept_far,
+        grows=kept_far > 1.0,
+        recovers=recovers_after(rel, h, k),
+        slope=slope,
+        factor_per_step=10.0**slope if math.isfinite(slope) else math.nan,
+        fit_range=(int(k[0]), int(k[-1])),
+    )

@@ -25,29 +25,33 @@ from core.train.results import TrainResult
 from core.train.tasks import get_spec
 
 Params = dict[str, np.ndarray]
-LOW, HIGH = 0.1, 0.9          # saturation thresholds
+LOW, HIGH = 0.1, 0.9  # saturation thresholds
 
 
 @dataclass
 class Saturation:
     """How often a gate sits near 0 or near 1."""
 
-    low: np.ndarray           # (H,) share of steps with gate < LOW
-    high: np.ndarray          # (H,) share of steps with gate > HIGH
-    low_all: float            # share of all (step, unit) entries < LOW
-    high_all: float           # share of all (step, unit) entries > HIGH
+    low: np.ndarray  # (H,) share of steps with gate < LOW
+    high: np.ndarray  # (H,) share of steps with gate > HIGH
+    low_all: float  # share of all (step, unit) entries < LOW
+    high_all: float  # share of all (step, unit) entries > HIGH
 
     def to_dict(self) -> dict:
-        return {"low": self.low.tolist(), "high": self.high.tolist(),
-                "low_all": self.low_all, "high_all": self.high_all}
+        return {
+            "low": self.low.tolist(),
+            "high": self.high.tolist(),
+            "low_all": self.low_all,
+            "high_all": self.high_all,
+        }
 
 
 @dataclass
 class MemoryStats:
     """How long a trace's units remember, in steps."""
 
-    median_tau: float                   # median over units of tau (may be inf)
-    longest_finite_tau: float | None    # the longest finite tau; None when every unit is inf
+    median_tau: float  # median over units of tau (may be inf)
+    longest_finite_tau: float | None  # the longest finite tau; None when every unit is inf
 
 
 @dataclass
@@ -55,13 +59,13 @@ class GateTrace:
     """Everything the gates page draws for one sequence, with the cell's gates by key (none
     for the tanh RNN)."""
 
-    cell: str                      # the registered cell
-    index: int                     # which sequence of the batch
-    tokens: list[str]              # (T,) input labels for the time axis
-    h: np.ndarray                  # (T, H) hidden states
+    cell: str  # the registered cell
+    index: int  # which sequence of the batch
+    tokens: list[str]  # (T,) input labels for the time axis
+    h: np.ndarray  # (T, H) hidden states
     gates: dict[str, np.ndarray] = field(default_factory=dict)  # key -> (T, H), Cell.gates
-    candidate: np.ndarray | None = None   # (T, H) proposed new content (GRU c_t / n_t)
-    carry: np.ndarray | None = None       # (T, H) share of h_{t-1} kept per step (GRU 1 - u)
+    candidate: np.ndarray | None = None  # (T, H) proposed new content (GRU c_t / n_t)
+    carry: np.ndarray | None = None  # (T, H) share of h_{t-1} kept per step (GRU 1 - u)
 
     @property
     def u(self) -> np.ndarray | None:
@@ -95,8 +99,10 @@ class GateTrace:
         if tau is None:
             return None
         finite = tau[np.isfinite(tau)]
-        return MemoryStats(median_tau=float(np.median(tau)),
-                           longest_finite_tau=float(finite.max()) if finite.size else None)
+        return MemoryStats(
+            median_tau=float(np.median(tau)),
+            longest_finite_tau=float(finite.max()) if finite.size else None,
+        )
 
     @property
     def saturation(self) -> dict[str, Saturation]:
@@ -106,11 +112,18 @@ class GateTrace:
     def to_dict(self) -> dict:
         def rows(a):
             return None if a is None else a.tolist()
-        return {"cell": self.cell, "index": self.index, "tokens": self.tokens,
-                "h": rows(self.h), "gates": {k: rows(g) for k, g in self.gates.items()},
-                "candidate": rows(self.candidate), "carry": rows(self.carry),
-                "tau": rows(self.tau),
-                "saturation": {g: s.to_dict() for g, s in self.saturation.items()}}
+
+        return {
+            "cell": self.cell,
+            "index": self.index,
+            "tokens": self.tokens,
+            "h": rows(self.h),
+            "gates": {k: rows(g) for k, g in self.gates.items()},
+            "candidate": rows(self.candidate),
+            "carry": rows(self.carry),
+            "tau": rows(self.tau),
+            "saturation": {g: s.to_dict() for g, s in self.saturation.items()},
+        }
 
     def unit_order(self) -> np.ndarray:
         """Unit indices sorted by tau, longest memory first (identity order without a carry
@@ -122,7 +135,7 @@ class GateTrace:
 
 def memory_time_constant(u: np.ndarray) -> np.ndarray:
     """tau_j = 1 / mean_t u[t, j]  (inf where the gate never opens). u: (T, H) -> (H,)"""
-    mean = np.asarray(u, dtype=np.float64).mean(axis=0)                   # (H,)
+    mean = np.asarray(u, dtype=np.float64).mean(axis=0)  # (H,)
     with np.errstate(divide="ignore"):
         return 1.0 / mean
 
@@ -130,18 +143,23 @@ def memory_time_constant(u: np.ndarray) -> np.ndarray:
 def saturation(gate: np.ndarray, low: float = LOW, high: float = HIGH) -> Saturation:
     """Shares of steps with gate < low and > high. gate: (T, H)."""
     g = np.asarray(gate)
-    return Saturation(low=(g < low).mean(axis=0), high=(g > high).mean(axis=0),
-                      low_all=float((g < low).mean()), high_all=float((g > high).mean()))
+    return Saturation(
+        low=(g < low).mean(axis=0),
+        high=(g > high).mean(axis=0),
+        low_all=float((g < low).mean()),
+        high_all=float((g > high).mean()),
+    )
 
 
-def gate_trace(cell_name: str, params: Params, xs: np.ndarray, index: int = 0,
-               tokens: list[str] | None = None) -> GateTrace:
+def gate_trace(
+    cell_name: str, params: Params, xs: np.ndarray, index: int = 0, tokens: list[str] | None = None
+) -> GateTrace:
     """Run sequence `index` of xs (T, B, D) through the cell in float64 from h0 = 0."""
     B = xs.shape[1]
     if not -B <= index < B:
         raise ValueError(f"example {index} out of range: the batch has {B} sequences")
     index %= B
-    seq = np.asarray(xs[:, index:index + 1], dtype=np.float64)             # (T, 1, D)
+    seq = np.asarray(xs[:, index : index + 1], dtype=np.float64)  # (T, 1, D)
     cell = get_cell(cell_name)
     hs, cache = cell.forward(float64_cell_params(params), seq, None)
     labels = tokens if tokens is not None else [str(t) for t in range(len(seq))]
@@ -152,13 +170,15 @@ def gate_trace(cell_name: str, params: Params, xs: np.ndarray, index: int = 0,
     carry = None if cell.carry is None else cell.carry(cache)[:, 0].copy()
     return GateTrace(cell_name, index, list(labels), hs[:, 0], gates, candidate, carry)
 
+
 def token_labels(task: str, xs_seq: np.ndarray) -> list[str]:
     """Readable input labels of one sequence of the task. xs_seq: (T, D)."""
     return get_spec(task).token_labels(xs_seq)
 
 
-def gate_trace_for_run(result: TrainResult, model: str = "gru", checkpoint: int = -1,
-                       index: int = 0) -> GateTrace:
+def gate_trace_for_run(
+    result: TrainResult, model: str = "gru", checkpoint: int = -1, index: int = 0
+) -> GateTrace:
     """GateTrace of sequence `index` of the run's analysis batch (the gradient-flow batch),
     labelled with the task's input tokens, at snapshot index `checkpoint`."""
     require_weights(result)

@@ -28,14 +28,14 @@ FORCE_EPS = 1e-12
 
 @dataclass(frozen=True)
 class TinyGruSpec:
-    hidden: int = 3                     # units H (2..4 for the explainer)
-    inputs: int = 2                     # input size D
-    steps: int = 6                      # sequence length T
-    update_bias: float = 0.0            # b_u (ignored when update_value is set)
-    reset_bias: float = 0.0             # b_r (ignored when reset_value is set)
-    update_value: float | None = None   # force u_t to this constant (its weights zeroed)
-    reset_value: float | None = None    # force r_t to this constant (its weights zeroed)
-    seed: int = 0                       # weights, inputs and the initial state
+    hidden: int = 3  # units H (2..4 for the explainer)
+    inputs: int = 2  # input size D
+    steps: int = 6  # sequence length T
+    update_bias: float = 0.0  # b_u (ignored when update_value is set)
+    reset_bias: float = 0.0  # b_r (ignored when reset_value is set)
+    update_value: float | None = None  # force u_t to this constant (its weights zeroed)
+    reset_value: float | None = None  # force r_t to this constant (its weights zeroed)
+    seed: int = 0  # weights, inputs and the initial state
 
 
 PRESETS = {
@@ -49,23 +49,23 @@ PRESETS = {
 class ReadWriteCarry:
     """Per-step decomposition of one sequence through a GRU; all arrays (T, H)."""
 
-    h_prev: np.ndarray        # h_{t-1}
-    u: np.ndarray             # update gate
-    r: np.ndarray             # reset gate
-    c: np.ndarray             # candidate
-    read: np.ndarray          # r * h_{t-1}
-    write: np.ndarray         # u * c
-    carry: np.ndarray         # (1 - u) * h_{t-1}
-    h: np.ndarray             # h_t = write + carry
+    h_prev: np.ndarray  # h_{t-1}
+    u: np.ndarray  # update gate
+    r: np.ndarray  # reset gate
+    c: np.ndarray  # candidate
+    read: np.ndarray  # r * h_{t-1}
+    write: np.ndarray  # u * c
+    carry: np.ndarray  # (1 - u) * h_{t-1}
+    h: np.ndarray  # h_t = write + carry
 
-    SHUT = 0.01               # a gate below this everywhere counts as shut
+    SHUT = 0.01  # a gate below this everywhere counts as shut
 
     def to_dict(self) -> dict:
         return {k: v.tolist() for k, v in vars(self).items()}
 
     @property
     def regime(self) -> str:
-        """"carry" when u is shut everywhere (h_t = h_{t-1}), "blind" when r is shut everywhere
+        """ "carry" when u is shut everywhere (h_t = h_{t-1}), "blind" when r is shut everywhere
         (the candidate sees only the input), else "mixed"."""
         if self.u.max() < self.SHUT:
             return "carry"
@@ -82,9 +82,17 @@ def tiny_gru(spec: TinyGruSpec) -> Params:
     set, and any forced gate's weights zeroed with bias logit(value)."""
     H, D = spec.hidden, spec.inputs
     rng = np.random.default_rng(spec.seed)
-    p = CELLS["gru"].init(D, H, rng, init_scale=1.5, orthogonal=True, update_bias=0.0,
-                          chrono_length=None, dtype="float64")
-    p["b"][:H], p["b"][H:2 * H] = spec.update_bias, spec.reset_bias
+    p = CELLS["gru"].init(
+        D,
+        H,
+        rng,
+        init_scale=1.5,
+        orthogonal=True,
+        update_bias=0.0,
+        chrono_length=None,
+        dtype="float64",
+    )
+    p["b"][:H], p["b"][H : 2 * H] = spec.update_bias, spec.reset_bias
     for value, block in ((spec.update_value, 0), (spec.reset_value, 1)):
         if value is not None:
             cols = slice(block * H, (block + 1) * H)
@@ -103,15 +111,24 @@ def demo_inputs(spec: TinyGruSpec) -> tuple[np.ndarray, np.ndarray]:
     return xs, h0
 
 
-def read_write_carry(params: Params, xs: np.ndarray, h0: np.ndarray,
-                     index: int = 0) -> ReadWriteCarry:
+def read_write_carry(
+    params: Params, xs: np.ndarray, h0: np.ndarray, index: int = 0
+) -> ReadWriteCarry:
     """Decompose sequence `index` of a seed-convention GRU run. xs (T, B, D), h0 (B, H)."""
     p = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
     hs, cache = CELLS["gru"].forward(p, np.asarray(xs, np.float64), np.asarray(h0, np.float64))
-    h_prev = np.concatenate([cache.h0[None], hs[:-1]])[:, index]           # (T, H)
-    u, r, c = cache.u[:, index], cache.r[:, index], cache.c[:, index]      # (T, H) each
-    return ReadWriteCarry(h_prev=h_prev, u=u.copy(), r=r.copy(), c=c.copy(), read=r * h_prev,
-                          write=u * c, carry=(1.0 - u) * h_prev, h=hs[:, index].copy())
+    h_prev = np.concatenate([cache.h0[None], hs[:-1]])[:, index]  # (T, H)
+    u, r, c = cache.u[:, index], cache.r[:, index], cache.c[:, index]  # (T, H) each
+    return ReadWriteCarry(
+        h_prev=h_prev,
+        u=u.copy(),
+        r=r.copy(),
+        c=c.copy(),
+        read=r * h_prev,
+        write=u * c,
+        carry=(1.0 - u) * h_prev,
+        h=hs[:, index].copy(),
+    )
 
 
 def explain(spec: TinyGruSpec) -> ReadWriteCarry:

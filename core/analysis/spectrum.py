@@ -23,26 +23,30 @@ Params = dict[str, np.ndarray]
 class Spectrum:
     """Spectrum of one square matrix."""
 
-    eigenvalues: np.ndarray       # (H,) complex, sorted by decreasing modulus
-    singular_values: np.ndarray   # (H,) descending
-    rho: float                    # spectral radius max |lambda|
-    sigma_max: float              # largest singular value = ||U||_2
+    eigenvalues: np.ndarray  # (H,) complex, sorted by decreasing modulus
+    singular_values: np.ndarray  # (H,) descending
+    rho: float  # spectral radius max |lambda|
+    sigma_max: float  # largest singular value = ||U||_2
 
     def to_dict(self) -> dict:
-        return {"eigenvalues_re": self.eigenvalues.real.tolist(),
-                "eigenvalues_im": self.eigenvalues.imag.tolist(),
-                "singular_values": self.singular_values.tolist(),
-                "rho": self.rho, "sigma_max": self.sigma_max}
+        return {
+            "eigenvalues_re": self.eigenvalues.real.tolist(),
+            "eigenvalues_im": self.eigenvalues.imag.tolist(),
+            "singular_values": self.singular_values.tolist(),
+            "rho": self.rho,
+            "sigma_max": self.sigma_max,
+        }
 
 
 def spectrum(U: np.ndarray) -> Spectrum:
     """Eigenvalues and singular values of U (H, H), in float64."""
     U = np.asarray(U, dtype=np.float64)
-    eig = np.linalg.eigvals(U)                                   # (H,) complex
+    eig = np.linalg.eigvals(U)  # (H,) complex
     eig = eig[np.argsort(-np.abs(eig), kind="stable")]
-    sv = np.linalg.svd(U, compute_uv=False)                      # (H,) descending
-    return Spectrum(eigenvalues=eig, singular_values=sv, rho=float(np.abs(eig).max()),
-                    sigma_max=float(sv[0]))
+    sv = np.linalg.svd(U, compute_uv=False)  # (H,) descending
+    return Spectrum(
+        eigenvalues=eig, singular_values=sv, rho=float(np.abs(eig).max()), sigma_max=float(sv[0])
+    )
 
 
 def recurrent_blocks(cell_name: str, params: Params) -> dict[str, np.ndarray]:
@@ -55,8 +59,9 @@ def recurrent_spectra(cell_name: str, params: Params) -> dict[str, Spectrum]:
     return {name: spectrum(U) for name, U in recurrent_blocks(cell_name, params).items()}
 
 
-def spectra_over_snapshots(cell_name: str,
-                           model: ModelResult) -> list[tuple[int, dict[str, Spectrum]]]:
+def spectra_over_snapshots(
+    cell_name: str, model: ModelResult
+) -> list[tuple[int, dict[str, Spectrum]]]:
     """(step, recurrent_spectra) at every snapshot of a model; without snapshots, one entry
     (-1, spectra of the final parameters)."""
     with one_blas_thread():
@@ -70,6 +75,7 @@ def spectra_for_run(result: TrainResult, checkpoint: int = -1) -> dict[str, dict
     {model: {block: Spectrum}}. Needs the run's weights (not only its JSON)."""
     require_weights(result)
     with one_blas_thread():
-        return {m: recurrent_spectra(m,
-                                     checkpoint_params(result, m, checkpoint)[1])
-                for m in result.models}
+        return {
+            m: recurrent_spectra(m, checkpoint_params(result, m, checkpoint)[1])
+            for m in result.models
+        }

@@ -50,29 +50,45 @@ def _one_line(message: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m core.bleu", description=(
-        "BLEU/chrF (and TER) with sacrebleu's exact numbers, per-sentence scores, length "
-        "buckets and paired significance vs the first system."))
+    p = argparse.ArgumentParser(
+        prog="python -m core.bleu",
+        description=(
+            "BLEU/chrF (and TER) with sacrebleu's exact numbers, per-sentence scores, length "
+            "buckets and paired significance vs the first system."
+        ),
+    )
     p.add_argument("--ref", action="append", required=True, help="reference file (repeatable)")
     p.add_argument("--sys", action="append", required=True, help="system output (repeatable)")
     p.add_argument("--src", help="source file (only checked for its line count)")
     p.add_argument("--tokenize", default="13a", choices=available_tokenizers())
     p.add_argument("--lowercase", action="store_true")
-    p.add_argument("--smooth", default="exp", choices=SMOOTH_METHODS,
-                   help="sentence-BLEU smoothing")
-    p.add_argument("--smooth-value", type=float, default=None,
-                   help="the floor / add-k value (default: sacrebleu's, 0.1 / 1)")
+    p.add_argument(
+        "--smooth", default="exp", choices=SMOOTH_METHODS, help="sentence-BLEU smoothing"
+    )
+    p.add_argument(
+        "--smooth-value",
+        type=float,
+        default=None,
+        help="the floor / add-k value (default: sacrebleu's, 0.1 / 1)",
+    )
     p.add_argument("--ter", action="store_true", help="also compute TER (slow)")
     p.add_argument("--bootstrap", type=int, default=1000, help="paired bootstrap resamples")
-    p.add_argument("--ar-trials", type=int, default=10000,
-                   help="approximate randomization trials (0 = skip)")
+    p.add_argument(
+        "--ar-trials", type=int, default=10000, help="approximate randomization trials (0 = skip)"
+    )
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--workers", type=int, default=default_workers())
-    p.add_argument("--freq-corpus", metavar="FILE",
-                   help="training corpus for the word-frequency buckets of word accuracy "
-                   "(default: the first reference)")
-    p.add_argument("--pairwise", action="store_true",
-                   help="also test every pair of systems (BLEU; in the JSON bundle)")
+    p.add_argument(
+        "--freq-corpus",
+        metavar="FILE",
+        help="training corpus for the word-frequency buckets of word accuracy "
+        "(default: the first reference)",
+    )
+    p.add_argument(
+        "--pairwise",
+        action="store_true",
+        help="also test every pair of systems (BLEU; in the JSON bundle)",
+    )
     p.add_argument("--json", metavar="OUT", help="write the full result bundle as JSON")
     return p
 
@@ -99,7 +115,7 @@ def format_table(report: BleuReport) -> str:
         line += f" {_p(r.bs_p_value):>8} {_p(r.ar_p_value):>8}"
         if name == report.baseline:
             line += "  (baseline)"
-        elif r.score == r.baseline_score:    # sacrebleu's p is then 1/(S+1), not a finding
+        elif r.score == r.baseline_score:  # sacrebleu's p is then 1/(S+1), not a finding
             line += "  (same BLEU as the baseline)"
         lines.append(line)
     lines.append("")
@@ -111,38 +127,48 @@ def _p(p: float | None) -> str:
     return "-" if p is None else f"{p:.4f}" + ("*" if p < 0.05 else " ")
 
 
-def json_bundle(report: BleuReport, files: list[tuple[str, str]],
-                words: WordReport | None = None) -> dict:
+def json_bundle(
+    report: BleuReport, files: list[tuple[str, str]], words: WordReport | None = None
+) -> dict:
     """The report's bundle (core.bleu.bundle): input files with SHA-256, word analyses."""
-    digests = [{"role": role, "path": path,
-                "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
-               for role, path in files]
+    digests = [
+        {"role": role, "path": path, "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
+        for role, path in files
+    ]
     return result_bundle(report, digests, words)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = BleuSettings(tokenize=args.tokenize, lowercase=args.lowercase,
-                                smooth_method=args.smooth, smooth_value=args.smooth_value,
-                                compute_ter=args.ter,
-                                bootstrap_samples=args.bootstrap, ar_trials=args.ar_trials,
-                                seed=args.seed)
+        settings = BleuSettings(
+            tokenize=args.tokenize,
+            lowercase=args.lowercase,
+            smooth_method=args.smooth,
+            smooth_value=args.smooth_value,
+            compute_ter=args.ter,
+            bootstrap_samples=args.bootstrap,
+            ar_trials=args.ar_trials,
+            seed=args.seed,
+        )
         refs = [read_lines(p, "ref") for p in args.ref]
-        systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys),
-                           strict=True))
+        systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys), strict=True))
         source = read_lines(args.src, "src") if args.src else None
         freq_corpus = read_lines(args.freq_corpus, "ref") if args.freq_corpus else None
         check_counts(args, refs, list(systems.values()), source)
-        report = analyse(refs, systems, settings, source=source, workers=args.workers,
-                         ref_names=args.ref)
+        report = analyse(
+            refs, systems, settings, source=source, workers=args.workers, ref_names=args.ref
+        )
     except (InputError, ValueError, TypeError) as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     print(format_table(report))
     if args.json:
-        files = ([("ref", p) for p in args.ref] + [("sys", p) for p in args.sys]
-                 + ([("src", args.src)] if args.src else []))
+        files = (
+            [("ref", p) for p in args.ref]
+            + [("sys", p) for p in args.sys]
+            + ([("src", args.src)] if args.src else [])
+        )
         bundle = json_bundle(report, files, word_report(refs, systems, settings, freq_corpus))
         if args.pairwise:
             bundle["pairwise_significance"] = pairwise_significance(report).to_list()

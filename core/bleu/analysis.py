@@ -32,10 +32,13 @@ class LineCountError(ValueError):
     def __init__(self, name: str, lines: int, expected_name: str, expected: int):
         self.name, self.lines = name, lines
         self.expected_name, self.expected = expected_name, expected
-        where = (f"line {expected + 1} is extra" if lines > expected
-                 else f"line {lines + 1} is missing")
-        super().__init__(f"{name} has {lines} lines but {expected_name} has {expected} "
-                         f"({where} in {name}); line counts must match")
+        where = (
+            f"line {expected + 1} is extra" if lines > expected else f"line {lines + 1} is missing"
+        )
+        super().__init__(
+            f"{name} has {lines} lines but {expected_name} has {expected} "
+            f"({where} in {name}); line counts must match"
+        )
 
 
 def check_inputs(refs, systems: dict, source=None, ref_names=None) -> int:
@@ -48,7 +51,8 @@ def check_inputs(refs, systems: dict, source=None, ref_names=None) -> int:
     ref_names = list(ref_names or [f"reference {i + 1}" for i in range(len(refs))])
     n = len(refs[0])
     streams = [(ref_names[i], r) for i, r in enumerate(refs)] + [
-        (f"system {name!r}", hyps) for name, hyps in systems.items()]
+        (f"system {name!r}", hyps) for name, hyps in systems.items()
+    ]
     if source is not None:
         streams.append(("source", source))
     for name, stream in streams:
@@ -60,8 +64,9 @@ def check_inputs(refs, systems: dict, source=None, ref_names=None) -> int:
         bad = next((i for i, h in enumerate(hyps) if not isinstance(h, str)), None)
         if bad is not None:
             raise TypeError(f"system {name!r} line {bad + 1} is not a string")
-    no_ref = next((i for i, seg in enumerate(zip(*refs, strict=True))
-                   if all(r is None for r in seg)), None)
+    no_ref = next(
+        (i for i, seg in enumerate(zip(*refs, strict=True)) if all(r is None for r in seg)), None
+    )
     if no_ref is not None:
         raise ValueError(f"segment {no_ref + 1} has no reference (all references are None)")
     return n
@@ -78,9 +83,14 @@ def resolve_baseline(names: list[str], baseline: str | int) -> str:
     return names[baseline]
 
 
-def analyse(refs: list[list[str]], systems: dict[str, list[str]],
-            settings: BleuSettings | None = None, source: list[str] | None = None,
-            workers: int = 1, ref_names: list[str] | None = None) -> BleuReport:
+def analyse(
+    refs: list[list[str]],
+    systems: dict[str, list[str]],
+    settings: BleuSettings | None = None,
+    source: list[str] | None = None,
+    workers: int = 1,
+    ref_names: list[str] | None = None,
+) -> BleuReport:
     """Score every system against the references and take the scores apart.
 
     refs: reference streams, refs[j][i] = reference j of segment i (None = missing reference);
@@ -113,40 +123,72 @@ def report_from_stats(settings: BleuSettings, stats: dict[str, SegmentStats]) ->
     sentences = _sentence_table(settings, bleu, chrf, stats["bleu"].first_ref_len)
     if "ter" in stats:
         ter_m = make_metric(settings, "ter")
-        sentences["ter"] = np.concatenate([_ter_rows(ter_m, stats["ter"].by_system[s])
-                                           for s in names])
+        sentences["ter"] = np.concatenate(
+            [_ter_rows(ter_m, stats["ter"].by_system[s]) for s in names]
+        )
     corpus = _corpus_table(settings, bleu, chrf, stats.get("ter"), sentences)
     significance = _significance(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus)
     return BleuReport(
-        settings=settings, systems=tuple(names), baseline=baseline, n_segments=n,
-        num_refs=stats["bleu"].num_refs, corpus=corpus, sentences=sentences,
-        buckets=bucket_table(bleu, stats["bleu"].first_ref_len, bleu_m, settings.bucket_cutoffs,
-                             settings.bootstrap_samples, settings.seed),
-        significance=significance, wins=_wins(sentences, names, baseline),
+        settings=settings,
+        systems=tuple(names),
+        baseline=baseline,
+        n_segments=n,
+        num_refs=stats["bleu"].num_refs,
+        corpus=corpus,
+        sentences=sentences,
+        buckets=bucket_table(
+            bleu,
+            stats["bleu"].first_ref_len,
+            bleu_m,
+            settings.bucket_cutoffs,
+            settings.bootstrap_samples,
+            settings.seed,
+        ),
+        significance=significance,
+        wins=_wins(sentences, names, baseline),
         signatures=_signatures(settings, stats),
-        bleu_stats=bleu, chrf_stats=chrf, ter_computed="ter" in stats)
+        bleu_stats=bleu,
+        chrf_stats=chrf,
+        ter_computed="ter" in stats,
+    )
 
 
-def with_smoothing(report: BleuReport, smooth_method: str,
-                   smooth_value: float | None = None) -> BleuReport:
+def with_smoothing(
+    report: BleuReport, smooth_method: str, smooth_value: float | None = None
+) -> BleuReport:
     """The report under another sentence-BLEU smoothing. Only sentence BLEU, its mean, the
     wins and the sentence-BLEU signature depend on it; corpus scores, buckets and the paired
     tests are kept as they are (no resampling is redone)."""
-    settings = dataclasses.replace(report.settings, smooth_method=smooth_method,
-                                   smooth_value=smooth_value)
+    settings = dataclasses.replace(
+        report.settings, smooth_method=smooth_method, smooth_value=smooth_value
+    )
     sentences = report.sentences.copy()
-    sentences["bleu"] = np.concatenate([
-        bleu_rows(report.bleu_stats[s], settings.max_ngram_order, smooth_method, smooth_value,
-                  effective_order=True) for s in report.systems])
+    sentences["bleu"] = np.concatenate(
+        [
+            bleu_rows(
+                report.bleu_stats[s],
+                settings.max_ngram_order,
+                smooth_method,
+                smooth_value,
+                effective_order=True,
+            )
+            for s in report.systems
+        ]
+    )
     corpus = report.corpus.copy()
-    corpus["sentence_bleu_mean"] = [sentences.loc[sentences["system"] == s, "bleu"].mean()
-                                    for s in corpus.index]
+    corpus["sentence_bleu_mean"] = [
+        sentences.loc[sentences["system"] == s, "bleu"].mean() for s in corpus.index
+    ]
     sentence = settings.sentence_bleu()
     sentence.num_refs = report.num_refs
     return dataclasses.replace(
-        report, settings=settings, sentences=sentences, corpus=corpus,
+        report,
+        settings=settings,
+        sentences=sentences,
+        corpus=corpus,
         wins=_wins(sentences, list(report.systems), report.baseline),
-        signatures={**report.signatures, "sentence BLEU": sentence.get_signature().format()})
+        signatures={**report.signatures, "sentence BLEU": sentence.get_signature().format()},
+    )
 
 
 def _sentence_table(settings, bleu, chrf, first_ref_len) -> pd.DataFrame:
@@ -157,12 +199,17 @@ def _sentence_table(settings, bleu, chrf, first_ref_len) -> pd.DataFrame:
     frames = []
     for name, st in bleu.items():
         frame = {
-            "segment": np.arange(len(st)), "system": name,
-            "bleu": bleu_rows(st, order, settings.smooth_method, settings.smooth_value,
-                              effective_order=True),
-            "chrf": chrf_rows(chrf[name], chrf_order, settings.chrf_beta,
-                              settings.chrf_eps_smoothing),
-            "hyp_len": st[:, 0], "ref_len": st[:, 1], "first_ref_len": first_ref_len,
+            "segment": np.arange(len(st)),
+            "system": name,
+            "bleu": bleu_rows(
+                st, order, settings.smooth_method, settings.smooth_value, effective_order=True
+            ),
+            "chrf": chrf_rows(
+                chrf[name], chrf_order, settings.chrf_beta, settings.chrf_eps_smoothing
+            ),
+            "hyp_len": st[:, 0],
+            "ref_len": st[:, 1],
+            "first_ref_len": first_ref_len,
             "bucket": bucket,
         }
         for j in range(order):
@@ -184,11 +231,21 @@ def _corpus_table(settings, bleu, chrf, ter_stats, sentences) -> pd.DataFrame:
     for name, st in bleu.items():
         score = corpus_bleu_score(bleu_m, st)
         own = sentences[sentences["system"] == name]
-        row = {"system": name, "bleu": score.score, "chrf": corpus_score(chrf_m, chrf[name]),
-               "ter": corpus_score(ter_m, ter_stats.by_system[name]) if ter_m else np.nan}
+        row = {
+            "system": name,
+            "bleu": score.score,
+            "chrf": corpus_score(chrf_m, chrf[name]),
+            "ter": corpus_score(ter_m, ter_stats.by_system[name]) if ter_m else np.nan,
+        }
         row.update({f"p{j + 1}": p for j, p in enumerate(score.precisions)})
-        row.update(bp=score.bp, ratio=score.ratio, hyp_len=score.sys_len, ref_len=score.ref_len,
-                   sentence_bleu_mean=own["bleu"].mean(), sentence_chrf_mean=own["chrf"].mean())
+        row.update(
+            bp=score.bp,
+            ratio=score.ratio,
+            hyp_len=score.sys_len,
+            ref_len=score.ref_len,
+            sentence_bleu_mean=own["bleu"].mean(),
+            sentence_chrf_mean=own["chrf"].mean(),
+        )
         rows.append(row)
     return pd.DataFrame(rows).set_index("system")
 
@@ -199,37 +256,67 @@ def _significance(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus):
     n = len(bleu[baseline])
     blocks = [("BLEU", bleu_m, bleu), ("chrF", chrf_m, chrf)]
     stacked = np.concatenate([d[s] for _, _, d in blocks for s in names], axis=1)
-    sums = resampled_sums(stacked, bootstrap_index_chunks(n, settings.bootstrap_samples,
-                                                          settings.seed))
+    sums = resampled_sums(
+        stacked, bootstrap_index_chunks(n, settings.bootstrap_samples, settings.seed)
+    )
     chrf_order = settings.chrf_char_order + settings.chrf_word_order
-    vectorised = {"BLEU": partial(bleu_rows, max_order=settings.max_ngram_order),
-                  "chrF": partial(chrf_rows, order=chrf_order, beta=settings.chrf_beta,
-                                  eps_smoothing=settings.chrf_eps_smoothing)}
+    vectorised = {
+        "BLEU": partial(bleu_rows, max_order=settings.max_ngram_order),
+        "chrF": partial(
+            chrf_rows,
+            order=chrf_order,
+            beta=settings.chrf_beta,
+            eps_smoothing=settings.chrf_eps_smoothing,
+        ),
+    }
     results, col = [], 0
     for label, metric, data in blocks:
         k = data[baseline].shape[1]
         resampled = {}
         for s in names:
-            block = sums[:, col:col + k]
-            if block.max(initial=0) >= FLOAT32_EXACT:         # huge corpus: float32 rounds
-                block = sacrebleu_float32_sums(data[s], bootstrap_index_chunks(
-                    n, settings.bootstrap_samples, settings.seed))
+            block = sums[:, col : col + k]
+            if block.max(initial=0) >= FLOAT32_EXACT:  # huge corpus: float32 rounds
+                block = sacrebleu_float32_sums(
+                    data[s], bootstrap_index_chunks(n, settings.bootstrap_samples, settings.seed)
+                )
             resampled[s] = scalar_scores(metric, block)
             col += k
         scores = corpus[label.lower()]
         others = {s: data[s] for s in names if s != baseline}
-        ar = (ar_p_values(metric, vectorised[label], data[baseline], others, scores[baseline],
-                          {s: scores[s] for s in others}, settings.ar_trials, settings.seed)
-              if settings.ar_trials and others else {})
+        ar = (
+            ar_p_values(
+                metric,
+                vectorised[label],
+                data[baseline],
+                others,
+                scores[baseline],
+                {s: scores[s] for s in others},
+                settings.ar_trials,
+                settings.seed,
+            )
+            if settings.ar_trials and others
+            else {}
+        )
         for s in names:
             if s == baseline:
                 p, (mean, ci) = None, estimate_ci(resampled[s])
             else:
-                p, mean, ci = paired_bootstrap(resampled[baseline], resampled[s],
-                                               scores[baseline], scores[s])
-            results.append(PairedResult(s, baseline, label, float(scores[s]),
-                                        float(scores[baseline]), p, float(mean), float(ci),
-                                        ar.get(s)))
+                p, mean, ci = paired_bootstrap(
+                    resampled[baseline], resampled[s], scores[baseline], scores[s]
+                )
+            results.append(
+                PairedResult(
+                    s,
+                    baseline,
+                    label,
+                    float(scores[s]),
+                    float(scores[baseline]),
+                    p,
+                    float(mean),
+                    float(ci),
+                    ar.get(s),
+                )
+            )
     return tuple(results)
 
 
@@ -241,8 +328,15 @@ def _wins(sentences: pd.DataFrame, names: list[str], baseline: str) -> pd.DataFr
         if s == baseline:
             continue
         delta = wide[s].to_numpy() - wide[baseline].to_numpy()
-        rows.append({"system": s, "baseline": baseline, "wins": int((delta > 0).sum()),
-                     "ties": int((delta == 0).sum()), "losses": int((delta < 0).sum())})
+        rows.append(
+            {
+                "system": s,
+                "baseline": baseline,
+                "wins": int((delta > 0).sum()),
+                "ties": int((delta == 0).sum()),
+                "losses": int((delta < 0).sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=["system", "baseline", "wins", "ties", "losses"])
 
 

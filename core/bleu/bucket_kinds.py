@@ -12,7 +12,7 @@ from core.bleu.buckets import assign_buckets, bucket_labels
 from core.bleu.report import BleuReport
 from core.bleu.stats import make_metric
 
-RATIO_CUTOFFS = (0.8, 0.9, 1.0, 1.1, 1.2)            # hyp / ref length of the baseline
+RATIO_CUTOFFS = (0.8, 0.9, 1.0, 1.1, 1.2)  # hyp / ref length of the baseline
 BLEU_CUTOFFS = (10, 20, 30, 40, 50, 60, 70, 80, 90)  # the baseline's sentence BLEU
 
 
@@ -34,15 +34,18 @@ def by_length_ratio(report: BleuReport) -> tuple[np.ndarray, list[str]]:
     """The baseline's hyp_len / closest ref_len per segment (0 for an empty reference)."""
     rows = _baseline_rows(report)
     ref = rows["ref_len"].to_numpy(dtype=np.float64)
-    ratio = np.divide(rows["hyp_len"].to_numpy(dtype=np.float64), ref,
-                      out=np.zeros_like(ref), where=ref > 0)
+    ratio = np.divide(
+        rows["hyp_len"].to_numpy(dtype=np.float64), ref, out=np.zeros_like(ref), where=ref > 0
+    )
     edges = np.asarray(RATIO_CUTOFFS)
     return np.searchsorted(edges, ratio, side="right"), float_labels(RATIO_CUTOFFS)
 
 
 def by_baseline_bleu(report: BleuReport) -> tuple[np.ndarray, list[str]]:
-    return (assign_buckets(_baseline_rows(report)["bleu"].to_numpy(), BLEU_CUTOFFS),
-            bucket_labels(BLEU_CUTOFFS))
+    return (
+        assign_buckets(_baseline_rows(report)["bleu"].to_numpy(), BLEU_CUTOFFS),
+        bucket_labels(BLEU_CUTOFFS),
+    )
 
 
 def by_label(labels: Sequence[str]) -> tuple[np.ndarray, list[str]]:

@@ -24,18 +24,36 @@ def assign_buckets(ref_lens: np.ndarray, cutoffs: tuple[int, ...]) -> np.ndarray
     return np.searchsorted(np.asarray(cutoffs), np.asarray(ref_lens), side="right")
 
 
-def bucket_table(bleu_stats: dict[str, np.ndarray], ref_lens: np.ndarray, metric,
-                 cutoffs: tuple[int, ...], n_samples: int, seed: int) -> pd.DataFrame:
+def bucket_table(
+    bleu_stats: dict[str, np.ndarray],
+    ref_lens: np.ndarray,
+    metric,
+    cutoffs: tuple[int, ...],
+    n_samples: int,
+    seed: int,
+) -> pd.DataFrame:
     """One row per (bucket, system): n_sent, BLEU (sacrebleu's corpus BLEU of the bucket), and the
     95% bootstrap interval [ci_low, ci_high] of that BLEU (sorted resamples at S//40 and
     S - S//40 - 1, sacrebleu's rule), resampling the bucket's segments with replacement.
     Empty buckets get n_sent 0 and NaN scores."""
-    return bucket_table_for(bleu_stats, assign_buckets(ref_lens, cutoffs), bucket_labels(cutoffs),
-                            metric, n_samples, seed)
+    return bucket_table_for(
+        bleu_stats,
+        assign_buckets(ref_lens, cutoffs),
+        bucket_labels(cutoffs),
+        metric,
+        n_samples,
+        seed,
+    )
 
 
-def bucket_table_for(bleu_stats: dict[str, np.ndarray], which: np.ndarray, labels: list[str],
-                     metric, n_samples: int, seed: int) -> pd.DataFrame:
+def bucket_table_for(
+    bleu_stats: dict[str, np.ndarray],
+    which: np.ndarray,
+    labels: list[str],
+    metric,
+    n_samples: int,
+    seed: int,
+) -> pd.DataFrame:
     """bucket_table() for any split: which[i] is segment i's bucket (an index into labels)."""
     names = list(bleu_stats)
     rows = []
@@ -43,11 +61,23 @@ def bucket_table_for(bleu_stats: dict[str, np.ndarray], which: np.ndarray, label
         members = np.flatnonzero(which == b)
         intervals = _bucket_intervals(bleu_stats, members, metric, n_samples, seed + b)
         for name in names:
-            bleu = (corpus_bleu_score(metric, bleu_stats[name][members]).score
-                    if len(members) else np.nan)
+            bleu = (
+                corpus_bleu_score(metric, bleu_stats[name][members]).score
+                if len(members)
+                else np.nan
+            )
             low, high = intervals.get(name, (np.nan, np.nan))
-            rows.append({"bucket": label, "bucket_index": b, "system": name,
-                         "n_sent": len(members), "bleu": bleu, "ci_low": low, "ci_high": high})
+            rows.append(
+                {
+                    "bucket": label,
+                    "bucket_index": b,
+                    "system": name,
+                    "n_sent": len(members),
+                    "bleu": bleu,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -61,6 +91,6 @@ def _bucket_intervals(bleu_stats, members, metric, n_samples, seed) -> dict:
     lower = n_samples // 40
     out = {}
     for j, name in enumerate(names):
-        scores = np.sort(bleu_rows(sums[:, j * k:(j + 1) * k], metric.max_ngram_order))
+        scores = np.sort(bleu_rows(sums[:, j * k : (j + 1) * k], metric.max_ngram_order))
         out[name] = (float(scores[lower]), float(scores[n_samples - lower - 1]))
     return out

@@ -8,14 +8,14 @@ from core.bleu.report import BleuReport, json_ready
 from core.bleu.word_report import WordReport
 
 
-def result_bundle(report: BleuReport, files: list[dict], words: WordReport | None = None,
-                  **extra) -> dict:
+def result_bundle(
+    report: BleuReport, files: list[dict], words: WordReport | None = None, **extra
+) -> dict:
     """report.to_dict() plus "files" (one entry per input: role, path, sha256, ...), the word
     analyses (word_accuracy, ngram_differences) when given, and any extra keys. significance
     lists the non-baseline systems only (BLEU, with chrF nested)."""
     bundle = report.to_dict(extra={"files": files, **extra})
-    bundle["significance"] = [s for s in bundle["significance"]
-                              if s["system"] != report.baseline]
+    bundle["significance"] = [s for s in bundle["significance"] if s["system"] != report.baseline]
     if words is not None:
         bundle.update(words.to_dict())
     return bundle

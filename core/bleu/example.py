@@ -13,8 +13,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "den", "mar", "pel", "sun",
-             "tor", "bi", "ga", "fe", "hu", "jo", "ul", "ri"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "den",
+    "mar",
+    "pel",
+    "sun",
+    "tor",
+    "bi",
+    "ga",
+    "fe",
+    "hu",
+    "jo",
+    "ul",
+    "ri",
+]
 ENDINGS = np.array([".", ".", ".", "?", "!"])
 
 # name -> (substitute, delete, insert, swap) probabilities per token
@@ -23,35 +43,38 @@ SYSTEM_NOISE = {
     "medium": (0.18, 0.08, 0.05, 0.06),
     "weak": (0.30, 0.20, 0.04, 0.10),
 }
-PARAPHRASE_NOISE = (0.15, 0.05, 0.05, 0.05)   # extra references vs the first one
+PARAPHRASE_NOISE = (0.15, 0.05, 0.05, 0.05)  # extra references vs the first one
 
 
 @dataclass(frozen=True)
 class ExampleCorpus:
-    source: list[str]                 # a pseudo source language, one line per segment
-    references: list[list[str]]       # reference streams (refs[j][i]: reference j of line i)
-    systems: dict[str, list[str]]     # system name -> output lines
+    source: list[str]  # a pseudo source language, one line per segment
+    references: list[list[str]]  # reference streams (refs[j][i]: reference j of line i)
+    systems: dict[str, list[str]]  # system name -> output lines
 
 
 def example_corpus(n_segments: int = 400, seed: int = 0, n_refs: int = 1) -> ExampleCorpus:
     """Generated data for the page's first view, tests and benchmarks (same seed, same text)."""
     rng = np.random.default_rng(seed)
     vocab = _vocabulary(rng, 1000)
-    weights = 1.0 / np.arange(1, len(vocab) + 1) ** 0.9       # Zipf-like word frequencies
+    weights = 1.0 / np.arange(1, len(vocab) + 1) ** 0.9  # Zipf-like word frequencies
     weights /= weights.sum()
     lengths = np.clip(np.round(rng.lognormal(np.log(17), 0.6, n_segments)), 3, 80).astype(int)
-    seg = np.repeat(np.arange(n_segments), lengths)            # (T,) segment of each token
-    words = rng.choice(len(vocab), size=len(seg), p=weights)   # (T,) word ids
+    seg = np.repeat(np.arange(n_segments), lengths)  # (T,) segment of each token
+    words = rng.choice(len(vocab), size=len(seg), p=weights)  # (T,) word ids
 
     def draw(size):
         return rng.choice(len(vocab), size=size, p=weights)
 
     references = [_render(vocab, words, seg, n_segments, rng)]
     for _ in range(n_refs - 1):
-        references.append(_render(vocab, *_corrupt(words, seg, PARAPHRASE_NOISE, rng, draw),
-                                  n_segments, rng))
-    systems = {name: _render(vocab, *_corrupt(words, seg, noise, rng, draw), n_segments, rng)
-               for name, noise in SYSTEM_NOISE.items()}
+        references.append(
+            _render(vocab, *_corrupt(words, seg, PARAPHRASE_NOISE, rng, draw), n_segments, rng)
+        )
+    systems = {
+        name: _render(vocab, *_corrupt(words, seg, noise, rng, draw), n_segments, rng)
+        for name, noise in SYSTEM_NOISE.items()
+    }
     source_vocab = np.array([w[::-1].replace("a", "e") for w in vocab])  # word-by-word mapping
     source = _join(source_vocab[words[::-1]], seg[::-1], n_segments)
     return ExampleCorpus(source, references, systems)
@@ -75,12 +98,12 @@ def _corrupt(words, seg, noise, rng, draw) -> tuple[np.ndarray, np.ndarray]:
     out = np.where(roll < delete + substitute, draw(len(words)), words)
     inserted = np.where(rng.random(len(words)) < insert, draw(len(words)), -1)
     keep = roll >= delete
-    pairs = np.stack([np.where(keep, out, -1), inserted], axis=1).ravel()   # (2T,)
+    pairs = np.stack([np.where(keep, out, -1), inserted], axis=1).ravel()  # (2T,)
     pair_seg = np.repeat(seg, 2)
     mask = pairs >= 0
     out, out_seg = pairs[mask], pair_seg[mask]
     i = np.flatnonzero((rng.random(len(out) - 1) < swap) & (out_seg[:-1] == out_seg[1:]))
-    i = i[np.concatenate([[True], np.diff(i) > 1])] if len(i) else i        # non-overlapping
+    i = i[np.concatenate([[True], np.diff(i) > 1])] if len(i) else i  # non-overlapping
     out[i], out[i + 1] = out[i + 1], out[i].copy()
     return out, out_seg
 

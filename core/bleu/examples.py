@@ -16,17 +16,18 @@ EQUAL, ONLY_A, ONLY_B = "equal", "a", "b"
 
 @dataclass(frozen=True)
 class DiffPiece:
-    kind: str                  # equal | a (only in A's output) | b (only in B's)
+    kind: str  # equal | a (only in A's output) | b (only in B's)
     words: tuple[str, ...]
 
 
-def largest_differences(report: BleuReport, a: str, b: str, k: int = 10
-                        ) -> tuple[list[int], list[int]]:
+def largest_differences(
+    report: BleuReport, a: str, b: str, k: int = 10
+) -> tuple[list[int], list[int]]:
     """0-based segments where B's sentence BLEU most exceeds A's, and where A's most exceeds
     B's (k each, largest gap first, earlier segment first on ties; zero gaps left out)."""
     wide = report.sentence_scores("bleu")
-    delta = wide[b].to_numpy() - wide[a].to_numpy()                 # (N,)
-    order = np.lexsort((np.arange(len(delta)), -delta))              # largest delta first
+    delta = wide[b].to_numpy() - wide[a].to_numpy()  # (N,)
+    order = np.lexsort((np.arange(len(delta)), -delta))  # largest delta first
     b_better = [int(i) for i in order if delta[i] > 0][:k]
     order = np.lexsort((np.arange(len(delta)), delta))
     a_better = [int(i) for i in order if delta[i] < 0][:k]

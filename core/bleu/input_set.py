@@ -24,8 +24,11 @@ MAX_SYSTEMS = 50
 
 
 def too_many_systems(where: str, n: int) -> InputIssue:
-    return InputIssue(ERROR, f"{where} {n:,} systems: at most {MAX_SYSTEMS} are analysed at "
-                      "once. Split them into several uploads.")
+    return InputIssue(
+        ERROR,
+        f"{where} {n:,} systems: at most {MAX_SYSTEMS} are analysed at "
+        "once. Split them into several uploads.",
+    )
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,19 @@ def count_mismatch(files: Sequence[TextFile]) -> tuple[list[InputIssue], list[tu
     wrong = [f for f in files if f.n_lines != n]
     listing = "; ".join(f"{ROLE_NAMES[f.role]} {f.name}: {f.n_lines} lines" for f in files)
     names = ", ".join(f.name for f in wrong)
-    msg = (f"Line counts differ: {listing}. {names} left out of scoring (no file is cut short); "
-           f"the files with {n} lines, as {standard.name}, are scored.")
+    msg = (
+        f"Line counts differ: {listing}. {names} left out of scoring (no file is cut short); "
+        f"the files with {n} lines, as {standard.name}, are scored."
+    )
     marked = []
     for f in wrong:
         where = f"line {n + 1} is extra" if f.n_lines > n else f"line {f.n_lines + 1} is missing"
-        own = InputIssue(ERROR, f"{f.name} has {f.n_lines} lines but {standard.name} has {n} "
-                         f"({where}): left out of scoring.", min(n, f.n_lines) + 1)
+        own = InputIssue(
+            ERROR,
+            f"{f.name} has {f.n_lines} lines but {standard.name} has {n} "
+            f"({where}): left out of scoring.",
+            min(n, f.n_lines) + 1,
+        )
         marked.append((f, dataclasses.replace(f, issues=(*f.issues, own))))
     return [InputIssue(WARNING, msg, min(f.n_lines for f in files) + 1)], marked
 

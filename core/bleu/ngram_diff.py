@@ -15,17 +15,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ALPHA = 1.0      # compare-mt's default smoothing
-TOP = 50         # n-grams listed each way (compare-mt's report_length)
+ALPHA = 1.0  # compare-mt's default smoothing
+TOP = 50  # n-grams listed each way (compare-mt's report_length)
 MAX_ORDER = 4
 
 
 @dataclass(frozen=True)
 class NgramRow:
-    ngram: str       # space-joined words
-    score: float     # (a + alpha) / (a + b + 2 alpha)
-    count_a: int     # matches by system A
-    count_b: int     # matches by system B
+    ngram: str  # space-joined words
+    score: float  # (a + alpha) / (a + b + 2 alpha)
+    count_a: int  # matches by system A
+    count_b: int  # matches by system B
 
     def to_list(self) -> list:
         return [self.ngram, self.score, self.count_a, self.count_b]
@@ -33,25 +33,30 @@ class NgramRow:
 
 @dataclass(frozen=True)
 class NgramDifference:
-    a: str                          # first system
-    b: str                          # second system
+    a: str  # first system
+    b: str  # second system
     a_better: tuple[NgramRow, ...]  # highest scores first
     b_better: tuple[NgramRow, ...]  # lowest scores first
 
     def to_dict(self) -> dict:
-        return {"a": self.a, "b": self.b,
-                "a_better": [r.to_list() for r in self.a_better],
-                "b_better": [r.to_list() for r in self.b_better]}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "a_better": [r.to_list() for r in self.a_better],
+            "b_better": [r.to_list() for r in self.b_better],
+        }
 
 
 def sentence_ngrams(words: Sequence[str], max_order: int = MAX_ORDER) -> list[tuple[str, ...]]:
     """Every n-gram of orders 1..max_order, shortest first, left to right (compare-mt's order)."""
-    return [tuple(words[i:i + n]) for n in range(1, max_order + 1)
-            for i in range(len(words) - n + 1)]
+    return [
+        tuple(words[i : i + n]) for n in range(1, max_order + 1) for i in range(len(words) - n + 1)
+    ]
 
 
-def matched_ngrams(ref: Sequence[Sequence[str]], out: Sequence[Sequence[str]],
-                   max_order: int = MAX_ORDER) -> Counter:
+def matched_ngrams(
+    ref: Sequence[Sequence[str]], out: Sequence[Sequence[str]], max_order: int = MAX_ORDER
+) -> Counter:
     """Matched n-gram counts over the corpus (compare-mt's compare_ngrams "match")."""
     matched: Counter = Counter()
     for ref_words, out_words in zip(ref, out, strict=True):
@@ -63,8 +68,9 @@ def matched_ngrams(ref: Sequence[Sequence[str]], out: Sequence[Sequence[str]],
     return matched
 
 
-def ngram_difference(a: str, b: str, matches_a: Counter, matches_b: Counter,
-                     top: int = TOP, alpha: float = ALPHA) -> NgramDifference:
+def ngram_difference(
+    a: str, b: str, matches_a: Counter, matches_b: Counter, top: int = TOP, alpha: float = ALPHA
+) -> NgramDifference:
     rows = []
     for g in matches_a.keys() | matches_b.keys():
         ca, cb = matches_a.get(g, 0), matches_b.get(g, 0)
@@ -74,11 +80,16 @@ def ngram_difference(a: str, b: str, matches_a: Counter, matches_b: Counter,
     return NgramDifference(a, b, tuple(high[:top]), tuple(low[:top]))
 
 
-def ngram_differences(ref: Sequence[Sequence[str]], systems: dict[str, Sequence[Sequence[str]]],
-                      top: int = TOP, alpha: float = ALPHA,
-                      max_order: int = MAX_ORDER) -> list[NgramDifference]:
+def ngram_differences(
+    ref: Sequence[Sequence[str]],
+    systems: dict[str, Sequence[Sequence[str]]],
+    top: int = TOP,
+    alpha: float = ALPHA,
+    max_order: int = MAX_ORDER,
+) -> list[NgramDifference]:
     """The first system against each other one, on words per sentence (one reference)."""
     names = list(systems)
     counts = {s: matched_ngrams(ref, systems[s], max_order) for s in names}
-    return [ngram_difference(names[0], s, counts[names[0]], counts[s], top, alpha)
-            for s in names[1:]]
+    return [
+        ngram_difference(names[0], s, counts[names[0]], counts[s], top, alpha) for s in names[1:]
+    ]

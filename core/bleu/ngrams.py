@@ -18,26 +18,27 @@ from core.bleu.stats import make_metric
 @dataclass(frozen=True)
 class NgramMatch:
     """One clipped match: hyp_tokens[start:start+order] == ref_tokens[ref][ref_start:...]."""
+
     order: int
-    start: int          # token position in the hypothesis
-    ref: int            # index of the reference it was matched in
-    ref_start: int      # token position in that reference
+    start: int  # token position in the hypothesis
+    ref: int  # index of the reference it was matched in
+    ref_start: int  # token position in that reference
 
 
 @dataclass(frozen=True)
 class MatchedNgrams:
-    hyp_tokens: tuple[str, ...]               # hypothesis after sacrebleu's BLEU preprocessing
-    ref_tokens: tuple[tuple[str, ...], ...]   # each reference, same preprocessing
+    hyp_tokens: tuple[str, ...]  # hypothesis after sacrebleu's BLEU preprocessing
+    ref_tokens: tuple[tuple[str, ...], ...]  # each reference, same preprocessing
     matches: tuple[NgramMatch, ...]
-    counts: tuple[int, ...]                   # clipped matches per order (sacrebleu's m_n)
-    totals: tuple[int, ...]                   # hypothesis n-grams per order (sacrebleu's t_n)
+    counts: tuple[int, ...]  # clipped matches per order (sacrebleu's m_n)
+    totals: tuple[int, ...]  # hypothesis n-grams per order (sacrebleu's t_n)
 
     def hyp_coverage(self, order: int) -> list[bool]:
         """Per hypothesis token: covered by a matched n-gram of this order?"""
         covered = [False] * len(self.hyp_tokens)
         for m in self.matches:
             if m.order == order:
-                covered[m.start:m.start + order] = [True] * order
+                covered[m.start : m.start + order] = [True] * order
         return covered
 
     def hyp_highest_order(self) -> list[int]:
@@ -58,16 +59,18 @@ def _highest(length: int, spans) -> list[int]:
     return best
 
 
-def matched_ngrams(hyp: str, refs: list[str | None],
-                   settings: BleuSettings | None = None) -> MatchedNgrams:
+def matched_ngrams(
+    hyp: str, refs: list[str | None], settings: BleuSettings | None = None
+) -> MatchedNgrams:
     """Clipped n-gram matches of one hypothesis against its references (None = missing)."""
     settings = settings or BleuSettings()
     if not refs:
         raise ValueError("matched_ngrams needs at least one reference")
     metric = make_metric(settings, "bleu")
     hyp_tokens = tuple(metric._preprocess_segment(hyp).split())
-    ref_tokens = tuple(tuple(metric._preprocess_segment(r).split()) if r is not None else ()
-                       for r in refs)
+    ref_tokens = tuple(
+        tuple(metric._preprocess_segment(r).split()) if r is not None else () for r in refs
+    )
     matches, counts, totals = [], [], []
     for n in range(1, settings.max_ngram_order + 1):
         hyp_pos = _positions(hyp_tokens, n)
@@ -89,5 +92,5 @@ def _positions(tokens: tuple[str, ...], n: int) -> dict[tuple[str, ...], list[in
     """n-gram -> start positions, in order."""
     out: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i in range(len(tokens) - n + 1):
-        out[tokens[i:i + n]].append(i)
+        out[tokens[i : i + n]].append(i)
     return out

@@ -32,10 +32,10 @@ ALPHA = 0.05  # a pair differs when the paired bootstrap's p is below this
 
 @dataclass(frozen=True)
 class PairwiseSignificance:
-    systems: tuple[str, ...]     # in the report's order
-    bleu: np.ndarray             # (S,) corpus BLEU
-    bootstrap_p: np.ndarray      # (S, S) paired-bootstrap p of each pair; NaN on the diagonal
-    ar_p: np.ndarray             # (S, S) approximate-randomization p; NaN when not computed
+    systems: tuple[str, ...]  # in the report's order
+    bleu: np.ndarray  # (S,) corpus BLEU
+    bootstrap_p: np.ndarray  # (S, S) paired-bootstrap p of each pair; NaN on the diagonal
+    ar_p: np.ndarray  # (S, S) approximate-randomization p; NaN when not computed
 
     def better(self, alpha: float = ALPHA) -> np.ndarray:
         """(S, S) bool: row system has the higher BLEU and bootstrap p < alpha."""
@@ -46,21 +46,38 @@ class PairwiseSignificance:
         """Cells 'p_bs / p_ar' with '▲' where the row system is significantly better, '▼'
         where it is significantly worse; '-' on the diagonal."""
         better = self.better(alpha)
-        cells = [[_cell(self.bootstrap_p[i, j], self.ar_p[i, j],
-                        "▲" if better[i, j] else "▼" if better[j, i] else "")
-                  if i != j else "-" for j in range(len(self.systems))]
-                 for i in range(len(self.systems))]
-        frame = pd.DataFrame(cells, index=pd.Index(self.systems, name="system"),
-                             columns=list(self.systems))
+        cells = [
+            [
+                _cell(
+                    self.bootstrap_p[i, j],
+                    self.ar_p[i, j],
+                    "▲" if better[i, j] else "▼" if better[j, i] else "",
+                )
+                if i != j
+                else "-"
+                for j in range(len(self.systems))
+            ]
+            for i in range(len(self.systems))
+        ]
+        frame = pd.DataFrame(
+            cells, index=pd.Index(self.systems, name="system"), columns=list(self.systems)
+        )
         frame.insert(0, "significantly better than", better.sum(axis=1))
         frame.insert(0, "BLEU", self.bleu)
         return frame
 
     def to_list(self) -> list[dict]:
         """One entry per pair (a before b in the report's order)."""
-        return [{"a": a, "b": self.systems[j], "bs_p_value": _num(self.bootstrap_p[i, j]),
-                 "ar_p_value": _num(self.ar_p[i, j])}
-                for i, a in enumerate(self.systems) for j in range(i + 1, len(self.systems))]
+        return [
+            {
+                "a": a,
+                "b": self.systems[j],
+                "bs_p_value": _num(self.bootstrap_p[i, j]),
+                "ar_p_value": _num(self.ar_p[i, j]),
+            }
+            for i, a in enumerate(self.systems)
+            for j in range(i + 1, len(self.systems))
+        ]
 
 
 def _cell(bs: float, ar: float, mark: str) -> str:
@@ -85,8 +102,8 @@ def pairwise_significance(report: BleuReport, ar: bool = True) -> PairwiseSignif
     k = data[names[0]].shape[1]
     resampled = {}
     for j, s in enumerate(names):
-        block = sums[:, j * k:(j + 1) * k]
-        if block.max(initial=0) >= FLOAT32_EXACT:           # huge corpus: float32 rounds
+        block = sums[:, j * k : (j + 1) * k]
+        if block.max(initial=0) >= FLOAT32_EXACT:  # huge corpus: float32 rounds
             block = sacrebleu_float32_sums(data[s], draws())
         resampled[s] = scalar_scores(metric, block)
     scores = report.corpus["bleu"]
@@ -94,13 +111,25 @@ def pairwise_significance(report: BleuReport, ar: bool = True) -> PairwiseSignif
     bs, arp = np.full((size, size), np.nan), np.full((size, size), np.nan)
     vectorised = partial(bleu_rows, max_order=settings.max_ngram_order)
     for i, a in enumerate(names):
-        later = {b: data[b] for b in names[i + 1:]}
-        ar_p = (ar_p_values(metric, vectorised, data[a], later, scores[a],
-                            {b: scores[b] for b in later}, settings.ar_trials, settings.seed)
-                if ar and later and settings.ar_trials else {})
+        later = {b: data[b] for b in names[i + 1 :]}
+        ar_p = (
+            ar_p_values(
+                metric,
+                vectorised,
+                data[a],
+                later,
+                scores[a],
+                {b: scores[b] for b in later},
+                settings.ar_trials,
+                settings.seed,
+            )
+            if ar and later and settings.ar_trials
+            else {}
+        )
         for j in range(i + 1, size):
             b = names[j]
-            bs[i, j] = bs[j, i] = paired_bootstrap(resampled[a], resampled[b], scores[a],
-                                                   scores[b])[0]
+            bs[i, j] = bs[j, i] = paired_bootstrap(
+                resampled[a], resampled[b], scores[a], scores[b]
+            )[0]
             arp[i, j] = arp[j, i] = ar_p.get(b, np.nan)
     return PairwiseSignificance(tuple(names), scores.to_numpy(dtype=np.float64), bs, arp)

@@ -34,11 +34,12 @@ class BleuReport:
         "BLEU paired", "chrF2 paired" (and "TER" when computed).
     bleu_stats / chrf_stats: system -> (N, K) per-segment sufficient statistics (see stats.py).
     """
+
     settings: BleuSettings
     systems: tuple[str, ...]
     baseline: str
     n_segments: int
-    num_refs: int                       # references per segment; -1 when it varies
+    num_refs: int  # references per segment; -1 when it varies
     corpus: pd.DataFrame
     sentences: pd.DataFrame
     buckets: pd.DataFrame
@@ -60,15 +61,21 @@ class BleuReport:
             return frame.assign(**{c: frame[c].map(names) for c in cols})
 
         return dataclasses.replace(
-            self, systems=tuple(names.values()), baseline=names[self.baseline],
+            self,
+            systems=tuple(names.values()),
+            baseline=names[self.baseline],
             settings=dataclasses.replace(self.settings, baseline=names[self.baseline]),
-            corpus=self.corpus.rename(index=names), sentences=column(self.sentences, "system"),
-            buckets=column(self.buckets, "system"), wins=column(self.wins, "system", "baseline"),
-            significance=tuple(dataclasses.replace(r, system=names[r.system],
-                                                   baseline=names[r.baseline])
-                               for r in self.significance),
+            corpus=self.corpus.rename(index=names),
+            sentences=column(self.sentences, "system"),
+            buckets=column(self.buckets, "system"),
+            wins=column(self.wins, "system", "baseline"),
+            significance=tuple(
+                dataclasses.replace(r, system=names[r.system], baseline=names[r.baseline])
+                for r in self.significance
+            ),
             bleu_stats={names[k]: v for k, v in self.bleu_stats.items()},
-            chrf_stats={names[k]: v for k, v in self.chrf_stats.items()})
+            chrf_stats={names[k]: v for k, v in self.chrf_stats.items()},
+        )
 
     def sentence_scores(self, metric: str = "bleu") -> pd.DataFrame:
         """Wide table: one row per segment, one column per system, of `metric` (bleu|chrf|ter)."""
@@ -98,7 +105,8 @@ class BleuReport:
             "systems": [self._system_dict(name) for name in self.systems],
             "significance": [
                 {**r.to_dict(), "chrf": by_metric[(r.system, "chrF")].to_dict()}
-                for r in self.significance if r.metric == "BLEU"
+                for r in self.significance
+                if r.metric == "BLEU"
             ],
             "buckets": _records(self.buckets),
             "wins": _records(self.wins),
@@ -134,8 +142,10 @@ class BleuReport:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}
-            for rec in df.to_dict(orient="records")]
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}
+        for rec in df.to_dict(orient="records")
+    ]
 
 
 def json_ready(obj):

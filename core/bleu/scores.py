@@ -11,11 +11,16 @@ import numpy as np
 from sacrebleu.metrics import BLEU
 from sacrebleu.metrics.bleu import BLEUScore
 
-LOG_OF_ZERO = -9999999999.0     # sacrebleu's my_log(0)
+LOG_OF_ZERO = -9999999999.0  # sacrebleu's my_log(0)
 
 
-def bleu_rows(stats: np.ndarray, max_order: int = 4, smooth_method: str = "exp",
-              smooth_value: float | None = None, effective_order: bool = False) -> np.ndarray:
+def bleu_rows(
+    stats: np.ndarray,
+    max_order: int = 4,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = False,
+) -> np.ndarray:
     """BLEU = BP * exp(sum_{n<=N'} log p_n / N'),  BP = min(1, exp(1 - r/c)),  p_n = 100 m_n / t_n.
 
     stats: (M, 2 + 2N) rows [c, r, m_1..m_N, t_1..t_N] -> (M,) scores. N' = N, or the highest
@@ -24,17 +29,17 @@ def bleu_rows(stats: np.ndarray, max_order: int = 4, smooth_method: str = "exp",
     stats = np.asarray(stats, dtype=np.float64).reshape(-1, 2 + 2 * max_order)
     if smooth_value is None:
         smooth_value = BLEU.SMOOTH_DEFAULTS[smooth_method]
-    sys_len, ref_len = stats[:, 0], stats[:, 1]                        # (M,)
-    matches = stats[:, 2:2 + max_order].copy()                         # (M, N)
-    totals = stats[:, 2 + max_order:].copy()                           # (M, N)
+    sys_len, ref_len = stats[:, 0], stats[:, 1]  # (M,)
+    matches = stats[:, 2 : 2 + max_order].copy()  # (M, N)
+    totals = stats[:, 2 + max_order :].copy()  # (M, N)
     any_match = matches.sum(axis=1) > 0
     bp = _brevity_penalty(sys_len, ref_len)
     if smooth_method == "add-k":
         matches[:, 1:] += smooth_value
         totals[:, 1:] += smooth_value
 
-    precisions = np.zeros_like(matches)                                # (M, N)
-    alive = np.ones(len(stats), dtype=bool)      # sacrebleu stops at the first order with t_n = 0
+    precisions = np.zeros_like(matches)  # (M, N)
+    alive = np.ones(len(stats), dtype=bool)  # sacrebleu stops at the first order with t_n = 0
     eff_order = np.full(len(stats), max_order, dtype=np.float64)
     mteval = np.ones(len(stats))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -49,11 +54,11 @@ def bleu_rows(stats: np.ndarray, max_order: int = 4, smooth_method: str = "exp",
             elif smooth_method == "floor":
                 precisions[:, n] = np.where(zero, 100.0 * smooth_value / totals[:, n], 0.0)
             hit = alive & (matches[:, n] > 0)
-            precisions[:, n] = np.where(hit, 100.0 * matches[:, n] / totals[:, n],
-                                        precisions[:, n])
-        logs = np.where(precisions > 0, np.log(np.where(precisions > 0, precisions, 1.0)),
-                        LOG_OF_ZERO)
-    used = np.arange(max_order)[None, :] < eff_order[:, None]          # (M, N)
+            precisions[:, n] = np.where(hit, 100.0 * matches[:, n] / totals[:, n], precisions[:, n])
+        logs = np.where(
+            precisions > 0, np.log(np.where(precisions > 0, precisions, 1.0)), LOG_OF_ZERO
+        )
+    used = np.arange(max_order)[None, :] < eff_order[:, None]  # (M, N)
     score = bp * np.exp((logs * used).sum(axis=1) / eff_order)
     return np.where(any_match, score, 0.0)
 
@@ -65,8 +70,9 @@ def _brevity_penalty(sys_len: np.ndarray, ref_len: np.ndarray) -> np.ndarray:
     return np.where(sys_len >= ref_len, 1.0, np.where(sys_len > 0, short, 0.0))
 
 
-def chrf_rows(stats: np.ndarray, order: int, beta: int = 2,
-              eps_smoothing: bool = False) -> np.ndarray:
+def chrf_rows(
+    stats: np.ndarray, order: int, beta: int = 2, eps_smoothing: bool = False
+) -> np.ndarray:
     """chrF_beta = 100 (1 + b^2) P R / (b^2 P + R), P and R averaged over the effective orders.
 
     stats: (M, 3 * order) rows of [hyp, ref, match] counts per order -> (M,) scores, as sacrebleu's
@@ -74,7 +80,7 @@ def chrf_rows(stats: np.ndarray, order: int, beta: int = 2,
     """
     stats = np.asarray(stats, dtype=np.float64).reshape(-1, order, 3)
     n_hyp, n_ref, n_match = stats[..., 0], stats[..., 1], stats[..., 2]  # (M, order)
-    factor = beta ** 2
+    factor = beta**2
     eps = 1e-16
     with np.errstate(divide="ignore", invalid="ignore"):
         prec = np.where(n_hyp > 0, n_match / np.where(n_hyp > 0, n_hyp, 1.0), eps)
@@ -100,7 +106,7 @@ def corpus_bleu_score(metric, stats: np.ndarray) -> BLEUScore:
 
 def corpus_score(metric, stats: np.ndarray) -> float:
     """sacrebleu's own corpus score (any metric) of (N, K) segment statistics."""
-    if stats.dtype.kind == "f":          # TER: sacrebleu adds floats in segment order
+    if stats.dtype.kind == "f":  # TER: sacrebleu adds floats in segment order
         return metric._aggregate_and_compute(stats.tolist()).score
     return metric._compute_score_from_stats(_exact_sums(stats)).score
 

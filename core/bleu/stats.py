@@ -20,12 +20,12 @@ import numpy as np
 from core.bleu.settings import BleuSettings
 
 METRICS = ("bleu", "chrf", "ter")
-MAX_BLOCK = 2000            # segments per block: bounds the reference cache's memory
+MAX_BLOCK = 2000  # segments per block: bounds the reference cache's memory
 
 # Lines of text (segments x (references + systems)) from which extraction goes to spawned
 # workers; below, it stays in-process (starting a worker costs about a second).
 SPAWN_MIN_LINES = 10_000
-SPAWN_MIN_TER = 1_000      # TER (an edit distance with shifts per sentence) is worth it sooner
+SPAWN_MIN_TER = 1_000  # TER (an edit distance with shifts per sentence) is worth it sooner
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,12 @@ class SegmentStats:
     chrf rows: [hyp, ref, match] counts per char order then word order   (int64)
     ter rows:  [fewest edits over references, mean reference length]     (float64)
     """
-    metric: str                       # bleu | chrf | ter
+
+    metric: str  # bleu | chrf | ter
     by_system: dict[str, np.ndarray]  # system name -> (N, K) statistics
-    first_ref_len: np.ndarray         # (N,) tokenized length of each segment's first reference
-    num_refs: int                     # references per segment (-1 when it varies)
-    signature: str                    # sacrebleu's signature string for the metric
+    first_ref_len: np.ndarray  # (N,) tokenized length of each segment's first reference
+    num_refs: int  # references per segment (-1 when it varies)
+    signature: str  # sacrebleu's signature string for the metric
 
 
 def make_metric(settings: BleuSettings, metric: str):
@@ -57,10 +58,14 @@ def count_refs(refs: list[list[str | None]]) -> int:
     return counts.pop() if len(counts) == 1 else -1
 
 
-def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
-                  systems: dict[str, list[str]], metrics: tuple[str, ...] = ("bleu", "chrf"),
-                  workers: int = 1, on_block: Callable[[int, int], None] | None = None
-                  ) -> dict[str, SegmentStats]:
+def extract_stats(
+    settings: BleuSettings,
+    refs: list[list[str | None]],
+    systems: dict[str, list[str]],
+    metrics: tuple[str, ...] = ("bleu", "chrf"),
+    workers: int = 1,
+    on_block: Callable[[int, int], None] | None = None,
+) -> dict[str, SegmentStats]:
     """Extract per-segment statistics of `metrics` for every system, references cached once.
 
     refs: reference streams [[ref1_line1, ...], [ref2_line1, ...]]; systems: name -> lines.
@@ -90,8 +95,12 @@ def extract_stats(settings: BleuSettings, refs: list[list[str | None]],
 def _block_job(settings, refs, systems, task) -> tuple:
     """(task, settings, the block's references, the block's system lines)."""
     _, lo, hi = task
-    return (task, settings, [stream[lo:hi] for stream in refs],
-            {name: hyps[lo:hi] for name, hyps in systems.items()})
+    return (
+        task,
+        settings,
+        [stream[lo:hi] for stream in refs],
+        {name: hyps[lo:hi] for name, hyps in systems.items()},
+    )
 
 
 def _collect(parts, total: int, on_block) -> list:
@@ -104,42 +113,51 @@ def _collect(parts, total: int, on_block) -> list:
     return out
 
 
-def _extract_block(task: tuple[str, int, int], settings: BleuSettings, refs: list[list],
-                   systems: dict[str, list[str]]) -> tuple[str, int, dict, np.ndarray]:
+def _extract_block(
+    task: tuple[str, int, int],
+    settings: BleuSettings,
+    refs: list[list],
+    systems: dict[str, list[str]],
+) -> tuple[str, int, dict, np.ndarray]:
     """One (metric, segment block): cache the block's references, score every system."""
     name, lo, hi = task
     metric = make_metric(settings, name)
     ref_cache = metric._cache_references(refs)
     dtype = np.float64 if name == "ter" else np.int64
-    seen: dict[tuple[int, str], list] = {}     # systems often agree on a line: score it once
+    seen: dict[tuple[int, str], list] = {}  # systems often agree on a line: score it once
     out = {}
     for sys_name, hyps in systems.items():
         rows = []
         for i, hyp in enumerate(hyps):
             row = seen.get((i, hyp))
-            if row is None:   # the body of sacrebleu's Metric._extract_corpus_statistics
-                row = metric._compute_segment_statistics(metric._preprocess_segment(hyp),
-                                                         ref_cache[i])
+            if row is None:  # the body of sacrebleu's Metric._extract_corpus_statistics
+                row = metric._compute_segment_statistics(
+                    metric._preprocess_segment(hyp), ref_cache[i]
+                )
                 seen[(i, hyp)] = row
             rows.append(row)
         out[sys_name] = np.asarray(rows, dtype=dtype).reshape(hi - lo, -1)
-    first_len = np.array([c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [],
-                         dtype=np.int64)
+    first_len = np.array(
+        [c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [], dtype=np.int64
+    )
     return name, lo, out, first_len
 
 
 def _assemble(settings, refs, systems, metrics, parts) -> dict[str, SegmentStats]:
     num_refs = count_refs(refs)
-    first_len = np.concatenate([p[3] for p in sorted(parts, key=lambda p: p[1]) if p[0] == "bleu"]
-                               or [np.zeros(0, dtype=np.int64)])
+    first_len = np.concatenate(
+        [p[3] for p in sorted(parts, key=lambda p: p[1]) if p[0] == "bleu"]
+        or [np.zeros(0, dtype=np.int64)]
+    )
     result = {}
     for name in metrics:
         blocks = sorted((p for p in parts if p[0] == name), key=lambda p: p[1])
         by_system = {s: np.concatenate([b[2][s] for b in blocks]) for s in systems}
         metric = make_metric(settings, name)
         metric.num_refs = num_refs
-        result[name] = SegmentStats(name, by_system, first_len, num_refs,
-                                    metric.get_signature().format())
+        result[name] = SegmentStats(
+            name, by_system, first_len, num_refs, metric.get_signature().format()
+        )
     return result
 
 

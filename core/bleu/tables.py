@@ -236,14 +236,22 @@ def column_role(column: str) -> str:
 
 
 def _columns(table: TableInput, parsed: Parsed) -> TableInput:
-    by_role: dict[str, list[TextFile]] = {"ref": [], "sys": [], "src": [], "ignored": [],
-                                          "label": []}
+    by_role: dict[str, list[TextFile]] = {
+        "ref": [],
+        "sys": [],
+        "src": [],
+        "ignored": [],
+        "label": [],
+    }
     for j, column in enumerate(parsed.header):
         role = column_role(column)
         lines = tuple(row[j].rstrip() for row in parsed.rows)
         label = f"{table.name} [{column}]"
-        issues = (() if role in ("ignored", "label")
-                  else content_issues(label, lines, role, parsed.row_lines))
+        issues = (
+            ()
+            if role in ("ignored", "label")
+            else content_issues(label, lines, role, parsed.row_lines)
+        )
         text = "\n".join(lines).encode("utf-8")
         by_role[role].append(
             TextFile(label, role, lines, sha256_of(text), len(text), table.encoding, tuple(issues))

@@ -30,11 +30,12 @@ def frequency_labels(cutoffs: Sequence[int]) -> list[str]:
 @dataclass(frozen=True)
 class WordAccuracy:
     """Per frequency bucket: reference word count and each system's output and matched words."""
-    buckets: tuple[str, ...]            # bucket labels in order ("<1", "1", ..., ">=1000")
-    ref_words: np.ndarray               # (B,) reference words per bucket
-    out_words: dict[str, np.ndarray]    # system -> (B,) output words per bucket
-    matched: dict[str, np.ndarray]      # system -> (B,) matched output words per bucket
-    freq_source: str                    # what the frequencies were counted in
+
+    buckets: tuple[str, ...]  # bucket labels in order ("<1", "1", ..., ">=1000")
+    ref_words: np.ndarray  # (B,) reference words per bucket
+    out_words: dict[str, np.ndarray]  # system -> (B,) output words per bucket
+    matched: dict[str, np.ndarray]  # system -> (B,) matched output words per bucket
+    freq_source: str  # what the frequencies were counted in
 
     def scores(self, system: str) -> pd.DataFrame:
         """recall, precision, fmeasure per bucket (0 where nothing matched)."""
@@ -43,8 +44,10 @@ class WordAccuracy:
             rec = np.where(m > 0, m / self.ref_words, 0.0)
             prec = np.where(m > 0, m / self.out_words[system], 0.0)
             f = np.where(m > 0, 2 * prec * rec / (prec + rec), 0.0)
-        return pd.DataFrame({"recall": rec, "precision": prec, "fmeasure": f},
-                            index=pd.Index(self.buckets, name="bucket"))
+        return pd.DataFrame(
+            {"recall": rec, "precision": prec, "fmeasure": f},
+            index=pd.Index(self.buckets, name="bucket"),
+        )
 
     def table(self) -> pd.DataFrame:
         """Long table: bucket, bucket_index, count (reference words), system, recall,
@@ -62,31 +65,45 @@ class WordAccuracy:
         """JSON entries in bucket order: {"bucket", "count", "fmeasure": {system: F}} plus the
         precision and recall the same way."""
         per = {s: self.scores(s) for s in self.out_words}
-        return [{"bucket": label, "count": int(self.ref_words[b]),
-                 **{k: {s: float(per[s][k].iloc[b]) for s in per}
-                    for k in ("fmeasure", "precision", "recall")}}
-                for b, label in enumerate(self.buckets)]
+        return [
+            {
+                "bucket": label,
+                "count": int(self.ref_words[b]),
+                **{
+                    k: {s: float(per[s][k].iloc[b]) for s in per}
+                    for k in ("fmeasure", "precision", "recall")
+                },
+            }
+            for b, label in enumerate(self.buckets)
+        ]
 
     def renamed(self, names: dict[str, str]) -> WordAccuracy:
-        return WordAccuracy(self.buckets, self.ref_words,
-                            {names[k]: v for k, v in self.out_words.items()},
-                            {names[k]: v for k, v in self.matched.items()}, self.freq_source)
+        return WordAccuracy(
+            self.buckets,
+            self.ref_words,
+            {names[k]: v for k, v in self.out_words.items()},
+            {names[k]: v for k, v in self.matched.items()},
+            self.freq_source,
+        )
 
 
 def word_counts(sentences: Sequence[Sequence[str]]) -> Counter:
     return Counter(w for words in sentences for w in words)
 
 
-def word_accuracy(ref: Sequence[Sequence[str]], systems: dict[str, Sequence[Sequence[str]]],
-                  freq_corpus: Sequence[Sequence[str]] | None = None,
-                  cutoffs: Sequence[int] = FREQ_CUTOFFS) -> WordAccuracy:
+def word_accuracy(
+    ref: Sequence[Sequence[str]],
+    systems: dict[str, Sequence[Sequence[str]]],
+    freq_corpus: Sequence[Sequence[str]] | None = None,
+    cutoffs: Sequence[int] = FREQ_CUTOFFS,
+) -> WordAccuracy:
     """ref: words per sentence of one reference; systems: name -> words per sentence;
     freq_corpus: words per line of a training corpus (None: count in the reference)."""
     counts = word_counts(ref if freq_corpus is None else freq_corpus)
     edges = np.asarray(cutoffs)
     bucket_of: dict[str, int] = {}
 
-    def bucket(word: str) -> int:                # b = #{c in cutoffs : c <= freq(word)}
+    def bucket(word: str) -> int:  # b = #{c in cutoffs : c <= freq(word)}
         b = bucket_of.get(word)
         if b is None:
             b = bucket_of[word] = int(np.searchsorted(edges, counts.get(word, 0), side="right"))
@@ -98,7 +115,7 @@ def word_accuracy(ref: Sequence[Sequence[str]], systems: dict[str, Sequence[Sequ
     for name, outs in systems.items():
         total, hit = np.zeros(n_buckets, np.int64), np.zeros(n_buckets, np.int64)
         for ref_sent, out_sent in zip(ref, outs, strict=True):
-            left = Counter(ref_sent)             # reference occurrences not yet matched
+            left = Counter(ref_sent)  # reference occurrences not yet matched
             for w in out_sent:
                 b = bucket(w)
                 total[b] += 1
@@ -107,5 +124,6 @@ def word_accuracy(ref: Sequence[Sequence[str]], systems: dict[str, Sequence[Sequ
                     hit[b] += 1
         out_words[name], matched[name] = total, hit
     source = "reference" if freq_corpus is None else "training corpus"
-    return WordAccuracy(tuple(frequency_labels(cutoffs)), ref_words.astype(np.int64), out_words,
-                        matched, source)
+    return WordAccuracy(
+        tuple(frequency_labels(cutoffs)), ref_words.astype(np.int64), out_words, matched, source
+    )

@@ -17,14 +17,17 @@ from core.cells.protocol import Cell, CellGrads, GateInfo, Params
 
 __all__ = ["CELLS", "Cell", "CellGrads", "GateInfo", "Params", "cell_names", "get_cell"]
 
-CELLS: dict[str, Cell] = {cell.name: cell for cell in (
-    rnn.CELL,
-    gru.CELL,
-    gru_reset_after.CELL,
-    lstm.CELL,
-    gru_no_reset.CELL,
-    gru_no_update.CELL,
-)}
+CELLS: dict[str, Cell] = {
+    cell.name: cell
+    for cell in (
+        rnn.CELL,
+        gru.CELL,
+        gru_reset_after.CELL,
+        lstm.CELL,
+        gru_no_reset.CELL,
+        gru_no_update.CELL,
+    )
+}
 
 
 def cell_names() -> tuple[str, ...]:

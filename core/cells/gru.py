@@ -33,26 +33,34 @@ from core.cells.theory import TheoryOverlay, carry_overlay
 
 @dataclass
 class GruCache:
-    xs: np.ndarray    # (T, B, D) inputs, in the parameters' dtype
-    h0: np.ndarray    # (B, H) initial state
-    hs: np.ndarray    # (T, B, H) hidden states h_1..h_T
-    u: np.ndarray     # (T, B, H) update gates
-    r: np.ndarray     # (T, B, H) reset gates
-    c: np.ndarray     # (T, B, H) candidates
-    rh: np.ndarray    # (T, B, H) r_t * h_{t-1}, the part of the state the candidate reads
-    x1: np.ndarray    # (T*B, D+1) inputs with a ones column (for W and b in one product)
+    xs: np.ndarray  # (T, B, D) inputs, in the parameters' dtype
+    h0: np.ndarray  # (B, H) initial state
+    hs: np.ndarray  # (T, B, H) hidden states h_1..h_T
+    u: np.ndarray  # (T, B, H) update gates
+    r: np.ndarray  # (T, B, H) reset gates
+    c: np.ndarray  # (T, B, H) candidates
+    rh: np.ndarray  # (T, B, H) r_t * h_{t-1}, the part of the state the candidate reads
+    x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
 
-def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
-         orthogonal: bool = True, update_bias: float = -1.0, chrono_length: int | None = None,
-         forget_bias: float = 1.0,
-         dtype: str = "float32") -> Params:
+def init(
+    D: int,
+    H: int,
+    rng: np.random.Generator,
+    *,
+    init_scale: float = 1.0,
+    orthogonal: bool = True,
+    update_bias: float = -1.0,
+    chrono_length: int | None = None,
+    forget_bias: float = 1.0,
+    dtype: str = "float32",
+) -> Params:
     """W ~ N(0, g^2/D); U_g, U_c orthogonal per block * g (or N(0, g^2/H));
     b_u = update_bias (or chrono), b_r = b_c = 0."""
-    W = gaussian(rng, (D, 3 * H), D, init_scale, dtype)                  # (D, 3H)
-    U_g = recurrent(rng, H, 2, init_scale, orthogonal, dtype)            # (H, 2H)
-    U_c = recurrent(rng, H, 1, init_scale, orthogonal, dtype)            # (H, H)
-    b = np.zeros(3 * H, dtype=dtype)                                     # (3H,)
+    W = gaussian(rng, (D, 3 * H), D, init_scale, dtype)  # (D, 3H)
+    U_g = recurrent(rng, H, 2, init_scale, orthogonal, dtype)  # (H, 2H)
+    U_c = recurrent(rng, H, 1, init_scale, orthogonal, dtype)  # (H, H)
+    b = np.zeros(3 * H, dtype=dtype)  # (3H,)
     b[:H] = update_gate_bias(rng, H, update_bias, chrono_length, dtype)
     return {"W": W, "U_g": U_g, "U_c": U_c, "b": b}
 
@@ -65,38 +73,39 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     B, dt = xs.shape[1], W.dtype
     # Gates use sigma(a) = (1 + tanh(a/2)) / 2: halve their weights once, not every step.
     half = np.ones(3 * H, dtype=dt)
-    half[:2 * H] = 0.5                                       # (3H,)
-    Wb = np.vstack([W, b]) * half                            # (D+1, 3H)
-    xw = (x1 @ Wb).reshape(T, B, 3 * H)                      # (T, B, 3H) all steps, bias included
-    U_g_half = U_g * dt.type(0.5)                            # (H, 2H)
-    ur = np.empty((T, B, 2 * H), dtype=dt)                   # (T, B, 2H) [u | r] per step
-    rh = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
-    c = np.empty((T, B, H), dtype=dt)                        # (T, B, H)
-    hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
-    xw_g, xw_c = xw[..., :2 * H], xw[..., 2 * H:]            # (T, B, 2H), (T, B, H) views
-    g = np.empty((B, 2 * H), dtype=dt)                       # (B, 2H) scratch: gate pre-acts / 2
-    a = np.empty((B, H), dtype=dt)                           # (B, H) scratch: candidate pre-act
+    half[: 2 * H] = 0.5  # (3H,)
+    Wb = np.vstack([W, b]) * half  # (D+1, 3H)
+    xw = (x1 @ Wb).reshape(T, B, 3 * H)  # (T, B, 3H) all steps, bias included
+    U_g_half = U_g * dt.type(0.5)  # (H, 2H)
+    ur = np.empty((T, B, 2 * H), dtype=dt)  # (T, B, 2H) [u | r] per step
+    rh = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    c = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    hs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    xw_g, xw_c = xw[..., : 2 * H], xw[..., 2 * H :]  # (T, B, 2H), (T, B, H) views
+    g = np.empty((B, 2 * H), dtype=dt)  # (B, 2H) scratch: gate pre-acts / 2
+    a = np.empty((B, H), dtype=dt)  # (B, H) scratch: candidate pre-act
     h = h0
     for t in range(T):
-        np.matmul(h, U_g_half, out=g)                        # one fused product for both gates
+        np.matmul(h, U_g_half, out=g)  # one fused product for both gates
         g += xw_g[t]
         np.tanh(g, out=g)
         g *= 0.5
-        np.add(g, 0.5, out=ur[t])                            # [u | r] = sigma(.)
-        u, r = ur[t, :, :H], ur[t, :, H:]                    # (B, H) each
-        np.multiply(r, h, out=rh[t])                         # (B, H) what the candidate reads
-        np.matmul(rh[t], U_c, out=a)                         # (B, H)
+        np.add(g, 0.5, out=ur[t])  # [u | r] = sigma(.)
+        u, r = ur[t, :, :H], ur[t, :, H:]  # (B, H) each
+        np.multiply(r, h, out=rh[t])  # (B, H) what the candidate reads
+        np.matmul(rh[t], U_c, out=a)  # (B, H)
         a += xw_c[t]
         np.tanh(a, out=c[t])
-        np.subtract(c[t], h, out=a)                          # h_t = h + u * (c - h)
+        np.subtract(c[t], h, out=a)  # h_t = h + u * (c - h)
         a *= u
         np.add(h, a, out=hs[t])
         h = hs[t]
     return hs, GruCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=c, rh=rh, x1=x1)
 
 
-def backward(params: Params, cache: GruCache, d_hs: np.ndarray,
-             d_final: np.ndarray | None = None) -> CellGrads:
+def backward(
+    params: Params, cache: GruCache, d_hs: np.ndarray, d_final: np.ndarray | None = None
+) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) dL/dh_T from after the
     sequence -> grads for every parameter, xs, h0, and the total dL/dh_t.
     With dh the total gradient at step t, a_* the pre-activations and q = dh (1 - u) (the
@@ -112,48 +121,48 @@ def backward(params: Params, cache: GruCache, d_hs: np.ndarray,
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = with_final(d_hs, d_final, dt)
-    U_gT = np.ascontiguousarray(U_g.T)                        # (2H, H)
-    U_cT = np.ascontiguousarray(U_c.T)                        # (H, H)
-    d_pre = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | da_c]
-    d_u, d_r, d_c = d_pre[..., :H], d_pre[..., H:2 * H], d_pre[..., 2 * H:]   # (T, B, H) views
-    d_g = d_pre[..., :2 * H]                                  # (T, B, 2H) view [da_u | da_r]
-    dh_total = np.empty_like(hs)                              # (T, B, H)
-    q, p, s, d_rh = (np.empty((B, H), dtype=dt) for _ in range(4))   # (B, H) scratch
-    d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
-    d_Wb = InputWeightGrad(cache.x1, T, 3 * H)                # d[W; b]
+    U_gT = np.ascontiguousarray(U_g.T)  # (2H, H)
+    U_cT = np.ascontiguousarray(U_c.T)  # (H, H)
+    d_pre = np.empty((T, B, 3 * H), dtype=dt)  # (T, B, 3H) [da_u | da_r | da_c]
+    d_u, d_r, d_c = d_pre[..., :H], d_pre[..., H : 2 * H], d_pre[..., 2 * H :]  # (T, B, H) views
+    d_g = d_pre[..., : 2 * H]  # (T, B, 2H) view [da_u | da_r]
+    dh_total = np.empty_like(hs)  # (T, B, H)
+    q, p, s, d_rh = (np.empty((B, H), dtype=dt) for _ in range(4))  # (B, H) scratch
+    d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
+    d_Wb = InputWeightGrad(cache.x1, T, 3 * H)  # d[W; b]
     for t in range(T - 1, -1, -1):
-        h_prev = hs[t - 1] if t else h0                       # (B, H)
+        h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
-        np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.multiply(dh, u[t], out=p)                          # p = dh u
-        np.subtract(dh, p, out=q)                             # q = dh (1 - u)
+        np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
+        np.multiply(dh, u[t], out=p)  # p = dh u
+        np.subtract(dh, p, out=q)  # q = dh (1 - u)
         np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_u[t])                         # da_u
+        np.multiply(q, s, out=d_u[t])  # da_u
         np.multiply(c[t], c[t], out=s)
         np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_c[t])                         # da_c
-        np.matmul(d_c[t], U_cT, out=d_rh)                     # (B, H)
+        np.multiply(p, s, out=d_c[t])  # da_c
+        np.matmul(d_c[t], U_cT, out=d_rh)  # (B, H)
         np.multiply(rh[t], r[t], out=s)
-        np.subtract(rh[t], s, out=s)                          # rh (1 - r) = h_prev r (1 - r)
-        np.multiply(d_rh, s, out=d_r[t])                      # da_r
-        np.matmul(d_g[t], U_gT, out=d_next)                   # (B, H) through both gates
-        d_next += q                                           # carried part
-        np.multiply(d_rh, r[t], out=s)                        # read through the reset gate
+        np.subtract(rh[t], s, out=s)  # rh (1 - r) = h_prev r (1 - r)
+        np.multiply(d_rh, s, out=d_r[t])  # da_r
+        np.matmul(d_g[t], U_gT, out=d_next)  # (B, H) through both gates
+        d_next += q  # carried part
+        np.multiply(d_rh, r[t], out=s)  # read through the reset gate
         d_next += s
         d_Wb.add(t, d_pre[t])
     # Weight gradients: one product over all steps each (h_prev = [h0, h_1..h_{T-1}]).
-    d_pre2 = d_pre.reshape(T * B, 3 * H)                      # (T*B, 3H)
-    d_gates_later = d_pre2[B:, :2 * H]                        # (T*B-B, 2H) steps 2..T
-    dWb = d_Wb.result(d_pre2)                                 # (D+1, 3H) [dW; db]
+    d_pre2 = d_pre.reshape(T * B, 3 * H)  # (T*B, 3H)
+    d_gates_later = d_pre2[B:, : 2 * H]  # (T*B-B, 2H) steps 2..T
+    dWb = d_Wb.result(d_pre2)  # (D+1, 3H) [dW; db]
     grads = {
-        "W": dWb[:-1],                                                  # (D, 3H)
-        "U_g": h0.T @ d_pre[0, :, :2 * H]
-               + hs[:-1].reshape(-1, H).T @ d_gates_later,              # (H, 2H)
-        "U_c": rh.reshape(T * B, H).T @ d_pre2[:, 2 * H:],              # (H, H)
-        "b": dWb[-1],                                                   # (3H,)
+        "W": dWb[:-1],  # (D, 3H)
+        "U_g": h0.T @ d_pre[0, :, : 2 * H] + hs[:-1].reshape(-1, H).T @ d_gates_later,  # (H, 2H)
+        "U_c": rh.reshape(T * B, H).T @ d_pre2[:, 2 * H :],  # (H, H)
+        "b": dWb[-1],  # (3H,)
     }
-    return CellGrads(params=grads, h0=d_next, hs=dh_total,
-                     input_grad=input_grad(d_pre2, W, xs.shape))
+    return CellGrads(
+        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_pre2, W, xs.shape)
+    )
 
 
 def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
@@ -162,27 +171,31 @@ def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
 
 def jacobian_factors(params: Params, cache: GruCache):
     """J = diag(1 - u) + diag((c - h_prev) u (1 - u)) U_u^T
-           + diag(u (1 - c^2)) U_c^T [diag(r) + diag(h_prev r (1 - r)) U_r^T]"""
-    u, r, c = cache.u, cache.r, cache.c                                 # (T, B, H) each
-    h_prev = previous_states(cache.h0, cache.hs)                        # (T, B, H)
+    + diag(u (1 - c^2)) U_c^T [diag(r) + diag(h_prev r (1 - r)) U_r^T]"""
+    u, r, c = cache.u, cache.r, cache.c  # (T, B, H) each
+    h_prev = previous_states(cache.h0, cache.hs)  # (T, B, H)
     H = c.shape[-1]
     U_g = params["U_g"]
-    factors = {"carry": 1.0 - u, "k_u": (c - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - c * c),
-               "r": r, "k_r": h_prev * r * (1.0 - r)}
+    factors = {
+        "carry": 1.0 - u,
+        "k_u": (c - h_prev) * u * (1.0 - u),
+        "k_c": u * (1.0 - c * c),
+        "r": r,
+        "k_r": h_prev * r * (1.0 - r),
+    }
     return factors, {"U_u": U_g[:, :H], "U_r": U_g[:, H:], "U_c": params["U_c"]}
 
 
 def jacobian_matvec(f, m, v):
     """J v in row form.  v: (N, H) -> (N, H)"""
-    read = f["r"] * v + f["k_r"] * (v @ m["U_r"])                       # d(r h_prev) . v
+    read = f["r"] * v + f["k_r"] * (v @ m["U_r"])  # d(r h_prev) . v
     return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * (read @ m["U_c"])
 
 
 def jacobian_rmatvec(f, m, w):
     """J^T w in row form.  w: (N, H) -> (N, H)"""
-    y = (f["k_c"] * w) @ m["U_c"].T                                     # d(r h_prev)
-    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + f["r"] * y
-            + (f["k_r"] * y) @ m["U_r"].T)
+    y = (f["k_c"] * w) @ m["U_c"].T  # d(r h_prev)
+    return f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + f["r"] * y + (f["k_r"] * y) @ m["U_r"].T
 
 
 def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
@@ -197,20 +210,35 @@ def theory_overlay(params: Params, cache: GruCache) -> TheoryOverlay:
     return carry_overlay(1.0 - cache.u, "1 - u")
 
 
-UPDATE_GATE = GateInfo("u", "u", "update gate",
-                       "write: 1 replaces the unit with the candidate, 0 keeps its old value",
-                       pytorch_symbol="z", pytorch_complement=True)
-RESET_GATE = GateInfo("r", "r", "reset gate",
-                      "read: 1 lets the candidate see the old state, 0 hides it")
+UPDATE_GATE = GateInfo(
+    "u",
+    "u",
+    "update gate",
+    "write: 1 replaces the unit with the candidate, 0 keeps its old value",
+    pytorch_symbol="z",
+    pytorch_complement=True,
+)
+RESET_GATE = GateInfo(
+    "r", "r", "reset gate", "read: 1 lets the candidate see the old state, 0 hides it"
+)
 
 CELL = Cell(
-    name="gru", label="GRU", colour="#00798C",
+    name="gru",
+    label="GRU",
+    colour="#00798C",
     convention="reset before (Cho et al. 2014)",
     summary="GRU, reset before the candidate's product (Cho et al. 2014)",
-    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
-    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
-    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
-    theory_overlay=theory_overlay, gates=(UPDATE_GATE, RESET_GATE),
+    init=init,
+    forward=forward,
+    backward=backward,
+    param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors,
+    jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec,
+    recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay,
+    gates=(UPDATE_GATE, RESET_GATE),
     gate_values=lambda cache: {"u": cache.u, "r": cache.r},
-    candidate=lambda cache: cache.c, carry=lambda cache: 1.0 - cache.u,
+    candidate=lambda cache: cache.c,
+    carry=lambda cache: 1.0 - cache.u,
 )

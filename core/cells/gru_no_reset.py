@@ -31,31 +31,40 @@ from core.cells.theory import TheoryOverlay, carry_overlay
 
 @dataclass
 class GruNoResetCache:
-    xs: np.ndarray      # (T, B, D) inputs, in the parameters' dtype
-    h0: np.ndarray      # (B, H) initial state
-    hs: np.ndarray      # (T, B, H) hidden states h_1..h_T
-    uc: np.ndarray      # (T, B, 2H) [u | c]: update gates and candidates
-    x1: np.ndarray      # (T*B, D+1) inputs with a ones column (for W and b in one product)
+    xs: np.ndarray  # (T, B, D) inputs, in the parameters' dtype
+    h0: np.ndarray  # (B, H) initial state
+    hs: np.ndarray  # (T, B, H) hidden states h_1..h_T
+    uc: np.ndarray  # (T, B, 2H) [u | c]: update gates and candidates
+    x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     @property
     def u(self) -> np.ndarray:
         """Update gates. -> (T, B, H)"""
-        return self.uc[..., :self.hs.shape[-1]]
+        return self.uc[..., : self.hs.shape[-1]]
 
     @property
     def c(self) -> np.ndarray:
         """Candidates. -> (T, B, H)"""
-        return self.uc[..., self.hs.shape[-1]:]
+        return self.uc[..., self.hs.shape[-1] :]
 
 
-def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
-         orthogonal: bool = True, update_bias: float = -1.0, chrono_length: int | None = None,
-         forget_bias: float = 1.0, dtype: str = "float32") -> Params:
+def init(
+    D: int,
+    H: int,
+    rng: np.random.Generator,
+    *,
+    init_scale: float = 1.0,
+    orthogonal: bool = True,
+    update_bias: float = -1.0,
+    chrono_length: int | None = None,
+    forget_bias: float = 1.0,
+    dtype: str = "float32",
+) -> Params:
     """W ~ N(0, g^2/D); U orthogonal per block * g (or N(0, g^2/H)); b_u = update_bias (or
     chrono), b_c = 0. forget_bias is an LSTM option."""
-    W = gaussian(rng, (D, 2 * H), D, init_scale, dtype)                  # (D, 2H)
-    U = recurrent(rng, H, 2, init_scale, orthogonal, dtype)              # (H, 2H)
-    b = np.zeros(2 * H, dtype=dtype)                                     # (2H,)
+    W = gaussian(rng, (D, 2 * H), D, init_scale, dtype)  # (D, 2H)
+    U = recurrent(rng, H, 2, init_scale, orthogonal, dtype)  # (H, 2H)
+    b = np.zeros(2 * H, dtype=dtype)  # (2H,)
     b[:H] = update_gate_bias(rng, H, update_bias, chrono_length, dtype)
     return {"W": W, "U": U, "b": b}
 
@@ -65,30 +74,31 @@ def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
     return {"W": (D, 2 * H), "U": (H, 2 * H), "b": (2 * H,)}
 
 
-def forward(params: Params, xs: np.ndarray,
-            h0: np.ndarray | None) -> tuple[np.ndarray, GruNoResetCache]:
+def forward(
+    params: Params, xs: np.ndarray, h0: np.ndarray | None
+) -> tuple[np.ndarray, GruNoResetCache]:
     """Run the GRU without reset gate.  xs: (T, B, D), h0: (B, H) -> hs: (T, B, H), cache."""
     W, U, b = params["W"], params["U"], params["b"]
     T, H = len(xs), U.shape[0]
     x1, xs, h0 = inputs_with_ones(params, xs, h0, H)
     B, dt = xs.shape[1], W.dtype
     scale = np.ones(2 * H, dtype=dt)
-    scale[:H] = 0.5                                          # sigma(a) = (1 + tanh(a/2)) / 2
-    uc = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 2 * H)   # (T, B, 2H) input part
-    U_s = U * scale                                          # (H, 2H)
-    hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
-    rec = np.empty((B, 2 * H), dtype=dt)                     # (B, 2H) scratch
-    a = np.empty((B, H), dtype=dt)                           # (B, H) scratch
+    scale[:H] = 0.5  # sigma(a) = (1 + tanh(a/2)) / 2
+    uc = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 2 * H)  # (T, B, 2H) input part
+    U_s = U * scale  # (H, 2H)
+    hs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    rec = np.empty((B, 2 * H), dtype=dt)  # (B, 2H) scratch
+    a = np.empty((B, H), dtype=dt)  # (B, H) scratch
     h = h0
     for t in range(T):
-        g = uc[t]                                            # (B, 2H)
-        np.matmul(h, U_s, out=rec)                           # one fused product for u and c
+        g = uc[t]  # (B, 2H)
+        np.matmul(h, U_s, out=rec)  # one fused product for u and c
         g += rec
         np.tanh(g, out=g)
         u, c = g[:, :H], g[:, H:]
         u *= 0.5
         u += 0.5
-        np.subtract(c, h, out=a)                             # h_t = h + u * (c - h)
+        np.subtract(c, h, out=a)  # h_t = h + u * (c - h)
         a *= u
         np.add(h, a, out=hs[t])
         h = hs[t]
@@ -100,8 +110,9 @@ def final_state(cache: GruNoResetCache) -> np.ndarray:
     return cache.hs[-1]
 
 
-def backward(params: Params, cache: GruNoResetCache, d_hs: np.ndarray,
-             d_final: np.ndarray | None = None) -> CellGrads:
+def backward(
+    params: Params, cache: GruNoResetCache, d_hs: np.ndarray, d_final: np.ndarray | None = None
+) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) optional dL/dh_T.
     With dh the total gradient at step t and q = dh (1 - u):
 
@@ -114,41 +125,42 @@ def backward(params: Params, cache: GruNoResetCache, d_hs: np.ndarray,
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = np.asarray(d_hs, dtype=dt)
-    UT = np.ascontiguousarray(U.T)                            # (2H, H)
-    d_pre = np.empty((T, B, 2 * H), dtype=dt)                 # (T, B, 2H) [da_u | da_c]
-    dh_total = np.empty_like(hs)                              # (T, B, H)
+    UT = np.ascontiguousarray(U.T)  # (2H, H)
+    d_pre = np.empty((T, B, 2 * H), dtype=dt)  # (T, B, 2H) [da_u | da_c]
+    dh_total = np.empty_like(hs)  # (T, B, H)
     q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
-    d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
+    d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     if d_final is not None:
         d_next += np.asarray(d_final, dtype=dt)
-    d_Wb = InputWeightGrad(cache.x1, T, 2 * H)                # d[W; b]
+    d_Wb = InputWeightGrad(cache.x1, T, 2 * H)  # d[W; b]
     for t in range(T - 1, -1, -1):
-        h_prev = hs[t - 1] if t else h0                       # (B, H)
+        h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
-        np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.multiply(dh, u[t], out=p)                          # p = dh u
-        np.subtract(dh, p, out=q)                             # q = dh (1 - u)
+        np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
+        np.multiply(dh, u[t], out=p)  # p = dh u
+        np.subtract(dh, p, out=q)  # q = dh (1 - u)
         np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_pre[t, :, :H])                # da_u
+        np.multiply(q, s, out=d_pre[t, :, :H])  # da_u
         np.multiply(c[t], c[t], out=s)
         np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_pre[t, :, H:])                # da_c
-        np.matmul(d_pre[t], UT, out=d_next)                   # (B, H) one fused product
-        d_next += q                                           # carried part
+        np.multiply(p, s, out=d_pre[t, :, H:])  # da_c
+        np.matmul(d_pre[t], UT, out=d_next)  # (B, H) one fused product
+        d_next += q  # carried part
         d_Wb.add(t, d_pre[t])
-    d_pre2 = d_pre.reshape(T * B, 2 * H)                      # (T*B, 2H)
-    dWb = d_Wb.result(d_pre2)                                 # (D+1, 2H) [dW; db]
-    dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]   # (H, 2H)
+    d_pre2 = d_pre.reshape(T * B, 2 * H)  # (T*B, 2H)
+    dWb = d_Wb.result(d_pre2)  # (D+1, 2H) [dW; db]
+    dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]  # (H, 2H)
     grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
-    return CellGrads(params=grads, h0=d_next, hs=dh_total,
-                     input_grad=input_grad(d_pre2, W, xs.shape))
+    return CellGrads(
+        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_pre2, W, xs.shape)
+    )
 
 
 # ----------------------------------------------------------------------------- analysis hooks
 def jacobian_factors(params: Params, cache: GruNoResetCache):
     """Per-step factors of J_t = dh_t / dh_{t-1} = diag(1 - u) + diag(k_u) U_u^T + diag(k_c) U_c^T
     with k_u = (c - h_prev) u (1 - u), k_c = u (1 - c^2), each (T, B, H); blocks U_u, U_c."""
-    u, c = cache.u, cache.c                                               # (T, B, H) each
+    u, c = cache.u, cache.c  # (T, B, H) each
     h_prev = previous_states(cache.h0, cache.hs)
     factors = {"carry": 1.0 - u, "k_u": (c - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - c * c)}
     return factors, recurrent_blocks(params)
@@ -156,14 +168,20 @@ def jacobian_factors(params: Params, cache: GruNoResetCache):
 
 def jacobian_matvec(factors, mats, v: np.ndarray) -> np.ndarray:
     """J_t v = (1 - u) v + k_u (v U_u) + k_c (v U_c) for every row.  v: (N, H) -> (N, H)"""
-    return (factors["carry"] * v + factors["k_u"] * (v @ mats["U_u"])
-            + factors["k_c"] * (v @ mats["U_c"]))
+    return (
+        factors["carry"] * v
+        + factors["k_u"] * (v @ mats["U_u"])
+        + factors["k_c"] * (v @ mats["U_c"])
+    )
 
 
 def jacobian_rmatvec(factors, mats, w: np.ndarray) -> np.ndarray:
     """J_t^T w = (1 - u) w + (k_u w) U_u^T + (k_c w) U_c^T for every row.  w: (N, H) -> (N, H)"""
-    return (factors["carry"] * w + (factors["k_u"] * w) @ mats["U_u"].T
-            + (factors["k_c"] * w) @ mats["U_c"].T)
+    return (
+        factors["carry"] * w
+        + (factors["k_u"] * w) @ mats["U_u"].T
+        + (factors["k_c"] * w) @ mats["U_c"].T
+    )
 
 
 def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
@@ -179,16 +197,31 @@ def theory_overlay(params: Params, cache: GruNoResetCache) -> TheoryOverlay:
 
 
 CELL = Cell(
-    name="gru_no_reset", label="GRU without reset", colour="#EDAE49",
+    name="gru_no_reset",
+    label="GRU without reset",
+    colour="#EDAE49",
     summary="GRU ablation: reset gate removed (r = 1), the candidate reads all of h_(t-1)",
-    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
+    init=init,
+    forward=forward,
+    backward=backward,
+    param_shapes=param_shapes,
     ablates=("gru", "r"),
-    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
-    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    jacobian_factors=jacobian_factors,
+    jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec,
+    recurrent_blocks=recurrent_blocks,
     theory_overlay=theory_overlay,
-    gates=(GateInfo("u", "u", "update gate",
-                    "write: 1 replaces the unit with the candidate, 0 keeps its old value",
-                    pytorch_symbol="z", pytorch_complement=True),),
+    gates=(
+        GateInfo(
+            "u",
+            "u",
+            "update gate",
+            "write: 1 replaces the unit with the candidate, 0 keeps its old value",
+            pytorch_symbol="z",
+            pytorch_complement=True,
+        ),
+    ),
     gate_values=lambda cache: {"u": cache.u},
-    candidate=lambda cache: cache.c, carry=lambda cache: 1.0 - cache.u,
+    candidate=lambda cache: cache.c,
+    carry=lambda cache: 1.0 - cache.u,
 )

@@ -33,14 +33,14 @@ from core.cells.theory import TheoryOverlay, carry_overlay
 
 @dataclass
 class GruResetAfterCache:
-    xs: np.ndarray    # (T, B, D) inputs, in the parameters' dtype
-    h0: np.ndarray    # (B, H) initial state
-    hs: np.ndarray    # (T, B, H) hidden states h_1..h_T
-    u: np.ndarray     # (T, B, H) update gates (PyTorch's z is 1 - u)
-    r: np.ndarray     # (T, B, H) reset gates
-    c: np.ndarray     # (T, B, H) candidates n_t
-    hn: np.ndarray    # (T, B, H) h_{t-1} U_n + bh_n, the recurrent term the reset gate scales
-    x1: np.ndarray    # (T*B, D+1) inputs with a ones column (for W and b in one product)
+    xs: np.ndarray  # (T, B, D) inputs, in the parameters' dtype
+    h0: np.ndarray  # (B, H) initial state
+    hs: np.ndarray  # (T, B, H) hidden states h_1..h_T
+    u: np.ndarray  # (T, B, H) update gates (PyTorch's z is 1 - u)
+    r: np.ndarray  # (T, B, H) reset gates
+    c: np.ndarray  # (T, B, H) candidates n_t
+    hn: np.ndarray  # (T, B, H) h_{t-1} U_n + bh_n, the recurrent term the reset gate scales
+    x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     @property
     def z(self) -> np.ndarray:
@@ -48,21 +48,30 @@ class GruResetAfterCache:
         return 1.0 - self.u
 
 
-def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
-         orthogonal: bool = True, update_bias: float = -1.0, chrono_length: int | None = None,
-         forget_bias: float = 1.0,
-         dtype: str = "float32") -> Params:
+def init(
+    D: int,
+    H: int,
+    rng: np.random.Generator,
+    *,
+    init_scale: float = 1.0,
+    orthogonal: bool = True,
+    update_bias: float = -1.0,
+    chrono_length: int | None = None,
+    forget_bias: float = 1.0,
+    dtype: str = "float32",
+) -> Params:
     """W ~ N(0, g^2/D); U orthogonal per block * g (or N(0, g^2/H));
     b_u = update_bias (or chrono); all other biases 0."""
-    W = gaussian(rng, (D, 3 * H), D, init_scale, dtype)                  # (D, 3H)
-    U = recurrent(rng, H, 3, init_scale, orthogonal, dtype)              # (H, 3H)
-    b = np.zeros(3 * H, dtype=dtype)                                     # (3H,)
+    W = gaussian(rng, (D, 3 * H), D, init_scale, dtype)  # (D, 3H)
+    U = recurrent(rng, H, 3, init_scale, orthogonal, dtype)  # (H, 3H)
+    b = np.zeros(3 * H, dtype=dtype)  # (3H,)
     b[:H] = update_gate_bias(rng, H, update_bias, chrono_length, dtype)
     return {"W": W, "U": U, "b": b, "b_h": np.zeros(3 * H, dtype=dtype)}
 
 
-def forward(params: Params, xs: np.ndarray,
-            h0: np.ndarray | None) -> tuple[np.ndarray, GruResetAfterCache]:
+def forward(
+    params: Params, xs: np.ndarray, h0: np.ndarray | None
+) -> tuple[np.ndarray, GruResetAfterCache]:
     """Run the reset-after GRU.  xs: (T, B, D), h0: (B, H) -> hs: (T, B, H), cache."""
     W, U, b, b_h = params["W"], params["U"], params["b"], params["b_h"]
     T, H = len(xs), U.shape[0]
@@ -70,43 +79,43 @@ def forward(params: Params, xs: np.ndarray,
     B, dt = xs.shape[1], W.dtype
     # Gates use sigma(a) = (1 + tanh(a/2)) / 2: halve their weights once, not every step.
     half = np.ones(3 * H, dtype=dt)
-    half[:2 * H] = 0.5                                       # (3H,)
+    half[: 2 * H] = 0.5  # (3H,)
     b_in = b.copy()
-    b_in[:2 * H] += b_h[:2 * H]                              # gate biases of both kinds, once
-    xw = (x1 @ (np.vstack([W, b_in]) * half)).reshape(T, B, 3 * H)   # (T, B, 3H) all steps
-    U_s = U * half                                           # (H, 3H)
-    bh_n = b_h[2 * H:]                                       # (H,)
-    ur = np.empty((T, B, 2 * H), dtype=dt)                   # (T, B, 2H) [u | r] per step
-    hn = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
-    n = np.empty((T, B, H), dtype=dt)                        # (T, B, H)
-    hs = np.empty((T, B, H), dtype=dt)                       # (T, B, H)
-    xw_g, xw_n = xw[..., :2 * H], xw[..., 2 * H:]            # (T, B, 2H), (T, B, H) views
-    hu = np.empty((B, 3 * H), dtype=dt)                      # (B, 3H) scratch: h U (gates / 2)
-    g = np.empty((B, 2 * H), dtype=dt)                       # (B, 2H) scratch
-    a = np.empty((B, H), dtype=dt)                           # (B, H) scratch
+    b_in[: 2 * H] += b_h[: 2 * H]  # gate biases of both kinds, once
+    xw = (x1 @ (np.vstack([W, b_in]) * half)).reshape(T, B, 3 * H)  # (T, B, 3H) all steps
+    U_s = U * half  # (H, 3H)
+    bh_n = b_h[2 * H :]  # (H,)
+    ur = np.empty((T, B, 2 * H), dtype=dt)  # (T, B, 2H) [u | r] per step
+    hn = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    n = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    hs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    xw_g, xw_n = xw[..., : 2 * H], xw[..., 2 * H :]  # (T, B, 2H), (T, B, H) views
+    hu = np.empty((B, 3 * H), dtype=dt)  # (B, 3H) scratch: h U (gates / 2)
+    g = np.empty((B, 2 * H), dtype=dt)  # (B, 2H) scratch
+    a = np.empty((B, H), dtype=dt)  # (B, H) scratch
     h = h0
     for t in range(T):
-        np.matmul(h, U_s, out=hu)                            # one fused product for all three
-        np.add(hu[:, :2 * H], xw_g[t], out=g)
+        np.matmul(h, U_s, out=hu)  # one fused product for all three
+        np.add(hu[:, : 2 * H], xw_g[t], out=g)
         np.tanh(g, out=g)
         g *= 0.5
-        np.add(g, 0.5, out=ur[t])                            # [u | r] = sigma(.)
-        u, r = ur[t, :, :H], ur[t, :, H:]                    # (B, H) each
-        np.add(hu[:, 2 * H:], bh_n, out=hn[t])               # (B, H) h U_n + bh_n
-        np.multiply(r, hn[t], out=a)                         # reset applied after the product
+        np.add(g, 0.5, out=ur[t])  # [u | r] = sigma(.)
+        u, r = ur[t, :, :H], ur[t, :, H:]  # (B, H) each
+        np.add(hu[:, 2 * H :], bh_n, out=hn[t])  # (B, H) h U_n + bh_n
+        np.multiply(r, hn[t], out=a)  # reset applied after the product
         a += xw_n[t]
         np.tanh(a, out=n[t])
-        np.subtract(n[t], h, out=a)                          # h_t = h + u * (n - h)
+        np.subtract(n[t], h, out=a)  # h_t = h + u * (n - h)
         a *= u
         np.add(h, a, out=hs[t])
         h = hs[t]
-    cache = GruResetAfterCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=n, hn=hn,
-                               x1=x1)
+    cache = GruResetAfterCache(xs=xs, h0=h0, hs=hs, u=ur[..., :H], r=ur[..., H:], c=n, hn=hn, x1=x1)
     return hs, cache
 
 
-def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray,
-             d_final: np.ndarray | None = None) -> CellGrads:
+def backward(
+    params: Params, cache: GruResetAfterCache, d_hs: np.ndarray, d_final: np.ndarray | None = None
+) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) dL/dh_T from after the
     sequence -> grads for every parameter, xs, h0, and the total dL/dh_t.
     With dh the total gradient at step t, a_* the pre-activations and q = dh (1 - u) (the
@@ -121,72 +130,84 @@ def backward(params: Params, cache: GruResetAfterCache, d_hs: np.ndarray,
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = with_final(d_hs, d_final, dt)
-    UT = np.ascontiguousarray(U.T)                            # (3H, H)
-    d_rec = np.empty((T, B, 3 * H), dtype=dt)                 # (T, B, 3H) [da_u | da_r | d(hn)]
-    d_u, d_r, d_hn = d_rec[..., :H], d_rec[..., H:2 * H], d_rec[..., 2 * H:]  # (T, B, H) views
-    d_n = np.empty_like(hs)                                   # (T, B, H) da_n
-    dh_total = np.empty_like(hs)                              # (T, B, H)
+    UT = np.ascontiguousarray(U.T)  # (3H, H)
+    d_rec = np.empty((T, B, 3 * H), dtype=dt)  # (T, B, 3H) [da_u | da_r | d(hn)]
+    d_u, d_r, d_hn = d_rec[..., :H], d_rec[..., H : 2 * H], d_rec[..., 2 * H :]  # (T, B, H) views
+    d_n = np.empty_like(hs)  # (T, B, H) da_n
+    dh_total = np.empty_like(hs)  # (T, B, H)
     q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
-    d_next = np.zeros((B, H), dtype=dt)                       # (B, H) dL/dh_t via step t+1
-    d_Wb_g = InputWeightGrad(cache.x1, T, 2 * H)              # d[W; b] of the gates
-    d_Wb_n = InputWeightGrad(cache.x1, T, H)                  # d[W; b] of n
+    d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
+    d_Wb_g = InputWeightGrad(cache.x1, T, 2 * H)  # d[W; b] of the gates
+    d_Wb_n = InputWeightGrad(cache.x1, T, H)  # d[W; b] of n
     for t in range(T - 1, -1, -1):
-        h_prev = hs[t - 1] if t else h0                       # (B, H)
+        h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
-        np.add(d_hs[t], d_next, out=dh)                       # (B, H) total dL/dh_t
-        np.multiply(dh, u[t], out=p)                          # p = dh u
-        np.subtract(dh, p, out=q)                             # q = dh (1 - u)
+        np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
+        np.multiply(dh, u[t], out=p)  # p = dh u
+        np.subtract(dh, p, out=q)  # q = dh (1 - u)
         np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_u[t])                         # da_u
+        np.multiply(q, s, out=d_u[t])  # da_u
         np.multiply(n[t], n[t], out=s)
         np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_n[t])                         # da_n
-        np.multiply(d_n[t], r[t], out=d_hn[t])                # d(hn)
+        np.multiply(p, s, out=d_n[t])  # da_n
+        np.multiply(d_n[t], r[t], out=d_hn[t])  # d(hn)
         np.subtract(1.0, r[t], out=s)
         s *= hn[t]
-        np.multiply(d_hn[t], s, out=d_r[t])                   # da_r
-        np.matmul(d_rec[t], UT, out=d_next)                   # (B, H) one fused product
-        d_next += q                                           # carried part
-        d_Wb_g.add(t, d_rec[t, :, :2 * H])
+        np.multiply(d_hn[t], s, out=d_r[t])  # da_r
+        np.matmul(d_rec[t], UT, out=d_next)  # (B, H) one fused product
+        d_next += q  # carried part
+        d_Wb_g.add(t, d_rec[t, :, : 2 * H])
         d_Wb_n.add(t, d_n[t])
-    d_rec2 = d_rec.reshape(T * B, 3 * H)                      # (T*B, 3H)
-    d_n2 = d_n.reshape(T * B, H)                              # (T*B, H)
-    dWb_g = d_Wb_g.result(d_rec2[:, :2 * H])                  # (D+1, 2H) [dW; db] of the gates
-    dWb_n = d_Wb_n.result(d_n2)                               # (D+1, H)  [dW; db] of n
+    d_rec2 = d_rec.reshape(T * B, 3 * H)  # (T*B, 3H)
+    d_n2 = d_n.reshape(T * B, H)  # (T*B, H)
+    dWb_g = d_Wb_g.result(d_rec2[:, : 2 * H])  # (D+1, 2H) [dW; db] of the gates
+    dWb_n = d_Wb_n.result(d_n2)  # (D+1, H)  [dW; db] of n
     dU = h0.T @ d_rec[0] + hs[:-1].reshape(-1, H).T @ d_rec[1:].reshape(-1, 3 * H)  # (H, 3H)
     grads = {
-        "W": np.concatenate([dWb_g[:-1], dWb_n[:-1]], axis=1),          # (D, 3H)
-        "U": dU,                                                        # (H, 3H)
-        "b": np.concatenate([dWb_g[-1], dWb_n[-1]]),                    # (3H,)
-        "b_h": np.concatenate([dWb_g[-1], d_rec2[:, 2 * H:].sum(axis=0)]),   # (3H,)
+        "W": np.concatenate([dWb_g[:-1], dWb_n[:-1]], axis=1),  # (D, 3H)
+        "U": dU,  # (H, 3H)
+        "b": np.concatenate([dWb_g[-1], dWb_n[-1]]),  # (3H,)
+        "b_h": np.concatenate([dWb_g[-1], d_rec2[:, 2 * H :].sum(axis=0)]),  # (3H,)
     }
 
-    def d_xs() -> np.ndarray:                                 # (T, B, D)
-        d = d_rec2[:, :2 * H] @ W[:, :2 * H].T + d_n2 @ W[:, 2 * H:].T
+    def d_xs() -> np.ndarray:  # (T, B, D)
+        d = d_rec2[:, : 2 * H] @ W[:, : 2 * H].T + d_n2 @ W[:, 2 * H :].T
         return d.reshape(xs.shape)
 
     return CellGrads(params=grads, h0=d_next, hs=dh_total, input_grad=d_xs)
 
 
-def from_pytorch(weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray,
-                 bias_hh: np.ndarray) -> Params:
+def from_pytorch(
+    weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray, bias_hh: np.ndarray
+) -> Params:
     """nn.GRU layer weights (rows in r, z, n order; (3H, D), (3H, H), (3H,), (3H,)) -> our params.
     Since u = 1 - z = sigmoid(-a_z), the update-gate rows are negated."""
-    def rows(m):                                    # r, z, n blocks -> u, r, n blocks
+
+    def rows(m):  # r, z, n blocks -> u, r, n blocks
         m_r, m_z, m_n = np.split(np.asarray(m), 3, axis=0)
         return np.concatenate([-m_z, m_r, m_n], axis=0)
-    return {"W": np.ascontiguousarray(rows(weight_ih).T),
-            "U": np.ascontiguousarray(rows(weight_hh).T),
-            "b": rows(bias_ih), "b_h": rows(bias_hh)}
+
+    return {
+        "W": np.ascontiguousarray(rows(weight_ih).T),
+        "U": np.ascontiguousarray(rows(weight_hh).T),
+        "b": rows(bias_ih),
+        "b_h": rows(bias_hh),
+    }
 
 
 def to_pytorch(params: Params) -> dict[str, np.ndarray]:
     """Our params -> nn.GRU's weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 (r, z, n rows)."""
-    def rows(m):                                    # u, r, n blocks -> r, z, n blocks
+
+    def rows(m):  # u, r, n blocks -> r, z, n blocks
         m_u, m_r, m_n = np.split(np.asarray(m), 3, axis=0)
         return np.concatenate([m_r, -m_u, m_n], axis=0)
-    return {"weight_ih_l0": rows(params["W"].T), "weight_hh_l0": rows(params["U"].T),
-            "bias_ih_l0": rows(params["b"]), "bias_hh_l0": rows(params["b_h"])}
+
+    return {
+        "weight_ih_l0": rows(params["W"].T),
+        "weight_hh_l0": rows(params["U"].T),
+        "bias_ih_l0": rows(params["b"]),
+        "bias_hh_l0": rows(params["b_h"]),
+    }
 
 
 def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
@@ -195,34 +216,43 @@ def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
 
 def jacobian_factors(params: Params, cache: GruResetAfterCache):
     """J = diag(1 - u) + diag((n - h_prev) u (1 - u)) U_u^T
-           + diag(u (1 - n^2)) [diag(r) U_n^T + diag(hn r (1 - r)) U_r^T]"""
-    u, r, n, hn = cache.u, cache.r, cache.c, cache.hn                   # (T, B, H) each
-    h_prev = previous_states(cache.h0, cache.hs)                        # (T, B, H)
+    + diag(u (1 - n^2)) [diag(r) U_n^T + diag(hn r (1 - r)) U_r^T]"""
+    u, r, n, hn = cache.u, cache.r, cache.c, cache.hn  # (T, B, H) each
+    h_prev = previous_states(cache.h0, cache.hs)  # (T, B, H)
     H = n.shape[-1]
     U = params["U"]
-    factors = {"carry": 1.0 - u, "k_u": (n - h_prev) * u * (1.0 - u), "k_c": u * (1.0 - n * n),
-               "r": r, "k_r": hn * r * (1.0 - r)}
-    return factors, {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
+    factors = {
+        "carry": 1.0 - u,
+        "k_u": (n - h_prev) * u * (1.0 - u),
+        "k_c": u * (1.0 - n * n),
+        "r": r,
+        "k_r": hn * r * (1.0 - r),
+    }
+    return factors, {"U_u": U[:, :H], "U_r": U[:, H : 2 * H], "U_n": U[:, 2 * H :]}
 
 
 def jacobian_matvec(f, m, v):
     """J v in row form.  v: (N, H) -> (N, H)"""
-    inner = f["r"] * (v @ m["U_n"]) + f["k_r"] * (v @ m["U_r"])         # d(r hn) . v
+    inner = f["r"] * (v @ m["U_n"]) + f["k_r"] * (v @ m["U_r"])  # d(r hn) . v
     return f["carry"] * v + f["k_u"] * (v @ m["U_u"]) + f["k_c"] * inner
 
 
 def jacobian_rmatvec(f, m, w):
     """J^T w in row form.  w: (N, H) -> (N, H)"""
-    a = f["k_c"] * w                                                    # d(r hn)
-    return (f["carry"] * w + (f["k_u"] * w) @ m["U_u"].T + (f["r"] * a) @ m["U_n"].T
-            + (f["k_r"] * a) @ m["U_r"].T)
+    a = f["k_c"] * w  # d(r hn)
+    return (
+        f["carry"] * w
+        + (f["k_u"] * w) @ m["U_u"].T
+        + (f["r"] * a) @ m["U_n"].T
+        + (f["k_r"] * a) @ m["U_r"].T
+    )
 
 
 def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
     """U_u, U_r, U_n: the three (H, H) blocks of U."""
     U = params["U"]
     H = U.shape[0]
-    return {"U_u": U[:, :H], "U_r": U[:, H:2 * H], "U_n": U[:, 2 * H:]}
+    return {"U_u": U[:, :H], "U_r": U[:, H : 2 * H], "U_n": U[:, 2 * H :]}
 
 
 def theory_overlay(params: Params, cache: GruResetAfterCache) -> TheoryOverlay:
@@ -231,13 +261,22 @@ def theory_overlay(params: Params, cache: GruResetAfterCache) -> TheoryOverlay:
 
 
 CELL = Cell(
-    name="gru_reset_after", label="GRU (reset after)", colour="#2E86AB",
+    name="gru_reset_after",
+    label="GRU (reset after)",
+    colour="#2E86AB",
     convention="reset after (PyTorch/cuDNN)",
     summary="GRU, reset applied after the recurrent product (PyTorch/cuDNN)",
-    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
-    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
-    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
-    theory_overlay=theory_overlay, gates=(UPDATE_GATE, RESET_GATE),
+    init=init,
+    forward=forward,
+    backward=backward,
+    param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors,
+    jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec,
+    recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay,
+    gates=(UPDATE_GATE, RESET_GATE),
     gate_values=lambda cache: {"u": cache.u, "r": cache.r},
-    candidate=lambda cache: cache.c, carry=lambda cache: 1.0 - cache.u,
+    candidate=lambda cache: cache.c,
+    carry=lambda cache: 1.0 - cache.u,
 )

@@ -31,25 +31,25 @@ from core.cells.protocol import (
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
 
-GATES = "ifog"            # storage order of the four blocks of W, U and b
+GATES = "ifog"  # storage order of the four blocks of W, U and b
 
 
 @dataclass
 class LstmCache:
-    xs: np.ndarray      # (T, B, D) inputs, in the parameters' dtype
-    h0: np.ndarray      # (B, H) initial output state
-    c0: np.ndarray      # (B, H) initial cell state
-    hs: np.ndarray      # (T, B, H) outputs h_1..h_T
-    cs: np.ndarray      # (T, B, H) cell states c_1..c_T
-    tcs: np.ndarray     # (T, B, H) tanh(c_t)
-    gates: np.ndarray   # (T, B, 4H) [i | f | o | g] after their nonlinearities
-    x1: np.ndarray      # (T*B, D+1) inputs with a ones column (for W and b in one product)
+    xs: np.ndarray  # (T, B, D) inputs, in the parameters' dtype
+    h0: np.ndarray  # (B, H) initial output state
+    c0: np.ndarray  # (B, H) initial cell state
+    hs: np.ndarray  # (T, B, H) outputs h_1..h_T
+    cs: np.ndarray  # (T, B, H) cell states c_1..c_T
+    tcs: np.ndarray  # (T, B, H) tanh(c_t)
+    gates: np.ndarray  # (T, B, 4H) [i | f | o | g] after their nonlinearities
+    x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     def gate(self, key: str) -> np.ndarray:
         """One gate's values, key in "ifog". -> (T, B, H) view"""
         H = self.hs.shape[-1]
         j = GATES.index(key)
-        return self.gates[..., j * H:(j + 1) * H]
+        return self.gates[..., j * H : (j + 1) * H]
 
     @property
     def c_prev(self) -> np.ndarray:
@@ -57,8 +57,9 @@ class LstmCache:
         return np.concatenate([self.c0[None], self.cs[:-1]])
 
 
-def forget_gate_bias(rng: np.random.Generator, H: int, forget_bias: float,
-                     chrono_length: int | None, dtype: str) -> np.ndarray:
+def forget_gate_bias(
+    rng: np.random.Generator, H: int, forget_bias: float, chrono_length: int | None, dtype: str
+) -> np.ndarray:
     """b_f = forget_bias (Jozefowicz et al. 2015: 1.0), or chrono (Tallec & Ollivier 2018):
     b_f = log(tau - 1), tau ~ U[1, L-1] as for the GRU's update gate, so that f = 1 - 1/tau
     at zero input: the GRU's chrono bias negated (its u = 1/tau is our 1 - f). -> (H,)"""
@@ -67,17 +68,26 @@ def forget_gate_bias(rng: np.random.Generator, H: int, forget_bias: float,
     return -chrono_bias(rng, H, chrono_length, dtype)
 
 
-def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
-         orthogonal: bool = True, update_bias: float = 0.0, chrono_length: int | None = None,
-         forget_bias: float = 1.0, dtype: str = "float32") -> Params:
+def init(
+    D: int,
+    H: int,
+    rng: np.random.Generator,
+    *,
+    init_scale: float = 1.0,
+    orthogonal: bool = True,
+    update_bias: float = 0.0,
+    chrono_length: int | None = None,
+    forget_bias: float = 1.0,
+    dtype: str = "float32",
+) -> Params:
     """W ~ N(0, g^2/D); U orthogonal per gate block * g (or N(0, g^2/H)); b_f = forget_bias
     (or chrono, which also sets b_i = -b_f), other biases 0. update_bias is a GRU option."""
-    W = gaussian(rng, (D, 4 * H), D, init_scale, dtype)                    # (D, 4H)
-    U = recurrent(rng, H, 4, init_scale, orthogonal, dtype)                # (H, 4H)
-    b = np.zeros(4 * H, dtype=dtype)                                       # (4H,)
-    b[H:2 * H] = forget_gate_bias(rng, H, forget_bias, chrono_length, dtype)
+    W = gaussian(rng, (D, 4 * H), D, init_scale, dtype)  # (D, 4H)
+    U = recurrent(rng, H, 4, init_scale, orthogonal, dtype)  # (H, 4H)
+    b = np.zeros(4 * H, dtype=dtype)  # (4H,)
+    b[H : 2 * H] = forget_gate_bias(rng, H, forget_bias, chrono_length, dtype)
     if chrono_length:
-        b[:H] = -b[H:2 * H]
+        b[:H] = -b[H : 2 * H]
     return {"W": W, "U": U, "b": b}
 
 
@@ -91,8 +101,9 @@ def state_size(H: int) -> int:
     return 2 * H
 
 
-def forward(params: Params, xs: np.ndarray,
-            state0: np.ndarray | None) -> tuple[np.ndarray, LstmCache]:
+def forward(
+    params: Params, xs: np.ndarray, state0: np.ndarray | None
+) -> tuple[np.ndarray, LstmCache]:
     """Run the LSTM.  xs: (T, B, D), state0: (B, 2H) = [h0 | c0] or None -> hs (T, B, H), cache."""
     W, U, b = params["W"], params["U"], params["b"]
     T, H = len(xs), U.shape[0]
@@ -100,29 +111,29 @@ def forward(params: Params, xs: np.ndarray,
     B, dt = xs.shape[1], W.dtype
     h0, c0 = s0[:, :H], s0[:, H:]
     scale = np.ones(4 * H, dtype=dt)
-    scale[:3 * H] = 0.5                                  # sigma(a) = (1 + tanh(a/2)) / 2
-    gates = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 4 * H)      # (T, B, 4H) input part
-    U_s = U * scale                                                      # (H, 4H)
-    cs = np.empty((T, B, H), dtype=dt)                                   # (T, B, H)
-    tcs = np.empty((T, B, H), dtype=dt)                                  # (T, B, H)
-    hs = np.empty((T, B, H), dtype=dt)                                   # (T, B, H)
-    rec = np.empty((B, 4 * H), dtype=dt)                                 # (B, 4H) scratch
-    ig = np.empty((B, H), dtype=dt)                                      # (B, H) scratch
+    scale[: 3 * H] = 0.5  # sigma(a) = (1 + tanh(a/2)) / 2
+    gates = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 4 * H)  # (T, B, 4H) input part
+    U_s = U * scale  # (H, 4H)
+    cs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    tcs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    hs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
+    rec = np.empty((B, 4 * H), dtype=dt)  # (B, 4H) scratch
+    ig = np.empty((B, H), dtype=dt)  # (B, H) scratch
     h, c = h0, c0
     for t in range(T):
-        a = gates[t]                                                     # (B, 4H)
-        np.matmul(h, U_s, out=rec)                                       # one fused product
+        a = gates[t]  # (B, 4H)
+        np.matmul(h, U_s, out=rec)  # one fused product
         a += rec
         np.tanh(a, out=a)
-        sig = a[:, :3 * H]
+        sig = a[:, : 3 * H]
         sig *= 0.5
-        sig += 0.5                                                       # [i | f | o | g]
-        i, f, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        np.multiply(f, c, out=cs[t])                                     # c = f c_prev + i g
+        sig += 0.5  # [i | f | o | g]
+        i, f, o, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        np.multiply(f, c, out=cs[t])  # c = f c_prev + i g
         np.multiply(i, g, out=ig)
         cs[t] += ig
         np.tanh(cs[t], out=tcs[t])
-        np.multiply(o, tcs[t], out=hs[t])                                # h = o tanh(c)
+        np.multiply(o, tcs[t], out=hs[t])  # h = o tanh(c)
         h, c = hs[t], cs[t]
     return hs, LstmCache(xs=xs, h0=h0, c0=c0, hs=hs, cs=cs, tcs=tcs, gates=gates, x1=x1)
 
@@ -132,8 +143,9 @@ def final_state(cache: LstmCache) -> np.ndarray:
     return np.concatenate([cache.hs[-1], cache.cs[-1]], axis=1)
 
 
-def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
-             d_final: np.ndarray | None = None) -> CellGrads:
+def backward(
+    params: Params, cache: LstmCache, d_hs: np.ndarray, d_final: np.ndarray | None = None
+) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above; d_final (B, 2H) optional dL/d[h_T | c_T].
     With dh the total dL/dh_t, dc the gradient reaching c_t from c_{t+1}, k = tanh(c_t):
 
@@ -146,52 +158,57 @@ def backward(params: Params, cache: LstmCache, d_hs: np.ndarray,
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = np.asarray(d_hs, dtype=dt)
-    UT = np.ascontiguousarray(U.T)                                       # (4H, H)
-    d_pre = np.empty((T, B, 4 * H), dtype=dt)                            # (T, B, 4H)
-    dh_total = np.empty_like(hs)                                         # (T, B, H)
-    dc_total = np.empty_like(hs)                                         # (T, B, H) dL/dc_t
-    d_next = np.zeros((B, H), dtype=dt)                                  # (B, H) dL/dh_t via t+1
-    dc = np.zeros((B, H), dtype=dt)                                      # (B, H) dL/dc_t
-    p, q, s = (np.empty((B, H), dtype=dt) for _ in range(3))             # (B, H) scratch
-    sd = np.empty((B, 2 * H), dtype=dt)                                  # (B, 2H) scratch
+    UT = np.ascontiguousarray(U.T)  # (4H, H)
+    d_pre = np.empty((T, B, 4 * H), dtype=dt)  # (T, B, 4H)
+    dh_total = np.empty_like(hs)  # (T, B, H)
+    dc_total = np.empty_like(hs)  # (T, B, H) dL/dc_t
+    d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via t+1
+    dc = np.zeros((B, H), dtype=dt)  # (B, H) dL/dc_t
+    p, q, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
+    sd = np.empty((B, 2 * H), dtype=dt)  # (B, 2H) scratch
     if d_final is not None:
         d_final = np.asarray(d_final, dtype=dt)
         d_next += d_final[:, :H]
         dc += d_final[:, H:]
-    d_Wb = InputWeightGrad(cache.x1, T, 4 * H)                           # d[W; b]
+    d_Wb = InputWeightGrad(cache.x1, T, 4 * H)  # d[W; b]
     for t in range(T - 1, -1, -1):
-        a = gates[t]                                                     # (B, 4H)
-        i, f, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        k, c_prev = tcs[t], cs[t - 1] if t else cache.c0                # (B, H) each
-        da = d_pre[t]                                                    # (B, 4H)
+        a = gates[t]  # (B, 4H)
+        i, f, o, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        k, c_prev = tcs[t], cs[t - 1] if t else cache.c0  # (B, H) each
+        da = d_pre[t]  # (B, 4H)
         dh = dh_total[t]
-        np.add(d_hs[t], d_next, out=dh)                                  # total dL/dh_t
-        np.multiply(dh, o, out=p)                                        # p = dh o
-        np.multiply(p, k, out=s)                                         # s = dh o k
+        np.add(d_hs[t], d_next, out=dh)  # total dL/dh_t
+        np.multiply(dh, o, out=p)  # p = dh o
+        np.multiply(p, k, out=s)  # s = dh o k
         dc += p
         np.multiply(s, k, out=q)
-        dc -= q                                                          # dc += dh o (1 - k^2)
+        dc -= q  # dc += dh o (1 - k^2)
         dc_total[t] = dc
         np.multiply(s, o, out=q)
-        np.subtract(s, q, out=da[:, 2 * H:3 * H])                        # da_o = s (1 - o)
+        np.subtract(s, q, out=da[:, 2 * H : 3 * H])  # da_o = s (1 - o)
         np.multiply(dc, g, out=da[:, :H])
-        np.multiply(dc, c_prev, out=da[:, H:2 * H])
-        np.subtract(1.0, a[:, :2 * H], out=sd)
-        sd *= a[:, :2 * H]
-        da[:, :2 * H] *= sd                                              # da_i, da_f
+        np.multiply(dc, c_prev, out=da[:, H : 2 * H])
+        np.subtract(1.0, a[:, : 2 * H], out=sd)
+        sd *= a[:, : 2 * H]
+        da[:, : 2 * H] *= sd  # da_i, da_f
         np.multiply(g, g, out=q)
         np.subtract(1.0, q, out=q)
         q *= i
-        np.multiply(dc, q, out=da[:, 3 * H:])                            # da_g
-        np.matmul(da, UT, out=d_next)                                    # (B, H) dL/dh_{t-1}
-        dc *= f                                                          # dL/dc_{t-1}
+        np.multiply(dc, q, out=da[:, 3 * H :])  # da_g
+        np.matmul(da, UT, out=d_next)  # (B, H) dL/dh_{t-1}
+        dc *= f  # dL/dc_{t-1}
         d_Wb.add(t, da)
-    d_pre2 = d_pre.reshape(T * B, 4 * H)                                 # (T*B, 4H)
-    dWb = d_Wb.result(d_pre2)                                            # (D+1, 4H) [dW; db]
-    dU = cache.h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]   # (H, 4H)
+    d_pre2 = d_pre.reshape(T * B, 4 * H)  # (T*B, 4H)
+    dWb = d_Wb.result(d_pre2)  # (D+1, 4H) [dW; db]
+    dU = cache.h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]  # (H, 4H)
     grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
-    return CellGrads(params=grads, h0=np.concatenate([d_next, dc], axis=1), hs=dh_total,
-                     input_grad=input_grad(d_pre2, W, xs.shape), blocks={"c": dc_total})
+    return CellGrads(
+        params=grads,
+        h0=np.concatenate([d_next, dc], axis=1),
+        hs=dh_total,
+        input_grad=input_grad(d_pre2, W, xs.shape),
+        blocks={"c": dc_total},
+    )
 
 
 # ----------------------------------------------------------------------------- analysis hooks
@@ -199,22 +216,32 @@ def jacobian_factors(params: Params, cache: LstmCache):
     """Per-step factors of J_t = d[h_t | c_t] / d[h_{t-1} | c_{t-1}] (see jacobian_matvec):
     f, k_i = g i (1 - i), k_f = c_prev f (1 - f), k_g = i (1 - g^2), k_o = tanh(c) o (1 - o),
     m = o (1 - tanh(c)^2), each (T, B, H); and the four recurrent blocks U_i, U_f, U_g, U_o."""
-    i, f, o, g = (cache.gate(key) for key in GATES)                      # (T, B, H) each
+    i, f, o, g = (cache.gate(key) for key in GATES)  # (T, B, H) each
     k = cache.tcs
-    factors = {"f": f, "k_i": g * i * (1.0 - i), "k_f": cache.c_prev * f * (1.0 - f),
-               "k_g": i * (1.0 - g * g), "k_o": k * o * (1.0 - o), "m": o * (1.0 - k * k)}
+    factors = {
+        "f": f,
+        "k_i": g * i * (1.0 - i),
+        "k_f": cache.c_prev * f * (1.0 - f),
+        "k_g": i * (1.0 - g * g),
+        "k_o": k * o * (1.0 - o),
+        "m": o * (1.0 - k * k),
+    }
     return factors, recurrent_blocks(params)
 
 
 def jacobian_matvec(factors, mats, v: np.ndarray) -> np.ndarray:
     """J_t [v_h | v_c] for every row.  v: (N, 2H) -> (N, 2H)
 
-        a_j = v_h U_j;   dc = f v_c + k_i a_i + k_f a_f + k_g a_g;   dh = k_o a_o + m dc
+    a_j = v_h U_j;   dc = f v_c + k_i a_i + k_f a_f + k_g a_g;   dh = k_o a_o + m dc
     """
     H = v.shape[-1] // 2
     v_h, v_c = v[:, :H], v[:, H:]
-    dc = (factors["f"] * v_c + factors["k_i"] * (v_h @ mats["U_i"])
-          + factors["k_f"] * (v_h @ mats["U_f"]) + factors["k_g"] * (v_h @ mats["U_g"]))
+    dc = (
+        factors["f"] * v_c
+        + factors["k_i"] * (v_h @ mats["U_i"])
+        + factors["k_f"] * (v_h @ mats["U_f"])
+        + factors["k_g"] * (v_h @ mats["U_g"])
+    )
     dh = factors["k_o"] * (v_h @ mats["U_o"]) + factors["m"] * dc
     return np.concatenate([dh, dc], axis=1)
 
@@ -222,13 +249,17 @@ def jacobian_matvec(factors, mats, v: np.ndarray) -> np.ndarray:
 def jacobian_rmatvec(factors, mats, w: np.ndarray) -> np.ndarray:
     """J_t^T [w_h | w_c] for every row (a gradient one step back).  w: (N, 2H) -> (N, 2H)
 
-        e = w_c + m w_h;   r_h = sum_j (k_j e) U_j^T  (j = i, f, g) + (k_o w_h) U_o^T;   r_c = f e
+    e = w_c + m w_h;   r_h = sum_j (k_j e) U_j^T  (j = i, f, g) + (k_o w_h) U_o^T;   r_c = f e
     """
     H = w.shape[-1] // 2
     w_h = w[:, :H]
-    e = w[:, H:] + factors["m"] * w_h                                      # dL/dc_t in all
-    r_h = ((factors["k_i"] * e) @ mats["U_i"].T + (factors["k_f"] * e) @ mats["U_f"].T
-           + (factors["k_g"] * e) @ mats["U_g"].T + (factors["k_o"] * w_h) @ mats["U_o"].T)
+    e = w[:, H:] + factors["m"] * w_h  # dL/dc_t in all
+    r_h = (
+        (factors["k_i"] * e) @ mats["U_i"].T
+        + (factors["k_f"] * e) @ mats["U_f"].T
+        + (factors["k_g"] * e) @ mats["U_g"].T
+        + (factors["k_o"] * w_h) @ mats["U_o"].T
+    )
     return np.concatenate([r_h, factors["f"] * e], axis=1)
 
 
@@ -236,7 +267,7 @@ def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
     """The four (H, H) blocks of U, one per gate: U_i, U_f, U_o, U_g."""
     U = params["U"]
     H = U.shape[0]
-    return {f"U_{key}": U[:, j * H:(j + 1) * H] for j, key in enumerate(GATES)}
+    return {f"U_{key}": U[:, j * H : (j + 1) * H] for j, key in enumerate(GATES)}
 
 
 def theory_overlay(params: Params, cache: LstmCache) -> TheoryOverlay:
@@ -265,31 +296,48 @@ def _rows_to_pytorch(m: np.ndarray) -> np.ndarray:
     return np.concatenate([m_i, m_f, m_g, m_o], axis=0)
 
 
-def from_pytorch(weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray,
-                 bias_hh: np.ndarray) -> Params:
+def from_pytorch(
+    weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray, bias_hh: np.ndarray
+) -> Params:
     """nn.LSTM layer weights (rows i, f, g, o: (4H, D), (4H, H), (4H,), (4H,)) -> our params:
     rows become columns in our gate order, and the two biases add up."""
-    return {"W": np.ascontiguousarray(_rows_from_pytorch(weight_ih).T),
-            "U": np.ascontiguousarray(_rows_from_pytorch(weight_hh).T),
-            "b": _rows_from_pytorch(np.asarray(bias_ih) + np.asarray(bias_hh))}
+    return {
+        "W": np.ascontiguousarray(_rows_from_pytorch(weight_ih).T),
+        "U": np.ascontiguousarray(_rows_from_pytorch(weight_hh).T),
+        "b": _rows_from_pytorch(np.asarray(bias_ih) + np.asarray(bias_hh)),
+    }
 
 
 def to_pytorch(params: Params) -> dict[str, np.ndarray]:
     """Our params -> nn.LSTM's weight_ih_l0, weight_hh_l0, bias_ih_l0 (= b), bias_hh_l0 (= 0)."""
     b = _rows_to_pytorch(params["b"])
-    return {"weight_ih_l0": _rows_to_pytorch(params["W"].T),
-            "weight_hh_l0": _rows_to_pytorch(params["U"].T),
-            "bias_ih_l0": b, "bias_hh_l0": np.zeros_like(b)}
+    return {
+        "weight_ih_l0": _rows_to_pytorch(params["W"].T),
+        "weight_hh_l0": _rows_to_pytorch(params["U"].T),
+        "bias_ih_l0": b,
+        "bias_hh_l0": np.zeros_like(b),
+    }
 
 
 CELL = Cell(
-    name="lstm", label="LSTM", colour="#7B3294",
+    name="lstm",
+    label="LSTM",
+    colour="#7B3294",
     summary="LSTM with a forget gate (Gers et al. 2000); state [h | c], forget bias 1 at init",
-    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
-    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
-    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
-    theory_overlay=theory_overlay, gates=GATE_INFO,
+    init=init,
+    forward=forward,
+    backward=backward,
+    param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors,
+    jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec,
+    recurrent_blocks=recurrent_blocks,
+    theory_overlay=theory_overlay,
+    gates=GATE_INFO,
     gate_values=lambda cache: {key: cache.gate(key) for key in "ifo"},
-    candidate=lambda cache: cache.gate("g"), carry=lambda cache: cache.gate("f"),
-    state_size=state_size, final_state=final_state, state_names=("h", "c"),
+    candidate=lambda cache: cache.gate("g"),
+    carry=lambda cache: cache.gate("f"),
+    state_size=state_size,
+    final_state=final_state,
+    state_names=("h", "c"),
 )

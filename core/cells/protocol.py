@@ -30,44 +30,44 @@ Params = dict[str, np.ndarray]
 class GateInfo:
     """One gate of a cell, as the Gates page explains it."""
 
-    key: str                    # key in cell.gate_values(cache), e.g. "u"
-    symbol: str                 # its symbol in our equations, e.g. "u"
-    name: str                   # e.g. "update gate"
-    meaning: str                # what a value near 1 does, in one line
-    pytorch_symbol: str | None = None   # PyTorch's symbol when it differs (z for our u)
-    pytorch_complement: bool = False    # PyTorch's gate is 1 - ours (z = 1 - u)
+    key: str  # key in cell.gate_values(cache), e.g. "u"
+    symbol: str  # its symbol in our equations, e.g. "u"
+    name: str  # e.g. "update gate"
+    meaning: str  # what a value near 1 does, in one line
+    pytorch_symbol: str | None = None  # PyTorch's symbol when it differs (z for our u)
+    pytorch_complement: bool = False  # PyTorch's gate is 1 - ours (z = 1 - u)
 
 
 @dataclass(frozen=True)
 class Cell:
     """Everything the library and the pages know about one recurrent cell."""
 
-    name: str                   # registry key, e.g. "gru"
-    label: str                  # display name, e.g. "GRU"
-    colour: str                 # hex colour, the same on every page
-    summary: str                # one line: what the cell is
-    init: Callable              # (D, H, rng, *, init_scale, orthogonal, update_bias,
-                                #  chrono_length, forget_bias, dtype) -> Params
-    forward: Callable           # (params, xs, state0) -> (hs (T, B, H), cache)
-    backward: Callable          # (params, cache, d_hs, d_final=None) -> CellGrads
-    param_shapes: Callable      # (D, H) -> {name: shape}, no random numbers drawn
+    name: str  # registry key, e.g. "gru"
+    label: str  # display name, e.g. "GRU"
+    colour: str  # hex colour, the same on every page
+    summary: str  # one line: what the cell is
+    init: Callable  # (D, H, rng, *, init_scale, orthogonal, update_bias,
+    #  chrono_length, forget_bias, dtype) -> Params
+    forward: Callable  # (params, xs, state0) -> (hs (T, B, H), cache)
+    backward: Callable  # (params, cache, d_hs, d_final=None) -> CellGrads
+    param_shapes: Callable  # (D, H) -> {name: shape}, no random numbers drawn
     jacobian_factors: Callable  # (params, cache) -> (factors {k: (T, B, .)}, mats {k: (H, H)})
-    jacobian_matvec: Callable   # (factors, mats, v (N, S)) -> J v      (factors as (N, .))
+    jacobian_matvec: Callable  # (factors, mats, v (N, S)) -> J v      (factors as (N, .))
     jacobian_rmatvec: Callable  # (factors, mats, w (N, S)) -> J^T w
     recurrent_blocks: Callable  # params -> {name: (H, H)}, the matrices whose spectra are shown
-    theory_overlay: Callable    # (params, cache) -> TheoryOverlay
-    gates: tuple[GateInfo, ...] = ()        # the gates, in display order
-    gate_values: Callable = lambda cache: {}   # cache -> {gate key: (T, B, H)}
-    candidate: Callable | None = None       # cache -> (T, B, H) the proposed new content
-    carry: Callable | None = None           # cache -> (T, B, H) share of h_{t-1} kept; None
-                                            # when the cell has no carry path
-    state_size: Callable = lambda H: H      # H -> S
-    final_state: Callable = lambda cache: cache.hs[-1]   # cache -> (B, S)
-    state_names: tuple[str, ...] = ("h",)   # the blocks of the state, in order
+    theory_overlay: Callable  # (params, cache) -> TheoryOverlay
+    gates: tuple[GateInfo, ...] = ()  # the gates, in display order
+    gate_values: Callable = lambda cache: {}  # cache -> {gate key: (T, B, H)}
+    candidate: Callable | None = None  # cache -> (T, B, H) the proposed new content
+    carry: Callable | None = None  # cache -> (T, B, H) share of h_{t-1} kept; None
+    # when the cell has no carry path
+    state_size: Callable = lambda H: H  # H -> S
+    final_state: Callable = lambda cache: cache.hs[-1]  # cache -> (B, S)
+    state_names: tuple[str, ...] = ("h",)  # the blocks of the state, in order
     ablates: tuple[str, str] | None = None  # (full cell, key of the gate removed) for an
-                                            # ablation of another cell, else None
-    convention: str = ""                    # which convention of its family it follows, when
-                                            # there are several (the GRU's reset placement)
+    # ablation of another cell, else None
+    convention: str = ""  # which convention of its family it follows, when
+    # there are several (the GRU's reset placement)
 
     def overlay(self, params: Params, cache: Any) -> TheoryOverlay:
         return self.theory_overlay(params, cache)
@@ -92,13 +92,13 @@ class CellGrads:
     training step does not pay for the extra matrix product.
     """
 
-    params: Params    # same keys and shapes as the parameters
-    h0: np.ndarray    # (B, H)    dL/dh_0
-    hs: np.ndarray    # (T, B, H) TOTAL dL/dh_t: from above (d_hs) plus from the future via h_{t+1}
-    input_grad: Callable[[], np.ndarray] = field(repr=False)   # () -> dL/dxs (T, B, D)
-    blocks: dict[str, np.ndarray] = field(default_factory=dict)   # TOTAL dL/d(block)_t
-                                      # (T, B, H) of the state's other blocks, e.g. the LSTM's
-                                      # {"c": ...} (through h_t = o tanh(c_t) and c_(t+1))
+    params: Params  # same keys and shapes as the parameters
+    h0: np.ndarray  # (B, H)    dL/dh_0
+    hs: np.ndarray  # (T, B, H) TOTAL dL/dh_t: from above (d_hs) plus from the future via h_{t+1}
+    input_grad: Callable[[], np.ndarray] = field(repr=False)  # () -> dL/dxs (T, B, D)
+    blocks: dict[str, np.ndarray] = field(default_factory=dict)  # TOTAL dL/d(block)_t
+    # (T, B, H) of the state's other blocks, e.g. the LSTM's
+    # {"c": ...} (through h_t = o tanh(c_t) and c_(t+1))
 
     @cached_property
     def xs(self) -> np.ndarray:
@@ -115,7 +115,7 @@ def inputs_with_ones(params: Params, xs: np.ndarray, h0: np.ndarray | None, H: i
     if xs.ndim != 3:
         raise ValueError(f"xs must have shape (T, B, D), got {xs.shape}")
     T, B, D = xs.shape
-    x1 = np.empty((T * B, D + 1), dtype=dtype)                # (T*B, D+1)
+    x1 = np.empty((T * B, D + 1), dtype=dtype)  # (T*B, D+1)
     x1[:, :D] = xs.reshape(T * B, D)
     x1[:, D] = 1.0
     if h0 is None:
@@ -147,12 +147,12 @@ class InputWeightGrad:
     SMALL_INPUT = 64
 
     def __init__(self, x1: np.ndarray, T: int, G: int):
-        self.x1 = x1                                          # (T*B, D+1)
+        self.x1 = x1  # (T*B, D+1)
         self.per_step = x1.shape[1] <= self.SMALL_INPUT
         if self.per_step:
-            self.x1t = x1.reshape(T, -1, x1.shape[1])          # (T, B, D+1)
-            self.total = np.zeros((x1.shape[1], G), dtype=x1.dtype)   # (D+1, G)
-            self.term = np.empty_like(self.total)              # (D+1, G)
+            self.x1t = x1.reshape(T, -1, x1.shape[1])  # (T, B, D+1)
+            self.total = np.zeros((x1.shape[1], G), dtype=x1.dtype)  # (D+1, G)
+            self.term = np.empty_like(self.total)  # (D+1, G)
 
     def add(self, t: int, d_pre_t: np.ndarray) -> None:
         """d_pre_t: (B, G) pre-activation gradient of step t."""

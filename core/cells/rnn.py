@@ -27,21 +27,29 @@ from core.cells.theory import TheoryOverlay, matrix_power_overlay
 
 @dataclass
 class RnnCache:
-    xs: np.ndarray    # (T, B, D) inputs, in the parameters' dtype
-    h0: np.ndarray    # (B, H) initial state
-    hs: np.ndarray    # (T, B, H) hidden states h_1..h_T
-    x1: np.ndarray    # (T*B, D+1) inputs with a ones column (for W and b in one product)
+    xs: np.ndarray  # (T, B, D) inputs, in the parameters' dtype
+    h0: np.ndarray  # (B, H) initial state
+    hs: np.ndarray  # (T, B, H) hidden states h_1..h_T
+    x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
 
-def init(D: int, H: int, rng: np.random.Generator, *, init_scale: float = 1.0,
-         orthogonal: bool = True, update_bias: float = 0.0, chrono_length: int | None = None,
-         forget_bias: float = 1.0,
-         dtype: str = "float32") -> Params:
+def init(
+    D: int,
+    H: int,
+    rng: np.random.Generator,
+    *,
+    init_scale: float = 1.0,
+    orthogonal: bool = True,
+    update_bias: float = 0.0,
+    chrono_length: int | None = None,
+    forget_bias: float = 1.0,
+    dtype: str = "float32",
+) -> Params:
     """W ~ N(0, g^2/D); U orthogonal * g (or N(0, g^2/H)); b = 0. Gate options are ignored."""
     return {
-        "W": gaussian(rng, (D, H), D, init_scale, dtype),                 # (D, H)
-        "U": recurrent(rng, H, 1, init_scale, orthogonal, dtype),         # (H, H)
-        "b": np.zeros(H, dtype=dtype),                                    # (H,)
+        "W": gaussian(rng, (D, H), D, init_scale, dtype),  # (D, H)
+        "U": recurrent(rng, H, 1, init_scale, orthogonal, dtype),  # (H, H)
+        "b": np.zeros(H, dtype=dtype),  # (H,)
     }
 
 
@@ -51,19 +59,20 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     T, H = len(xs), U.shape[0]
     x1, xs, h0 = inputs_with_ones(params, xs, h0, H)
     B = xs.shape[1]
-    hs = (x1 @ np.vstack([W, b])).reshape(T, B, H)        # (T, B, H) all input projections
-    rec = np.empty((B, H), dtype=W.dtype)                 # (B, H) scratch: h_{t-1} U
+    hs = (x1 @ np.vstack([W, b])).reshape(T, B, H)  # (T, B, H) all input projections
+    rec = np.empty((B, H), dtype=W.dtype)  # (B, H) scratch: h_{t-1} U
     h = h0
     for t in range(T):
-        np.matmul(h, U, out=rec)                          # (B, H)
+        np.matmul(h, U, out=rec)  # (B, H)
         rec += hs[t]
-        np.tanh(rec, out=hs[t])                           # h_t, over its pre-activation
+        np.tanh(rec, out=hs[t])  # h_t, over its pre-activation
         h = hs[t]
     return hs, RnnCache(xs=xs, h0=h0, hs=hs, x1=x1)
 
 
-def backward(params: Params, cache: RnnCache, d_hs: np.ndarray,
-             d_final: np.ndarray | None = None) -> CellGrads:
+def backward(
+    params: Params, cache: RnnCache, d_hs: np.ndarray, d_final: np.ndarray | None = None
+) -> CellGrads:
     """BPTT. d_hs: (T, B, H) dL/dh_t from above, d_final (B, H) dL/dh_T from after the sequence
     -> grads for W, U, b, xs, h0 and total dL/dh_t.
 
@@ -73,26 +82,27 @@ def backward(params: Params, cache: RnnCache, d_hs: np.ndarray,
     xs, h0, hs = cache.xs, cache.h0, cache.hs
     T, B, H = hs.shape
     d_hs = with_final(d_hs, d_final, hs.dtype)
-    dh_total = np.empty_like(hs)                          # (T, B, H) total dL/dh_t
-    d_pre = np.empty_like(hs)                             # (T, B, H) dL/da_t
-    UT = np.ascontiguousarray(U.T)                        # (H, H) transposed once
-    s = np.empty((B, H), dtype=hs.dtype)                  # (B, H) scratch
-    d_next = np.zeros((B, H), dtype=hs.dtype)             # (B, H) gradient arriving from h_{t+1}
-    d_Wb = InputWeightGrad(cache.x1, T, H)                # d[W; b]
+    dh_total = np.empty_like(hs)  # (T, B, H) total dL/dh_t
+    d_pre = np.empty_like(hs)  # (T, B, H) dL/da_t
+    UT = np.ascontiguousarray(U.T)  # (H, H) transposed once
+    s = np.empty((B, H), dtype=hs.dtype)  # (B, H) scratch
+    d_next = np.zeros((B, H), dtype=hs.dtype)  # (B, H) gradient arriving from h_{t+1}
+    d_Wb = InputWeightGrad(cache.x1, T, H)  # d[W; b]
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
-        np.add(d_hs[t], d_next, out=dh)                   # (B, H)
+        np.add(d_hs[t], d_next, out=dh)  # (B, H)
         np.multiply(dh, hs[t], out=s)
         s *= hs[t]
-        np.subtract(dh, s, out=d_pre[t])                  # da_t = dh - dh h_t^2
-        np.matmul(d_pre[t], UT, out=d_next)               # (B, H) dL/dh_{t-1} through U
+        np.subtract(dh, s, out=d_pre[t])  # da_t = dh - dh h_t^2
+        np.matmul(d_pre[t], UT, out=d_next)  # (B, H) dL/dh_{t-1} through U
         d_Wb.add(t, d_pre[t])
-    d_pre2 = d_pre.reshape(T * B, H)                      # (T*B, H)
-    dWb = d_Wb.result(d_pre2)                             # (D+1, H) [dW; db]
-    dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre[1:].reshape(-1, H)   # (H, H)
+    d_pre2 = d_pre.reshape(T * B, H)  # (T*B, H)
+    dWb = d_Wb.result(d_pre2)  # (D+1, H) [dW; db]
+    dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre[1:].reshape(-1, H)  # (H, H)
     grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
-    return CellGrads(params=grads, h0=d_next, hs=dh_total,
-                     input_grad=input_grad(d_pre2, W, xs.shape))
+    return CellGrads(
+        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_pre2, W, xs.shape)
+    )
 
 
 def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
@@ -101,7 +111,7 @@ def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:
 
 def jacobian_factors(params: Params, cache: RnnCache):
     """J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) U^T, kept as its factors."""
-    return {"d": 1.0 - cache.hs * cache.hs}, {"U": params["U"]}      # (T, B, H), (H, H)
+    return {"d": 1.0 - cache.hs * cache.hs}, {"U": params["U"]}  # (T, B, H), (H, H)
 
 
 def jacobian_matvec(f, m, v):
@@ -115,7 +125,7 @@ def jacobian_rmatvec(f, m, w):
 
 
 def recurrent_blocks(params: Params) -> dict[str, np.ndarray]:
-    return {"U": params["U"]}                                           # (H, H)
+    return {"U": params["U"]}  # (H, H)
 
 
 def theory_overlay(params: Params, cache: RnnCache) -> TheoryOverlay:
@@ -124,10 +134,17 @@ def theory_overlay(params: Params, cache: RnnCache) -> TheoryOverlay:
 
 
 CELL = Cell(
-    name="rnn", label="RNN", colour="#D1495B",
+    name="rnn",
+    label="RNN",
+    colour="#D1495B",
     summary="tanh RNN: h_t = tanh(x_t W + h_{t-1} U + b), every step rewrites the state",
-    init=init, forward=forward, backward=backward, param_shapes=param_shapes,
-    jacobian_factors=jacobian_factors, jacobian_matvec=jacobian_matvec,
-    jacobian_rmatvec=jacobian_rmatvec, recurrent_blocks=recurrent_blocks,
+    init=init,
+    forward=forward,
+    backward=backward,
+    param_shapes=param_shapes,
+    jacobian_factors=jacobian_factors,
+    jacobian_matvec=jacobian_matvec,
+    jacobian_rmatvec=jacobian_rmatvec,
+    recurrent_blocks=recurrent_blocks,
     theory_overlay=theory_overlay,
 )

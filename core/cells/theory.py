@@ -27,8 +27,8 @@ class TheoryOverlay:
     Draw them over GradientFlow.relative(), or over the raw median via anchored().
     """
 
-    k: np.ndarray                    # (T,) 0..T-1
-    curves: dict[str, np.ndarray]    # name -> (T,) log10 of the predicted ratio at k
+    k: np.ndarray  # (T,) 0..T-1
+    curves: dict[str, np.ndarray]  # name -> (T,) log10 of the predicted ratio at k
     labels: dict[str, str] | None = None  # name -> legend text (LABELS when None)
 
     def label(self, name: str) -> str:
@@ -39,8 +39,11 @@ class TheoryOverlay:
         return {name: c + start_log10 for name, c in self.curves.items()}
 
     def to_dict(self) -> dict:
-        return {"k": self.k.tolist(), "curves": {n: c.tolist() for n, c in self.curves.items()},
-                "labels": {n: self.label(n) for n in self.curves}}
+        return {
+            "k": self.k.tolist(),
+            "curves": {n: c.tolist() for n, c in self.curves.items()},
+            "labels": {n: self.label(n) for n in self.curves},
+        }
 
 
 def matrix_power_overlay(U: np.ndarray, T: int, name: str = "U") -> TheoryOverlay:
@@ -50,21 +53,26 @@ def matrix_power_overlay(U: np.ndarray, T: int, name: str = "U") -> TheoryOverla
     rho = np.abs(np.linalg.eigvals(U)).max()
     k = np.arange(T)
     labels = {"sigma_max": f"sigma_max({name})^k", "rho": f"rho({name})^k"}
-    return TheoryOverlay(k, {"sigma_max": k * np.log10(max(sigma, TINY)),
-                             "rho": k * np.log10(max(rho, TINY))}, labels)
+    return TheoryOverlay(
+        k,
+        {"sigma_max": k * np.log10(max(sigma, TINY)), "rho": k * np.log10(max(rho, TINY))},
+        labels,
+    )
 
 
 def carry_overlay(keep: np.ndarray, symbol: str = "1 - u") -> TheoryOverlay:
     """log10 prod over the last k steps of keep_t, the share of h_{t-1} carried to h_t.
     keep: (T, B, H) -> median over sequences of the best and the mean unit, (T,) each."""
     T = keep.shape[0]
-    running = np.zeros(keep.shape)                                        # (T, B, H) by k
-    tail = running[1:]                                                    # k factors at k
-    np.maximum(keep[::-1][:-1], TINY, out=tail)                           # keep_{T-1-j}
+    running = np.zeros(keep.shape)  # (T, B, H) by k
+    tail = running[1:]  # k factors at k
+    np.maximum(keep[::-1][:-1], TINY, out=tail)  # keep_{T-1-j}
     np.log10(tail, out=tail)
     np.cumsum(tail, axis=0, out=tail)
-    best = np.median(running.max(axis=2), axis=1)                         # (T,)
-    typical = np.median(running.mean(axis=2), axis=1)                     # (T,)
-    labels = {"carry_max": f"prod ({symbol}), best unit",
-              "carry_mean": f"prod ({symbol}), typical unit"}
+    best = np.median(running.max(axis=2), axis=1)  # (T,)
+    typical = np.median(running.mean(axis=2), axis=1)  # (T,)
+    labels = {
+        "carry_max": f"prod ({symbol}), best unit",
+        "carry_mean": f"prod ({symbol}), typical unit",
+    }
     return TheoryOverlay(np.arange(T), {"carry_max": best, "carry_mean": typical}, labels)

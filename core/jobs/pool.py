@@ -25,20 +25,20 @@ from core.jobs.worker import serve
 from core.train.config import RunConfig
 from core.train.results import History, TrainResult
 
-POLL = 0.1                    # seconds the pump thread waits for messages at a time
+POLL = 0.1  # seconds the pump thread waits for messages at a time
 
 
 @dataclass
 class JobStatus:
     id: str
     config: RunConfig
-    state: str = "queued"        # queued | running | done | failed | stopped
-    position: int = 0            # 1-based place in the queue while queued
-    step: int = 0                # optimizer steps done
-    steps: int = 0               # steps planned
+    state: str = "queued"  # queued | running | done | failed | stopped
+    position: int = 0  # 1-based place in the queue while queued
+    step: int = 0  # optimizer steps done
+    steps: int = 0  # steps planned
     histories: dict[str, History] = field(default_factory=dict)  # latest validation rows
     result: TrainResult | None = None
-    error: str | None = None     # why it failed
+    error: str | None = None  # why it failed
 
     @property
     def finished(self) -> bool:
@@ -48,9 +48,9 @@ class JobStatus:
 @dataclass
 class _Worker:
     process: mp.Process
-    conn: object                 # the pool's end of the duplex pipe
-    ready: bool = False          # imports done, waiting for a job
-    job: str | None = None       # id of the job it runs
+    conn: object  # the pool's end of the duplex pipe
+    ready: bool = False  # imports done, waiting for a job
+    job: str | None = None  # id of the job it runs
 
 
 class JobPool:
@@ -100,7 +100,7 @@ class JobPool:
             elif st.state == "running":
                 st.state = "stopped"
                 worker = next(w for w in self._pool if w.job == job_id)
-                worker.ready = False          # never handed another job: it is dying
+                worker.ready = False  # never handed another job: it is dying
                 worker.process.kill()
 
     def forget(self, job_id: str) -> None:
@@ -129,8 +129,9 @@ class JobPool:
     # ------------------------------------------------------------ internals
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=serve, args=(child,), daemon=True,
-                                    name="gatescope-worker")
+        process = self._ctx.Process(
+            target=serve, args=(child,), daemon=True, name="gatescope-worker"
+        )
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -144,7 +145,7 @@ class JobPool:
                 job_id = self._queue.pop(0)
                 try:
                     w.conn.send(self._jobs[job_id].config.to_dict())
-                except OSError:                  # it just died: the pump replaces it
+                except OSError:  # it just died: the pump replaces it
                     w.ready = False
                     self._queue.insert(0, job_id)
                     continue
@@ -172,7 +173,7 @@ class JobPool:
             elif message[0] == "ready":
                 worker.ready = True
             elif st is None or st.state != "running":
-                pass                      # late news of a job stopped (and maybe forgotten)
+                pass  # late news of a job stopped (and maybe forgotten)
             elif message[0] == "progress":
                 _, st.step, st.steps, histories = message
                 if histories is not None:

@@ -7,7 +7,7 @@ import time
 from core.train.config import RunConfig
 from core.train.loop import TrainProgress, train
 
-REPORT_EVERY = 0.25       # seconds between progress messages (evaluations always report)
+REPORT_EVERY = 0.25  # seconds between progress messages (evaluations always report)
 
 
 def run_training(conn, config: dict) -> None:
@@ -36,5 +36,5 @@ def serve(conn) -> None:
         conn.send(("ready",))
         while True:
             run_training(conn, conn.recv())
-    except (EOFError, OSError):      # the pool closed the pipe or exited: nothing to report to
+    except (EOFError, OSError):  # the pool closed the pipe or exited: nothing to report to
         return

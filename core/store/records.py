@@ -75,9 +75,37 @@ class StoredRecord:
 
 
 def summary_from_row(r: tuple) -> StoredRun:
-    (rid, kind, name, tags, created, chash, task, models, status, reason, metrics, seconds,
-     config, weights, sweep) = r
-    return StoredRun(id=rid, kind=kind, name=name, tags=json.loads(tags), created=created,
-                     config_hash=chash, task=task, models=json.loads(models), status=status,
-                     reason=reason, metrics=json.loads(metrics), seconds=seconds,
-                     config=json.loads(config), has_weights=weights is not None, sweep=sweep)
+    (
+        rid,
+        kind,
+        name,
+        tags,
+        created,
+        chash,
+        task,
+        models,
+        status,
+        reason,
+        metrics,
+        seconds,
+        config,
+        weights,
+        sweep,
+    ) = r
+    return StoredRun(
+        id=rid,
+        kind=kind,
+        name=name,
+        tags=json.loads(tags),
+        created=created,
+        config_hash=chash,
+        task=task,
+        models=json.loads(models),
+        status=status,
+        reason=reason,
+        metrics=json.loads(metrics),
+        seconds=seconds,
+        config=json.loads(config),
+        has_weights=weights is not None,
+        sweep=sweep,
+    )

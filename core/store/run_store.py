@@ -39,9 +39,9 @@ from core.store.records import (
 STORE_ENV = "GATESCOPE_STORE"
 DEFAULT_DIR = "gatescope-runs"
 INDEX = "index.sqlite"
-APPLICATION_ID = 0x47534350      # "GSCP": marks the SQLite file as ours
+APPLICATION_ID = 0x47534350  # "GSCP": marks the SQLite file as ours
 FORMAT = "gatescope.store/1"
-BUSY_MS = 30_000                 # a writer waits this long for another writer's lock
+BUSY_MS = 30_000  # a writer waits this long for another writer's lock
 INSERT = "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
@@ -88,8 +88,10 @@ class RunStore:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
             if app_id != APPLICATION_ID and tables:
-                raise StoreError(f"{self.index}: an SQLite file of another program (tables "
-                                 f"{', '.join(sorted(tables)[:5])}), not a Gatescope run store")
+                raise StoreError(
+                    f"{self.index}: an SQLite file of another program (tables "
+                    f"{', '.join(sorted(tables)[:5])}), not a Gatescope run store"
+                )
             con.execute("PRAGMA journal_mode = WAL")
             if not tables:
                 con.execute("BEGIN IMMEDIATE")
@@ -102,36 +104,99 @@ class RunStore:
                 con.execute("COMMIT")
             found = con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
             if found is None or found[0] != FORMAT:
-                raise StoreError(f"{self.index}: store format {found and found[0]!r}, "
-                                 f"expected {FORMAT!r}")
+                raise StoreError(
+                    f"{self.index}: store format {found and found[0]!r}, expected {FORMAT!r}"
+                )
 
     # ------------------------------------------------------------ writing
-    def save(self, *, kind: str, name: str, config: dict, task: str, models: list[str],
-             metrics: dict, seconds: float, doc: bytes | None, npz: bytes | None,
-             status: str = "done", reason: str | None = None, tags: tuple[str, ...] = (),
-             sweep: str | None = None) -> str:
+    def save(
+        self,
+        *,
+        kind: str,
+        name: str,
+        config: dict,
+        task: str,
+        models: list[str],
+        metrics: dict,
+        seconds: float,
+        doc: bytes | None,
+        npz: bytes | None,
+        status: str = "done",
+        reason: str | None = None,
+        tags: tuple[str, ...] = (),
+        sweep: str | None = None,
+    ) -> str:
         """Store one run: its document (e.g. a run JSON), weights .npz bytes and index fields.
         core.train.stored.save_run fills these in for a TrainResult. Returns the new id."""
-        return self._insert(kind=kind, name=name, tags=tags, sweep=sweep, config=config,
-                            chash=config_hash(config), task=task, models=models, status=status,
-                            reason=reason, metrics=metrics, seconds=seconds, doc=doc, npz=npz)
+        return self._insert(
+            kind=kind,
+            name=name,
+            tags=tags,
+            sweep=sweep,
+            config=config,
+            chash=config_hash(config),
+            task=task,
+            models=models,
+            status=status,
+            reason=reason,
+            metrics=metrics,
+            seconds=seconds,
+            doc=doc,
+            npz=npz,
+        )
 
-    def save_record(self, *, kind: str, name: str, config: dict, histories: dict,
-                    metrics: dict, arrays: dict[str, np.ndarray] | None = None,
-                    tags: tuple[str, ...] = ()) -> str:
+    def save_record(
+        self,
+        *,
+        kind: str,
+        name: str,
+        config: dict,
+        histories: dict,
+        metrics: dict,
+        arrays: dict[str, np.ndarray] | None = None,
+        tags: tuple[str, ...] = (),
+    ) -> str:
         """Store any other experiment (e.g. a translation model): JSON-able config, histories
         and metrics, plus named arrays as its weights. Returns the id."""
-        doc = json.dumps({"config": config, "histories": histories, "metrics": metrics},
-                         allow_nan=False).encode()
+        doc = json.dumps(
+            {"config": config, "histories": histories, "metrics": metrics}, allow_nan=False
+        ).encode()
         npz = _npz_bytes(arrays) if arrays else None
-        return self._insert(kind=kind, name=name, tags=tags, sweep=None, config=config,
-                            chash=config_hash(config), task=str(config.get("task", kind)),
-                            models=list(config.get("models", [])), status="done", reason=None,
-                            metrics=metrics, seconds=float(metrics.get("seconds", 0.0)),
-                            doc=doc, npz=npz)
+        return self._insert(
+            kind=kind,
+            name=name,
+            tags=tags,
+            sweep=None,
+            config=config,
+            chash=config_hash(config),
+            task=str(config.get("task", kind)),
+            models=list(config.get("models", [])),
+            status="done",
+            reason=None,
+            metrics=metrics,
+            seconds=float(metrics.get("seconds", 0.0)),
+            doc=doc,
+            npz=npz,
+        )
 
-    def _insert(self, *, kind, name, tags, sweep, config, chash, task, models, status, reason,
-                metrics, seconds, doc, npz) -> str:
+    def _insert(
+        self,
+        *,
+        kind,
+        name,
+        tags,
+        sweep,
+        config,
+        chash,
+        task,
+        models,
+        status,
+        reason,
+        metrics,
+        seconds,
+        doc,
+        npz,
+    ) -> str:
         run_id = uuid.uuid4().hex
         weights = None
         if npz is not None:
@@ -139,9 +204,24 @@ class RunStore:
             tmp = self.weights_dir / f".{weights}.{os.getpid()}.tmp"
             tmp.write_bytes(npz)
             os.replace(tmp, self.weights_dir / weights)
-        row = (run_id, kind, name, json.dumps(list(tags)), time.time(), chash, task,
-               json.dumps(models), status, reason, json.dumps(metrics), seconds,
-               json.dumps(config), doc, weights, sweep)
+        row = (
+            run_id,
+            kind,
+            name,
+            json.dumps(list(tags)),
+            time.time(),
+            chash,
+            task,
+            json.dumps(models),
+            status,
+            reason,
+            json.dumps(metrics),
+            seconds,
+            json.dumps(config),
+            doc,
+            weights,
+            sweep,
+        )
         with self._db() as con:
             con.execute(INSERT, row)
         return run_id
@@ -163,23 +243,43 @@ class RunStore:
             (self.weights_dir / row[0]).unlink(missing_ok=True)
 
     # ------------------------------------------------------------ reading
-    def list_runs(self, *, task: str | None = None, model: str | None = None,
-                  tag: str | None = None, kind: str | None = None,
-                  sweep: str | None = None) -> list[StoredRun]:
+    def list_runs(
+        self,
+        *,
+        task: str | None = None,
+        model: str | None = None,
+        tag: str | None = None,
+        kind: str | None = None,
+        sweep: str | None = None,
+    ) -> list[StoredRun]:
         """Summaries (no histories, no weights), newest first."""
         with self._db() as con:
-            rows = con.execute("SELECT id, kind, name, tags, created, config_hash, task, models, "
-                               "status, reason, metrics, seconds, config, weights, sweep "
-                               "FROM runs ORDER BY created DESC").fetchall()
+            rows = con.execute(
+                "SELECT id, kind, name, tags, created, config_hash, task, models, "
+                "status, reason, metrics, seconds, config, weights, sweep "
+                "FROM runs ORDER BY created DESC"
+            ).fetchall()
         runs = [summary_from_row(r) for r in rows]
-        return [r for r in runs if (task is None or r.task == task)
-                and (model is None or model in r.models) and (tag is None or tag in r.tags)
-                and (kind is None or r.kind == kind) and (sweep is None or r.sweep == sweep)]
+        return [
+            r
+            for r in runs
+            if (task is None or r.task == task)
+            and (model is None or model in r.models)
+            and (tag is None or tag in r.tags)
+            and (kind is None or r.kind == kind)
+            and (sweep is None or r.sweep == sweep)
+        ]
 
     def find(self, chash: str, *, status: str | None = "done") -> StoredRun | None:
         """The newest run with this config hash (and status), or None."""
-        return next((r for r in self.list_runs() if r.config_hash == chash
-                     and (status is None or r.status == status)), None)
+        return next(
+            (
+                r
+                for r in self.list_runs()
+                if r.config_hash == chash and (status is None or r.status == status)
+            ),
+            None,
+        )
 
     def files(self, run_id: str, *, weights: bool = True) -> tuple[bytes, bytes | None]:
         """(document bytes, weights .npz bytes or None) of a stored run."""
@@ -191,13 +291,21 @@ class RunStore:
         arrays = {}
         if wfile:
             try:
-                arrays = read_npz((self.weights_dir / wfile).read_bytes(),
-                                  f"weights of stored run {run_id}", max_bytes=max_bytes)
+                arrays = read_npz(
+                    (self.weights_dir / wfile).read_bytes(),
+                    f"weights of stored run {run_id}",
+                    max_bytes=max_bytes,
+                )
             except NpzError as err:
                 raise StoreError(str(err)) from err
         body = json.loads(doc)
-        return StoredRecord(id=run_id, config=body["config"], histories=body["histories"],
-                            metrics=body["metrics"], arrays=arrays)
+        return StoredRecord(
+            id=run_id,
+            config=body["config"],
+            histories=body["histories"],
+            metrics=body["metrics"],
+            arrays=arrays,
+        )
 
     def _doc(self, run_id: str) -> tuple[bytes, str | None]:
         with self._db() as con:

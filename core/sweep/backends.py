@@ -19,9 +19,9 @@ SCHEDULER_ENV = "GATESCOPE_SCHEDULER"
 
 @dataclass
 class Finished:
-    handle: object                 # what submit returned
-    result: TrainResult | None     # None when the run failed
-    error: str | None              # why it failed
+    handle: object  # what submit returned
+    result: TrainResult | None  # None when the run failed
+    error: str | None  # why it failed
 
 
 def train_remote(config: dict) -> TrainResult:
@@ -48,8 +48,11 @@ class LocalBackend:
             for h in handles:
                 st = self.pool.status(h)
                 if st.finished:
-                    out.append(Finished(h, st.result, None if st.state == "done"
-                                        else st.error or "stopped"))
+                    out.append(
+                        Finished(
+                            h, st.result, None if st.state == "done" else st.error or "stopped"
+                        )
+                    )
                     self.pool.forget(h)
             if out or time.monotonic() >= deadline:
                 return out

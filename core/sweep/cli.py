@@ -36,8 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="train the grid's missing runs")
     run.add_argument("grid", type=Path, metavar="GRID.toml")
     run.add_argument("--workers", type=int, help="local worker processes (default: cores)")
-    run.add_argument("--scheduler", metavar="tcp://HOST:8786",
-                     help=f"a Dask scheduler to run on (default ${SCHEDULER_ENV}, else local)")
+    run.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help=f"a Dask scheduler to run on (default ${SCHEDULER_ENV}, else local)",
+    )
     run.add_argument("--store", type=Path, metavar="PATH", help="run store folder")
     res = sub.add_parser("results", help="write one row per run")
     res.add_argument("grid", type=Path, metavar="GRID.toml")
@@ -55,9 +58,11 @@ class SweepBar:
         todo = p.total - p.skipped
         done = int(BAR_WIDTH * p.done / todo) if todo else BAR_WIDTH
         eta = (p.seconds / p.done * p.remaining) if p.done else float("nan")
-        self.stream.write(f"\r[{'#' * done}{'-' * (BAR_WIDTH - done)}] {p.done}/{todo} trained"
-                          f", {p.skipped} already stored, {p.failed} failed, "
-                          f"{p.seconds:.0f} s, about {eta:.0f} s left ")
+        self.stream.write(
+            f"\r[{'#' * done}{'-' * (BAR_WIDTH - done)}] {p.done}/{todo} trained"
+            f", {p.skipped} already stored, {p.failed} failed, "
+            f"{p.seconds:.0f} s, about {eta:.0f} s left "
+        )
         if p.remaining == 0:
             self.stream.write("\n")
         self.stream.flush()
@@ -80,15 +85,21 @@ def main(argv: list[str] | None = None) -> int:
         table.to_parquet(args.parquet, index=False)
     if not args.csv and not args.parquet:
         print(table.to_string(index=False))
-    print(f"{len(table)} runs, {int((table['status'] == 'done').sum())} done; success: "
-          f"{criterion_text(table)}", file=sys.stderr)
+    print(
+        f"{len(table)} runs, {int((table['status'] == 'done').sum())} done; success: "
+        f"{criterion_text(table)}",
+        file=sys.stderr,
+    )
     return 0
 
 
 def _run(grid, store, args) -> int:
     scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV)
-    print(f"{grid.name}: {len(grid.configs())} runs ({', '.join(grid.fields)}) on "
-          f"{scheduler or 'local workers'}, store {store.folder}", file=sys.stderr)
+    print(
+        f"{grid.name}: {len(grid.configs())} runs ({', '.join(grid.fields)}) on "
+        f"{scheduler or 'local workers'}, store {store.folder}",
+        file=sys.stderr,
+    )
     backend = make_backend(args.workers, scheduler)
     try:
         progress = run_sweep(grid, store, backend, on_progress=SweepBar())
@@ -96,6 +107,8 @@ def _run(grid, store, args) -> int:
         backend.close()
     for failure in progress.failures:
         print(f"failed: {failure}", file=sys.stderr)
-    print(f"trained {progress.done - progress.failed}, failed {progress.failed}, skipped "
-          f"{progress.skipped} already stored, in {progress.seconds:.1f} s")
+    print(
+        f"trained {progress.done - progress.failed}, failed {progress.failed}, skipped "
+        f"{progress.skipped} already stored, in {progress.seconds:.1f} s"
+    )
     return 1 if progress.failed else 0

@@ -34,10 +34,10 @@ class GridError(ValueError):
 
 @dataclass(frozen=True)
 class Grid:
-    name: str                              # the sweep's name (the file's stem)
-    base: dict                             # fixed config fields
-    axes: dict[str, tuple]                 # swept field -> its values, in file order
-    models: tuple[str, ...]                # one run per model
+    name: str  # the sweep's name (the file's stem)
+    base: dict  # fixed config fields
+    axes: dict[str, tuple]  # swept field -> its values, in file order
+    models: tuple[str, ...]  # one run per model
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -49,8 +49,11 @@ class Grid:
         out = []
         for model in self.models:
             for values in itertools.product(*self.axes.values()):
-                out.append(RunConfig(**self.base, **dict(zip(self.axes, values, strict=True)),
-                                     models=(model,)))
+                out.append(
+                    RunConfig(
+                        **self.base, **dict(zip(self.axes, values, strict=True)), models=(model,)
+                    )
+                )
         return out
 
     def values_of(self, cfg: RunConfig) -> dict:
@@ -67,12 +70,23 @@ def load_grid(path: str | Path) -> Grid:
         raise GridError(f"{path}: cannot be read ({err.strerror})") from err
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise GridError(f"{path}: not valid TOML ({err})") from err
-    return grid_from_tables(doc.get("base", {}), doc.get("grid", {}), name=path.stem,
-                            where=str(path), extra=sorted(set(doc) - {"base", "grid"}))
+    return grid_from_tables(
+        doc.get("base", {}),
+        doc.get("grid", {}),
+        name=path.stem,
+        where=str(path),
+        extra=sorted(set(doc) - {"base", "grid"}),
+    )
 
 
-def grid_from_tables(base: dict, grid: dict, *, name: str = "sweep", where: str = "grid",
-                     extra: list[str] | None = None) -> Grid:
+def grid_from_tables(
+    base: dict,
+    grid: dict,
+    *,
+    name: str = "sweep",
+    where: str = "grid",
+    extra: list[str] | None = None,
+) -> Grid:
     """Grid from already parsed tables (the Sweeps page's form builds these)."""
     if extra:
         raise GridError(f"{where}: unknown tables {extra}; expected [base] and [grid]")
@@ -100,8 +114,10 @@ def _field(key: str, where: str, table: str) -> str:
     if name in MODEL_KEYS:
         return "models"
     if name not in CONFIG_FIELDS:
-        raise GridError(f"{where}: {table}.{key} is not a training-config field (known: "
-                        f"model, {', '.join(sorted(CONFIG_FIELDS))})")
+        raise GridError(
+            f"{where}: {table}.{key} is not a training-config field (known: "
+            f"model, {', '.join(sorted(CONFIG_FIELDS))})"
+        )
     return name
 
 
@@ -110,8 +126,10 @@ def _check(grid: Grid, where: str) -> None:
         try:
             check_limits(RunConfig(**grid.base, **cfg_values[1], models=(cfg_values[0],)))
         except (TypeError, ValueError) as err:
-            raise GridError(f"{where}: model {cfg_values[0]!r} with "
-                            f"{cfg_values[1] or 'the base settings'}: {err}") from err
+            raise GridError(
+                f"{where}: model {cfg_values[0]!r} with "
+                f"{cfg_values[1] or 'the base settings'}: {err}"
+            ) from err
 
 
 def _corners(grid: Grid):

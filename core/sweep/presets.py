@@ -11,10 +11,10 @@ from core.sweep.grid import Grid, grid_from_tables
 
 @dataclass(frozen=True)
 class Preset:
-    title: str            # shown in the preset picker
-    summary: str          # one sentence: what the figure shows
-    base: dict            # [base] table
-    grid: dict            # [grid] table (model list included)
+    title: str  # shown in the preset picker
+    summary: str  # one sentence: what the figure shows
+    base: dict  # [base] table
+    grid: dict  # [grid] table (model list included)
 
 
 PRESETS = {
@@ -23,15 +23,23 @@ PRESETS = {
         "How far can each model carry one symbol? Success rate over 5 seeds as the delay T "
         "grows (Bengio et al. 1994; Pascanu et al. 2013).",
         {"task": "recall", "hidden": 16, "steps": 600, "val_size": 256},
-        {"model": ["rnn", "gru", "lstm"], "length": [10, 20, 40, 80, 120, 200],
-         "seed": [0, 1, 2, 3, 4]}),
+        {
+            "model": ["rnn", "gru", "lstm"],
+            "length": [10, 20, 40, 80, 120, 200],
+            "seed": [0, 1, 2, 3, 4],
+        },
+    ),
     "ablation": Preset(
         "Gate ablation: GRU without reset or update gate",
         "Which GRU gate matters? The GRU against its no-reset and no-update ablations and the "
         "RNN, on keyed recall, where a stored symbol must be kept and the other one shut out.",
         {"task": "keyed", "hidden": 16, "steps": 2000, "val_size": 256},
-        {"model": ["rnn", "gru", "gru_no_reset", "gru_no_update"], "length": [10, 20, 40],
-         "seed": [0, 1, 2, 3, 4]}),
+        {
+            "model": ["rnn", "gru", "gru_no_reset", "gru_no_update"],
+            "length": [10, 20, 40],
+            "seed": [0, 1, 2, 3, 4],
+        },
+    ),
 }
 
 

@@ -16,12 +16,12 @@ from core.train.config import RunConfig
 
 @dataclass
 class SweepProgress:
-    total: int                    # runs in the grid
-    skipped: int                  # already in the store when the sweep started
-    done: int = 0                 # trained (or failed) in this sweep so far
-    failed: int = 0               # of which failed
-    seconds: float = 0.0          # wall time so far
-    failures: list[str] = field(default_factory=list)   # "config: reason"
+    total: int  # runs in the grid
+    skipped: int  # already in the store when the sweep started
+    done: int = 0  # trained (or failed) in this sweep so far
+    failed: int = 0  # of which failed
+    seconds: float = 0.0  # wall time so far
+    failures: list[str] = field(default_factory=list)  # "config: reason"
 
     @property
     def remaining(self) -> int:
@@ -34,8 +34,9 @@ def missing_configs(grid: Grid, store: RunStore) -> list[RunConfig]:
     return [c for c in grid.configs() if config_hash(c.to_dict()) not in have]
 
 
-def run_sweep(grid: Grid, store: RunStore, backend,
-              on_progress: Callable[[SweepProgress], None] | None = None) -> SweepProgress:
+def run_sweep(
+    grid: Grid, store: RunStore, backend, on_progress: Callable[[SweepProgress], None] | None = None
+) -> SweepProgress:
     """Train what is missing; a failed run is recorded with its reason and the sweep goes on."""
     start = time.perf_counter()
     todo = missing_configs(grid, store)

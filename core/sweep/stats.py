@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-Z95 = 1.959963984540054       # two-sided 95 % normal quantile
+Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:

@@ -29,27 +29,37 @@ BAR_WIDTH = 30
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):                 # one line, exit status 2
+    def error(self, message: str):  # one line, exit status 2
         self.exit(2, f"{PROG}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     d = RunConfig()
-    p = _Parser(prog=PROG, description="Train recurrent models side by side on identical "
-                "batches (no flags: the default experiment, an RNN and a GRU).")
+    p = _Parser(
+        prog=PROG,
+        description="Train recurrent models side by side on identical "
+        "batches (no flags: the default experiment, an RNN and a GRU).",
+    )
     add = p.add_argument
     add("--task", choices=task_names(), help=f"task (default {d.task})")
     add("--length", type=int, help=f"sequence length T (default {d.length})")
     add("--symbols", type=int, help=f"alphabet size K for recall (default {d.symbols})")
     add("--hidden", type=int, help=f"hidden units H (default {d.hidden})")
-    add("--models", nargs="+", choices=cell_names(),
-        help=f"models to train (default: {' '.join(d.models)})")
+    add(
+        "--models",
+        nargs="+",
+        choices=cell_names(),
+        help=f"models to train (default: {' '.join(d.models)})",
+    )
     add("--steps", type=int, help=f"optimizer steps (default {d.steps})")
     add("--batch", type=int, help=f"sequences per batch (default {d.batch})")
     add("--optimizer", choices=OPTIMIZERS, help=f"optimizer (default {d.optimizer})")
     add("--lr", type=float, help=f"learning rate (default {d.lr:g})")
-    add("--lr-schedule", choices=LR_SCHEDULES,
-        help=f"learning-rate schedule (default {d.lr_schedule})")
+    add(
+        "--lr-schedule",
+        choices=LR_SCHEDULES,
+        help=f"learning-rate schedule (default {d.lr_schedule})",
+    )
     add("--clip", type=float, help=f"global-norm clip, 0 = off (default {d.clip:g})")
     add("--init-scale", type=float, help=f"init gain g (default {d.init_scale:g})")
     add("--no-orthogonal", action="store_true", help="Gaussian recurrent matrices")
@@ -62,9 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("--seed", type=int, help=f"seed (default {d.seed})")
     add("--dtype", choices=DTYPES, help=f"float type (default {d.dtype})")
     add("--out", type=Path, metavar="FILE.json", help="write the run (JSON + .npz beside it)")
-    add("--store", type=Path, metavar="PATH",
+    add(
+        "--store",
+        type=Path,
+        metavar="PATH",
         help="run store folder the run is saved in (default $GATESCOPE_STORE, else "
-             "./gatescope-runs)")
+        "./gatescope-runs)",
+    )
     add("--no-store", action="store_true", help="do not save the run in the run store")
     return p
 
@@ -91,8 +105,11 @@ class ProgressBar:
 
     def __call__(self, p: TrainProgress) -> None:
         if p.evaluated:
-            self.note = "  ".join(f"{name} acc {h.val_accuracy[-1]:.2f}"
-                                  for name, h in p.histories.items() if len(h.step))
+            self.note = "  ".join(
+                f"{name} acc {h.val_accuracy[-1]:.2f}"
+                for name, h in p.histories.items()
+                if len(h.step)
+            )
         if p.evaluated or p.step == p.steps or p.step % max(1, p.steps // 100) == 0:
             done = int(BAR_WIDTH * p.step / p.steps)
             bar = "#" * done + "-" * (BAR_WIDTH - done)
@@ -108,12 +125,21 @@ def summary_table(run: TrainResult) -> str:
     rows = [("model", "cell", "val loss", "val acc", "chance loss", "chance acc", "seconds")]
     for name, m in run.models.items():
         f = m.final
-        rows.append((name, get_cell(name).label, f"{f['val_loss']:.4g}",
-                     f"{f['val_accuracy']:.1%}", f"{b.loss:.4g}", f"{b.accuracy:.1%}",
-                     f"{m.seconds:.2f}"))
+        rows.append(
+            (
+                name,
+                get_cell(name).label,
+                f"{f['val_loss']:.4g}",
+                f"{f['val_accuracy']:.1%}",
+                f"{b.loss:.4g}",
+                f"{b.accuracy:.1%}",
+                f"{m.seconds:.2f}",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in rows)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
 
 
 def save_to_store(run: TrainResult, path: Path | None) -> None:
@@ -139,9 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         parser.error(str(err))
     c = cfg
-    print(f"{c.task}: T={c.length}, H={c.hidden}, models {' '.join(c.models)}, "
-          f"{c.steps} steps x batch {c.batch}, {c.optimizer} lr {c.lr:g}, "
-          f"seed {c.seed}", file=sys.stderr)
+    print(
+        f"{c.task}: T={c.length}, H={c.hidden}, models {' '.join(c.models)}, "
+        f"{c.steps} steps x batch {c.batch}, {c.optimizer} lr {c.lr:g}, "
+        f"seed {c.seed}",
+        file=sys.stderr,
+    )
     start = time.perf_counter()
     run = train(cfg, on_step=ProgressBar())
     wall = time.perf_counter() - start

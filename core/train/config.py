@@ -14,29 +14,29 @@ DTYPES = ("float32", "float64")
 
 @dataclass(frozen=True)
 class RunConfig:
-    task: str = "recall"            # a registered task (see core.train.tasks)
+    task: str = "recall"  # a registered task (see core.train.tasks)
     # Defaults = the default experiment (tuned: GRU >= 95 %, RNN <= 2x chance, < 15 s; see
     # bench/default_experiment.py): recall of 1 of 16 symbols across 79 distractors.
-    length: int = 80                # sequence length T: steps between the cue and the answer
-    symbols: int = 16               # alphabet size K for recall (other tasks fix their own)
-    hidden: int = 16                # hidden units H per model
+    length: int = 80  # sequence length T: steps between the cue and the answer
+    symbols: int = 16  # alphabet size K for recall (other tasks fix their own)
+    hidden: int = 16  # hidden units H per model
     models: tuple[str, ...] = ("rnn", "gru")  # registered cells trained on identical batches
-    steps: int = 1000               # optimizer steps
-    batch: int = 32                 # sequences per training batch
-    optimizer: str = "adam"         # adam | sgd
-    lr: float = 1e-2                # learning rate (peak, when a schedule is used)
-    lr_schedule: str = "anneal"     # constant | anneal: linear to 0 over the last quarter | cosine
-    clip: float = 1.0               # global gradient-norm clip threshold; 0 turns clipping off
-    init_scale: float = 1.0         # g in N(0, g^2 / fan_in) for the Gaussian initialisation
-    orthogonal: bool = True         # recurrent matrices start orthogonal (times init_scale)
-    update_bias: float = -4.0       # GRU update-gate bias at init; negative favours carrying
-    forget_bias: float = 1.0        # LSTM forget-gate bias at init; positive favours carrying
-    chrono: bool = False            # chrono init of the carry gates' biases (overrides both)
-    val_size: int = 512             # held-out validation sequences (fixed per seed)
-    eval_every: int = 20            # validate every this many steps (and at the last step)
-    checkpoints: int = 10           # parameter snapshots kept during training, step 0 included
-    seed: int = 0                   # one seed drives data, initialisation and batch order
-    dtype: str = "float32"          # float32 for training speed | float64 for analysis
+    steps: int = 1000  # optimizer steps
+    batch: int = 32  # sequences per training batch
+    optimizer: str = "adam"  # adam | sgd
+    lr: float = 1e-2  # learning rate (peak, when a schedule is used)
+    lr_schedule: str = "anneal"  # constant | anneal: linear to 0 over the last quarter | cosine
+    clip: float = 1.0  # global gradient-norm clip threshold; 0 turns clipping off
+    init_scale: float = 1.0  # g in N(0, g^2 / fan_in) for the Gaussian initialisation
+    orthogonal: bool = True  # recurrent matrices start orthogonal (times init_scale)
+    update_bias: float = -4.0  # GRU update-gate bias at init; negative favours carrying
+    forget_bias: float = 1.0  # LSTM forget-gate bias at init; positive favours carrying
+    chrono: bool = False  # chrono init of the carry gates' biases (overrides both)
+    val_size: int = 512  # held-out validation sequences (fixed per seed)
+    eval_every: int = 20  # validate every this many steps (and at the last step)
+    checkpoints: int = 10  # parameter snapshots kept during training, step 0 included
+    seed: int = 0  # one seed drives data, initialisation and batch order
+    dtype: str = "float32"  # float32 for training speed | float64 for analysis
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", tuple(self.models))
@@ -51,7 +51,7 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> RunConfig:
-        d = upgrade_legacy(d)   # without a run file's cell map: drops gru_variant only
+        d = upgrade_legacy(d)  # without a run file's cell map: drops gru_variant only
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -70,16 +70,24 @@ def _problems(c: RunConfig) -> list[str]:
     checks = [
         (c.task in TASKS, f"Unknown task {c.task!r}: choose {_choices(task_names())}."),
         (bool(c.models), "Choose at least one model."),
-        (not unknown, f"Unknown model {', '.join(map(repr, unknown))}: choose from "
-                      f"{_choices(cell_names())}."),
+        (
+            not unknown,
+            f"Unknown model {', '.join(map(repr, unknown))}: choose from {_choices(cell_names())}.",
+        ),
         (len(set(c.models)) == len(c.models), "Choose each model only once."),
-        (c.optimizer in OPTIMIZERS,
-         f"Unknown optimizer {c.optimizer!r}: choose {_choices(OPTIMIZERS)}."),
-        (c.lr_schedule in LR_SCHEDULES,
-         f"Unknown learning-rate schedule {c.lr_schedule!r}: choose {_choices(LR_SCHEDULES)}."),
+        (
+            c.optimizer in OPTIMIZERS,
+            f"Unknown optimizer {c.optimizer!r}: choose {_choices(OPTIMIZERS)}.",
+        ),
+        (
+            c.lr_schedule in LR_SCHEDULES,
+            f"Unknown learning-rate schedule {c.lr_schedule!r}: choose {_choices(LR_SCHEDULES)}.",
+        ),
         (c.dtype in DTYPES, f"Unknown number type {c.dtype!r}: choose {_choices(DTYPES)}."),
-        (c.length >= min_length,
-         f"The sequence length T must be at least {min_length} for the {c.task} task."),
+        (
+            c.length >= min_length,
+            f"The sequence length T must be at least {min_length} for the {c.task} task.",
+        ),
         (c.symbols >= 2, "Use at least 2 symbols K."),
         (c.hidden >= 1, "Use at least 1 hidden unit H."),
         (c.steps >= 1, "Train for at least 1 step."),

@@ -9,13 +9,13 @@ from core.train.config import RunConfig
 # field -> (lowest, highest) accepted value, for every field that sets a run's memory or time;
 # the Train form's number inputs use the same bounds
 LIMITS: dict[str, tuple[int, int]] = {
-    "length": (1, 500),          # sequence length T
-    "symbols": (2, 64),          # recall alphabet K
-    "hidden": (1, 256),          # hidden units H
-    "steps": (1, 5000),          # optimizer steps
-    "batch": (1, 512),           # sequences per batch
-    "val_size": (1, 4096),       # validation sequences
-    "checkpoints": (1, 101),     # parameter snapshots
+    "length": (1, 500),  # sequence length T
+    "symbols": (2, 64),  # recall alphabet K
+    "hidden": (1, 256),  # hidden units H
+    "steps": (1, 5000),  # optimizer steps
+    "batch": (1, 512),  # sequences per batch
+    "val_size": (1, 4096),  # validation sequences
+    "checkpoints": (1, 101),  # parameter snapshots
 }
 
 

@@ -32,10 +32,10 @@ Params = dict[str, np.ndarray]
 
 @dataclass
 class TrainProgress:
-    step: int                          # optimizer steps done so far
-    steps: int                         # total steps planned
-    histories: dict[str, History]      # validation rows so far, per model
-    evaluated: bool                    # a validation row was added at this step
+    step: int  # optimizer steps done so far
+    steps: int  # total steps planned
+    histories: dict[str, History]  # validation rows so far, per model
+    evaluated: bool  # a validation row was added at this step
 
 
 @dataclass
@@ -53,14 +53,27 @@ class _Recorder:
     def history(self) -> History:
         r = self.rows
         return History(
-            step=np.array(r["step"], dtype=np.int64), train_loss=_floats(r["train_loss"]),
-            val_loss=_floats(r["val_loss"]), val_accuracy=_floats(r["val_accuracy"]),
-            grad_norm=_floats(r["grad_norm"]), clipped=np.array(r["clipped"], dtype=bool),
-            seconds=_floats(r["seconds"]), clipped_share=_floats(r["clipped_share"]))
+            step=np.array(r["step"], dtype=np.int64),
+            train_loss=_floats(r["train_loss"]),
+            val_loss=_floats(r["val_loss"]),
+            val_accuracy=_floats(r["val_accuracy"]),
+            grad_norm=_floats(r["grad_norm"]),
+            clipped=np.array(r["clipped"], dtype=bool),
+            seconds=_floats(r["seconds"]),
+            clipped_share=_floats(r["clipped_share"]),
+        )
 
 
-_COLUMNS = ("step", "train_loss", "val_loss", "val_accuracy", "grad_norm", "clipped",
-            "seconds", "clipped_share")
+_COLUMNS = (
+    "step",
+    "train_loss",
+    "val_loss",
+    "val_accuracy",
+    "grad_norm",
+    "clipped",
+    "seconds",
+    "clipped_share",
+)
 
 
 def _floats(values: list) -> np.ndarray:
@@ -78,12 +91,13 @@ class _Trainee:
     record: _Recorder = field(default_factory=_Recorder)
     snapshots: list[Snapshot] = field(default_factory=list)
     seconds: float = 0.0
-    last: dict | None = None           # train_loss, grad_norm, clipped of the latest step
+    last: dict | None = None  # train_loss, grad_norm, clipped of the latest step
 
     def snapshot(self, step: int) -> None:
         if not self.snapshots or self.snapshots[-1].step != step:
             self.snapshots.append(
-                Snapshot(step=step, params={k: v.copy() for k, v in self.params.items()}))
+                Snapshot(step=step, params={k: v.copy() for k, v in self.params.items()})
+            )
 
 
 def checkpoint_steps(steps: int, checkpoints: int) -> list[int]:
@@ -105,10 +119,18 @@ def init_stream(seed: int, model: str) -> np.random.Generator:
 def build_params(cfg: RunConfig, model: str, task: Task) -> Params:
     """The model's initial parameters for this config (its own seeded stream)."""
     return init_model(
-        get_cell(model), task.input_size, cfg.hidden, task.output_size,
-        init_stream(cfg.seed, model), init_scale=cfg.init_scale, orthogonal=cfg.orthogonal,
-        update_bias=cfg.update_bias, chrono_length=cfg.length if cfg.chrono else None,
-        forget_bias=cfg.forget_bias, dtype=cfg.dtype)
+        get_cell(model),
+        task.input_size,
+        cfg.hidden,
+        task.output_size,
+        init_stream(cfg.seed, model),
+        init_scale=cfg.init_scale,
+        orthogonal=cfg.orthogonal,
+        update_bias=cfg.update_bias,
+        chrono_length=cfg.length if cfg.chrono else None,
+        forget_bias=cfg.forget_bias,
+        dtype=cfg.dtype,
+    )
 
 
 def train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None = None) -> TrainResult:
@@ -129,8 +151,7 @@ def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> T
     trainees = []
     for name in cfg.models:
         params = build_params(cfg, name, task)
-        trainees.append(_Trainee(name, get_cell(name), params,
-                                 optimizer.init(params)))
+        trainees.append(_Trainee(name, get_cell(name), params, optimizer.init(params)))
     checkpoints = set(checkpoint_steps(cfg.steps, cfg.checkpoints))
     for t in trainees:
         t.snapshot(0)
@@ -138,10 +159,13 @@ def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> T
     histories = {t.name: t.record.history() for t in trainees}
     for step in range(1, cfg.steps + 1):
         batch = task.sample(data_rng, cfg.batch, cfg.dtype)
-        with np.errstate(over="ignore", invalid="ignore"):   # non-finite values stop the run
+        with np.errstate(over="ignore", invalid="ignore"):  # non-finite values stop the run
             results = {t.name: _loss_and_grads(t, batch, cfg.clip) for t in trainees}
-        bad = [name for name, (loss, clip) in results.items()
-               if not (math.isfinite(loss) and math.isfinite(clip.norm))]
+        bad = [
+            name
+            for name, (loss, clip) in results.items()
+            if not (math.isfinite(loss) and math.isfinite(clip.norm))
+        ]
         if bad:
             stopped = _stop_message(cfg, step, bad, results)
             _wrap_up_after_stop(trainees, step - 1, val)
@@ -158,10 +182,19 @@ def _train(cfg: RunConfig, on_step: Callable[[TrainProgress], None] | None) -> T
         if evaluated:
             histories = {t.name: t.record.history() for t in trainees}
         if on_step is not None:
-            on_step(TrainProgress(step=step, steps=cfg.steps, histories=histories,
-                                  evaluated=evaluated))
-    models = {t.name: ModelResult(name=t.name, history=t.record.history(), params=t.params,
-                                  snapshots=t.snapshots, seconds=t.seconds) for t in trainees}
+            on_step(
+                TrainProgress(step=step, steps=cfg.steps, histories=histories, evaluated=evaluated)
+            )
+    models = {
+        t.name: ModelResult(
+            name=t.name,
+            history=t.record.history(),
+            params=t.params,
+            snapshots=t.snapshots,
+            seconds=t.seconds,
+        )
+        for t in trainees
+    }
     return TrainResult(config=cfg, models=models, baseline=task.baseline, stopped=stopped)
 
 
@@ -193,8 +226,14 @@ def _add_row(t: _Trainee, step: int, val: Batch) -> None:
     val_loss, val_acc = evaluate(t.cell, t.params, val)
     t.seconds += time.perf_counter() - start
     rec = t.record
-    rec.add(step=step, val_loss=val_loss, val_accuracy=val_acc, seconds=t.seconds,
-            clipped_share=rec.clipped_since_row / max(rec.steps_since_row, 1), **t.last)
+    rec.add(
+        step=step,
+        val_loss=val_loss,
+        val_accuracy=val_acc,
+        seconds=t.seconds,
+        clipped_share=rec.clipped_since_row / max(rec.steps_since_row, 1),
+        **t.last,
+    )
     rec.clipped_since_row = rec.steps_since_row = 0
 
 
@@ -208,10 +247,15 @@ def _wrap_up_after_stop(trainees: list[_Trainee], last_good: int, val: Batch) ->
 
 
 def _stop_message(cfg: RunConfig, step: int, bad: list[str], results: dict) -> str:
-    what = ", ".join(f"{name} loss {results[name][0]:g}, gradient norm {results[name][1].norm:g}"
-                     for name in bad)
-    advice = (f"try a lower learning rate (now {cfg.lr:g})"
-              + (f" or a smaller clip threshold (now {cfg.clip:g})" if cfg.clip > 0
-                 else " or enable gradient clipping (e.g. clip 1)"))
-    return (f"Training stopped at step {step} of {cfg.steps}: non-finite values ({what}). "
-            f"The results keep the state after step {step - 1}; {advice}.")
+    what = ", ".join(
+        f"{name} loss {results[name][0]:g}, gradient norm {results[name][1].norm:g}" for name in bad
+    )
+    advice = f"try a lower learning rate (now {cfg.lr:g})" + (
+        f" or a smaller clip threshold (now {cfg.clip:g})"
+        if cfg.clip > 0
+        else " or enable gradient clipping (e.g. clip 1)"
+    )
+    return (
+        f"Training stopped at step {step} of {cfg.steps}: non-finite values ({what}). "
+        f"The results keep the state after step {step - 1}; {advice}."
+    )

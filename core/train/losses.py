@@ -13,8 +13,8 @@ import numpy as np
 
 @dataclass
 class LossValue:
-    value: float             # mean loss over answer steps and sequences
-    d_outputs: np.ndarray    # (S, B, C) dloss/doutputs, same dtype as the outputs
+    value: float  # mean loss over answer steps and sequences
+    d_outputs: np.ndarray  # (S, B, C) dloss/doutputs, same dtype as the outputs
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -29,9 +29,9 @@ def softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> LossValue:
     logits (S, B, C), targets (S, B) int.
     """
     S, B, C = logits.shape
-    logp = log_softmax(logits)                                          # (S, B, C)
-    picked = _take(logp, targets)                                       # (S, B, 1)
-    d = np.exp(logp)                                                    # (S, B, C) softmax
+    logp = log_softmax(logits)  # (S, B, C)
+    picked = _take(logp, targets)  # (S, B, 1)
+    d = np.exp(logp)  # (S, B, C) softmax
     np.put_along_axis(d, targets[..., None], _take(d, targets) - 1, axis=-1)
     d /= S * B
     return LossValue(value=float(-picked.mean(dtype=np.float64)), d_outputs=d)
@@ -47,9 +47,10 @@ def mean_squared_error(outputs: np.ndarray, targets: np.ndarray) -> LossValue:
 
     outputs, targets: (S, B, C).
     """
-    diff = outputs - targets.astype(outputs.dtype, copy=False)          # (S, B, C)
-    return LossValue(value=float(np.mean(np.square(diff, dtype=np.float64))),
-                     d_outputs=diff * (2.0 / diff.size))
+    diff = outputs - targets.astype(outputs.dtype, copy=False)  # (S, B, C)
+    return LossValue(
+        value=float(np.mean(np.square(diff, dtype=np.float64))), d_outputs=diff * (2.0 / diff.size)
+    )
 
 
 def task_loss(kind: str, outputs: np.ndarray, targets: np.ndarray) -> LossValue:

@@ -20,16 +20,34 @@ Params = dict[str, np.ndarray]
 READOUT = ("V", "c")
 
 
-def init_model(cell: Cell, D: int, H: int, C: int, rng: np.random.Generator, *,
-               init_scale: float = 1.0, orthogonal: bool = True, update_bias: float = 0.0,
-               chrono_length: int | None = None, forget_bias: float = 1.0,
-               dtype: str = "float32") -> Params:
+def init_model(
+    cell: Cell,
+    D: int,
+    H: int,
+    C: int,
+    rng: np.random.Generator,
+    *,
+    init_scale: float = 1.0,
+    orthogonal: bool = True,
+    update_bias: float = 0.0,
+    chrono_length: int | None = None,
+    forget_bias: float = 1.0,
+    dtype: str = "float32",
+) -> Params:
     """Cell parameters from cell.init, then V ~ N(0, 1/H) and c = 0."""
-    params = cell.init(D, H, rng, init_scale=init_scale, orthogonal=orthogonal,
-                       update_bias=update_bias, chrono_length=chrono_length,
-                       forget_bias=forget_bias, dtype=dtype)
-    params["V"] = (rng.standard_normal((H, C)) / np.sqrt(H)).astype(dtype)   # (H, C)
-    params["c"] = np.zeros(C, dtype=dtype)                                  # (C,)
+    params = cell.init(
+        D,
+        H,
+        rng,
+        init_scale=init_scale,
+        orthogonal=orthogonal,
+        update_bias=update_bias,
+        chrono_length=chrono_length,
+        forget_bias=forget_bias,
+        dtype=dtype,
+    )
+    params["V"] = (rng.standard_normal((H, C)) / np.sqrt(H)).astype(dtype)  # (H, C)
+    params["c"] = np.zeros(C, dtype=dtype)  # (C,)
     return params
 
 
@@ -45,24 +63,24 @@ def cell_params(params: Params) -> Params:
 
 @dataclass
 class ModelCache:
-    cell: Any              # the cell's forward cache (hidden states, gates, ...)
-    hs: np.ndarray         # (T, B, H) hidden states
-    steps: np.ndarray      # (S,) answer steps read out
+    cell: Any  # the cell's forward cache (hidden states, gates, ...)
+    hs: np.ndarray  # (T, B, H) hidden states
+    steps: np.ndarray  # (S,) answer steps read out
 
 
 @dataclass
 class ModelLoss:
-    loss: float            # mean task loss over answer steps and sequences
-    outputs: np.ndarray    # (S, B, C) logits or predictions
-    grads: Params          # dloss/dparam for every parameter, readout included
-    d_hs: np.ndarray       # (T, B, H) total dloss/dh_t reaching every hidden state
+    loss: float  # mean task loss over answer steps and sequences
+    outputs: np.ndarray  # (S, B, C) logits or predictions
+    grads: Params  # dloss/dparam for every parameter, readout included
+    d_hs: np.ndarray  # (T, B, H) total dloss/dh_t reaching every hidden state
 
 
 def model_forward(cell: Cell, params: Params, batch: Batch) -> tuple[np.ndarray, ModelCache]:
     """hs = cell(xs, h0=0);  outputs = hs[steps] V + c.  -> (S, B, C), cache."""
     xs = batch.xs.astype(params["V"].dtype, copy=False)
-    hs, cache = cell.forward(cell_params(params), xs, None)                 # (T, B, H), state0 0
-    outputs = hs[batch.steps] @ params["V"] + params["c"]                   # (S, B, C)
+    hs, cache = cell.forward(cell_params(params), xs, None)  # (T, B, H), state0 0
+    outputs = hs[batch.steps] @ params["V"] + params["c"]  # (S, B, C)
     return outputs, ModelCache(cell=cache, hs=hs, steps=batch.steps)
 
 
@@ -73,13 +91,13 @@ def model_loss(cell: Cell, params: Params, batch: Batch) -> ModelLoss:
     """
     outputs, cache = model_forward(cell, params, batch)
     loss = task_loss(batch.kind, outputs, batch.targets)
-    dy = loss.d_outputs                                                     # (S, B, C)
-    read = cache.hs[batch.steps]                                            # (S, B, H)
+    dy = loss.d_outputs  # (S, B, C)
+    read = cache.hs[batch.steps]  # (S, B, H)
     H, C = params["V"].shape
-    d_hs_above = np.zeros_like(cache.hs)                                    # (T, B, H)
-    d_hs_above[batch.steps] = dy @ params["V"].T                            # steps are distinct
+    d_hs_above = np.zeros_like(cache.hs)  # (T, B, H)
+    d_hs_above[batch.steps] = dy @ params["V"].T  # steps are distinct
     back = cell.backward(cell_params(params), cache.cell, d_hs_above)
     grads = dict(back.params)
-    grads["V"] = read.reshape(-1, H).T @ dy.reshape(-1, C)                  # (H, C)
-    grads["c"] = dy.reshape(-1, C).sum(axis=0)                              # (C,)
+    grads["V"] = read.reshape(-1, H).T @ dy.reshape(-1, C)  # (H, C)
+    grads["c"] = dy.reshape(-1, C).sum(axis=0)  # (C,)
     return ModelLoss(loss=loss.value, outputs=outputs, grads=grads, d_hs=back.hs)

@@ -23,9 +23,9 @@ def global_norm(grads: Params) -> float:
 
 @dataclass
 class Clipped:
-    grads: Params       # the gradients, rescaled when their norm exceeded the threshold
-    norm: float         # global norm before clipping
-    clipped: bool       # whether they were rescaled
+    grads: Params  # the gradients, rescaled when their norm exceeded the threshold
+    norm: float  # global norm before clipping
+    clipped: bool  # whether they were rescaled
 
 
 def clip_by_global_norm(grads: Params, max_norm: float) -> Clipped:
@@ -34,8 +34,9 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> Clipped:
     if max_norm <= 0 or not norm > max_norm:
         return Clipped(grads=grads, norm=norm, clipped=False)
     scale = max_norm / norm
-    return Clipped(grads={k: g * g.dtype.type(scale) for k, g in grads.items()}, norm=norm,
-                   clipped=True)
+    return Clipped(
+        grads={k: g * g.dtype.type(scale) for k, g in grads.items()}, norm=norm, clipped=True
+    )
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,17 @@ class Adam:
     eps: float = 1e-8
 
     def init(self, params: Params) -> State:
-        return {"t": 0,
-                "m": {k: np.zeros_like(p) for k, p in params.items()},
-                "v": {k: np.zeros_like(p) for k, p in params.items()}}
+        return {
+            "t": 0,
+            "m": {k: np.zeros_like(p) for k, p in params.items()},
+            "v": {k: np.zeros_like(p) for k, p in params.items()},
+        }
 
     def update(self, params: Params, grads: Params, state: State, lr_scale: float = 1.0) -> None:
         state["t"] += 1
         t = state["t"]
-        step_size = self.lr * lr_scale * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
-        eps_hat = self.eps * np.sqrt(1 - self.beta2 ** t)  # eps on v_hat, moved onto v
+        step_size = self.lr * lr_scale * np.sqrt(1 - self.beta2**t) / (1 - self.beta1**t)
+        eps_hat = self.eps * np.sqrt(1 - self.beta2**t)  # eps on v_hat, moved onto v
         for k, p in params.items():
             g, m, v = grads[k], state["m"][k], state["v"][k]
             f = p.dtype.type
@@ -102,12 +105,13 @@ def lr_scale(schedule: str, step: int, steps: int) -> float:
         return 1.0 if step <= start else max(0.0, (steps - step + 1) / (steps - start))
     if schedule == "cosine":
         return 0.5 * (1.0 + math.cos(math.pi * (step - 1) / steps))
-    raise ValueError(f"unknown learning-rate schedule {schedule!r}; "
-                     "expected 'constant', 'anneal' or 'cosine'")
+    raise ValueError(
+        f"unknown learning-rate schedule {schedule!r}; expected 'constant', 'anneal' or 'cosine'"
+    )
 
 
 def make_optimizer(name: str, lr: float) -> SGD | Adam:
-    """"adam" | "sgd" at learning rate lr."""
+    """ "adam" | "sgd" at learning rate lr."""
     if name == "adam":
         return Adam(lr=lr)
     if name == "sgd":

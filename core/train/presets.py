@@ -10,15 +10,15 @@ from dataclasses import dataclass, replace
 from core.train.config import RunConfig
 from core.train.tasks import TASKS
 
-GRU_TARGET = 0.9     # the GRU's final validation accuracy reaches at least this
+GRU_TARGET = 0.9  # the GRU's final validation accuracy reaches at least this
 
 
 @dataclass(frozen=True)
 class Preset:
-    task: str                               # the task it is for
-    title: str                              # what the picker says, e.g. "Copy memory, T = 20"
+    task: str  # the task it is for
+    title: str  # what the picker says, e.g. "Copy memory, T = 20"
     changes: tuple[tuple[str, object], ...]  # (field, value) over the default experiment
-    claim: str                              # the measured result, in words
+    claim: str  # the measured result, in words
 
     def config(self, base: RunConfig | None = None) -> RunConfig:
         """The preset's RunConfig: base (the default experiment) with the task and changes."""
@@ -28,8 +28,12 @@ class Preset:
 def _preset(name: str) -> Preset:
     spec = TASKS[name]
     length = dict(spec.preset).get("length", RunConfig().length)
-    return Preset(task=name, title=f"{spec.label}, T = {length}", changes=spec.preset,
-                  claim=spec.preset_result)
+    return Preset(
+        task=name,
+        title=f"{spec.label}, T = {length}",
+        changes=spec.preset,
+        claim=spec.preset_result,
+    )
 
 
 PRESETS = {name: _preset(name) for name, spec in TASKS.items() if spec.preset_result}

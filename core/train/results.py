@@ -18,30 +18,30 @@ Params = dict[str, np.ndarray]
 class History:
     """Per-evaluation records of one model (all arrays share one length)."""
 
-    step: np.ndarray          # (E,) optimizer step at which the row was recorded
-    train_loss: np.ndarray    # (E,) training-batch loss at that step
-    val_loss: np.ndarray      # (E,) loss on the fixed held-out set
+    step: np.ndarray  # (E,) optimizer step at which the row was recorded
+    train_loss: np.ndarray  # (E,) training-batch loss at that step
+    val_loss: np.ndarray  # (E,) loss on the fixed held-out set
     val_accuracy: np.ndarray  # (E,) the task's success criterion on the held-out set
-    grad_norm: np.ndarray     # (E,) global gradient norm before clipping
-    clipped: np.ndarray       # (E,) bool, whether that step's gradient was clipped
-    seconds: np.ndarray       # (E,) cumulative training seconds of this model
+    grad_norm: np.ndarray  # (E,) global gradient norm before clipping
+    clipped: np.ndarray  # (E,) bool, whether that step's gradient was clipped
+    seconds: np.ndarray  # (E,) cumulative training seconds of this model
     clipped_share: np.ndarray | None = None  # (E,) share of the steps since the previous row
-                                             # (this one included) whose gradient was clipped
+    # (this one included) whose gradient was clipped
 
 
 @dataclass
 class Snapshot:
-    step: int                 # optimizer step the parameters were copied at (0 = init)
-    params: Params            # copies of every parameter array
+    step: int  # optimizer step the parameters were copied at (0 = init)
+    params: Params  # copies of every parameter array
 
 
 @dataclass
 class ModelResult:
-    name: str                 # the registered cell this model is
+    name: str  # the registered cell this model is
     history: History
-    params: Params            # final parameters
+    params: Params  # final parameters
     snapshots: list[Snapshot] = field(default_factory=list)
-    seconds: float = 0.0      # wall seconds spent on this model's steps and evaluations
+    seconds: float = 0.0  # wall seconds spent on this model's steps and evaluations
 
     @property
     def final(self) -> dict[str, float]:
@@ -58,4 +58,4 @@ class TrainResult:
     models: dict[str, ModelResult]
     baseline: Baseline
     stopped: str | None = None  # why training stopped early (NaN/inf loss); None: ran to the end
-    has_weights: bool = True    # False for a run loaded from its JSON alone (no parameters)
+    has_weights: bool = True  # False for a run loaded from its JSON alone (no parameters)

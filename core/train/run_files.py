@@ -45,12 +45,13 @@ class RunFileError(ValueError):
 
 # ---------------------------------------------------------------- writing
 
+
 def run_to_dict(run: TrainResult) -> dict:
     cfg = run.config
     return {
         "format": FORMAT,
         "config": cfg.to_dict(),
-        "cells": {name: name for name in run.models},   # model -> cell (the same today)
+        "cells": {name: name for name in run.models},  # model -> cell (the same today)
         "models": {name: _model_to_dict(m) for name, m in run.models.items()},
         "baseline": {"loss": run.baseline.loss, "accuracy": run.baseline.accuracy},
         "stopped": run.stopped,
@@ -64,8 +65,12 @@ def _model_to_dict(m: ModelResult) -> dict:
         values = getattr(h, col)
         if values is not None:
             history[col] = [_json_float(v) for v in values]
-    return {"history": history, "final": {k: _json_float(v) for k, v in m.final.items()},
-            "seconds": float(m.seconds), "snapshot_steps": [s.step for s in m.snapshots]}
+    return {
+        "history": history,
+        "final": {k: _json_float(v) for k, v in m.final.items()},
+        "seconds": float(m.seconds),
+        "snapshot_steps": [s.step for s in m.snapshots],
+    }
 
 
 def _json_float(v) -> float | None:
@@ -113,6 +118,7 @@ def save_run(run: TrainResult, path: str | Path) -> tuple[Path, Path | None]:
 
 # ---------------------------------------------------------------- reading
 
+
 def load_run(path: str | Path, weights: str | Path | None = None) -> TrainResult:
     """Read a run JSON and its weights (given, or the .npz beside it when that exists)."""
     path = Path(path)
@@ -124,12 +130,18 @@ def load_run(path: str | Path, weights: str | Path | None = None) -> TrainResult
         npz = wpath.read_bytes() if wpath is not None else None
     except OSError as err:
         raise RunFileError(f"{err.filename}: cannot be read ({err.strerror})") from err
-    return run_from_bytes(data, npz, json_name=path.name,
-                          npz_name=wpath.name if wpath is not None else "weights")
+    return run_from_bytes(
+        data, npz, json_name=path.name, npz_name=wpath.name if wpath is not None else "weights"
+    )
 
 
-def run_from_bytes(json_bytes: bytes, npz_bytes: bytes | None = None, *,
-                   json_name: str = "run JSON", npz_name: str = "weights .npz") -> TrainResult:
+def run_from_bytes(
+    json_bytes: bytes,
+    npz_bytes: bytes | None = None,
+    *,
+    json_name: str = "run JSON",
+    npz_name: str = "weights .npz",
+) -> TrainResult:
     """Parse and check a run; without npz_bytes the histories load and has_weights is False."""
     doc = upgrade_doc(_parse_json(json_bytes, json_name))
     run = _run_from_doc(doc, json_name)
@@ -144,8 +156,10 @@ def _parse_json(data: bytes, name: str) -> dict:
     except UnicodeDecodeError as err:
         raise RunFileError(f"{name}: not a text JSON file (byte {err.start} is not UTF-8)") from err
     except json.JSONDecodeError as err:
-        raise RunFileError(f"{name}: not valid JSON, truncated or corrupt (line {err.lineno}, "
-                           f"column {err.colno}: {err.msg})") from err
+        raise RunFileError(
+            f"{name}: not valid JSON, truncated or corrupt (line {err.lineno}, "
+            f"column {err.colno}: {err.msg})"
+        ) from err
     if not isinstance(doc, dict):
         raise RunFileError(f"{name}: not a Gatescope run file (top level is not an object)")
     if doc.get("format") != FORMAT:
@@ -166,21 +180,28 @@ def upgrade_doc(doc: dict) -> dict:
     models = doc.get("models")
     if isinstance(models, dict):
         models = {renamed.get(m, m): v for m, v in models.items()}
-    return {**doc, "config": upgrade_legacy(cfg, cells), "models": models,
-            "cells": {renamed.get(m, m): c for m, c in cells.items()}, "renamed": renamed}
+    return {
+        **doc,
+        "config": upgrade_legacy(cfg, cells),
+        "models": models,
+        "cells": {renamed.get(m, m): c for m, c in cells.items()},
+        "renamed": renamed,
+    }
 
 
 def _run_from_doc(doc: dict, name: str) -> TrainResult:
     cfg = _config(doc, name)
     models_doc = _field(doc, "models", dict, name)
     if set(models_doc) != set(cfg.models):
-        raise RunFileError(f"{name}: 'models' holds {sorted(models_doc)} but config.models is "
-                           f"{list(cfg.models)}")
+        raise RunFileError(
+            f"{name}: 'models' holds {sorted(models_doc)} but config.models is {list(cfg.models)}"
+        )
     cells = _field(doc, "cells", dict, name)
     for model in cfg.models:
         if cells.get(model) != model:
-            raise RunFileError(f"{name}: cells[{model!r}] is {cells.get(model)!r}, expected "
-                               f"{model!r}")
+            raise RunFileError(
+                f"{name}: cells[{model!r}] is {cells.get(model)!r}, expected {model!r}"
+            )
     baseline = _field(doc, "baseline", dict, name)
     stopped = doc.get("stopped")
     if stopped is not None and not isinstance(stopped, str):
@@ -191,12 +212,19 @@ def _run_from_doc(doc: dict, name: str) -> TrainResult:
         m = models_doc[model]
         if not isinstance(m, dict):
             raise RunFileError(f"{where} must be an object")
-        models[model] = ModelResult(name=model, history=_history(m, where), params={},
-                                    seconds=_number(m.get("seconds"), f"{where}.seconds"))
-    chance = Baseline(loss=_number(baseline.get("loss"), f"{name}: baseline.loss"),
-                      accuracy=_number(baseline.get("accuracy"), f"{name}: baseline.accuracy"))
-    return TrainResult(config=cfg, models=models, baseline=chance, stopped=stopped,
-                       has_weights=False)
+        models[model] = ModelResult(
+            name=model,
+            history=_history(m, where),
+            params={},
+            seconds=_number(m.get("seconds"), f"{where}.seconds"),
+        )
+    chance = Baseline(
+        loss=_number(baseline.get("loss"), f"{name}: baseline.loss"),
+        accuracy=_number(baseline.get("accuracy"), f"{name}: baseline.accuracy"),
+    )
+    return TrainResult(
+        config=cfg, models=models, baseline=chance, stopped=stopped, has_weights=False
+    )
 
 
 def _config(doc: dict, name: str) -> RunConfig:
@@ -235,24 +263,39 @@ def _history(m: dict, where: str) -> History:
             raise RunFileError(f"{where}.history.{col} must be an array")
     lengths = {col: len(h[col]) for col in present}
     if len(set(lengths.values())) > 1:
-        raise RunFileError(f"{where}.history arrays differ in length: "
-                           + ", ".join(f"{c} {n}" for c, n in lengths.items()))
+        raise RunFileError(
+            f"{where}.history arrays differ in length: "
+            + ", ".join(f"{c} {n}" for c, n in lengths.items())
+        )
     if not all(isinstance(s, int) and not isinstance(s, bool) for s in h["step"]):
         raise RunFileError(f"{where}.history.step must hold whole numbers")
     if not all(isinstance(c, bool) for c in h["clipped"]):
         raise RunFileError(f"{where}.history.clipped must hold true/false values")
-    floats = {col: np.array([_number(v, f"{where}.history.{col}[{i}]")
-                             for i, v in enumerate(h[col])], dtype=np.float64)
-              for col in FLOAT_COLUMNS + OPTIONAL_COLUMNS if col in h}
-    return History(step=np.array(h["step"], dtype=np.int64), clipped=np.array(h["clipped"],
-                   dtype=bool), clipped_share=floats.pop("clipped_share", None), **floats)
+    floats = {
+        col: np.array(
+            [_number(v, f"{where}.history.{col}[{i}]") for i, v in enumerate(h[col])],
+            dtype=np.float64,
+        )
+        for col in FLOAT_COLUMNS + OPTIONAL_COLUMNS
+        if col in h
+    }
+    return History(
+        step=np.array(h["step"], dtype=np.int64),
+        clipped=np.array(h["clipped"], dtype=bool),
+        clipped_share=floats.pop("clipped_share", None),
+        **floats,
+    )
 
 
 def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) -> None:
     renamed = doc.get("renamed", {})
-    task = task_for(run.config)           # the config is within limits: shapes are small
-    expected = {model: model_param_shapes(get_cell(model), task.input_size, run.config.hidden,
-                                          task.output_size) for model in run.models}
+    task = task_for(run.config)  # the config is within limits: shapes are small
+    expected = {
+        model: model_param_shapes(
+            get_cell(model), task.input_size, run.config.hidden, task.output_size
+        )
+        for model in run.models
+    }
     arrays = _read_npz(npz_bytes, name, expected, doc, renamed)
     for model, m in run.models.items():
         groups = _groups(arrays, model, name)
@@ -261,38 +304,55 @@ def _attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) ->
         steps = doc["models"][model].get("snapshot_steps", [])
         stored = sorted(int(g[5:]) for g in groups if g != "final")
         if stored != sorted(steps):
-            raise RunFileError(f"{name}: snapshots of {model!r} are at steps {stored} but the "
-                               f"JSON lists {steps}: the files do not belong together")
+            raise RunFileError(
+                f"{name}: snapshots of {model!r} are at steps {stored} but the "
+                f"JSON lists {steps}: the files do not belong together"
+            )
         dtype = np.dtype(run.config.dtype)
         m.params = _checked(groups["final"], expected[model], f"{name}: {model}/final", dtype)
-        m.snapshots = [Snapshot(step=s, params=_checked(groups[f"step_{s:06d}"], expected[model],
-                                                        f"{name}: {model}/step_{s:06d}", dtype))
-                       for s in stored]
+        m.snapshots = [
+            Snapshot(
+                step=s,
+                params=_checked(
+                    groups[f"step_{s:06d}"], expected[model], f"{name}: {model}/step_{s:06d}", dtype
+                ),
+            )
+            for s in stored
+        ]
     run.has_weights = True
 
 
 def _renamed_key(key: str, renamed: dict[str, str]) -> str:
-    """"gru/final/W" -> "gru_reset_after/final/W" for a model renamed by upgrade_doc."""
+    """ "gru/final/W" -> "gru_reset_after/final/W" for a model renamed by upgrade_doc."""
     owner, sep, rest = key.partition("/")
     return renamed.get(owner, owner) + sep + rest
 
 
-def _read_npz(data: bytes, name: str, expected: dict[str, dict[str, tuple]], doc: dict,
-              renamed: dict[str, str]) -> dict[str, np.ndarray]:
+def _read_npz(
+    data: bytes,
+    name: str,
+    expected: dict[str, dict[str, tuple]],
+    doc: dict,
+    renamed: dict[str, str],
+) -> dict[str, np.ndarray]:
     """Header-checked arrays under their current model names; at most (snapshots + 1) float64
     copies of each model's weights are ever read."""
+
     def expect(key: str) -> tuple[int, ...] | None:
         parts = _renamed_key(key, renamed).split("/")
         if len(parts) != 3:
-            raise NpzError(f"{name}: unexpected array name {key!r} "
-                           "(expected model/final/param or model/step_NNNNNN/param)")
+            raise NpzError(
+                f"{name}: unexpected array name {key!r} "
+                "(expected model/final/param or model/step_NNNNNN/param)"
+            )
         if parts[0] not in expected:
             raise NpzError(f"{name}: weights for models {[parts[0]]} that the JSON lacks")
         return expected[parts[0]].get(parts[2])
 
-    budget = sum((_snapshot_count(doc["models"][model]) + 1)
-                 * sum(8 * math.prod(s) for s in shapes.values())
-                 for model, shapes in expected.items())
+    budget = sum(
+        (_snapshot_count(doc["models"][model]) + 1) * sum(8 * math.prod(s) for s in shapes.values())
+        for model, shapes in expected.items()
+    )
     try:
         arrays = read_npz(data, name, expect=expect, max_bytes=budget)
     except NpzError as err:
@@ -302,7 +362,7 @@ def _read_npz(data: bytes, name: str, expected: dict[str, dict[str, tuple]], doc
 
 def _snapshot_count(model_doc: dict) -> int:
     steps = model_doc.get("snapshot_steps", [])
-    most = int(LIMITS["checkpoints"][1]) + 1        # a stopped run adds one snapshot
+    most = int(LIMITS["checkpoints"][1]) + 1  # a stopped run adds one snapshot
     return min(len(steps), most) if isinstance(steps, list) else 0
 
 
@@ -311,8 +371,10 @@ def _groups(arrays: dict, model: str, name: str) -> dict[str, dict[str, np.ndarr
     for key, value in arrays.items():
         parts = key.split("/")
         if len(parts) != 3:
-            raise RunFileError(f"{name}: unexpected array name {key!r} "
-                               "(expected model/final/param or model/step_NNNNNN/param)")
+            raise RunFileError(
+                f"{name}: unexpected array name {key!r} "
+                "(expected model/final/param or model/step_NNNNNN/param)"
+            )
         owner, group, param = parts
         if owner != model:
             continue
@@ -324,12 +386,12 @@ def _groups(arrays: dict, model: str, name: str) -> dict[str, dict[str, np.ndarr
 
 def _checked(params: dict, expected: dict, where: str, dtype: np.dtype) -> dict:
     if set(params) != set(expected):
-        raise RunFileError(f"{where} has parameters {sorted(params)}, expected "
-                           f"{sorted(expected)}")
+        raise RunFileError(f"{where} has parameters {sorted(params)}, expected {sorted(expected)}")
     for k, v in params.items():
         if v.shape != expected[k]:
-            raise RunFileError(f"{where}/{k} has shape {v.shape}, expected {expected[k]} "
-                               "for this config")
+            raise RunFileError(
+                f"{where}/{k} has shape {v.shape}, expected {expected[k]} for this config"
+            )
         if v.dtype.kind != "f":
             raise RunFileError(f"{where}/{k} holds {v.dtype} values, expected floating point")
     return {k: v.astype(dtype, copy=False) for k, v in params.items()}

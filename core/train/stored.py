@@ -13,32 +13,62 @@ from core.train.run_files import RunFileError, run_from_bytes, run_to_bytes
 from core.train.success import steps_to_success, succeeded
 
 
-def save_run(store: RunStore, run: TrainResult, *, name: str | None = None,
-             kind: str = "train", tags: tuple[str, ...] = (), sweep: str | None = None) -> str:
+def save_run(
+    store: RunStore,
+    run: TrainResult,
+    *,
+    name: str | None = None,
+    kind: str = "train",
+    tags: tuple[str, ...] = (),
+    sweep: str | None = None,
+) -> str:
     """Store a trained run (histories, metrics, weights); returns its id. A run stopped by a
     non-finite loss is a finished run: its reason is kept."""
     doc, npz = run_to_bytes(run)
     cfg = run.config
-    return store.save(kind=kind, name=name or default_name(cfg), config=cfg.to_dict(),
-                      task=cfg.task, models=list(cfg.models), metrics=run_metrics(run),
-                      seconds=sum(m.seconds for m in run.models.values()), doc=doc, npz=npz,
-                      reason=run.stopped, tags=tags, sweep=sweep)
+    return store.save(
+        kind=kind,
+        name=name or default_name(cfg),
+        config=cfg.to_dict(),
+        task=cfg.task,
+        models=list(cfg.models),
+        metrics=run_metrics(run),
+        seconds=sum(m.seconds for m in run.models.values()),
+        doc=doc,
+        npz=npz,
+        reason=run.stopped,
+        tags=tags,
+        sweep=sweep,
+    )
 
 
-def save_failure(store: RunStore, cfg: RunConfig, reason: str, *, kind: str = "sweep",
-                 sweep: str | None = None) -> str:
+def save_failure(
+    store: RunStore, cfg: RunConfig, reason: str, *, kind: str = "sweep", sweep: str | None = None
+) -> str:
     """Record a run that could not finish (e.g. its worker died), with the reason."""
-    return store.save(kind=kind, name=default_name(cfg), config=cfg.to_dict(), task=cfg.task,
-                      models=list(cfg.models), metrics={}, seconds=0.0, doc=None, npz=None,
-                      status="failed", reason=reason, sweep=sweep)
+    return store.save(
+        kind=kind,
+        name=default_name(cfg),
+        config=cfg.to_dict(),
+        task=cfg.task,
+        models=list(cfg.models),
+        metrics={},
+        seconds=0.0,
+        doc=None,
+        npz=None,
+        status="failed",
+        reason=reason,
+        sweep=sweep,
+    )
 
 
 def load_run(store: RunStore, run_id: str, *, weights: bool = True) -> TrainResult:
     """A stored training run, read through the bounded run-file reader."""
     doc, npz = store.files(run_id, weights=weights)
     try:
-        return run_from_bytes(doc, npz, json_name=f"stored run {run_id}",
-                              npz_name=f"weights of stored run {run_id}")
+        return run_from_bytes(
+            doc, npz, json_name=f"stored run {run_id}", npz_name=f"weights of stored run {run_id}"
+        )
     except RunFileError as err:
         raise StoreError(str(err)) from err
 
@@ -49,10 +79,13 @@ def run_metrics(run: TrainResult) -> dict:
     out = {}
     for name, m in run.models.items():
         f = m.final
-        out[name] = {"val_loss": _finite(f["val_loss"]), "val_accuracy": _finite(f["val_accuracy"]),
-                     "success": succeeded(task, m.history),
-                     "steps_to_success": steps_to_success(task, m.history),
-                     "seconds": float(m.seconds)}
+        out[name] = {
+            "val_loss": _finite(f["val_loss"]),
+            "val_accuracy": _finite(f["val_accuracy"]),
+            "success": succeeded(task, m.history),
+            "steps_to_success": steps_to_success(task, m.history),
+            "seconds": float(m.seconds),
+        }
     return out
 
 

@@ -16,18 +16,18 @@ from dataclasses import dataclass
 
 from core.train.results import TrainResult
 
-LOSS_MARGIN = 0.02   # a final loss within 2 % of the baseline loss counts as at the baseline
+LOSS_MARGIN = 0.02  # a final loss within 2 % of the baseline loss counts as at the baseline
 
 
 @dataclass(frozen=True)
 class Verdict:
-    model: str               # model name in the run
-    accuracy: float          # final validation accuracy (NaN if none was recorded)
-    accuracy_gain: float     # accuracy - baseline accuracy
-    margin: float            # two standard errors of the baseline accuracy
-    at_baseline: bool        # |accuracy_gain| <= margin (or no accuracy at all)
-    learnt: bool             # accuracy_gain > margin: meaningfully above the baseline
-    loss_at_baseline: bool   # |loss - baseline loss| <= LOSS_MARGIN * baseline loss
+    model: str  # model name in the run
+    accuracy: float  # final validation accuracy (NaN if none was recorded)
+    accuracy_gain: float  # accuracy - baseline accuracy
+    margin: float  # two standard errors of the baseline accuracy
+    at_baseline: bool  # |accuracy_gain| <= margin (or no accuracy at all)
+    learnt: bool  # accuracy_gain > margin: meaningfully above the baseline
+    loss_at_baseline: bool  # |loss - baseline loss| <= LOSS_MARGIN * baseline loss
 
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items()}
@@ -47,11 +47,15 @@ def verdicts(run: TrainResult) -> dict[str, Verdict]:
         acc, loss = model.final["val_accuracy"], model.final["val_loss"]
         gain = acc - base.accuracy
         out[name] = Verdict(
-            model=name, accuracy=acc, accuracy_gain=gain, margin=m,
+            model=name,
+            accuracy=acc,
+            accuracy_gain=gain,
+            margin=m,
             at_baseline=not math.isfinite(gain) or abs(gain) <= m,
             learnt=math.isfinite(gain) and gain > m,
             loss_at_baseline=math.isfinite(loss)
-            and abs(loss - base.loss) <= LOSS_MARGIN * abs(base.loss))
+            and abs(loss - base.loss) <= LOSS_MARGIN * abs(base.loss),
+        )
     return out
 
 

@@ -28,53 +28,87 @@ from core.translate.translator import translate_text
 
 
 def _train_parser(sub) -> None:
-    p = sub.add_parser("train", help="train models side by side and translate the test set",
-                       description="Train encoder-decoders side by side on identical batches.")
+    p = sub.add_parser(
+        "train",
+        help="train models side by side and translate the test set",
+        description="Train encoder-decoders side by side on identical batches.",
+    )
     src = p.add_argument_group("corpus (one of --pairs, --src/--tgt or --generated)")
     src.add_argument("--pairs", help="tab-separated file: source<TAB>target[<TAB>ignored]")
     src.add_argument("--src", help="source sentences, one per line (with --tgt)")
     src.add_argument("--tgt", help="target sentences aligned with --src")
-    src.add_argument("--generated", action="store_true",
-                     help="the built-in generated English->Korean corpus")
+    src.add_argument(
+        "--generated", action="store_true", help="the built-in generated English->Korean corpus"
+    )
     src.add_argument("--dev-src", help="development sources (else split off by seed)")
     src.add_argument("--dev-tgt", help="development targets aligned with --dev-src")
     src.add_argument("--test-src", help="test sources (else split off by seed)")
     src.add_argument("--test-tgt", help="test targets aligned with --test-src")
-    src.add_argument("--reverse-direction", action="store_true",
-                     help="translate target -> source instead")
-    src.add_argument("--held-out", type=float, default=0.1,
-                     help="share of pairs split off for dev and for test each (default 0.1)")
+    src.add_argument(
+        "--reverse-direction", action="store_true", help="translate target -> source instead"
+    )
+    src.add_argument(
+        "--held-out",
+        type=float,
+        default=0.1,
+        help="share of pairs split off for dev and for test each (default 0.1)",
+    )
     d = TranslateConfig()
     m = p.add_argument_group("model and training")
-    m.add_argument("--models", nargs="+", default=list(d.models), choices=cell_names(),
-                   help=f"cells to train side by side (default: {' '.join(d.models)})")
+    m.add_argument(
+        "--models",
+        nargs="+",
+        default=list(d.models),
+        choices=cell_names(),
+        help=f"cells to train side by side (default: {' '.join(d.models)})",
+    )
     m.add_argument("--attention", action="store_true", help="Luong general attention")
     m.add_argument("--reverse-source", action="store_true", help="feed the source backwards")
     m.add_argument("--embed", type=int, default=d.embed, help=f"embedding size ({d.embed})")
     m.add_argument("--hidden", type=int, default=d.hidden, help=f"hidden units ({d.hidden})")
-    m.add_argument("--src-tokens", choices=TOKENIZERS, default=d.src_tokens,
-                   help="source tokenisation (words)")
-    m.add_argument("--tgt-tokens", choices=TOKENIZERS, default=d.tgt_tokens,
-                   help="target tokenisation (words)")
-    m.add_argument("--vocab-size", type=int, default=d.vocab_size,
-                   help=f"vocabulary cap per side, specials included ({d.vocab_size})")
-    m.add_argument("--min-count", type=int, default=d.min_count,
-                   help="rarer tokens become <unk> (1)")
+    m.add_argument(
+        "--src-tokens", choices=TOKENIZERS, default=d.src_tokens, help="source tokenisation (words)"
+    )
+    m.add_argument(
+        "--tgt-tokens", choices=TOKENIZERS, default=d.tgt_tokens, help="target tokenisation (words)"
+    )
+    m.add_argument(
+        "--vocab-size",
+        type=int,
+        default=d.vocab_size,
+        help=f"vocabulary cap per side, specials included ({d.vocab_size})",
+    )
+    m.add_argument(
+        "--min-count", type=int, default=d.min_count, help="rarer tokens become <unk> (1)"
+    )
     m.add_argument("--batch-size", type=int, default=d.batch_size, help="sentences per batch")
     m.add_argument("--lr", type=float, default=d.lr, help=f"Adam learning rate ({d.lr})")
     m.add_argument("--clip", type=float, default=d.clip, help="gradient-norm clip (0 = off)")
     stop = m.add_mutually_exclusive_group()
     stop.add_argument("--epochs", type=int, default=d.epochs, help=f"epochs ({d.epochs})")
-    stop.add_argument("--time-budget", type=float,
-                      help="seconds of training wall time per model (epochs then unbounded)")
-    m.add_argument("--budget-clock", choices=("wall", "cpu"), default="wall",
-                   help="what --time-budget counts: wall time, or the process's CPU time")
-    m.add_argument("--checkpoint-every", type=int, default=0,
-                   help="steps between dev checkpoints (0 = each epoch)")
-    m.add_argument("--dev-limit", type=int, default=d.dev_limit,
-                   help="dev pairs decoded at each checkpoint")
-    m.add_argument("--bleu-tokenize", default=d.bleu_tokenize,
-                   help="sacrebleu tokenizer for every BLEU (13a)")
+    stop.add_argument(
+        "--time-budget",
+        type=float,
+        help="seconds of training wall time per model (epochs then unbounded)",
+    )
+    m.add_argument(
+        "--budget-clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="what --time-budget counts: wall time, or the process's CPU time",
+    )
+    m.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=0,
+        help="steps between dev checkpoints (0 = each epoch)",
+    )
+    m.add_argument(
+        "--dev-limit", type=int, default=d.dev_limit, help="dev pairs decoded at each checkpoint"
+    )
+    m.add_argument(
+        "--bleu-tokenize", default=d.bleu_tokenize, help="sacrebleu tokenizer for every BLEU (13a)"
+    )
     m.add_argument("--beam", type=int, default=1, help="beam size for the test set (1 = greedy)")
     m.add_argument("--length-norm", type=float, default=1.0, help="beam length normalisation")
     m.add_argument("--seed", type=int, default=0, help="seed of splits, init and batches")
@@ -91,8 +125,11 @@ def _translate_parser(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m core.translate", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m core.translate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     _train_parser(sub)
     _translate_parser(sub)
@@ -137,22 +174,37 @@ def load_corpus(args) -> ParallelCorpus:
 
 def _config(args) -> TranslateConfig:
     return TranslateConfig(
-        models=tuple(args.models), embed=args.embed, hidden=args.hidden,
-        attention=args.attention, reverse_source=args.reverse_source,
-        src_tokens=args.src_tokens, tgt_tokens=args.tgt_tokens, vocab_size=args.vocab_size,
-        min_count=args.min_count, batch_size=args.batch_size, lr=args.lr, clip=args.clip,
+        models=tuple(args.models),
+        embed=args.embed,
+        hidden=args.hidden,
+        attention=args.attention,
+        reverse_source=args.reverse_source,
+        src_tokens=args.src_tokens,
+        tgt_tokens=args.tgt_tokens,
+        vocab_size=args.vocab_size,
+        min_count=args.min_count,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        clip=args.clip,
         epochs=args.epochs if args.time_budget is None else 10**6,
         budget_clock=args.budget_clock,
-        time_budget=args.time_budget, checkpoint_every=args.checkpoint_every,
-        dev_limit=args.dev_limit, bleu_tokenize=args.bleu_tokenize, seed=args.seed)
+        time_budget=args.time_budget,
+        checkpoint_every=args.checkpoint_every,
+        dev_limit=args.dev_limit,
+        bleu_tokenize=args.bleu_tokenize,
+        seed=args.seed,
+    )
 
 
 def _print_progress(event: TrainProgress) -> None:
     c = event.checkpoint
     if c is not None:
-        print(f"{event.model}: step {c.step} epoch {c.epoch:.2f} {c.seconds:.0f}s "
-              f"train loss {c.train_loss:.3f} dev loss {c.dev_loss:.3f} dev BLEU {c.dev_bleu:.2f} "
-              f"({event.tokens_per_s:.0f} target tokens/s)", flush=True)
+        print(
+            f"{event.model}: step {c.step} epoch {c.epoch:.2f} {c.seconds:.0f}s "
+            f"train loss {c.train_loss:.3f} dev loss {c.dev_loss:.3f} dev BLEU {c.dev_bleu:.2f} "
+            f"({event.tokens_per_s:.0f} target tokens/s)",
+            flush=True,
+        )
 
 
 def train_command(args) -> int:
@@ -161,8 +213,11 @@ def train_command(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     sizes = corpus.sizes()
-    print(f"corpus {corpus.name}: {sizes['train']} train, {sizes['dev']} dev, "
-          f"{sizes['test']} test pairs", flush=True)
+    print(
+        f"corpus {corpus.name}: {sizes['train']} train, {sizes['dev']} dev, "
+        f"{sizes['test']} test pairs",
+        flush=True,
+    )
     models = train_models(prepare(corpus, cfg), cfg, _print_progress)
     _write_lines(out / "test.src", corpus.test.source)
     _write_lines(out / "test.ref", corpus.test.target)
@@ -171,16 +226,25 @@ def train_command(args) -> int:
         result = translate_test_set(model, corpus, args.beam, args.length_norm)
         _write_lines(out / f"{name}.hyp", result.hyps)
         best = model.best.dev_bleu if model.best else float("nan")
-        print(f"{name}: dev BLEU {best:.2f} (best checkpoint), test BLEU {result.bleu:.2f} "
-              f"[sacrebleu tokenize={cfg.bleu_tokenize}, beam {args.beam}]")
+        print(
+            f"{name}: dev BLEU {best:.2f} (best checkpoint), test BLEU {result.bleu:.2f} "
+            f"[sacrebleu tokenize={cfg.bleu_tokenize}, beam {args.beam}]"
+        )
     return 0
 
 
 def translate_command(args) -> int:
     model = load_model(args.model)
     lines = [line.strip() for line in _read(args.input).decode("utf-8").splitlines()]
-    out = translate_text(model.params, model.spec, model.codec, lines, args.beam,
-                         args.length_norm, model.config.max_len_ratio)
+    out = translate_text(
+        model.params,
+        model.spec,
+        model.codec,
+        lines,
+        args.beam,
+        args.length_norm,
+        model.config.max_len_ratio,
+    )
     _write_lines(Path(args.output), out.text)
     return 0
 

@@ -17,18 +17,30 @@ from core.translate.network import loss_and_grads
 from core.translate.tokenize import tokenize
 from core.translate.train import TrainedModel
 
-LENGTH_CUTOFFS = (7, 10, 13, 16, 20)    # source words: <7, [7,10), ..., >=20
+LENGTH_CUTOFFS = (7, 10, 13, 16, 20)  # source words: <7, [7,10), ..., >=20
 
 
-def bleu_by_length(refs: list[str], systems: dict[str, list[str]], lengths: np.ndarray,
-                   cutoffs: tuple[int, ...] = LENGTH_CUTOFFS, tokenize: str = "13a",
-                   n_samples: int = 1000, seed: int = 12345) -> pd.DataFrame:
+def bleu_by_length(
+    refs: list[str],
+    systems: dict[str, list[str]],
+    lengths: np.ndarray,
+    cutoffs: tuple[int, ...] = LENGTH_CUTOFFS,
+    tokenize: str = "13a",
+    n_samples: int = 1000,
+    seed: int = 12345,
+) -> pd.DataFrame:
     """One row per (length bucket, system): n_sent, corpus BLEU of the bucket (sacrebleu) and
     its 95% bootstrap interval. lengths (N,) sets each sentence's bucket."""
     settings = BleuSettings(tokenize=tokenize)
     stats = extract_stats(settings, [list(refs)], systems, metrics=("bleu",))["bleu"]
-    return bucket_table(stats.by_system, np.asarray(lengths), settings.corpus_bleu(),
-                        tuple(cutoffs), n_samples, seed)
+    return bucket_table(
+        stats.by_system,
+        np.asarray(lengths),
+        settings.corpus_bleu(),
+        tuple(cutoffs),
+        n_samples,
+        seed,
+    )
 
 
 def source_lengths(sentences, codec) -> np.ndarray:
@@ -39,10 +51,10 @@ def source_lengths(sentences, codec) -> np.ndarray:
 @dataclass
 class SourceGradient:
     model: str
-    length: int                 # source tokens of every sentence used
-    rows: np.ndarray            # (n,) test indices of those sentences
-    norms: np.ndarray           # (n, length) ||d(sentence loss)/dh_j||, j in reading order
-    words: list[list[str]]      # (n, length) the source tokens, in the sentence's own order
+    length: int  # source tokens of every sentence used
+    rows: np.ndarray  # (n,) test indices of those sentences
+    norms: np.ndarray  # (n, length) ||d(sentence loss)/dh_j||, j in reading order
+    words: list[list[str]]  # (n, length) the source tokens, in the sentence's own order
 
     @property
     def mean(self) -> np.ndarray:
@@ -67,8 +79,8 @@ def source_gradient(model: TrainedModel, corpus: ParallelCorpus, length: int) ->
     rows = np.flatnonzero([len(s) == length for s in data.src])
     batch = make_batch(data, rows, mask_dtype=model.params["out.W"].dtype)
     result = loss_and_grads(model.params, model.spec, batch)
-    per_sentence = result.source_grad * batch.n_tokens        # (Ts, B): d(sum of its losses)
-    norms = per_sentence.T                                    # (B, Ts) reading order
+    per_sentence = result.source_grad * batch.n_tokens  # (Ts, B): d(sum of its losses)
+    norms = per_sentence.T  # (B, Ts) reading order
     if model.spec.reverse_source:
         norms = norms[:, ::-1]
     words = [tokenize(corpus.test.source[r], codec.src_tokens) for r in rows]

@@ -30,7 +30,7 @@ def _work(corpus: ParallelCorpus, cfg: TranslateConfig, cell: str, beam: int, ev
         prepared = prepare(corpus, cfg)
         model = train_model(prepared, cfg, cell, events.put, stop.is_set)
         events.put(("result", cell, ModelOutcome(model, translate_test_set(model, corpus, beam))))
-    except Exception:                      # reported to the owner, who shows it
+    except Exception:  # reported to the owner, who shows it
         events.put(("error", cell, traceback.format_exc(limit=5)))
 
 
@@ -47,10 +47,15 @@ class TrainingJob:
     def __post_init__(self):
         ctx = mp.get_context("spawn")
         self._events, self._stop = ctx.Queue(), ctx.Event()
-        self._procs = {m: ctx.Process(target=_work, daemon=True, name=f"translate-{m}",
-                                      args=(self.corpus, self.config, m, self.beam,
-                                            self._events, self._stop))
-                       for m in self.config.models}
+        self._procs = {
+            m: ctx.Process(
+                target=_work,
+                daemon=True,
+                name=f"translate-{m}",
+                args=(self.corpus, self.config, m, self.beam, self._events, self._stop),
+            )
+            for m in self.config.models
+        }
         self._started: list[str] = []
         self._launch()
 
@@ -86,8 +91,11 @@ class TrainingJob:
             else:
                 self.errors[event[1]] = event[2]
         for m in self._started:
-            if m not in self.finished and not self._procs[m].is_alive() and \
-                    self._procs[m].exitcode not in (None, 0):
+            if (
+                m not in self.finished
+                and not self._procs[m].is_alive()
+                and self._procs[m].exitcode not in (None, 0)
+            ):
                 self.errors[m] = f"the worker stopped (exit code {self._procs[m].exitcode})"
         if not self.done:
             self._launch()

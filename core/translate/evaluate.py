@@ -26,9 +26,15 @@ def mean_loss(params: Params, spec: ModelSpec, data: EncodedPairs, batch_size: i
     return total / max(count, 1)
 
 
-def held_out_bleu(params: Params, spec: ModelSpec, codec: TextCodec, data: EncodedPairs,
-                  refs: tuple[str, ...], tokenize: str = "13a",
-                  max_len_ratio: float = 2.0) -> tuple[float, list[str]]:
+def held_out_bleu(
+    params: Params,
+    spec: ModelSpec,
+    codec: TextCodec,
+    data: EncodedPairs,
+    refs: tuple[str, ...],
+    tokenize: str = "13a",
+    max_len_ratio: float = 2.0,
+) -> tuple[float, list[str]]:
     """Greedy translations of the sources and their BLEU against refs."""
     tokens, _ = translate_ids(params, spec, list(data.src), max_len_ratio=max_len_ratio)
     hyps = [codec.target_text(t) for t in tokens]
@@ -39,4 +45,3 @@ def first(data: EncodedPairs, refs: tuple[str, ...], n: int):
     """The first n pairs (for a quick dev check)."""
     n = min(n, len(data))
     return EncodedPairs(data.src[:n], data.tgt[:n]), refs[:n]
-

@@ -18,17 +18,17 @@ from core.translate.corpus import ParallelCorpus
 from core.translate.korean import attach
 from core.translate.readers import Pairs
 
-Phrase = tuple[list[str], list[str]]     # (English words, Korean words)
+Phrase = tuple[list[str], list[str]]  # (English words, Korean words)
 
 
 @dataclass(frozen=True)
 class GeneratedCorpusConfig:
-    n_train: int = 4000     # training pairs
-    n_dev: int = 200        # development pairs (checkpoint BLEU)
-    n_test: int = 400       # test pairs (final BLEU, buckets)
-    min_words: int = 3      # shortest English sentence, in words
-    max_words: int = 24     # longest English sentence, in words
-    seed: int = 0           # the same seed gives the same corpus and splits
+    n_train: int = 4000  # training pairs
+    n_dev: int = 200  # development pairs (checkpoint BLEU)
+    n_test: int = 400  # test pairs (final BLEU, buckets)
+    min_words: int = 3  # shortest English sentence, in words
+    max_words: int = 24  # longest English sentence, in words
+    seed: int = 0  # the same seed gives the same corpus and splits
 
 
 def _pick(rng: np.random.Generator, items: tuple):
@@ -39,7 +39,7 @@ def _noun_phrase(rng, nouns, richness: float, depth: int = 0) -> Phrase:
     """the [adj]* noun [that verb [object]]  ->  [[object] verb-adnominal] [adj]* noun"""
     en_noun, ko_noun = _pick(rng, nouns)
     picked = rng.choice(len(lx.ADJECTIVES), size=rng.binomial(2, richness), replace=False)
-    adjs = [lx.ADJECTIVES[i] for i in picked]                 # distinct adjectives
+    adjs = [lx.ADJECTIVES[i] for i in picked]  # distinct adjectives
     en = ["the"] + [a[0] for a in adjs] + [en_noun]
     ko = [a[1] for a in adjs] + [ko_noun]
     if depth == 0 and rng.random() < richness * 0.7:
@@ -101,8 +101,9 @@ def sentence_pair(rng: np.random.Generator, richness: float) -> tuple[str, str]:
     return english[0].upper() + english[1:] + ".", " ".join(ko) + "."
 
 
-def generate_pairs(n: int, cfg: GeneratedCorpusConfig, rng: np.random.Generator,
-                   seen: set[str]) -> list[tuple[str, str]]:
+def generate_pairs(
+    n: int, cfg: GeneratedCorpusConfig, rng: np.random.Generator, seen: set[str]
+) -> list[tuple[str, str]]:
     """n distinct pairs with min_words <= English words <= max_words, none already in seen."""
     out = []
     while len(out) < n:
@@ -119,7 +120,13 @@ def generated_corpus(cfg: GeneratedCorpusConfig = GeneratedCorpusConfig()) -> Pa
     seen: set[str] = set()
     parts = [generate_pairs(n, cfg, rng, seen) for n in (cfg.n_train, cfg.n_dev, cfg.n_test)]
     name = f"generated English-Korean (seed {cfg.seed})"
-    train, dev, test = (Pairs(tuple(p[0] for p in part), tuple(p[1] for p in part),
-                              ("",) * len(part), f"{name} [{split}]")
-                        for part, split in zip(parts, ("train", "dev", "test"), strict=True))
+    train, dev, test = (
+        Pairs(
+            tuple(p[0] for p in part),
+            tuple(p[1] for p in part),
+            ("",) * len(part),
+            f"{name} [{split}]",
+        )
+        for part, split in zip(parts, ("train", "dev", "test"), strict=True)
+    )
     return ParallelCorpus(train, dev, test, name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
-PARTICLES = {            # role -> (after a final consonant, after a vowel)
+PARTICLES = {  # role -> (after a final consonant, after a vowel)
     "topic": ("은", "는"),
     "subject": ("이", "가"),
     "object": ("을", "를"),

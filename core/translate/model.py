@@ -21,11 +21,11 @@ Params = dict[str, np.ndarray]
 
 @dataclass(frozen=True)
 class ModelSpec:
-    cell: str               # registered recurrent cell, used by encoder and decoder
-    src_vocab: int          # source vocabulary size, specials included
-    tgt_vocab: int          # target vocabulary size, specials included
-    embed: int = 64         # embedding size E
-    hidden: int = 128       # hidden units H per cell
+    cell: str  # registered recurrent cell, used by encoder and decoder
+    src_vocab: int  # source vocabulary size, specials included
+    tgt_vocab: int  # target vocabulary size, specials included
+    embed: int = 64  # embedding size E
+    hidden: int = 128  # hidden units H per cell
     attention: bool = False  # Luong general attention over the encoder states
     reverse_source: bool = False  # feed the source backwards (Sutskever et al. 2014)
 
@@ -36,7 +36,7 @@ class ModelSpec:
 def part(params: Params, prefix: str) -> Params:
     """The sub-dict of one component, prefix removed: part(p, "enc") -> {"W": ..., ...}."""
     start = prefix + "."
-    return {k[len(start):]: v for k, v in params.items() if k.startswith(start)}
+    return {k[len(start) :]: v for k, v in params.items() if k.startswith(start)}
 
 
 def prefixed(grads: Params, prefix: str) -> Params:
@@ -51,15 +51,22 @@ def init_params(spec: ModelSpec, rng: np.random.Generator, dtype: str = "float32
     def normal(shape, std):
         return (rng.standard_normal(shape) * std).astype(dtype)
 
-    params = {"src_emb": normal((spec.src_vocab, E), 0.1),
-              "tgt_emb": normal((spec.tgt_vocab, E), 0.1)}
+    params = {
+        "src_emb": normal((spec.src_vocab, E), 0.1),
+        "tgt_emb": normal((spec.tgt_vocab, E), 0.1),
+    }
     params |= prefixed(cell.init(E, H, rng, dtype=dtype), "enc")
     params |= prefixed(cell.init(E, H, rng, dtype=dtype), "dec")
     if spec.attention:
-        params |= {"att.W_a": normal((H, H), H ** -0.5), "att.W_c": normal((2 * H, H),
-                   (2 * H) ** -0.5), "att.b_c": np.zeros(H, dtype=dtype)}
-    params |= {"out.W": normal((H, spec.tgt_vocab), H ** -0.5),
-               "out.b": np.zeros(spec.tgt_vocab, dtype=dtype)}
+        params |= {
+            "att.W_a": normal((H, H), H**-0.5),
+            "att.W_c": normal((2 * H, H), (2 * H) ** -0.5),
+            "att.b_c": np.zeros(H, dtype=dtype),
+        }
+    params |= {
+        "out.W": normal((H, spec.tgt_vocab), H**-0.5),
+        "out.b": np.zeros(spec.tgt_vocab, dtype=dtype),
+    }
     return params
 
 

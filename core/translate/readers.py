@@ -18,10 +18,10 @@ class CorpusError(ValueError):
 
 @dataclass(frozen=True)
 class Pairs:
-    source: tuple[str, ...]   # one sentence per pair
-    target: tuple[str, ...]   # aligned with source
-    extra: tuple[str, ...]    # the rest of each pairs-file line after the target ("" if none)
-    origin: str               # where the pairs came from, for messages and the UI
+    source: tuple[str, ...]  # one sentence per pair
+    target: tuple[str, ...]  # aligned with source
+    extra: tuple[str, ...]  # the rest of each pairs-file line after the target ("" if none)
+    origin: str  # where the pairs came from, for messages and the UI
 
     def __len__(self) -> int:
         return len(self.source)
@@ -43,8 +43,10 @@ def decode_lines(name: str, data: bytes) -> list[str]:
         try:
             out.append(raw.decode("utf-8").rstrip("\r"))
         except UnicodeDecodeError as err:
-            raise CorpusError(f"{name}, line {number}: not UTF-8 text (byte "
-                              f"0x{raw[err.start]:02x} at column {err.start + 1}).") from None
+            raise CorpusError(
+                f"{name}, line {number}: not UTF-8 text (byte "
+                f"0x{raw[err.start]:02x} at column {err.start + 1})."
+            ) from None
     if not out:
         raise CorpusError(f"{name} is empty: it holds no lines.")
     return out
@@ -65,8 +67,7 @@ def read_pairs(name: str, data: bytes) -> Pairs:
             continue
         fields = line.split("\t")
         if len(fields) < 2:
-            raise CorpusError(f"{name}, line {number}: no tab; a pairs line is "
-                              "source<TAB>target.")
+            raise CorpusError(f"{name}, line {number}: no tab; a pairs line is source<TAB>target.")
         src.append(_check_sentence(name, number, "source", fields[0]))
         tgt.append(_check_sentence(name, number, "target", fields[1]))
         extra.append("\t".join(fields[2:]))
@@ -77,8 +78,10 @@ def read_aligned(src_name: str, src_data: bytes, tgt_name: str, tgt_data: bytes)
     """Two plain-text files, line i of one translating line i of the other."""
     src, tgt = decode_lines(src_name, src_data), decode_lines(tgt_name, tgt_data)
     if len(src) != len(tgt):
-        raise CorpusError(f"{src_name} has {len(src)} lines but {tgt_name} has {len(tgt)}: "
-                          "aligned files need the same number of lines.")
+        raise CorpusError(
+            f"{src_name} has {len(src)} lines but {tgt_name} has {len(tgt)}: "
+            "aligned files need the same number of lines."
+        )
     s = tuple(_check_sentence(src_name, i, "source", t) for i, t in enumerate(src, start=1))
     t = tuple(_check_sentence(tgt_name, i, "target", x) for i, x in enumerate(tgt, start=1))
     return Pairs(s, t, ("",) * len(s), f"{src_name} + {tgt_name}")
@@ -105,8 +108,9 @@ def _table_rows(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if cells and len(cells) != len(header):
-            raise CorpusError(f"{name}, line {number}: {len(cells)} columns, the header has "
-                              f"{len(header)}.")
+            raise CorpusError(
+                f"{name}, line {number}: {len(cells)} columns, the header has {len(header)}."
+            )
         if cells:
             rows.append((number, dict(zip(header, cells, strict=True))))
     return header, rows
@@ -118,8 +122,9 @@ def read_table_pairs(name: str, data: bytes) -> Pairs:
     src_col = next((h for h in header if column_role(h) == "src"), None)
     ref_col = next((h for h in header if column_role(h) == "ref"), None)
     if src_col is None or ref_col is None:
-        raise CorpusError(f"{name}: a table needs a `source` column and a `ref` column "
-                          f"(its columns: {header}).")
+        raise CorpusError(
+            f"{name}: a table needs a `source` column and a `ref` column (its columns: {header})."
+        )
     if not rows:
         raise CorpusError(f"{name} has a header but no data rows.")
     s = tuple(_check_sentence(name, n, "source", r.get(src_col, "")) for n, r in rows)

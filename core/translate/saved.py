@@ -24,12 +24,18 @@ class SavedModelError(ValueError):
 
 
 def model_to_json(model: TrainedModel) -> dict:
-    return {"format": FORMAT, "name": model.name, "spec": model.spec.to_json(),
-            "config": model.config.to_json(), "codec": model.codec.to_json(),
-            "history": model.history.to_json(),
-            "best": None if model.best is None else model.best.__dict__,
-            "tokens_per_s": model.tokens_per_s, "wall_seconds": model.wall_seconds,
-            "cpu_seconds": model.cpu_seconds}
+    return {
+        "format": FORMAT,
+        "name": model.name,
+        "spec": model.spec.to_json(),
+        "config": model.config.to_json(),
+        "codec": model.codec.to_json(),
+        "history": model.history.to_json(),
+        "best": None if model.best is None else model.best.__dict__,
+        "tokens_per_s": model.tokens_per_s,
+        "wall_seconds": model.wall_seconds,
+        "cpu_seconds": model.cpu_seconds,
+    }
 
 
 def model_files(model: TrainedModel) -> tuple[bytes, bytes]:
@@ -52,8 +58,9 @@ def save_model(model: TrainedModel, json_path: str | Path) -> Path:
 def model_from_json(d: dict, npz: bytes, name: str, npz_name: str) -> TrainedModel:
     """A saved model's JSON (as a dict) and its .npz bytes -> the trained model."""
     if d.get("format") != FORMAT:
-        raise SavedModelError(f"{name}: not a saved translator (format {d.get('format')!r}, "
-                              f"expected {FORMAT!r}).")
+        raise SavedModelError(
+            f"{name}: not a saved translator (format {d.get('format')!r}, expected {FORMAT!r})."
+        )
     try:
         spec = ModelSpec(**d["spec"])
         codec = TextCodec.from_json(d["codec"])
@@ -66,9 +73,18 @@ def model_from_json(d: dict, npz: bytes, name: str, npz_name: str) -> TrainedMod
     missing = sorted(set(_shapes(spec)) - set(weights))
     if missing:
         raise SavedModelError(f"{npz_name}: weights missing: {', '.join(missing)}.")
-    return TrainedModel(d["name"], spec, weights, codec, config, history, best,
-                        float(d.get("tokens_per_s", 0.0)), float(d.get("wall_seconds", 0.0)),
-                        float(d.get("cpu_seconds", 0.0)))
+    return TrainedModel(
+        d["name"],
+        spec,
+        weights,
+        codec,
+        config,
+        history,
+        best,
+        float(d.get("tokens_per_s", 0.0)),
+        float(d.get("wall_seconds", 0.0)),
+        float(d.get("cpu_seconds", 0.0)),
+    )
 
 
 def _shapes(spec: ModelSpec) -> dict[str, tuple[int, ...]]:
@@ -76,10 +92,12 @@ def _shapes(spec: ModelSpec) -> dict[str, tuple[int, ...]]:
     return {k: v.shape for k, v in init_params(spec, np.random.default_rng(0)).items()}
 
 
-def read_weights(data: bytes, name: str,
-                 shapes: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
+def read_weights(
+    data: bytes, name: str, shapes: dict[str, tuple[int, ...]] | None = None
+) -> dict[str, np.ndarray]:
     """An .npz's bytes -> plain numeric arrays, through the bounded reader (headers checked
     first, object arrays refused, nothing unpickled); with shapes, every array must match."""
+
     def expect(key: str):
         if shapes is None:
             return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
-JOINER = "\uffed"        # ￭ glue marker: the token attaches to its neighbour without a space
-SPACE = "\u2581"         # ▁ a space, in character tokenisation
+JOINER = "\uffed"  # ￭ glue marker: the token attaches to its neighbour without a space
+SPACE = "\u2581"  # ▁ a space, in character tokenisation
 TOKENIZERS = ("words", "chars")
 
 
@@ -27,7 +27,7 @@ def _split_word(word: str) -> list[str]:
     while j > i and _is_punct(word[j - 1]):
         j -= 1
     lead, core, trail = word[:i], word[i:j], word[j:]
-    if not core:                                # all punctuation: first char stands alone
+    if not core:  # all punctuation: first char stands alone
         lead, core = word[:-1] if len(word) > 1 else "", word[-1] if len(word) > 1 else word
         return [c + JOINER for c in lead] + [core] if lead else [core]
     return [c + JOINER for c in lead] + [core] + [JOINER + c for c in trail]

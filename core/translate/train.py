@@ -23,42 +23,44 @@ from core.translate.preprocess import PreparedCorpus, TextCodec
 
 @dataclass(frozen=True)
 class Checkpoint:
-    step: int            # optimizer steps so far
-    epoch: float         # passes over the training pairs so far
-    seconds: float       # time of this model so far, on the budget clock (wall by default)
-    train_loss: float    # mean training loss since the previous checkpoint
-    dev_loss: float      # cross-entropy per dev target token
-    dev_bleu: float      # corpus BLEU of greedy dev translations
+    step: int  # optimizer steps so far
+    epoch: float  # passes over the training pairs so far
+    seconds: float  # time of this model so far, on the budget clock (wall by default)
+    train_loss: float  # mean training loss since the previous checkpoint
+    dev_loss: float  # cross-entropy per dev target token
+    dev_bleu: float  # corpus BLEU of greedy dev translations
 
 
 @dataclass
 class TrainHistory:
-    steps: list[int] = field(default_factory=list)       # every optimizer step
-    losses: list[float] = field(default_factory=list)    # its batch loss per token
+    steps: list[int] = field(default_factory=list)  # every optimizer step
+    losses: list[float] = field(default_factory=list)  # its batch loss per token
     checkpoints: list[Checkpoint] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"steps": self.steps, "losses": self.losses,
-                "checkpoints": [c.__dict__ for c in self.checkpoints]}
+        return {
+            "steps": self.steps,
+            "losses": self.losses,
+            "checkpoints": [c.__dict__ for c in self.checkpoints],
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> TrainHistory:
-        return cls(list(d["steps"]), list(d["losses"]),
-                   [Checkpoint(**c) for c in d["checkpoints"]])
+        return cls(list(d["steps"]), list(d["losses"]), [Checkpoint(**c) for c in d["checkpoints"]])
 
 
 @dataclass
 class TrainedModel:
-    name: str                  # the cell's registry name
+    name: str  # the cell's registry name
     spec: ModelSpec
-    params: Params             # the best checkpoint's weights
+    params: Params  # the best checkpoint's weights
     codec: TextCodec
     config: TranslateConfig
     history: TrainHistory
-    best: Checkpoint | None    # the checkpoint whose weights are kept
-    tokens_per_s: float        # target tokens per second of training
+    best: Checkpoint | None  # the checkpoint whose weights are kept
+    tokens_per_s: float  # target tokens per second of training
     wall_seconds: float = 0.0  # wall time of training, checkpoints included
-    cpu_seconds: float = 0.0   # this process's CPU time over the same span
+    cpu_seconds: float = 0.0  # this process's CPU time over the same span
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,22 @@ class TrainProgress:
     step: int
     epoch: float
     seconds: float
-    loss: float                      # latest batch loss per token
+    loss: float  # latest batch loss per token
     tokens_per_s: float
-    checkpoint: Checkpoint | None    # set when this event is a checkpoint
+    checkpoint: Checkpoint | None  # set when this event is a checkpoint
     done: bool = False
 
 
 def model_spec(cfg: TranslateConfig, cell: str, codec: TextCodec) -> ModelSpec:
-    return ModelSpec(cell, len(codec.src_vocab), len(codec.tgt_vocab), cfg.embed, cfg.hidden,
-                     cfg.attention, cfg.reverse_source)
+    return ModelSpec(
+        cell,
+        len(codec.src_vocab),
+        len(codec.tgt_vocab),
+        cfg.embed,
+        cfg.hidden,
+        cfg.attention,
+        cfg.reverse_source,
+    )
 
 
 def init_rng(seed: int, cell: str) -> np.random.Generator:
@@ -122,14 +131,22 @@ class _Run:
     def progress(self, epoch: float, checkpoint: Checkpoint | None, done=False) -> TrainProgress:
         rate = self.tokens / self.seconds if self.seconds else 0.0
         last = self.history.losses[-1] if self.history.losses else float("nan")
-        return TrainProgress(self.cell, self.step, epoch, self.seconds, last, rate, checkpoint,
-                             done)
+        return TrainProgress(
+            self.cell, self.step, epoch, self.seconds, last, rate, checkpoint, done
+        )
 
     def checkpoint(self, epoch: float) -> None:
         cfg, codec = self.cfg, self.prepared.codec
         dev_loss = mean_loss(self.params, self.spec, self.dev)
-        bleu, _ = held_out_bleu(self.params, self.spec, codec, self.dev, self.dev_refs,
-                                cfg.bleu_tokenize, cfg.max_len_ratio)
+        bleu, _ = held_out_bleu(
+            self.params,
+            self.spec,
+            codec,
+            self.dev,
+            self.dev_refs,
+            cfg.bleu_tokenize,
+            cfg.max_len_ratio,
+        )
         train_loss = float(np.mean(self.since)) if self.since else float("nan")
         self.since = []
         point = Checkpoint(self.step, epoch, self.seconds, train_loss, dev_loss, bleu)
@@ -142,14 +159,27 @@ class _Run:
 
     def result(self, wall: float, cpu: float) -> TrainedModel:
         rate = self.tokens / self.seconds if self.seconds else 0.0
-        return TrainedModel(self.cell, self.spec, self.best_params or self.params,
-                            self.prepared.codec, self.cfg, self.history, self.best, rate,
-                            wall, cpu)
+        return TrainedModel(
+            self.cell,
+            self.spec,
+            self.best_params or self.params,
+            self.prepared.codec,
+            self.cfg,
+            self.history,
+            self.best,
+            rate,
+            wall,
+            cpu,
+        )
 
 
-def train_model(prepared: PreparedCorpus, cfg: TranslateConfig, cell: str,
-                on_progress: Callable[[TrainProgress], None] | None = None,
-                should_stop: Callable[[], bool] | None = None) -> TrainedModel:
+def train_model(
+    prepared: PreparedCorpus,
+    cfg: TranslateConfig,
+    cell: str,
+    on_progress: Callable[[TrainProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainedModel:
     """Train one model on the shared batch schedule; checkpoints per epoch or every
     cfg.checkpoint_every steps, and when the time budget or should_stop() ends training."""
     run = _Run(prepared, cfg, cell, on_progress)
@@ -182,8 +212,10 @@ def train_model(prepared: PreparedCorpus, cfg: TranslateConfig, cell: str,
     return run.result(time.perf_counter() - wall0, time.process_time() - cpu0)
 
 
-def train_models(prepared: PreparedCorpus, cfg: TranslateConfig,
-                 on_progress: Callable[[TrainProgress], None] | None = None
-                 ) -> dict[str, TrainedModel]:
+def train_models(
+    prepared: PreparedCorpus,
+    cfg: TranslateConfig,
+    on_progress: Callable[[TrainProgress], None] | None = None,
+) -> dict[str, TrainedModel]:
     """Every model of cfg.models, one after the other, on identical batches."""
     return {cell: train_model(prepared, cfg, cell, on_progress) for cell in cfg.models}

@@ -15,7 +15,7 @@ PAD_ID, UNK_ID, BOS_ID, EOS_ID = range(4)
 
 @dataclass(frozen=True)
 class Vocabulary:
-    tokens: tuple[str, ...]                       # id -> token; the specials come first
+    tokens: tuple[str, ...]  # id -> token; the specials come first
     index: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
@@ -41,11 +41,14 @@ class Vocabulary:
         return out
 
 
-def build_vocabulary(sentences: Iterable[list[str]], max_size: int = 4000,
-                     min_count: int = 1) -> Vocabulary:
+def build_vocabulary(
+    sentences: Iterable[list[str]], max_size: int = 4000, min_count: int = 1
+) -> Vocabulary:
     """The most frequent tokens (ties broken alphabetically), at most max_size with the
     specials, each seen at least min_count times."""
     counts = Counter(t for s in sentences for t in s)
-    ranked = sorted((t for t, c in counts.items() if c >= min_count and t not in SPECIALS),
-                    key=lambda t: (-counts[t], t))
-    return Vocabulary(SPECIALS + tuple(ranked[:max(0, max_size - len(SPECIALS))]))
+    ranked = sorted(
+        (t for t, c in counts.items() if c >= min_count and t not in SPECIALS),
+        key=lambda t: (-counts[t], t),
+    )
+    return Vocabulary(SPECIALS + tuple(ranked[: max(0, max_size - len(SPECIALS))]))

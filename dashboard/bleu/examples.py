@@ -13,8 +13,10 @@ from dashboard.text import html_text, plain
 
 SHOWN = 5  # examples each way
 
-DIFF_SPAN = ('<span style="border-bottom:3px solid {colour};padding:0 1px" '
-             'title="only in {who}">{words}</span>')
+DIFF_SPAN = (
+    '<span style="border-bottom:3px solid {colour};padding:0 1px" '
+    'title="only in {who}">{words}</span>'
+)
 
 
 def diff_html(pieces: list[DiffPiece], colours: dict[str, str], names: dict[str, str]) -> str:
@@ -27,13 +29,15 @@ def diff_html(pieces: list[DiffPiece], colours: dict[str, str], names: dict[str,
             parts.append(words)
         else:
             side = "A" if piece.kind == ONLY_A else "B"
-            parts.append(DIFF_SPAN.format(colour=colours[side], who=html_text(names[side]),
-                                          words=words))
+            parts.append(
+                DIFF_SPAN.format(colour=colours[side], who=html_text(names[side]), words=words)
+            )
     return " ".join(parts) or "<i>(both empty)</i>"
 
 
-def examples_section(report: BleuReport, texts: dict[str, list[str]], refs: list[list[str]],
-                     a: str, b: str) -> None:
+def examples_section(
+    report: BleuReport, texts: dict[str, list[str]], refs: list[list[str]], a: str, b: str
+) -> None:
     if a == b:
         return
     b_better, a_better = largest_differences(report, a, b, SHOWN)
@@ -50,16 +54,21 @@ def examples_section(report: BleuReport, texts: dict[str, list[str]], refs: list
 
 def _example(report, texts, refs, a, b, seg, colours, wide) -> None:
     seg_refs = [r[seg] for r in refs]
-    html_a, match_a = highlight.highlight_pair(texts[a][seg], seg_refs, report.settings,
-                                               hyp_name="output")
-    html_b, match_b = highlight.highlight_pair(texts[b][seg], seg_refs, report.settings,
-                                               hyp_name="output")
+    html_a, match_a = highlight.highlight_pair(
+        texts[a][seg], seg_refs, report.settings, hyp_name="output"
+    )
+    html_b, match_b = highlight.highlight_pair(
+        texts[b][seg], seg_refs, report.settings, hyp_name="output"
+    )
     diff = word_diff(match_a.hyp_tokens, match_b.hyp_tokens)
     with st.container(border=True):
-        st.markdown(f"**line {seg + 1}**: sentence BLEU A {wide[a].iloc[seg]:.1f}, "
-                    f"B {wide[b].iloc[seg]:.1f}")
-        st.markdown("<b>A vs B</b>: " + diff_html(diff, colours, {"A": a, "B": b}),
-                    unsafe_allow_html=True)
+        st.markdown(
+            f"**line {seg + 1}**: sentence BLEU A {wide[a].iloc[seg]:.1f}, "
+            f"B {wide[b].iloc[seg]:.1f}"
+        )
+        st.markdown(
+            "<b>A vs B</b>: " + diff_html(diff, colours, {"A": a, "B": b}), unsafe_allow_html=True
+        )
         left, right = st.columns(2)
         left.markdown(f"**A** {plain(a)}")
         left.markdown(html_a, unsafe_allow_html=True)

@@ -12,12 +12,23 @@ import plotly.graph_objects as go
 from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
 
-LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                  "^": r"\textasciicircum{}"}
-STYLE = ("body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}"
-         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
-         "padding:2px 8px;text-align:right}th{background:#f4f4f4}pre{white-space:pre-wrap}")
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+STYLE = (
+    "body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+    "padding:2px 8px;text-align:right}th{background:#f4f4f4}pre{white-space:pre-wrap}"
+)
 
 
 def latex_escape(text: str) -> str:
@@ -28,14 +39,18 @@ def latex_tables(corpus: pd.DataFrame, caption: str) -> str:
     """The corpus table (one row per system) as a LaTeX tabular: numbers to 2 decimals,
     p-values to 4, text columns as they are; every cell escaped."""
     cols = list(corpus.columns)
-    lines = [r"\begin{table}[t]", r"\centering",
-             r"\begin{tabular}{l" + "r" * len(cols) + "}", r"\hline",
-             " & ".join(["system", *map(latex_escape, cols)]) + r" \\", r"\hline"]
+    lines = [
+        r"\begin{table}[t]",
+        r"\centering",
+        r"\begin{tabular}{l" + "r" * len(cols) + "}",
+        r"\hline",
+        " & ".join(["system", *map(latex_escape, cols)]) + r" \\",
+        r"\hline",
+    ]
     for name, row in corpus.iterrows():
         cells = [latex_escape(name), *(latex_escape(_cell(c, row[c])) for c in cols)]
         lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\hline", r"\end{tabular}", rf"\caption{{{latex_escape(caption)}}}",
-              r"\end{table}"]
+    lines += [r"\hline", r"\end{tabular}", rf"\caption{{{latex_escape(caption)}}}", r"\end{table}"]
     return "\n".join(lines) + "\n"
 
 
@@ -49,30 +64,44 @@ def _cell(column: str, value) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
-def html_report(report: BleuReport, corpus: pd.DataFrame, figures: Sequence[go.Figure],
-                files: list[dict], words: WordReport | None = None) -> str:
+def html_report(
+    report: BleuReport,
+    corpus: pd.DataFrame,
+    figures: Sequence[go.Figure],
+    files: list[dict],
+    words: WordReport | None = None,
+) -> str:
     """Everything in one HTML file: corpus table, charts (plotly.js embedded once, so the file
     opens offline), word accuracy and n-gram differences, signatures, settings, inputs."""
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>BLEU report</title>"
-             f"<style>{STYLE}</style></head><body><h1>BLEU report</h1>",
-             f"<p>{report.n_segments:,} segments, {len(report.systems)} systems, "
-             f"{max(report.num_refs, 1)} reference(s); baseline {_h(report.baseline)}.</p>",
-             "<h2>Corpus scores</h2>",
-             corpus.map(lambda v: v if isinstance(v, str) else _cell("", v))
-             .to_html(escape=True)]
+    parts = [
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>BLEU report</title>"
+        f"<style>{STYLE}</style></head><body><h1>BLEU report</h1>",
+        f"<p>{report.n_segments:,} segments, {len(report.systems)} systems, "
+        f"{max(report.num_refs, 1)} reference(s); baseline {_h(report.baseline)}.</p>",
+        "<h2>Corpus scores</h2>",
+        corpus.map(lambda v: v if isinstance(v, str) else _cell("", v)).to_html(escape=True),
+    ]
     for k, fig in enumerate(figures):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(k == 0)))
     if words is not None:
-        parts += ["<h2>Word accuracy by frequency bucket (F-measure)</h2>",
-                  _word_table(words).to_html(escape=True)]
+        parts += [
+            "<h2>Word accuracy by frequency bucket (F-measure)</h2>",
+            _word_table(words).to_html(escape=True),
+        ]
         for d in words.ngram_differences:
-            parts += [f"<h3>N-grams: {_h(d.a)} vs {_h(d.b)}</h3>",
-                      _ngram_frame(d).to_html(escape=True, index=False)]
-    parts += ["<h2>sacrebleu signatures</h2>",
-              *(f"<p><b>{_h(k)}</b></p><pre>{_h(v)}</pre>" for k, v in report.signatures.items()),
-              "<h2>Inputs</h2>", pd.DataFrame(files).to_html(escape=True, index=False),
-              "<h2>Settings</h2>",
-              f"<pre>{_h(repr(report.settings.to_dict()))}</pre>", "</body></html>"]
+            parts += [
+                f"<h3>N-grams: {_h(d.a)} vs {_h(d.b)}</h3>",
+                _ngram_frame(d).to_html(escape=True, index=False),
+            ]
+    parts += [
+        "<h2>sacrebleu signatures</h2>",
+        *(f"<p><b>{_h(k)}</b></p><pre>{_h(v)}</pre>" for k, v in report.signatures.items()),
+        "<h2>Inputs</h2>",
+        pd.DataFrame(files).to_html(escape=True, index=False),
+        "<h2>Settings</h2>",
+        f"<pre>{_h(repr(report.settings.to_dict()))}</pre>",
+        "</body></html>",
+    ]
     return "\n".join(parts)
 
 
@@ -82,8 +111,9 @@ def _h(text) -> str:
 
 def _word_table(words: WordReport) -> pd.DataFrame:
     rows = words.word_accuracy.to_list()
-    frame = pd.DataFrame({"bucket": [r["bucket"] for r in rows],
-                          "reference words": [r["count"] for r in rows]})
+    frame = pd.DataFrame(
+        {"bucket": [r["bucket"] for r in rows], "reference words": [r["count"] for r in rows]}
+    )
     for name in words.word_accuracy.out_words:
         frame[name] = [f"{r['fmeasure'][name]:.4f}" for r in rows]
     return frame
@@ -91,6 +121,15 @@ def _word_table(words: WordReport) -> pd.DataFrame:
 
 def _ngram_frame(diff) -> pd.DataFrame:
     def side(rows, label):
-        return [{"better": label, "n-gram": r.ngram, "score": f"{r.score:.4f}",
-                 "matches A": r.count_a, "matches B": r.count_b} for r in rows]
+        return [
+            {
+                "better": label,
+                "n-gram": r.ngram,
+                "score": f"{r.score:.4f}",
+                "matches A": r.count_a,
+                "matches B": r.count_b,
+            }
+            for r in rows
+        ]
+
     return pd.DataFrame(side(diff.a_better, "A") + side(diff.b_better, "B"))

@@ -25,13 +25,19 @@ class HandoffError(ValueError):
     """A hand-off that does not follow the shape above; the message says what is wrong."""
 
 
-def make_handoff(refs: Sequence[Sequence[str]], systems: Mapping[str, Sequence[str]],
-                 source: Sequence[str] | None = None, label: str = "translations") -> dict:
+def make_handoff(
+    refs: Sequence[Sequence[str]],
+    systems: Mapping[str, Sequence[str]],
+    source: Sequence[str] | None = None,
+    label: str = "translations",
+) -> dict:
     """A checked hand-off dict (plain lists and str, as session state keeps them)."""
-    handoff = {"source": None if source is None else list(source),
-               "refs": [list(r) for r in refs],
-               "systems": {str(k): list(v) for k, v in systems.items()},
-               "label": str(label)}
+    handoff = {
+        "source": None if source is None else list(source),
+        "refs": [list(r) for r in refs],
+        "systems": {str(k): list(v) for k, v in systems.items()},
+        "label": str(label),
+    }
     check_handoff(handoff)
     return handoff
 
@@ -79,4 +85,3 @@ def handoff_names(handoff: Mapping) -> tuple[list[str], list[str], str | None]:
     n_refs = len(handoff["refs"])
     refs = ["reference"] if n_refs == 1 else [f"reference {j + 1}" for j in range(n_refs)]
     return refs, list(handoff["systems"]), "source" if handoff["source"] is not None else None
-

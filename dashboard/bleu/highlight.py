@@ -52,8 +52,9 @@ def legend_html(max_order: int) -> str:
     )
 
 
-def pair_html(matched: MatchedNgrams, ref_names: list[str], query: str = "",
-              hyp_name: str = "hypothesis") -> str:
+def pair_html(
+    matched: MatchedNgrams, ref_names: list[str], query: str = "", hyp_name: str = "hypothesis"
+) -> str:
     """Hypothesis and each reference, one line each, matched tokens highlighted."""
     hyp = tokens_html(matched.hyp_tokens, matched.hyp_highest_order(), query)
     lines = [f"<b>{html_text(hyp_name)}</b>: {hyp}"]
@@ -64,8 +65,12 @@ def pair_html(matched: MatchedNgrams, ref_names: list[str], query: str = "",
 
 
 def highlight_pair(
-    hyp: str, refs: list[str], settings: BleuSettings, ref_names: list[str] | None = None,
-    query: str = "", hyp_name: str = "hypothesis",
+    hyp: str,
+    refs: list[str],
+    settings: BleuSettings,
+    ref_names: list[str] | None = None,
+    query: str = "",
+    hyp_name: str = "hypothesis",
 ) -> tuple[str, MatchedNgrams]:
     """(HTML, matches) for one hypothesis against its references."""
     matched = matched_ngrams(hyp, refs, settings)

@@ -76,8 +76,7 @@ def corpus_styler(frame: pd.DataFrame):
     numeric = [
         c
         for c in frame.columns
-        if c
-        not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", *P_COLUMNS)
+        if c not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", *P_COLUMNS)
     ]
     return styler.format("{:.2f}", subset=numeric)
 
@@ -101,7 +100,8 @@ def corpus_section(report: BleuReport) -> None:
     pairwise_section(report)
     mean_note(report)
     st.plotly_chart(
-        charts.corpus_bars(report.significance_table(), report.systems), key="bleu_corpus_bars",
+        charts.corpus_bars(report.significance_table(), report.systems),
+        key="bleu_corpus_bars",
         config=chart_config("corpus_scores"),
     )
     with st.expander("sacrebleu signatures (copy them next to any number you report)"):
@@ -114,15 +114,21 @@ def pairwise_section(report: BleuReport) -> None:
     """Every pair of systems: paired bootstrap / AR p-values, the better system marked."""
     if len(report.systems) < 3:
         return
-    with st.expander("Every pair of systems: paired significance (BLEU)",
-                     icon=":material/grid_on:"):
-        if not st.toggle("Test every pair", key="bleu_pairwise_on",
-                         help="Paired bootstrap and approximate randomization for each pair, "
-                         "as sacrebleu's PairedTest of the two with the same seed."):
+    with st.expander(
+        "Every pair of systems: paired significance (BLEU)", icon=":material/grid_on:"
+    ):
+        if not st.toggle(
+            "Test every pair",
+            key="bleu_pairwise_on",
+            help="Paired bootstrap and approximate randomization for each pair, "
+            "as sacrebleu's PairedTest of the two with the same seed.",
+        ):
             return
         st.dataframe(state.pairwise(report).matrix(), key="bleu_pairwise_table")
-        st.caption("Cells: p (paired bootstrap) / p (approximate randomization). ▲: the row "
-                   "system's BLEU is higher with bootstrap p < 0.05; ▼: lower.")
+        st.caption(
+            "Cells: p (paired bootstrap) / p (approximate randomization). ▲: the row "
+            "system's BLEU is higher with bootstrap p < 0.05; ▼: lower."
+        )
 
 
 def mean_note(report: BleuReport) -> None:
@@ -177,8 +183,14 @@ def json_bundle(
     was given (system_names, aligned with files; None for others), line count and encoding.
     A table upload adds "table": its name and SHA-256. words: the word analyses, if made."""
     entries = [
-        {"role": f.role, "path": f.name, "sha256": f.sha256, "system": system_name,
-         "lines": f.n_lines, "encoding": f.encoding}
+        {
+            "role": f.role,
+            "path": f.name,
+            "sha256": f.sha256,
+            "system": system_name,
+            "lines": f.n_lines,
+            "encoding": f.encoding,
+        }
         for f, system_name in zip(files, system_names, strict=True)
     ]
     extra = {"origin": origin}
@@ -217,16 +229,26 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem
     )
 
 
-def report_downloads(html_text: Callable[[], str], latex_text: Callable[[], str],
-                     stem: str) -> None:
+def report_downloads(
+    html_text: Callable[[], str], latex_text: Callable[[], str], stem: str
+) -> None:
     """The whole analysis as one HTML file, and the corpus table as LaTeX; made on click."""
     c_html, c_tex = st.columns(2)
     c_html.download_button(
         "Report (one HTML file: tables, interactive charts, signatures, file hashes)",
-        lambda: html_text().encode("utf-8"), file_name=f"{stem}_report.html",
-        mime="text/html", key="bleu_download_html", on_click="ignore",
-        icon=":material/download:")
+        lambda: html_text().encode("utf-8"),
+        file_name=f"{stem}_report.html",
+        mime="text/html",
+        key="bleu_download_html",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     c_tex.download_button(
-        "Corpus scores (LaTeX table)", lambda: latex_text().encode("utf-8"),
-        file_name=f"{stem}_corpus.tex", mime="text/x-tex", key="bleu_download_tex",
-        on_click="ignore", icon=":material/download:")
+        "Corpus scores (LaTeX table)",
+        lambda: latex_text().encode("utf-8"),
+        file_name=f"{stem}_corpus.tex",
+        mime="text/x-tex",
+        key="bleu_download_tex",
+        on_click="ignore",
+        icon=":material/download:",
+    )

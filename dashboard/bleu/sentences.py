@@ -129,7 +129,7 @@ def sentence_table(shown: pd.DataFrame, n_total: int) -> None:
     )
     st.session_state[SHOWN_KEY] = shown["line"].tolist()
     if len(shown) and st.session_state.get(LINE_KEY) not in set(st.session_state[SHOWN_KEY]):
-        st.session_state[LINE_KEY] = int(shown["line"].iloc[0])   # the detail follows the table
+        st.session_state[LINE_KEY] = int(shown["line"].iloc[0])  # the detail follows the table
     st.dataframe(
         shown,
         key=TABLE_KEY,
@@ -146,7 +146,10 @@ def sentence_table(shown: pd.DataFrame, n_total: int) -> None:
 
 
 def sentence_detail(
-    report: BleuReport, texts: dict[str, list[str]], refs: list[list[str]], systems: list[str],
+    report: BleuReport,
+    texts: dict[str, list[str]],
+    refs: list[list[str]],
+    systems: list[str],
     source: list[str] | None = None,
 ) -> None:
     """The chosen line: its source, per system BLEU, counts per order, BP, matched n-grams

@@ -79,8 +79,12 @@ def analyse_files(
     text, and a new smoothing or name does not redo the resampling tests.
     TER is extracted on demand, into its own entry."""
     texts = (refs, systems)
-    base = dataclasses.replace(settings, baseline=_position(settings.baseline, names),
-                               smooth_method="exp", smooth_value=None)
+    base = dataclasses.replace(
+        settings,
+        baseline=_position(settings.baseline, names),
+        smooth_method="exp",
+        smooth_value=None,
+    )
     key = (_digests(refs, systems), repr(base))
     report = _report(key, _stats(texts, settings, ("bleu", "chrf")), base)
     if ter:
@@ -113,9 +117,14 @@ def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str,
         def done(i: int, n: int) -> None:
             bar.progress(i / n, text=f"Extracting {what} statistics: block {i} of {n}")
 
-        stats = extract_stats(settings, [list(f.lines) for f in refs],
-                              {str(i): list(f.lines) for i, f in enumerate(systems)},
-                              metrics, workers=default_workers(), on_block=done)
+        stats = extract_stats(
+            settings,
+            [list(f.lines) for f in refs],
+            {str(i): list(f.lines) for i, f in enumerate(systems)},
+            metrics,
+            workers=default_workers(),
+            on_block=done,
+        )
         store.put(key, stats)
         bar.empty()
     return stats
@@ -152,8 +161,9 @@ def _report(key: tuple, _stats: dict[str, SegmentStats], _settings: BleuSettings
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _with_ter(key: tuple, _report: BleuReport, _stats: dict[str, SegmentStats],
-              _settings: BleuSettings) -> BleuReport:
+def _with_ter(
+    key: tuple, _report: BleuReport, _stats: dict[str, SegmentStats], _settings: BleuSettings
+) -> BleuReport:
     return with_ter(_report, ter_from_stats(_stats["ter"], _settings))
 
 
@@ -200,15 +210,17 @@ def pairwise(report: BleuReport) -> PairwiseSignificance:
 BUCKET_KINDS = {  # label on the page -> how segments are split (needs: source / labels)
     "reference length": lambda report, source, labels: by_reference_length(report),
     "source length": lambda report, source, labels: by_source_length(report, source),
-    "length ratio of the baseline (hyp / ref)":
-        lambda report, source, labels: by_length_ratio(report),
+    "length ratio of the baseline (hyp / ref)": lambda report, source, labels: by_length_ratio(
+        report
+    ),
     "sentence BLEU of the baseline": lambda report, source, labels: by_baseline_bleu(report),
     "label column": lambda report, source, labels: by_label(labels),
 }
 
 
-def buckets_by(report: BleuReport, kind: str, source: TextFile | None,
-               labels: tuple[str, ...] | None = None) -> pd.DataFrame:
+def buckets_by(
+    report: BleuReport, kind: str, source: TextFile | None, labels: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """report.buckets' table for another split (BUCKET_KINDS), cached."""
     if kind == "reference length":
         return report.buckets
@@ -217,12 +229,23 @@ def buckets_by(report: BleuReport, kind: str, source: TextFile | None,
 
 
 @st.cache_resource(max_entries=4, show_spinner="Bucketing ...")
-def _buckets_by(key: tuple, _report: BleuReport, kind: str, _source: TextFile | None,
-                _labels: tuple[str, ...] | None):
+def _buckets_by(
+    key: tuple,
+    _report: BleuReport,
+    kind: str,
+    _source: TextFile | None,
+    _labels: tuple[str, ...] | None,
+):
     which, labels = BUCKET_KINDS[kind](_report, _source.lines if _source else None, _labels)
     metric = make_metric(_report.settings, "bleu")
-    return bucket_table_for(_report.bleu_stats, which, labels, metric,
-                            _report.settings.bootstrap_samples, _report.settings.seed)
+    return bucket_table_for(
+        _report.bleu_stats,
+        which,
+        labels,
+        metric,
+        _report.settings.bootstrap_samples,
+        _report.settings.seed,
+    )
 
 
 @st.cache_resource(max_entries=2, show_spinner="Testing every pair of systems ...")
@@ -233,31 +256,48 @@ def _pairwise(key: tuple, _report: BleuReport) -> PairwiseSignificance:
 @dataclass(frozen=True)
 class WordAnalysis:
     """compare-mt's word-level counts of one file set, under the systems' current names."""
-    accuracy: WordAccuracy                  # word accuracy by frequency bucket
-    matched: dict[str, Counter]             # system -> matched n-gram counts (orders 1-4)
-    words: dict[str, list[list[str]]]       # system -> words per line (for n-gram filters)
-    key: tuple = ()                         # stands for the inputs, settings and names
+
+    accuracy: WordAccuracy  # word accuracy by frequency bucket
+    matched: dict[str, Counter]  # system -> matched n-gram counts (orders 1-4)
+    words: dict[str, list[list[str]]]  # system -> words per line (for n-gram filters)
+    key: tuple = ()  # stands for the inputs, settings and names
 
 
-def word_analysis(refs: list[TextFile], systems: list[TextFile], names: list[str],
-                  settings: BleuSettings, freq: TextFile | None) -> WordAnalysis:
+def word_analysis(
+    refs: list[TextFile],
+    systems: list[TextFile],
+    names: list[str],
+    settings: BleuSettings,
+    freq: TextFile | None,
+) -> WordAnalysis:
     """Word accuracy and matched n-grams, cached by file contents, tokenizer and case."""
     key = (_digests(refs, systems), settings.extraction_key(), freq.sha256 if freq else None)
     found = _word_analysis(key, refs[0], systems, settings, freq)
     rename = dict(zip(found.matched, names, strict=True))
-    return WordAnalysis(found.accuracy.renamed(rename),
-                        {rename[k]: v for k, v in found.matched.items()},
-                        {rename[k]: v for k, v in found.words.items()}, (key, tuple(names)))
+    return WordAnalysis(
+        found.accuracy.renamed(rename),
+        {rename[k]: v for k, v in found.matched.items()},
+        {rename[k]: v for k, v in found.words.items()},
+        (key, tuple(names)),
+    )
 
 
 @st.cache_resource(max_entries=2, show_spinner="Counting words and n-grams (compare-mt) ...")
-def _word_analysis(key: tuple, _ref: TextFile, _systems: list[TextFile], _settings: BleuSettings,
-                   _freq: TextFile | None) -> WordAnalysis:
+def _word_analysis(
+    key: tuple,
+    _ref: TextFile,
+    _systems: list[TextFile],
+    _settings: BleuSettings,
+    _freq: TextFile | None,
+) -> WordAnalysis:
     ref = line_words(_ref.lines, _settings)
     words = {str(i): line_words(f.lines, _settings) for i, f in enumerate(_systems)}
     freq = line_words(_freq.lines, _settings) if _freq is not None else None
-    return WordAnalysis(word_accuracy(ref, words, freq_corpus=freq),
-                        {s: matched_ngrams(ref, w) for s, w in words.items()}, words)
+    return WordAnalysis(
+        word_accuracy(ref, words, freq_corpus=freq),
+        {s: matched_ngrams(ref, w) for s, w in words.items()},
+        words,
+    )
 
 
 def ngram_pair(analysis: WordAnalysis, a: str, b: str) -> NgramDifference:

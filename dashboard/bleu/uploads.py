@@ -88,12 +88,19 @@ def _from_table(upload, also_files: bool) -> PageInputs:
 def from_handoff(handoff: dict) -> PageInputs:
     """The Translate page's hand-off (checked by handoff.check_handoff) as doctored files."""
     ref_names, sys_names, src_name = handoffs.handoff_names(handoff)
-    refs = [state.read_upload(name, handoffs.handoff_bytes(lines), "ref")
-            for name, lines in zip(ref_names, handoff["refs"], strict=True)]
-    systems = [state.read_upload(name, handoffs.handoff_bytes(lines), "sys")
-               for name, lines in zip(sys_names, handoff["systems"].values(), strict=True)]
-    source = (state.read_upload(src_name, handoffs.handoff_bytes(handoff["source"]), "src")
-              if src_name else None)
+    refs = [
+        state.read_upload(name, handoffs.handoff_bytes(lines), "ref")
+        for name, lines in zip(ref_names, handoff["refs"], strict=True)
+    ]
+    systems = [
+        state.read_upload(name, handoffs.handoff_bytes(lines), "sys")
+        for name, lines in zip(sys_names, handoff["systems"].values(), strict=True)
+    ]
+    source = (
+        state.read_upload(src_name, handoffs.handoff_bytes(handoff["source"]), "src")
+        if src_name
+        else None
+    )
     checked = check_inputs(refs, systems, source)
     return PageInputs(checked, (), "translate", {f.name: f.sha256 for f in checked.files})
 
@@ -121,8 +128,10 @@ def usable(inputs: PageInputs) -> Usable:
     bad_refs = [f.name for f in checked.refs if not f.ok]
     if bad_refs:
         blocked = True
-        notes.append(f"Reference {', '.join(bad_refs)} has an error (see above): scoring "
-                     "waits for it, since leaving a reference out changes every score.")
+        notes.append(
+            f"Reference {', '.join(bad_refs)} has an error (see above): scoring "
+            "waits for it, since leaving a reference out changes every score."
+        )
     systems = [f for f in checked.systems if f.ok]
     left_out = [f.name for f in checked.systems if not f.ok]
     if checked.source and not checked.source.ok:
@@ -147,17 +156,23 @@ def show_doctor(inputs: PageInputs) -> None:
 def tokenized_warning(inputs: PageInputs) -> None:
     """Files that look tokenized already, raised above the doctor's rows, with a one-click
     switch to tokenizer 'none' (while another tokenizer is chosen)."""
-    files = [f.name for f in inputs.checked.files
-             if any(TOKENIZED in i.message for i in f.issues)]
+    files = [f.name for f in inputs.checked.files if any(TOKENIZED in i.message for i in f.issues)]
     if not files or st.session_state.get(TOKENIZE_KEY) == "none":
         return
     c_note, c_button = st.columns([4, 1], vertical_alignment="center")
-    c_note.warning(plain(f"{', '.join(files)}: many lines end in ' .', so {TOKENIZED}. "
-                         "sacrebleu's tokenizer would split the text again and the scores "
-                         "would not be comparable; use tokenizer 'none' for tokenized text."),
-                   icon=":material/warning:")
-    c_button.button("Use tokenizer 'none'", key="bleu_use_tok_none",
-                    on_click=lambda: st.session_state.update({TOKENIZE_KEY: "none"}))
+    c_note.warning(
+        plain(
+            f"{', '.join(files)}: many lines end in ' .', so {TOKENIZED}. "
+            "sacrebleu's tokenizer would split the text again and the scores "
+            "would not be comparable; use tokenizer 'none' for tokenized text."
+        ),
+        icon=":material/warning:",
+    )
+    c_button.button(
+        "Use tokenizer 'none'",
+        key="bleu_use_tok_none",
+        on_click=lambda: st.session_state.update({TOKENIZE_KEY: "none"}),
+    )
 
 
 def _file_expander(f: TextFile) -> None:
@@ -199,7 +214,9 @@ def name_widgets(files: list[TextFile], origin: str) -> list[str]:
         seen[ident] = seen.get(ident, 0) + 1  # the same file twice still gets two keys
         default = default_name(f, origin)
         value = cols[i % len(cols)].text_input(
-            f"System {i + 1} name", value=default, key=f"bleu_name_{ident}_{seen[ident]}",
+            f"System {i + 1} name",
+            value=default,
+            key=f"bleu_name_{ident}_{seen[ident]}",
             help=plain(f"Shown for {f.name}"),
         )
         names.append(value.strip() or default)

@@ -48,8 +48,10 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
     for i, name in enumerate(systems):
         rows = significance[significance["system"] == name]
         # sacrebleu gives a system identical to the baseline p = 1/(n+1): no mark for no difference
-        marks = [significance_mark(p) if s != base_score.get(m) else ""
-                 for p, s, m in zip(rows["p_value"], rows["score"], rows["metric"], strict=True)]
+        marks = [
+            significance_mark(p) if s != base_score.get(m) else ""
+            for p, s, m in zip(rows["p_value"], rows["score"], rows["metric"], strict=True)
+        ]
         is_baseline = bool((rows["system"] == rows["baseline"]).all())
         fig.add_trace(
             go.Bar(
@@ -71,8 +73,13 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
                 "p vs baseline %{customdata[0]:.4f}<extra></extra>",
             )
         )
-    bleu_layout(fig, "Corpus scores (95% bootstrap intervals; * p<0.05, ** p<0.01 vs baseline)",
-                "metric", "score", legend_rows(len(systems)))
+    bleu_layout(
+        fig,
+        "Corpus scores (95% bootstrap intervals; * p<0.05, ** p<0.01 vs baseline)",
+        "metric",
+        "score",
+        legend_rows(len(systems)),
+    )
     fig.update_layout(barmode="group", hovermode="closest")
     return fig
 
@@ -94,8 +101,11 @@ def sentence_boxes(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.Figu
             )
         )
     bleu_layout(fig, f"Distribution of {metric}", metric, "")
-    fig.update_yaxes(autorange="reversed", categoryorder="array",
-                     categoryarray=[short_name(n) for n in wide.columns])
+    fig.update_yaxes(
+        autorange="reversed",
+        categoryorder="array",
+        categoryarray=[short_name(n) for n in wide.columns],
+    )
     fig.update_layout(hovermode="closest", height=140 + 45 * len(wide.columns))
     return fig
 
@@ -137,16 +147,22 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
             x=[0, 100], y=[0, 100], mode="lines", line=BASELINE_LINE, name="equal", hoverinfo="skip"
         )
     )
-    bleu_layout(fig, "Sentence BLEU, B vs A (above the diagonal: B better)", f"A: {a_short}",
-                f"B: {b_short}", legend_rows(4))
+    bleu_layout(
+        fig,
+        "Sentence BLEU, B vs A (above the diagonal: B better)",
+        f"A: {a_short}",
+        f"B: {b_short}",
+        legend_rows(4),
+    )
     fig.update_layout(hovermode="closest", dragmode="select")
     fig.update_xaxes(range=[-2, 102])
     fig.update_yaxes(range=[-2, 102], scaleanchor="x", scaleratio=1)
     return fig
 
 
-def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str],
-                 by: str = "reference length (tokens)") -> go.Figure:
+def bucket_chart(
+    buckets: pd.DataFrame, systems: Sequence[str], by: str = "reference length (tokens)"
+) -> go.Figure:
     """BLEU per bucket with bootstrap 95% error bars; bucket sizes in labels. by: what the
     buckets split (reference length, source length, ...)."""
     order = buckets.drop_duplicates("bucket").sort_values("bucket_index")
@@ -169,9 +185,13 @@ def bucket_chart(buckets: pd.DataFrame, systems: Sequence[str],
                 },
             )
         )
-    bleu_layout(fig, f"BLEU by {by} (95% bootstrap intervals)",
-                f"{by} and sentences per bucket", "BLEU",
-                legend_rows(len(systems)))
+    bleu_layout(
+        fig,
+        f"BLEU by {by} (95% bootstrap intervals)",
+        f"{by} and sentences per bucket",
+        "BLEU",
+        legend_rows(len(systems)),
+    )
     fig.update_layout(barmode="group", hovermode="closest")
     return fig
 
@@ -206,8 +226,13 @@ def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
             row=1,
             col=2,
         )
-    bleu_layout(fig, "What BLEU is made of: n-gram precisions and brevity penalty", "", "",
-                legend_rows(len(corpus)))
+    bleu_layout(
+        fig,
+        "What BLEU is made of: n-gram precisions and brevity penalty",
+        "",
+        "",
+        legend_rows(len(corpus)),
+    )
     fig.update_yaxes(title_text="precision (%)", row=1, col=1)
     fig.update_yaxes(title_text="BP, hyp/ref length", row=1, col=2)
     fig.add_hline(y=1.0, line=BASELINE_LINE, row=1, col=2)
@@ -237,7 +262,12 @@ def gap_chart(gap: GapDecomposition, systems: Sequence[str]) -> go.Figure:
     )
     y_title = f"log(BLEU_B / BLEU_A) = log {gap.bleu_b / gap.bleu_a:.3f}"
     bleu_layout(fig, "Where the BLEU gap comes from", "", y_title)
-    fig.update_layout(hovermode="closest", margin_t=80, title_subtitle_text=(
-        f"B {short_name(gap.sys_b)} {gap.bleu_b:.2f} vs A {short_name(gap.sys_a)} "
-        f"{gap.bleu_a:.2f} BLEU"))
+    fig.update_layout(
+        hovermode="closest",
+        margin_t=80,
+        title_subtitle_text=(
+            f"B {short_name(gap.sys_b)} {gap.bleu_b:.2f} vs A {short_name(gap.sys_a)} "
+            f"{gap.bleu_a:.2f} BLEU"
+        ),
+    )
     return fig

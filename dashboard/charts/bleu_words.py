@@ -23,15 +23,24 @@ def word_accuracy_chart(acc: WordAccuracy, systems: Sequence[str]) -> go.Figure:
     fig = go.Figure()
     for name in systems:
         scores = acc.scores(name)
-        fig.add_trace(go.Bar(
-            x=labels, y=scores["fmeasure"], name=short_name(name),
-            marker_color=colour_of(name, systems),
-            customdata=scores[["precision", "recall"]].to_numpy(),
-            hovertemplate=f"{plotly_text(name)}<br>%{{x}}<br>F %{{y:.4f}}, precision "
-            "%{customdata[0]:.4f}, recall %{customdata[1]:.4f}<extra></extra>"))
-    bleu_layout(fig, f"Word F-measure by frequency in the {acc.freq_source}",
-                "word frequency bucket and reference words in it", "F-measure",
-                legend_rows(len(systems)))
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=scores["fmeasure"],
+                name=short_name(name),
+                marker_color=colour_of(name, systems),
+                customdata=scores[["precision", "recall"]].to_numpy(),
+                hovertemplate=f"{plotly_text(name)}<br>%{{x}}<br>F %{{y:.4f}}, precision "
+                "%{customdata[0]:.4f}, recall %{customdata[1]:.4f}<extra></extra>",
+            )
+        )
+    bleu_layout(
+        fig,
+        f"Word F-measure by frequency in the {acc.freq_source}",
+        "word frequency bucket and reference words in it",
+        "F-measure",
+        legend_rows(len(systems)),
+    )
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_yaxes(range=[0, 1])
     return fig

@@ -33,12 +33,21 @@ BOTTOM_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yan
 # Theory overlays: dash-dot styles no measured or reference curve uses (init curves are dotted,
 # baselines dashed, a state block such as the LSTM's c long-dashed), grouped in the legend
 # under the heading "theory".
-THEORY_DASH = {"sigma_max": "dashdot", "rho": "longdashdot", "carry_max": "dashdot",
-               "carry_mean": "longdashdot"}
+THEORY_DASH = {
+    "sigma_max": "dashdot",
+    "rho": "longdashdot",
+    "carry_max": "dashdot",
+    "carry_mean": "longdashdot",
+}
 THEORY_GROUP = "theory"
 BLOCK_SYMBOLS = {"U": "circle", "U_u": "circle", "U_r": "diamond", "U_c": "x", "U_n": "x"}
-BLOCK_NAMES = {"U": "U", "U_u": "U_u (update gate)", "U_r": "U_r (reset gate)",
-               "U_c": "U_c (candidate)", "U_n": "U_n (candidate, reset-after)"}
+BLOCK_NAMES = {
+    "U": "U",
+    "U_u": "U_u (update gate)",
+    "U_r": "U_r (reset gate)",
+    "U_c": "U_c (candidate)",
+    "U_n": "U_n (candidate, reset-after)",
+}
 
 
 def shown(flow: GradientFlow, relative: bool) -> GradientFlow:
@@ -46,9 +55,13 @@ def shown(flow: GradientFlow, relative: bool) -> GradientFlow:
     return flow.relative() if relative else flow
 
 
-def flow_figure(flows: Mapping[str, GradientFlow],
-                init: Mapping[str, GradientFlow] | None = None, *, relative: bool = True,
-                theory: bool = False) -> go.Figure:
+def flow_figure(
+    flows: Mapping[str, GradientFlow],
+    init: Mapping[str, GradientFlow] | None = None,
+    *,
+    relative: bool = True,
+    theory: bool = False,
+) -> go.Figure:
     """Median ||dL_T/dh_{T-k}|| against k with a percentile band per model, the init curve
     as a faint dotted reference and, optionally, the theory overlays (started at the median's
     value at k = 0)."""
@@ -57,28 +70,52 @@ def flow_figure(flows: Mapping[str, GradientFlow],
         flow = shown(flows[name], relative)
         colour, label = model_colour(name), model_label(name)
         _add_band(fig, flow.k, flow.log, colour, f"{label} {_band_text(flow.log)}", name)
-        fig.add_trace(go.Scatter(
-            x=flow.k, y=10.0 ** flow.median_log10, mode="lines", legendgroup=name,
-            name=f"{label} median (step {flow.step})", line={"color": colour, "width": 2.5},
-            hovertemplate=f"{label} step {flow.step}: %{{y:.3g}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=flow.k,
+                y=10.0**flow.median_log10,
+                mode="lines",
+                legendgroup=name,
+                name=f"{label} median (step {flow.step})",
+                line={"color": colour, "width": 2.5},
+                hovertemplate=f"{label} step {flow.step}: %{{y:.3g}}<extra></extra>",
+            )
+        )
         if init is not None and name in init and init[name].step != flows[name].step:
             start = shown(init[name], relative)
-            fig.add_trace(go.Scatter(
-                x=start.k, y=10.0 ** start.median_log10, mode="lines", legendgroup=name,
-                name=f"{label} at init (step {start.step})", opacity=0.45,
-                line={"color": colour, "width": 1.5, "dash": "dot"},
-                hovertemplate=f"{label} init: %{{y:.3g}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=start.k,
+                    y=10.0**start.median_log10,
+                    mode="lines",
+                    legendgroup=name,
+                    name=f"{label} at init (step {start.step})",
+                    opacity=0.45,
+                    line={"color": colour, "width": 1.5, "dash": "dot"},
+                    hovertemplate=f"{label} init: %{{y:.3g}}<extra></extra>",
+                )
+            )
         for block in flow.blocks:
-            fig.add_trace(go.Scatter(
-                x=flow.k, y=10.0 ** flow.block_log(block).median, mode="lines",
-                legendgroup=name, name=f"{label} median, through {block}",
-                line={"color": colour, "width": 2, "dash": "longdash"},
-                hovertemplate=f"{label} via {block}: %{{y:.3g}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=flow.k,
+                    y=10.0 ** flow.block_log(block).median,
+                    mode="lines",
+                    legendgroup=name,
+                    name=f"{label} median, through {block}",
+                    line={"color": colour, "width": 2, "dash": "longdash"},
+                    hovertemplate=f"{label} via {block}: %{{y:.3g}}<extra></extra>",
+                )
+            )
         if theory and flow.theory is not None:
             _add_theory(fig, flow, name)
     what = "relative to k = 0" if relative else "norm"
-    base_layout(fig, "Gradient reaching h_(T-k) from the loss at the last step",
-                "steps back k", f"||dL_T / dh_(T-k)|| ({what}, log scale)")
+    base_layout(
+        fig,
+        "Gradient reaching h_(T-k) from the loss at the last step",
+        "steps back k",
+        f"||dL_T / dh_(T-k)|| ({what}, log scale)",
+    )
     log_axis(fig)
     fig.update_layout(legend=SIDE_LEGEND, margin={"t": 50}, height=480)
     return fig
@@ -90,44 +127,88 @@ def _band_text(band: LogBand) -> str:
 
 def _add_band(fig: go.Figure, x, band: LogBand, colour: str, name: str, group: str) -> None:
     """A filled band between band.lo and band.hi (two traces; the second carries the legend)."""
-    fig.add_trace(go.Scatter(x=x, y=10.0 ** band.hi, mode="lines", line={"width": 0},
-                             legendgroup=group, showlegend=False, hoverinfo="skip",
-                             name=f"{name} (upper)"))
-    fig.add_trace(go.Scatter(x=x, y=10.0 ** band.lo, mode="lines", line={"width": 0},
-                             fill="tonexty", fillcolor=_translucent(colour, 0.18),
-                             legendgroup=group, name=name, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=10.0**band.hi,
+            mode="lines",
+            line={"width": 0},
+            legendgroup=group,
+            showlegend=False,
+            hoverinfo="skip",
+            name=f"{name} (upper)",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=10.0**band.lo,
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_translucent(colour, 0.18),
+            legendgroup=group,
+            name=name,
+            hoverinfo="skip",
+        )
+    )
 
 
 def _add_theory(fig: go.Figure, flow: GradientFlow, model: str) -> None:
     start = float(flow.median_log10[0])
     label = model_label(model)
     for key, curve in flow.theory.curves.items():
-        fig.add_trace(go.Scatter(
-            x=flow.theory.k, y=10.0 ** (curve + start), mode="lines", legendgroup=THEORY_GROUP,
-            legendgrouptitle={"text": "theory"}, name=f"{label} theory: {flow.theory.label(key)}",
-            line={"color": model_colour(model), "width": 2,
-                  "dash": THEORY_DASH.get(key, "dashdot")}, opacity=0.9,
-            hovertemplate=f"{flow.theory.label(key)}: %{{y:.3g}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=flow.theory.k,
+                y=10.0 ** (curve + start),
+                mode="lines",
+                legendgroup=THEORY_GROUP,
+                legendgrouptitle={"text": "theory"},
+                name=f"{label} theory: {flow.theory.label(key)}",
+                line={
+                    "color": model_colour(model),
+                    "width": 2,
+                    "dash": THEORY_DASH.get(key, "dashdot"),
+                },
+                opacity=0.9,
+                hovertemplate=f"{flow.theory.label(key)}: %{{y:.3g}}<extra></extra>",
+            )
+        )
 
 
 def _translucent(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def flow_heatmap(model: str, steps: Sequence[int], grid: np.ndarray, *, relative: bool = True,
-                 zrange: tuple[float, float] | None = None) -> go.Figure:
+def flow_heatmap(
+    model: str,
+    steps: Sequence[int],
+    grid: np.ndarray,
+    *,
+    relative: bool = True,
+    zrange: tuple[float, float] | None = None,
+) -> go.Figure:
     """log10 median norm over (checkpoint x steps back) of one model. grid: (C, T). Pass one
     `zrange` (see shared_range) to every model's heatmap so equal colours mean equal norms."""
     grid = np.asarray(grid)
     what = "log10 norm / norm at k = 0" if relative else "log10 norm"
     lo, hi = zrange if zrange is not None else (None, None)
-    fig = go.Figure(go.Heatmap(
-        z=grid, x=np.arange(grid.shape[1]), y=[f"step {s}" for s in steps], zmin=lo, zmax=hi,
-        colorscale="Viridis", colorbar={"title": {"text": what, "side": "right"}},
-        hovertemplate="%{y}, k = %{x}: log10 = %{z:.2f}<extra></extra>", name=model))
-    base_layout(fig, f"{model_label(model)}: gradient over training", "steps back k",
-                "checkpoint")
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=np.arange(grid.shape[1]),
+            y=[f"step {s}" for s in steps],
+            zmin=lo,
+            zmax=hi,
+            colorscale="Viridis",
+            colorbar={"title": {"text": what, "side": "right"}},
+            hovertemplate="%{y}, k = %{x}: log10 = %{z:.2f}<extra></extra>",
+            name=model,
+        )
+    )
+    base_layout(fig, f"{model_label(model)}: gradient over training", "steps back k", "checkpoint")
     fig.update_layout(hovermode="closest", margin={"t": 60})
     return fig
 
@@ -142,21 +223,40 @@ def shared_range(grids: Mapping[str, np.ndarray]) -> tuple[float, float]:
 def spectrum_figure(spectra: Mapping[str, Spectrum], model: str, step: int) -> go.Figure:
     """Eigenvalues of each recurrent block in the complex plane, with the unit circle."""
     theta = np.linspace(0.0, 2.0 * np.pi, 181)
-    fig = go.Figure(go.Scatter(x=np.cos(theta), y=np.sin(theta), mode="lines",
-                               name="unit circle |lambda| = 1", line=BASELINE_LINE,
-                               hoverinfo="skip"))
+    fig = go.Figure(
+        go.Scatter(
+            x=np.cos(theta),
+            y=np.sin(theta),
+            mode="lines",
+            name="unit circle |lambda| = 1",
+            line=BASELINE_LINE,
+            hoverinfo="skip",
+        )
+    )
     for block, spec in spectra.items():
-        fig.add_trace(go.Scatter(
-            x=spec.eigenvalues.real, y=spec.eigenvalues.imag, mode="markers",
-            name=f"{BLOCK_NAMES.get(block, block)}: rho = {spec.rho:.3f}",
-            marker={"color": model_colour(model), "symbol": BLOCK_SYMBOLS.get(block, "circle"),
-                    "size": 8, "opacity": 0.75, "line": {"width": 0.5, "color": "white"}},
-            hovertemplate=f"{block}: %{{x:.3f}} %{{y:+.3f}}i<extra></extra>"))
-    base_layout(fig, f"{model_label(model)}: eigenvalues at step {step}", "real part",
-                "imaginary part")
+        fig.add_trace(
+            go.Scatter(
+                x=spec.eigenvalues.real,
+                y=spec.eigenvalues.imag,
+                mode="markers",
+                name=f"{BLOCK_NAMES.get(block, block)}: rho = {spec.rho:.3f}",
+                marker={
+                    "color": model_colour(model),
+                    "symbol": BLOCK_SYMBOLS.get(block, "circle"),
+                    "size": 8,
+                    "opacity": 0.75,
+                    "line": {"width": 0.5, "color": "white"},
+                },
+                hovertemplate=f"{block}: %{{x:.3f}} %{{y:+.3f}}i<extra></extra>",
+            )
+        )
+    base_layout(
+        fig, f"{model_label(model)}: eigenvalues at step {step}", "real part", "imaginary part"
+    )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    fig.update_layout(hovermode="closest", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10},
-                      height=520)
+    fig.update_layout(
+        hovermode="closest", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10}, height=520
+    )
     return fig
 
 
@@ -166,17 +266,30 @@ def singular_values_figure(spectra: Mapping[str, Spectrum], model: str, step: in
     n = 0
     for block, spec in spectra.items():
         n = max(n, spec.singular_values.size)
-        fig.add_trace(go.Bar(
-            x=np.arange(1, spec.singular_values.size + 1), y=spec.singular_values,
-            name=f"{BLOCK_NAMES.get(block, block)}: sigma_max = {spec.sigma_max:.3f}",
-            marker={"color": model_colour(model), "pattern": {"shape": _PATTERNS.get(block, "")}},
-            opacity=0.85))
-    fig.add_trace(go.Scatter(x=[0.5, n + 0.5], y=[1.0, 1.0], mode="lines", name="1",
-                             line=BASELINE_LINE, hoverinfo="skip"))
-    base_layout(fig, f"{model_label(model)}: singular values at step {step}", "index i",
-                "sigma_i")
-    fig.update_layout(barmode="group", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10},
-                      height=520)
+        fig.add_trace(
+            go.Bar(
+                x=np.arange(1, spec.singular_values.size + 1),
+                y=spec.singular_values,
+                name=f"{BLOCK_NAMES.get(block, block)}: sigma_max = {spec.sigma_max:.3f}",
+                marker={
+                    "color": model_colour(model),
+                    "pattern": {"shape": _PATTERNS.get(block, "")},
+                },
+                opacity=0.85,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0.5, n + 0.5],
+            y=[1.0, 1.0],
+            mode="lines",
+            name="1",
+            line=BASELINE_LINE,
+            hoverinfo="skip",
+        )
+    )
+    base_layout(fig, f"{model_label(model)}: singular values at step {step}", "index i", "sigma_i")
+    fig.update_layout(barmode="group", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10}, height=520)
     return fig
 
 
@@ -185,17 +298,40 @@ _PATTERNS = {"U": "", "U_u": "", "U_r": "/", "U_c": ".", "U_n": "."}
 
 def jacobian_figure(norms: Mapping[str, JacobianNorms]) -> go.Figure:
     """Per-step ||dh_t/dh_(t-1)|| (left) and their running product (right) against k."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "per step: ||dh_t / dh_(t-1)||", "running product over the last k steps"))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("per step: ||dh_t / dh_(t-1)||", "running product over the last k steps"),
+    )
     for name in ordered(norms):
         jn, colour, label = norms[name], model_colour(name), model_label(name)
         for col, band, what in ((1, jn.norm, "step norm"), (2, jn.running, "product")):
-            fig.add_trace(go.Scatter(
-                x=jn.k, y=10.0 ** band.median, mode="lines", legendgroup=name,
-                name=f"{label} {what}", showlegend=True, line={"color": colour, "width": 2},
-                hovertemplate=f"{label} {what}: %{{y:.3g}}<extra></extra>"), row=1, col=col)
-    fig.add_trace(go.Scatter(x=[0, _longest(norms)], y=[1.0, 1.0], mode="lines", name="1",
-                             line=BASELINE_LINE, hoverinfo="skip"), row=1, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=jn.k,
+                    y=10.0**band.median,
+                    mode="lines",
+                    legendgroup=name,
+                    name=f"{label} {what}",
+                    showlegend=True,
+                    line={"color": colour, "width": 2},
+                    hovertemplate=f"{label} {what}: %{{y:.3g}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=[0, _longest(norms)],
+            y=[1.0, 1.0],
+            mode="lines",
+            name="1",
+            line=BASELINE_LINE,
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
+    )
     base_layout(fig, "Step Jacobians: median over sequences", "steps back k", "norm")
     fig.update_layout(legend=SIDE_LEGEND, margin={"t": 80})
     log_axis(fig)
@@ -214,20 +350,42 @@ def clipping_figure(stats: Mapping[str, ClippingStats]) -> go.Figure:
     for name in ordered(stats):
         s, colour, label = stats[name], model_colour(name), model_label(name)
         clip = max(clip, s.clip)
-        fig.add_trace(go.Scatter(x=s.step, y=s.before, mode="lines", legendgroup=name,
-                                 name=f"{label} before clipping", line={"color": colour}))
-        fig.add_trace(go.Scatter(x=s.step, y=s.after, mode="lines", legendgroup=name,
-                                 name=f"{label} applied", line={"color": colour, "dash": "dash",
-                                                                 "width": 1.2}))
+        fig.add_trace(
+            go.Scatter(
+                x=s.step,
+                y=s.before,
+                mode="lines",
+                legendgroup=name,
+                name=f"{label} before clipping",
+                line={"color": colour},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=s.step,
+                y=s.after,
+                mode="lines",
+                legendgroup=name,
+                name=f"{label} applied",
+                line={"color": colour, "dash": "dash", "width": 1.2},
+            )
+        )
     if clip > 0:
         steps = [s.step for s in stats.values() if s.step.size]
         lo = min((float(x.min()) for x in steps), default=0.0)
         hi = max((float(x.max()) for x in steps), default=1.0)
-        fig.add_trace(go.Scatter(x=[lo, hi], y=[clip, clip], mode="lines",
-                                 name=f"clip threshold {clip:g}",
-                                 line={"color": BASELINE_COLOUR, "dash": "dash", "width": 1.5},
-                                 hoverinfo="skip"))
-    base_layout(fig, "Global gradient norm during training", "optimizer step",
-                "gradient norm (log scale)")
+        fig.add_trace(
+            go.Scatter(
+                x=[lo, hi],
+                y=[clip, clip],
+                mode="lines",
+                name=f"clip threshold {clip:g}",
+                line={"color": BASELINE_COLOUR, "dash": "dash", "width": 1.5},
+                hoverinfo="skip",
+            )
+        )
+    base_layout(
+        fig, "Global gradient norm during training", "optimizer step", "gradient norm (log scale)"
+    )
     log_axis(fig)
     return fig

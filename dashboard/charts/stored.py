@@ -19,9 +19,14 @@ def overlay_curves(runs: Mapping[str, TrainResult], column: str = "val_loss") ->
     for i, (run_name, run) in enumerate(runs.items()):
         for model in ordered(run.models):
             h = run.models[model].history
-            fig.add_trace(go.Scatter(
-                x=np.asarray(h.step), y=np.asarray(getattr(h, column)), mode="lines",
-                name=f"{model_label(model)}, {run_name}",
-                line={"color": model_colour(model), "dash": DASHES[i % len(DASHES)]}))
+            fig.add_trace(
+                go.Scatter(
+                    x=np.asarray(h.step),
+                    y=np.asarray(getattr(h, column)),
+                    mode="lines",
+                    name=f"{model_label(model)}, {run_name}",
+                    line={"color": model_colour(model), "dash": DASHES[i % len(DASHES)]},
+                )
+            )
     label = column.replace("_", " ")
     return base_layout(fig, f"Stored runs: {label}", "optimizer step", label)

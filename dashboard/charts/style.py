@@ -39,8 +39,14 @@ def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Fi
     """The house layout: title at the top, legend below the plot, unified hover."""
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 0.98,
-               "yanchor": "top"},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0.98,
+            "yanchor": "top",
+        },
         xaxis_title=x_title,
         yaxis_title=y_title,
         # below the plot: rows of a wrapped legend push the margin down instead of running
@@ -59,9 +65,14 @@ def log_axis(fig: go.Figure, axis: str = "y", span: tuple[float, float] | None =
     read from the figure's traces when omitted."""
     lo, hi = span if span is not None else _positive_span(fig, axis)
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    if not lo > 0.0 or hi >= 10.0 * lo:           # a decade or more (or underflow to 0)
-        update(type="log", dtick=1, exponentformat="power", showexponent="all",
-               minor={"ticks": "outside", "ticklen": 3, "dtick": "D1", "showgrid": False})
+    if not lo > 0.0 or hi >= 10.0 * lo:  # a decade or more (or underflow to 0)
+        update(
+            type="log",
+            dtick=1,
+            exponentformat="power",
+            showexponent="all",
+            minor={"ticks": "outside", "ticklen": 3, "dtick": "D1", "showgrid": False},
+        )
     else:
         update(type="log", tickformat=".2~g", exponentformat="none")
     return fig

@@ -45,14 +45,27 @@ def loss_curves(
         h = histories[name]
         step = np.asarray(h.step)
         colour, label = model_colour(name), model_label(name)
-        fig.add_trace(go.Scatter(
-            x=step, y=np.asarray(h.train_loss), mode="lines", name=f"{label} train",
-            legendgroup=name, line={"color": colour, "width": 1.2, "dash": "dot"}, opacity=0.7,
-        ))
-        fig.add_trace(go.Scatter(
-            x=step, y=np.asarray(h.val_loss), mode="lines", name=f"{label} validation",
-            legendgroup=name, line={"color": colour, "width": 2.5},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=step,
+                y=np.asarray(h.train_loss),
+                mode="lines",
+                name=f"{label} train",
+                legendgroup=name,
+                line={"color": colour, "width": 1.2, "dash": "dot"},
+                opacity=0.7,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=step,
+                y=np.asarray(h.val_loss),
+                mode="lines",
+                name=f"{label} validation",
+                legendgroup=name,
+                line={"color": colour, "width": 2.5},
+            )
+        )
     if baseline is not None:
         _add_reference(fig, histories, baseline.loss, _baseline_name(task, baseline.loss, "{:.3g}"))
     base_layout(fig, "Loss", "optimizer step", "loss (log scale)" if log_y else "loss")
@@ -70,11 +83,16 @@ def accuracy_curves(
     fig = go.Figure()
     for name in ordered(histories):
         h = histories[name]
-        fig.add_trace(go.Scatter(
-            x=np.asarray(h.step), y=np.asarray(h.val_accuracy), mode="lines",
-            name=f"{model_label(name)} validation", legendgroup=name,
-            line={"color": model_colour(name), "width": 2.5},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=np.asarray(h.step),
+                y=np.asarray(h.val_accuracy),
+                mode="lines",
+                name=f"{model_label(name)} validation",
+                legendgroup=name,
+                line={"color": model_colour(name), "width": 2.5},
+            )
+        )
     if baseline is not None:
         name = _baseline_name(task, baseline.accuracy, "{:.1%}")
         _add_reference(fig, histories, baseline.accuracy, name)
@@ -93,7 +111,13 @@ def _add_reference(fig: go.Figure, histories: Mapping[str, History], value: floa
     steps = [np.asarray(h.step) for h in histories.values() if len(h.step)]
     lo = min((float(s.min()) for s in steps), default=0.0)
     hi = max((float(s.max()) for s in steps), default=1.0)
-    fig.add_trace(go.Scatter(
-        x=[lo, hi], y=[value, value], mode="lines", name=name, line=BASELINE_LINE,
-        hoverinfo="skip",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[lo, hi],
+            y=[value, value],
+            mode="lines",
+            name=name,
+            line=BASELINE_LINE,
+            hoverinfo="skip",
+        )
+    )

@@ -42,13 +42,27 @@ def loss_curves(histories: Mapping[str, TrainHistory]) -> go.Figure:
     fig = go.Figure()
     for name, h in histories.items():
         colour, label = cell_colour(name), cell_label(name)
-        fig.add_trace(go.Scatter(x=h.steps, y=smoothed(h.losses), mode="lines",
-                                 name=f"{label} train", legendgroup=name,
-                                 line={"color": colour, "width": 1.2, "dash": "dot"}))
+        fig.add_trace(
+            go.Scatter(
+                x=h.steps,
+                y=smoothed(h.losses),
+                mode="lines",
+                name=f"{label} train",
+                legendgroup=name,
+                line={"color": colour, "width": 1.2, "dash": "dot"},
+            )
+        )
         cps = h.checkpoints
-        fig.add_trace(go.Scatter(x=[c.step for c in cps], y=[c.dev_loss for c in cps],
-                                 mode="lines+markers", name=f"{label} dev", legendgroup=name,
-                                 line={"color": colour, "width": 2.5}))
+        fig.add_trace(
+            go.Scatter(
+                x=[c.step for c in cps],
+                y=[c.dev_loss for c in cps],
+                mode="lines+markers",
+                name=f"{label} dev",
+                legendgroup=name,
+                line={"color": colour, "width": 2.5},
+            )
+        )
     return base_layout(fig, "Loss per target token", "optimizer step", "cross-entropy")
 
 
@@ -57,22 +71,37 @@ def dev_bleu_curves(histories: Mapping[str, TrainHistory]) -> go.Figure:
     fig = go.Figure()
     for name, h in histories.items():
         cps = h.checkpoints
-        fig.add_trace(go.Scatter(
-            x=[c.seconds for c in cps], y=[c.dev_bleu for c in cps], mode="lines+markers",
-            name=cell_label(name), line={"color": cell_colour(name), "width": 2.5},
-            customdata=[[c.step, c.epoch] for c in cps],
-            hovertemplate="%{y:.2f} BLEU at step %{customdata[0]} "
-                          "(epoch %{customdata[1]:.2f})<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[c.seconds for c in cps],
+                y=[c.dev_bleu for c in cps],
+                mode="lines+markers",
+                name=cell_label(name),
+                line={"color": cell_colour(name), "width": 2.5},
+                customdata=[[c.step, c.epoch] for c in cps],
+                hovertemplate="%{y:.2f} BLEU at step %{customdata[0]} "
+                "(epoch %{customdata[1]:.2f})<extra></extra>",
+            )
+        )
     return base_layout(fig, "Dev BLEU at checkpoints", "training wall time (s)", "BLEU")
 
 
-def attention_heatmap(weights: np.ndarray, source: list[str], target: list[str],
-                      title: str) -> go.Figure:
+def attention_heatmap(
+    weights: np.ndarray, source: list[str], target: list[str], title: str
+) -> go.Figure:
     """a_tj: rows are target tokens (plus </s>), columns source tokens. weights (Tt+1, Ts)"""
     rows = [*target, "</s>"][: len(weights)]
-    fig = go.Figure(go.Heatmap(z=weights, x=_unique(source), y=_unique(rows),
-                               colorscale="Blues", zmin=0, zmax=1,
-                               hovertemplate="%{y} <- %{x}: %{z:.2f}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=weights,
+            x=_unique(source),
+            y=_unique(rows),
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            hovertemplate="%{y} <- %{x}: %{z:.2f}<extra></extra>",
+        )
+    )
     base_layout(fig, title, "source token", "target token")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest")
@@ -84,19 +113,30 @@ def _unique(labels: list[str]) -> list[str]:
     return [f"{i + 1}. {t}" for i, t in enumerate(labels)]
 
 
-def source_gradient_chart(profiles: Mapping[str, SourceGradient], sentence: int | None = None
-                          ) -> go.Figure:
+def source_gradient_chart(
+    profiles: Mapping[str, SourceGradient], sentence: int | None = None
+) -> go.Figure:
     """||dL/dh_j|| against source position j, one line per model, log y. sentence=None plots
     the mean over every sentence of that length; else the sentence at that index."""
     fig = go.Figure()
     for name, p in profiles.items():
         y = p.mean if sentence is None else p.norms[sentence]
-        fig.add_trace(go.Scatter(x=np.arange(1, p.length + 1), y=y, mode="lines+markers",
-                                 name=cell_label(name), line={"color": cell_colour(name),
-                                                              "width": 2.5}))
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(1, p.length + 1),
+                y=y,
+                mode="lines+markers",
+                name=cell_label(name),
+                line={"color": cell_colour(name), "width": 2.5},
+            )
+        )
     what = "mean over the test sentences" if sentence is None else "one test sentence"
-    base_layout(fig, f"Gradient reaching each source word ({what})",
-                "source word position (1 = first word)", "||dL/dh_j|| (log scale)")
+    base_layout(
+        fig,
+        f"Gradient reaching each source word ({what})",
+        "source word position (1 = first word)",
+        "||dL/dh_j|| (log scale)",
+    )
     fig.update_yaxes(type="log")
     return fig
 
@@ -109,11 +149,24 @@ def bleu_by_length_chart(table: pd.DataFrame) -> go.Figure:
     for name, rows in table.groupby("system", sort=False):
         rows = rows.sort_values("bucket_index")
         x = [labels[b] for b in rows["bucket"]]
-        fig.add_trace(go.Scatter(
-            x=x, y=rows["bleu"], mode="lines+markers", name=cell_label(name),
-            line={"color": cell_colour(name), "width": 2.5},
-            error_y={"type": "data", "symmetric": False,
-                     "array": rows["ci_high"] - rows["bleu"],
-                     "arrayminus": rows["bleu"] - rows["ci_low"]}))
-    return base_layout(fig, "Test BLEU by source length (95% bootstrap intervals)",
-                       "source length in words (sentences)", "BLEU")
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=rows["bleu"],
+                mode="lines+markers",
+                name=cell_label(name),
+                line={"color": cell_colour(name), "width": 2.5},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": rows["ci_high"] - rows["bleu"],
+                    "arrayminus": rows["bleu"] - rows["ci_low"],
+                },
+            )
+        )
+    return base_layout(
+        fig,
+        "Test BLEU by source length (95% bootstrap intervals)",
+        "source length in words (sentences)",
+        "BLEU",
+    )

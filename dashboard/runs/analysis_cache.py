@@ -24,8 +24,8 @@ from core.train.results import TrainResult
 from core.train.tasks import task_for
 from dashboard.runs import state
 
-ENTRIES = 256                  # cached results kept per wrapper (runs x checkpoints x models)
-EXAMPLE_STREAM = 7_919         # rng stream of generated examples: (run seed, this, example seed)
+ENTRIES = 256  # cached results kept per wrapper (runs x checkpoints x models)
+EXAMPLE_STREAM = 7_919  # rng stream of generated examples: (run seed, this, example seed)
 
 
 def checkpoint_steps(run: TrainResult) -> list[int]:
@@ -48,8 +48,9 @@ def decay_at(run_id: str, checkpoint: int, _run: TrainResult) -> dict[str, Decay
 
 
 @st.cache_data(max_entries=64, show_spinner="Computing gradient flow at every checkpoint...")
-def flow_grid(run_id: str, relative: bool, _run: TrainResult
-              ) -> dict[str, tuple[list[int], np.ndarray]]:
+def flow_grid(
+    run_id: str, relative: bool, _run: TrainResult
+) -> dict[str, tuple[list[int], np.ndarray]]:
     """Per model: (checkpoint steps, median log10 curves (C, T)) over all checkpoints."""
     curves: dict[str, list[np.ndarray]] = {m: [] for m in _run.models}
     steps: dict[str, list[int]] = {m: [] for m in _run.models}
@@ -81,20 +82,22 @@ def generated_example(run: TrainResult, seed: int) -> np.ndarray:
 
 
 @st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def trace_at(run_id: str, model: str, checkpoint: int, source: str, number: int,
-             _run: TrainResult) -> GateTrace:
+def trace_at(
+    run_id: str, model: str, checkpoint: int, source: str, number: int, _run: TrainResult
+) -> GateTrace:
     """The gate trace of one example through `model` at a checkpoint: sequence `number` of the
     analysis batch (source "batch") or the sequence generated from seed `number`."""
     with one_blas_thread():
         if source == "batch":
             return gate_trace_for_run(_run, model, checkpoint, number)
-        xs = generated_example(_run, number)                                # (T, 1, D)
+        xs = generated_example(_run, number)  # (T, 1, D)
         _, params = checkpoint_params(_run, model, checkpoint)
         tokens = token_labels(_run.config.task, xs[:, 0])
         return gate_trace(model, params, xs, 0, tokens)
 
 
 # ---------------------------------------------------------------- pickers (plain widgets)
+
 
 def run_selector(key: str) -> None:
     """A choice among the session's runs (only when there are several); it changes the run
@@ -103,9 +106,13 @@ def run_selector(key: str) -> None:
     if len(names) < 2:
         return
     st.session_state[key] = state.current_name()
-    st.selectbox("Shown run", names, key=key,
-                 on_change=lambda: state.select_run(st.session_state[key]),
-                 help="Every run trained or loaded in this session; all pages show this one.")
+    st.selectbox(
+        "Shown run",
+        names,
+        key=key,
+        on_change=lambda: state.select_run(st.session_state[key]),
+        help="Every run trained or loaded in this session; all pages show this one.",
+    )
 
 
 def checkpoint_slider(run: TrainResult, key: str) -> int:
@@ -118,6 +125,9 @@ def checkpoint_slider(run: TrainResult, key: str) -> int:
     if st.session_state.get(key) not in steps:
         st.session_state[key] = steps[-1]
     step = st.select_slider(
-        "Training checkpoint (optimizer step)", steps, key=key,
-        help="Parameters saved during training; step 0 is the initialisation.")
+        "Training checkpoint (optimizer step)",
+        steps,
+        key=key,
+        help="Parameters saved during training; step 0 is the initialisation.",
+    )
     return steps.index(step)

@@ -17,7 +17,7 @@ from core.train import stored
 from core.train.config import RunConfig
 from core.train.results import TrainResult
 
-POLL = 0.2            # seconds between looks at the shared job
+POLL = 0.2  # seconds between looks at the shared job
 
 
 class SharedRun:
@@ -28,8 +28,9 @@ class SharedRun:
         self.run: TrainResult | None = None
         self.lock = threading.Lock()
 
-    def get(self, pool: JobPool, store: RunStore | None,
-            on_progress: Callable[[JobStatus], None]) -> TrainResult:
+    def get(
+        self, pool: JobPool, store: RunStore | None, on_progress: Callable[[JobStatus], None]
+    ) -> TrainResult:
         """The run; waits (without computing here) for the shared job. ValueError if it failed."""
         with self.lock:
             if self.run is None and store is not None:
@@ -51,7 +52,7 @@ class SharedRun:
                 return
             self.run = run
             if store is not None:
-                with contextlib.suppress(StoreError):   # the app works on the in-memory run
+                with contextlib.suppress(StoreError):  # the app works on the in-memory run
                     stored.save_run(store, run, name="default experiment", kind="default")
 
 

@@ -15,7 +15,7 @@ from dashboard.charts.train import loss_curves
 from dashboard.runs import state
 from dashboard.runs.services import current_store, job_pool
 
-JOBS = "gatescope_jobs"            # [(job id, run name)] submitted by this session, unfinished
+JOBS = "gatescope_jobs"  # [(job id, run name)] submitted by this session, unfinished
 NOTICES = "gatescope_job_notices"  # messages about jobs that ended without a run
 POLL_SECONDS = 0.5
 
@@ -51,7 +51,7 @@ def _jobs_fragment() -> None:
             continue
         _progress(job_id, name, status)
     if finished:
-        st.rerun(scope="app")       # the whole page shows the new run (or the notice)
+        st.rerun(scope="app")  # the whole page shows the new run (or the notice)
 
 
 def _progress(job_id: str, name: str, status) -> None:
@@ -59,18 +59,27 @@ def _progress(job_id: str, name: str, status) -> None:
     with st.container(border=True):
         left, right = st.columns([5, 1])
         if status.state == "queued":
-            left.progress(0.0, text=f"{title}: waiting for a free worker, place "
-                                    f"{status.position} in the queue")
+            left.progress(
+                0.0,
+                text=f"{title}: waiting for a free worker, place {status.position} in the queue",
+            )
         else:
-            left.progress(min(1.0, status.step / max(status.steps, 1)),
-                          text=f"{title}: step {status.step} of {status.steps}")
-        right.button("Stop", key=f"stop_{job_id}", icon=":material/stop:",
-                     on_click=job_pool().stop, args=(job_id,))
+            left.progress(
+                min(1.0, status.step / max(status.steps, 1)),
+                text=f"{title}: step {status.step} of {status.steps}",
+            )
+        right.button(
+            "Stop",
+            key=f"stop_{job_id}",
+            icon=":material/stop:",
+            on_click=job_pool().stop,
+            args=(job_id,),
+        )
         if status.histories:
-            fig = loss_curves(status.histories, task_for(status.config).baseline,
-                              task=status.config.task)
-            fig.update_layout(title={"text": f"Loss, live (step {status.step} of "
-                                             f"{status.steps})"})
+            fig = loss_curves(
+                status.histories, task_for(status.config).baseline, task=status.config.task
+            )
+            fig.update_layout(title={"text": f"Loss, live (step {status.step} of {status.steps})"})
             st.plotly_chart(fig, key=f"live_{job_id}")
 
 

@@ -13,12 +13,23 @@ from dashboard.charts.style import model_label
 
 # How a changed setting reads in a run name ({} is the value).
 SHORT = {
-    "length": "T={}", "symbols": "K={}", "hidden": "H={}", "steps": "{} steps",
-    "batch": "batch {}", "optimizer": "{}", "lr": "lr {}", "lr_schedule": "{} schedule",
-    "clip": "clip {}", "init_scale": "g={}", "update_bias": "update bias {}",
+    "length": "T={}",
+    "symbols": "K={}",
+    "hidden": "H={}",
+    "steps": "{} steps",
+    "batch": "batch {}",
+    "optimizer": "{}",
+    "lr": "lr {}",
+    "lr_schedule": "{} schedule",
+    "clip": "clip {}",
+    "init_scale": "g={}",
+    "update_bias": "update bias {}",
     "forget_bias": "forget bias {}",
-    "val_size": "{} validation sequences", "eval_every": "eval every {}",
-    "checkpoints": "{} checkpoints", "seed": "seed {}", "dtype": "{}",
+    "val_size": "{} validation sequences",
+    "eval_every": "eval every {}",
+    "checkpoints": "{} checkpoints",
+    "seed": "seed {}",
+    "dtype": "{}",
 }
 FLAGS = {("orthogonal", False): "Gaussian recurrent init", ("chrono", True): "chrono init"}
 
@@ -31,15 +42,15 @@ def changed_settings(cfg: RunConfig, base: RunConfig) -> list[str]:
         if value == getattr(base, f.name):
             continue
         if f.name == "models":
-            out.append(" + ".join(model_label(m) for m in value)
-                       + (" only" if len(value) == 1 else ""))
+            out.append(
+                " + ".join(model_label(m) for m in value) + (" only" if len(value) == 1 else "")
+            )
         elif f.name == "task":
             out.append(str(value))
         elif (f.name, value) in FLAGS:
             out.append(FLAGS[(f.name, value)])
         elif f.name in SHORT:
-            out.append(SHORT[f.name].format(f"{value:g}" if isinstance(value, float)
-                                            else value))
+            out.append(SHORT[f.name].format(f"{value:g}" if isinstance(value, float) else value))
         else:
             out.append(f"{f.name} {value}")
     return out

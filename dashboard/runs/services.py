@@ -13,13 +13,13 @@ from core.jobs.pool import JobPool
 from core.store.records import StoreError
 from core.store.run_store import RunStore, open_store
 
-WORKERS_ENV = "GATESCOPE_WORKERS"   # training worker processes (default: the machine's cores)
+WORKERS_ENV = "GATESCOPE_WORKERS"  # training worker processes (default: the machine's cores)
 
 
 @dataclass
 class StoreHandle:
-    store: RunStore | None     # None when the store cannot be used
-    problem: str | None        # why, for the page to show
+    store: RunStore | None  # None when the store cannot be used
+    problem: str | None  # why, for the page to show
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,8 +35,10 @@ def run_store(path: str | None = None) -> StoreHandle:
     try:
         return StoreHandle(open_store(path), None)
     except StoreError as err:
-        return StoreHandle(None, f"The run store cannot be used, so runs are kept in this "
-                                 f"session's memory only: {err}")
+        return StoreHandle(
+            None,
+            f"The run store cannot be used, so runs are kept in this session's memory only: {err}",
+        )
 
 
 def store_key() -> str | None:

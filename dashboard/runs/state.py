@@ -22,10 +22,10 @@ from dashboard.runs.default_run import shared_run
 from dashboard.runs.services import current_store, job_pool, store_key
 
 CURRENT_NAME = "gatescope_current_run"  # name of the run every page shows
-RUNS = "gatescope_runs"                 # name -> TrainResult, oldest first
-RUN_IDS = "gatescope_run_ids"           # name -> unique id, a cache key for the run's bytes
+RUNS = "gatescope_runs"  # name -> TrainResult, oldest first
+RUN_IDS = "gatescope_run_ids"  # name -> unique id, a cache key for the run's bytes
 DEFAULT_NAME = "default experiment"
-MAX_RUNS = 8                            # older runs are dropped (never the current one)
+MAX_RUNS = 8  # older runs are dropped (never the current one)
 
 FAST_DEFAULT_ENV = "GATESCOPE_FAST_DEFAULT"  # "1" shrinks the default experiment (tests only)
 
@@ -102,8 +102,11 @@ def ensure_default_run() -> TrainResult | None:
     bar = st.progress(0.0, text=f"{title}: starting")
 
     def show(status) -> None:
-        where = (f"waiting for a free worker (place {status.position})"
-                 if status.state == "queued" else f"step {status.step} of {status.steps}")
+        where = (
+            f"waiting for a free worker (place {status.position})"
+            if status.state == "queued"
+            else f"step {status.step} of {status.steps}"
+        )
         bar.progress(min(1.0, status.step / max(status.steps, 1)), text=f"{title}: {where}")
 
     try:

@@ -18,10 +18,13 @@ from dashboard.runs.services import current_store
 from dashboard.text import plain
 
 TABLE = "stored_runs_table"
-PENDING_DELETE = "stored_runs_delete"      # ids awaiting confirmation
+PENDING_DELETE = "stored_runs_delete"  # ids awaiting confirmation
 ALL = "all"
-SORTS = {"newest": None, "best validation accuracy": "val_accuracy",
-         "lowest validation loss": "val_loss"}
+SORTS = {
+    "newest": None,
+    "best validation accuracy": "val_accuracy",
+    "lowest validation loss": "val_loss",
+}
 
 
 def stored_runs_section() -> None:
@@ -32,18 +35,26 @@ def stored_runs_section() -> None:
     store = handle.store
     runs = store.list_runs()
     if not runs:
-        st.caption("No stored runs yet: every run trained here, on the command line or in a "
-                   "sweep is saved in the run store.")
+        st.caption(
+            "No stored runs yet: every run trained here, on the command line or in a "
+            "sweep is saved in the run store."
+        )
         return
     shown = filtered(runs)
     if not shown:
         st.info("No stored run matches these filters.")
         return
     table = runs_table(shown)
-    event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row",
-                         key=TABLE, column_config={"id": None})
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=TABLE,
+        column_config={"id": None},
+    )
     rows = event.selection.rows if event and event.selection else []
-    picked = [shown[i] for i in rows if i < len(shown)]    # rows of an older, longer list go
+    picked = [shown[i] for i in rows if i < len(shown)]  # rows of an older, longer list go
     actions(store, picked)
 
 
@@ -53,14 +64,23 @@ def filtered(runs: list[StoredRun]) -> list[StoredRun]:
     models = sorted({m for r in runs for m in r.models})
     tags = sorted({t for r in runs for t in r.tags})
     task = a.selectbox("Task", [ALL, *tasks], key="stored_task")
-    model = b.selectbox("Model", [ALL, *models], key="stored_model",
-                        format_func=lambda m: m if m == ALL else model_label(m))
+    model = b.selectbox(
+        "Model",
+        [ALL, *models],
+        key="stored_model",
+        format_func=lambda m: m if m == ALL else model_label(m),
+    )
     tag = c.selectbox("Tag", [ALL, *tags], key="stored_tag")
     sort = d.selectbox("Sort by", list(SORTS), key="stored_sort")
     sweeps = st.toggle("Also list the runs of sweeps", False, key="stored_sweeps")
-    out = [r for r in runs if (task == ALL or r.task == task)
-           and (model == ALL or model in r.models) and (tag == ALL or tag in r.tags)
-           and (sweeps or r.kind != "sweep")]
+    out = [
+        r
+        for r in runs
+        if (task == ALL or r.task == task)
+        and (model == ALL or model in r.models)
+        and (tag == ALL or tag in r.tags)
+        and (sweeps or r.kind != "sweep")
+    ]
     metric = SORTS[sort]
     if metric is not None:
         sign = -1 if metric == "val_accuracy" else 1
@@ -76,15 +96,26 @@ def _best(r: StoredRun, metric: str, sign: int) -> float:
 
 
 def runs_table(runs: list[StoredRun]) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "id": r.id, "name": r.name, "kind": r.kind, "task": r.task,
-        "models": ", ".join(model_label(m) for m in r.models),
-        "validation accuracy": ", ".join(
-            f"{model_label(m)} {v['val_accuracy']:.1%}" for m, v in r.metrics.items()
-            if v.get("val_accuracy") is not None),
-        "tags": ", ".join(r.tags), "status": r.status,
-        "saved": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
-    } for r in runs])
+    return pd.DataFrame(
+        [
+            {
+                "id": r.id,
+                "name": r.name,
+                "kind": r.kind,
+                "task": r.task,
+                "models": ", ".join(model_label(m) for m in r.models),
+                "validation accuracy": ", ".join(
+                    f"{model_label(m)} {v['val_accuracy']:.1%}"
+                    for m, v in r.metrics.items()
+                    if v.get("val_accuracy") is not None
+                ),
+                "tags": ", ".join(r.tags),
+                "status": r.status,
+                "saved": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
+            }
+            for r in runs
+        ]
+    )
 
 
 def actions(store: RunStore, picked: list[StoredRun]) -> None:
@@ -92,8 +123,13 @@ def actions(store: RunStore, picked: list[StoredRun]) -> None:
         st.caption("Select rows to open, overlay, rename, tag or delete runs.")
         return
     done = [r for r in picked if r.status == "done"]
-    if len(picked) == 1 and done and st.button("Show this run on every page", key="stored_open",
-                 icon=":material/open_in_new:"):
+    if (
+        len(picked) == 1
+        and done
+        and st.button(
+            "Show this run on every page", key="stored_open", icon=":material/open_in_new:"
+        )
+    ):
         _open(store, picked[0])
     if len(done) > 1:
         try:
@@ -122,8 +158,11 @@ def edit(store: RunStore, picked: list[StoredRun]) -> None:
         if name.strip() and name.strip() != picked[0].name:
             store.rename(picked[0].id, name.strip())
             st.rerun()
-    tags = b.text_input("Tags (comma-separated)", ", ".join(picked[0].tags),
-                        key=f"stored_tags_{'_'.join(r.id for r in picked)}")
+    tags = b.text_input(
+        "Tags (comma-separated)",
+        ", ".join(picked[0].tags),
+        key=f"stored_tags_{'_'.join(r.id for r in picked)}",
+    )
     if b.button("Set tags", key="stored_set_tags"):
         for r in picked:
             store.set_tags(r.id, tuple(tags.split(",")))

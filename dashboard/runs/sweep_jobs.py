@@ -22,9 +22,9 @@ from dashboard.runs.services import current_store, job_pool
 class SweepJob:
     grid: Grid
     store: RunStore
-    where: str                              # "local workers" or the scheduler address
-    progress: SweepProgress | None = None   # latest progress (None until submitted)
-    error: str | None = None                # why the sweep could not run
+    where: str  # "local workers" or the scheduler address
+    progress: SweepProgress | None = None  # latest progress (None until submitted)
+    error: str | None = None  # why the sweep could not run
     thread: threading.Thread | None = field(default=None, repr=False)
 
     @property
@@ -55,8 +55,9 @@ def start(grid: Grid) -> SweepJob:
         return jobs[grid.name]
     scheduler = os.environ.get(SCHEDULER_ENV)
     job = SweepJob(grid, sweep_store(), scheduler or "local workers")
-    job.thread = threading.Thread(target=_run, args=(job, scheduler), daemon=True,
-                                  name=f"sweep-{grid.name}")
+    job.thread = threading.Thread(
+        target=_run, args=(job, scheduler), daemon=True, name=f"sweep-{grid.name}"
+    )
     jobs[grid.name] = job
     job.thread.start()
     return job
@@ -69,8 +70,7 @@ def _run(job: SweepJob, scheduler: str | None) -> None:
         job.error = f"cannot reach the scheduler {scheduler}: {err}"
         return
     try:
-        run_sweep(job.grid, job.store, backend,
-                  on_progress=lambda p: setattr(job, "progress", p))
+        run_sweep(job.grid, job.store, backend, on_progress=lambda p: setattr(job, "progress", p))
     except Exception as err:  # noqa: BLE001 - a sweep thread must report, never vanish
         job.error = f"{type(err).__name__}: {err}"
     finally:

@@ -16,14 +16,14 @@ from core.train.run_files import RunFileError, run_from_bytes
 
 @dataclass
 class LoadedRun:
-    name: str                 # the JSON file's name
-    run: TrainResult          # run.has_weights is False when only the JSON was uploaded
+    name: str  # the JSON file's name
+    run: TrainResult  # run.has_weights is False when only the JSON was uploaded
 
 
 @dataclass
 class UploadProblem:
-    files: str                # the file name(s) concerned
-    message: str              # what is wrong, starting with the file's name
+    files: str  # the file name(s) concerned
+    message: str  # what is wrong, starting with the file's name
 
 
 def load_uploaded_runs(files: list[tuple[str, bytes]]) -> list[LoadedRun | UploadProblem]:
@@ -40,8 +40,10 @@ def load_uploaded_runs(files: list[tuple[str, bytes]]) -> list[LoadedRun | Uploa
     for name, data in jsons:
         weights = npzs.pop(_stem(name), None)
         out.append(_load_one(name, data, weights))
-    out += [UploadProblem(n, f"{n}: weights without their run JSON; upload the .json saved "
-                             "with it") for n, _ in npzs.values()]
+    out += [
+        UploadProblem(n, f"{n}: weights without their run JSON; upload the .json saved with it")
+        for n, _ in npzs.values()
+    ]
     return out
 
 

@@ -95,16 +95,22 @@ def handoff_inputs() -> uploads.PageInputs | None:
     if given is None:
         return None
     c_note, c_clear = st.columns([4, 1], vertical_alignment="center")
-    c_clear.button("Clear, back to uploads", key="bleu_handoff_clear", on_click=clear_handoff,
-                   icon=":material/close:")
+    c_clear.button(
+        "Clear, back to uploads",
+        key="bleu_handoff_clear",
+        on_click=clear_handoff,
+        icon=":material/close:",
+    )
     try:
         check_handoff(given)
     except HandoffError as err:
-        c_note.error(f"The Translate page's hand-off cannot be scored: {err}. Clear it to "
-                     "upload files instead.", icon=":material/error:")
+        c_note.error(
+            f"The Translate page's hand-off cannot be scored: {err}. Clear it to "
+            "upload files instead.",
+            icon=":material/error:",
+        )
         return None
-    c_note.info(f"From the Translate page: {plain(given['label'])}",
-                icon=":material/translate:")
+    c_note.info(f"From the Translate page: {plain(given['label'])}", icon=":material/translate:")
     return uploads.from_handoff(given)
 
 
@@ -132,8 +138,9 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     except ValueError as err:  # a BLEU of 0 has no log decomposition
         right.info(f"No gap decomposition: {err}.")
         return a, b
-    right.plotly_chart(charts.gap_chart(gap, report.systems), key="bleu_gap",
-                       config=chart_config("gap"))
+    right.plotly_chart(
+        charts.gap_chart(gap, report.systems), key="bleu_gap", config=chart_config("gap")
+    )
     right.caption(
         "log BLEU = log BP + (1/N) sum_n log p_n, so the log of the ratio of two BLEU scores "
         "splits exactly into one part per n-gram order and one for the brevity penalty."
@@ -143,22 +150,35 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
 
 def distribution_section(report: BleuReport, source, labels) -> None:
     left, right = st.columns(2)
-    left.plotly_chart(charts.sentence_boxes(report.sentence_scores("bleu")), key="bleu_hist",
-                      config=chart_config("sentence_bleu_distribution"))
+    left.plotly_chart(
+        charts.sentence_boxes(report.sentence_scores("bleu")),
+        key="bleu_hist",
+        config=chart_config("sentence_bleu_distribution"),
+    )
     right.plotly_chart(
         charts.precision_chart(report.corpus, report.settings.max_ngram_order),
         key="bleu_precisions",
         config=chart_config("precisions"),
     )
-    kinds = [k for k in state.BUCKET_KINDS
-             if (source is not None or k != "source length")
-             and (labels is not None or k != "label column")]
-    kind = st.selectbox("Bucket the sentences by", kinds, key="bleu_bucket_kind",
-                        help="Every system is cut the same way; the baseline's length ratio "
-                        "and sentence BLEU follow the chosen baseline.")
+    kinds = [
+        k
+        for k in state.BUCKET_KINDS
+        if (source is not None or k != "source length")
+        and (labels is not None or k != "label column")
+    ]
+    kind = st.selectbox(
+        "Bucket the sentences by",
+        kinds,
+        key="bleu_bucket_kind",
+        help="Every system is cut the same way; the baseline's length ratio "
+        "and sentence BLEU follow the chosen baseline.",
+    )
     table = state.buckets_by(report, kind, source, labels)
-    st.plotly_chart(charts.bucket_chart(table, report.systems, kind), key="bleu_buckets_chart",
-                    config=chart_config("buckets"))
+    st.plotly_chart(
+        charts.bucket_chart(table, report.systems, kind),
+        key="bleu_buckets_chart",
+        config=chart_config("buckets"),
+    )
 
 
 def page() -> None:
@@ -209,34 +229,50 @@ def page() -> None:
     labels = [None] * len(refs) + names + [None] * (source is not None)
     sections.downloads(
         lambda: sections.per_sentence_csv(report, ref_lines, texts, source_lines),
-        lambda: sections.json_bundle(report, used, labels, inputs.origin, inputs.input_sha256,
-                                     words.word_report_of(analysis, names)),
+        lambda: sections.json_bundle(
+            report,
+            used,
+            labels,
+            inputs.origin,
+            inputs.input_sha256,
+            words.word_report_of(analysis, names),
+        ),
         sections.download_stem(report),
     )
     sections.report_downloads(
-        lambda: export.html_report(report, sections.corpus_frame(report), report_figures(report),
-                                   used_files(used, labels), words.word_report_of(analysis,
-                                                                                 names)),
+        lambda: export.html_report(
+            report,
+            sections.corpus_frame(report),
+            report_figures(report),
+            used_files(used, labels),
+            words.word_report_of(analysis, names),
+        ),
         lambda: export.latex_tables(sections.corpus_frame(report), latex_caption(report)),
         sections.download_stem(report),
     )
 
 
 def report_figures(report: BleuReport) -> list:
-    return [charts.corpus_bars(report.significance_table(), report.systems),
-            charts.precision_chart(report.corpus, report.settings.max_ngram_order),
-            charts.sentence_boxes(report.sentence_scores("bleu")),
-            charts.bucket_chart(report.buckets, report.systems)]
+    return [
+        charts.corpus_bars(report.significance_table(), report.systems),
+        charts.precision_chart(report.corpus, report.settings.max_ngram_order),
+        charts.sentence_boxes(report.sentence_scores("bleu")),
+        charts.bucket_chart(report.buckets, report.systems),
+    ]
 
 
 def used_files(files, labels) -> list[dict]:
-    return [{"role": f.role, "path": f.name, "system": label, "lines": f.n_lines,
-             "sha256": f.sha256} for f, label in zip(files, labels, strict=True)]
+    return [
+        {"role": f.role, "path": f.name, "system": label, "lines": f.n_lines, "sha256": f.sha256}
+        for f, label in zip(files, labels, strict=True)
+    ]
 
 
 def latex_caption(report: BleuReport) -> str:
-    return (f"Corpus scores ({report.n_segments} segments; p-values vs {report.baseline}, paired "
-            f"bootstrap and approximate randomization). {report.signatures['BLEU']}")
+    return (
+        f"Corpus scores ({report.n_segments} segments; p-values vs {report.baseline}, paired "
+        f"bootstrap and approximate randomization). {report.signatures['BLEU']}"
+    )
 
 
 def bucket_names(report: BleuReport) -> list[str]:

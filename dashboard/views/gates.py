@@ -22,12 +22,15 @@ from dashboard.text import plain
 from dashboard.training_form import TASK_LABELS
 
 SOURCES = {"batch": "from the analysis batch", "generated": "generated"}
-NO_WEIGHTS = ("This run was loaded from its JSON file alone, without its parameters, so its "
-              "gates cannot be traced: upload the .npz saved with it too (Train page, *Load "
-              "saved runs*). The read / write / carry explainer below needs no run.")
+NO_WEIGHTS = (
+    "This run was loaded from its JSON file alone, without its parameters, so its "
+    "gates cannot be traced: upload the .npz saved with it too (Train page, *Load "
+    "saved runs*). The read / write / carry explainer below needs no run."
+)
 
 
 # ---------------------------------------------------------------- gates of a trained model
+
 
 def next_example() -> None:
     st.session_state["gates_seed"] = int(st.session_state.get("gates_seed", 0)) + 1
@@ -36,18 +39,32 @@ def next_example() -> None:
 def example_picker() -> tuple[str, int]:
     """(source, number): an index into the fixed analysis batch, or a generation seed."""
     a, b, c = st.columns([2, 1, 1], vertical_alignment="bottom")
-    source = a.radio("Example sequence", list(SOURCES), format_func=SOURCES.get,
-                     horizontal=True, key="gates_source")
+    source = a.radio(
+        "Example sequence",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        horizontal=True,
+        key="gates_source",
+    )
     if source == "batch":
-        number = b.number_input("Index", 0, ANALYSIS_BATCH - 1, 0, key="gates_index",
-                                help=f"One of the {ANALYSIS_BATCH} sequences the Gradient flow "
-                                     "page uses.")
+        number = b.number_input(
+            "Index",
+            0,
+            ANALYSIS_BATCH - 1,
+            0,
+            key="gates_index",
+            help=f"One of the {ANALYSIS_BATCH} sequences the Gradient flow page uses.",
+        )
         return source, int(number)
     st.session_state.setdefault("gates_seed", 0)
-    number = b.number_input("Seed", 0, 2**31 - 1, key="gates_seed",
-                            help="A fresh sequence of the run's task, drawn from this seed.")
-    c.button("Generate new", key="gates_generate", on_click=next_example,
-             icon=":material/casino:")
+    number = b.number_input(
+        "Seed",
+        0,
+        2**31 - 1,
+        key="gates_seed",
+        help="A fresh sequence of the run's task, drawn from this seed.",
+    )
+    c.button("Generate new", key="gates_generate", on_click=next_example, icon=":material/casino:")
     return source, int(number)
 
 
@@ -56,16 +73,25 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
     memory = trace.memory
     cols = [*st.columns(3), *st.columns(3)]  # two rows: labels stay whole at 1024 px
     if convention == "u":
-        cols[0].metric("u < 0.1 (carrying)", f"{u.low_all:.0%}",
-                       help="Share of (step, unit) entries where the update gate is shut.")
+        cols[0].metric(
+            "u < 0.1 (carrying)",
+            f"{u.low_all:.0%}",
+            help="Share of (step, unit) entries where the update gate is shut.",
+        )
         cols[1].metric("u > 0.9 (overwriting)", f"{u.high_all:.0%}")
     else:
-        cols[0].metric("z > 0.9 (carrying)", f"{u.low_all:.0%}",
-                       help="Share of (step, unit) entries where z = 1 - u keeps the state.")
+        cols[0].metric(
+            "z > 0.9 (carrying)",
+            f"{u.low_all:.0%}",
+            help="Share of (step, unit) entries where z = 1 - u keeps the state.",
+        )
         cols[1].metric("z < 0.1 (overwriting)", f"{u.high_all:.0%}")
     cols[2].metric("r < 0.1 (past hidden)", f"{r.low_all:.0%}")
-    cols[3].metric("median τ (steps)", f"{memory.median_tau:.1f}",
-                   help="τ = 1 / mean u per unit: roughly how many steps a unit remembers.")
+    cols[3].metric(
+        "median τ (steps)",
+        f"{memory.median_tau:.1f}",
+        help="τ = 1 / mean u per unit: roughly how many steps a unit remembers.",
+    )
     longest = memory.longest_finite_tau
     cols[4].metric("longest τ (steps)", "∞" if longest is None else f"{longest:.1f}")
 
@@ -76,24 +102,38 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     if st.session_state.get("gates_model") not in models:
         st.session_state["gates_model"] = default
     top = st.columns([1, 3])
-    model = top[0].radio("Model", models, format_func=model_label, horizontal=True,
-                         key="gates_model")
+    model = top[0].radio(
+        "Model", models, format_func=model_label, horizontal=True, key="gates_model"
+    )
     with top[1]:
         ck = checkpoint_slider(run, "gates_checkpoint")
     source, number = example_picker()
     trace = trace_at(run_id, model, ck, source, number, run)
     if not trace.gates:
-        st.info(f"The {model_label(model)} has no gates: only its hidden state is shown. Pick "
-                "a gated model to see its gates.", icon=":material/info:")
+        st.info(
+            f"The {model_label(model)} has no gates: only its hidden state is shown. Pick "
+            "a gated model to see its gates.",
+            icon=":material/info:",
+        )
         show(gate_heatmap(trace, "h"), "gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
     has_update_gate = trace.u is not None
-    convention = a.segmented_control("Update-gate convention", list(CONVENTIONS),
-                                     format_func=CONVENTIONS.get, default="u", required=True,
-                                     key="gates_convention", disabled=not has_update_gate)
-    by_tau = b.toggle("Sort units by τ", value=True, key="gates_sort_tau",
-                      help="Longest memory (largest τ) on top.")
+    convention = a.segmented_control(
+        "Update-gate convention",
+        list(CONVENTIONS),
+        format_func=CONVENTIONS.get,
+        default="u",
+        required=True,
+        key="gates_convention",
+        disabled=not has_update_gate,
+    )
+    by_tau = b.toggle(
+        "Sort units by τ",
+        value=True,
+        key="gates_sort_tau",
+        help="Longest memory (largest τ) on top.",
+    )
     if has_update_gate:
         st.markdown(convention_note(trace, convention))
     if {"u", "r"} <= set(trace.gates) and trace.tau is not None:
@@ -112,17 +152,31 @@ def trace_section(run: TrainResult, run_id: str) -> None:
 
 # ---------------------------------------------------------------- read / write / carry
 
-RW_KEYS = {"u_fixed": "rw_u_fixed", "u_value": "rw_u_value", "u_bias": "rw_u_bias",
-           "r_fixed": "rw_r_fixed", "r_value": "rw_r_value", "r_bias": "rw_r_bias"}
-RW_START = {"u_fixed": False, "u_value": 0.5, "u_bias": 0.0,   # the widgets' first values;
-            "r_fixed": False, "r_value": 0.5, "r_bias": 0.0}   # presets overwrite them
+RW_KEYS = {
+    "u_fixed": "rw_u_fixed",
+    "u_value": "rw_u_value",
+    "u_bias": "rw_u_bias",
+    "r_fixed": "rw_r_fixed",
+    "r_value": "rw_r_value",
+    "r_bias": "rw_r_bias",
+}
+RW_START = {
+    "u_fixed": False,
+    "u_value": 0.5,
+    "u_bias": 0.0,  # the widgets' first values;
+    "r_fixed": False,
+    "r_value": 0.5,
+    "r_bias": 0.0,
+}  # presets overwrite them
 
 
 def apply_preset(spec: TinyGruSpec) -> None:
     """Set the explainer's gate widgets to a preset (an on_click callback)."""
     ss = st.session_state
-    for gate, value, bias in (("u", spec.update_value, spec.update_bias),
-                              ("r", spec.reset_value, spec.reset_bias)):
+    for gate, value, bias in (
+        ("u", spec.update_value, spec.update_bias),
+        ("r", spec.reset_value, spec.reset_bias),
+    ):
         ss[RW_KEYS[f"{gate}_fixed"]] = value is not None
         if value is not None:
             ss[RW_KEYS[f"{gate}_value"]] = float(value)
@@ -133,13 +187,23 @@ def gate_controls(gate: str, name: str) -> tuple[float, float | None]:
     """(bias, forced value or None) of one gate from its widgets."""
     for part in ("fixed", "value", "bias"):
         st.session_state.setdefault(RW_KEYS[f"{gate}_{part}"], RW_START[f"{gate}_{part}"])
-    fixed = st.toggle(f"Fix {gate} to one value", key=RW_KEYS[f"{gate}_fixed"],
-                      help=f"Zero the {name} gate's weights and set it to a constant.")
-    value = st.slider(f"{gate} value", 0.0, 1.0, step=0.05, key=RW_KEYS[f"{gate}_value"],
-                      disabled=not fixed)
-    bias = st.slider(f"{name} gate bias b_{gate}", -6.0, 6.0, step=0.5,
-                     key=RW_KEYS[f"{gate}_bias"], disabled=fixed,
-                     help=f"Negative shuts the {name} gate, positive opens it.")
+    fixed = st.toggle(
+        f"Fix {gate} to one value",
+        key=RW_KEYS[f"{gate}_fixed"],
+        help=f"Zero the {name} gate's weights and set it to a constant.",
+    )
+    value = st.slider(
+        f"{gate} value", 0.0, 1.0, step=0.05, key=RW_KEYS[f"{gate}_value"], disabled=not fixed
+    )
+    bias = st.slider(
+        f"{name} gate bias b_{gate}",
+        -6.0,
+        6.0,
+        step=0.5,
+        key=RW_KEYS[f"{gate}_bias"],
+        disabled=fixed,
+        help=f"Negative shuts the {name} gate, positive opens it.",
+    )
     return bias, (value if fixed else None)
 
 
@@ -147,30 +211,48 @@ def explainer_spec() -> TinyGruSpec:
     a, b, c = st.columns(3)
     hidden = a.slider("Units", 2, 4, 3, key="rw_hidden")
     steps = a.slider("Steps", 3, 10, 6, key="rw_steps")
-    seed = a.number_input("Example seed", 0, 10_000, 0, key="rw_seed",
-                          help="Draws the weights, the inputs and a non-zero h_0.")
+    seed = a.number_input(
+        "Example seed",
+        0,
+        10_000,
+        0,
+        key="rw_seed",
+        help="Draws the weights, the inputs and a non-zero h_0.",
+    )
     with b:
         u_bias, u_value = gate_controls("u", "update")
     with c:
         r_bias, r_value = gate_controls("r", "reset")
-    return TinyGruSpec(hidden=hidden, steps=steps, update_bias=u_bias, reset_bias=r_bias,
-                       update_value=u_value, reset_value=r_value, seed=int(seed))
+    return TinyGruSpec(
+        hidden=hidden,
+        steps=steps,
+        update_bias=u_bias,
+        reset_bias=r_bias,
+        update_value=u_value,
+        reset_value=r_value,
+        seed=int(seed),
+    )
 
 
 def explainer_text(rwc: ReadWriteCarry) -> str:
-    text = (f"In this run of the tiny GRU, u averages {rwc.u.mean():.2f} and r "
-            f"{rwc.r.mean():.2f}. ")
+    text = f"In this run of the tiny GRU, u averages {rwc.u.mean():.2f} and r {rwc.r.mean():.2f}. "
     if rwc.regime == "carry":
-        return text + ("With u ≈ 0 every bar is carry: h_t = h_(t-1), the state is copied, and "
-                       "dh_t/dh_(t-1) = I, the gradient's shortcut. Whatever is read and "
-                       "computed is never written.")
+        return text + (
+            "With u ≈ 0 every bar is carry: h_t = h_(t-1), the state is copied, and "
+            "dh_t/dh_(t-1) = I, the gradient's shortcut. Whatever is read and "
+            "computed is never written."
+        )
     if rwc.regime == "blind":
-        return text + ("With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_x + "
-                       "b) sees only the input, as if the past did not exist; u still decides "
-                       "how much of that fresh candidate is written over the carried state.")
-    return text + ("The reset gate decides what the candidate may *read* (the orange bars); "
-                   "the update gate decides how much of the candidate is *written* (teal) and "
-                   "how much of the old state is *carried* (grey). Carry plus write is h_t.")
+        return text + (
+            "With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_x + "
+            "b) sees only the input, as if the past did not exist; u still decides "
+            "how much of that fresh candidate is written over the carried state."
+        )
+    return text + (
+        "The reset gate decides what the candidate may *read* (the orange bars); "
+        "the update gate decides how much of the candidate is *written* (teal) and "
+        "how much of the old state is *carried* (grey). Carry plus write is h_t."
+    )
 
 
 def explainer_section() -> None:
@@ -180,15 +262,23 @@ def explainer_section() -> None:
     st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
     st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
     st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
-    st.latex(r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
-             r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}")
+    st.latex(
+        r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
+        r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}"
+    )
     st.markdown("**Presets**")
     with st.container(horizontal=True):
         for i, (label, spec) in enumerate(PRESETS.items()):
-            st.button(label, key=f"rw_preset_{i}", on_click=apply_preset, args=(spec,),
-                      width="content")
-        st.button("Free gates (biases 0)", key="rw_preset_free", on_click=apply_preset,
-                  args=(TinyGruSpec(),), width="content")
+            st.button(
+                label, key=f"rw_preset_{i}", on_click=apply_preset, args=(spec,), width="content"
+            )
+        st.button(
+            "Free gates (biases 0)",
+            key="rw_preset_free",
+            on_click=apply_preset,
+            args=(TinyGruSpec(),),
+            width="content",
+        )
     spec = explainer_spec()
     rwc = explain(spec)
     st.markdown(explainer_text(rwc))
@@ -197,21 +287,30 @@ def explainer_section() -> None:
 
 def main() -> None:
     st.title("Gates: what the GRU reads, writes and carries")
-    st.caption("The update gate decides which units are written, the reset gate what of the "
-               "past the candidate may read; where u stays near 0 the state is carried.")
+    st.caption(
+        "The update gate decides which units are written, the reset gate what of the "
+        "past the candidate may read; where u stays near 0 the state is carried."
+    )
     run = state.ensure_default_run()
     if run is None:
-        st.info("No run yet: train one on the Train page to see a trained GRU's gates.",
-                icon=":material/info:")
+        st.info(
+            "No run yet: train one on the Train page to see a trained GRU's gates.",
+            icon=":material/info:",
+        )
     else:
         run_selector("gates_run")
         c = run.config
-        st.caption(f"Run: {plain(state.current_name())}: {TASK_LABELS[c.task]}, T = {c.length}, "
-                   f"H = {c.hidden}, {c.steps} steps.")
+        st.caption(
+            f"Run: {plain(state.current_name())}: {TASK_LABELS[c.task]}, T = {c.length}, "
+            f"H = {c.hidden}, {c.steps} steps."
+        )
         if not any(get_cell(m).gates for m in run.models):
-            st.info("This run has no gated model, so there are no gates to show; train a GRU "
-                    "(or another gated model) on the Train page. The hidden state is shown "
-                    "below.", icon=":material/info:")
+            st.info(
+                "This run has no gated model, so there are no gates to show; train a GRU "
+                "(or another gated model) on the Train page. The hidden state is shown "
+                "below.",
+                icon=":material/info:",
+            )
         st.markdown(ablation_paragraph(ablation_report(run)))
         if not run.has_weights:
             st.info(NO_WEIGHTS, icon=":material/upload_file:")

@@ -19,7 +19,7 @@ from dashboard.charts.style import model_label
 from dashboard.charts.sweeps import final_metric, steps_to_solve, success_curve, success_heatmaps
 from dashboard.runs import sweep_jobs
 
-SHOWN = "sweeps_shown"          # name of the sweep this session looks at
+SHOWN = "sweeps_shown"  # name of the sweep this session looks at
 CUSTOM = "custom"
 
 
@@ -39,32 +39,59 @@ def numbers(text: str, kind=int) -> list:
 
 def sweep_form() -> tuple[dict, dict] | None:
     """(base, grid) tables on submit, else None."""
-    key = st.selectbox("Preset", [CUSTOM, *PRESETS], key="sweeps_preset", on_change=_reset_form,
-                       format_func=lambda k: "Custom grid" if k == CUSTOM else PRESETS[k].title)
+    key = st.selectbox(
+        "Preset",
+        [CUSTOM, *PRESETS],
+        key="sweeps_preset",
+        on_change=_reset_form,
+        format_func=lambda k: "Custom grid" if k == CUSTOM else PRESETS[k].title,
+    )
     p = PRESETS.get(key)
-    base, grid = (p.base, p.grid) if p else ({"task": "recall", "steps": 300, "hidden": 16,
-                                              "val_size": 256},
-                                             {"model": ["rnn", "gru"], "length": [10, 20, 40],
-                                              "seed": [0, 1, 2]})
+    base, grid = (
+        (p.base, p.grid)
+        if p
+        else (
+            {"task": "recall", "steps": 300, "hidden": 16, "val_size": 256},
+            {"model": ["rnn", "gru"], "length": [10, 20, 40], "seed": [0, 1, 2]},
+        )
+    )
     if p:
         st.caption(p.summary)
     with st.form("sweeps_form"):
-        task = st.selectbox("Task", task_names(), index=task_names().index(base["task"]),
-                            format_func=lambda t: TASKS[t].label, key="sweeps_task")
+        task = st.selectbox(
+            "Task",
+            task_names(),
+            index=task_names().index(base["task"]),
+            format_func=lambda t: TASKS[t].label,
+            key="sweeps_task",
+        )
         known = cell_names()
         if p and any(m not in known for m in grid["model"]):
-            st.caption("Not registered in this version: " + ", ".join(
-                m for m in grid["model"] if m not in known))
-        models = st.multiselect("Models", known, [m for m in grid["model"] if m in known],
-                                format_func=model_label, key="sweeps_models")
-        lengths = st.text_input("Sequence lengths T", ", ".join(map(str, grid["length"])),
-                                key="sweeps_lengths", help="Comma-separated, e.g. 10, 20, 40.")
-        hidden = st.text_input("Hidden sizes H", str(base.get("hidden", 16)),
-                               key="sweeps_hidden", help="One size, or several to sweep.")
-        seeds = st.number_input("Seeds per setting", 1, 20, len(grid["seed"]),
-                                key="sweeps_seeds")
-        steps = st.number_input("Steps", *LIMITS["steps"], base["steps"], 50,
-                                key="sweeps_steps")
+            st.caption(
+                "Not registered in this version: "
+                + ", ".join(m for m in grid["model"] if m not in known)
+            )
+        models = st.multiselect(
+            "Models",
+            known,
+            [m for m in grid["model"] if m in known],
+            format_func=model_label,
+            key="sweeps_models",
+        )
+        lengths = st.text_input(
+            "Sequence lengths T",
+            ", ".join(map(str, grid["length"])),
+            key="sweeps_lengths",
+            help="Comma-separated, e.g. 10, 20, 40.",
+        )
+        hidden = st.text_input(
+            "Hidden sizes H",
+            str(base.get("hidden", 16)),
+            key="sweeps_hidden",
+            help="One size, or several to sweep.",
+        )
+        seeds = st.number_input("Seeds per setting", 1, 20, len(grid["seed"]), key="sweeps_seeds")
+        steps = st.number_input("Steps", *LIMITS["steps"], base["steps"], 50, key="sweeps_steps")
         lr = st.number_input("Learning rate", 1e-5, 10.0, 1e-2, format="%.4g", key="sweeps_lr")
         if not st.form_submit_button("Run sweep", type="primary", icon=":material/play_arrow:"):
             return None
@@ -76,8 +103,12 @@ def sweep_form() -> tuple[dict, dict] | None:
         return None
     if len(hs) > 1:
         table["hidden"] = hs
-    out_base = {"task": task, "steps": int(steps), "lr": float(lr),
-                "val_size": base.get("val_size", 256)}
+    out_base = {
+        "task": task,
+        "steps": int(steps),
+        "lr": float(lr),
+        "val_size": base.get("val_size", 256),
+    }
     if len(hs) == 1:
         out_base["hidden"] = hs[0]
     return out_base, table
@@ -85,8 +116,15 @@ def sweep_form() -> tuple[dict, dict] | None:
 
 def _reset_form() -> None:
     """A new preset fills the form with its own values."""
-    for k in ("sweeps_task", "sweeps_models", "sweeps_lengths", "sweeps_hidden", "sweeps_seeds",
-              "sweeps_steps", "sweeps_lr"):
+    for k in (
+        "sweeps_task",
+        "sweeps_models",
+        "sweeps_lengths",
+        "sweeps_hidden",
+        "sweeps_seeds",
+        "sweeps_steps",
+        "sweeps_lr",
+    ):
         st.session_state.pop(k, None)
 
 
@@ -102,7 +140,7 @@ def live(name: str) -> None:
     job = sweep_jobs.sweeps()[name]
     draw(job)
     if not job.running:
-        st.rerun(scope="app")      # the static view takes over
+        st.rerun(scope="app")  # the static view takes over
 
 
 def draw(job) -> None:
@@ -111,9 +149,11 @@ def draw(job) -> None:
     p = job.progress
     if p is not None:
         todo = p.total - p.skipped
-        st.progress(p.done / todo if todo else 1.0,
-                    text=f"{job.grid.name} on {job.where}: {p.done} of {todo} trained, "
-                         f"{p.skipped} already stored, {p.failed} failed, {p.seconds:.0f} s")
+        st.progress(
+            p.done / todo if todo else 1.0,
+            text=f"{job.grid.name} on {job.where}: {p.done} of {todo} trained, "
+            f"{p.skipped} already stored, {p.failed} failed, {p.seconds:.0f} s",
+        )
         for failure in p.failures[-5:]:
             st.warning(f"Failed: {failure}", icon=":material/warning:")
     table = results_table(job.grid, job.store)
@@ -144,18 +184,33 @@ def figures(grid, table) -> None:
 
 def downloads(name: str, table) -> None:
     a, b = st.columns(2)
-    a.download_button("Results (.csv)", table.to_csv(index=False), f"{name}.csv", "text/csv",
-                      key="sweeps_csv", on_click="ignore", icon=":material/download:")
+    a.download_button(
+        "Results (.csv)",
+        table.to_csv(index=False),
+        f"{name}.csv",
+        "text/csv",
+        key="sweeps_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
-    b.download_button("Results (.parquet)", buf.getvalue(), f"{name}.parquet",
-                      "application/octet-stream", key="sweeps_parquet", on_click="ignore",
-                      icon=":material/download:")
+    b.download_button(
+        "Results (.parquet)",
+        buf.getvalue(),
+        f"{name}.parquet",
+        "application/octet-stream",
+        key="sweeps_parquet",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 st.title("Sweeps: success over seeds")
-st.caption("A grid of runs, one per model and setting, trained on the worker pool. Runs already "
-           "in the store are reused, so a sweep can be resumed or extended.")
+st.caption(
+    "A grid of runs, one per model and setting, trained on the worker pool. Runs already "
+    "in the store are reused, so a sweep can be resumed or extended."
+)
 with st.sidebar:
     submitted = sweep_form()
 if submitted is not None:

@@ -28,10 +28,9 @@ from dashboard.training_form import (
 )
 
 UPLOAD_KEY = "train_upload"
-SEEN_UPLOADS = "train_upload_seen"        # file ids already processed (never load a file twice)
+SEEN_UPLOADS = "train_upload_seen"  # file ids already processed (never load a file twice)
 UPLOAD_PROBLEMS = "train_upload_problems"  # [(file ids, message)] shown while those files stay
 SHOWN_RUN_KEY = "train_shown_run"
-
 
 
 def train_from_form(values: dict) -> None:
@@ -46,10 +45,17 @@ def train_from_form(values: dict) -> None:
 
 def upload_section() -> None:
     """Reload saved runs; a bad file gets an error naming it and the current run stays."""
-    files = st.file_uploader(
-        "Load saved runs", type=["json", "npz"], accept_multiple_files=True, key=UPLOAD_KEY,
-        help="A run's .json, optionally with its weights .npz (needed by the gradient and "
-             "gates pages). Several runs at once are fine.") or []
+    files = (
+        st.file_uploader(
+            "Load saved runs",
+            type=["json", "npz"],
+            accept_multiple_files=True,
+            key=UPLOAD_KEY,
+            help="A run's .json, optionally with its weights .npz (needed by the gradient and "
+            "gates pages). Several runs at once are fine.",
+        )
+        or []
+    )
     seen = st.session_state.setdefault(SEEN_UPLOADS, set())
     problems = st.session_state.setdefault(UPLOAD_PROBLEMS, [])
     new = [f for f in files if f.file_id not in seen]
@@ -60,8 +66,11 @@ def upload_section() -> None:
             if isinstance(item, LoadedRun):
                 state.store_run(item.run, item.name)
                 jobs.keep(item.run, item.name, kind="import")
-                note = "" if item.run.has_weights else (
-                    " without weights: upload its .npz too for the gradient and gates pages")
+                note = (
+                    ""
+                    if item.run.has_weights
+                    else (" without weights: upload its .npz too for the gradient and gates pages")
+                )
                 st.success(f"Loaded {plain(item.name)}{note}.", icon=":material/upload_file:")
             else:
                 why = plain(item.message.rstrip("."))
@@ -81,16 +90,29 @@ def run_files(run_id: str, _run: TrainResult) -> tuple[bytes, bytes | None]:
 def download_section(run: TrainResult, run_id: str) -> None:
     json_bytes, npz_bytes = run_files(run_id, run)
     stem = file_stem(state.current_name() or "run", run.config) + ".run"
-    st.download_button("Download run (.json)", json_bytes, f"{stem}.json", "application/json",
-                       key="train_download_json", on_click="ignore", icon=":material/download:",
-                       help="Config, histories, final metrics and baseline.")
+    st.download_button(
+        "Download run (.json)",
+        json_bytes,
+        f"{stem}.json",
+        "application/json",
+        key="train_download_json",
+        on_click="ignore",
+        icon=":material/download:",
+        help="Config, histories, final metrics and baseline.",
+    )
     if npz_bytes is None:
         st.caption("This run was loaded without its weights, so there is no .npz to download.")
         return
-    st.download_button("Download weights (.npz)", npz_bytes, f"{stem}.npz",
-                       "application/octet-stream", key="train_download_npz", on_click="ignore",
-                       icon=":material/download:",
-                       help="Final parameters and training snapshots; load it with the JSON.")
+    st.download_button(
+        "Download weights (.npz)",
+        npz_bytes,
+        f"{stem}.npz",
+        "application/octet-stream",
+        key="train_download_npz",
+        on_click="ignore",
+        icon=":material/download:",
+        help="Final parameters and training snapshots; load it with the JSON.",
+    )
 
 
 def run_selector() -> None:
@@ -100,9 +122,13 @@ def run_selector() -> None:
         st.subheader(plain(state.current_name()))
         return
     st.session_state[SHOWN_RUN_KEY] = state.current_name()
-    st.selectbox("Shown run", names, key=SHOWN_RUN_KEY,
-                 on_change=lambda: state.select_run(st.session_state[SHOWN_RUN_KEY]),
-                 help="Every run trained or loaded in this session; all pages show this one.")
+    st.selectbox(
+        "Shown run",
+        names,
+        key=SHOWN_RUN_KEY,
+        on_change=lambda: state.select_run(st.session_state[SHOWN_RUN_KEY]),
+        help="Every run trained or loaded in this session; all pages show this one.",
+    )
 
 
 def model_metrics(run: TrainResult) -> None:
@@ -110,7 +136,7 @@ def model_metrics(run: TrainResult) -> None:
     difference inside the baseline's noise margin is grey and reads "at chance"."""
     chance, verdict = run.baseline, verdicts(run)
     baseline_name = TASKS[run.config.task].baseline_name
-    for name in ordered(run.models):          # one row per model: wide enough at 1024 px
+    for name in ordered(run.models):  # one row per model: wide enough at 1024 px
         model, v = run.models[name], verdict[name]
         loss, acc = model.final["val_loss"], model.final["val_accuracy"]
         label = model_label(name)
@@ -119,25 +145,44 @@ def model_metrics(run: TrainResult) -> None:
             if not math.isfinite(loss):
                 a.metric(f"{label} loss", "n/a", help="Final validation loss.")
             elif v.loss_at_baseline:
-                a.metric(f"{label} loss", f"{loss:.3f}", "at baseline", delta_color="off",
-                         delta_arrow="off", help=f"Final validation loss; baseline "
-                                                 f"{chance.loss:.3f}.")
+                a.metric(
+                    f"{label} loss",
+                    f"{loss:.3f}",
+                    "at baseline",
+                    delta_color="off",
+                    delta_arrow="off",
+                    help=f"Final validation loss; baseline {chance.loss:.3f}.",
+                )
             else:
-                a.metric(f"{label} loss", f"{loss:.3f}", f"{loss - chance.loss:+.3f}",
-                         delta_color="inverse", help=f"Final validation loss; the delta is "
-                                                     f"against the baseline {chance.loss:.3f}.")
+                a.metric(
+                    f"{label} loss",
+                    f"{loss:.3f}",
+                    f"{loss - chance.loss:+.3f}",
+                    delta_color="inverse",
+                    help=f"Final validation loss; the delta is "
+                    f"against the baseline {chance.loss:.3f}.",
+                )
             if not math.isfinite(acc):
                 b.metric(f"{label} accuracy", "n/a", help="Final validation accuracy.")
             elif v.at_baseline:
-                b.metric(f"{label} accuracy", f"{acc:.1%}", f"at {baseline_name}",
-                         delta_color="off", delta_arrow="off",
-                         help=f"Final validation accuracy, within ±{v.margin:.1%} (two standard "
-                              f"errors) of the baseline {chance.accuracy:.1%}: no "
-                              "meaningful difference.")
+                b.metric(
+                    f"{label} accuracy",
+                    f"{acc:.1%}",
+                    f"at {baseline_name}",
+                    delta_color="off",
+                    delta_arrow="off",
+                    help=f"Final validation accuracy, within ±{v.margin:.1%} (two standard "
+                    f"errors) of the baseline {chance.accuracy:.1%}: no "
+                    "meaningful difference.",
+                )
             else:
-                b.metric(f"{label} accuracy", f"{acc:.1%}", f"{100 * v.accuracy_gain:+.1f} pts",
-                         help=f"Final validation accuracy; the delta is against the baseline "
-                              f"{chance.accuracy:.1%} (noise margin ±{v.margin:.1%}).")
+                b.metric(
+                    f"{label} accuracy",
+                    f"{acc:.1%}",
+                    f"{100 * v.accuracy_gain:+.1f} pts",
+                    help=f"Final validation accuracy; the delta is against the baseline "
+                    f"{chance.accuracy:.1%} (noise margin ±{v.margin:.1%}).",
+                )
             c.metric(f"{label} time", f"{model.seconds:.1f} s", help="Training wall time.")
 
 
@@ -147,16 +192,26 @@ def suggestion(run: TrainResult) -> str | None:
         return None
     c = run.config
     who = "Both models" if len(run.models) > 1 else f"The {model_label(next(iter(run.models)))}"
-    tips = [t for t, useful in (
-        (f"more steps (now {c.steps})", True),
-        ("chrono initialisation (Advanced)",
-         not c.chrono and any(get_cell(m).carry is not None for m in run.models)),
-        (f"a shorter T (now {c.length})", c.length > 10),
-    ) if useful]
+    tips = [
+        t
+        for t, useful in (
+            (f"more steps (now {c.steps})", True),
+            (
+                "chrono initialisation (Advanced)",
+                not c.chrono and any(get_cell(m).carry is not None for m in run.models),
+            ),
+            (f"a shorter T (now {c.length})", c.length > 10),
+        )
+        if useful
+    ]
     preset = PRESETS.get(c.task)
     tail = f", or the preset *{preset.title}*" if preset else ""
-    return (f"{who} ended no better than the baseline: nothing was learnt. Try "
-            + ", ".join(tips) + tail + ".")
+    return (
+        f"{who} ended no better than the baseline: nothing was learnt. Try "
+        + ", ".join(tips)
+        + tail
+        + "."
+    )
 
 
 def explanation(run: TrainResult) -> str:
@@ -164,10 +219,14 @@ def explanation(run: TrainResult) -> str:
     c = run.config
     ends = " and ".join(
         f"{run.models[n].final['val_accuracy']:.1%} for the {model_label(n)}"
-        for n in ordered(run.models))
+        for n in ordered(run.models)
+    )
     phrase = TASKS[c.task].baseline_phrase.format(K=c.symbols, loss=run.baseline.loss)
-    who = ("Both models saw identical batches" if len(run.models) > 1
-           else f"The {model_label(next(iter(run.models)))} saw batches")
+    who = (
+        "Both models saw identical batches"
+        if len(run.models) > 1
+        else f"The {model_label(next(iter(run.models)))} saw batches"
+    )
     return (
         f"{who} of **{TASK_LABELS[c.task].lower()}** (T = {c.length}, seed {c.seed}): "
         "solid lines are the loss on a fixed held-out set, dotted lines the "
@@ -183,11 +242,15 @@ def results(run: TrainResult) -> None:
     c = run.config
     with st.columns([2, 1])[0]:
         run_selector()
-    st.caption(f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps; "
-               f"baseline = {TASKS[c.task].baseline_name}.")
+    st.caption(
+        f"{TASK_LABELS[c.task]}, T = {c.length}, H = {c.hidden}, {c.steps} steps; "
+        f"baseline = {TASKS[c.task].baseline_name}."
+    )
     if run.stopped:
-        st.warning(f"{run.stopped} The curves below stop there; the partial results are kept.",
-                   icon=":material/warning:")
+        st.warning(
+            f"{run.stopped} The curves below stop there; the partial results are kept.",
+            icon=":material/warning:",
+        )
     model_metrics(run)
     tip = suggestion(run)
     if tip:

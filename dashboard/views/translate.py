@@ -46,11 +46,13 @@ def live(exp: store.Experiment) -> None:
         elif last is None:
             st.progress(0.0, text=f"{cell_label(m)}: starting…")
         else:
-            share = (last.seconds / cfg.time_budget if cfg.time_budget
-                     else last.epoch / cfg.epochs)
-            st.progress(min(1.0, share), text=f"{cell_label(m)}: step {last.step}, epoch "
-                        f"{last.epoch:.2f}, loss {last.loss:.3f}, "
-                        f"{last.tokens_per_s:,.0f} target tokens/s")
+            share = last.seconds / cfg.time_budget if cfg.time_budget else last.epoch / cfg.epochs
+            st.progress(
+                min(1.0, share),
+                text=f"{cell_label(m)}: step {last.step}, epoch "
+                f"{last.epoch:.2f}, loss {last.loss:.3f}, "
+                f"{last.tokens_per_s:,.0f} target tokens/s",
+            )
     histories = {m: _live_history(exp, m) for m in cfg.models}
     histories = {m: h for m, h in histories.items() if h is not None}
     if histories and not exp.job.done:
@@ -66,8 +68,11 @@ def _live_history(exp: store.Experiment, m: str):
     events = exp.job.progress.get(m, [])
     if not events:
         return None
-    return TrainHistory([e.step for e in events], [e.loss for e in events],
-                        [e.checkpoint for e in events if e.checkpoint is not None])
+    return TrainHistory(
+        [e.step for e in events],
+        [e.loss for e in events],
+        [e.checkpoint for e in events if e.checkpoint is not None],
+    )
 
 
 def picker() -> store.Experiment | None:
@@ -75,17 +80,24 @@ def picker() -> store.Experiment | None:
     if len(exps) > 1:
         ids = list(exps)
         current = store.current()
-        st.selectbox("Experiment", ids, index=ids.index(current.id) if current else 0,
-                     format_func=lambda i: exps[i].label, key="tr_pick",
-                     on_change=lambda: store.select(st.session_state["tr_pick"]))
+        st.selectbox(
+            "Experiment",
+            ids,
+            index=ids.index(current.id) if current else 0,
+            format_func=lambda i: exps[i].label,
+            key="tr_pick",
+            on_change=lambda: store.select(st.session_state["tr_pick"]),
+        )
     return store.current()
 
 
 def page() -> None:
     st.title("Translate")
-    st.caption("Recurrent encoder-decoders (any registered cell) learn to translate, side by "
-               "side on identical batches. BLEU scores are sacrebleu corpus BLEU on "
-               "detokenized text (tokenize=13a).")
+    st.caption(
+        "Recurrent encoder-decoders (any registered cell) learn to translate, side by "
+        "side on identical batches. BLEU scores are sacrebleu corpus BLEU on "
+        "detokenized text (tokenize=13a)."
+    )
     form = translate_form()
     if form is not None:
         start_from_form(form)
@@ -93,16 +105,22 @@ def page() -> None:
         translate_loaded.section()
     exp = picker()
     if exp is None:
-        st.info("Choose a corpus and models, then Train. The default trains an RNN and a "
-                "GRU on the built-in English → Korean corpus in about a minute.")
+        st.info(
+            "Choose a corpus and models, then Train. The default trains an RNN and a "
+            "GRU on the built-in English → Korean corpus in about a minute."
+        )
         return
     st.subheader(exp.label)
     sizes = exp.corpus.sizes()
-    st.caption(f"{sizes['train']:,} training, {sizes['dev']:,} dev and {sizes['test']:,} test "
-               "pairs")
+    st.caption(
+        f"{sizes['train']:,} training, {sizes['dev']:,} dev and {sizes['test']:,} test pairs"
+    )
     running = not exp.job.done
-    if running and st.button("Stop training", key="tr_stop_button",
-                             help="Each model checkpoints now and keeps its best weights."):
+    if running and st.button(
+        "Stop training",
+        key="tr_stop_button",
+        help="Each model checkpoints now and keeps its best weights.",
+    ):
         exp.job.stop()
     st.fragment(live, run_every=POLL_SECONDS if running else None)(exp)
     if running:
@@ -110,8 +128,9 @@ def page() -> None:
     results.summary(exp)
     if not exp.outcomes:
         return
-    if st.button("Open in BLEU breakdown", type="primary", key="tr_open_bleu",
-                 icon=":material/translate:"):
+    if st.button(
+        "Open in BLEU breakdown", type="primary", key="tr_open_bleu", icon=":material/translate:"
+    ):
         store.open_in_bleu(exp, results.system_names(exp))
     results.curves({m: o.model.history for m, o in exp.outcomes.items()})
     st.subheader("Test translations")

@@ -29,8 +29,13 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = os.environ.get("GATESCOPE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian) or set GATESCOPE_CHROMIUM"
 FAST_DEFAULT_ENV = "GATESCOPE_FAST_DEFAULT"
@@ -70,9 +75,17 @@ def streamlit_server(fast_default: bool) -> Iterator[str]:
     env["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-e2e-store-")  # never ./
     if fast_default:
         env[FAST_DEFAULT_ENV] = "1"
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-           "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-           "--server.fileWatcherType=none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard/app.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.fileWatcherType=none",
+    ]
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:  # the server's stderr (an unread pipe could fill up)
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log)
@@ -124,8 +137,7 @@ def browser(browser_path):
 @contextmanager
 def browser_page(browser, shot_name: str | Callable[[], str]):
     """A fresh context (own Streamlit session) and page; a full-page screenshot afterwards."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": 1000},
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": WIDTH, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(120_000)
     try:

@@ -59,7 +59,9 @@ def wait_for_scores(pg, names: list[str]) -> None:
           const heads = t.querySelectorAll('[role=columnheader]');
           if (!heads.length || heads[0].innerText.trim() !== 'system') return false;
           const cells = Array.from(t.querySelectorAll('[role=gridcell]')).map(c => c.innerText);
-          return names.every(n => cells.includes(n)); })""", arg=names)
+          return names.every(n => cells.includes(n)); })""",
+        arg=names,
+    )
     wait_idle(pg)
 
 
@@ -78,7 +80,7 @@ def corpus_rows(pg) -> dict[str, dict[str, str]]:
     table = grid(pg, "system")
     heads = [h.strip() for h in table.locator("[role=columnheader]").all_inner_texts()]
     cells = table.locator("[role=gridcell]").all_inner_texts()
-    rows = [cells[i:i + len(heads)] for i in range(0, len(cells), len(heads))]
+    rows = [cells[i : i + len(heads)] for i in range(0, len(cells), len(heads))]
     return {r[0]: dict(zip(heads, r, strict=True)) for r in rows}
 
 
@@ -107,9 +109,12 @@ def select_sentence_row(pg, row: int) -> int:
         box = table.bounding_box()
         pg.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
         try:
-            pg.wait_for_function("v => document.querySelector("
-                                 "'input[aria-label=\"Sentence (line number)\"]').value === v",
-                                 arg=str(row + 1), timeout=10_000)
+            pg.wait_for_function(
+                "v => document.querySelector("
+                "'input[aria-label=\"Sentence (line number)\"]').value === v",
+                arg=str(row + 1),
+                timeout=10_000,
+            )
             break
         except PlaywrightTimeout:
             continue
@@ -159,8 +164,7 @@ def check_csv(pg, tmp_path: Path, refs: list[str], systems: dict[str, list[str]]
     assert list(frame["reference"]) == refs
     for name, hyps in systems.items():
         assert list(frame[name]) == hyps
-        expected = [sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hyps, refs,
-                                                                           strict=True)]
+        expected = [sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hyps, refs, strict=True)]
         assert frame[f"{name} bleu"].tolist() == pytest.approx(expected, abs=1e-9)
 
 
@@ -191,8 +195,11 @@ def test_ted_upload_scores_highlights_and_csv(page, app_url, ted_dir, tmp_path):
 
 def test_generated_upload_scores_highlights_and_csv(page, app_url, tmp_path):
     corpus = example_corpus(n_segments=120, seed=11)
-    files = {"gen.ref.txt": corpus.references[0], "gen.strong.txt": corpus.systems["strong"],
-             "gen.weak.txt": corpus.systems["weak"]}
+    files = {
+        "gen.ref.txt": corpus.references[0],
+        "gen.strong.txt": corpus.systems["strong"],
+        "gen.weak.txt": corpus.systems["weak"],
+    }
     for name, lines in files.items():
         (tmp_path / name).write_text("".join(f"{s}\n" for s in lines), encoding="utf-8")
     systems = [tmp_path / "gen.strong.txt", tmp_path / "gen.weak.txt"]
@@ -260,8 +267,16 @@ def test_six_systems_with_forty_character_names_lay_out_cleanly(page, app_url, t
     ref.write_text("".join(f"{s}\n" for s in corpus.references[0]), encoding="utf-8")
     base = list(corpus.systems.values())
     paths = []
-    for k, team in enumerate(["LMU-nmt-rerank", "KIT-ensemble", "uedin-nmt-big", "online-B",
-                              "C-3MA-system", "TALP-UPC-nmt"]):
+    for k, team in enumerate(
+        [
+            "LMU-nmt-rerank",
+            "KIT-ensemble",
+            "uedin-nmt-big",
+            "online-B",
+            "C-3MA-system",
+            "TALP-UPC-nmt",
+        ]
+    ):
         path = tmp_path / f"newstest2017.{team:-<16.16}.49{k:02d}.en-de"
         lines = base[k % 3][k:] + base[k % 3][:k]
         path.write_text("".join(f"{s}\n" for s in lines), encoding="utf-8")
@@ -278,5 +293,5 @@ def test_six_systems_with_forty_character_names_lay_out_cleanly(page, app_url, t
         assert not layout["legendOverAxisTitle"], layout
         assert not layout["titleCut"], layout
     names = [t["name"] for f in figures(page) for t in f["traces"] if t.get("name")]
-    assert not any(p.name in n for n in names for p in paths)      # legends: short names
+    assert not any(p.name in n for n in names for p in paths)  # legends: short names
     assert not exceptions(page)

@@ -176,8 +176,10 @@ def test_every_chart_in_the_browser_downloads_as_svg_at_slide_size(default_sessi
     pg = default_session
     go_to(pg, "Gradient flow")
     pg.wait_for_selector(PLOTLY)
-    options = pg.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-                          ".map(p => p._context && p._context.toImageButtonOptions)")
+    options = pg.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".map(p => p._context && p._context.toImageButtonOptions)"
+    )
     assert options and all(o and o["format"] == "svg" for o in options), options
     assert all((o["width"], o["height"]) == (1600, 900) for o in options)
     assert len({o["filename"] for o in options}) == len(options)

@@ -30,8 +30,9 @@ def test_play_walks_through_every_checkpoint(page, app_url):
     before = page.evaluate(_STATE)
     assert before["n"] >= 3 and before["active"] == 0 and before["drawn"] == before["first"]
     page.get_by_text("▶ Play").click()
-    page.wait_for_function(f"() => {{ const s = ({_STATE})(); return s.active === s.n - 1; }}",
-                           timeout=60_000)
+    page.wait_for_function(
+        f"() => {{ const s = ({_STATE})(); return s.active === s.n - 1; }}", timeout=60_000
+    )
     page.wait_for_timeout(300)
     after = page.evaluate(_STATE)
     assert after["drawn"] == pytest.approx(after["last"]) and after["last"] != after["first"]

@@ -29,7 +29,8 @@ def set_number(pg, label: str, value) -> None:
     box = pg.get_by_label(label, exact=True)
     if not box.is_visible():  # settings past the main four sit in the "Advanced" expander
         pg.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(
-            has_text="Advanced").locator("summary").click()
+            has_text="Advanced"
+        ).locator("summary").click()
     box.fill(str(value))
     box.press("Tab")  # number inputs commit on blur
 
@@ -40,9 +41,12 @@ def submit(pg) -> None:
 
 def curves(pg) -> dict[str, tuple[list, list]]:
     """Every curve of the Train page's loss and accuracy charts: 'chart/trace' -> (x, y)."""
-    return {f"{f['title']}/{t['name']}": (t["x"], t["y"])
-            for f in figures(pg) if f["title"] in ("Loss", "Validation accuracy")
-            for t in f["traces"]}
+    return {
+        f"{f['title']}/{t['name']}": (t["x"], t["y"])
+        for f in figures(pg)
+        if f["title"] in ("Loss", "Validation accuracy")
+        for t in f["traces"]
+    }
 
 
 def test_changed_setting_trains_with_progress_and_shows_new_results(page, app_url):
@@ -57,7 +61,9 @@ def test_changed_setting_trains_with_progress_and_shows_new_results(page, app_ur
     shown = page.wait_for_function(  # the progress bar while training, read as it runs
         "sel => { const p = document.querySelector(sel);"
         " return p && p.innerText.includes('step') ? p.innerText : null; }",
-        arg=PROGRESS, timeout=30_000).json_value()
+        arg=PROGRESS,
+        timeout=30_000,
+    ).json_value()
     assert "Training RNN and GRU" in shown and "of 400" in shown, shown
     page.get_by_text("400 steps", exact=False).first.wait_for(timeout=120_000)
     wait_idle(page)

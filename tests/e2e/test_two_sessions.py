@@ -13,8 +13,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_one_session_trains_while_the_other_browses(browser, app_url):
-    with browser_page(browser, "two_sessions_trainer") as a, \
-            browser_page(browser, "two_sessions_browser") as b:
+    with (
+        browser_page(browser, "two_sessions_trainer") as a,
+        browser_page(browser, "two_sessions_browser") as b,
+    ):
         open_app(a, app_url)
         open_app(b, app_url)
         a.wait_for_selector(PLOTLY)
@@ -23,18 +25,21 @@ def test_one_session_trains_while_the_other_browses(browser, app_url):
         submit(a)
         a.wait_for_function(
             "sel => { const p = document.querySelector(sel);"
-            " return p && /step [1-9]/.test(p.innerText); }", arg=PROGRESS, timeout=60_000)
+            " return p && /step [1-9]/.test(p.innerText); }",
+            arg=PROGRESS,
+            timeout=60_000,
+        )
         a.get_by_test_id("stMain").get_by_role("button", name="Stop").wait_for(timeout=30_000)
-        for title in ("Gates", "Gradient flow", "Train"):          # B is not held up
+        for title in ("Gates", "Gradient flow", "Train"):  # B is not held up
             go_to(b, title)
             assert not exceptions(b)
-        assert metrics(b)                                             # B's results are shown
-        assert a.locator(PROGRESS).count() >= 1                       # A is still training
+        assert metrics(b)  # B's results are shown
+        assert a.locator(PROGRESS).count() >= 1  # A is still training
         a.get_by_test_id("stMain").get_by_role("button", name="Stop").click()
         a.get_by_text("was stopped", exact=False).first.wait_for(timeout=30_000)
         wait_idle(a)
         assert a.locator(PROGRESS).count() == 0 and not exceptions(a)
-        assert metrics(a)                                             # A's page stays whole
+        assert metrics(a)  # A's page stays whole
         set_number(a, "Steps", 60)
         submit(a)
         a.get_by_text("60 steps", exact=False).first.wait_for(timeout=120_000)

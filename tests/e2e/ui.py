@@ -62,7 +62,9 @@ def go_to(pg: Page, title: str) -> None:
     link.click()
     pg.wait_for_function(
         "t => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
-        " return h && h.innerText.includes(t); }", arg=title.split()[0])
+        " return h && h.innerText.includes(t); }",
+        arg=title.split()[0],
+    )
     wait_idle(pg)
 
 
@@ -128,7 +130,8 @@ def full_page_screenshot(pg: Page, path: Path, max_height: int = MAX_SHOT_HEIGHT
     """Streamlit scrolls inside its main block, so grow the viewport to the content first."""
     height = pg.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-        " return m ? m.scrollHeight : document.body.scrollHeight; }")
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
     before = pg.viewport_size
     pg.set_viewport_size({"width": WIDTH, "height": int(min(max(height, 800), max_height))})
     pg.wait_for_timeout(600)  # let plotly re-lay out

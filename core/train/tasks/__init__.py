@@ -10,16 +10,32 @@ from core.train.tasks import adding, copy, keyed, order, recall
 from core.train.tasks.order import order_positions
 from core.train.tasks.spec import SOLVED_WITHIN, Baseline, Batch, Task, TaskSpec, one_hot
 
-__all__ = ["SOLVED_WITHIN", "TASKS", "Baseline", "Batch", "Task", "TaskSpec", "accuracy",
-           "get_spec", "get_task", "one_hot", "order_positions", "task_for", "task_names"]
+__all__ = [
+    "SOLVED_WITHIN",
+    "TASKS",
+    "Baseline",
+    "Batch",
+    "Task",
+    "TaskSpec",
+    "accuracy",
+    "get_spec",
+    "get_task",
+    "one_hot",
+    "order_positions",
+    "task_for",
+    "task_names",
+]
 
-TASKS: dict[str, TaskSpec] = {spec.name: spec for spec in (
-    recall.SPEC,
-    adding.SPEC,
-    copy.SPEC,
-    order.SPEC,
-    keyed.SPEC,
-)}
+TASKS: dict[str, TaskSpec] = {
+    spec.name: spec
+    for spec in (
+        recall.SPEC,
+        adding.SPEC,
+        copy.SPEC,
+        order.SPEC,
+        keyed.SPEC,
+    )
+}
 
 
 def task_names() -> tuple[str, ...]:
@@ -50,7 +66,7 @@ def task_for(cfg) -> Task:
 def accuracy(batch: Batch, outputs: np.ndarray) -> float:
     """Share of scored answers that are right. outputs: (S, B, C) logits or predictions."""
     if batch.kind == "classify":
-        hit = outputs.argmax(axis=-1) == batch.targets                    # (S, B)
+        hit = outputs.argmax(axis=-1) == batch.targets  # (S, B)
     else:
         hit = np.abs(outputs[..., 0] - batch.targets[..., 0]) < SOLVED_WITHIN  # (S, B)
     return float(hit[batch.scored].mean())

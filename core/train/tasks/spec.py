@@ -15,22 +15,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SOLVED_WITHIN = 0.04          # regression: a sequence is solved if |prediction - target| < this
+SOLVED_WITHIN = 0.04  # regression: a sequence is solved if |prediction - target| < this
 
 
 @dataclass
 class Baseline:
-    loss: float               # loss of the best input-ignoring predictor (chance)
-    accuracy: float           # success rate of that predictor
+    loss: float  # loss of the best input-ignoring predictor (chance)
+    accuracy: float  # success rate of that predictor
 
 
 @dataclass
 class Batch:
-    xs: np.ndarray        # (T, B, D) inputs: one-hot symbols, or real values for adding
-    steps: np.ndarray     # (S,) int: time steps at which the loss applies (same for every sequence)
-    targets: np.ndarray   # classify: (S, B) int class ids; regress: (S, B, 1) real values
-    scored: np.ndarray    # (S,) bool: which of `steps` count for accuracy
-    kind: str             # "classify" (softmax cross-entropy) | "regress" (squared error)
+    xs: np.ndarray  # (T, B, D) inputs: one-hot symbols, or real values for adding
+    steps: np.ndarray  # (S,) int: time steps at which the loss applies (same for every sequence)
+    targets: np.ndarray  # classify: (S, B) int class ids; regress: (S, B, 1) real values
+    scored: np.ndarray  # (S,) bool: which of `steps` count for accuracy
+    kind: str  # "classify" (softmax cross-entropy) | "regress" (squared error)
 
     @property
     def size(self) -> int:
@@ -39,16 +39,17 @@ class Batch:
 
 @dataclass(frozen=True)
 class Task:
-    name: str             # the spec's name
-    length: int           # T as configured (copy sequences have T + 20 steps)
-    kind: str             # "classify" | "regress"
-    input_size: int       # D
-    output_size: int      # C: classes, or 1 for regression
-    baseline: Baseline    # the input-ignoring predictor's loss and accuracy
+    name: str  # the spec's name
+    length: int  # T as configured (copy sequences have T + 20 steps)
+    kind: str  # "classify" | "regress"
+    input_size: int  # D
+    output_size: int  # C: classes, or 1 for regression
+    baseline: Baseline  # the input-ignoring predictor's loss and accuracy
 
     def sample(self, rng: np.random.Generator, n: int, dtype: str = "float32") -> Batch:
         """n sequences drawn from rng (same rng state -> same batch)."""
         from core.train.tasks import get_spec  # the registry lists the specs
+
         return get_spec(self.name).sample(self, rng, n, np.dtype(dtype))
 
 
@@ -56,17 +57,17 @@ class Task:
 class TaskSpec:
     """Everything the library and the pages know about one task."""
 
-    name: str                     # registry key, e.g. "recall"
-    label: str                    # display name, e.g. "Delayed recall"
-    description: str              # one or two sentences for the form's help
-    min_length: int               # shortest valid T
-    make: Callable                # (length, symbols) -> Task
-    sample: Callable              # (task, rng, n, dtype) -> Batch
-    baseline_name: str            # the input-ignoring predictor in legends, e.g. "chance"
-    baseline_phrase: str          # it, spelled out; may use {K} and {loss}
-    token_names: tuple[str, ...] | None = None   # input symbols by id (None: the id itself)
-    success_accuracy: float = 0.95   # a run solves the task at this validation accuracy
-    uses_symbols: bool = False    # the alphabet size K is a setting of this task
+    name: str  # registry key, e.g. "recall"
+    label: str  # display name, e.g. "Delayed recall"
+    description: str  # one or two sentences for the form's help
+    min_length: int  # shortest valid T
+    make: Callable  # (length, symbols) -> Task
+    sample: Callable  # (task, rng, n, dtype) -> Batch
+    baseline_name: str  # the input-ignoring predictor in legends, e.g. "chance"
+    baseline_phrase: str  # it, spelled out; may use {K} and {loss}
+    token_names: tuple[str, ...] | None = None  # input symbols by id (None: the id itself)
+    success_accuracy: float = 0.95  # a run solves the task at this validation accuracy
+    uses_symbols: bool = False  # the alphabet size K is a setting of this task
     # The task's preset: RunConfig fields over the default experiment that show its story
     # (the GRU learns, the vanilla RNN does not) in about 30 s, found by measuring and checked
     # by bench/task_presets.py; and that measured result in words.
@@ -91,5 +92,10 @@ def one_hot(ids: np.ndarray, depth: int, dtype: np.dtype) -> np.ndarray:
 def last_step(task: Task, xs: np.ndarray, targets: np.ndarray) -> Batch:
     """A batch whose one answer is at the last step."""
     T = xs.shape[0]
-    return Batch(xs=xs, steps=np.array([T - 1]), targets=targets[None],
-                 scored=np.array([True]), kind=task.kind)
+    return Batch(
+        xs=xs,
+        steps=np.array([T - 1]),
+        targets=targets[None],
+        scored=np.array([True]),
+        kind=task.kind,
+    )
