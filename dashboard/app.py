@@ -27,5 +27,5 @@ pages = {
     ],
 }
 navigation = st.navigation(pages)
-presentation.controls()
 navigation.run()
+presentation.controls()  # after the page, so the Train form's button stays in view

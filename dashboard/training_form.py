@@ -183,10 +183,10 @@ def _models_box(b: RunConfig) -> tuple[str, ...]:
             key="train_models",
             persist_state=KEEP,
             help="Trained side by side on identical batches from the same seed. "
+            + f"Conventions: {conventions_note()} "
             + " ".join(f"{get_cell(n).label}: {get_cell(n).summary}." for n in cell_names()),
         )
     )
-    st.caption(conventions_note())
     return models
 
 
