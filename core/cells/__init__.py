@@ -35,6 +35,11 @@ def cell_names() -> tuple[str, ...]:
     return tuple(CELLS)
 
 
+def retired_config_fields() -> frozenset[str]:
+    """Config fields old run files may hold that no config has today (each cell names its own)."""
+    return frozenset(f for cell in CELLS.values() for f in cell.retired_config_fields)
+
+
 def get_cell(name: str) -> Cell:
     """The registered cell called `name`."""
     if name not in CELLS:

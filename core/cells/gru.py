@@ -227,6 +227,7 @@ CELL = Cell(
     label="GRU",
     colour="#00798C",
     convention="reset before (Cho et al. 2014)",
+    retired_config_fields=("gru_variant",),  # before the registry: the GRU's convention
     summary="GRU, reset before the candidate's product (Cho et al. 2014)",
     init=init,
     forward=forward,

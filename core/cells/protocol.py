@@ -64,6 +64,8 @@ class Cell:
     state_size: Callable = lambda H: H  # H -> S
     final_state: Callable = lambda cache: cache.hs[-1]  # cache -> (B, S)
     state_names: tuple[str, ...] = ("h",)  # the blocks of the state, in order
+    # run-config fields of this cell that old run files hold and today's configs drop
+    retired_config_fields: tuple[str, ...] = ()
     ablates: tuple[str, str] | None = None  # (full cell, key of the gate removed) for an
     # ablation of another cell, else None
     convention: str = ""  # which convention of its family it follows, when

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from core.cells import cell_names
+from core.cells import cell_names, retired_config_fields
 from core.train.tasks import TASKS, task_names
 
 OPTIMIZERS = ("adam", "sgd")
@@ -51,7 +51,7 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> RunConfig:
-        d = upgrade_legacy(d)  # without a run file's cell map: drops gru_variant only
+        d = upgrade_legacy(d)  # without a run file's cell map: drops retired fields only
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -104,11 +104,12 @@ def _problems(c: RunConfig) -> list[str]:
 
 def upgrade_legacy(d: dict, cells: dict | None = None) -> dict:
     """A config written before the cell registry in today's terms. Such configs name models
-    by family and the GRU's convention in `gru_variant`; their run files map each model to its
-    cell in `cells`, and today a model is named by its cell."""
-    if "gru_variant" not in d:
+    by family and a cell's variant in a field the cells now retire; their run files map each
+    model to its cell in `cells`, and today a model is named by its cell."""
+    retired = retired_config_fields()
+    if not retired & set(d):
         return d
-    d = {k: v for k, v in d.items() if k != "gru_variant"}
+    d = {k: v for k, v in d.items() if k not in retired}
     if cells and isinstance(d.get("models"), list | tuple):
         d["models"] = [cells.get(m, m) if isinstance(m, str) else m for m in d["models"]]
     return d

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from core.bounded_npz import NpzError, read_npz
-from core.cells import get_cell
+from core.cells import get_cell, retired_config_fields
 from core.train.config import RunConfig, upgrade_legacy
 from core.train.limits import LIMITS, check_limits
 from core.train.model import model_param_shapes
@@ -171,10 +171,12 @@ def _parse_json(data: bytes, name: str) -> dict:
 
 def upgrade_doc(doc: dict) -> dict:
     """A run written before the cell registry in today's terms: its models named by their
-    cells (old files say which cell each model is in 'cells'), gru_variant dropped; the
+    cells (old files say which cell each model is in 'cells'), retired fields dropped; the
     weights' renames are kept under "renamed" {old name: new name}."""
     cfg, cells = doc.get("config"), doc.get("cells")
-    if not (isinstance(cfg, dict) and "gru_variant" in cfg and isinstance(cells, dict)):
+    if not (
+        isinstance(cfg, dict) and retired_config_fields() & set(cfg) and isinstance(cells, dict)
+    ):
         return doc
     renamed = {m: c for m, c in cells.items() if isinstance(c, str) and m != c}
     models = doc.get("models")
