@@ -246,16 +246,17 @@ def test_cli_pairwise_equals_sacrebleu_for_every_pair(files):
     )
     assert proc.returncode == 0, proc.stderr
     pairs = json.loads(out.read_text(encoding="utf-8"))["pairwise_significance"]
-    assert [(p["a"], p["b"]) for p in pairs] == [
-        ("medium.txt", "strong.txt"),
-        ("medium.txt", "weak.txt"),
-        ("strong.txt", "weak.txt"),
+    each = [("medium.txt", "strong.txt"), ("medium.txt", "weak.txt"), ("strong.txt", "weak.txt")]
+    assert [(p["metric"], p["a"], p["b"]) for p in pairs] == [
+        (m, a, b) for m in ("BLEU", "chrF") for a, b in each
     ]
     refs = [data.references[0]]
     for p in pairs:
         two = [(p["a"], data.systems[p["a"][:-4]]), (p["b"], data.systems[p["b"][:-4]])]
+        metric = BLEU(references=refs) if p["metric"] == "BLEU" else CHRF(references=refs)
         for test_type, key in (("bs", "bs_p_value"), ("ar", "ar_p_value")):
             _, scores = PairedTest(
-                two, {"BLEU": BLEU(references=refs)}, None, test_type=test_type, n_samples=200
+                two, {p["metric"]: metric}, None, test_type=test_type, n_samples=200
             )()
-            assert p[key] == scores["BLEU"][1].p_value
+            (result,) = [v for k, v in scores.items() if k != "System"]  # BLEU or chrF2
+            assert p[key] == result[1].p_value

@@ -1,4 +1,5 @@
-"""BLEU page through Streamlit's AppTest: uploads, input-doctor messages, numbers vs sacrebleu.
+"""BLEU page through Streamlit's AppTest: scores vs sacrebleu, settings, the sentence table.
+Uploads that go wrong are tested in test_page_bleu_uploads.py.
 
 Every number is compared with sacrebleu computed here on the same text. The TED tests use the
 anchor data (skipped without it); the generated-data tests check the same properties without it.
@@ -6,24 +7,30 @@ anchor data (skipped without it); the generated-data tests check the same proper
 
 from __future__ import annotations
 
-import io
 import math
-import zipfile
 
-import pandas as pd
 import pytest
 import sacrebleu
-from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
 from dashboard.bleu import state as bleu_state
 from tests.apptest_helpers import shown
+from tests.bleu_page_helpers import (
+    TED,
+    TEXT,
+    as_bytes,
+    assert_scores_equal_sacrebleu,
+    corpus_table,
+    generated_files,
+    generated_lines,
+    messages,
+    open_page,
+    read_lines,
+    upload,
+    upload_generated,
+)
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
-
-APP = "../dashboard/app.py"
-TEXT = "text/plain"
-TED = ("ted.ref.detok.eng", "ted.sys1.detok.eng", "ted.sys2.detok.eng")
 
 
 @pytest.fixture(autouse=True)
@@ -31,84 +38,9 @@ def fresh_cache(fresh_caches):
     """Every test starts without cached uploads, reports or statistics."""
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("views/bleu.py").run()
-    assert not at.exception
-    return at
-
-
-def upload(at: AppTest, key: str, files) -> AppTest:
-    at.file_uploader(key=key).set_value(files).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def as_bytes(lines: list[str]) -> bytes:
-    return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
-def read_lines(data: bytes) -> list[str]:
-    """As sacrebleu's command line reads a file."""
-    return [line.rstrip() for line in data.decode("utf-8").split("\n")[:-1]]
-
-
-def corpus_table(at: AppTest) -> pd.DataFrame | None:
-    for df in at.dataframe:
-        value = df.value
-        if value.index.name == "system" and "BLEU" in value.columns:
-            return value
-    return None
-
-
-def messages(at: AppTest, kind: str = "error") -> list[str]:
-    return [shown(e.value) for e in getattr(at, kind)]
-
-
-def assert_scores_equal_sacrebleu(at, systems: dict[str, list[str]], refs: list[list[str]]):
-    table = corpus_table(at)
-    assert table is not None, messages(at)
-    assert list(table.index) == list(systems)
-    for name, hyps in systems.items():
-        bleu = sacrebleu.corpus_bleu(hyps, refs).score
-        chrf = sacrebleu.corpus_chrf(hyps, refs).score
-        assert math.isclose(table.loc[name, "BLEU"], bleu, rel_tol=0, abs_tol=1e-9)
-        assert math.isclose(table.loc[name, "chrF"], chrf, rel_tol=0, abs_tol=1e-9)
-    return table
-
-
 @pytest.fixture(scope="module")
 def generated():
-    """Two references and six systems (three generated, three derived), as file bytes."""
-    c = example_corpus(n_segments=150, seed=7, n_refs=2)
-    strong, medium, weak = c.systems["strong"], c.systems["medium"], c.systems["weak"]
-    systems = {
-        "strong.txt": strong,
-        "medium.txt": medium,
-        "weak.txt": weak,
-        "strong-lower.txt": [s.lower() for s in strong],
-        "medium-short.txt": [
-            " ".join(s.split()[: max(1, len(s.split()) * 2 // 3)]) for s in medium
-        ],
-        "mixed.txt": [s if i % 2 else w for i, (s, w) in enumerate(zip(strong, weak, strict=True))],
-    }
-    return {
-        "refs": {f"ref{j + 1}.txt": as_bytes(r) for j, r in enumerate(c.references)},
-        "systems": {name: as_bytes(lines) for name, lines in systems.items()},
-        "source": as_bytes(c.source),
-    }
-
-
-def upload_generated(at, generated, n_systems=6):
-    upload(at, "bleu_up_refs", [(n, b, TEXT) for n, b in generated["refs"].items()])
-    chosen = list(generated["systems"].items())[:n_systems]
-    return upload(at, "bleu_up_sys", [(n, b, TEXT) for n, b in chosen])
-
-
-def generated_lines(generated, n_systems=6):
-    refs = [read_lines(b) for b in generated["refs"].values()]
-    systems = {n: read_lines(b) for n, b in list(generated["systems"].items())[:n_systems]}
-    return refs, systems
+    return generated_files()
 
 
 # --- opening ----------------------------------------------------------------------------------
@@ -143,13 +75,6 @@ def test_ted_upload_shows_sacrebleu_corpus_bleu(ted_dir):
 
 
 @pytest.mark.slow
-def test_ted_mismatch_and_latin1_name_file_and_line_and_keep_uploads(ted_dir):
-    ref, sys1 = (ted_dir / TED[0]).read_bytes(), (ted_dir / TED[1]).read_bytes()
-    short = b"".join(sys1.splitlines(keepends=True)[:2000])
-    check_mismatch_and_bad_encoding(ref, sys1, short, n_lines=2445)
-
-
-@pytest.mark.slow
 def test_ted_tokenized_files_warned_and_tokenizer_none_equals_sacrebleu(ted_dir):
     names = ("ted.ref.eng", "ted.sys1.eng", "ted.sys2.eng")
     data = {name: (ted_dir / name).read_bytes() for name in names}
@@ -179,114 +104,6 @@ def test_generated_upload_six_systems_two_refs_equal_sacrebleu(generated):
     refs, systems = generated_lines(generated)
     assert_scores_equal_sacrebleu(at, systems, refs)
     assert not messages(at)
-
-
-def test_generated_mismatch_and_non_utf8_keep_uploads(generated):
-    ref = generated["refs"]["ref1.txt"]
-    good = generated["systems"]["strong.txt"]
-    short = b"".join(good.splitlines(keepends=True)[:-3])
-    check_mismatch_and_bad_encoding(ref, good, short, n_lines=150)
-
-
-def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
-    """A short system is marked and left out, both counts named, the other system scored; a
-    Latin-1 line 3 names the file and line and leaves the readable system scored; earlier
-    uploads stay throughout."""
-    lines = good.splitlines(keepends=True)
-    latin = b"".join([*lines[:2], "caf\u00e9 ".encode("latin-1") + lines[2], *lines[3:]])
-    at = open_page()
-    upload(at, "bleu_up_refs", ("ref.txt", ref, TEXT))
-    upload(at, "bleu_up_sys", ("good.txt", good, TEXT))
-    assert corpus_table(at) is not None
-    upload(at, "bleu_up_sys", [("good.txt", good, TEXT), ("short.txt", short, TEXT)])
-    n_short = len(short.splitlines())
-    (warn,) = [m for m in messages(at, "warning") if "Line counts differ" in m]
-    assert f"ref.txt: {n_lines} lines" in warn and f"short.txt: {n_short} lines" in warn
-    assert f"good.txt: {n_lines} lines" in warn and "short.txt left out of scoring" in warn
-    (err,) = [m for m in messages(at) if m.startswith("short.txt has")]
-    assert f"line {n_short + 1} is missing" in err
-    assert list(corpus_table(at).index) == ["good.txt"]  # left out, not truncated
-    short_box = next(e for e in at.expander if "short.txt" in shown(e.label))
-    assert short_box.icon == ":material/error:"  # marked red, like an unreadable file
-    labels = [shown(e.label) for e in at.expander]
-    assert any("ref.txt" in x for x in labels) and any("good.txt" in x for x in labels)
-    assert at.file_uploader(key="bleu_up_refs").value  # the earlier upload is still there
-
-    upload(at, "bleu_up_sys", [("good.txt", good, TEXT), ("latin.txt", latin, TEXT)])
-    (err,) = [m for m in messages(at) if "latin.txt" in m]
-    assert "latin.txt is not valid UTF-8: line 3, byte 4 of the line" in err
-    assert "1 line(s) affected (3)" in err and "Latin-1" in err
-    table = corpus_table(at)  # the readable system is still scored
-    assert list(table.index) == ["good.txt"]
-    expected = sacrebleu.corpus_bleu(read_lines(good), [read_lines(ref)]).score
-    assert math.isclose(table.loc["good.txt", "BLEU"], expected, abs_tol=1e-9)
-
-
-def _zip_bytes() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("sys.txt", "hello\n")
-    return buf.getvalue()
-
-
-def _bad_uploads(good: bytes):
-    """(file name, bytes, level, words in the message, scored as a system?)"""
-    text = good.decode("utf-8")
-    lines = text.split("\n")
-    long_line = "\n".join(["w " * 500_000, *lines[1:]]).encode()
-    return [
-        ("empty.txt", b"", "error", "empty.txt is empty", False),
-        (
-            "image.png",
-            b"\x89PNG\r\n\x1a\n" + bytes(200),
-            "error",
-            "image.png looks like a PNG",
-            False,
-        ),
-        ("out.zip", _zip_bytes(), "error", "out.zip looks like a zip", False),
-        ("utf16.txt", text.encode("utf-16"), "warning", "utf16.txt is UTF-16-LE encoded", True),
-        ("bom.txt", b"\xef\xbb\xbf" + good, "caption", "bom.txt: UTF-8 byte-order mark", True),
-        ("crlf.txt", good.replace(b"\n", b"\r\n"), "caption", "crlf.txt: Windows (CRLF)", True),
-        ("long.txt", long_line, "warning", "long.txt: line 1 is very long", True),
-        ("blank.txt", b"\n" * len(lines[:-1]), "warning", "blank.txt: all", True),
-        ("copy.txt", good, "warning", "have identical content", True),
-    ]
-
-
-@pytest.mark.parametrize("case", range(9))
-def test_bad_system_upload_named_and_others_kept(generated, case):
-    ref, good = generated["refs"]["ref1.txt"], generated["systems"]["medium.txt"]
-    name, data, level, words, scored = _bad_uploads(good)[case]
-    at = open_page()
-    upload(at, "bleu_up_refs", ("ref.txt", ref, TEXT))
-    upload(at, "bleu_up_sys", [("good.txt", good, TEXT), (name, data, TEXT)])
-    assert any(words in m for m in messages(at, level)), messages(at, level)
-    table = corpus_table(at)
-    assert table is not None and "good.txt" in table.index
-    assert (name in table.index) == scored
-    expected = sacrebleu.corpus_bleu(read_lines(good), [read_lines(ref)]).score
-    assert math.isclose(table.loc["good.txt", "BLEU"], expected, abs_tol=1e-9)
-    if name in ("utf16.txt", "bom.txt", "crlf.txt"):  # decoded to the same text, same score
-        assert math.isclose(table.loc[name, "BLEU"], expected, abs_tol=1e-9)
-
-
-def test_tsv_table_upload_scores_and_ragged_rows(generated):
-    refs, systems = generated_lines(generated, 2)
-    rows = ["ref\t" + "\t".join(systems)]
-    rows += ["\t".join(cells) for cells in zip(refs[0], *systems.values(), strict=True)]
-    at = open_page()
-    upload(at, "bleu_up_table", ("all.tsv", "\n".join(rows).encode() + b"\n", TEXT))
-    assert_scores_equal_sacrebleu(at, systems, refs[:1])
-    rows[5] = rows[5].rsplit("\t", 1)[0]
-    upload(at, "bleu_up_table", ("all.tsv", "\n".join(rows).encode() + b"\n", TEXT))
-    assert any("all.tsv: 1 row(s)" in m and "line 6 has 2" in m for m in messages(at))
-    assert corpus_table(at) is None
-
-
-def test_jsonl_bad_line_named():
-    data = b'{"ref": "a b", "sys": "a b"}\n{"ref": "c d", "sys": \n'
-    at = upload(open_page(), "bleu_up_table", ("t.jsonl", data, TEXT))
-    assert any("t.jsonl: line 2 is not valid JSON" in m for m in messages(at))
 
 
 # --- interaction --------------------------------------------------------------------------------

@@ -117,8 +117,12 @@ def test_every_pair_matrix_on_the_page_equals_core():
     shown = frame_with(at, "significantly better than")
     c = example_corpus()
     settings = BleuSettings(baseline=at.selectbox(key="bleu_baseline").value)
-    expected = pairwise_significance(analyse(c.references, c.systems, settings)).matrix()
-    assert shown.equals(expected)
+    report = analyse(c.references, c.systems, settings)
+    assert shown.equals(pairwise_significance(report).matrix())
+    at.segmented_control(key="bleu_pairwise_metric").set_value("chrF").run()
+    shown = frame_with(at, "significantly better than")
+    assert shown.equals(pairwise_significance(report, metric="chrf").matrix())
+    assert "chrF" in shown.columns
 
 
 def test_sentence_detail_follows_filter_and_sort_marks_search_hits_and_shows_source():

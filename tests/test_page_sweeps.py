@@ -63,3 +63,27 @@ def test_a_bad_length_list_is_named(fast):
     at.button[0].click().run()
     assert not at.exception
     assert any("'ten' is not a number" in e for e in ui.errors(at))
+
+
+def test_stop_cancels_a_running_sweep_and_keeps_the_page_whole(fast):
+    at = _open()
+    at.multiselect(key="sweeps_models").set_value(["rnn", "gru"])
+    at.text_input(key="sweeps_lengths").set_value("20, 30, 40")
+    at.text_input(key="sweeps_hidden").set_value("16")
+    at.number_input(key="sweeps_seeds").set_value(4)
+    at.number_input(key="sweeps_steps").set_value(2000)
+    at.button[0].click().run()
+    name = at.session_state["sweeps_shown"]
+    assert sweep_jobs.sweeps()[name].running
+    at.button(key="sweeps_stop").click().run()
+    deadline = time.monotonic() + 60
+    while sweep_jobs.sweeps()[name].running:
+        assert time.monotonic() < deadline, "the sweep did not stop"
+        time.sleep(0.2)
+    at.run()
+    assert not at.exception, at.exception
+    progress = sweep_jobs.sweeps()[name].progress
+    assert progress.stopped and progress.done < progress.total
+    assert any("Stopped on request" in i for i in ui.infos(at))
+    (table,) = [df.value for df in at.dataframe]
+    assert (table["status"] == "missing").sum() >= progress.total - progress.done

@@ -3,9 +3,11 @@ sweep end to end, resume by config hash, the results file, and no Dask without a
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pandas as pd
 import pytest
@@ -135,6 +137,31 @@ def test_tiny_sweep_end_to_end_then_resume_by_hash(tmp_path, local):
     assert ((rates["low"] <= rates["rate"]) & (rates["rate"] <= rates["high"])).all()
 
 
+def test_a_stopped_sweep_keeps_what_finished_and_resumes(tmp_path, local):
+    grid = grid_from_tables(
+        {**TINY_BASE, "steps": 60}, {"model": ["rnn", "gru"], "seed": list(range(6))}, name="stop"
+    )
+    store = RunStore(tmp_path)
+    stop = threading.Event()
+
+    def after_first(progress):
+        if progress.done >= 1:
+            stop.set()
+
+    first = run_sweep(grid, store, local, on_progress=after_first, stop=stop)
+    assert first.stopped and 1 <= first.done < first.total
+    finished = [r for r in store.list_runs(sweep="stop") if r.status == "done"]
+    assert len(finished) == first.done - first.failed  # nothing half-written, nothing lost
+    rest = run_sweep(grid, store, local)
+    assert not rest.stopped
+    assert (rest.skipped, rest.done, rest.skipped + rest.done) == (
+        len(finished),
+        first.total - len(finished),
+        first.total,
+    )
+    assert (results_table(grid, store)["status"] == "done").all()
+
+
 def test_cli_run_then_results_csv(tmp_path, capsys):
     grid = tmp_path / "g.toml"
     grid.write_text(
@@ -232,3 +259,21 @@ def test_presets_expand_on_registered_cells(key):
 
     grid, missing = preset_grid(key)
     assert grid.configs() and set(grid.models) | set(missing) == set(PRESETS[key].grid["model"])
+
+
+@pytest.mark.parametrize(
+    ("env", "relaxed"), [({"MALLOC_TRIM_THRESHOLD_": "65536"}, True), ({}, False)]
+)
+def test_dask_workers_malloc_trim_is_relaxed_only_where_dask_set_it(env, relaxed):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_; a run there raises glibc's thresholds."""
+    code = "from core.sweep.worker_memory import relax_malloc_trim as r; print(r(), r())"
+    clean = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [str(relaxed)] * 2  # and asking twice changes nothing

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--pairwise",
         action="store_true",
-        help="also test every pair of systems (BLEU; in the JSON bundle)",
+        help="also test every pair of systems on BLEU and chrF (in the JSON bundle)",
     )
     p.add_argument("--json", metavar="OUT", help="write the full result bundle as JSON")
     return p
@@ -171,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         bundle = json_bundle(report, files, word_report(refs, systems, settings, freq_corpus))
         if args.pairwise:
-            bundle["pairwise_significance"] = pairwise_significance(report).to_list()
+            bundle["pairwise_significance"] = [
+                pair
+                for metric in ("bleu", "chrf")
+                for pair in pairwise_significance(report, metric=metric).to_list()
+            ]
         Path(args.json).write_text(bundle_json(bundle), encoding="utf-8")
     return 0
 

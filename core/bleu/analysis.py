@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -11,7 +10,7 @@ from sacrebleu.significance import estimate_ci
 
 from core.bleu.buckets import assign_buckets, bucket_labels, bucket_table
 from core.bleu.report import BleuReport
-from core.bleu.scores import bleu_rows, chrf_rows, corpus_bleu_score, corpus_score
+from core.bleu.scores import bleu_rows, chrf_rows, corpus_bleu_score, corpus_score, row_scorer
 from core.bleu.settings import BleuSettings
 from core.bleu.significance import (
     FLOAT32_EXACT,
@@ -259,16 +258,7 @@ def _significance(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus):
     sums = resampled_sums(
         stacked, bootstrap_index_chunks(n, settings.bootstrap_samples, settings.seed)
     )
-    chrf_order = settings.chrf_char_order + settings.chrf_word_order
-    vectorised = {
-        "BLEU": partial(bleu_rows, max_order=settings.max_ngram_order),
-        "chrF": partial(
-            chrf_rows,
-            order=chrf_order,
-            beta=settings.chrf_beta,
-            eps_smoothing=settings.chrf_eps_smoothing,
-        ),
-    }
+    vectorised = {"BLEU": row_scorer(settings, "bleu"), "chrF": row_scorer(settings, "chrf")}
     results, col = [], 0
     for label, metric, data in blocks:
         k = data[baseline].shape[1]

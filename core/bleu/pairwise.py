@@ -1,4 +1,4 @@
-"""Paired significance of every pair of systems (BLEU), each pair equal to sacrebleu's
+"""Paired significance of every pair of systems (BLEU or chrF), each pair equal to sacrebleu's
 PairedTest of the two with the same seed (paired bootstrap and approximate randomization).
 
 The bootstrap draws are the same for every pair (sacrebleu seeds each comparison alike), so
@@ -9,13 +9,12 @@ tested once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from core.bleu.report import BleuReport
-from core.bleu.scores import bleu_rows
+from core.bleu.scores import row_scorer
 from core.bleu.significance import (
     FLOAT32_EXACT,
     ar_p_values,
@@ -28,18 +27,20 @@ from core.bleu.significance import (
 from core.bleu.stats import make_metric
 
 ALPHA = 0.05  # a pair differs when the paired bootstrap's p is below this
+LABELS = {"bleu": "BLEU", "chrf": "chrF"}  # metric -> the name shown in tables
 
 
 @dataclass(frozen=True)
 class PairwiseSignificance:
     systems: tuple[str, ...]  # in the report's order
-    bleu: np.ndarray  # (S,) corpus BLEU
+    metric: str  # "bleu" or "chrf": what was resampled and compared
+    scores: np.ndarray  # (S,) corpus scores of that metric
     bootstrap_p: np.ndarray  # (S, S) paired-bootstrap p of each pair; NaN on the diagonal
     ar_p: np.ndarray  # (S, S) approximate-randomization p; NaN when not computed
 
     def better(self, alpha: float = ALPHA) -> np.ndarray:
-        """(S, S) bool: row system has the higher BLEU and bootstrap p < alpha."""
-        higher = self.bleu[:, None] > self.bleu[None, :]
+        """(S, S) bool: row system has the higher score and bootstrap p < alpha."""
+        higher = self.scores[:, None] > self.scores[None, :]
         return higher & (self.bootstrap_p < alpha)
 
     def matrix(self, alpha: float = ALPHA) -> pd.DataFrame:
@@ -63,7 +64,7 @@ class PairwiseSignificance:
             cells, index=pd.Index(self.systems, name="system"), columns=list(self.systems)
         )
         frame.insert(0, "significantly better than", better.sum(axis=1))
-        frame.insert(0, "BLEU", self.bleu)
+        frame.insert(0, LABELS[self.metric], self.scores)
         return frame
 
     def to_list(self) -> list[dict]:
@@ -72,6 +73,7 @@ class PairwiseSignificance:
             {
                 "a": a,
                 "b": self.systems[j],
+                "metric": LABELS[self.metric],
                 "bs_p_value": _num(self.bootstrap_p[i, j]),
                 "ar_p_value": _num(self.ar_p[i, j]),
             }
@@ -89,11 +91,17 @@ def _num(x: float) -> float | None:
     return None if np.isnan(x) else float(x)
 
 
-def pairwise_significance(report: BleuReport, ar: bool = True) -> PairwiseSignificance:
-    """Every pair of the report's systems, BLEU, with the report's resamples, trials and seed."""
+def pairwise_significance(
+    report: BleuReport, ar: bool = True, metric: str = "bleu"
+) -> PairwiseSignificance:
+    """Every pair of the report's systems on `metric` ("bleu" or "chrf"), with the report's
+    resamples, trials and seed."""
+    if metric not in LABELS:
+        raise ValueError(f"pairwise significance covers {sorted(LABELS)}, not {metric!r}")
     settings, names = report.settings, list(report.systems)
-    data, n = report.bleu_stats, report.n_segments
-    metric = make_metric(settings, "bleu")
+    data = report.bleu_stats if metric == "bleu" else report.chrf_stats
+    n = report.n_segments
+    scorer = make_metric(settings, metric)
 
     def draws():
         return bootstrap_index_chunks(n, settings.bootstrap_samples, settings.seed)
@@ -105,16 +113,16 @@ def pairwise_significance(report: BleuReport, ar: bool = True) -> PairwiseSignif
         block = sums[:, j * k : (j + 1) * k]
         if block.max(initial=0) >= FLOAT32_EXACT:  # huge corpus: float32 rounds
             block = sacrebleu_float32_sums(data[s], draws())
-        resampled[s] = scalar_scores(metric, block)
-    scores = report.corpus["bleu"]
+        resampled[s] = scalar_scores(scorer, block)
+    scores = report.corpus[metric]
     size = len(names)
     bs, arp = np.full((size, size), np.nan), np.full((size, size), np.nan)
-    vectorised = partial(bleu_rows, max_order=settings.max_ngram_order)
+    vectorised = row_scorer(settings, metric)
     for i, a in enumerate(names):
         later = {b: data[b] for b in names[i + 1 :]}
         ar_p = (
             ar_p_values(
-                metric,
+                scorer,
                 vectorised,
                 data[a],
                 later,
@@ -132,4 +140,4 @@ def pairwise_significance(report: BleuReport, ar: bool = True) -> PairwiseSignif
                 resampled[a], resampled[b], scores[a], scores[b]
             )[0]
             arp[i, j] = arp[j, i] = ar_p.get(b, np.nan)
-    return PairwiseSignificance(tuple(names), scores.to_numpy(dtype=np.float64), bs, arp)
+    return PairwiseSignificance(tuple(names), metric, scores.to_numpy(dtype=np.float64), bs, arp)

@@ -7,6 +7,8 @@ the scalar code itself is used wherever bit-identity matters, see `corpus_*`).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from sacrebleu.metrics import BLEU
 from sacrebleu.metrics.bleu import BLEUScore
@@ -114,3 +116,15 @@ def corpus_score(metric, stats: np.ndarray) -> float:
 def _exact_sums(stats: np.ndarray) -> list[int]:
     """Column sums as Python ints, as sacrebleu's sum_of_lists gives them."""
     return [int(v) for v in np.asarray(stats, dtype=np.int64).sum(axis=0)]
+
+
+def row_scorer(settings, metric: str):
+    """The vectorised scorer of `metric` ("bleu" or "chrf") under `settings`, (M, K) -> (M,)."""
+    if metric == "bleu":
+        return partial(bleu_rows, max_order=settings.max_ngram_order)
+    return partial(
+        chrf_rows,
+        order=settings.chrf_char_order + settings.chrf_word_order,
+        beta=settings.chrf_beta,
+        eps_smoothing=settings.chrf_eps_smoothing,
+    )

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.bleu.chrf_block import chrf_block
+from core.bleu.segment_counts import segment_counter
 from core.bleu.settings import BleuSettings
 
 METRICS = ("bleu", "chrf", "ter")
@@ -122,25 +124,32 @@ def _extract_block(
     """One (metric, segment block): cache the block's references, score every system."""
     name, lo, hi = task
     metric = make_metric(settings, name)
-    ref_cache = metric._cache_references(refs)
+    ref_cache = metric._cache_references(refs) if name != "chrf" else None
+    out = chrf_block(metric, refs, systems) if name == "chrf" else None
+    if out is None:  # per segment: BLEU, TER, and chrF of very large alphabets
+        ref_cache = ref_cache or metric._cache_references(refs)
+        out = _per_segment(name, metric, ref_cache, systems, hi - lo)
+    first_len = np.array(
+        [c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [], dtype=np.int64
+    )
+    return name, lo, out, first_len
+
+
+def _per_segment(name, metric, ref_cache, systems, n) -> dict[str, np.ndarray]:
+    """system -> (n, K) rows, one segment at a time (a line several systems share, once)."""
+    count = segment_counter(name, metric, ref_cache)
     dtype = np.float64 if name == "ter" else np.int64
-    seen: dict[tuple[int, str], list] = {}  # systems often agree on a line: score it once
+    seen: dict[tuple[int, str], list] = {}
     out = {}
     for sys_name, hyps in systems.items():
         rows = []
         for i, hyp in enumerate(hyps):
             row = seen.get((i, hyp))
-            if row is None:  # the body of sacrebleu's Metric._extract_corpus_statistics
-                row = metric._compute_segment_statistics(
-                    metric._preprocess_segment(hyp), ref_cache[i]
-                )
-                seen[(i, hyp)] = row
+            if row is None:  # sacrebleu's _compute_segment_statistics, counted faster
+                row = seen[(i, hyp)] = count(i, hyp)
             rows.append(row)
-        out[sys_name] = np.asarray(rows, dtype=dtype).reshape(hi - lo, -1)
-    first_len = np.array(
-        [c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [], dtype=np.int64
-    )
-    return name, lo, out, first_len
+        out[sys_name] = np.asarray(rows, dtype=dtype).reshape(n, -1)
+    return out
 
 
 def _assemble(settings, refs, systems, metrics, parts) -> dict[str, SegmentStats]:

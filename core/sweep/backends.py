@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from core.jobs.pool import JobPool
+from core.sweep.worker_memory import relax_malloc_trim
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.results import TrainResult
@@ -25,7 +26,9 @@ class Finished:
 
 
 def train_remote(config: dict) -> TrainResult:
-    """One run on a Dask worker: the same seeded training as everywhere else."""
+    """One run on a Dask worker: the same seeded training as everywhere else (with malloc
+    thresholds that suit it, see worker_memory)."""
+    relax_malloc_trim()
     return train(RunConfig.from_dict(config))
 
 
@@ -57,6 +60,12 @@ class LocalBackend:
             if out or time.monotonic() >= deadline:
                 return out
             time.sleep(0.02)
+
+    def cancel(self, handles: list) -> None:
+        """Drop queued runs and kill running ones (their workers are replaced)."""
+        for h in handles:
+            self.pool.stop(h)
+            self.pool.forget(h)
 
     def close(self) -> None:
         if self.owned:
@@ -92,6 +101,10 @@ class DaskBackend:
             item = Finished(future, None, f"{type(err).__name__}: {err}")
         future.release()
         return item
+
+    def cancel(self, handles: list) -> None:
+        """Cancel the futures: queued runs never start, running ones are abandoned."""
+        self.client.cancel(handles)
 
     def close(self) -> None:
         self.client.close()

@@ -103,6 +103,9 @@ def _run(grid, store, args) -> int:
     backend = make_backend(args.workers, scheduler)
     try:
         progress = run_sweep(grid, store, backend, on_progress=SweepBar())
+    except KeyboardInterrupt:
+        print("\nstopped: finished runs are stored; run again to resume", file=sys.stderr)
+        return 130
     finally:
         backend.close()
     for failure in progress.failures:

@@ -3,6 +3,7 @@ hash), on a backend, and write each result to the store from this process as it 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class SweepProgress:
     failed: int = 0  # of which failed
     seconds: float = 0.0  # wall time so far
     failures: list[str] = field(default_factory=list)  # "config: reason"
+    stopped: bool = False  # stopped on request before every run finished
 
     @property
     def remaining(self) -> int:
@@ -35,9 +37,15 @@ def missing_configs(grid: Grid, store: RunStore) -> list[RunConfig]:
 
 
 def run_sweep(
-    grid: Grid, store: RunStore, backend, on_progress: Callable[[SweepProgress], None] | None = None
+    grid: Grid,
+    store: RunStore,
+    backend,
+    on_progress: Callable[[SweepProgress], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> SweepProgress:
-    """Train what is missing; a failed run is recorded with its reason and the sweep goes on."""
+    """Train what is missing; a failed run is recorded with its reason and the sweep goes on.
+    Setting `stop` cancels the runs not finished yet: what finished stays in the store, and
+    running the sweep again resumes from there."""
     start = time.perf_counter()
     todo = missing_configs(grid, store)
     progress = SweepProgress(total=len(grid.configs()), skipped=len(grid.configs()) - len(todo))
@@ -47,6 +55,10 @@ def run_sweep(
     if on_progress:
         on_progress(progress)
     while pending:
+        if stop is not None and stop.is_set():
+            backend.cancel(list(pending))
+            progress.stopped = True
+            break
         for item in backend.wait(list(pending), timeout=0.5):
             cfg = pending.pop(item.handle)
             if item.result is not None:
@@ -60,4 +72,6 @@ def run_sweep(
             if on_progress:
                 on_progress(progress)
     progress.seconds = time.perf_counter() - start
+    if on_progress:
+        on_progress(progress)
     return progress

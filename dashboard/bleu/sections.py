@@ -115,7 +115,7 @@ def pairwise_section(report: BleuReport) -> None:
     if len(report.systems) < 3:
         return
     with st.expander(
-        "Every pair of systems: paired significance (BLEU)", icon=":material/grid_on:"
+        "Every pair of systems: paired significance (BLEU, chrF)", icon=":material/grid_on:"
     ):
         if not st.toggle(
             "Test every pair",
@@ -124,10 +124,14 @@ def pairwise_section(report: BleuReport) -> None:
             "as sacrebleu's PairedTest of the two with the same seed.",
         ):
             return
-        st.dataframe(state.pairwise(report).matrix(), key="bleu_pairwise_table")
+        label = st.segmented_control(
+            "Metric", ["BLEU", "chrF"], default="BLEU", key="bleu_pairwise_metric"
+        )
+        label = label or "BLEU"  # a second click clears the control: keep showing BLEU
+        st.dataframe(state.pairwise(report, label.lower()).matrix(), key="bleu_pairwise_table")
         st.caption(
             "Cells: p (paired bootstrap) / p (approximate randomization). ▲: the row "
-            "system's BLEU is higher with bootstrap p < 0.05; ▼: lower."
+            f"system's {label} is higher with bootstrap p < 0.05; ▼: lower."
         )
 
 

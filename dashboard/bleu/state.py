@@ -202,9 +202,9 @@ def report_key(report: BleuReport) -> tuple:
     return digest.hexdigest(), repr(report.settings), report.systems
 
 
-def pairwise(report: BleuReport) -> PairwiseSignificance:
-    """Every pair's paired tests, cached by the report."""
-    return _pairwise(report_key(report), report)
+def pairwise(report: BleuReport, metric: str = "bleu") -> PairwiseSignificance:
+    """Every pair's paired tests on `metric` ("bleu" or "chrf"), cached by the report."""
+    return _pairwise(report_key(report), metric, report)
 
 
 BUCKET_KINDS = {  # label on the page -> how segments are split (needs: source / labels)
@@ -248,9 +248,9 @@ def _buckets_by(
     )
 
 
-@st.cache_resource(max_entries=2, show_spinner="Testing every pair of systems ...")
-def _pairwise(key: tuple, _report: BleuReport) -> PairwiseSignificance:
-    return pairwise_significance(_report)
+@st.cache_resource(max_entries=4, show_spinner="Testing every pair of systems ...")
+def _pairwise(key: tuple, metric: str, _report: BleuReport) -> PairwiseSignificance:
+    return pairwise_significance(_report, metric=metric)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class SweepJob:
     progress: SweepProgress | None = None  # latest progress (None until submitted)
     error: str | None = None  # why the sweep could not run
     thread: threading.Thread | None = field(default=None, repr=False)
+    stop_requested: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def running(self) -> bool:
@@ -63,6 +64,13 @@ def start(grid: Grid) -> SweepJob:
     return job
 
 
+def stop(name: str) -> None:
+    """Ask a running sweep to stop: unfinished runs are cancelled, finished ones stay stored."""
+    job = sweeps().get(name)
+    if job is not None:
+        job.stop_requested.set()
+
+
 def _run(job: SweepJob, scheduler: str | None) -> None:
     try:
         backend = DaskBackend(scheduler) if scheduler else LocalBackend(pool=job_pool())
@@ -70,7 +78,13 @@ def _run(job: SweepJob, scheduler: str | None) -> None:
         job.error = f"cannot reach the scheduler {scheduler}: {err}"
         return
     try:
-        run_sweep(job.grid, job.store, backend, on_progress=lambda p: setattr(job, "progress", p))
+        run_sweep(
+            job.grid,
+            job.store,
+            backend,
+            on_progress=lambda p: setattr(job, "progress", p),
+            stop=job.stop_requested,
+        )
     except Exception as err:  # noqa: BLE001 - a sweep thread must report, never vanish
         job.error = f"{type(err).__name__}: {err}"
     finally:

@@ -138,6 +138,16 @@ def grid_name(base: dict, grid: dict) -> str:
 def live(name: str) -> None:
     """Progress and figures of one sweep, redrawn every second while it runs."""
     job = sweep_jobs.sweeps()[name]
+    stopping = job.stop_requested.is_set()
+    if st.button(
+        "Stopping ..." if stopping else "Stop sweep",
+        key="sweeps_stop",
+        icon=":material/stop:",
+        disabled=stopping,
+        help="Cancels the runs not finished yet. Finished runs stay in the store; "
+        "run the same grid again to resume.",
+    ):
+        sweep_jobs.stop(name)
     draw(job)
     if not job.running:
         st.rerun(scope="app")  # the static view takes over
@@ -156,6 +166,12 @@ def draw(job) -> None:
         )
         for failure in p.failures[-5:]:
             st.warning(f"Failed: {failure}", icon=":material/warning:")
+        if p.stopped:
+            st.info(
+                f"Stopped on request after {p.done} of {todo} runs. Finished runs are stored: "
+                "run the same grid again to train only the missing ones.",
+                icon=":material/stop_circle:",
+            )
     table = results_table(job.grid, job.store)
     figures(job.grid, table)
     st.dataframe(table, hide_index=True, key=f"sweeps_table_{job.grid.name}")

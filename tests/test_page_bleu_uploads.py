@@ -1,11 +1,10 @@
-"""Malformed uploads on the BLEU page, one test per kind, through the whole app (AppTest).
+"""Uploads on the BLEU page that go wrong, one test per kind, through the whole app (AppTest).
 
-Each case starts from a session that already holds a trained run and a scored reference +
-system upload, then adds the bad file. It must give a clear message naming the file (and the
-line where one applies), no traceback, and leave the earlier files, their scores and the run
-in place. Accepted variants (UTF-8 BOM, CRLF, UTF-16 with BOM) must score exactly like the
-clean file. The upload cap is tested in the browser (tests/e2e/test_bleu_page.py): AppTest does
-not enforce it.
+Each case gives a clear message naming the file (and the line where one applies), no traceback,
+and leaves earlier files, their scores and a trained run in place. Accepted variants (UTF-8 BOM,
+CRLF, UTF-16 with BOM) score exactly like the clean file. The upload cap is tested in the browser
+(tests/e2e/test_bleu_page.py): AppTest does not enforce it. The TED test uses the anchor data
+(skipped without it); the generated-data tests check the same properties without it.
 """
 
 from __future__ import annotations
@@ -25,16 +24,104 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from dashboard.runs import state
 from tests.apptest_helpers import shown
+from tests.bleu_page_helpers import (
+    APP,
+    TED,
+    TEXT,
+    as_bytes,
+    assert_scores_equal_sacrebleu,
+    corpus_table,
+    generated_files,
+    generated_lines,
+    messages,
+    open_page,
+    read_lines,
+    upload,
+)
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
 
-APP = "../dashboard/app.py"
-TEXT = "text/plain"
+
+@pytest.fixture(autouse=True)
+def fresh_cache(fresh_caches):
+    """Every test starts without cached uploads, reports or statistics."""
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return generated_files()
+
+
+def test_ted_mismatch_and_latin1_name_file_and_line_and_keep_uploads(ted_dir):
+    ref, sys1 = (ted_dir / TED[0]).read_bytes(), (ted_dir / TED[1]).read_bytes()
+    short = b"".join(sys1.splitlines(keepends=True)[:2000])
+    check_mismatch_and_bad_encoding(ref, sys1, short, n_lines=2445)
+
+
+def test_generated_mismatch_and_non_utf8_keep_uploads(generated):
+    ref = generated["refs"]["ref1.txt"]
+    good = generated["systems"]["strong.txt"]
+    short = b"".join(good.splitlines(keepends=True)[:-3])
+    check_mismatch_and_bad_encoding(ref, good, short, n_lines=150)
+
+
+def check_mismatch_and_bad_encoding(ref, good, short, n_lines):
+    """A short system is marked and left out, both counts named, the other system scored; a
+    Latin-1 line 3 names the file and line and leaves the readable system scored; earlier
+    uploads stay throughout."""
+    lines = good.splitlines(keepends=True)
+    latin = b"".join([*lines[:2], "caf\u00e9 ".encode("latin-1") + lines[2], *lines[3:]])
+    at = open_page()
+    upload(at, "bleu_up_refs", ("ref.txt", ref, TEXT))
+    upload(at, "bleu_up_sys", ("good.txt", good, TEXT))
+    assert corpus_table(at) is not None
+    upload(at, "bleu_up_sys", [("good.txt", good, TEXT), ("short.txt", short, TEXT)])
+    n_short = len(short.splitlines())
+    (warn,) = [m for m in messages(at, "warning") if "Line counts differ" in m]
+    assert f"ref.txt: {n_lines} lines" in warn and f"short.txt: {n_short} lines" in warn
+    assert f"good.txt: {n_lines} lines" in warn and "short.txt left out of scoring" in warn
+    (err,) = [m for m in messages(at) if m.startswith("short.txt has")]
+    assert f"line {n_short + 1} is missing" in err
+    assert list(corpus_table(at).index) == ["good.txt"]  # left out, not truncated
+    short_box = next(e for e in at.expander if "short.txt" in shown(e.label))
+    assert short_box.icon == ":material/error:"  # marked red, like an unreadable file
+    labels = [shown(e.label) for e in at.expander]
+    assert any("ref.txt" in x for x in labels) and any("good.txt" in x for x in labels)
+    assert at.file_uploader(key="bleu_up_refs").value  # the earlier upload is still there
+
+    upload(at, "bleu_up_sys", [("good.txt", good, TEXT), ("latin.txt", latin, TEXT)])
+    (err,) = [m for m in messages(at) if "latin.txt" in m]
+    assert "latin.txt is not valid UTF-8: line 3, byte 4 of the line" in err
+    assert "1 line(s) affected (3)" in err and "Latin-1" in err
+    table = corpus_table(at)  # the readable system is still scored
+    assert list(table.index) == ["good.txt"]
+    expected = sacrebleu.corpus_bleu(read_lines(good), [read_lines(ref)]).score
+    assert math.isclose(table.loc["good.txt", "BLEU"], expected, abs_tol=1e-9)
+
+
+def test_tsv_table_upload_scores_and_ragged_rows(generated):
+    refs, systems = generated_lines(generated, 2)
+    rows = ["ref\t" + "\t".join(systems)]
+    rows += ["\t".join(cells) for cells in zip(refs[0], *systems.values(), strict=True)]
+    at = open_page()
+    upload(at, "bleu_up_table", ("all.tsv", "\n".join(rows).encode() + b"\n", TEXT))
+    assert_scores_equal_sacrebleu(at, systems, refs[:1])
+    rows[5] = rows[5].rsplit("\t", 1)[0]
+    upload(at, "bleu_up_table", ("all.tsv", "\n".join(rows).encode() + b"\n", TEXT))
+    assert any("all.tsv: 1 row(s)" in m and "line 6 has 2" in m for m in messages(at))
+    assert corpus_table(at) is None
+
+
+def test_jsonl_bad_line_named():
+    data = b'{"ref": "a b", "sys": "a b"}\n{"ref": "c d", "sys": \n'
+    at = upload(open_page(), "bleu_up_table", ("t.jsonl", data, TEXT))
+    assert any("t.jsonl: line 2 is not valid JSON" in m for m in messages(at))
+
+
+# --- every kind of bad file, with a trained run in the session -------------------------------
+
+
 N = 40  # segments in the generated files
-
-
-def as_bytes(lines: list[str]) -> bytes:
-    return "".join(f"{s}\n" for s in lines).encode("utf-8")
 
 
 CORPUS = example_corpus(n_segments=N, seed=21)
@@ -115,24 +202,12 @@ def run():
     return train(RunConfig(length=5, hidden=4, steps=4, val_size=16, eval_every=2, checkpoints=2))
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(fresh_caches):
-    """Every test starts without cached uploads, reports or statistics."""
-
-
-def messages(at: AppTest) -> list[str]:
+def every_message(at: AppTest) -> list[str]:
     return [
         shown(m.value)
         for kind in ("error", "warning", "info", "caption")
         for m in getattr(at, kind)
     ]
-
-
-def corpus_table(at: AppTest):
-    for df in at.dataframe:
-        if df.value.index.name == "system" and "BLEU" in df.value.columns:
-            return df.value
-    return None
 
 
 def uploaded_names(at: AppTest, key: str) -> list[str]:
@@ -170,8 +245,8 @@ def test_malformed_upload_is_named_and_nothing_else_is_lost(run, case):
         files = (case.name, case.data, TEXT)
     at.file_uploader(key=case.uploader).set_value(files).run()
     assert not at.exception, at.exception
-    found = [m for m in messages(at) if case.words in m]
-    assert found, messages(at)
+    found = [m for m in every_message(at) if case.words in m]
+    assert found, every_message(at)
     assert_earlier_state_kept(at, run)
     table = corpus_table(at)
     if case.blocks:
@@ -199,15 +274,15 @@ def test_mismatch_names_every_file_with_its_count_and_the_first_missing_line(run
     at.file_uploader(key="bleu_up_sys").set_value(
         [("good.txt", GOOD, TEXT), ("short.txt", short, TEXT)]
     ).run()
-    (msg,) = [m for m in messages(at) if "Line counts differ" in m]
+    (msg,) = [m for m in every_message(at) if "Line counts differ" in m]
     assert f"ref.txt: {N} lines" in msg and f"good.txt: {N} lines" in msg
     assert f"short.txt: {N - 2} lines" in msg and "short.txt left out of scoring" in msg
-    (own,) = [m for m in messages(at) if m.startswith("short.txt has")]
+    (own,) = [m for m in every_message(at) if m.startswith("short.txt has")]
     assert f"line {N - 1} is missing" in own
 
 
 def test_ragged_tsv_names_the_line_and_its_cell_count(run):
     at = session_with_run_and_files(run)
     at.file_uploader(key="bleu_up_table").set_value(("all.tsv", _tsv_ragged(), TEXT)).run()
-    (msg,) = [m for m in messages(at) if "all.tsv" in m]
+    (msg,) = [m for m in every_message(at) if "all.tsv" in m]
     assert "line 5 has 1" in msg, msg
