@@ -16,11 +16,9 @@ from dashboard.charts.gradients import (
     clipping_figure,
     flow_figure,
     flow_heatmap,
-    jacobian_figure,
     shared_range,
-    singular_values_figure,
-    spectrum_figure,
 )
+from dashboard.charts.spectra import jacobian_figure, singular_values_figure, spectrum_figure
 from dashboard.charts.style import log_axis
 from tests.fake_runs import tiny_run
 

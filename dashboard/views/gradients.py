@@ -16,11 +16,9 @@ from dashboard.charts.gradients import (
     clipping_figure,
     flow_figure,
     flow_heatmap,
-    jacobian_figure,
     shared_range,
-    singular_values_figure,
-    spectrum_figure,
 )
+from dashboard.charts.spectra import jacobian_figure, singular_values_figure, spectrum_figure
 from dashboard.charts.style import model_label, ordered
 from dashboard.flow_text import decay_frame, fit_text, flow_explanation
 from dashboard.presentation import presenting, show
