@@ -72,9 +72,10 @@ def test_stop_cancels_a_running_sweep_and_keeps_the_page_whole(fast):
     at.text_input(key="sweeps_hidden").set_value("16")
     at.number_input(key="sweeps_seeds").set_value(4)
     at.number_input(key="sweeps_steps").set_value(2000)
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Run sweep").click().run()
     name = at.session_state["sweeps_shown"]
     assert sweep_jobs.sweeps()[name].running
+    assert at.selectbox(key="sweeps_pick").value == name  # the new sweep is shown
     at.button(key="sweeps_stop").click().run()
     deadline = time.monotonic() + 60
     while sweep_jobs.sweeps()[name].running:

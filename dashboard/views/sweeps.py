@@ -20,6 +20,7 @@ from dashboard.charts.sweeps import final_metric, steps_to_solve, success_curve,
 from dashboard.runs import sweep_jobs
 
 SHOWN = "sweeps_shown"  # name of the sweep this session looks at
+PICK = "sweeps_pick"  # the sweep chooser's key
 CUSTOM = "custom"
 
 
@@ -237,14 +238,17 @@ if submitted is not None:
         st.error(str(err), icon=":material/error:")
     else:
         sweep_jobs.start(grid)
-        st.session_state[SHOWN] = grid.name
+        st.session_state[SHOWN] = st.session_state[PICK] = grid.name  # show the new sweep
 known = sweep_jobs.sweeps()
 if not known:
     st.info("No sweep yet: choose a preset or a grid in the sidebar and run it.")
 else:
     names = list(known)
-    shown = st.session_state.get(SHOWN) if st.session_state.get(SHOWN) in known else names[-1]
-    name = st.selectbox("Sweep", names, index=names.index(shown), key="sweeps_pick")
+    if st.session_state.get(PICK) not in known:  # first look, or a sweep of another server
+        shown = st.session_state.get(SHOWN)
+        st.session_state[PICK] = shown if shown in known else names[-1]
+    name = st.selectbox("Sweep", names, key=PICK)
+    st.session_state[SHOWN] = name
     if known[name].running:
         live(name)
     else:
