@@ -318,7 +318,9 @@ def test_every_cell_provides_every_hook(name):
     hs, cache = cell.forward(params, xs, s0)
     assert cell.final_state(cache).shape == (B, S)
     assert {k: v.shape for k, v in params.items()} == cell.param_shapes(D, H)
-    assert all(m.shape == (H, H) for m in cell.recurrent_blocks(params).values())
+    blocks = cell.recurrent_blocks(params)
+    assert all(m.shape == (H, H) for m in blocks.values())
+    assert {k for k, _ in cell.block_labels} <= set(blocks)  # names only blocks it has
     overlay = cell.theory_overlay(params, cache)
     assert overlay.k.shape == (T,) and overlay.curves
     assert all(

@@ -229,6 +229,11 @@ CELL = Cell(
     convention="reset before (Cho et al. 2014)",
     retired_config_fields=("gru_variant",),  # before the registry: the GRU's convention
     summary="GRU, reset before the candidate's product (Cho et al. 2014)",
+    block_labels=(
+        ("U_u", "U_u (update gate)"),
+        ("U_r", "U_r (reset gate)"),
+        ("U_c", "U_c (candidate)"),
+    ),
     init=init,
     forward=forward,
     backward=backward,

@@ -201,6 +201,7 @@ CELL = Cell(
     label="GRU without reset",
     colour="#EDAE49",
     summary="GRU ablation: reset gate removed (r = 1), the candidate reads all of h_(t-1)",
+    block_labels=(("U_u", "U_u (update gate)"), ("U_c", "U_c (candidate)")),
     init=init,
     forward=forward,
     backward=backward,

@@ -188,6 +188,7 @@ CELL = Cell(
     label="GRU without update",
     colour="#66A182",
     summary="GRU ablation: update gate removed (u = 1), every step overwrites; a read-masked RNN",
+    block_labels=(("U_r", "U_r (reset gate)"), ("U_c", "U_c (candidate)")),
     init=init,
     forward=forward,
     backward=backward,

@@ -266,6 +266,11 @@ CELL = Cell(
     colour="#2E86AB",
     convention="reset after (PyTorch/cuDNN)",
     summary="GRU, reset applied after the recurrent product (PyTorch/cuDNN)",
+    block_labels=(
+        ("U_u", "U_u (update gate)"),
+        ("U_r", "U_r (reset gate)"),
+        ("U_n", "U_n (candidate, reset-after)"),
+    ),
     init=init,
     forward=forward,
     backward=backward,

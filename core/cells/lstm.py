@@ -324,6 +324,12 @@ CELL = Cell(
     label="LSTM",
     colour="#7B3294",
     summary="LSTM with a forget gate (Gers et al. 2000); state [h | c], forget bias 1 at init",
+    block_labels=(
+        ("U_i", "U_i (input gate)"),
+        ("U_f", "U_f (forget gate)"),
+        ("U_o", "U_o (output gate)"),
+        ("U_g", "U_g (candidate)"),
+    ),
     init=init,
     forward=forward,
     backward=backward,

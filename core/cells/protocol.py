@@ -64,6 +64,8 @@ class Cell:
     state_size: Callable = lambda H: H  # H -> S
     final_state: Callable = lambda cache: cache.hs[-1]  # cache -> (B, S)
     state_names: tuple[str, ...] = ("h",)  # the blocks of the state, in order
+    # recurrent block key (recurrent_blocks) -> its name on the spectrum charts
+    block_labels: tuple[tuple[str, str], ...] = ()
     # run-config fields of this cell that old run files hold and today's configs drop
     retired_config_fields: tuple[str, ...] = ()
     ablates: tuple[str, str] | None = None  # (full cell, key of the gate removed) for an

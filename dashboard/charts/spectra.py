@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from core.analysis.jacobians import JacobianNorms
 from core.analysis.spectrum import Spectrum
+from core.cells import get_cell
 from dashboard.charts.gradients import BOTTOM_LEGEND, SIDE_LEGEND
 from dashboard.charts.style import (
     BASELINE_LINE,
@@ -21,14 +22,13 @@ from dashboard.charts.style import (
     ordered,
 )
 
-BLOCK_SYMBOLS = {"U": "circle", "U_u": "circle", "U_r": "diamond", "U_c": "x", "U_n": "x"}
-BLOCK_NAMES = {
-    "U": "U",
-    "U_u": "U_u (update gate)",
-    "U_r": "U_r (reset gate)",
-    "U_c": "U_c (candidate)",
-    "U_n": "U_n (candidate, reset-after)",
-}
+SYMBOLS = ("circle", "diamond", "x", "square", "triangle-up")  # by block, in the cell's order
+PATTERNS = ("", "/", ".", "x", "-")  # bar fills by block, in the cell's order
+
+
+def block_name(model: str, block: str) -> str:
+    """The cell's own name for a recurrent block (e.g. "U_r (reset gate)"), else its key."""
+    return dict(get_cell(model).block_labels).get(block, block)
 
 
 def spectrum_figure(spectra: Mapping[str, Spectrum], model: str, step: int) -> go.Figure:
@@ -44,16 +44,16 @@ def spectrum_figure(spectra: Mapping[str, Spectrum], model: str, step: int) -> g
             hoverinfo="skip",
         )
     )
-    for block, spec in spectra.items():
+    for i, (block, spec) in enumerate(spectra.items()):
         fig.add_trace(
             go.Scatter(
                 x=spec.eigenvalues.real,
                 y=spec.eigenvalues.imag,
                 mode="markers",
-                name=f"{BLOCK_NAMES.get(block, block)}: rho = {spec.rho:.3f}",
+                name=f"{block_name(model, block)}: rho = {spec.rho:.3f}",
                 marker={
                     "color": model_colour(model),
-                    "symbol": BLOCK_SYMBOLS.get(block, "circle"),
+                    "symbol": SYMBOLS[i % len(SYMBOLS)],
                     "size": 8,
                     "opacity": 0.75,
                     "line": {"width": 0.5, "color": "white"},
@@ -75,16 +75,16 @@ def singular_values_figure(spectra: Mapping[str, Spectrum], model: str, step: in
     """Singular values of each recurrent block as bars (index 1 = sigma_max), 1 drawn grey."""
     fig = go.Figure()
     n = 0
-    for block, spec in spectra.items():
+    for i, (block, spec) in enumerate(spectra.items()):
         n = max(n, spec.singular_values.size)
         fig.add_trace(
             go.Bar(
                 x=np.arange(1, spec.singular_values.size + 1),
                 y=spec.singular_values,
-                name=f"{BLOCK_NAMES.get(block, block)}: sigma_max = {spec.sigma_max:.3f}",
+                name=f"{block_name(model, block)}: sigma_max = {spec.sigma_max:.3f}",
                 marker={
                     "color": model_colour(model),
-                    "pattern": {"shape": _PATTERNS.get(block, "")},
+                    "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                 },
                 opacity=0.85,
             )
@@ -102,9 +102,6 @@ def singular_values_figure(spectra: Mapping[str, Spectrum], model: str, step: in
     base_layout(fig, f"{model_label(model)}: singular values at step {step}", "index i", "sigma_i")
     fig.update_layout(barmode="group", legend=BOTTOM_LEGEND, margin={"t": 50, "b": 10}, height=520)
     return fig
-
-
-_PATTERNS = {"U": "", "U_u": "", "U_r": "/", "U_c": ".", "U_n": "."}
 
 
 def jacobian_figure(norms: Mapping[str, JacobianNorms]) -> go.Figure:
