@@ -130,6 +130,13 @@ def test_a_huge_alphabet_falls_back_to_per_segment_counting_with_equal_rows():
     assert (got["chrf"].by_system["s"] == sacrebleu_rows(metric, hyps, refs)).all()
 
 
+def test_a_lone_surrogate_is_counted_like_any_character():
+    refs = [["a\udc80b c", "x y"]]
+    hyps = ["a\udc80b", "x"]
+    metric = CHRF()
+    assert (block_rows(metric, hyps, refs) == sacrebleu_rows(metric, hyps, refs)).all()
+
+
 def test_several_systems_in_one_block_equal_sacrebleu_each():
     hyps, refs = awkward_text(seed=2, n_refs=2)
     systems = {"a": hyps, "b": hyps[::-1], "c": [h.upper() for h in hyps]}

@@ -65,7 +65,7 @@ def _clean(metric, line: str | None) -> str:
 
 def _codes(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(code points of all lines, (N,) line lengths)"""
-    text = "".join(lines).encode("utf-32-le")
+    text = "".join(lines).encode("utf-32-le", "surrogatepass")  # lone surrogates too
     return np.frombuffer(text, dtype=np.uint32), np.fromiter(map(len, lines), np.int64, len(lines))
 
 
