@@ -226,9 +226,7 @@ def test_ngram_difference_by_hand():
 def test_ties_go_to_more_matches_then_alphabet():
     from collections import Counter
 
-    d = ngram_difference(
-        "A", "B", Counter({("x",): 1, ("y",): 3, ("z",): 1}), Counter({("y",): 1}), top=3
-    )
+    d = ngram_difference("A", "B", Counter({"x": 1, "y": 3, "z": 1}), Counter({"y": 1}), top=3)
     assert [r.ngram for r in d.a_better] == ["y", "x", "z"]  # 4/6 = 2/3 = 2/3, most matches first
 
 

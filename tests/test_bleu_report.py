@@ -160,21 +160,45 @@ def test_baseline_by_name_and_bad_settings():
         BleuSettings(seed=0)
 
 
-def test_parallel_extraction_equals_in_process(monkeypatch):
+def test_parallel_extraction_equals_in_process_on_kept_spawned_workers(monkeypatch):
     import core.bleu.stats as stats
+    import core.bleu.worker_pool as worker_pool
 
     started = []
-    real = stats.mp.get_context
-    monkeypatch.setattr(stats.mp, "get_context", lambda m: started.append(m) or real(m))
+    real = worker_pool.mp.get_context
+    monkeypatch.setattr(worker_pool.mp, "get_context", lambda m: started.append(m) or real(m))
+    monkeypatch.setattr(worker_pool, "_pools", {})  # a pool of this test's own
     monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)  # small data, real workers
     refs, systems = random_corpus(9, n=50, n_refs=2)
     one = analyse(refs, systems, FAST, workers=1)
     assert started == []
     two = analyse(refs, systems, FAST, workers=2)
-    assert started == ["spawn"]
+    again = analyse(refs, systems, FAST, workers=2)
+    assert started == ["spawn"]  # spawned once, kept for the second analysis
     for name in systems:
         np.testing.assert_array_equal(one.bleu_stats[name], two.bleu_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], two.chrf_stats[name])
+        np.testing.assert_array_equal(one.chrf_stats[name], again.chrf_stats[name])
+    worker_pool._shutdown()
+
+
+def test_a_killed_worker_is_replaced_and_the_analysis_still_completes(monkeypatch):
+    import core.bleu.stats as stats
+    import core.bleu.worker_pool as worker_pool
+
+    monkeypatch.setattr(worker_pool, "_pools", {})
+    monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)
+    refs, systems = random_corpus(4, n=30, n_refs=1)
+    first = analyse(refs, systems, FAST, workers=2)
+    pool = worker_pool.shared_pool(2)
+    for process in list(pool._processes.values()):
+        process.kill()
+        process.join()
+    second = analyse(refs, systems, FAST, workers=2)
+    assert worker_pool.shared_pool(2) is not pool
+    for name in systems:
+        np.testing.assert_array_equal(first.bleu_stats[name], second.bleu_stats[name])
+    worker_pool._shutdown()
 
 
 def test_concurrent_analyses_do_not_mix_inputs():

@@ -11,8 +11,9 @@ the alphabetically first, so the lists are reproducible and agree with compare-m
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 ALPHA = 1.0  # compare-mt's default smoothing
@@ -54,30 +55,59 @@ def sentence_ngrams(words: Sequence[str], max_order: int = MAX_ORDER) -> list[tu
     ]
 
 
+def ngram_strings(words: Sequence[str], max_order: int = MAX_ORDER) -> list[str]:
+    """Every n-gram of orders 1..max_order as its words joined by one space (words never hold
+    a space, so distinct n-grams give distinct strings)."""
+    out = list(words)
+    for n in range(2, max_order + 1):
+        out += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return out
+
+
+def add_matches(
+    matched: Counter, ref_grams: Counter, out_words: Sequence[str], max_order: int = MAX_ORDER
+) -> None:
+    """Add one sentence's clipped matches: min(output count, reference count) per n-gram, the
+    number compare-mt's left-to-right matching reaches. ref_grams: Counter(ngram_strings(ref))."""
+    for g, count in Counter(ngram_strings(out_words, max_order)).items():
+        have = ref_grams.get(g)
+        if have:
+            matched[g] += min(count, have)
+
+
 def matched_ngrams(
-    ref: Sequence[Sequence[str]], out: Sequence[Sequence[str]], max_order: int = MAX_ORDER
+    ref: Iterable[Sequence[str]], out: Iterable[Sequence[str]], max_order: int = MAX_ORDER
 ) -> Counter:
-    """Matched n-gram counts over the corpus (compare-mt's compare_ngrams "match")."""
+    """Matched n-gram counts over the corpus (compare-mt's compare_ngrams "match"), keyed by
+    the space-joined n-gram."""
     matched: Counter = Counter()
     for ref_words, out_words in zip(ref, out, strict=True):
-        left = Counter(sentence_ngrams(ref_words, max_order))
-        for g in sentence_ngrams(out_words, max_order):
-            if left[g] > 0:
-                left[g] -= 1
-                matched[g] += 1
+        add_matches(matched, Counter(ngram_strings(ref_words, max_order)), out_words, max_order)
     return matched
 
 
 def ngram_difference(
     a: str, b: str, matches_a: Counter, matches_b: Counter, top: int = TOP, alpha: float = ALPHA
 ) -> NgramDifference:
-    rows = []
-    for g in matches_a.keys() | matches_b.keys():
+    """The `top` n-grams each way by (a + alpha) / (a + b + 2 alpha); rows only for those."""
+
+    def score(g: str) -> tuple[float, int, int]:
         ca, cb = matches_a.get(g, 0), matches_b.get(g, 0)
-        rows.append(NgramRow(" ".join(g), (ca + alpha) / (ca + cb + 2 * alpha), ca, cb))
-    high = sorted(rows, key=lambda r: (-r.score, -(r.count_a + r.count_b), r.ngram))
-    low = sorted(rows, key=lambda r: (r.score, -(r.count_a + r.count_b), r.ngram))
-    return NgramDifference(a, b, tuple(high[:top]), tuple(low[:top]))
+        return (ca + alpha) / (ca + cb + 2 * alpha), ca, cb
+
+    def row(g: str) -> NgramRow:
+        return NgramRow(g, *score(g))
+
+    keys = matches_a.keys() | matches_b.keys()
+    high = heapq.nsmallest(top, keys, key=lambda g: _rank(score(g), g, -1))
+    low = heapq.nsmallest(top, keys, key=lambda g: _rank(score(g), g, 1))
+    return NgramDifference(a, b, tuple(map(row, high)), tuple(map(row, low)))
+
+
+def _rank(scored: tuple[float, int, int], g: str, sign: int) -> tuple:
+    """Order: score (descending for sign -1), then more matches, then alphabetical."""
+    value, ca, cb = scored
+    return sign * value, -(ca + cb), g
 
 
 def ngram_differences(

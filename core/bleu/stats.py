@@ -9,10 +9,10 @@ large uploads and blocks can run in parallel worker processes (spawned, never fo
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,8 @@ import numpy as np
 from core.bleu.chrf_block import chrf_block
 from core.bleu.segment_counts import segment_counter
 from core.bleu.settings import BleuSettings
+from core.bleu.tokenizer_13a import FastTokenizer13a
+from core.bleu.worker_pool import discard, shared_pool
 
 METRICS = ("bleu", "chrf", "ter")
 MAX_BLOCK = 2000  # segments per block: bounds the reference cache's memory
@@ -51,7 +53,10 @@ def make_metric(settings: BleuSettings, metric: str):
     factories = {"bleu": settings.corpus_bleu, "chrf": settings.chrf, "ter": settings.ter}
     if metric not in factories:
         raise ValueError(f"unknown metric {metric!r}; expected one of {METRICS}")
-    return factories[metric]()
+    scorer = factories[metric]()
+    if metric == "bleu" and scorer.tokenizer_signature == "13a":
+        scorer.tokenizer = FastTokenizer13a()  # sacrebleu's output, faster (tokenizer_13a.py)
+    return scorer
 
 
 def count_refs(refs: list[list[str | None]]) -> int:
@@ -85,13 +90,25 @@ def extract_stats(
     tasks = [(m, lo, min(lo + block, n)) for m in metrics for lo in range(0, n, block)]
     jobs = (_block_job(settings, refs, systems, t) for t in tasks)
     if parallel and len(tasks) > 1:
-        context = mp.get_context("spawn")
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
-            futures = [pool.submit(_extract_block, *job) for job in jobs]
-            parts = _collect((f.result() for f in as_completed(futures)), len(tasks), on_block)
+        parts = _in_workers(workers, jobs, len(tasks), on_block)
     else:
         parts = _collect((_extract_block(*job) for job in jobs), len(tasks), on_block)
     return _assemble(settings, refs, systems, metrics, parts)
+
+
+def _in_workers(workers: int, jobs, total: int, on_block) -> list:
+    """The tasks on the kept worker pool (worker_pool); once more on a new pool if it broke."""
+    jobs = list(jobs)
+    for attempt in (1, 2):
+        pool = shared_pool(workers)
+        try:
+            futures = [pool.submit(_extract_block, *job) for job in jobs]
+            return _collect((f.result() for f in as_completed(futures)), total, on_block)
+        except BrokenProcessPool:
+            discard(pool)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _block_job(settings, refs, systems, task) -> tuple:

@@ -9,8 +9,9 @@ with m matched output words, o output words and r reference words in the bucket.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,8 +88,34 @@ class WordAccuracy:
         )
 
 
-def word_counts(sentences: Sequence[Sequence[str]]) -> Counter:
+def word_counts(sentences: Iterable[Sequence[str]]) -> Counter:
     return Counter(w for words in sentences for w in words)
+
+
+def bucket_function(counts: Counter, cutoffs: Sequence[int]):
+    """word -> frequency bucket b = #{c in cutoffs : c <= freq(word)}, memoised."""
+    edges = list(cutoffs)
+    bucket_of: dict[str, int] = {}
+
+    def bucket(word: str) -> int:
+        b = bucket_of.get(word)
+        if b is None:
+            b = bucket_of[word] = bisect.bisect_right(edges, counts.get(word, 0))
+        return b
+
+    return bucket
+
+
+def tally_sentence(ref_counts: Counter, out_sent, bucket, total, hit) -> None:
+    """Add one sentence's output words (total) and clipped matches (hit) to their buckets:
+    every occurrence of a word falls in the word's bucket, and left-to-right clipping matches
+    min(output count, reference count) of them. ref_counts: Counter of the reference words."""
+    for w, count in Counter(out_sent).items():
+        b = bucket(w)
+        total[b] += count
+        have = ref_counts.get(w)
+        if have:
+            hit[b] += min(count, have)
 
 
 def word_accuracy(
@@ -99,31 +126,22 @@ def word_accuracy(
 ) -> WordAccuracy:
     """ref: words per sentence of one reference; systems: name -> words per sentence;
     freq_corpus: words per line of a training corpus (None: count in the reference)."""
-    counts = word_counts(ref if freq_corpus is None else freq_corpus)
-    edges = np.asarray(cutoffs)
-    bucket_of: dict[str, int] = {}
-
-    def bucket(word: str) -> int:  # b = #{c in cutoffs : c <= freq(word)}
-        b = bucket_of.get(word)
-        if b is None:
-            b = bucket_of[word] = int(np.searchsorted(edges, counts.get(word, 0), side="right"))
-        return b
-
+    bucket = bucket_function(word_counts(ref if freq_corpus is None else freq_corpus), cutoffs)
     n_buckets = len(cutoffs) + 1
-    ref_words = np.bincount([bucket(w) for words in ref for w in words], minlength=n_buckets)
     out_words, matched = {}, {}
     for name, outs in systems.items():
         total, hit = np.zeros(n_buckets, np.int64), np.zeros(n_buckets, np.int64)
         for ref_sent, out_sent in zip(ref, outs, strict=True):
-            left = Counter(ref_sent)  # reference occurrences not yet matched
-            for w in out_sent:
-                b = bucket(w)
-                total[b] += 1
-                if left[w] > 0:
-                    left[w] -= 1
-                    hit[b] += 1
+            tally_sentence(Counter(ref_sent), out_sent, bucket, total, hit)
         out_words[name], matched[name] = total, hit
-    source = "reference" if freq_corpus is None else "training corpus"
+    return accuracy_of(ref, bucket, cutoffs, out_words, matched, freq_corpus is not None)
+
+
+def accuracy_of(ref, bucket, cutoffs, out_words, matched, from_corpus: bool) -> WordAccuracy:
+    """The WordAccuracy of tallied systems (reference words bucketed here)."""
+    n_buckets = len(cutoffs) + 1
+    ref_words = np.bincount([bucket(w) for words in ref for w in words], minlength=n_buckets)
+    source = "training corpus" if from_corpus else "reference"
     return WordAccuracy(
         tuple(frequency_labels(cutoffs)), ref_words.astype(np.int64), out_words, matched, source
     )

@@ -3,13 +3,23 @@ and n-gram differences of the first system against each other one (first referen
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.bleu.ngram_diff import NgramDifference, ngram_differences
+import numpy as np
+
+from core.bleu.ngram_diff import NgramDifference, add_matches, ngram_difference, ngram_strings
 from core.bleu.settings import BleuSettings
-from core.bleu.word_accuracy import WordAccuracy, word_accuracy
-from core.bleu.words import line_words
+from core.bleu.word_accuracy import (
+    FREQ_CUTOFFS,
+    WordAccuracy,
+    accuracy_of,
+    bucket_function,
+    tally_sentence,
+    word_counts,
+)
+from core.bleu.words import line_words, words_of
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,47 @@ class WordReport:
         }
 
 
+@dataclass(frozen=True)
+class WordCounts:
+    """One pass over every system's lines: word accuracy and matched n-grams (orders 1-4)."""
+
+    accuracy: WordAccuracy  # per frequency bucket
+    matched: dict[str, Counter]  # system -> space-joined n-gram -> clipped matches
+    lines: dict[str, list[str]] | None  # system -> its words per line, space-joined (if kept)
+
+
+def count_words(
+    refs: Sequence[Sequence[str]],
+    systems: dict[str, Sequence[str]],
+    settings: BleuSettings,
+    freq_corpus: Sequence[str] | None = None,
+    keep_lines: bool = False,
+) -> WordCounts:
+    """Word accuracy and matched n-grams of every system against the first reference, each
+    system's lines tokenized once and never held as word lists (memory stays small)."""
+    ref = line_words(refs[0], settings)
+    counts = word_counts(
+        ref if freq_corpus is None else (words_of(line, settings) for line in freq_corpus)
+    )
+    bucket = bucket_function(counts, FREQ_CUTOFFS)
+    n_buckets = len(FREQ_CUTOFFS) + 1
+    names = list(systems)
+    out_words = {s: np.zeros(n_buckets, np.int64) for s in names}
+    hits = {s: np.zeros(n_buckets, np.int64) for s in names}
+    matched = {s: Counter() for s in names}
+    kept = {s: [] for s in names}
+    for i, ref_words in enumerate(ref):  # sentence by sentence: the reference counted once
+        ref_counts, ref_grams = Counter(ref_words), Counter(ngram_strings(ref_words))
+        for name in names:
+            words = words_of(systems[name][i], settings)
+            tally_sentence(ref_counts, words, bucket, out_words[name], hits[name])
+            add_matches(matched[name], ref_grams, words)
+            if keep_lines:
+                kept[name].append(" ".join(words))
+    accuracy = accuracy_of(ref, bucket, FREQ_CUTOFFS, out_words, hits, freq_corpus is not None)
+    return WordCounts(accuracy, matched, kept if keep_lines else None)
+
+
 def word_report(
     refs: Sequence[Sequence[str]],
     systems: dict[str, Sequence[str]],
@@ -33,10 +84,11 @@ def word_report(
 ) -> WordReport:
     """refs: reference streams (the first is used, as compare-mt takes one); systems: name ->
     lines; freq_corpus: lines of a training corpus for the word frequencies (None: the
-    reference). Words: core.bleu.words.line_words under settings (tokenizer, lowercase)."""
-    ref = line_words(refs[0], settings)
-    outs = {name: line_words(lines, settings) for name, lines in systems.items()}
-    freq = line_words(freq_corpus, settings) if freq_corpus is not None else None
+    reference). Words: core.bleu.words.words_of under settings (tokenizer, lowercase)."""
+    counts = count_words(refs, systems, settings, freq_corpus)
+    names = list(systems)
+    first = counts.matched[names[0]]
     return WordReport(
-        word_accuracy(ref, outs, freq_corpus=freq), tuple(ngram_differences(ref, outs))
+        counts.accuracy,
+        tuple(ngram_difference(names[0], s, first, counts.matched[s]) for s in names[1:]),
     )

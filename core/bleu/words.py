@@ -5,6 +5,7 @@ words are exactly compare-mt's. An empty line is one empty word, as in compare-m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from core.bleu.settings import BleuSettings
@@ -15,3 +16,13 @@ def line_words(lines: Iterable[str], settings: BleuSettings) -> list[list[str]]:
     """Lines -> words per line: preprocess (tokenize, lowercase) then .strip().split(" ")."""
     metric = make_metric(settings, "bleu")
     return [metric._preprocess_segment(line).strip().split(" ") for line in lines]
+
+
+def words_of(line: str, settings: BleuSettings) -> list[str]:
+    """One line's words, as line_words (the metric object is cached per settings)."""
+    return _metric(settings)._preprocess_segment(line).strip().split(" ")
+
+
+@functools.lru_cache(maxsize=8)
+def _metric(settings: BleuSettings):
+    return make_metric(settings, "bleu")

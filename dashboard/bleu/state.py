@@ -36,15 +36,16 @@ from core.bleu.bucket_kinds import (
 from core.bleu.buckets import bucket_table_for
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
-from core.bleu.ngram_diff import NgramDifference, matched_ngrams, ngram_difference
+from core.bleu.ngram_diff import NgramDifference, ngram_difference
 from core.bleu.pairwise import PairwiseSignificance, pairwise_significance
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
 from core.bleu.stats import SegmentStats, default_workers, extract_stats, make_metric
 from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import ter_from_stats, with_ter
-from core.bleu.word_accuracy import WordAccuracy, word_accuracy
-from core.bleu.words import line_words
+from core.bleu.word_accuracy import WordAccuracy
+from core.bleu.word_report import count_words
+from core.bleu.worker_pool import warm
 
 # Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports
 # hold the same arrays, so an extraction costs memory only once its reports are dropped;
@@ -194,6 +195,13 @@ def _as_bytes(lines: list[str]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
+@st.cache_resource(show_spinner=False)
+def warm_workers() -> bool:
+    """Once per server: start the extraction workers while the user picks files."""
+    warm(default_workers())
+    return True
+
+
 def report_key(report: BleuReport) -> tuple:
     """Stands for a report in cache keys: its statistics' digest, settings and names."""
     digest = hashlib.sha256()
@@ -258,8 +266,8 @@ class WordAnalysis:
     """compare-mt's word-level counts of one file set, under the systems' current names."""
 
     accuracy: WordAccuracy  # word accuracy by frequency bucket
-    matched: dict[str, Counter]  # system -> matched n-gram counts (orders 1-4)
-    words: dict[str, list[list[str]]]  # system -> words per line (for n-gram filters)
+    matched: dict[str, Counter]  # system -> matched n-gram counts (orders 1-4), space-joined
+    lines: dict[str, list[str]]  # system -> its words per line, space-joined (n-gram filter)
     key: tuple = ()  # stands for the inputs, settings and names
 
 
@@ -277,7 +285,7 @@ def word_analysis(
     return WordAnalysis(
         found.accuracy.renamed(rename),
         {rename[k]: v for k, v in found.matched.items()},
-        {rename[k]: v for k, v in found.words.items()},
+        {rename[k]: v for k, v in found.lines.items()},
         (key, tuple(names)),
     )
 
@@ -290,14 +298,10 @@ def _word_analysis(
     _settings: BleuSettings,
     _freq: TextFile | None,
 ) -> WordAnalysis:
-    ref = line_words(_ref.lines, _settings)
-    words = {str(i): line_words(f.lines, _settings) for i, f in enumerate(_systems)}
-    freq = line_words(_freq.lines, _settings) if _freq is not None else None
-    return WordAnalysis(
-        word_accuracy(ref, words, freq_corpus=freq),
-        {s: matched_ngrams(ref, w) for s, w in words.items()},
-        words,
-    )
+    systems = {str(i): f.lines for i, f in enumerate(_systems)}
+    freq = _freq.lines if _freq is not None else None
+    counts = count_words([_ref.lines], systems, _settings, freq, keep_lines=True)
+    return WordAnalysis(counts.accuracy, counts.matched, counts.lines)
 
 
 def ngram_pair(analysis: WordAnalysis, a: str, b: str) -> NgramDifference:

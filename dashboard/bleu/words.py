@@ -138,14 +138,11 @@ def word_report_of(analysis: state.WordAnalysis | None, names: list[str]) -> Wor
 
 
 def lines_with(analysis: state.WordAnalysis, ngram: str, systems: list[str]) -> set[int]:
-    """1-based lines where any of `systems` outputs the n-gram (as a run of words)."""
-    target = ngram.split(" ")
-    k = len(target)
+    """1-based lines where any of `systems` outputs the n-gram (as a run of words: words hold
+    no spaces, so " g " inside " line " is exactly that)."""
+    target = f" {ngram} "
     return {
-        i + 1
-        for s in systems
-        for i, words in enumerate(analysis.words[s])
-        if any(words[j : j + k] == target for j in range(len(words) - k + 1))
+        i + 1 for s in systems for i, line in enumerate(analysis.lines[s]) if target in f" {line} "
     }
 
 

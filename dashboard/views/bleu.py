@@ -187,6 +187,7 @@ def page() -> None:
         "Upload references and system outputs; every number is sacrebleu's own "
         "(signatures below), taken apart sentence by sentence."
     )
+    state.warm_workers()
     inputs = read_inputs()
     st.subheader("Input doctor")
     uploads.tokenized_warning(inputs)
