@@ -134,14 +134,17 @@ def word_accuracy(
         for ref_sent, out_sent in zip(ref, outs, strict=True):
             tally_sentence(Counter(ref_sent), out_sent, bucket, total, hit)
         out_words[name], matched[name] = total, hit
-    return accuracy_of(ref, bucket, cutoffs, out_words, matched, freq_corpus is not None)
-
-
-def accuracy_of(ref, bucket, cutoffs, out_words, matched, from_corpus: bool) -> WordAccuracy:
-    """The WordAccuracy of tallied systems (reference words bucketed here)."""
-    n_buckets = len(cutoffs) + 1
     ref_words = np.bincount([bucket(w) for words in ref for w in words], minlength=n_buckets)
+    return accuracy_of(ref_words, cutoffs, out_words, matched, freq_corpus is not None)
+
+
+def accuracy_of(ref_words, cutoffs, out_words, matched, from_corpus: bool) -> WordAccuracy:
+    """The WordAccuracy of tallied systems; ref_words: (B,) reference words per bucket."""
     source = "training corpus" if from_corpus else "reference"
     return WordAccuracy(
-        tuple(frequency_labels(cutoffs)), ref_words.astype(np.int64), out_words, matched, source
+        tuple(frequency_labels(cutoffs)),
+        np.asarray(ref_words, dtype=np.int64),
+        out_words,
+        matched,
+        source,
     )

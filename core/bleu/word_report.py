@@ -19,7 +19,7 @@ from core.bleu.word_accuracy import (
     tally_sentence,
     word_counts,
 )
-from core.bleu.words import line_words, words_of
+from core.bleu.words import words_of
 
 
 @dataclass(frozen=True)
@@ -53,26 +53,29 @@ def count_words(
 ) -> WordCounts:
     """Word accuracy and matched n-grams of every system against the first reference, each
     system's lines tokenized once and never held as word lists (memory stays small)."""
-    ref = line_words(refs[0], settings)
-    counts = word_counts(
-        ref if freq_corpus is None else (words_of(line, settings) for line in freq_corpus)
+    freq_lines = refs[0] if freq_corpus is None else freq_corpus
+    bucket = bucket_function(
+        word_counts(words_of(line, settings) for line in freq_lines), FREQ_CUTOFFS
     )
-    bucket = bucket_function(counts, FREQ_CUTOFFS)
     n_buckets = len(FREQ_CUTOFFS) + 1
     names = list(systems)
+    ref_words = np.zeros(n_buckets, np.int64)
     out_words = {s: np.zeros(n_buckets, np.int64) for s in names}
     hits = {s: np.zeros(n_buckets, np.int64) for s in names}
     matched = {s: Counter() for s in names}
     kept = {s: [] for s in names}
-    for i, ref_words in enumerate(ref):  # sentence by sentence: the reference counted once
-        ref_counts, ref_grams = Counter(ref_words), Counter(ngram_strings(ref_words))
+    for i, ref_line in enumerate(refs[0]):  # sentence by sentence: the reference counted once
+        words = words_of(ref_line, settings)
+        ref_counts, ref_grams = Counter(words), Counter(ngram_strings(words))
+        for w, count in ref_counts.items():
+            ref_words[bucket(w)] += count
         for name in names:
             words = words_of(systems[name][i], settings)
             tally_sentence(ref_counts, words, bucket, out_words[name], hits[name])
             add_matches(matched[name], ref_grams, words)
             if keep_lines:
                 kept[name].append(" ".join(words))
-    accuracy = accuracy_of(ref, bucket, FREQ_CUTOFFS, out_words, hits, freq_corpus is not None)
+    accuracy = accuracy_of(ref_words, FREQ_CUTOFFS, out_words, hits, freq_corpus is not None)
     return WordCounts(accuracy, matched, kept if keep_lines else None)
 
 
