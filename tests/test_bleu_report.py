@@ -179,7 +179,7 @@ def test_parallel_extraction_equals_in_process_on_kept_spawned_workers(monkeypat
         np.testing.assert_array_equal(one.bleu_stats[name], two.bleu_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], two.chrf_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], again.chrf_stats[name])
-    worker_pool._shutdown()
+    worker_pool.close(wait=True)
 
 
 def test_a_killed_worker_is_replaced_and_the_analysis_still_completes(monkeypatch):
@@ -198,7 +198,7 @@ def test_a_killed_worker_is_replaced_and_the_analysis_still_completes(monkeypatc
     assert worker_pool.shared_pool(2) is not pool
     for name in systems:
         np.testing.assert_array_equal(first.bleu_stats[name], second.bleu_stats[name])
-    worker_pool._shutdown()
+    worker_pool.close(wait=True)
 
 
 def test_concurrent_analyses_do_not_mix_inputs():

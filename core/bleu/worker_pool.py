@@ -34,13 +34,16 @@ def discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-@atexit.register
-def _shutdown() -> None:
+def close(wait: bool = False) -> None:
+    """Shut every kept pool down (at exit; a benchmark waits, to count the workers' CPU)."""
     with _lock:
         pools = list(_pools.values())
         _pools.clear()
     for pool in pools:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
+atexit.register(close)
 
 
 def warm(workers: int) -> None:
