@@ -96,6 +96,8 @@ async def run(url: str, sessions: int) -> None:
         again = await asyncio.gather(*(open_and_wait(browser, url) for _ in range(sessions)))
         label = f"{sessions} more sessions at once, the default already trained"
         report(label, [t for _, t in again], before, cpu_seconds())
+        for page, _ in again:  # back to the first six sessions for the page switches
+            await page.context.close()
         trainer, browser_page = opened[0][0], opened[1][0]
         main = trainer.get_by_test_id("stSidebar")
         steps = main.get_by_label("Steps", exact=True)
