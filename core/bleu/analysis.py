@@ -157,22 +157,28 @@ def with_smoothing(
 ) -> BleuReport:
     """The report under another sentence-BLEU smoothing. Only sentence BLEU, its mean, the
     wins and the sentence-BLEU signature depend on it; corpus scores, buckets and the paired
-    tests are kept as they are (no resampling is redone)."""
+    tests are kept as they are (no resampling is redone). The same smoothing: the report."""
+    if (smooth_method, smooth_value) == (
+        report.settings.smooth_method,
+        report.settings.smooth_value,
+    ):
+        return report
     settings = dataclasses.replace(
         report.settings, smooth_method=smooth_method, smooth_value=smooth_value
     )
-    sentences = report.sentences.copy()
-    sentences["bleu"] = np.concatenate(
-        [
-            bleu_rows(
-                report.bleu_stats[s],
-                settings.max_ngram_order,
-                smooth_method,
-                smooth_value,
-                effective_order=True,
-            )
-            for s in report.systems
-        ]
+    sentences = report.sentences.assign(  # only this column is new (shared under pandas CoW)
+        bleu=np.concatenate(
+            [
+                bleu_rows(
+                    report.bleu_stats[s],
+                    settings.max_ngram_order,
+                    smooth_method,
+                    smooth_value,
+                    effective_order=True,
+                )
+                for s in report.systems
+            ]
+        )
     )
     corpus = report.corpus.copy()
     corpus["sentence_bleu_mean"] = [
