@@ -135,9 +135,9 @@ def test_float32_path_repeats_sacrebleus_rounding():
 
 
 def test_float32_path_in_analyse_equals_sacrebleu(generated, monkeypatch):
-    import core.bleu.analysis as analysis
+    import core.bleu.baseline_tests as baseline_tests
 
-    monkeypatch.setattr(analysis, "FLOAT32_EXACT", 1)  # take the float32 path always
+    monkeypatch.setattr(baseline_tests, "FLOAT32_EXACT", 1)  # take the float32 path always
     refs, systems = generated
     report = analyse(refs, systems, BleuSettings(ar_trials=0, bootstrap_samples=300))
     expected = sacrebleu_paired(refs, systems, "bs", 300)
