@@ -1,4 +1,4 @@
-"""Reusable dashboard pieces: the training form and the training progress display."""
+"""The Train page's form: task, models, sizes and optimiser settings, and the presets."""
 
 from __future__ import annotations
 
@@ -10,57 +10,11 @@ from core.cells import cell_names, get_cell
 from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
 from core.train.limits import LIMITS
 from core.train.presets import PRESETS
-from core.train.tasks import TASKS, task_for, task_names
+from core.train.tasks import TASKS, task_names
 from dashboard.charts.style import model_label
-from dashboard.charts.train import loss_curves
 
 TASK_LABELS = {name: spec.label for name, spec in TASKS.items()}
 KEEP = "session"  # form values survive page switches
-
-
-class TrainingProgress:
-    """An `on_step` callback: a progress bar and, optionally, a loss chart updated live below it.
-
-    With the chart, bar and chart move together: both are redrawn at the same evaluated step,
-    about `redraws` times per run, so the chart always shows the step the bar shows. Without
-    it, the bar moves about 50 times per run.
-    """
-
-    def __init__(self, cfg: RunConfig, title: str, live_chart: bool = False, redraws: int = 20):
-        self.cfg, self.title = cfg, title
-        self.bar = st.progress(0.0, text=f"{title}: starting")
-        self.chart_slot = st.empty() if live_chart else None
-        self.bar_every = max(1, cfg.steps // 50)
-        self.evaluations = 0
-        self.chart_every = max(1, cfg.steps // cfg.eval_every // redraws)
-        self.baseline = task_for(cfg).baseline
-        self.shown_step = 0  # the step the bar (and chart) show now
-
-    def __call__(self, progress) -> None:
-        step, steps = progress.step, progress.steps
-        last = step >= steps
-        if self.chart_slot is None:
-            if step % self.bar_every == 0 or last:
-                self._bar(step, steps)
-            return
-        if progress.evaluated:
-            self.evaluations += 1
-            if self.evaluations % self.chart_every == 0 or last:
-                self._bar(step, steps)
-                fig = loss_curves(progress.histories, self.baseline, task=self.cfg.task)
-                fig.update_layout(title={"text": f"Loss, live (step {step} of {steps})"})
-                self.chart_slot.plotly_chart(fig, key=f"train_live_loss_{self.evaluations}")
-
-    def _bar(self, step: int, steps: int) -> None:
-        self.shown_step = step
-        self.bar.progress(
-            min(1.0, max(0.0, step / steps)), text=f"{self.title}: step {step} of {steps}"
-        )
-
-    def clear(self) -> None:
-        self.bar.empty()
-        if self.chart_slot is not None:
-            self.chart_slot.empty()
 
 
 PRESET_KEY = "train_preset"

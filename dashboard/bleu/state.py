@@ -18,8 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
-from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -36,15 +35,12 @@ from core.bleu.bucket_kinds import (
 from core.bleu.buckets import bucket_table_for
 from core.bleu.example import example_corpus
 from core.bleu.inputs import TextFile, read_text_file
-from core.bleu.ngram_diff import NgramDifference, ngram_difference
 from core.bleu.pairwise import PairwiseSignificance, pairwise_significance
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
 from core.bleu.stats import SegmentStats, default_workers, extract_stats, make_metric
 from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import ter_from_stats, with_ter
-from core.bleu.word_accuracy import WordAccuracy
-from core.bleu.word_report import count_words
 from core.bleu.worker_pool import warm
 
 # Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports
@@ -86,7 +82,7 @@ def analyse_files(
         smooth_method="exp",
         smooth_value=None,
     )
-    key = (_digests(refs, systems), repr(base))
+    key = (file_digests(refs, systems), repr(base))
     report = _report(key, _stats(texts, settings, ("bleu", "chrf")), base)
     if ter:
         report = _with_ter(key, report, _stats(texts, settings, ("ter",)), base)
@@ -99,7 +95,7 @@ def _position(baseline: str | int, names: list[str]) -> int:
     return names.index(baseline) if isinstance(baseline, str) else baseline
 
 
-def _digests(refs: list[TextFile], systems: list[TextFile]) -> tuple:
+def file_digests(refs: list[TextFile], systems: list[TextFile]) -> tuple:
     return tuple(f.sha256 for f in refs), tuple(f.sha256 for f in systems)
 
 
@@ -108,7 +104,7 @@ def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str,
     Streamlit cache, so the bar can update): large inputs in spawned worker processes, the bar
     moving as their blocks finish. Systems are keyed by position: "0", "1", ..."""
     refs, systems = texts
-    key = (_digests(refs, systems), settings.extraction_key(), metrics)
+    key = (file_digests(refs, systems), settings.extraction_key(), metrics)
     store = _extraction_store()
     stats = store.get(key)
     if stats is None:
@@ -259,56 +255,3 @@ def _buckets_by(
 @st.cache_resource(max_entries=4, show_spinner="Testing every pair of systems ...")
 def _pairwise(key: tuple, metric: str, _report: BleuReport) -> PairwiseSignificance:
     return pairwise_significance(_report, metric=metric)
-
-
-@dataclass(frozen=True)
-class WordAnalysis:
-    """compare-mt's word-level counts of one file set, under the systems' current names."""
-
-    accuracy: WordAccuracy  # word accuracy by frequency bucket
-    matched: dict[str, Counter]  # system -> matched n-gram counts (orders 1-4), space-joined
-    lines: dict[str, list[str]]  # system -> its words per line, space-joined (n-gram filter)
-    key: tuple = ()  # stands for the inputs, settings and names
-
-
-def word_analysis(
-    refs: list[TextFile],
-    systems: list[TextFile],
-    names: list[str],
-    settings: BleuSettings,
-    freq: TextFile | None,
-) -> WordAnalysis:
-    """Word accuracy and matched n-grams, cached by file contents, tokenizer and case."""
-    key = (_digests(refs, systems), settings.extraction_key(), freq.sha256 if freq else None)
-    found = _word_analysis(key, refs[0], systems, settings, freq)
-    rename = dict(zip(found.matched, names, strict=True))
-    return WordAnalysis(
-        found.accuracy.renamed(rename),
-        {rename[k]: v for k, v in found.matched.items()},
-        {rename[k]: v for k, v in found.lines.items()},
-        (key, tuple(names)),
-    )
-
-
-@st.cache_resource(max_entries=2, show_spinner="Counting words and n-grams (compare-mt) ...")
-def _word_analysis(
-    key: tuple,
-    _ref: TextFile,
-    _systems: list[TextFile],
-    _settings: BleuSettings,
-    _freq: TextFile | None,
-) -> WordAnalysis:
-    systems = {str(i): f.lines for i, f in enumerate(_systems)}
-    freq = _freq.lines if _freq is not None else None
-    counts = count_words([_ref.lines], systems, _settings, freq, keep_lines=True)
-    return WordAnalysis(counts.accuracy, counts.matched, counts.lines)
-
-
-def ngram_pair(analysis: WordAnalysis, a: str, b: str) -> NgramDifference:
-    """compare-mt's n-gram differences of systems a and b, cached."""
-    return _ngram_pair(analysis.key, analysis, a, b)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _ngram_pair(key: tuple, _analysis: WordAnalysis, a: str, b: str) -> NgramDifference:
-    return ngram_difference(a, b, _analysis.matched[a], _analysis.matched[b])

@@ -11,7 +11,7 @@ from core.bleu.inputs import TextFile
 from core.bleu.ngram_diff import NgramRow
 from core.bleu.settings import BleuSettings
 from core.bleu.word_report import WordReport
-from dashboard.bleu import state
+from dashboard.bleu import state, word_state
 from dashboard.bleu.chart_files import chart_config
 from dashboard.charts import bleu_words
 from dashboard.text import plain
@@ -30,7 +30,7 @@ def word_section(
     names: list[str],
     settings: BleuSettings,
     pair: tuple[str, str],
-) -> state.WordAnalysis | None:
+) -> word_state.WordAnalysis | None:
     n = refs[0].n_lines
     on = st.toggle(
         "Word accuracy and n-gram differences (compare-mt's definitions)",
@@ -41,7 +41,7 @@ def word_section(
     if not on:
         return None
     freq = _freq_corpus()
-    analysis = state.word_analysis(refs, systems, names, settings, freq)
+    analysis = word_state.word_analysis(refs, systems, names, settings, freq)
     st.plotly_chart(
         bleu_words.word_accuracy_chart(analysis.accuracy, names),
         key="bleu_word_accuracy",
@@ -60,7 +60,7 @@ def word_section(
     )
     a, b = pair
     if a != b:
-        ngram_tables(state.ngram_pair(analysis, a, b))
+        ngram_tables(word_state.ngram_pair(analysis, a, b))
     return analysis
 
 
@@ -128,16 +128,16 @@ def _on_pick(key: str, rows: tuple[NgramRow, ...]) -> None:
         st.session_state[NGRAM_KEY] = rows[picked[0]].ngram
 
 
-def word_report_of(analysis: state.WordAnalysis | None, names: list[str]) -> WordReport | None:
+def word_report_of(analysis: word_state.WordAnalysis | None, names: list[str]) -> WordReport | None:
     """The word analyses for the JSON bundle: the first system against each other one."""
     if analysis is None:
         return None
     return WordReport(
-        analysis.accuracy, tuple(state.ngram_pair(analysis, names[0], s) for s in names[1:])
+        analysis.accuracy, tuple(word_state.ngram_pair(analysis, names[0], s) for s in names[1:])
     )
 
 
-def lines_with(analysis: state.WordAnalysis, ngram: str, systems: list[str]) -> set[int]:
+def lines_with(analysis: word_state.WordAnalysis, ngram: str, systems: list[str]) -> set[int]:
     """1-based lines where any of `systems` outputs the n-gram (as a run of words: words hold
     no spaces, so " g " inside " line " is exactly that)."""
     target = f" {ngram} "
@@ -147,7 +147,7 @@ def lines_with(analysis: state.WordAnalysis, ngram: str, systems: list[str]) -> 
 
 
 def ngram_filter(
-    shown: pd.DataFrame, analysis: state.WordAnalysis | None, systems: list[str]
+    shown: pd.DataFrame, analysis: word_state.WordAnalysis | None, systems: list[str]
 ) -> pd.DataFrame:
     """The sentence table narrowed to the chosen n-gram's sentences, with a way to undo it."""
     ngram = st.session_state.get(NGRAM_KEY)
