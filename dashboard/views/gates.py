@@ -8,13 +8,13 @@ import streamlit as st
 from core.analysis.ablation import ablation_report
 from core.analysis.checkpoints import ANALYSIS_BATCH
 from core.analysis.gates import GateTrace
-from core.analysis.gru_explainer import PRESETS, ReadWriteCarry, TinyGruSpec, explain
 from core.cells import get_cell
 from core.train.results import TrainResult
 from dashboard.ablation_text import ablation_paragraph
-from dashboard.charts.gates import gate_heatmap, model_title, read_write_carry_figure, tau_figure
+from dashboard.charts.gates import gate_heatmap, model_title, tau_figure
 from dashboard.charts.style import model_label, ordered
-from dashboard.gates_text import CONVENTIONS, READ_WRITE_INTRO, convention_note, reading_guide
+from dashboard.gates_text import CONVENTIONS, convention_note, reading_guide
+from dashboard.gru_explainer_section import explainer_section
 from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import checkpoint_slider, run_selector, trace_at
@@ -148,141 +148,6 @@ def trace_section(run: TrainResult, run_id: str) -> None:
         st.markdown(reading_guide(trace, by_tau, convention))
     if trace.tau is not None and not presenting():
         show(tau_figure(trace, order), "gates_tau_chart")
-
-
-# ---------------------------------------------------------------- read / write / carry
-
-RW_KEYS = {
-    "u_fixed": "rw_u_fixed",
-    "u_value": "rw_u_value",
-    "u_bias": "rw_u_bias",
-    "r_fixed": "rw_r_fixed",
-    "r_value": "rw_r_value",
-    "r_bias": "rw_r_bias",
-}
-RW_START = {
-    "u_fixed": False,
-    "u_value": 0.5,
-    "u_bias": 0.0,  # the widgets' first values;
-    "r_fixed": False,
-    "r_value": 0.5,
-    "r_bias": 0.0,
-}  # presets overwrite them
-
-
-def apply_preset(spec: TinyGruSpec) -> None:
-    """Set the explainer's gate widgets to a preset (an on_click callback)."""
-    ss = st.session_state
-    for gate, value, bias in (
-        ("u", spec.update_value, spec.update_bias),
-        ("r", spec.reset_value, spec.reset_bias),
-    ):
-        ss[RW_KEYS[f"{gate}_fixed"]] = value is not None
-        if value is not None:
-            ss[RW_KEYS[f"{gate}_value"]] = float(value)
-        ss[RW_KEYS[f"{gate}_bias"]] = float(bias)
-
-
-def gate_controls(gate: str, name: str) -> tuple[float, float | None]:
-    """(bias, forced value or None) of one gate from its widgets."""
-    for part in ("fixed", "value", "bias"):
-        st.session_state.setdefault(RW_KEYS[f"{gate}_{part}"], RW_START[f"{gate}_{part}"])
-    fixed = st.toggle(
-        f"Fix {gate} to one value",
-        key=RW_KEYS[f"{gate}_fixed"],
-        help=f"Zero the {name} gate's weights and set it to a constant.",
-    )
-    value = st.slider(
-        f"{gate} value", 0.0, 1.0, step=0.05, key=RW_KEYS[f"{gate}_value"], disabled=not fixed
-    )
-    bias = st.slider(
-        f"{name} gate bias b_{gate}",
-        -6.0,
-        6.0,
-        step=0.5,
-        key=RW_KEYS[f"{gate}_bias"],
-        disabled=fixed,
-        help=f"Negative shuts the {name} gate, positive opens it.",
-    )
-    return bias, (value if fixed else None)
-
-
-def explainer_spec() -> TinyGruSpec:
-    a, b, c = st.columns(3)
-    hidden = a.slider("Units", 2, 4, 3, key="rw_hidden")
-    steps = a.slider("Steps", 3, 10, 6, key="rw_steps")
-    seed = a.number_input(
-        "Example seed",
-        0,
-        10_000,
-        0,
-        key="rw_seed",
-        help="Draws the weights, the inputs and a non-zero h_0.",
-    )
-    with b:
-        u_bias, u_value = gate_controls("u", "update")
-    with c:
-        r_bias, r_value = gate_controls("r", "reset")
-    return TinyGruSpec(
-        hidden=hidden,
-        steps=steps,
-        update_bias=u_bias,
-        reset_bias=r_bias,
-        update_value=u_value,
-        reset_value=r_value,
-        seed=int(seed),
-    )
-
-
-def explainer_text(rwc: ReadWriteCarry) -> str:
-    text = f"In this run of the tiny GRU, u averages {rwc.u.mean():.2f} and r {rwc.r.mean():.2f}. "
-    if rwc.regime == "carry":
-        return text + (
-            "With u ≈ 0 every bar is carry: h_t = h_(t-1), the state is copied, and "
-            "dh_t/dh_(t-1) = I, the gradient's shortcut. Whatever is read and "
-            "computed is never written."
-        )
-    if rwc.regime == "blind":
-        return text + (
-            "With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_x + "
-            "b) sees only the input, as if the past did not exist; u still decides "
-            "how much of that fresh candidate is written over the carried state."
-        )
-    return text + (
-        "The reset gate decides what the candidate may *read* (the orange bars); "
-        "the update gate decides how much of the candidate is *written* (teal) and "
-        "how much of the old state is *carried* (grey). Carry plus write is h_t."
-    )
-
-
-def explainer_section() -> None:
-    st.header("Read, write, carry")
-    st.markdown(READ_WRITE_INTRO)
-    # Full width, then the presets as a wrapping row: nothing is cut at 1024 px.
-    st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
-    st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
-    st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
-    st.latex(
-        r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
-        r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}"
-    )
-    st.markdown("**Presets**")
-    with st.container(horizontal=True):
-        for i, (label, spec) in enumerate(PRESETS.items()):
-            st.button(
-                label, key=f"rw_preset_{i}", on_click=apply_preset, args=(spec,), width="content"
-            )
-        st.button(
-            "Free gates (biases 0)",
-            key="rw_preset_free",
-            on_click=apply_preset,
-            args=(TinyGruSpec(),),
-            width="content",
-        )
-    spec = explainer_spec()
-    rwc = explain(spec)
-    st.markdown(explainer_text(rwc))
-    show(read_write_carry_figure(rwc), "rw_chart", name="read-write-carry")
 
 
 def main() -> None:
