@@ -53,7 +53,8 @@ def chrf_block(metric, refs: list[list], systems: dict[str, list[str]]) -> dict 
     for k, (name, lines) in enumerate(systems.items()):
         mine = _keys(codes[len(refs) + k], to_key)
         per_ref = [_char_rows(mine, theirs, n) for theirs in ref_keys]
-        out[name] = _choose(metric, refs, per_ref, _word_stats(metric, lines, ref_words))
+        words = _word_stats(metric, lines, ref_words, len(refs))
+        out[name] = _choose(metric, refs, per_ref, words)
     return out
 
 
@@ -115,11 +116,13 @@ def _words(metric, line: str) -> list:
     return [extract_word_ngrams(words, n) for n in range(1, metric.word_order + 1)]
 
 
-def _word_stats(metric, lines: list[str], ref_words: list[list] | None) -> list[np.ndarray]:
+def _word_stats(
+    metric, lines: list[str], ref_words: list[list] | None, n_refs: int
+) -> list[np.ndarray]:
     """Per reference stream: (N, 3 * word_order) [hyp, ref, match] per word order."""
     n = len(lines)
-    if ref_words is None:
-        return [np.zeros((n, 0), dtype=np.int64)] * (len(ref_words or []) or 1)
+    if ref_words is None:  # no word n-grams (chrF without +)
+        return [np.zeros((n, 0), dtype=np.int64)] * n_refs
     hyp = [_words(metric, line) for line in lines]
     out = []
     for stream in ref_words:
@@ -139,8 +142,6 @@ def _triple(hyp, ref) -> tuple[int, int, int]:
 def _choose(metric, refs: list[list], chars: list[np.ndarray], words: list[np.ndarray]):
     """(N, K) rows: each segment's statistics against the reference with the best F score
     (the first on ties), references that are None left out, as sacrebleu."""
-    if len(words) != len(chars):  # no word n-grams: one empty block per reference
-        words = [words[0]] * len(chars)
     rows = [np.concatenate([c, w], axis=1) for c, w in zip(chars, words, strict=True)]
     if len(rows) == 1:
         return rows[0]

@@ -97,18 +97,19 @@ def extract_stats(
 
 
 def _in_workers(workers: int, jobs, total: int, on_block) -> list:
-    """The tasks on the kept worker pool (worker_pool); once more on a new pool if it broke."""
-    jobs = list(jobs)
-    for attempt in (1, 2):
-        pool = shared_pool(workers)
-        try:
-            futures = [pool.submit(_extract_block, *job) for job in jobs]
-            return _collect((f.result() for f in as_completed(futures)), total, on_block)
-        except BrokenProcessPool:
-            discard(pool)
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    """The tasks on the kept worker pool (worker_pool); once more on a new pool if a worker
+    died (killed, out of memory) and broke it."""
+    jobs, pool = list(jobs), shared_pool(workers)
+    try:
+        return _on_pool(pool, jobs, total, on_block)
+    except BrokenProcessPool:
+        discard(pool)
+        return _on_pool(shared_pool(workers), jobs, total, on_block)
+
+
+def _on_pool(pool, jobs: list, total: int, on_block) -> list:
+    futures = [pool.submit(_extract_block, *job) for job in jobs]
+    return _collect((f.result() for f in as_completed(futures)), total, on_block)
 
 
 def _block_job(settings, refs, systems, task) -> tuple:
@@ -141,10 +142,9 @@ def _extract_block(
     """One (metric, segment block): cache the block's references, score every system."""
     name, lo, hi = task
     metric = make_metric(settings, name)
-    ref_cache = metric._cache_references(refs) if name != "chrf" else None
     out = chrf_block(metric, refs, systems) if name == "chrf" else None
+    ref_cache = metric._cache_references(refs) if out is None else []
     if out is None:  # per segment: BLEU, TER, and chrF of very large alphabets
-        ref_cache = ref_cache or metric._cache_references(refs)
         out = _per_segment(name, metric, ref_cache, systems, hi - lo)
     first_len = np.array(
         [c["ref_lens"][0] for c in ref_cache] if name == "bleu" else [], dtype=np.int64

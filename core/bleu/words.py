@@ -14,12 +14,11 @@ from core.bleu.stats import make_metric
 
 def line_words(lines: Iterable[str], settings: BleuSettings) -> list[list[str]]:
     """Lines -> words per line: preprocess (tokenize, lowercase) then .strip().split(" ")."""
-    metric = make_metric(settings, "bleu")
-    return [metric._preprocess_segment(line).strip().split(" ") for line in lines]
+    return [words_of(line, settings) for line in lines]
 
 
 def words_of(line: str, settings: BleuSettings) -> list[str]:
-    """One line's words, as line_words (the metric object is cached per settings)."""
+    """One line's words (the metric object is cached per settings)."""
     return _metric(settings)._preprocess_segment(line).strip().split(" ")
 
 
