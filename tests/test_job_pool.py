@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from core.jobs.pool import JobPool
+from core.jobs.priority import BACKGROUND_NICENESS
 from core.train.config import RunConfig
 from core.train.loop import train
 
@@ -91,3 +92,12 @@ def test_a_worker_that_dies_fails_its_job_with_the_reason(pool):
     status = wait_for(pool, job)
     assert status.state == "failed" and "worker process died" in status.error
     assert wait_for(pool, pool.submit(TINY)).state == "done"  # a new worker took its place
+
+
+def test_workers_run_at_a_lower_priority_than_the_server(pool):
+    """Training yields the CPU to the process serving pages (see core.jobs.priority)."""
+    wait_for(pool, pool.submit(TINY))  # the worker is up and has trained
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    expected = min(19, ours + BACKGROUND_NICENESS)
+    for worker in pool._pool:
+        assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == expected

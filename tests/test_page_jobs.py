@@ -40,6 +40,20 @@ def test_stop_ends_the_job_and_keeps_the_page_whole(fast):
     assert not at.get("progress")  # no frozen bar left behind
 
 
+def test_a_running_job_shows_its_live_loss_curves(fast):
+    at = ui.boot()
+    _submit(at, length=100, steps=5000, hidden=32)
+    ((job_id, _),) = at.session_state[jobs.JOBS]
+    deadline = time.monotonic() + 60
+    while not any("Loss, live" in c.proto.spec for c in at.get("plotly_chart")):
+        assert time.monotonic() < deadline, "no live curves while the job ran"
+        time.sleep(0.2)
+        at.run()
+    at.button(key=f"stop_{job_id}").click().run()
+    ui.finish_jobs(at)
+    assert not any("Loss, live" in c.proto.spec for c in at.get("plotly_chart"))
+
+
 def test_a_finished_job_is_saved_in_the_run_store(fast):
     at = ui.boot()
     _submit(at, length=6, steps=10, hidden=4, seed=5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from core.jobs.priority import run_in_background
 from core.train.config import RunConfig
 from core.train.loop import TrainProgress, train
 
@@ -30,8 +31,9 @@ def run_training(conn, config: dict) -> None:
 
 
 def serve(conn) -> None:
-    """A worker's life: announce readiness (imports done), then train every config received
-    until the pipe closes."""
+    """A worker's life: lower its priority, announce readiness (imports done), then train every
+    config received until the pipe closes."""
+    run_in_background()
     try:
         conn.send(("ready",))
         while True:

@@ -1,6 +1,8 @@
 """Training jobs of this session on the server's worker pool: submit, then a fragment polls
-every half second and shows progress, the queue position and a Stop button. A finished run is
-saved in the run store (by this, the submitting, process) and becomes the current run."""
+every half second and shows progress, the queue position and a Stop button, and a second one
+redraws the live loss curves every two seconds (a chart costs the browser far more to draw than
+a progress bar). A finished run is saved in the run store (by this, the submitting, process)
+and becomes the current run."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from dashboard.runs.services import current_store, job_pool
 
 JOBS = "gatescope_jobs"  # [(job id, run name)] submitted by this session, unfinished
 NOTICES = "gatescope_job_notices"  # messages about jobs that ended without a run
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.5  # progress bars and the end of a job
+CURVES_SECONDS = 2.0  # live loss curves
 
 
 def submit(cfg: RunConfig, name: str) -> str:
@@ -37,6 +40,7 @@ def show_jobs() -> None:
         st.info(notice, icon=":material/info:")
     if active_jobs():
         _jobs_fragment()
+        _curves_fragment()
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -75,10 +79,17 @@ def _progress(job_id: str, name: str, status) -> None:
             on_click=job_pool().stop,
             args=(job_id,),
         )
-        if status.histories:
-            fig = loss_curves(
-                status.histories, task_for(status.config).baseline, task=status.config.task
-            )
+
+
+@st.fragment(run_every=CURVES_SECONDS)
+def _curves_fragment() -> None:
+    """The loss curves of this session's running jobs, as far as they have been evaluated."""
+    pool = job_pool()
+    for job_id, _ in active_jobs():
+        status = pool.status(job_id)
+        if status.histories and not status.finished:
+            cfg = status.config
+            fig = loss_curves(status.histories, task_for(cfg).baseline, task=cfg.task)
             fig.update_layout(title={"text": f"Loss, live (step {status.step} of {status.steps})"})
             st.plotly_chart(fig, key=f"live_{job_id}")
 
