@@ -9,7 +9,17 @@ default results within 10 s; while one session trains, another's page switch sta
 
 Starts `streamlit run dashboard/app.py` on a free port with a fresh temporary run store (so the
 default experiment really trains, once, in a worker), and drives Debian's chromium with
-Playwright's async API. The clock of each session starts when its page is requested.
+Playwright's async API. The clock of each session starts when its page is requested and stops
+when the default run's metrics and both of its charts are drawn. The browsers run on the same
+cores as the server, so the script also reports their CPU seconds, and opens the same number of
+sessions on a bare page (`bench/floor_app.py`: a title, one metric, two plotly charts): what
+the browsers alone cost here.
+
+Waves: (1) new browser contexts (empty caches, like first-time visitors) while the default
+trains; (2) new contexts again, the default already trained; (3) returning visitors: tabs of one
+context whose cache already holds the app's scripts. Page switches are measured twice: back to
+back (each click as soon as the previous page's title shows, so a switch also waits for the
+previous page to finish drawing) and settled (each click once the previous page has finished).
 """
 
 from __future__ import annotations
@@ -27,17 +37,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
-RESULT = '[data-testid="stMetric"]'  # the default run's metrics are on the page
+METRIC = '[data-testid="stMain"] [data-testid="stMetric"]'
+CHART = '[data-testid="stMain"] .js-plotly-plot .main-svg'
+RUNNING = '[data-testid="stStatusWidget"]'  # shown while the session's script runs
 PAGES = ("Gates", "Gradient flow", "BLEU breakdown", "Train", "Gates", "Train")
+VIEWPORT = {"width": 1400, "height": 1000}
 
 
-async def open_and_wait(browser, url: str) -> tuple[object, float]:
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await ctx.new_page()
+async def shown(page, url: str) -> float:
+    """Seconds from requesting the page to the metrics and two charts drawn."""
     start = time.perf_counter()
     await page.goto(url)
-    await page.locator(RESULT).first.wait_for(timeout=300_000)
-    return page, time.perf_counter() - start
+    await page.locator(METRIC).first.wait_for(timeout=300_000)
+    await page.locator(CHART).nth(1).wait_for(timeout=300_000)
+    return time.perf_counter() - start
+
+
+async def open_new_context(browser, url: str) -> tuple[object, float]:
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    page = await ctx.new_page()
+    return page, await shown(page, url)
+
+
+async def open_tab(ctx, url: str) -> tuple[object, float]:
+    page = await ctx.new_page()
+    return page, await shown(page, url)
+
+
+async def settled(page) -> None:
+    """Wait until the session's script has finished and the page has drawn for a moment."""
+    await page.wait_for_timeout(300)
+    await page.locator(RUNNING).wait_for(state="hidden", timeout=60_000)
+    await page.wait_for_timeout(300)
 
 
 async def switch(page, title: str) -> float:
@@ -73,14 +104,37 @@ def cpu_seconds() -> tuple[float, float]:
     return server, browser
 
 
-def report(label: str, times: list[float], before, after) -> None:
-    server, browser = after[0] - before[0], after[1] - before[1]
+async def wave(label: str, openers) -> list:
+    before = cpu_seconds()
+    opened = await asyncio.gather(*openers)
+    after = cpu_seconds()
+    times = sorted(t for _, t in opened)
     print(
         f"{label}: "
-        + ", ".join(f"{t:.1f}" for t in sorted(times))
+        + ", ".join(f"{t:.1f}" for t in times)
         + f"  (max {max(times):.1f}); CPU seconds meanwhile: server and its workers "
-        f"{server:.1f}, browsers {browser:.1f}"
+        f"{after[0] - before[0]:.1f}, browsers {after[1] - before[1]:.1f}",
+        flush=True,
     )
+    return [p for p, _ in opened]
+
+
+def summary(label: str, switches: list[float]) -> None:
+    print(
+        f"{label}: "
+        + ", ".join(f"{s:.2f}" for s in switches)
+        + f" s  (median {statistics.median(switches):.2f}, max {max(switches):.2f}; target < 1)",
+        flush=True,
+    )
+
+
+async def start_training(page) -> None:
+    side = page.get_by_test_id("stSidebar")
+    steps = side.get_by_label("Steps", exact=True)
+    await steps.fill("5000")
+    await steps.press("Tab")
+    await side.get_by_role("button", name="Train").click()
+    await page.get_by_test_id("stMain").get_by_role("button", name="Stop").wait_for()
 
 
 async def run(url: str, sessions: int) -> None:
@@ -88,30 +142,53 @@ async def run(url: str, sessions: int) -> None:
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        before = cpu_seconds()
-        opened = await asyncio.gather(*(open_and_wait(browser, url) for _ in range(sessions)))
-        label = f"{sessions} sessions at once, seconds until the default results show (<= 10)"
-        report(label, [t for _, t in opened], before, cpu_seconds())
-        before = cpu_seconds()
-        again = await asyncio.gather(*(open_and_wait(browser, url) for _ in range(sessions)))
-        label = f"{sessions} more sessions at once, the default already trained"
-        report(label, [t for _, t in again], before, cpu_seconds())
-        for page, _ in again:  # back to the first six sessions for the page switches
+        n = sessions
+        first = await wave(
+            f"{n} new sessions at once while the default trains, seconds until its results "
+            "show (<= 10)",
+            [open_new_context(browser, url) for _ in range(n)],
+        )
+        again = await wave(
+            f"{n} more new sessions at once, the default already trained",
+            [open_new_context(browser, url) for _ in range(n)],
+        )
+        for page in again:
             await page.context.close()
-        trainer, browser_page = opened[0][0], opened[1][0]
-        main = trainer.get_by_test_id("stSidebar")
-        steps = main.get_by_label("Steps", exact=True)
-        await steps.fill("3000")
-        await steps.press("Tab")
-        await main.get_by_role("button", name="Train").click()
-        await trainer.get_by_test_id("stMain").get_by_role("button", name="Stop").wait_for()
-        switches = [await switch(browser_page, title) for title in PAGES]
+        returning = await browser.new_context(viewport=VIEWPORT)
+        await open_tab(returning, url)  # the context's cache now holds the app's scripts
+        tabs = await wave(
+            f"{n} returning visitors at once (tabs of one browser context, scripts cached)",
+            [open_tab(returning, url) for _ in range(n)],
+        )
+        await returning.close()
+        del tabs
+        trainer, watcher = first[0], first[1]
+        await start_training(trainer)
+        back_to_back = [await switch(watcher, title) for title in PAGES]
         print(f"load average now {os.getloadavg()[0]:.1f}")
-        print(
-            "page switches in another session while one trains: "
-            + ", ".join(f"{s:.2f}" for s in switches)
-            + f" s  (median {statistics.median(switches):.2f}, max {max(switches):.2f}; "
-            "target < 1)"
+        summary("page switches in another session while one trains, back to back", back_to_back)
+        calm = []
+        for title in PAGES * 2:
+            await settled(watcher)
+            calm.append(await switch(watcher, title))
+        summary("the same, each click once the previous page has settled", calm)
+        await browser.close()
+
+
+async def floor(url: str, sessions: int) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await wave(
+            f"floor: {sessions} new sessions at once on bench/floor_app.py",
+            [open_new_context(browser, url) for _ in range(sessions)],
+        )
+        ctx = await browser.new_context(viewport=VIEWPORT)
+        await open_tab(ctx, url)
+        await wave(
+            f"floor: {sessions} returning visitors at once",
+            [open_tab(ctx, url) for _ in range(sessions)],
         )
         await browser.close()
 
@@ -123,10 +200,13 @@ def main() -> int:
     os.environ["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-bench-store-")
     print(
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; real default "
-        "experiment; fresh store"
+        "experiment; fresh store",
+        flush=True,
     )
     with streamlit_server(fast_default=False) as url:
         asyncio.run(run(url, args.sessions))
+    with streamlit_server(fast_default=False, script="bench/floor_app.py") as url:
+        asyncio.run(floor(url, args.sessions))
     return 0
 
 

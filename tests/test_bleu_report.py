@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from core.bleu.decompose import decompose_gap
 from core.bleu.example import example_corpus
 from core.bleu.ngrams import matched_ngrams
 from core.bleu.ter import add_ter
+from core.jobs.priority import BACKGROUND_NICENESS
 from tests.test_bleu_scores import random_corpus
 
 FAST = BleuSettings(ar_trials=100, bootstrap_samples=100)
@@ -179,6 +181,9 @@ def test_parallel_extraction_equals_in_process_on_kept_spawned_workers(monkeypat
         np.testing.assert_array_equal(one.bleu_stats[name], two.bleu_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], two.chrf_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], again.chrf_stats[name])
+    niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS)
+    for process in worker_pool.shared_pool(2)._processes.values():  # below the server's priority
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == niceness
     worker_pool.close(wait=True)
 
 

@@ -1,6 +1,7 @@
 """The extraction workers: spawned (never forked: safe from a threaded server) once per process
 and kept, so a later analysis does not pay their start-up (about a second each: a fresh
-interpreter importing numpy and sacrebleu). A pool that broke (a worker was killed) is
+interpreter importing numpy and sacrebleu). They run at a lower priority than the server (see
+core.jobs.priority), so other people's pages stay responsive. A pool that broke (a worker was killed) is
 replaced on the next request. Shut down when the process exits."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import atexit
 import multiprocessing as mp
 import threading
 from concurrent.futures import ProcessPoolExecutor
+
+from core.jobs.priority import run_in_background
 
 _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}  # workers -> the kept pool
@@ -20,7 +23,7 @@ def shared_pool(workers: int) -> ProcessPoolExecutor:
         pool = _pools.get(workers)
         if pool is None:
             pool = _pools[workers] = ProcessPoolExecutor(
-                workers, mp_context=mp.get_context("spawn")
+                workers, mp_context=mp.get_context("spawn"), initializer=run_in_background
             )
         return pool
 

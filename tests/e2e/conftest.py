@@ -66,9 +66,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log=None, timeout: float = 6
 
 
 @contextmanager
-def streamlit_server(fast_default: bool) -> Iterator[str]:
-    """`python -m streamlit run dashboard/app.py` headless on a free port; stopped afterwards.
-    The repository's .streamlit/config.toml applies (upload cap, XSRF, no usage statistics)."""
+def streamlit_server(fast_default: bool, script: str = "dashboard/app.py") -> Iterator[str]:
+    """`python -m streamlit run dashboard/app.py` (or another script, relative to the repository)
+    headless on a free port; stopped afterwards. The repository's .streamlit/config.toml applies
+    (upload cap, XSRF, no usage statistics)."""
     port = _free_port()
     env = dict(os.environ)
     env.pop(FAST_DEFAULT_ENV, None)
@@ -80,7 +81,7 @@ def streamlit_server(fast_default: bool) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        "dashboard/app.py",
+        script,
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
