@@ -13,7 +13,7 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
 from dashboard.runs import state
-from dashboard.runs.stored_runs import TABLE
+from dashboard.runs.stored_runs import OPEN, TABLE
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
@@ -38,13 +38,21 @@ def _select(at: AppTest, rows: list[int]) -> AppTest:
     return at.run()
 
 
+def _boot_open() -> AppTest:
+    """The app with the stored runs' expander opened (its content is built only while open)."""
+    at = ui.boot()
+    assert not any("saved" in df.value.columns for df in at.dataframe)  # closed: not built
+    at.session_state[OPEN] = True
+    return at.run()
+
+
 def _table(at: AppTest):
     return next(df.value for df in at.dataframe if "saved" in df.value.columns)
 
 
 def test_stored_runs_are_listed_filtered_and_opened(fast, two_stored):
     store, a, b = two_stored
-    at = ui.boot()
+    at = _boot_open()
     table = _table(at)
     assert {"alpha", "beta", "default experiment"} <= set(table["name"])
     at.selectbox(key="stored_model").set_value("rnn").run()
@@ -61,7 +69,7 @@ def test_stored_runs_are_listed_filtered_and_opened(fast, two_stored):
 
 def test_overlay_rename_tag_and_confirmed_delete(fast, two_stored):
     store, a, b = two_stored
-    at = ui.boot()
+    at = _boot_open()
     at.selectbox(key="stored_sort").set_value("lowest validation loss").run()
     names = list(_table(at)["name"])
     _select(at, [names.index("alpha"), names.index("beta")])
@@ -75,7 +83,7 @@ def test_overlay_rename_tag_and_confirmed_delete(fast, two_stored):
 
 def test_rename_and_tag_one_run(fast, two_stored):
     store, a, b = two_stored
-    at = ui.boot()
+    at = _boot_open()
     names = list(_table(at)["name"])
     _select(at, [names.index("beta")])
     at.text_input(key=f"stored_name_{b}").set_value("beta renamed").run()

@@ -1,8 +1,8 @@
 """The extraction workers: spawned (never forked: safe from a threaded server) once per process
 and kept, so a later analysis does not pay their start-up (about a second each: a fresh
 interpreter importing numpy and sacrebleu). They run at a lower priority than the server (see
-core.jobs.priority), so other people's pages stay responsive. A pool that broke (a worker was killed) is
-replaced on the next request. Shut down when the process exits."""
+core.jobs.priority), so other people's pages stay responsive. A pool that broke (a worker was
+killed) is replaced on the next request. Shut down when the process exits."""
 
 from __future__ import annotations
 

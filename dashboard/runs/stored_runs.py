@@ -1,9 +1,13 @@
 """The Train page's list of stored runs (across restarts): filter by task, model and tag, sort
-by a metric, open one, overlay several, rename, tag and delete (after a confirmation)."""
+by a metric, open one, overlay several, rename, tag and delete (after a confirmation).
+
+The list sits in an expander that builds its content only while open (Streamlit's lazy
+expander), so a visitor who only looks at the results pays nothing for it."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +21,7 @@ from dashboard.runs import state
 from dashboard.runs.services import current_store
 from dashboard.text import plain
 
+OPEN = "stored_runs_open"  # the expander's state: its content is built only while open
 TABLE = "stored_runs_table"
 PENDING_DELETE = "stored_runs_delete"  # ids awaiting confirmation
 ALL = "all"
@@ -40,6 +45,21 @@ def stored_runs_section() -> None:
             "sweep is saved in the run store."
         )
         return
+    kinds = ", ".join(f"{n} {k}" for k, n in Counter(r.kind for r in runs).most_common())
+    st.caption(f"{len(runs)} saved ({kinds}).")
+    box = st.expander(
+        "Browse, compare and manage them",
+        key=OPEN,
+        on_change="rerun",
+        icon=":material/inventory_2:",
+    )
+    if box.open:
+        with box:
+            browse(store, runs)
+
+
+def browse(store: RunStore, runs: list[StoredRun]) -> None:
+    """Filters, the table (rows selectable) and what can be done with the selected runs."""
     shown = filtered(runs)
     if not shown:
         st.info("No stored run matches these filters.")
