@@ -19,7 +19,8 @@ Waves: (1) new browser contexts (empty caches, like first-time visitors) while t
 trains; (2) new contexts again, the default already trained; (3) returning visitors: tabs of one
 context whose cache already holds the app's scripts. Page switches are measured twice: back to
 back (each click as soon as the previous page's title shows, so a switch also waits for the
-previous page to finish drawing) and settled (each click once the previous page has finished).
+previous page to finish drawing) and settled (each click once the previous page's script has
+finished and the browser's main thread is idle: the page is drawn).
 """
 
 from __future__ import annotations
@@ -64,11 +65,16 @@ async def open_tab(ctx, url: str) -> tuple[object, float]:
     return page, await shown(page, url)
 
 
+IDLE = "() => new Promise(done => requestIdleCallback(() => done(), {timeout: 30000}))"
+
+
 async def settled(page) -> None:
-    """Wait until the session's script has finished and the page has drawn for a moment."""
+    """Wait until the session's script has finished and the browser has drawn its output (its
+    main thread is idle), as a reader would before the next click."""
     await page.wait_for_timeout(300)
     await page.locator(RUNNING).wait_for(state="hidden", timeout=60_000)
-    await page.wait_for_timeout(300)
+    await page.evaluate(IDLE)
+    await page.wait_for_timeout(200)
 
 
 async def switch(page, title: str) -> float:

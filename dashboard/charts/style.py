@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from core.cells import CELLS
 
@@ -17,7 +18,23 @@ OTHER_COLOUR = "#6C4F9E"  # a name that is no registered cell
 BASELINE_COLOUR = "#8C8C8C"
 BASELINE_LINE = {"color": BASELINE_COLOUR, "dash": "dash", "width": 1.5}
 
-TEMPLATE = "plotly_white"
+TRACE_TYPES = ("bar", "box", "heatmap", "scatter", "waterfall")  # the trace types drawn here
+
+
+def lean_template(name: str = "plotly_white") -> go.layout.Template:
+    """plotly's `name` template cut to its layout and the defaults of TRACE_TYPES: the same look
+    at a third of the size. Every figure carries its template to the browser, and assigning the
+    full one by name costs about 20 ms of validation per figure (this one about 5)."""
+    full = pio.templates[name]
+    data = go.layout.template.Data({t: full.data[t] for t in TRACE_TYPES if full.data[t]})
+    return go.layout.Template(layout=full.layout, data=data)
+
+
+# Every figure built in this process starts from the house template: plotly applies its default
+# template at creation without validating it again, where assigning one later costs ~5-20 ms.
+TEMPLATE_NAME = "gatescope"
+pio.templates[TEMPLATE_NAME] = TEMPLATE = lean_template()
+pio.templates.default = TEMPLATE_NAME
 
 
 def model_colour(name: str) -> str:
@@ -36,9 +53,9 @@ def ordered(names) -> list[str]:
 
 
 def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    """The house layout: title at the top, legend below the plot, unified hover."""
+    """The house layout: title at the top, legend below the plot, unified hover (the house
+    template is plotly's default here, see TEMPLATE_NAME)."""
     fig.update_layout(
-        template=TEMPLATE,
         title={
             "text": title,
             "x": 0,
