@@ -20,7 +20,8 @@ trains; (2) new contexts again, the default already trained; (3) returning visit
 context whose cache already holds the app's scripts. Page switches are measured twice: back to
 back (each click as soon as the previous page's title shows, so a switch also waits for the
 previous page to finish drawing) and settled (each click once the previous page's script has
-finished and the browser's main thread is idle: the page is drawn).
+finished and the browser's main thread is idle: the page is drawn). The session that trains
+meanwhile runs in a browser of its own, as another person's would.
 """
 
 from __future__ import annotations
@@ -168,7 +169,10 @@ async def run(url: str, sessions: int) -> None:
         )
         await returning.close()
         del tabs
-        trainer, watcher = first[0], first[1]
+        # the trainer is another person: a browser of its own, as on another machine
+        other_browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        trainer, _ = await open_new_context(other_browser, url)
+        watcher = first[1]
         await start_training(trainer)
         back_to_back = [await switch(watcher, title) for title in PAGES]
         print(f"load average now {os.getloadavg()[0]:.1f}")
@@ -178,6 +182,7 @@ async def run(url: str, sessions: int) -> None:
             await settled(watcher)
             calm.append(await switch(watcher, title))
         summary("the same, each click once the previous page has settled", calm)
+        await other_browser.close()
         await browser.close()
 
 

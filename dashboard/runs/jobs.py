@@ -15,7 +15,7 @@ from core.train.tasks import task_for
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import loss_curves
 from dashboard.runs import state
-from dashboard.runs.services import current_store, job_pool
+from dashboard.runs.services import current_store, job_pool, pool_problem
 
 JOBS = "gatescope_jobs"  # [(job id, run name)] submitted by this session, unfinished
 NOTICES = "gatescope_job_notices"  # messages about jobs that ended without a run
@@ -36,6 +36,9 @@ def active_jobs() -> list[tuple[str, str]]:
 
 def show_jobs() -> None:
     """Notices of ended jobs, and the polling fragment while any job of this session is open."""
+    problem = pool_problem()
+    if problem:
+        st.warning(problem, icon=":material/cloud_off:")
     for notice in st.session_state.pop(NOTICES, []):
         st.info(notice, icon=":material/info:")
     if active_jobs():

@@ -1,6 +1,7 @@
 """Server-wide services, created once per server and shared by every session: the training job
-pool and the run store (None, with the reason, when the store cannot be used: runs then live in
-each session's memory only)."""
+pool (local worker processes, or the Dask scheduler in $GATESCOPE_SCHEDULER) and the run store
+(None, with the reason, when the store cannot be used: runs then live in each session's memory
+only)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import streamlit as st
 from core.jobs.pool import JobPool
 from core.store.records import StoreError
 from core.store.run_store import RunStore, open_store
+from core.sweep.backends import SCHEDULER_ENV
 
 WORKERS_ENV = "GATESCOPE_WORKERS"  # training worker processes (default: the machine's cores)
 
@@ -22,9 +24,40 @@ class StoreHandle:
     problem: str | None  # why, for the page to show
 
 
+@dataclass
+class PoolHandle:
+    pool: object  # JobPool, or core.jobs.dask_pool.DaskJobPool (the same methods)
+    problem: str | None  # why the configured scheduler is not used, for the page to show
+
+
+def job_pool():
+    """Where trainings run: the Dask scheduler in $GATESCOPE_SCHEDULER, else worker processes
+    (spawned, never forked) on this machine. Either way off the server thread."""
+    return pool_handle(os.environ.get(SCHEDULER_ENV)).pool
+
+
+def pool_problem() -> str | None:
+    """Why the configured Dask scheduler is not used (None when it is, or none is set)."""
+    return pool_handle(os.environ.get(SCHEDULER_ENV)).problem
+
+
 @st.cache_resource(show_spinner=False)
-def job_pool() -> JobPool:
-    """Worker processes (spawned, never forked) that train off the server thread."""
+def pool_handle(scheduler: str | None) -> PoolHandle:
+    if scheduler:
+        from core.jobs.dask_pool import DaskJobPool  # Dask is imported only with the setting
+
+        try:
+            return PoolHandle(DaskJobPool(scheduler), None)
+        except OSError as err:  # unreachable (TimeoutError is an OSError)
+            problem = (
+                f"The Dask scheduler {scheduler} cannot be reached ({err}), so training runs "
+                "on this machine's worker processes."
+            )
+            return PoolHandle(_local_pool(), problem)
+    return PoolHandle(_local_pool(), None)
+
+
+def _local_pool() -> JobPool:
     workers = int(os.environ.get(WORKERS_ENV, "0")) or None
     return JobPool(workers=workers)
 
