@@ -266,7 +266,7 @@ def test_presets_expand_on_registered_cells(key):
 )
 def test_dask_workers_malloc_trim_is_relaxed_only_where_dask_set_it(env, relaxed):
     """Dask's nanny sets MALLOC_TRIM_THRESHOLD_; a run there raises glibc's thresholds."""
-    code = "from core.sweep.worker_memory import relax_malloc_trim as r; print(r(), r())"
+    code = "from core.jobs.worker_memory import relax_malloc_trim as r; print(r(), r())"
     clean = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
     out = subprocess.run(
         [sys.executable, "-c", code],

@@ -23,7 +23,7 @@ from dataclasses import asdict
 import numpy as np
 
 from core.jobs.pool import JobStatus
-from core.sweep.worker_memory import relax_malloc_trim
+from core.jobs.worker_memory import relax_malloc_trim
 from core.train.config import RunConfig
 from core.train.loop import TrainProgress, train
 from core.train.results import History, TrainResult

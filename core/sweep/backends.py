@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from core.jobs.pool import JobPool
-from core.sweep.worker_memory import relax_malloc_trim
+from core.jobs.worker_memory import relax_malloc_trim
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.results import TrainResult
