@@ -93,8 +93,10 @@ def test_the_app_trains_its_default_on_the_scheduler(cluster, fast, fresh_caches
     pool_handle(cluster.scheduler_address).pool.close()
 
 
-def test_an_unreachable_scheduler_leaves_the_app_training_here(fast, fresh_caches, monkeypatch):
-    address = "tcp://127.0.0.1:9"  # nothing listens there
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "no-port-here"])  # deaf; malformed
+def test_an_unreachable_scheduler_leaves_the_app_training_here(
+    address, fast, fresh_caches, monkeypatch
+):
     monkeypatch.setattr("core.jobs.dask_pool.CONNECT_TIMEOUT", "1s")
     monkeypatch.setenv(SCHEDULER_ENV, address)
     at = ui.boot()

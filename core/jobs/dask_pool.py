@@ -14,15 +14,13 @@ run ends on its worker too. The result comes back to this process, which writes 
 from __future__ import annotations
 
 import contextlib
-import itertools
-import threading
 import time
 import uuid
-from dataclasses import asdict
+from dataclasses import fields
 
 import numpy as np
 
-from core.jobs.pool import JobStatus
+from core.jobs.pool import JobBook, JobStatus
 from core.jobs.worker_memory import relax_malloc_trim
 from core.train.config import RunConfig
 from core.train.loop import TrainProgress, train
@@ -38,10 +36,8 @@ class StopRequestedError(RuntimeError):
 
 def plain_histories(histories: dict[str, History]) -> dict[str, dict[str, list]]:
     """History arrays as lists (Dask Variables carry msgpack values only)."""
-    return {
-        m: {k: v.tolist() for k, v in asdict(h).items() if v is not None}
-        for m, h in histories.items()
-    }
+    columns = {m: {f.name: getattr(h, f.name) for f in fields(h)} for m, h in histories.items()}
+    return {m: {k: v.tolist() for k, v in c.items() if v is not None} for m, c in columns.items()}
 
 
 def histories_from_plain(plain: dict[str, dict[str, list]]) -> dict[str, History]:
@@ -71,34 +67,28 @@ def train_reporting(config: dict, channel: str) -> TrainResult:
     return train(RunConfig.from_dict(config), on_step=on_step)
 
 
-class DaskJobPool:
+class DaskJobPool(JobBook):
     """JobPool's interface (submit, status, stop, forget, busy, close) on a Dask scheduler."""
 
     def __init__(self, address: str):
         from distributed import Client
 
+        super().__init__()
         self.address = address
         self.client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT)
         self.workers = len(self.client.scheduler_info().get("workers", {})) or 1
-        self._jobs: dict[str, JobStatus] = {}
         self._futures: dict[str, object] = {}
-        self._keys: dict[str, str] = {}
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
         self._token = uuid.uuid4().hex[:12]  # this pool's own Variables and Events
 
     def submit(self, cfg: RunConfig, key: str | None = None) -> str:
         with self._lock:
-            shared = self._keys.get(key) if key else None
-            if shared and self._jobs[shared].state not in ("failed", "stopped"):
+            shared = self._shared_job(key)
+            if shared:
                 return shared
-            job_id = f"job-{next(self._ids)}"
-            self._jobs[job_id] = JobStatus(job_id, cfg, steps=cfg.steps)
+            job_id = self._new_job(cfg, key)
             self._futures[job_id] = self.client.submit(
                 train_reporting, cfg.to_dict(), self._channel(job_id), pure=False
             )
-            if key:
-                self._keys[key] = job_id
         return job_id
 
     def status(self, job_id: str) -> JobStatus:
@@ -124,8 +114,7 @@ class DaskJobPool:
 
     def forget(self, job_id: str) -> None:
         with self._lock:
-            st = self._jobs.get(job_id)
-            if st is not None and st.finished and job_id not in self._keys.values():
+            if self._forgettable(job_id):
                 del self._jobs[job_id]
                 self._futures.pop(job_id).release()
                 self._drop_variable(job_id)
@@ -136,9 +125,7 @@ class DaskJobPool:
 
     def close(self) -> None:
         with self._lock:
-            for st in self._jobs.values():
-                if not st.finished:
-                    st.state = "stopped"
+            self._stop_unfinished()
         self.client.close()
 
     # ------------------------------------------------------------ internals

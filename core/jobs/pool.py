@@ -45,6 +45,42 @@ class JobStatus:
         return self.state in ("done", "failed", "stopped")
 
 
+class JobBook:
+    """The records every pool keeps (this one and core.jobs.dask_pool's): each job's status,
+    the job shared under each key, and one lock. The underscored methods expect it held."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, JobStatus] = {}
+        self._keys: dict[str, str] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def _shared_job(self, key: str | None) -> str | None:
+        """The job submitted under key, unless there is none or it failed or was stopped."""
+        shared = self._keys.get(key) if key else None
+        if shared and self._jobs[shared].state not in ("failed", "stopped"):
+            return shared
+        return None
+
+    def _new_job(self, cfg: RunConfig, key: str | None) -> str:
+        """Record a queued job, shared under key when one is given."""
+        job_id = f"job-{next(self._ids)}"
+        self._jobs[job_id] = JobStatus(job_id, cfg, steps=cfg.steps)
+        if key:
+            self._keys[key] = job_id
+        return job_id
+
+    def _forgettable(self, job_id: str) -> bool:
+        """Finished and not shared under a key: its record may go once collected."""
+        st = self._jobs.get(job_id)
+        return st is not None and st.finished and job_id not in self._keys.values()
+
+    def _stop_unfinished(self) -> None:
+        for st in self._jobs.values():
+            if not st.finished:
+                st.state = "stopped"
+
+
 @dataclass
 class _Worker:
     process: mp.Process
@@ -53,15 +89,12 @@ class _Worker:
     job: str | None = None  # id of the job it runs
 
 
-class JobPool:
+class JobPool(JobBook):
     def __init__(self, workers: int | None = None):
+        super().__init__()
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._ctx = mp.get_context("spawn")
-        self._jobs: dict[str, JobStatus] = {}
         self._queue: list[str] = []
-        self._keys: dict[str, str] = {}
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
         self._closed = False
         self._pool = [self._spawn() for _ in range(self.workers)]
         atexit.register(self.close)
@@ -72,14 +105,11 @@ class JobPool:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job pool is closed")
-            shared = self._keys.get(key) if key else None
-            if shared and self._jobs[shared].state not in ("failed", "stopped"):
+            shared = self._shared_job(key)
+            if shared:
                 return shared
-            job_id = f"job-{next(self._ids)}"
-            self._jobs[job_id] = JobStatus(job_id, cfg, steps=cfg.steps)
+            job_id = self._new_job(cfg, key)
             self._queue.append(job_id)
-            if key:
-                self._keys[key] = job_id
             self._dispatch()
         return job_id
 
@@ -106,17 +136,14 @@ class JobPool:
     def forget(self, job_id: str) -> None:
         """Drop a finished, unshared job's record once its result has been collected."""
         with self._lock:
-            st = self._jobs.get(job_id)
-            if st is not None and st.finished and job_id not in self._keys.values():
+            if self._forgettable(job_id):
                 del self._jobs[job_id]
 
     def close(self) -> None:
         """Kill every worker; unfinished jobs end as stopped. The pool takes no more jobs."""
         with self._lock:
             self._closed = True
-            for st in self._jobs.values():
-                if not st.finished:
-                    st.state = "stopped"
+            self._stop_unfinished()
             self._queue.clear()
             for w in self._pool:
                 w.process.kill()

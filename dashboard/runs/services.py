@@ -48,7 +48,7 @@ def pool_handle(scheduler: str | None) -> PoolHandle:
 
         try:
             return PoolHandle(DaskJobPool(scheduler), None)
-        except OSError as err:  # unreachable (TimeoutError is an OSError)
+        except (OSError, ValueError) as err:  # unreachable (a timeout), or not an address
             problem = (
                 f"The Dask scheduler {scheduler} cannot be reached ({err}), so training runs "
                 "on this machine's worker processes."
