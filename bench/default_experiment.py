@@ -22,6 +22,7 @@ from statistics import median
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.train.config import RunConfig  # noqa: E402
+from core.train.heap import keep_freed_heap  # noqa: E402
 from core.train.loop import train  # noqa: E402
 
 GRU_TARGET = 0.95  # GRU final validation accuracy at least this
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     args = p.parse_args(argv)
+    keep_freed_heap()  # as the app's training workers do
     base = RunConfig()
     print(
         f"default experiment: {base.task}, T={base.length}, K={base.symbols}, "

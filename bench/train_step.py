@@ -21,7 +21,9 @@ products only; over wall and over CPU time) and the ratios ours/torch.
 Target: every cell's step <= 0.5x PyTorch's at B=64, T=100, H=128 (one thread, idle machine).
 OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE overrides it: unset it (and
 OPENBLAS_L2_SIZE) for this command to measure the machine's own kernel; the first line of
-the output names the kernel in use.
+the output names the kernel in use. Like every process that trains, the bench keeps its freed
+heap (core.train.heap; torch, in the same process, gets the same allocator settings);
+--default-heap measures with glibc's defaults instead.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.cells import cell_names, get_cell  # noqa: E402
+from core.train.heap import keep_freed_heap  # noqa: E402
 from core.train.model import init_model, model_loss  # noqa: E402
 from core.train.optim import Adam, clip_by_global_norm  # noqa: E402
 from core.train.tasks import get_task  # noqa: E402
@@ -217,13 +220,22 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="only B=64, T=100, H=128")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     ap.add_argument("--cells", nargs="+", choices=cell_names(), help="only these cells")
+    ap.add_argument(
+        "--default-heap",
+        action="store_true",
+        help="leave glibc's malloc thresholds as they are (training processes tune them)",
+    )
     args = ap.parse_args()
+    heap = "glibc defaults" if args.default_heap else f"kept ({keep_freed_heap()})"
     blas = [
         f"{i['internal_api']} {i.get('version')} kernel={i.get('architecture')}"
         for i in threadpool_info()
         if i["user_api"] == "blas"
     ]
-    print(f"numpy {np.__version__}; BLAS: {'; '.join(blas) or 'unknown'}; threads={args.threads}")
+    print(
+        f"numpy {np.__version__}; BLAS: {'; '.join(blas) or 'unknown'}; threads={args.threads}; "
+        f"freed heap {heap}"
+    )
     if torch is not None and not args.no_torch:
         torch.set_num_threads(args.threads)
         # Vanishing gradients under torch's default init reach float32 denormals on long

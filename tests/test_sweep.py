@@ -3,7 +3,6 @@ sweep end to end, resume by config hash, the results file, and no Dask without a
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -259,21 +258,3 @@ def test_presets_expand_on_registered_cells(key):
 
     grid, missing = preset_grid(key)
     assert grid.configs() and set(grid.models) | set(missing) == set(PRESETS[key].grid["model"])
-
-
-@pytest.mark.parametrize(
-    ("env", "relaxed"), [({"MALLOC_TRIM_THRESHOLD_": "65536"}, True), ({}, False)]
-)
-def test_dask_workers_malloc_trim_is_relaxed_only_where_dask_set_it(env, relaxed):
-    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_; a run there raises glibc's thresholds."""
-    code = "from core.jobs.worker_memory import relax_malloc_trim as r; print(r(), r())"
-    clean = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    assert out == [str(relaxed)] * 2  # and asking twice changes nothing

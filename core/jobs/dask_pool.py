@@ -21,8 +21,8 @@ from dataclasses import fields
 import numpy as np
 
 from core.jobs.pool import JobBook, JobStatus
-from core.jobs.worker_memory import relax_malloc_trim
 from core.train.config import RunConfig
+from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.train.results import History, TrainResult
 
@@ -49,7 +49,7 @@ def train_reporting(config: dict, channel: str) -> TrainResult:
     on Variable(channel), stopped when Event(channel + "-stop") is set."""
     from distributed import Event, Variable
 
-    relax_malloc_trim()
+    keep_freed_heap()
     progress, stop = Variable(channel), Event(f"{channel}-stop")
     last = [0.0]
     rows: list = [{}]

@@ -6,6 +6,7 @@ import time
 
 from core.jobs.priority import run_in_background
 from core.train.config import RunConfig
+from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 
 REPORT_EVERY = 0.25  # seconds between progress messages (evaluations always report)
@@ -31,9 +32,10 @@ def run_training(conn, config: dict) -> None:
 
 
 def serve(conn) -> None:
-    """A worker's life: lower its priority, announce readiness (imports done), then train every
-    config received until the pipe closes."""
+    """A worker's life: lower its priority, keep its freed heap (core.train.heap), announce
+    readiness (imports done), then train every config received until the pipe closes."""
     run_in_background()
+    keep_freed_heap()
     try:
         conn.send(("ready",))
         while True:

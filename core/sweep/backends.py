@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 
 from core.jobs.pool import JobPool
-from core.jobs.worker_memory import relax_malloc_trim
 from core.train.config import RunConfig
+from core.train.heap import keep_freed_heap
 from core.train.loop import train
 from core.train.results import TrainResult
 
@@ -27,8 +27,8 @@ class Finished:
 
 def train_remote(config: dict) -> TrainResult:
     """One run on a Dask worker: the same seeded training as everywhere else (with malloc
-    thresholds that suit it, see worker_memory)."""
-    relax_malloc_trim()
+    thresholds that suit training, see core.train.heap)."""
+    keep_freed_heap()
     return train(RunConfig.from_dict(config))
 
 

@@ -19,6 +19,7 @@ from core.train.config import (
     OPTIMIZERS,
     RunConfig,
 )
+from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.train.results import TrainResult
 from core.train.run_files import save_run
@@ -171,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         f"seed {c.seed}",
         file=sys.stderr,
     )
+    keep_freed_heap()  # this process trains: reuse freed activations (core.train.heap)
     start = time.perf_counter()
     run = train(cfg, on_step=ProgressBar())
     wall = time.perf_counter() - start

@@ -12,6 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from core.jobs.priority import run_in_background
+from core.train.heap import keep_freed_heap
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
 from core.translate.experiment import TestResult, translate_test_set
@@ -28,6 +29,7 @@ class ModelOutcome:
 def _work(corpus: ParallelCorpus, cfg: TranslateConfig, cell: str, beam: int, events, stop):
     """Worker process body: train one model, translate the test set, report everything."""
     run_in_background()
+    keep_freed_heap()
     try:
         prepared = prepare(corpus, cfg)
         model = train_model(prepared, cfg, cell, events.put, stop.is_set)
