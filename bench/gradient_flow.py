@@ -50,7 +50,7 @@ def fake_run(T: int, H: int, gated: str = "gru") -> TrainResult:
             H,
             task.output_size,
             np.random.default_rng(i),
-            update_bias=cfg.update_bias,
+            options=cfg.init_option_values(),
         )
         empty = History(*(np.zeros(0) for _ in range(7)))
         models[name] = ModelResult(name, empty, params, [Snapshot(0, params)])

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.cells import cell_names, get_cell
+from core.cells import InitOption, cell_names, get_cell, init_options
 from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
 from core.train.limits import LIMITS
 from core.train.presets import PRESETS
@@ -28,7 +28,7 @@ FORM_FIELDS = (
     "hidden",
     "init_scale",
     "orthogonal",
-    "update_bias",
+    *init_options(),
     "chrono",
     "batch",
     "optimizer",
@@ -204,26 +204,30 @@ def _model_fields(b: RunConfig) -> dict:
             persist_state=KEEP,
             help="Start the recurrent matrices orthogonal (times g).",
         ),
-        "update_bias": st.number_input(
-            "GRU update-gate bias",
-            -10.0,
-            10.0,
-            float(b.update_bias),
-            0.5,
-            key="train_update_bias",
-            persist_state=KEEP,
-            help="Initial bias of the update gate u. Negative makes u near 0: the state is "
-            "carried and the gradient has a shortcut.",
-        ),
+        **{name: _init_option_input(option, b) for name, option in init_options().items()},
         "chrono": st.checkbox(
             "Chrono initialisation",
             b.chrono,
             key="train_chrono",
             persist_state=KEEP,
-            help="Update-gate biases -log(U[1, T-1]), spreading memory time scales up to T; "
-            "overrides the update-gate bias.",
+            help="Carry-gate biases (the update and forget gates) set so that memory time "
+            "scales spread up to T; overrides the gate biases above.",
         ),
     }
+
+
+def _init_option_input(option: InitOption, b: RunConfig) -> float:
+    """A number input for one init option a cell declares (e.g. the LSTM's forget bias)."""
+    return st.number_input(
+        option.label,
+        option.low,
+        option.high,
+        float(getattr(b, option.name)),
+        0.5,
+        key=f"train_{option.name}",
+        persist_state=KEEP,
+        help=option.help,
+    )
 
 
 SCHEDULE_LABELS = {"constant": "constant", "anneal": "anneal (last quarter)", "cosine": "cosine"}

@@ -339,3 +339,39 @@ def test_every_cell_provides_every_hook(name):
 def test_labels_and_colours_are_unique():
     assert len({c.label for c in CELLS.values()}) == len(CELLS)
     assert len({c.colour.lower() for c in CELLS.values()}) == len(CELLS)
+
+
+def test_every_init_option_is_a_run_config_field_with_the_cells_keyword():
+    """A cell's init options reach it from a run: a RunConfig field each, and init keywords."""
+    import inspect
+    from dataclasses import fields
+
+    from core.cells import init_options
+    from core.train.config import RunConfig
+
+    config_fields = {f.name: f for f in fields(RunConfig)}
+    for name, option in init_options().items():
+        assert isinstance(config_fields[name].default, float), name
+        assert option.low < config_fields[name].default < option.high
+    for cell in CELLS.values():
+        keywords = set(inspect.signature(cell.init).parameters) - {"D", "H", "rng"}
+        own = {o.name for o in cell.init_options}
+        assert keywords == {"init_scale", "orthogonal", "chrono_length", "dtype"} | own, cell.name
+
+
+@pytest.mark.parametrize("name", CELL_NAMES)
+def test_initialise_passes_a_cell_its_own_options_and_only_those(name):
+    """Every registered option, changed, reaches the cells that declare it and no other."""
+    from core.cells import init_options
+
+    cell = CELLS[name]
+
+    def biases(options):
+        p = cell.initialise(3, 4, np.random.default_rng(0), options, dtype="float64")
+        return np.concatenate([v for k, v in sorted(p.items()) if k.startswith("b")])
+
+    base = biases({})
+    for option_name in init_options():
+        changed = biases({option_name: 2.75})
+        declared = option_name in {o.name for o in cell.init_options}
+        assert (np.any(changed == 2.75) and not np.array_equal(changed, base)) == declared

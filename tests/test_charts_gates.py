@@ -15,13 +15,13 @@ T, H, D = 7, 5, 4
 
 def _trace(cell="gru"):
     rng = np.random.default_rng(0)
-    params = CELLS[cell].init(
+    params = CELLS[cell].initialise(
         D,
         H,
         rng,
+        {"update_bias": -1.0},
         init_scale=1.0,
         orthogonal=True,
-        update_bias=-1.0,
         chrono_length=None,
         dtype="float64",
     )

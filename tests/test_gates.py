@@ -23,13 +23,13 @@ from tests.fake_runs import tiny_run
 
 def _gru(cell_name="gru", D=4, H=5, seed=0):
     rng = np.random.default_rng(seed)
-    return CELLS[cell_name].init(
+    return CELLS[cell_name].initialise(
         D,
         H,
         rng,
+        {"update_bias": -1.0},
         init_scale=1.0,
         orthogonal=True,
-        update_bias=-1.0,
         chrono_length=None,
         dtype="float32",
     )
@@ -87,7 +87,6 @@ def test_rnn_trace_has_states_only():
         np.random.default_rng(0),
         init_scale=1.0,
         orthogonal=True,
-        update_bias=0.0,
         chrono_length=None,
         dtype="float64",
     )

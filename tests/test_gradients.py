@@ -24,13 +24,13 @@ CELL_NAMES = list(cell_names())
 
 def _params(cell_name, D, H, seed=0, scale=1.0):
     rng = np.random.default_rng(seed)
-    p = CELLS[cell_name].init(
+    p = CELLS[cell_name].initialise(
         D,
         H,
         rng,
+        {"update_bias": 0.5},
         init_scale=scale,
         orthogonal=False,
-        update_bias=0.5,
         chrono_length=None,
         dtype="float64",
     )

@@ -21,13 +21,13 @@ CELL_NAMES = ["rnn", "gru", "gru_reset_after"]
 
 def _params(cell_name, D, H, seed=0, scale=1.4):
     rng = np.random.default_rng(seed)
-    p = CELLS[cell_name].init(
+    p = CELLS[cell_name].initialise(
         D,
         H,
         rng,
+        {"update_bias": 0.3},
         init_scale=scale,
         orthogonal=False,
-        update_bias=0.3,
         chrono_length=None,
         dtype="float64",
     )

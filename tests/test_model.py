@@ -16,7 +16,13 @@ def tiny_model(cell_name, task_name, seed=0):
     rng = np.random.default_rng(seed)
     cell = CELLS[cell_name]
     params = init_model(
-        cell, task.input_size, 4, task.output_size, rng, update_bias=-0.5, dtype="float64"
+        cell,
+        task.input_size,
+        4,
+        task.output_size,
+        rng,
+        options={"update_bias": -0.5},
+        dtype="float64",
     )
     for k in params:  # move off the init so every term is exercised
         params[k] += 0.3 * rng.standard_normal(params[k].shape)

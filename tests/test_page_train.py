@@ -347,3 +347,18 @@ def test_the_form_shows_the_main_settings_and_keeps_the_rest_under_advanced(app)
         for kind in ("number_input", "selectbox", "multiselect")
         for w in getattr(app.sidebar, kind)
     }
+
+
+def test_a_cells_init_option_is_a_form_input_that_reaches_its_initialisation(app):
+    """The LSTM declares its forget-gate bias; the form shows it and the run starts with it."""
+    app.number_input(key="train_steps").set_value(2)
+    app.number_input(key="train_hidden").set_value(3)
+    app.multiselect(key="train_models").set_value(["lstm"])
+    app.number_input(key="train_forget_bias").set_value(2.5)
+    ui.finish_jobs(app.button[0].click().run())
+    assert not app.exception and not ui.errors(app)
+    run = ui.current_run(app)
+    assert run.config.forget_bias == 2.5
+    b = run.models["lstm"].snapshots[0].params["b"]  # (4H,) [i | f | g | o] at step 0
+    np.testing.assert_array_equal(b[3:6], 2.5)
+    assert "forget bias 2.5" in run_name(run.config, state.default_config())

@@ -2,8 +2,8 @@
 ends with `CELL = Cell(...)` (see core.cells.protocol); adding a model is that file plus a line
 below.
 
-    params = cell.init(D, H, rng, init_scale=1.0, orthogonal=True, update_bias=-1.0,
-                       chrono_length=None, forget_bias=1.0, dtype="float32")
+    params = cell.init(D, H, rng, init_scale=1.0, orthogonal=True, chrono_length=None,
+                       dtype="float32", **its_own_init_options)   # e.g. update_bias=-1.0
     hs, cache = cell.forward(params, xs, state0)    # xs (T, B, D), state0 (B, S) -> hs (T, B, H)
     grads = cell.backward(params, cache, d_hs)      # d_hs (T, B, H) -> CellGrads
 
@@ -13,9 +13,19 @@ Row-vector convention throughout (x_t @ W, h @ U); the parameters' dtype sets th
 from __future__ import annotations
 
 from core.cells import gru, gru_no_reset, gru_no_update, gru_reset_after, lstm, rnn
-from core.cells.protocol import Cell, CellGrads, GateInfo, Params
+from core.cells.protocol import Cell, CellGrads, GateInfo, InitOption, Params
 
-__all__ = ["CELLS", "Cell", "CellGrads", "GateInfo", "Params", "cell_names", "get_cell"]
+__all__ = [
+    "CELLS",
+    "Cell",
+    "CellGrads",
+    "GateInfo",
+    "InitOption",
+    "Params",
+    "cell_names",
+    "get_cell",
+    "init_options",
+]
 
 CELLS: dict[str, Cell] = {
     cell.name: cell
@@ -38,6 +48,16 @@ def cell_names() -> tuple[str, ...]:
 def retired_config_fields() -> frozenset[str]:
     """Config fields old run files may hold that no config has today (each cell names its own)."""
     return frozenset(f for cell in CELLS.values() for f in cell.retired_config_fields)
+
+
+def init_options() -> dict[str, InitOption]:
+    """Every init option the cells declare, by name, in registry order (each a RunConfig field)."""
+    found: dict[str, InitOption] = {}
+    for cell in CELLS.values():
+        for option in cell.init_options:
+            if found.setdefault(option.name, option) != option:
+                raise ValueError(f"cells declare init option {option.name!r} differently")
+    return found
 
 
 def get_cell(name: str) -> Cell:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cells.init import gaussian, recurrent, update_gate_bias
+from core.cells.init import UPDATE_BIAS, gaussian, recurrent, update_gate_bias
 from core.cells.protocol import (
     Cell,
     CellGrads,
@@ -52,7 +52,6 @@ def init(
     orthogonal: bool = True,
     update_bias: float = -1.0,
     chrono_length: int | None = None,
-    forget_bias: float = 1.0,
     dtype: str = "float32",
 ) -> Params:
     """W ~ N(0, g^2/D); U_g, U_c orthogonal per block * g (or N(0, g^2/H));
@@ -247,4 +246,5 @@ CELL = Cell(
     gate_values=lambda cache: {"u": cache.u, "r": cache.r},
     candidate=lambda cache: cache.c,
     carry=lambda cache: 1.0 - cache.u,
+    init_options=(UPDATE_BIAS,),
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cells.init import gaussian, recurrent, update_gate_bias
+from core.cells.init import UPDATE_BIAS, gaussian, recurrent, update_gate_bias
 from core.cells.protocol import (
     Cell,
     CellGrads,
@@ -57,11 +57,10 @@ def init(
     orthogonal: bool = True,
     update_bias: float = -1.0,
     chrono_length: int | None = None,
-    forget_bias: float = 1.0,
     dtype: str = "float32",
 ) -> Params:
     """W ~ N(0, g^2/D); U orthogonal per block * g (or N(0, g^2/H)); b_u = update_bias (or
-    chrono), b_c = 0. forget_bias is an LSTM option."""
+    chrono), b_c = 0."""
     W = gaussian(rng, (D, 2 * H), D, init_scale, dtype)  # (D, 2H)
     U = recurrent(rng, H, 2, init_scale, orthogonal, dtype)  # (H, 2H)
     b = np.zeros(2 * H, dtype=dtype)  # (2H,)
@@ -225,4 +224,5 @@ CELL = Cell(
     gate_values=lambda cache: {"u": cache.u},
     candidate=lambda cache: cache.c,
     carry=lambda cache: 1.0 - cache.u,
+    init_options=(UPDATE_BIAS,),
 )

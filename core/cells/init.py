@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.cells.protocol import InitOption
+
 CHRONO_MIN_TAU = 1.01  # tau is clipped here so b_u = -log(tau - 1) stays finite (<= log 100)
 
 
@@ -57,6 +59,15 @@ def chrono_bias(
     high = max(length - 1.0, CHRONO_MIN_TAU)
     tau = np.maximum(rng.uniform(1.0, high, size=H), CHRONO_MIN_TAU)  # (H,)
     return (-np.log(tau - 1.0)).astype(dtype)
+
+
+UPDATE_BIAS = InitOption(
+    name="update_bias",
+    label="GRU update-gate bias",
+    help="Initial bias of the update gate u. Negative makes u near 0: the state is carried "
+    "and the gradient has a shortcut.",
+    short="update bias {}",
+)  # declared by every cell with an update gate
 
 
 def update_gate_bias(

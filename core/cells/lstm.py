@@ -24,6 +24,7 @@ from core.cells.protocol import (
     Cell,
     CellGrads,
     GateInfo,
+    InitOption,
     InputWeightGrad,
     Params,
     input_grad,
@@ -57,6 +58,15 @@ class LstmCache:
         return np.concatenate([self.c0[None], self.cs[:-1]])
 
 
+FORGET_BIAS = InitOption(
+    name="forget_bias",
+    label="LSTM forget-gate bias",
+    help="Initial bias of the forget gate f. Positive makes f near 1: the cell state is "
+    "carried (1.0 in Jozefowicz et al. 2015).",
+    short="forget bias {}",
+)
+
+
 def forget_gate_bias(
     rng: np.random.Generator, H: int, forget_bias: float, chrono_length: int | None, dtype: str
 ) -> np.ndarray:
@@ -75,13 +85,12 @@ def init(
     *,
     init_scale: float = 1.0,
     orthogonal: bool = True,
-    update_bias: float = 0.0,
     chrono_length: int | None = None,
     forget_bias: float = 1.0,
     dtype: str = "float32",
 ) -> Params:
     """W ~ N(0, g^2/D); U orthogonal per gate block * g (or N(0, g^2/H)); b_f = forget_bias
-    (or chrono, which also sets b_i = -b_f), other biases 0. update_bias is a GRU option."""
+    (or chrono, which also sets b_i = -b_f), other biases 0."""
     W = gaussian(rng, (D, 4 * H), D, init_scale, dtype)  # (D, 4H)
     U = recurrent(rng, H, 4, init_scale, orthogonal, dtype)  # (H, 4H)
     b = np.zeros(4 * H, dtype=dtype)  # (4H,)
@@ -346,4 +355,5 @@ CELL = Cell(
     state_size=state_size,
     final_state=final_state,
     state_names=("h", "c"),
+    init_options=(FORGET_BIAS,),
 )

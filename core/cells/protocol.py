@@ -4,7 +4,8 @@ A cell is one module that ends with `CELL = Cell(...)`: its maths (init, forward
 everything the analysis pages ask of it (state Jacobians, spectrum blocks, theory overlay,
 gates, label, colour). The registry (core.cells) lists the modules; nothing else names a cell.
 
-    params = cell.init(D, H, rng, dtype="float64")   # every init option is a keyword
+    params = cell.init(D, H, rng, dtype="float64")   # its own init options are keywords
+    params = cell.initialise(D, H, rng, options=cfg.init_option_values(), dtype="float64")
     hs, cache = cell.forward(params, xs, state0)     # xs (T, B, D), state0 (B, S) or None
     grads = cell.backward(params, cache, d_hs, d_final=None)   # -> CellGrads
 
@@ -14,7 +15,7 @@ The state is h (S = H) for most cells and [h | c] (S = 2H) for the LSTM: `state_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,6 +40,19 @@ class GateInfo:
 
 
 @dataclass(frozen=True)
+class InitOption:
+    """A number of a cell's initialisation that a run sets: a RunConfig field of the same name,
+    a CLI flag and a Train-form input, all made from this. Cells sharing one use one object."""
+
+    name: str  # init keyword and RunConfig field, e.g. "forget_bias"
+    label: str  # form label and CLI help, e.g. "LSTM forget-gate bias"
+    help: str  # what the value does (the form's tooltip)
+    short: str  # how a changed value reads in a run's name; {} is the value
+    low: float = -10.0  # smallest value the form offers
+    high: float = 10.0  # largest value the form offers
+
+
+@dataclass(frozen=True)
 class Cell:
     """Everything the library and the pages know about one recurrent cell."""
 
@@ -46,8 +60,8 @@ class Cell:
     label: str  # display name, e.g. "GRU"
     colour: str  # hex colour, the same on every page
     summary: str  # one line: what the cell is
-    init: Callable  # (D, H, rng, *, init_scale, orthogonal, update_bias,
-    #  chrono_length, forget_bias, dtype) -> Params
+    init: Callable  # (D, H, rng, *, init_scale, orthogonal, chrono_length, dtype,
+    #  and a keyword per init option) -> Params
     forward: Callable  # (params, xs, state0) -> (hs (T, B, H), cache)
     backward: Callable  # (params, cache, d_hs, d_final=None) -> CellGrads
     param_shapes: Callable  # (D, H) -> {name: shape}, no random numbers drawn
@@ -72,6 +86,16 @@ class Cell:
     # ablation of another cell, else None
     convention: str = ""  # which convention of its family it follows, when
     # there are several (the GRU's reset placement)
+    init_options: tuple[InitOption, ...] = ()  # the numbers of init a run sets (its keywords)
+
+    def initialise(
+        self, D: int, H: int, rng, options: Mapping[str, float] | None = None, **common
+    ) -> Params:
+        """init with the `common` keywords (init_scale, orthogonal, chrono_length, dtype) and,
+        of `options` (e.g. a run config's init_option_values()), the ones this cell declares."""
+        options = options or {}
+        own = {o.name: options[o.name] for o in self.init_options if o.name in options}
+        return self.init(D, H, rng, **common, **own)
 
     def overlay(self, params: Params, cache: Any) -> TheoryOverlay:
         return self.theory_overlay(params, cache)

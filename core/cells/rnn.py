@@ -40,12 +40,10 @@ def init(
     *,
     init_scale: float = 1.0,
     orthogonal: bool = True,
-    update_bias: float = 0.0,
     chrono_length: int | None = None,
-    forget_bias: float = 1.0,
     dtype: str = "float32",
 ) -> Params:
-    """W ~ N(0, g^2/D); U orthogonal * g (or N(0, g^2/H)); b = 0. Gate options are ignored."""
+    """W ~ N(0, g^2/D); U orthogonal * g (or N(0, g^2/H)); b = 0."""
     return {
         "W": gaussian(rng, (D, H), D, init_scale, dtype),  # (D, H)
         "U": recurrent(rng, H, 1, init_scale, orthogonal, dtype),  # (H, H)

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from core.cells import cell_names, get_cell
+from core.cells import cell_names, get_cell, init_options
 from core.train.config import (
     DTYPES,
     LR_SCHEDULES,
@@ -64,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("--clip", type=float, help=f"global-norm clip, 0 = off (default {d.clip:g})")
     add("--init-scale", type=float, help=f"init gain g (default {d.init_scale:g})")
     add("--no-orthogonal", action="store_true", help="Gaussian recurrent matrices")
-    add("--update-bias", type=float, help=f"GRU update-gate bias (default {d.update_bias:g})")
-    add("--forget-bias", type=float, help=f"LSTM forget-gate bias (default {d.forget_bias:g})")
+    for name, option in init_options().items():  # each cell's own init numbers
+        default = getattr(d, name)
+        add(f"--{name.replace('_', '-')}", type=float, help=f"{option.label} (default {default:g})")
     add("--chrono", action="store_true", help="chrono init of the carry gates' biases")
     add("--val-size", type=int, help=f"validation sequences (default {d.val_size})")
     add("--eval-every", type=int, help=f"validate every N steps (default {d.eval_every})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from core.cells import cell_names, retired_config_fields
+from core.cells import cell_names, init_options, retired_config_fields
 from core.train.tasks import TASKS, task_names
 
 OPTIMIZERS = ("adam", "sgd")
@@ -29,9 +29,11 @@ class RunConfig:
     clip: float = 1.0  # global gradient-norm clip threshold; 0 turns clipping off
     init_scale: float = 1.0  # g in N(0, g^2 / fan_in) for the Gaussian initialisation
     orthogonal: bool = True  # recurrent matrices start orthogonal (times init_scale)
+    # The cells' init options (core.cells.init_options), a field each so that a config's
+    # dict and hash stay what they were; a test ties the fields to the registry.
     update_bias: float = -4.0  # GRU update-gate bias at init; negative favours carrying
     forget_bias: float = 1.0  # LSTM forget-gate bias at init; positive favours carrying
-    chrono: bool = False  # chrono init of the carry gates' biases (overrides both)
+    chrono: bool = False  # chrono init of the carry gates' biases (overrides the options)
     val_size: int = 512  # held-out validation sequences (fixed per seed)
     eval_every: int = 20  # validate every this many steps (and at the last step)
     checkpoints: int = 10  # parameter snapshots kept during training, step 0 included
@@ -48,6 +50,10 @@ class RunConfig:
         d = asdict(self)
         d["models"] = list(self.models)
         return d
+
+    def init_option_values(self) -> dict[str, float]:
+        """{option name: value} for every init option a registered cell declares."""
+        return {name: getattr(self, name) for name in init_options()}
 
     @classmethod
     def from_dict(cls, d: dict) -> RunConfig:

@@ -126,9 +126,8 @@ def build_params(cfg: RunConfig, model: str, task: Task) -> Params:
         init_stream(cfg.seed, model),
         init_scale=cfg.init_scale,
         orthogonal=cfg.orthogonal,
-        update_bias=cfg.update_bias,
         chrono_length=cfg.length if cfg.chrono else None,
-        forget_bias=cfg.forget_bias,
+        options=cfg.init_option_values(),
         dtype=cfg.dtype,
     )
 

@@ -29,21 +29,20 @@ def init_model(
     *,
     init_scale: float = 1.0,
     orthogonal: bool = True,
-    update_bias: float = 0.0,
     chrono_length: int | None = None,
-    forget_bias: float = 1.0,
+    options: dict[str, float] | None = None,
     dtype: str = "float32",
 ) -> Params:
-    """Cell parameters from cell.init, then V ~ N(0, 1/H) and c = 0."""
-    params = cell.init(
+    """Cell parameters from cell.init (with the init options it declares, taken from
+    `options`), then V ~ N(0, 1/H) and c = 0."""
+    params = cell.initialise(
         D,
         H,
         rng,
+        options,
         init_scale=init_scale,
         orthogonal=orthogonal,
-        update_bias=update_bias,
         chrono_length=chrono_length,
-        forget_bias=forget_bias,
         dtype=dtype,
     )
     params["V"] = (rng.standard_normal((H, C)) / np.sqrt(H)).astype(dtype)  # (H, C)

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import fields
 
+from core.cells import init_options
 from core.train.config import RunConfig
 from dashboard.charts.style import model_label
 
@@ -23,14 +24,13 @@ SHORT = {
     "lr_schedule": "{} schedule",
     "clip": "clip {}",
     "init_scale": "g={}",
-    "update_bias": "update bias {}",
-    "forget_bias": "forget bias {}",
     "val_size": "{} validation sequences",
     "eval_every": "eval every {}",
     "checkpoints": "{} checkpoints",
     "seed": "seed {}",
     "dtype": "{}",
 }
+SHORT.update({name: option.short for name, option in init_options().items()})
 FLAGS = {("orthogonal", False): "Gaussian recurrent init", ("chrono", True): "chrono init"}
 
 
