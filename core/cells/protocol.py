@@ -155,8 +155,13 @@ def inputs_with_ones(params: Params, xs: np.ndarray, h0: np.ndarray | None, H: i
 
 
 def input_grad(d_pre: np.ndarray, W: np.ndarray, shape: tuple[int, ...]):
-    """A thunk for dL/dxs = d_pre W^T.  d_pre: (T*B, G), W: (D, G) -> () -> (T, B, D)"""
-    return lambda: (d_pre @ W.T).reshape(shape)
+    """A thunk for dL/dxs = d_pre W^T.  d_pre: (T*B, G), or gate-major (K, T*B, G/K) with the
+    K blocks in W's column order; W: (D, G) -> () -> (T, B, D)"""
+    if d_pre.ndim == 2:
+        return lambda: (d_pre @ W.T).reshape(shape)
+    K, _, Gk = d_pre.shape
+    W_blocks = W.T.reshape(K, Gk, W.shape[0])  # (K, G/K, D)
+    return lambda: np.matmul(d_pre, W_blocks).sum(axis=0).reshape(shape)
 
 
 def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
@@ -170,24 +175,30 @@ def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
 class InputWeightGrad:
     """d[W; b] = sum_t x1_t^T da_t, with x1_t = [x_t | 1]. With few inputs (D < SMALL_INPUT)
     the product is accumulated inside the backward loop, while da_t is still in cache; else
-    it is one (D+1, T*B) x (T*B, G) product after the loop."""
+    it is one (D+1, T*B) x (T*B, G) product after the loop. Gate-major cells (blocks K > 1)
+    give da_t as (K, B, G/K) and d_pre as (K, T*B, G/K); the result is (D+1, G) either way."""
 
     SMALL_INPUT = 64
 
-    def __init__(self, x1: np.ndarray, T: int, G: int):
+    def __init__(self, x1: np.ndarray, T: int, G: int, blocks: int = 1):
         self.x1 = x1  # (T*B, D+1)
         self.per_step = x1.shape[1] <= self.SMALL_INPUT
         if self.per_step:
             self.x1t = x1.reshape(T, -1, x1.shape[1])  # (T, B, D+1)
-            self.total = np.zeros((x1.shape[1], G), dtype=x1.dtype)  # (D+1, G)
-            self.term = np.empty_like(self.total)  # (D+1, G)
+            shape = (blocks, x1.shape[1], G // blocks)
+            self.total = np.zeros(shape, dtype=x1.dtype)  # (K, D+1, G/K)
+            self.term = np.empty_like(self.total)  # (K, D+1, G/K)
 
     def add(self, t: int, d_pre_t: np.ndarray) -> None:
-        """d_pre_t: (B, G) pre-activation gradient of step t."""
+        """d_pre_t: (B, G), or (K, B, G/K), pre-activation gradient of step t."""
         if self.per_step:
-            np.matmul(self.x1t[t].T, d_pre_t, out=self.term)
+            out = self.term if d_pre_t.ndim == 3 else self.term[0]  # (K, D+1, G/K) | (D+1, G)
+            np.matmul(self.x1t[t].T, d_pre_t, out=out)
             self.total += self.term
 
     def result(self, d_pre: np.ndarray) -> np.ndarray:
-        """d_pre: (T*B, G) all steps. -> (D+1, G) [dW; db]"""
-        return self.total if self.per_step else self.x1.T @ d_pre
+        """d_pre: (T*B, G), or (K, T*B, G/K), all steps. -> (D+1, G) [dW; db]"""
+        total = self.total if self.per_step else np.matmul(self.x1.T, d_pre)
+        if total.ndim == 2:
+            return total
+        return total.transpose(1, 0, 2).reshape(self.x1.shape[1], -1)  # (D+1, G)
