@@ -34,18 +34,18 @@ class GruNoResetCache:
     xs: np.ndarray  # (T, B, D) inputs, in the parameters' dtype
     h0: np.ndarray  # (B, H) initial state
     hs: np.ndarray  # (T, B, H) hidden states h_1..h_T
-    uc: np.ndarray  # (T, B, 2H) [u | c]: update gates and candidates
+    uc: np.ndarray  # (2, T, B, H) [u, c]: update gates and candidates, gate-major
     x1: np.ndarray  # (T*B, D+1) inputs with a ones column (for W and b in one product)
 
     @property
     def u(self) -> np.ndarray:
         """Update gates. -> (T, B, H)"""
-        return self.uc[..., : self.hs.shape[-1]]
+        return self.uc[0]
 
     @property
     def c(self) -> np.ndarray:
         """Candidates. -> (T, B, H)"""
-        return self.uc[..., self.hs.shape[-1] :]
+        return self.uc[1]
 
 
 def init(
@@ -83,18 +83,19 @@ def forward(
     B, dt = xs.shape[1], W.dtype
     scale = np.ones(2 * H, dtype=dt)
     scale[:H] = 0.5  # sigma(a) = (1 + tanh(a/2)) / 2
-    uc = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 2 * H)  # (T, B, 2H) input part
-    U_s = U * scale  # (H, 2H)
+    Wb = (np.vstack([W, b]) * scale).T.reshape(2, H, -1).transpose(0, 2, 1)  # (2, D+1, H)
+    uc = np.matmul(x1, Wb).reshape(2, T, B, H)  # (2, T, B, H) input part, then [u, c]
+    U2 = (U * scale).reshape(H, 2, H).transpose(1, 0, 2).copy()  # (2, H, H) [U_u / 2, U_c]
     hs = np.empty((T, B, H), dtype=dt)  # (T, B, H)
-    rec = np.empty((B, 2 * H), dtype=dt)  # (B, 2H) scratch
+    rec = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch
     a = np.empty((B, H), dtype=dt)  # (B, H) scratch
     h = h0
     for t in range(T):
-        g = uc[t]  # (B, 2H)
-        np.matmul(h, U_s, out=rec)  # one fused product for u and c
+        g = uc[:, t]  # (2, B, H) this step's [u, c], filled in place
+        np.matmul(h, U2, out=rec)  # both products in one call
         g += rec
         np.tanh(g, out=g)
-        u, c = g[:, :H], g[:, H:]
+        u, c = g
         u *= 0.5
         u += 0.5
         np.subtract(c, h, out=a)  # h_t = h + u * (c - h)
@@ -124,14 +125,16 @@ def backward(
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = np.asarray(d_hs, dtype=dt)
-    UT = np.ascontiguousarray(U.T)  # (2H, H)
-    d_pre = np.empty((T, B, 2 * H), dtype=dt)  # (T, B, 2H) [da_u | da_c]
+    U2T = U.reshape(H, 2, H).transpose(1, 2, 0).copy()  # (2, H, H) [U_u^T, U_c^T]
+    d_pre = np.empty((2, T, B, H), dtype=dt)  # (2, T, B, H) [da_u, da_c]
+    d_u, d_c = d_pre  # (T, B, H) each, contiguous
     dh_total = np.empty_like(hs)  # (T, B, H)
     q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
+    back = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch: da_j U_j^T
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     if d_final is not None:
         d_next += np.asarray(d_final, dtype=dt)
-    d_Wb = InputWeightGrad(cache.x1, T, 2 * H)  # d[W; b]
+    d_Wb = InputWeightGrad(cache.x1, T, 2 * H, blocks=2)  # d[W; b]
     for t in range(T - 1, -1, -1):
         h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
@@ -139,19 +142,21 @@ def backward(
         np.multiply(dh, u[t], out=p)  # p = dh u
         np.subtract(dh, p, out=q)  # q = dh (1 - u)
         np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_pre[t, :, :H])  # da_u
+        np.multiply(q, s, out=d_u[t])  # da_u
         np.multiply(c[t], c[t], out=s)
         np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_pre[t, :, H:])  # da_c
-        np.matmul(d_pre[t], UT, out=d_next)  # (B, H) one fused product
+        np.multiply(p, s, out=d_c[t])  # da_c
+        np.matmul(d_pre[:, t], U2T, out=back)  # (2, B, H)
+        np.add(back[0], back[1], out=d_next)
         d_next += q  # carried part
-        d_Wb.add(t, d_pre[t])
-    d_pre2 = d_pre.reshape(T * B, 2 * H)  # (T*B, 2H)
-    dWb = d_Wb.result(d_pre2)  # (D+1, 2H) [dW; db]
-    dU = h0.T @ d_pre[0] + hs[:-1].reshape(-1, H).T @ d_pre2[B:]  # (H, 2H)
-    grads = {"W": dWb[:-1], "U": dU, "b": dWb[-1]}
+        d_Wb.add(t, d_pre[:, t])
+    d_flat = d_pre.reshape(2, T * B, H)  # (2, T*B, H)
+    dWb = d_Wb.result(d_flat)  # (D+1, 2H) [dW; db]
+    hs_prev_T = hs[:-1].reshape(-1, H).T  # (H, (T-1)*B)
+    dU2 = np.matmul(h0.T, d_pre[:, 0]) + np.matmul(hs_prev_T, d_flat[:, B:])  # (2, H, H)
+    grads = {"W": dWb[:-1], "U": dU2.transpose(1, 0, 2).reshape(H, 2 * H), "b": dWb[-1]}
     return CellGrads(
-        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_pre2, W, xs.shape)
+        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_flat, W, xs.shape)
     )
 
 

@@ -72,8 +72,8 @@ def forward(
     B, dt = xs.shape[1], W.dtype
     scale = np.ones(2 * H, dtype=dt)
     scale[:H] = 0.5  # sigma(a) = (1 + tanh(a/2)) / 2
-    xw = (x1 @ (np.vstack([W, b]) * scale)).reshape(T, B, 2 * H)  # (T, B, 2H) all steps
-    r, hs = xw[..., :H], xw[..., H:]  # (T, B, H) views, filled in place
+    Wb = (np.vstack([W, b]) * scale).T.reshape(2, H, -1).transpose(0, 2, 1)  # (2, D+1, H)
+    r, hs = np.matmul(x1, Wb).reshape(2, T, B, H)  # (T, B, H) each, contiguous, filled in place
     U_r_half = U_r * dt.type(0.5)  # (H, H)
     rh = np.empty((T, B, H), dtype=dt)  # (T, B, H)
     rec = np.empty((B, H), dtype=dt)  # (B, H) scratch
@@ -89,7 +89,6 @@ def forward(
         hs[t] += rec
         np.tanh(hs[t], out=hs[t])  # h_t = c_t
         h = hs[t]
-    hs = np.ascontiguousarray(hs)  # (T, B, H)
     return hs, GruNoUpdateCache(xs=xs, h0=h0, hs=hs, r=r, rh=rh, x1=x1)
 
 
@@ -112,17 +111,17 @@ def backward(
     dt = hs.dtype
     d_hs = np.asarray(d_hs, dtype=dt)
     U_rT, U_cT = np.ascontiguousarray(U_r.T), np.ascontiguousarray(U_c.T)  # (H, H) each
-    d_pre = np.empty((T, B, 2 * H), dtype=dt)  # (T, B, 2H) [da_r | da_c]
+    d_pre = np.empty((2, T, B, H), dtype=dt)  # (2, T, B, H) [da_r, da_c], gate-major
     dh_total = np.empty_like(hs)  # (T, B, H)
     s, d_rh = np.empty((B, H), dtype=dt), np.empty((B, H), dtype=dt)  # (B, H) scratch
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     if d_final is not None:
         d_next += np.asarray(d_final, dtype=dt)
-    d_Wb = InputWeightGrad(cache.x1, T, 2 * H)  # d[W; b]
+    d_Wb = InputWeightGrad(cache.x1, T, 2 * H, blocks=2)  # d[W; b]
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
-        d_r, d_c = d_pre[t, :, :H], d_pre[t, :, H:]
+        d_r, d_c = d_pre[0, t], d_pre[1, t]  # (B, H) each
         np.multiply(hs[t], hs[t], out=s)
         np.subtract(1.0, s, out=s)
         np.multiply(dh, s, out=d_c)  # da_c
@@ -133,17 +132,17 @@ def backward(
         np.matmul(d_r, U_rT, out=d_next)  # (B, H) through the gate
         np.multiply(d_rh, r[t], out=s)  # read through the reset gate
         d_next += s
-        d_Wb.add(t, d_pre[t])
-    d_pre2 = d_pre.reshape(T * B, 2 * H)  # (T*B, 2H)
-    dWb = d_Wb.result(d_pre2)  # (D+1, 2H) [dW; db]
+        d_Wb.add(t, d_pre[:, t])
+    d_flat = d_pre.reshape(2, T * B, H)  # (2, T*B, H) [da_r, da_c]
+    dWb = d_Wb.result(d_flat)  # (D+1, 2H) [dW; db]
     grads = {
         "W": dWb[:-1],  # (D, 2H)
-        "U_r": h0.T @ d_pre[0, :, :H] + hs[:-1].reshape(-1, H).T @ d_pre2[B:, :H],  # (H, H)
-        "U_c": rh.reshape(T * B, H).T @ d_pre2[:, H:],  # (H, H)
+        "U_r": h0.T @ d_pre[0, 0] + hs[:-1].reshape(-1, H).T @ d_flat[0, B:],  # (H, H)
+        "U_c": rh.reshape(T * B, H).T @ d_flat[1],  # (H, H)
         "b": dWb[-1],  # (2H,)
     }
     return CellGrads(
-        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_pre2, W, xs.shape)
+        params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_flat, W, xs.shape)
     )
 
 
