@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard import presentation  # noqa: E402  (needs the path above)
+from dashboard.runs.warm_up import warm_default_views  # noqa: E402
 
 st.set_page_config(page_title="Gatescope", page_icon=":material/insights:", layout="wide")
 
@@ -29,3 +30,4 @@ pages = {
 navigation = st.navigation(pages)
 navigation.run()
 presentation.controls()  # after the page, so the Train form's button stays in view
+warm_default_views()  # once per server: the first Gradient flow / Gates visit reads a cache

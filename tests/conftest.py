@@ -26,6 +26,14 @@ def _anchor(name: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_warm_up(monkeypatch):
+    """No background warming of the default run's analyses (dashboard.runs.warm_up): a thread
+    computing between tests would interleave with tests that count computations. Its own test
+    turns it back on."""
+    monkeypatch.setenv("GATESCOPE_WARM_UP", "0")
+
+
 @pytest.fixture(scope="session")
 def ted_dir() -> Path:
     """compare-mt's TED Slovak-English example (reference, two systems, expected values)."""

@@ -227,3 +227,35 @@ def test_real_default_rnn_gradient_vanishes_and_the_grus_survives(monkeypatch):
     stats = {m: decay_stats(f) for m, f in flows.items()}
     assert stats["rnn"].survival[20] < stats["gru"].survival[20]
     assert stats["rnn"].half_life < stats["gru"].half_life
+
+
+def test_first_visits_of_gradient_flow_and_gates_read_what_the_warm_up_computed(
+    fast, fresh_caches, monkeypatch
+):
+    """Once the Train page has drawn the shared default run, a background thread computes
+    what the Gradient flow and Gates pages show first; their first visits then compute
+    no gradient flow, spectrum or gate trace (every cached analysis hits)."""
+    import threading
+
+    from core.analysis import gates, spectrum
+    from dashboard.runs import warm_up
+
+    monkeypatch.setenv(warm_up.WARM_UP_ENV, "1")
+    monkeypatch.setattr(warm_up, "DELAY", 0.0)
+    at = ui.boot()
+    warming = [t for t in threading.enumerate() if t.name == "gatescope-warm-up"]
+    assert len(warming) == 1
+    warming[0].join(timeout=60)
+    computed = []
+
+    def counting(fn):
+        return lambda *args: computed.append(fn.__name__) or fn(*args)
+
+    for fn in (gradient_flow_for_run, spectrum.spectra_for_run, gates.gate_trace_for_run):
+        monkeypatch.setattr(analysis_cache, fn.__name__, counting(fn))
+    ui.open_page(PAGE, at)
+    assert at.metric  # the page drew the run's decay figures
+    ui.open_page("views/gates.py", at)
+    assert not ui.errors(at)
+    assert computed == []
+    assert [t for t in threading.enumerate() if t.name == "gatescope-warm-up"] == []

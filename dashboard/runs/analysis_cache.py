@@ -20,12 +20,16 @@ from core.analysis.gates import GateTrace, gate_trace, gate_trace_for_run, token
 from core.analysis.gradients import GradientFlow, gradient_flow_for_run
 from core.analysis.jacobians import JacobianNorms, jacobian_norms_for_run
 from core.analysis.spectrum import Spectrum, spectra_for_run
+from core.cells import get_cell
 from core.train.results import TrainResult
 from core.train.tasks import task_for
+from dashboard.charts.style import ordered
 from dashboard.runs import state
 
 ENTRIES = 256  # cached results kept per wrapper (runs x checkpoints x models)
 EXAMPLE_STREAM = 7_919  # rng stream of generated examples: (run seed, this, example seed)
+RELATIVE_DEFAULT = True  # Gradient flow: curves normalised at k = 0 unless the reader says not
+EXAMPLE_DEFAULT = ("batch", 0)  # Gates: the first sequence of the analysis batch
 
 
 def checkpoint_steps(run: TrainResult) -> list[int]:
@@ -72,6 +76,23 @@ def spectra_at(run_id: str, checkpoint: int, _run: TrainResult) -> dict[str, dic
 def jacobians_at(run_id: str, checkpoint: int, _run: TrainResult) -> dict[str, JacobianNorms]:
     """Per-step Jacobian norms and running products of every model at one checkpoint."""
     return jacobian_norms_for_run(_run, checkpoint)
+
+
+def default_gate_model(run: TrainResult) -> str:
+    """The model the Gates page opens on: the first gated one in display order, else the first."""
+    models = ordered(run.models)
+    return next((m for m in models if get_cell(m).gates), models[0])
+
+
+def warm_first_views(run_id: str, run: TrainResult) -> None:
+    """Compute what the Gradient flow and Gates pages show first for `run` (their default
+    settings, the last checkpoint) into the caches above. No st.* calls: runs in any thread."""
+    last = len(checkpoint_steps(run)) - 1
+    flow_grid(run_id, RELATIVE_DEFAULT, run)  # every checkpoint's flows, the last one included
+    decay_at(run_id, last, run)
+    spectra_at(run_id, last, run)
+    if run.has_weights:
+        trace_at(run_id, default_gate_model(run), last, *EXAMPLE_DEFAULT, run)
 
 
 def generated_example(run: TrainResult, seed: int) -> np.ndarray:

@@ -116,5 +116,19 @@ def ensure_default_run() -> TrainResult | None:
         st.error(f"The default experiment could not be trained: {err}")
         return None
     bar.empty()
-    store_run(run, DEFAULT_NAME, run_id=f"shared-{config_hash(cfg.to_dict())}")
+    store_run(run, DEFAULT_NAME, run_id=shared_run_id(cfg))
     return run
+
+
+def shared_run_id(cfg: RunConfig) -> str:
+    """The cache key of the server's shared run of `cfg`: one for every session."""
+    return f"shared-{config_hash(cfg.to_dict())}"
+
+
+def shared_default() -> tuple[str, TrainResult] | None:
+    """(cache key, run) of the server's shared default run when this session holds it."""
+    run = named_runs().get(DEFAULT_NAME)
+    run_id = st.session_state.get(RUN_IDS, {}).get(DEFAULT_NAME)
+    if run is None or run_id != shared_run_id(default_config()):
+        return None
+    return run_id, run

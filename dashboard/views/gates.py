@@ -17,7 +17,13 @@ from dashboard.gates_text import CONVENTIONS, convention_note, reading_guide
 from dashboard.gru_explainer_section import explainer_section
 from dashboard.presentation import presenting, show
 from dashboard.runs import state
-from dashboard.runs.analysis_cache import checkpoint_slider, run_selector, trace_at
+from dashboard.runs.analysis_cache import (
+    EXAMPLE_DEFAULT,
+    checkpoint_slider,
+    default_gate_model,
+    run_selector,
+    trace_at,
+)
 from dashboard.text import plain
 from dashboard.training_form import TASK_LABELS
 
@@ -42,6 +48,7 @@ def example_picker() -> tuple[str, int]:
     source = a.radio(
         "Example sequence",
         list(SOURCES),
+        index=list(SOURCES).index(EXAMPLE_DEFAULT[0]),
         format_func=SOURCES.get,
         horizontal=True,
         key="gates_source",
@@ -51,7 +58,7 @@ def example_picker() -> tuple[str, int]:
             "Index",
             0,
             ANALYSIS_BATCH - 1,
-            0,
+            EXAMPLE_DEFAULT[1],
             key="gates_index",
             help=f"One of the {ANALYSIS_BATCH} sequences the Gradient flow page uses.",
         )
@@ -98,9 +105,8 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
 
 def trace_section(run: TrainResult, run_id: str) -> None:
     models = ordered(run.models)
-    default = next((m for m in models if get_cell(m).gates), models[0])
     if st.session_state.get("gates_model") not in models:
-        st.session_state["gates_model"] = default
+        st.session_state["gates_model"] = default_gate_model(run)
     top = st.columns([1, 3])
     model = top[0].radio(
         "Model", models, format_func=model_label, horizontal=True, key="gates_model"

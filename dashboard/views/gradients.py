@@ -24,6 +24,7 @@ from dashboard.flow_text import decay_frame, fit_text, flow_explanation
 from dashboard.presentation import presenting, show
 from dashboard.runs import state
 from dashboard.runs.analysis_cache import (
+    RELATIVE_DEFAULT,
     checkpoint_slider,
     checkpoint_steps,
     decay_at,
@@ -77,7 +78,7 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     left, right = st.columns(2)
     relative = left.toggle(
         "Normalise each sequence at k = 0",
-        value=True,
+        value=RELATIVE_DEFAULT,
         key="gradients_relative",
         help="Divide by the norm at the last step, so the curves show how "
         "much of the gradient survives; off: raw norms.",
