@@ -21,7 +21,8 @@ context whose cache already holds the app's scripts. Page switches are measured 
 back (each click as soon as the previous page's title shows, so a switch also waits for the
 previous page to finish drawing) and settled (each click once the previous page's script has
 finished and the browser's main thread is idle: the page is drawn). The session that trains
-meanwhile runs in a browser of its own, as another person's would.
+meanwhile runs in a browser of its own, as another person's would, and trains long enough
+(T = 240, 5000 steps) to outlast every switch; the script says whether it still was.
 """
 
 from __future__ import annotations
@@ -135,13 +136,22 @@ def summary(label: str, switches: list[float]) -> None:
     )
 
 
+TRAINING = {"Sequence length T": "240", "Steps": "5000"}  # minutes of training: it outlasts
+# every switch below (a run that ends mid-way would time its completion instead)
+
+
 async def start_training(page) -> None:
     side = page.get_by_test_id("stSidebar")
-    steps = side.get_by_label("Steps", exact=True)
-    await steps.fill("5000")
-    await steps.press("Tab")
+    for label, value in TRAINING.items():
+        field = side.get_by_label(label, exact=True)
+        await field.fill(value)
+        await field.press("Tab")
     await side.get_by_role("button", name="Train").click()
-    await page.get_by_test_id("stMain").get_by_role("button", name="Stop").wait_for()
+    await stop_button(page).wait_for()
+
+
+def stop_button(page):
+    return page.get_by_test_id("stMain").get_by_role("button", name="Stop")
 
 
 async def run(url: str, sessions: int) -> None:
@@ -182,6 +192,8 @@ async def run(url: str, sessions: int) -> None:
             await settled(watcher)
             calm.append(await switch(watcher, title))
         summary("the same, each click once the previous page has settled", calm)
+        still = await stop_button(trainer).is_visible()
+        print(f"the other session was {'still' if still else 'NO LONGER'} training", flush=True)
         await other_browser.close()
         await browser.close()
 
