@@ -226,7 +226,9 @@ def main() -> None:
         help="leave glibc's malloc thresholds as they are (training processes tune them)",
     )
     args = ap.parse_args()
-    heap = "glibc defaults" if args.default_heap else f"kept ({keep_freed_heap()})"
+    heap = "glibc defaults"
+    if not args.default_heap:  # as every training process does
+        heap = "kept" if keep_freed_heap() else "not tunable here (not glibc)"
     blas = [
         f"{i['internal_api']} {i.get('version')} kernel={i.get('architecture')}"
         for i in threadpool_info()
