@@ -5,16 +5,21 @@ Targets (issue "Experiments at scale"): 2 local workers >= 1.7x faster than 1; D
 within 15 % of the local pool; scheduling overhead <= 0.3 s per run.
 
     python bench/sweep_scaling.py                # 24 runs: 2 models x 3 lengths x 4 seeds
+    python bench/sweep_scaling.py --rounds 3     # three interleaved rounds (the default is 2)
     python bench/sweep_scaling.py --steps 300    # shorter runs (the default is RunConfig's)
 
-Every sweep writes to a fresh temporary store, so nothing is skipped. Worker start-up is not
-counted (pools and clusters are started, and waited for, before the clock starts).
+All pools and the cluster are started, and waited for, before any clock starts, and stay up
+to the end. Each round times every backend once, in an order that rotates from round to round,
+so a drift in the machine's speed (common on shared machines) reaches every backend alike;
+the ratios compare times from the same round. Every sweep writes to a fresh temporary store,
+so nothing is skipped.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +34,11 @@ from core.sweep.runner import run_sweep  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
 
 TINY = {"length": 5, "hidden": 4, "steps": 1, "val_size": 8, "checkpoints": 1}
+LOCAL1, LOCAL2, DASK2 = (
+    "local pool, 1 worker",
+    "local pool, 2 workers",
+    "Dask LocalCluster, 2 workers",
+)
 
 
 def grid(steps: int, tiny: bool = False):
@@ -61,47 +71,75 @@ def timed(g, backend) -> tuple[float, float]:
     return wall, sum(r.seconds for r in store.list_runs())
 
 
+def run_rounds(backends: dict, steps: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
+    """Each round times every backend once; the order rotates by one each round."""
+    names = list(backends)
+    times: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            times[name].append(timed(grid(steps), backends[name]))
+            wall, train_s = times[name][-1]
+            print(f"round {r + 1}  {name:30s} wall {wall:6.2f} s   training {train_s:6.2f} s")
+    return times
+
+
+def report(times: dict, overhead: dict) -> None:
+    for name, rows in times.items():
+        walls = [w for w, _ in rows]
+        train = statistics.median(t for _, t in rows) / 24
+        print(
+            f"{name:30s} wall median {statistics.median(walls):6.2f} s "
+            f"(rounds: {', '.join(f'{w:.2f}' for w in walls)})   {train:.3f} s training per run"
+        )
+    per_round = [a[0] / b[0] for a, b in zip(times[LOCAL1], times[LOCAL2], strict=True)]
+    print(f"speed-up 2 vs 1 local workers, per round: {_fmt(per_round)}x (target >= 1.7x)")
+    if DASK2 in times:
+        per_round = [a[0] / b[0] for a, b in zip(times[DASK2], times[LOCAL2], strict=True)]
+        print(
+            f"Dask vs local pool, 2 workers, per round: {_fmt(per_round)}x the wall time "
+            "(target <= 1.15)"
+        )
+    for name, (wall, train_s) in overhead.items():
+        print(
+            f"scheduling overhead ({name}): {wall / 24:.3f} s per one-step run, of which "
+            f"{train_s / 24:.3f} s training (target <= 0.3 s)"
+        )
+
+
+def _fmt(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=RunConfig().steps)
+    p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--no-dask", action="store_true")
     args = p.parse_args()
     print(
         f"{os.cpu_count()} cores; 24 runs of {args.steps} steps (H={RunConfig().hidden}, "
-        "T in 40/60/80, RNN and GRU, 4 seeds)"
+        f"T in 40/60/80, RNN and GRU, 4 seeds), {args.rounds} rounds"
     )
-    rows = {}
-    for workers in (1, 2):
-        backend = warm_local(workers)
-        rows[f"local, {workers} worker(s)"] = timed(grid(args.steps), backend)
-        rows[f"local overhead, {workers} worker(s)"] = timed(grid(0, tiny=True), backend)
-        backend.close()
+    backends = {LOCAL1: warm_local(1), LOCAL2: warm_local(2)}
+    cluster = None
     if not args.no_dask:
         from distributed import LocalCluster
 
-        with LocalCluster(
+        cluster = LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster:
-            backend = DaskBackend(cluster.scheduler_address)
-            backend.client.wait_for_workers(2)
-            rows["dask LocalCluster, 2 workers"] = timed(grid(args.steps), backend)
-            rows["dask overhead, 2 workers"] = timed(grid(0, tiny=True), backend)
-            backend.close()
-    for name, (wall, train_s) in rows.items():
-        print(
-            f"{name:34s} wall {wall:7.2f} s   training {train_s:7.2f} s   {wall / 24:.3f} s per run"
         )
-    one, two = rows["local, 1 worker(s)"][0], rows["local, 2 worker(s)"][0]
-    print(f"speed-up 2 vs 1 local workers: {one / two:.2f}x (target >= 1.7x)")
-    if not args.no_dask:
-        dask = rows["dask LocalCluster, 2 workers"][0]
-        print(f"dask vs local pool, 2 workers: {dask / two:.2f}x the wall time (target <= 1.15)")
-    for name, (wall, train_s) in rows.items():
-        if "overhead" in name:
-            print(
-                f"scheduling overhead ({name}): {wall / 24:.3f} s per one-step run, of which "
-                f"{train_s / 24:.3f} s training (target <= 0.3 s)"
-            )
+        backends[DASK2] = DaskBackend(cluster.scheduler_address)
+        backends[DASK2].client.wait_for_workers(2)
+    try:
+        times = run_rounds(backends, args.steps, args.rounds)
+        overhead = {name: timed(grid(0, tiny=True), b) for name, b in backends.items()}
+        report(times, overhead)
+    finally:
+        for b in backends.values():
+            b.close()
+        if cluster is not None:
+            cluster.close()
     return 0
 
 
