@@ -15,6 +15,9 @@ Two kinds of step, each timed for ours and for torch with equal thread counts:
 - model: the real training step of core.train.loop (cell + linear readout at the answer step,
          softmax cross-entropy, global-norm clipping, Adam) on a delayed-recall batch;
          torch: nn.RNN / nn.GRU + nn.Linear, cross_entropy, clip_grad_norm_, optim.Adam.
+--products also times the cell step's matrix products alone, one fused call per matrix and
+step (what any implementation with this BLAS on this core pays at least), with their GFLOP/s
+and their ratio to PyTorch's step.
 Rounds alternate ours and torch so both see the same machine load; we print medians of wall
 time and of process CPU time (less disturbed by other programs), achieved GFLOP/s (matrix
 products only; over wall and over CPU time) and the ratios ours/torch.
@@ -108,6 +111,38 @@ def ours_model_step(model: str, B: int, T: int, H: int):
     return step
 
 
+def products_step(name: str, B: int, T: int, H: int, D: int):
+    """Only the matrix products that matmul_flops counts, each fused to one call per matrix and
+    step (the least they can take here): x1 [W; b] and x1^T d once; per recurrent matrix
+    U (H, G), T products h U and T products d U^T, then h^T d once over all steps."""
+    rng = np.random.default_rng(3)
+    shapes = get_cell(name).param_shapes(D, H)
+    G = shapes["W"][1]
+    Us = [rand(rng, s) for k, s in shapes.items() if len(s) == 2 and k != "W"]  # (H, G_U)
+    W1, x1, dx = rand(rng, (D + 1, G)), rand(rng, (T * B, D + 1)), rand(rng, (T * B, G))
+    h, hs_T = rand(rng, (B, H)), rand(rng, (H, T * B))  # (B, H); h_prev of all steps, (H, T*B)
+    outs = [np.empty((B, U.shape[1]), np.float32) for U in Us]  # (B, G_U)
+    backs = [np.empty((B, H), np.float32) for _ in Us]  # (B, H)
+    ds = [rand(rng, (T * B, U.shape[1])) for U in Us]  # (T*B, G_U)
+
+    def step():
+        x1 @ W1
+        x1.T @ dx
+        for U, out, back in zip(Us, outs, backs, strict=True):
+            UT = np.ascontiguousarray(U.T)
+            for _ in range(T):
+                np.matmul(h, U, out=out)
+                np.matmul(out, UT, out=back)
+        for d in ds:
+            hs_T @ d
+
+    return step
+
+
+def rand(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    return rng.standard_normal(shape).astype(np.float32)
+
+
 # ----------------------------------------------------------------------------- torch
 def torch_cell_step(model: str, B: int, T: int, H: int, D: int):
     net = torch_module(model)(D, H)
@@ -179,6 +214,11 @@ def report(kind: str, model: str, shape: tuple, flops: float, times: dict) -> No
             f" | ours/torch {ours['wall'] / theirs['wall']:4.2f}"
             f" [cpu {ours['cpu'] / theirs['cpu']:4.2f}]"
         )
+    if "products" in med:
+        alone = med["products"]["wall"]
+        line += f" | products alone {alone:6.2f} ms, {flops / alone * 1e-6:5.1f} GFLOP/s"
+        if "torch" in med:
+            line += f", {alone / med['torch']['wall']:4.2f}x torch"
     print(line, flush=True)
 
 
@@ -191,6 +231,8 @@ def run(args) -> None:
             steps = {"ours": ours_cell_step(name, B, T, H, D)}
             if use_torch and name in TORCH_MODULES:
                 steps["torch"] = torch_cell_step(name, B, T, H, D)
+            if args.products:
+                steps["products"] = products_step(name, B, T, H, D)
             report(
                 "cell",
                 name,
@@ -220,6 +262,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="only B=64, T=100, H=128")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     ap.add_argument("--cells", nargs="+", choices=cell_names(), help="only these cells")
+    ap.add_argument(
+        "--products",
+        action="store_true",
+        help="also time the step's matrix products alone (the floor any implementation on "
+        "this BLAS and core pays)",
+    )
     ap.add_argument(
         "--default-heap",
         action="store_true",
