@@ -13,7 +13,12 @@ Playwright's async API. The clock of each session starts when its page is reques
 when the default run's metrics and both of its charts are drawn. The browsers run on the same
 cores as the server, so the script also reports their CPU seconds, and opens the same number of
 sessions on a bare page (`bench/floor_app.py`: a title, one metric, two plotly charts): what
-the browsers alone cost here.
+the browsers alone cost here. Each wave also prints when each session received the server's
+last message before its results were drawn: the server's part of the wait (an upper bound),
+the rest being the browser's own work. One session alone on each page shows what a single
+browser takes on this machine. `--browser-nice 15` starts the browsers at a lower priority, so
+the server and its workers get the cores first, as they would with the browsers on the
+readers' own machines (the browsers still draw here, with what is left).
 
 Waves: (1) new browser contexts (empty caches, like first-time visitors) while the default
 trains; (2) new contexts again, the default already trained; (3) returning visitors: tabs of one
@@ -34,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,26 +51,47 @@ CHART = '[data-testid="stMain"] .js-plotly-plot .main-svg'
 RUNNING = '[data-testid="stStatusWidget"]'  # shown while the session's script runs
 PAGES = ("Gates", "Gradient flow", "BLEU breakdown", "Train", "Gates", "Train")
 VIEWPORT = {"width": 1400, "height": 1000}
+BROWSER = [CHROMIUM]  # the executable launched; --browser-nice puts a `nice` wrapper here
 
 
-async def shown(page, url: str) -> float:
-    """Seconds from requesting the page to the metrics and two charts drawn."""
+def niced_browser(niceness: int) -> str:
+    """A wrapper that starts chromium (and so all its processes) at this nice value."""
+    wrapper = Path(tempfile.mkdtemp(prefix="gatescope-bench-")) / "chromium"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n {niceness} "{CHROMIUM}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+@dataclass
+class Shown:
+    page: object  # the Playwright page
+    seconds: float  # from requesting the page to the metrics and two charts drawn
+    delivered: float  # from requesting it to the last server message before that (an upper
+    # bound on the server's part: a frame is stamped when this script sees it)
+
+
+async def shown(page, url: str) -> Shown:
+    """Open url and wait for the default run's metrics and two charts to be drawn."""
+    frames: list[float] = []
+    page.on(
+        "websocket", lambda ws: ws.on("framereceived", lambda _: frames.append(time.perf_counter()))
+    )
     start = time.perf_counter()
     await page.goto(url)
     await page.locator(METRIC).first.wait_for(timeout=300_000)
     await page.locator(CHART).nth(1).wait_for(timeout=300_000)
-    return time.perf_counter() - start
+    end = time.perf_counter()
+    delivered = max((f for f in frames if f <= end), default=end)
+    return Shown(page, end - start, delivered - start)
 
 
-async def open_new_context(browser, url: str) -> tuple[object, float]:
+async def open_new_context(browser, url: str) -> Shown:
     ctx = await browser.new_context(viewport=VIEWPORT)
-    page = await ctx.new_page()
-    return page, await shown(page, url)
+    return await shown(await ctx.new_page(), url)
 
 
-async def open_tab(ctx, url: str) -> tuple[object, float]:
-    page = await ctx.new_page()
-    return page, await shown(page, url)
+async def open_tab(ctx, url: str) -> Shown:
+    return await shown(await ctx.new_page(), url)
 
 
 IDLE = "() => new Promise(done => requestIdleCallback(() => done(), {timeout: 30000}))"
@@ -116,15 +143,18 @@ async def wave(label: str, openers) -> list:
     before = cpu_seconds()
     opened = await asyncio.gather(*openers)
     after = cpu_seconds()
-    times = sorted(t for _, t in opened)
+    times = sorted(o.seconds for o in opened)
+    delivered = sorted(o.delivered for o in opened)
     print(
         f"{label}: "
         + ", ".join(f"{t:.1f}" for t in times)
-        + f"  (max {max(times):.1f}); CPU seconds meanwhile: server and its workers "
+        + f"  (max {max(times):.1f}); the server's last message by "
+        + ", ".join(f"{t:.1f}" for t in delivered)
+        + f" s; CPU seconds meanwhile: server and its workers "
         f"{after[0] - before[0]:.1f}, browsers {after[1] - before[1]:.1f}",
         flush=True,
     )
-    return [p for p, _ in opened]
+    return [o.page for o in opened]
 
 
 def summary(label: str, switches: list[float]) -> None:
@@ -158,7 +188,7 @@ async def run(url: str, sessions: int) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=BROWSER[0], args=CHROMIUM_ARGS)
         n = sessions
         first = await wave(
             f"{n} new sessions at once while the default trains, seconds until its results "
@@ -171,6 +201,8 @@ async def run(url: str, sessions: int) -> None:
         )
         for page in again:
             await page.context.close()
+        alone = await wave("one new session alone", [open_new_context(browser, url)])
+        await alone[0].context.close()
         returning = await browser.new_context(viewport=VIEWPORT)
         await open_tab(returning, url)  # the context's cache now holds the app's scripts
         tabs = await wave(
@@ -180,8 +212,8 @@ async def run(url: str, sessions: int) -> None:
         await returning.close()
         del tabs
         # the trainer is another person: a browser of its own, as on another machine
-        other_browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        trainer, _ = await open_new_context(other_browser, url)
+        other_browser = await p.chromium.launch(executable_path=BROWSER[0], args=CHROMIUM_ARGS)
+        trainer = (await open_new_context(other_browser, url)).page
         watcher = first[1]
         await start_training(trainer)
         back_to_back = [await switch(watcher, title) for title in PAGES]
@@ -202,7 +234,9 @@ async def floor(url: str, sessions: int) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=BROWSER[0], args=CHROMIUM_ARGS)
+        alone = await wave("floor: one new session alone", [open_new_context(browser, url)])
+        await alone[0].context.close()
         await wave(
             f"floor: {sessions} new sessions at once on bench/floor_app.py",
             [open_new_context(browser, url) for _ in range(sessions)],
@@ -219,11 +253,20 @@ async def floor(url: str, sessions: int) -> None:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", type=int, default=6)
+    p.add_argument(
+        "--browser-nice",
+        type=int,
+        default=0,
+        help="start the browsers at this nice value (e.g. 15): the server and its workers get "
+        "the cores first, as they would with the browsers on other machines",
+    )
     args = p.parse_args()
+    if args.browser_nice:
+        BROWSER[0] = niced_browser(args.browser_nice)
     os.environ["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-bench-store-")
     print(
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; real default "
-        "experiment; fresh store",
+        f"experiment; fresh store; browsers at nice {args.browser_nice}",
         flush=True,
     )
     with streamlit_server(fast_default=False) as url:

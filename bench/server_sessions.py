@@ -1,0 +1,92 @@
+"""The server's part of six people opening the app at once: sessions that speak Streamlit's
+websocket protocol directly, without a browser, so the browsers' own drawing (which on a
+2-core machine shares the cores with the server) is left out.
+
+    python bench/server_sessions.py               # 6 sessions at once, 6 more, one alone
+    python bench/server_sessions.py --sessions 12
+
+Starts `streamlit run dashboard/app.py` with a fresh store, so the first wave of sessions waits
+for the default experiment to train (once, in a worker process). Each session connects to
+`/_stcore/stream`, asks for the app's first page as a browser does (a BackMsg
+`rerun_script`), and reads the server's ForwardMsgs. Its clock stops when the run has finished
+(`script_finished`) having sent the default results' metrics and both charts: what a browser
+on the reader's own machine then draws (a browser alone draws them in about 2-3 s on this
+machine; `bench/concurrent_sessions.py` prints it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from tests.e2e.conftest import streamlit_server  # noqa: E402
+
+FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+
+
+def first_page_request() -> bytes:
+    msg = BackMsg()
+    msg.rerun_script.query_string = ""
+    msg.rerun_script.page_script_hash = ""
+    return msg.SerializeToString()
+
+
+async def session(url: str) -> tuple[float, int, int]:
+    """(seconds until the first run finished, metrics sent, plotly charts sent)."""
+    import websockets
+
+    ws_url = url.replace("http", "ws", 1) + "/_stcore/stream"
+    start = time.perf_counter()
+    metrics = charts = 0
+    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+        await ws.send(first_page_request())
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await ws.recv())
+            kind = msg.WhichOneof("type")
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element.WhichOneof("type")
+                metrics += element == "metric"
+                charts += element == "plotly_chart"
+            if kind == "script_finished" and msg.script_finished == FINISHED:
+                return time.perf_counter() - start, metrics, charts
+
+
+async def wave(label: str, url: str, n: int) -> None:
+    results = await asyncio.gather(*[session(url) for _ in range(n)])
+    times = sorted(t for t, _, _ in results)
+    sent = {(m, c) for _, m, c in results}
+    print(
+        f"{label}: " + ", ".join(f"{t:.2f}" for t in times) + f" s (max {max(times):.2f}); "
+        f"(metrics, plotly charts) sent per session: {sorted(sent)}",
+        flush=True,
+    )
+
+
+async def run(url: str, sessions: int) -> None:
+    await wave(f"{sessions} new sessions at once while the default trains", url, sessions)
+    await wave(f"{sessions} more new sessions at once, the default trained", url, sessions)
+    await wave("one new session alone", url, 1)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sessions", type=int, default=6)
+    args = p.parse_args()
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
+    with streamlit_server(fast_default=False) as url:
+        asyncio.run(run(url, args.sessions))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
