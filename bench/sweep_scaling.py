@@ -8,11 +8,11 @@ within 15 % of the local pool; scheduling overhead <= 0.3 s per run.
     python bench/sweep_scaling.py --rounds 3     # three interleaved rounds (the default is 2)
     python bench/sweep_scaling.py --steps 300    # shorter runs (the default is RunConfig's)
 
-All pools and the cluster are started, and waited for, before any clock starts, and stay up
-to the end. Each round times every backend once, in an order that rotates from round to round,
-so a drift in the machine's speed (common on shared machines) reaches every backend alike;
-the ratios compare times from the same round. Every sweep writes to a fresh temporary store,
-so nothing is skipped.
+Each round times every backend once, in an order that rotates from round to round, so a drift
+in the machine's speed (common on shared machines) reaches every backend alike; the ratios
+compare times from the same round. Each backend is started, and waited for, before its clock
+starts and closed after it stops, so no idle pool or cluster takes CPU from the one timed.
+Every sweep writes to a fresh temporary store, so nothing is skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,17 +72,49 @@ def timed(g, backend) -> tuple[float, float]:
     return wall, sum(r.seconds for r in store.list_runs())
 
 
-def run_rounds(backends: dict, steps: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
+@contextmanager
+def started(name: str):
+    """The backend `name`, started and waited for (outside any clock), closed afterwards: only
+    the backend being timed runs, so idle pools and clusters take no CPU from it."""
+    if name == DASK2:
+        from distributed import LocalCluster
+
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            backend = DaskBackend(cluster.scheduler_address)
+            backend.client.wait_for_workers(2)
+            try:
+                yield backend
+            finally:
+                backend.close()
+        return
+    backend = warm_local(1 if name == LOCAL1 else 2)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+def run_rounds(names: list[str], steps: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
     """Each round times every backend once; the order rotates by one each round."""
-    names = list(backends)
     times: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     for r in range(rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
-            times[name].append(timed(grid(steps), backends[name]))
+            with started(name) as backend:
+                times[name].append(timed(grid(steps), backend))
             wall, train_s = times[name][-1]
             print(f"round {r + 1}  {name:30s} wall {wall:6.2f} s   training {train_s:6.2f} s")
     return times
+
+
+def overheads(names: list[str]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for name in names:
+        with started(name) as backend:
+            out[name] = timed(grid(0, tiny=True), backend)
+    return out
 
 
 def report(times: dict, overhead: dict) -> None:
@@ -121,25 +154,9 @@ def main() -> int:
         f"{os.cpu_count()} cores; 24 runs of {args.steps} steps (H={RunConfig().hidden}, "
         f"T in 40/60/80, RNN and GRU, 4 seeds), {args.rounds} rounds"
     )
-    backends = {LOCAL1: warm_local(1), LOCAL2: warm_local(2)}
-    cluster = None
-    if not args.no_dask:
-        from distributed import LocalCluster
-
-        cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        backends[DASK2] = DaskBackend(cluster.scheduler_address)
-        backends[DASK2].client.wait_for_workers(2)
-    try:
-        times = run_rounds(backends, args.steps, args.rounds)
-        overhead = {name: timed(grid(0, tiny=True), b) for name, b in backends.items()}
-        report(times, overhead)
-    finally:
-        for b in backends.values():
-            b.close()
-        if cluster is not None:
-            cluster.close()
+    names = [LOCAL1, LOCAL2] + ([] if args.no_dask else [DASK2])
+    times = run_rounds(names, args.steps, args.rounds)
+    report(times, overheads(names))
     return 0
 
 
