@@ -53,6 +53,14 @@ def test_fast_default_shows_metrics_of_the_stored_run(app):
         assert f"{run.models[name.lower()].final['val_accuracy']:.1%} for the {name}" in text
 
 
+def test_the_shown_runs_settings_are_listed_with_their_values(app):
+    (box,) = [e for e in app.expander if e.label == "Settings of the shown run"]
+    (table,) = [ui.shown(m.value) for m in box.markdown]
+    for field, value in ui.current_run(app).config.to_dict().items():
+        typed = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        assert f"| {field} | {typed} |" in table
+
+
 def test_submitting_the_form_trains_the_chosen_models_and_shows_them(app):
     before = ui.current_run(app)
     app.number_input(key="train_length").set_value(6)

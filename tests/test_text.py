@@ -9,7 +9,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from dashboard.text import html_text, plain
+from dashboard.text import html_text, plain, settings_table
 
 NASTY = [
     "**bold**.txt",
@@ -67,3 +67,19 @@ def test_nothing_left_for_latex_or_icon_shortcodes():
     for text in NASTY:
         assert not re.search(r"(?<!\\)[$:]", plain(text)), text
         assert "$" not in html_text(text) and ":" not in html_text(text), text
+
+
+def test_settings_table_shows_every_setting_and_value_as_typed():
+    values = {"lr_schedule": "anneal", "models": ("rnn", "gru"), "note": "a|b *c* $x$", "lr": 0.01}
+    out = MarkdownIt("commonmark").enable("table").render(settings_table(values))
+    cells = [html.unescape(re.sub(r"<[^>]*>", "", c)) for c in re.findall(r"<td>(.*?)</td>", out)]
+    assert cells == [
+        "lr_schedule",
+        "anneal",
+        "models",
+        "rnn, gru",
+        "note",
+        "a|b *c* $x$",
+        "lr",
+        "0.01",
+    ]

@@ -18,7 +18,7 @@ from dashboard.runs import jobs, state
 from dashboard.runs.names import file_stem, run_name
 from dashboard.runs.stored_runs import stored_runs_section
 from dashboard.runs.upload import LoadedRun, load_uploaded_runs
-from dashboard.text import plain
+from dashboard.text import plain, settings_table
 from dashboard.training_form import (
     TASK_LABELS,
     config_from_form,
@@ -209,7 +209,7 @@ def results(run: TrainResult) -> None:
     text, settings = st.columns([3, 2])
     text.markdown(explanation(run))
     with settings.expander("Settings of the shown run", expanded=False):
-        st.json(c.to_dict())
+        st.markdown(settings_table(c.to_dict()))  # a table: no JSON viewer for browsers to load
 
 
 st.title("Train: RNN vs GRU")
