@@ -257,3 +257,38 @@ def test_tokenized_text_is_warned_visibly_with_a_switch_to_tokenizer_none():
         after, sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score, abs_tol=1e-9
     )
     assert not [m for m in messages(at, "warning") if m.startswith("tok.ref, tok.sys:")]
+
+
+# --- warm-up ----------------------------------------------------------------------------------
+
+
+def test_first_visit_reads_the_example_the_warm_up_scored(fast, fresh_caches, monkeypatch):
+    """Once the Train page has drawn the shared default run, the warm-up thread scores the
+    built-in example with the page's defaults; the page's first visit then extracts, scores
+    and counts nothing, and shows sacrebleu's numbers."""
+    import threading
+
+    from dashboard.bleu import word_state
+    from dashboard.runs import warm_up
+    from tests import apptest_helpers as ui
+
+    monkeypatch.setenv(warm_up.WARM_UP_ENV, "1")
+    monkeypatch.setattr(warm_up, "DELAY", 0.0)
+    at = ui.boot()
+    (warming,) = [t for t in threading.enumerate() if t.name == "gatescope-warm-up"]
+    warming.join(timeout=120)
+    computed = []
+
+    def counting(fn):
+        return lambda *args, **kwargs: computed.append(fn.__name__) or fn(*args, **kwargs)
+
+    for module, name in (
+        (bleu_state, "extract_stats"),
+        (bleu_state, "report_from_stats"),
+        (word_state, "count_words"),
+    ):
+        monkeypatch.setattr(module, name, counting(getattr(module, name)))
+    ui.open_page("views/bleu.py", at)
+    assert computed == []
+    c = example_corpus()
+    assert_scores_equal_sacrebleu(at, c.systems, c.references)

@@ -67,6 +67,7 @@ def analyse_files(
     names: list[str],
     settings: BleuSettings,
     ter: bool = False,
+    progress: bool = True,
 ) -> BleuReport:
     """The report of doctored files (line counts already checked by the input doctor; the
     source changes no number, so it is not needed here). Statistics are extracted once per
@@ -74,7 +75,8 @@ def analyse_files(
     made from them is cached by (files, settings) with the systems known by position and
     sacrebleu's default smoothing, then smoothed and renamed: a baseline change never re-reads
     text, and a new smoothing or name does not redo the resampling tests.
-    TER is extracted on demand, into its own entry."""
+    TER is extracted on demand, into its own entry. progress=False: no bar (no st.* call, for
+    a thread outside any page)."""
     texts = (refs, systems)
     base = dataclasses.replace(
         settings,
@@ -83,9 +85,9 @@ def analyse_files(
         smooth_value=None,
     )
     key = (file_digests(refs, systems), repr(base))
-    report = _report(key, _stats(texts, settings, ("bleu", "chrf")), base)
+    report = _report(key, _stats(texts, settings, ("bleu", "chrf"), progress), base)
     if ter:
-        report = _with_ter(key, report, _stats(texts, settings, ("ter",)), base)
+        report = _with_ter(key, report, _stats(texts, settings, ("ter",), progress), base)
     key = (key, ter, settings.smooth_method, settings.smooth_value)
     report = _smoothed(key, report, settings.smooth_method, settings.smooth_value)
     return _renamed((key, tuple(names)), report, tuple(names))
@@ -99,7 +101,9 @@ def file_digests(refs: list[TextFile], systems: list[TextFile]) -> tuple:
     return tuple(f.sha256 for f in refs), tuple(f.sha256 for f in systems)
 
 
-def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str, SegmentStats]:
+def _stats(
+    texts, settings: BleuSettings, metrics: tuple[str, ...], progress: bool = True
+) -> dict[str, SegmentStats]:
     """Statistics from the shared store, or extracted now under a progress bar (not inside a
     Streamlit cache, so the bar can update): large inputs in spawned worker processes, the bar
     moving as their blocks finish. Systems are keyed by position: "0", "1", ..."""
@@ -108,23 +112,34 @@ def _stats(texts, settings: BleuSettings, metrics: tuple[str, ...]) -> dict[str,
     store = _extraction_store()
     stats = store.get(key)
     if stats is None:
-        what = "TER (an edit distance per sentence)" if metrics == ("ter",) else "BLEU and chrF"
-        bar = st.progress(0.0, text=f"Extracting {what} statistics with sacrebleu ...")
-
-        def done(i: int, n: int) -> None:
-            bar.progress(i / n, text=f"Extracting {what} statistics: block {i} of {n}")
-
+        bar = ExtractionBar(metrics) if progress else None
         stats = extract_stats(
             settings,
             [list(f.lines) for f in refs],
             {str(i): list(f.lines) for i, f in enumerate(systems)},
             metrics,
             workers=default_workers(),
-            on_block=done,
+            on_block=bar.done if bar is not None else None,
         )
         store.put(key, stats)
-        bar.empty()
+        if bar is not None:
+            bar.empty()
     return stats
+
+
+class ExtractionBar:
+    """The progress bar of one extraction, moved as its blocks finish."""
+
+    def __init__(self, metrics: tuple[str, ...]):
+        what = "TER (an edit distance per sentence)" if metrics == ("ter",) else "BLEU and chrF"
+        self.what = f"Extracting {what} statistics"
+        self.bar = st.progress(0.0, text=f"{self.what} with sacrebleu ...")
+
+    def done(self, i: int, n: int) -> None:
+        self.bar.progress(i / n, text=f"{self.what}: block {i} of {n}")
+
+    def empty(self) -> None:
+        self.bar.empty()
 
 
 class ExtractionStore:

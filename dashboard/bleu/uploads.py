@@ -33,6 +33,8 @@ TABLE_HELP = (
     "`source`, optional `id`, and one column per system."
 )
 
+EXAMPLE_ORIGIN = "example"  # PageInputs.origin of the built-in example
+
 
 @dataclass(frozen=True)
 class PageInputs:
@@ -107,7 +109,7 @@ def from_handoff(handoff: dict) -> PageInputs:
 
 def from_example(refs: list[TextFile], systems: list[TextFile], source: TextFile) -> PageInputs:
     checked = check_inputs(refs, systems, source)
-    return PageInputs(checked, (), "example", {})
+    return PageInputs(checked, (), EXAMPLE_ORIGIN, {})
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,11 @@ def _show_issue(issue: InputIssue) -> None:
 def default_name(f: TextFile, origin: str) -> str:
     """A file's name, or the column name for a table column ("t.tsv [nmt]" -> "nmt")."""
     return f.name.rsplit(" [", 1)[-1][:-1] if origin == "table" else f.name
+
+
+def default_names(files: list[TextFile], origin: str) -> list[str]:
+    """The systems' names before anyone edits them (what name_widgets returns untouched)."""
+    return unique_names([default_name(f, origin) for f in files])
 
 
 def name_widgets(files: list[TextFile], origin: str) -> list[str]:

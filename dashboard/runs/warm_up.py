@@ -1,11 +1,13 @@
-"""The first visit of the Gradient flow and Gates pages, computed before anyone makes it.
+"""The first visit of the Gradient flow, Gates and BLEU pages, computed before anyone makes it.
 
 Those pages analyse the run on screen (gradient flow at every checkpoint, spectra, a gate
 trace) and cache the results per server. For the shared default run, which every session
 shows first, a background thread fills those caches once per server, a moment after the first
 session has drawn the run, so that a reader's first click on either page (in any session)
 reads the cache instead of computing while a page waits. The pages' own cached calls are the
-ones warmed (dashboard.runs.analysis_cache.warm_first_views), with the pages' defaults.
+ones warmed (dashboard.runs.analysis_cache.warm_first_views), with the pages' defaults. Then
+the BLEU page's built-in example is scored (dashboard.bleu.warm), its modules imported in this
+thread, not on the first page's path.
 """
 
 from __future__ import annotations
@@ -45,7 +47,17 @@ def _warming(run_id: str, _run: TrainResult) -> threading.Thread:
 
 def _warm(run_id: str, run: TrainResult) -> None:
     time.sleep(DELAY)
-    try:
-        warm_first_views(run_id, run)
-    except Exception:  # a page computes what is missing on its visit, as without warming
-        LOG.exception("warming the default run's analyses failed")
+    for what, warm in (
+        ("the default run's analyses", lambda: warm_first_views(run_id, run)),
+        ("the BLEU page's example", _warm_bleu_example),
+    ):
+        try:
+            warm()
+        except Exception:  # a page computes what is missing on its visit, as without warming
+            LOG.exception("warming %s failed", what)
+
+
+def _warm_bleu_example() -> None:
+    from dashboard.bleu.warm import warm_example  # sacrebleu & co. load here, off the page
+
+    warm_example()

@@ -22,11 +22,12 @@ SCATTER_KEY = "bleu_scatter"
 def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
     """sacrebleu settings and the baseline, one row of widgets."""
     c_tok, c_smooth, c_base, c_flags = st.columns([1, 1, 1, 1])
-    tokenizers = list(available_tokenizers())
+    tokenizers, default = list(available_tokenizers()), BleuSettings()  # the example is
+    # warmed with these defaults (dashboard.bleu.warm)
     tokenize = c_tok.selectbox(
         "Tokenizer",
         tokenizers,
-        index=tokenizers.index("13a"),
+        index=tokenizers.index(default.tokenize),
         key=uploads.TOKENIZE_KEY,
         help="sacrebleu's tokenizer; 'none' for text that is already "
         "tokenized. ja-mecab appears when MeCab is installed.",
@@ -34,13 +35,13 @@ def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
     smooth = c_smooth.selectbox(
         "Sentence BLEU smoothing",
         list(SMOOTH_METHODS),
-        index=0,
+        index=SMOOTH_METHODS.index(default.smooth_method),
         key="bleu_smooth",
         help="Only sentence-level BLEU is smoothed; corpus BLEU uses sacrebleu's default (exp).",
     )
     smooth_value = smooth_value_widget(c_smooth, smooth)
     baseline = c_base.selectbox("Baseline system", names, index=0, key="bleu_baseline")
-    lowercase = c_flags.checkbox("Lowercase", key="bleu_lowercase")
+    lowercase = c_flags.checkbox("Lowercase", value=default.lowercase, key="bleu_lowercase")
     ter = c_flags.checkbox("Compute TER (slow)", key="bleu_ter")
     settings = BleuSettings(
         tokenize=tokenize,
