@@ -27,9 +27,9 @@ def model_parts(cfg: RunConfig) -> list[RunConfig]:
 def merge_parts(cfg: RunConfig, parts: list[TrainResult]) -> TrainResult | None:
     """The run of cfg made of its model parts (as model_parts gives them), or None when a
     part stopped early (the joint run must then be trained)."""
-    if any(p.stopped is not None for p in parts):
-        return None
     if [p.config for p in parts] != model_parts(cfg):
         raise ValueError("the parts are not cfg's model parts, in its order")
+    if any(p.stopped is not None for p in parts):
+        return None
     models = {name: result for p in parts for name, result in p.models.items()}
     return TrainResult(config=cfg, models=models, baseline=parts[0].baseline)

@@ -22,8 +22,8 @@ SCATTER_KEY = "bleu_scatter"
 def settings_widgets(names: list[str]) -> tuple[BleuSettings, bool]:
     """sacrebleu settings and the baseline, one row of widgets."""
     c_tok, c_smooth, c_base, c_flags = st.columns([1, 1, 1, 1])
-    tokenizers, default = list(available_tokenizers()), BleuSettings()  # the example is
-    # warmed with these defaults (dashboard.bleu.warm)
+    # BleuSettings' defaults: the ones the built-in example is warmed with (dashboard.bleu.warm)
+    tokenizers, default = list(available_tokenizers()), BleuSettings()
     tokenize = c_tok.selectbox(
         "Tokenizer",
         tokenizers,
