@@ -1,8 +1,8 @@
-"""Several browser sessions on one server: time until each shows the default results, and page
-switches in one session while another trains.
+"""Several browser sessions on one server: time until each shows the default results.
 
-Targets (issue "Experiments at scale"): six sessions opening the app at once each show the
-default results within 10 s; while one session trains, another's page switch stays under 1 s.
+Target (issue "Experiments at scale"): six sessions opening the app at once each show the
+default results within 10 s. (Page switches while another session trains:
+`bench/page_switches.py`; the server's part without browsers: `bench/server_sessions.py`.)
 
     python bench/concurrent_sessions.py              # 6 sessions, the real default experiment
     python bench/concurrent_sessions.py --sessions 3
@@ -22,12 +22,7 @@ readers' own machines (the browsers still draw here, with what is left).
 
 Waves: (1) new browser contexts (empty caches, like first-time visitors) while the default
 trains; (2) new contexts again, the default already trained; (3) returning visitors: tabs of one
-context whose cache already holds the app's scripts. Page switches are measured twice: back to
-back (each click as soon as the previous page's title shows, so a switch also waits for the
-previous page to finish drawing) and settled (each click once the previous page's script has
-finished and the browser's main thread is idle: the page is drawn). The session that trains
-meanwhile runs in a browser of its own, as another person's would, and trains long enough
-(T = 240, 5000 steps) to outlast every switch; the script says whether it still was.
+context whose cache already holds the app's scripts.
 """
 
 from __future__ import annotations
@@ -35,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -48,8 +42,6 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa
 
 METRIC = '[data-testid="stMain"] [data-testid="stMetric"]'
 CHART = '[data-testid="stMain"] .js-plotly-plot .main-svg'
-RUNNING = '[data-testid="stStatusWidget"]'  # shown while the session's script runs
-PAGES = ("Gates", "Gradient flow", "BLEU breakdown", "Train", "Gates", "Train")
 VIEWPORT = {"width": 1400, "height": 1000}
 BROWSER = [CHROMIUM]  # the executable launched; --browser-nice puts a `nice` wrapper here
 
@@ -94,30 +86,6 @@ async def open_tab(ctx, url: str) -> Shown:
     return await shown(await ctx.new_page(), url)
 
 
-IDLE = "() => new Promise(done => requestIdleCallback(() => done(), {timeout: 30000}))"
-
-
-async def settled(page) -> None:
-    """Wait until the session's script has finished and the browser has drawn its output (its
-    main thread is idle), as a reader would before the next click."""
-    await page.wait_for_timeout(300)
-    await page.locator(RUNNING).wait_for(state="hidden", timeout=60_000)
-    await page.evaluate(IDLE)
-    await page.wait_for_timeout(200)
-
-
-async def switch(page, title: str) -> float:
-    start = time.perf_counter()
-    await page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
-    await page.wait_for_function(
-        "t => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
-        " return h && h.innerText.includes(t); }",
-        arg=title.split()[0],
-        timeout=60_000,
-    )
-    return time.perf_counter() - start
-
-
 def cpu_seconds() -> tuple[float, float]:
     """(CPU seconds of the Streamlit server and its workers, of everything else this script
     started: the Playwright driver and chromium), for processes alive now."""
@@ -157,40 +125,13 @@ async def wave(label: str, openers) -> list:
     return [o.page for o in opened]
 
 
-def summary(label: str, switches: list[float]) -> None:
-    print(
-        f"{label}: "
-        + ", ".join(f"{s:.2f}" for s in switches)
-        + f" s  (median {statistics.median(switches):.2f}, max {max(switches):.2f}; target < 1)",
-        flush=True,
-    )
-
-
-TRAINING = {"Sequence length T": "240", "Steps": "5000"}  # minutes of training: it outlasts
-# every switch below (a run that ends mid-way would time its completion instead)
-
-
-async def start_training(page) -> None:
-    side = page.get_by_test_id("stSidebar")
-    for label, value in TRAINING.items():
-        field = side.get_by_label(label, exact=True)
-        await field.fill(value)
-        await field.press("Tab")
-    await side.get_by_role("button", name="Train").click()
-    await stop_button(page).wait_for()
-
-
-def stop_button(page):
-    return page.get_by_test_id("stMain").get_by_role("button", name="Stop")
-
-
 async def run(url: str, sessions: int) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=BROWSER[0], args=CHROMIUM_ARGS)
         n = sessions
-        first = await wave(
+        await wave(
             f"{n} new sessions at once while the default trains, seconds until its results "
             "show (<= 10)",
             [open_new_context(browser, url) for _ in range(n)],
@@ -205,28 +146,11 @@ async def run(url: str, sessions: int) -> None:
         await alone[0].context.close()
         returning = await browser.new_context(viewport=VIEWPORT)
         await open_tab(returning, url)  # the context's cache now holds the app's scripts
-        tabs = await wave(
+        await wave(
             f"{n} returning visitors at once (tabs of one browser context, scripts cached)",
             [open_tab(returning, url) for _ in range(n)],
         )
         await returning.close()
-        del tabs
-        # the trainer is another person: a browser of its own, as on another machine
-        other_browser = await p.chromium.launch(executable_path=BROWSER[0], args=CHROMIUM_ARGS)
-        trainer = (await open_new_context(other_browser, url)).page
-        watcher = first[1]
-        await start_training(trainer)
-        back_to_back = [await switch(watcher, title) for title in PAGES]
-        print(f"load average now {os.getloadavg()[0]:.1f}")
-        summary("page switches in another session while one trains, back to back", back_to_back)
-        calm = []
-        for title in PAGES * 2:
-            await settled(watcher)
-            calm.append(await switch(watcher, title))
-        summary("the same, each click once the previous page has settled", calm)
-        still = await stop_button(trainer).is_visible()
-        print(f"the other session was {'still' if still else 'NO LONGER'} training", flush=True)
-        await other_browser.close()
         await browser.close()
 
 

@@ -25,40 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-
+from bench.protocol import ProtocolSession  # noqa: E402
 from tests.e2e.conftest import streamlit_server  # noqa: E402
-
-FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
-
-
-def first_page_request() -> bytes:
-    msg = BackMsg()
-    msg.rerun_script.query_string = ""
-    msg.rerun_script.page_script_hash = ""
-    return msg.SerializeToString()
 
 
 async def session(url: str) -> tuple[float, int, int]:
     """(seconds until the first run finished, metrics sent, plotly charts sent)."""
-    import websockets
-
-    ws_url = url.replace("http", "ws", 1) + "/_stcore/stream"
     start = time.perf_counter()
-    metrics = charts = 0
-    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
-        await ws.send(first_page_request())
-        while True:
-            msg = ForwardMsg()
-            msg.ParseFromString(await ws.recv())
-            kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element.WhichOneof("type")
-                metrics += element == "metric"
-                charts += element == "plotly_chart"
-            if kind == "script_finished" and msg.script_finished == FINISHED:
-                return time.perf_counter() - start, metrics, charts
+    async with ProtocolSession.connect(url) as s:
+        out = await s.run()
+    return time.perf_counter() - start, out.count("metric"), out.count("plotly_chart")
 
 
 async def wave(label: str, url: str, n: int) -> None:
