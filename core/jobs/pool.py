@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from core.jobs.worker import serve
-from core.train.blas import threads_per_worker
 from core.train.config import RunConfig
 from core.train.results import History, TrainResult
 
@@ -158,10 +157,7 @@ class JobPool(JobBook):
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=serve,
-            args=(child, threads_per_worker(self.workers)),
-            daemon=True,
-            name="gatescope-worker",
+            target=serve, args=(child,), daemon=True, name="gatescope-worker"
         )
         process.start()
         child.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from core.jobs.priority import run_in_background
-from core.train.blas import set_blas_threads
 from core.train.config import RunConfig
 from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
@@ -32,14 +31,11 @@ def run_training(conn, config: dict) -> None:
         conn.send(("done", result))
 
 
-def serve(conn, blas_threads: int | None = None) -> None:
-    """A worker's life: lower its priority, keep its freed heap (core.train.heap), use its share
-    of BLAS threads (core.train.blas), announce readiness (imports done), then train every config
-    received until the pipe closes."""
+def serve(conn) -> None:
+    """A worker's life: lower its priority, keep its freed heap (core.train.heap), announce
+    readiness (imports done), then train every config received until the pipe closes."""
     run_in_background()
     keep_freed_heap()
-    if blas_threads:
-        set_blas_threads(blas_threads)
     try:
         conn.send(("ready",))
         while True:

@@ -12,7 +12,6 @@ import traceback
 from dataclasses import dataclass, field
 
 from core.jobs.priority import run_in_background
-from core.train.blas import set_blas_threads, threads_per_worker
 from core.train.heap import keep_freed_heap
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
@@ -27,13 +26,10 @@ class ModelOutcome:
     test: TestResult
 
 
-def _work(
-    corpus: ParallelCorpus, cfg: TranslateConfig, cell: str, beam: int, threads: int, events, stop
-):
+def _work(corpus: ParallelCorpus, cfg: TranslateConfig, cell: str, beam: int, events, stop):
     """Worker process body: train one model, translate the test set, report everything."""
     run_in_background()
     keep_freed_heap()
-    set_blas_threads(threads)  # its share of the cores' BLAS threads (core.train.blas)
     try:
         prepared = prepare(corpus, cfg)
         model = train_model(prepared, cfg, cell, events.put, stop.is_set)
@@ -55,13 +51,12 @@ class TrainingJob:
     def __post_init__(self):
         ctx = mp.get_context("spawn")
         self._events, self._stop = ctx.Queue(), ctx.Event()
-        threads = threads_per_worker(min(self.workers, len(self.config.models)))
         self._procs = {
             m: ctx.Process(
                 target=_work,
                 daemon=True,
                 name=f"translate-{m}",
-                args=(self.corpus, self.config, m, self.beam, threads, self._events, self._stop),
+                args=(self.corpus, self.config, m, self.beam, self._events, self._stop),
             )
             for m in self.config.models
         }
