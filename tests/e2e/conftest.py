@@ -66,14 +66,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log=None, timeout: float = 6
 
 
 @contextmanager
-def streamlit_server(fast_default: bool, script: str = "dashboard/app.py") -> Iterator[str]:
+def streamlit_server(
+    fast_default: bool, script: str = "dashboard/app.py", store: str | None = None
+) -> Iterator[str]:
     """`python -m streamlit run dashboard/app.py` (or another script, relative to the repository)
     headless on a free port; stopped afterwards. The repository's .streamlit/config.toml applies
-    (upload cap, XSRF, no usage statistics)."""
+    (upload cap, XSRF, no usage statistics). The run store is `store`, else a fresh one."""
     port = _free_port()
     env = dict(os.environ)
     env.pop(FAST_DEFAULT_ENV, None)
-    env["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-e2e-store-")  # never ./
+    env["GATESCOPE_STORE"] = store or tempfile.mkdtemp(prefix="gatescope-e2e-store-")  # never ./
     if fast_default:
         env[FAST_DEFAULT_ENV] = "1"
     cmd = [
