@@ -13,9 +13,12 @@ import pytest
 from tests.conftest import REPO
 
 # A training-like loop in a fresh process: six 4 MB activations per step, written, then freed.
-# Prints (keep_freed_heap() result, minor page faults over steps 2..20).
+# Prints (keep_freed_heap() result, minor page faults over steps 2..20). Transparent huge pages
+# are off in it: where the kernel hands out 2 MB pages the fault counts would depend on its
+# settings and on memory pressure, not on malloc.
 STEPS = """
-import resource, sys
+import ctypes, resource, sys
+ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE: count 4 KB pages, not huge ones
 import numpy as np
 from core.train.heap import keep_freed_heap
 done = keep_freed_heap() if sys.argv[1] == "tuned" else None
