@@ -24,12 +24,10 @@ class InlinePool:
         self.jobs: dict[str, JobStatus] = {}
         self.seen: dict[str, int] = {}
         self.submitted: list = []
-        self.background: list[bool] = []  # each submitted job's priority hint
 
-    def submit(self, cfg, key=None, background=True):
+    def submit(self, cfg, key=None):
         if key not in self.jobs:
             self.submitted.append(cfg)
-            self.background.append(background)
             self.jobs[key] = JobStatus(id=key, config=cfg, state="running", steps=cfg.steps)
             self.seen[key] = 0
         return key
@@ -58,7 +56,6 @@ def test_two_workers_train_one_job_per_model_and_merge_them():
     pool, progress = InlinePool(workers=2, slow="gru"), []
     run = SharedRun(SMALL).get(pool, None, progress.append)
     assert [c.models for c in pool.submitted] == [(m,) for m in SMALL.models]
-    assert pool.background == [False, False]  # every new session waits for it: not niced
     assert progress and all(p.config == SMALL and p.steps == SMALL.steps for p in progress)
     assert run.config == SMALL
     _same_numbers(run, train(SMALL))

@@ -94,23 +94,6 @@ def test_a_worker_that_dies_fails_its_job_with_the_reason(pool):
     assert wait_for(pool, pool.submit(TINY)).state == "done"  # a new worker took its place
 
 
-def test_a_foreground_job_runs_at_the_servers_priority_until_a_background_one_comes():
-    """The shared default run (background=False) is what new sessions wait for; a worker
-    lowers its priority for good at its first background job."""
-    ours = os.getpriority(os.PRIO_PROCESS, 0)
-    pool = JobPool(workers=1)
-    try:
-        wait_for(pool, pool.submit(TINY, key="shared", background=False))
-        pid = pool._pool[0].process.pid
-        assert os.getpriority(os.PRIO_PROCESS, pid) == ours
-        wait_for(pool, pool.submit(TINY))
-        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + BACKGROUND_NICENESS)
-        wait_for(pool, pool.submit(TINY))  # niced once, not once per job
-        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + BACKGROUND_NICENESS)
-    finally:
-        pool.close()
-
-
 def test_workers_run_at_a_lower_priority_than_the_server(pool):
     """Training yields the CPU to the process serving pages (see core.jobs.priority)."""
     wait_for(pool, pool.submit(TINY))  # the worker is up and has trained

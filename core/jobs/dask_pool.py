@@ -80,8 +80,7 @@ class DaskJobPool(JobBook):
         self._futures: dict[str, object] = {}
         self._token = uuid.uuid4().hex[:12]  # this pool's own Variables and Events
 
-    def submit(self, cfg: RunConfig, key: str | None = None, background: bool = True) -> str:
-        """background is the local pool's priority hint; Dask workers run on their own hosts."""
+    def submit(self, cfg: RunConfig, key: str | None = None) -> str:
         with self._lock:
             shared = self._shared_job(key)
             if shared:

@@ -39,8 +39,6 @@ class JobStatus:
     histories: dict[str, History] = field(default_factory=dict)  # latest validation rows
     result: TrainResult | None = None
     error: str | None = None  # why it failed
-    background: bool = True  # runs below the server's priority; False for work sessions wait
-    # on with nothing else to show (the shared default run)
 
     @property
     def finished(self) -> bool:
@@ -64,10 +62,10 @@ class JobBook:
             return shared
         return None
 
-    def _new_job(self, cfg: RunConfig, key: str | None, background: bool = True) -> str:
+    def _new_job(self, cfg: RunConfig, key: str | None) -> str:
         """Record a queued job, shared under key when one is given."""
         job_id = f"job-{next(self._ids)}"
-        self._jobs[job_id] = JobStatus(job_id, cfg, steps=cfg.steps, background=background)
+        self._jobs[job_id] = JobStatus(job_id, cfg, steps=cfg.steps)
         if key:
             self._keys[key] = job_id
         return job_id
@@ -103,14 +101,14 @@ class JobPool(JobBook):
         threading.Thread(target=self._pump, name="gatescope-jobs", daemon=True).start()
 
     # ------------------------------------------------------------ public
-    def submit(self, cfg: RunConfig, key: str | None = None, background: bool = True) -> str:
+    def submit(self, cfg: RunConfig, key: str | None = None) -> str:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job pool is closed")
             shared = self._shared_job(key)
             if shared:
                 return shared
-            job_id = self._new_job(cfg, key, background)
+            job_id = self._new_job(cfg, key)
             self._queue.append(job_id)
             self._dispatch()
         return job_id
@@ -173,8 +171,7 @@ class JobPool(JobBook):
             if w.ready and w.job is None:
                 job_id = self._queue.pop(0)
                 try:
-                    job = self._jobs[job_id]
-                    w.conn.send((job.config.to_dict(), job.background))
+                    w.conn.send(self._jobs[job_id].config.to_dict())
                 except OSError:  # it just died: the pump replaces it
                     w.ready = False
                     self._queue.insert(0, job_id)

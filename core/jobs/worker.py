@@ -32,19 +32,13 @@ def run_training(conn, config: dict) -> None:
 
 
 def serve(conn) -> None:
-    """A worker's life: keep its freed heap (core.train.heap), announce readiness (imports
-    done), then train every (config, background) received until the pipe closes. Its first
-    background job lowers its priority for good (core.jobs.priority); until then it trains at
-    the server's, as the shared default run does, which every new session waits for."""
+    """A worker's life: lower its priority, keep its freed heap (core.train.heap), announce
+    readiness (imports done), then train every config received until the pipe closes."""
+    run_in_background()
     keep_freed_heap()
-    niced = False
     try:
         conn.send(("ready",))
         while True:
-            config, background = conn.recv()
-            if background and not niced:
-                run_in_background()  # a process cannot raise its priority again
-                niced = True
-            run_training(conn, config)
+            run_training(conn, conn.recv())
     except (EOFError, OSError):  # the pool closed the pipe or exited: nothing to report to
         return

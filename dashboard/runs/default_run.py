@@ -42,7 +42,7 @@ class SharedRun:
                 self.run = _from_store(store, self.cfg)
         while self.run is None:
             configs = self._configs(pool)
-            statuses = [pool.status(self._submit(pool, c)) for c in configs]
+            statuses = [pool.status(pool.submit(c, key=f"shared:{c}")) for c in configs]
             if all(s.state == "done" for s in statuses):
                 self._finish([s.result for s in statuses], store)
                 continue
@@ -52,12 +52,6 @@ class SharedRun:
             on_progress(_overall(self.cfg, statuses))
             time.sleep(POLL)
         return self.run
-
-    @staticmethod
-    def _submit(pool: JobPool, cfg: RunConfig) -> str:
-        """Shared by every session, and at the server's priority: every new session waits
-        for it with nothing else to show (a person's own training runs in the background)."""
-        return pool.submit(cfg, key=f"shared:{cfg}", background=False)
 
     def _configs(self, pool: JobPool) -> list[RunConfig]:
         return [self.cfg] if self.joint or pool.workers < 2 else model_parts(self.cfg)
