@@ -187,7 +187,6 @@ def main() -> int:
     args = p.parse_args()
     if args.browser_nice:
         BROWSER[0] = niced_browser(args.browser_nice)
-    os.environ["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-bench-store-")
     print(
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; real default "
         f"experiment; fresh store; browsers at nice {args.browser_nice}",

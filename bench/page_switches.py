@@ -33,7 +33,6 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -206,7 +205,6 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=2)
     args = p.parse_args()
-    os.environ["GATESCOPE_STORE"] = tempfile.mkdtemp(prefix="gatescope-bench-store-")
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
     with streamlit_server(fast_default=False) as url:
         asyncio.run(run(url, args.rounds))

@@ -31,7 +31,6 @@ class ScriptRun:
 
     elements: list = field(default_factory=list)  # (element type, its proto), in order
     auto_reruns: dict = field(default_factory=dict)  # fragment id -> interval in seconds
-    ok: bool = True  # finished without a compile error
     seconds: float = 0.0  # from the request to `script_finished`
     fragment_id: str = ""  # the fragment rerun, or "" for a run of the page
 
@@ -101,7 +100,8 @@ class ProtocolSession:
                 name = element.WhichOneof("type")
                 out.elements.append((name, getattr(element, name)))
             elif kind == "script_finished" and msg.script_finished in ENDED:
-                out.ok = msg.script_finished in DONE
+                if msg.script_finished not in DONE:
+                    raise RuntimeError("the app's script failed to compile")
                 return out
 
     async def follow_fragments(self, auto_reruns: dict, until: asyncio.Event) -> list[ScriptRun]:
