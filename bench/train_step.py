@@ -52,7 +52,14 @@ try:
 except ImportError:  # torch is optional: only the comparison column needs it
     torch = None
 
-GRID = [(64, 100, 128, 10), (64, 100, 128, 128), (32, 30, 32, 10), (64, 200, 64, 10)]
+# (B, T, H, D); the last is the default experiment's size (delayed recall of 16 symbols, T = 80)
+GRID = [
+    (64, 100, 128, 10),
+    (64, 100, 128, 128),
+    (32, 30, 32, 10),
+    (64, 200, 64, 10),
+    (32, 80, 16, 16),
+]
 # PyTorch's module for a cell, where it has one with the same cost (nn.GRU applies the reset
 # after its product, like gru_reset_after; our seed-convention GRU costs the same).
 TORCH_MODULES = {"rnn": "RNN", "gru": "GRU", "gru_reset_after": "GRU", "lstm": "LSTM"}

@@ -83,21 +83,24 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     rh, c, hs = (np.empty((T, B, H), dtype=dt) for _ in range(3))  # (T, B, H) each
     a = np.empty((B, H), dtype=dt)  # (B, H) scratch: candidate pre-act
     h = h0
-    for t in range(T):
-        g = ur[:, t]  # (2, B, H) this step's gates, filled in place
-        np.matmul(h, U_ur, out=g)  # both gates' products in one call
-        g += xw[:2, t]
+    # One view per array and step, made by iterating (cheaper than indexing in the loop).
+    views = (ur.transpose(1, 0, 2, 3), xw[:2].transpose(1, 0, 2, 3), xw[2], rh, c, hs)
+    steps = zip(*views, strict=True)
+    for g, x_ur, x_c, rh_t, c_t, h_t in steps:
+        np.matmul(h, U_ur, out=g)  # (2, B, H) both gates' products in one call
+        g += x_ur
         np.tanh(g, out=g)
         g *= 0.5
         g += 0.5  # [u, r] = sigma(.)
-        np.multiply(g[1], h, out=rh[t])  # (B, H) what the candidate reads
-        np.matmul(rh[t], U_c, out=a)  # (B, H)
-        a += xw[2, t]
-        np.tanh(a, out=c[t])
-        np.subtract(c[t], h, out=a)  # h_t = h + u * (c - h)
-        a *= g[0]
-        np.add(h, a, out=hs[t])
-        h = hs[t]
+        u_t, r_t = g  # (B, H) each
+        np.multiply(r_t, h, out=rh_t)  # (B, H) what the candidate reads
+        np.dot(rh_t, U_c, out=a)  # (B, H); np.dot: less call overhead than matmul in 2-D
+        a += x_c
+        np.tanh(a, out=c_t)
+        np.subtract(c_t, h, out=a)  # h_t = h + u * (c - h)
+        a *= u_t
+        np.add(h, a, out=h_t)
+        h = h_t
     return hs, GruCache(xs=xs, h0=h0, hs=hs, u=ur[0], r=ur[1], c=c, rh=rh, x1=x1)
 
 
@@ -115,7 +118,7 @@ def backward(
         dh_prev = q + d(rh) r + da_u U_u^T + da_r U_r^T
     """
     W, U_g, U_c = params["W"], params["U_g"], params["U_c"]
-    xs, h0, hs, u, r, c, rh = cache.xs, cache.h0, cache.hs, cache.u, cache.r, cache.c, cache.rh
+    xs, h0, hs, u, r = cache.xs, cache.h0, cache.hs, cache.u, cache.r
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = with_final(d_hs, d_final, dt)
@@ -128,21 +131,16 @@ def backward(
     d_ur = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch: da_u U_u^T, da_r U_r^T
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     d_Wb = InputWeightGrad(cache.x1, T, 3 * H, blocks=3)  # d[W; b]
+    step, tanh_slope, reset_slope = _slopes(cache)  # (T, B, H) each
     for t in range(T - 1, -1, -1):
-        h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
         np.multiply(dh, u[t], out=p)  # p = dh u
         np.subtract(dh, p, out=q)  # q = dh (1 - u)
-        np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_u[t])  # da_u
-        np.multiply(c[t], c[t], out=s)
-        np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_c[t])  # da_c
-        np.matmul(d_c[t], U_cT, out=d_rh)  # (B, H)
-        np.multiply(rh[t], r[t], out=s)
-        np.subtract(rh[t], s, out=s)  # rh (1 - r) = h_prev r (1 - r)
-        np.multiply(d_rh, s, out=d_r[t])  # da_r
+        np.multiply(q, step[t], out=d_u[t])  # da_u
+        np.multiply(p, tanh_slope[t], out=d_c[t])  # da_c
+        np.dot(d_c[t], U_cT, out=d_rh)  # (B, H); np.dot: less call overhead than matmul
+        np.multiply(d_rh, reset_slope[t], out=d_r[t])  # da_r
         np.matmul(d_pre[:2, t], U_urT, out=d_ur)  # through both gates
         np.add(d_ur[0], d_ur[1], out=d_next)
         d_next += q  # carried part
@@ -158,12 +156,27 @@ def backward(
     grads = {
         "W": dWb[:-1],  # (D, 3H)
         "U_g": dU_ur.transpose(1, 0, 2).reshape(H, 2 * H),  # (H, 2H)
-        "U_c": rh.reshape(T * B, H).T @ d_flat[2],  # (H, H)
+        "U_c": cache.rh.reshape(T * B, H).T @ d_flat[2],  # (H, H)
         "b": dWb[-1],  # (3H,)
     }
     return CellGrads(
         params=grads, h0=d_next, hs=dh_total, input_grad=input_grad(d_flat, W, xs.shape)
     )
+
+
+def _slopes(cache: GruCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What backward needs that does not depend on dh, for all steps at once (a few calls in
+    all, not a few per step): h_t - h_prev [= u (c - h_prev)], 1 - c^2 and rh (1 - r)
+    [= h_prev r (1 - r)]. -> (T, B, H) each"""
+    hs, c, rh = cache.hs, cache.c, cache.rh
+    step = np.empty_like(hs)  # (T, B, H)
+    np.subtract(hs[0], cache.h0, out=step[0])
+    np.subtract(hs[1:], hs[:-1], out=step[1:])
+    tanh_slope = np.multiply(c, c)  # (T, B, H)
+    np.subtract(1.0, tanh_slope, out=tanh_slope)
+    reset_slope = np.multiply(rh, cache.r)  # (T, B, H)
+    np.subtract(rh, reset_slope, out=reset_slope)
+    return step, tanh_slope, reset_slope
 
 
 def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:

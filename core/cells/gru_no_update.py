@@ -79,13 +79,13 @@ def forward(
     rec = np.empty((B, H), dtype=dt)  # (B, H) scratch
     h = h0
     for t in range(T):
-        np.matmul(h, U_r_half, out=rec)
+        np.dot(h, U_r_half, out=rec)  # np.dot: less call overhead than matmul in 2-D
         r[t] += rec
         np.tanh(r[t], out=r[t])
         r[t] *= 0.5
         r[t] += 0.5  # r = sigma(.)
         np.multiply(r[t], h, out=rh[t])  # what is read
-        np.matmul(rh[t], U_c, out=rec)
+        np.dot(rh[t], U_c, out=rec)
         hs[t] += rec
         np.tanh(hs[t], out=hs[t])  # h_t = c_t
         h = hs[t]
@@ -118,18 +118,19 @@ def backward(
     if d_final is not None:
         d_next += np.asarray(d_final, dtype=dt)
     d_Wb = InputWeightGrad(cache.x1, T, 2 * H, blocks=2)  # d[W; b]
+    # What does not depend on dh, for all steps at once (not a few calls per step):
+    tanh_slope = np.multiply(hs, hs)  # (T, B, H) 1 - h_t^2
+    np.subtract(1.0, tanh_slope, out=tanh_slope)
+    reset_slope = np.multiply(rh, r)  # (T, B, H) rh (1 - r) = h_prev r (1 - r)
+    np.subtract(rh, reset_slope, out=reset_slope)
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
         d_r, d_c = d_pre[0, t], d_pre[1, t]  # (B, H) each
-        np.multiply(hs[t], hs[t], out=s)
-        np.subtract(1.0, s, out=s)
-        np.multiply(dh, s, out=d_c)  # da_c
-        np.matmul(d_c, U_cT, out=d_rh)  # (B, H)
-        np.multiply(rh[t], r[t], out=s)
-        np.subtract(rh[t], s, out=s)  # rh (1 - r) = h_prev r (1 - r)
-        np.multiply(d_rh, s, out=d_r)  # da_r
-        np.matmul(d_r, U_rT, out=d_next)  # (B, H) through the gate
+        np.multiply(dh, tanh_slope[t], out=d_c)  # da_c
+        np.dot(d_c, U_cT, out=d_rh)  # (B, H)
+        np.multiply(d_rh, reset_slope[t], out=d_r)  # da_r
+        np.dot(d_r, U_rT, out=d_next)  # (B, H) through the gate
         np.multiply(d_rh, r[t], out=s)  # read through the reset gate
         d_next += s
         d_Wb.add(t, d_pre[:, t])

@@ -174,15 +174,19 @@ def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
 
 class InputWeightGrad:
     """d[W; b] = sum_t x1_t^T da_t, with x1_t = [x_t | 1]. With few inputs (D < SMALL_INPUT)
-    the product is accumulated inside the backward loop, while da_t is still in cache; else
-    it is one (D+1, T*B) x (T*B, G) product after the loop. Gate-major cells (blocks K > 1)
-    give da_t as (K, B, G/K) and d_pre as (K, T*B, G/K); the result is (D+1, G) either way."""
+    and big steps (B * G >= BIG_STEP) the product is accumulated inside the backward loop,
+    while da_t is still in cache; else it is one (D+1, T*B) x (T*B, G) product after the loop
+    (small steps: a call per step costs more than re-reading d_pre; measured in
+    bench/train_step.py). Gate-major cells (blocks K > 1) give da_t as (K, B, G/K) and d_pre
+    as (K, T*B, G/K); the result is (D+1, G) either way."""
 
     SMALL_INPUT = 64
+    BIG_STEP = 8192
 
     def __init__(self, x1: np.ndarray, T: int, G: int, blocks: int = 1):
         self.x1 = x1  # (T*B, D+1)
-        self.per_step = x1.shape[1] <= self.SMALL_INPUT
+        B = x1.shape[0] // T
+        self.per_step = x1.shape[1] <= self.SMALL_INPUT and B * G >= self.BIG_STEP
         if self.per_step:
             self.x1t = x1.reshape(T, -1, x1.shape[1])  # (T, B, D+1)
             shape = (blocks, x1.shape[1], G // blocks)

@@ -61,7 +61,7 @@ def forward(params: Params, xs: np.ndarray, h0: np.ndarray | None) -> tuple[np.n
     rec = np.empty((B, H), dtype=W.dtype)  # (B, H) scratch: h_{t-1} U
     h = h0
     for t in range(T):
-        np.matmul(h, U, out=rec)  # (B, H)
+        np.dot(h, U, out=rec)  # (B, H); np.dot: less call overhead than matmul in 2-D
         rec += hs[t]
         np.tanh(rec, out=hs[t])  # h_t, over its pre-activation
         h = hs[t]
@@ -83,16 +83,15 @@ def backward(
     dh_total = np.empty_like(hs)  # (T, B, H) total dL/dh_t
     d_pre = np.empty_like(hs)  # (T, B, H) dL/da_t
     UT = np.ascontiguousarray(U.T)  # (H, H) transposed once
-    s = np.empty((B, H), dtype=hs.dtype)  # (B, H) scratch
     d_next = np.zeros((B, H), dtype=hs.dtype)  # (B, H) gradient arriving from h_{t+1}
     d_Wb = InputWeightGrad(cache.x1, T, H)  # d[W; b]
+    slope = np.multiply(hs, hs)  # (T, B, H) 1 - h_t^2, for all steps at once
+    np.subtract(1.0, slope, out=slope)
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H)
-        np.multiply(dh, hs[t], out=s)
-        s *= hs[t]
-        np.subtract(dh, s, out=d_pre[t])  # da_t = dh - dh h_t^2
-        np.matmul(d_pre[t], UT, out=d_next)  # (B, H) dL/dh_{t-1} through U
+        np.multiply(dh, slope[t], out=d_pre[t])  # da_t = dh (1 - h_t^2)
+        np.dot(d_pre[t], UT, out=d_next)  # (B, H) dL/dh_{t-1} through U
         d_Wb.add(t, d_pre[t])
     d_pre2 = d_pre.reshape(T * B, H)  # (T*B, H)
     dWb = d_Wb.result(d_pre2)  # (D+1, H) [dW; db]
