@@ -176,8 +176,8 @@ class InputWeightGrad:
     """d[W; b] = sum_t x1_t^T da_t, with x1_t = [x_t | 1]. With few inputs (D < SMALL_INPUT)
     and big steps (B * G >= BIG_STEP) the product is accumulated inside the backward loop,
     while da_t is still in cache; else it is one (D+1, T*B) x (T*B, G) product after the loop
-    (small steps: a call per step costs more than re-reading d_pre; measured in
-    bench/train_step.py). Gate-major cells (blocks K > 1) give da_t as (K, B, G/K) and d_pre
+    (small steps: a call per step costs more than re-reading d_pre; bench/README.md,
+    "Cheaper small-size steps"). Gate-major cells (blocks K > 1) give da_t as (K, B, G/K) and d_pre
     as (K, T*B, G/K); the result is (D+1, G) either way."""
 
     SMALL_INPUT = 64
