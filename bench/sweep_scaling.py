@@ -107,17 +107,17 @@ def started(name: str):
 
 
 def worker_settings() -> dict[str, object]:
-    """cluster/dask.yaml as dotted keys for dask.config.set (the nannies pass it on)."""
+    """Dask's current settings with cluster/dask.yaml over them, for dask.config.set (the
+    nannies pass them on to the workers)."""
+    import copy
+
+    import dask
     import yaml  # a Dask dependency
 
-    def flat(d: dict, prefix: str = "") -> dict[str, object]:
-        out: dict[str, object] = {}
-        for k, v in d.items():
-            key = f"{prefix}.{k}" if prefix else k
-            out.update(flat(v, key) if isinstance(v, dict) else {key: v})
-        return out
-
-    return flat(yaml.safe_load(WORKER_SETTINGS.read_text()))
+    merged = dask.config.update(
+        copy.deepcopy(dask.config.config), yaml.safe_load(WORKER_SETTINGS.read_text())
+    )
+    return {"distributed": merged["distributed"]}
 
 
 def run_rounds(names: list[str], steps: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
