@@ -28,6 +28,8 @@ from core.cells.protocol import (
     input_grad,
     inputs_with_ones,
     previous_states,
+    state_steps,
+    tanh_slope,
     with_final,
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
@@ -131,14 +133,14 @@ def backward(
     d_ur = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch: da_u U_u^T, da_r U_r^T
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     d_Wb = InputWeightGrad(cache.x1, T, 3 * H, blocks=3)  # d[W; b]
-    step, tanh_slope, reset_slope = _slopes(cache)  # (T, B, H) each
+    step, c_slope, reset_slope = _slopes(cache)  # (T, B, H) each
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
         np.multiply(dh, u[t], out=p)  # p = dh u
         np.subtract(dh, p, out=q)  # q = dh (1 - u)
         np.multiply(q, step[t], out=d_u[t])  # da_u
-        np.multiply(p, tanh_slope[t], out=d_c[t])  # da_c
+        np.multiply(p, c_slope[t], out=d_c[t])  # da_c
         np.dot(d_c[t], U_cT, out=d_rh)  # (B, H); np.dot: less call overhead than matmul
         np.multiply(d_rh, reset_slope[t], out=d_r[t])  # da_r
         np.matmul(d_pre[:2, t], U_urT, out=d_ur)  # through both gates
@@ -168,15 +170,10 @@ def _slopes(cache: GruCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What backward needs that does not depend on dh, for all steps at once (a few calls in
     all, not a few per step): h_t - h_prev [= u (c - h_prev)], 1 - c^2 and rh (1 - r)
     [= h_prev r (1 - r)]. -> (T, B, H) each"""
-    hs, c, rh = cache.hs, cache.c, cache.rh
-    step = np.empty_like(hs)  # (T, B, H)
-    np.subtract(hs[0], cache.h0, out=step[0])
-    np.subtract(hs[1:], hs[:-1], out=step[1:])
-    tanh_slope = np.multiply(c, c)  # (T, B, H)
-    np.subtract(1.0, tanh_slope, out=tanh_slope)
+    rh = cache.rh
     reset_slope = np.multiply(rh, cache.r)  # (T, B, H)
     np.subtract(rh, reset_slope, out=reset_slope)
-    return step, tanh_slope, reset_slope
+    return state_steps(cache.h0, cache.hs), tanh_slope(cache.c), reset_slope
 
 
 def param_shapes(D: int, H: int) -> dict[str, tuple[int, ...]]:

@@ -25,6 +25,8 @@ from core.cells.protocol import (
     input_grad,
     inputs_with_ones,
     previous_states,
+    state_steps,
+    tanh_slope,
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
 
@@ -129,23 +131,20 @@ def backward(
     d_pre = np.empty((2, T, B, H), dtype=dt)  # (2, T, B, H) [da_u, da_c]
     d_u, d_c = d_pre  # (T, B, H) each, contiguous
     dh_total = np.empty_like(hs)  # (T, B, H)
-    q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
+    q, p = np.empty((B, H), dtype=dt), np.empty((B, H), dtype=dt)  # (B, H) scratch
     back = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch: da_j U_j^T
+    step, c_slope = state_steps(h0, hs), tanh_slope(c)  # (T, B, H) each, for all steps at once
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     if d_final is not None:
         d_next += np.asarray(d_final, dtype=dt)
     d_Wb = InputWeightGrad(cache.x1, T, 2 * H, blocks=2)  # d[W; b]
     for t in range(T - 1, -1, -1):
-        h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
         np.multiply(dh, u[t], out=p)  # p = dh u
         np.subtract(dh, p, out=q)  # q = dh (1 - u)
-        np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_u[t])  # da_u
-        np.multiply(c[t], c[t], out=s)
-        np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_c[t])  # da_c
+        np.multiply(q, step[t], out=d_u[t])  # da_u
+        np.multiply(p, c_slope[t], out=d_c[t])  # da_c
         np.matmul(d_pre[:, t], U2T, out=back)  # (2, B, H)
         np.add(back[0], back[1], out=d_next)
         d_next += q  # carried part

@@ -24,6 +24,7 @@ from core.cells.protocol import (
     input_grad,
     inputs_with_ones,
     previous_states,
+    tanh_slope,
 )
 from core.cells.theory import TheoryOverlay, matrix_power_overlay
 
@@ -119,15 +120,14 @@ def backward(
         d_next += np.asarray(d_final, dtype=dt)
     d_Wb = InputWeightGrad(cache.x1, T, 2 * H, blocks=2)  # d[W; b]
     # What does not depend on dh, for all steps at once (not a few calls per step):
-    tanh_slope = np.multiply(hs, hs)  # (T, B, H) 1 - h_t^2
-    np.subtract(1.0, tanh_slope, out=tanh_slope)
+    h_slope = tanh_slope(hs)  # (T, B, H) 1 - h_t^2
     reset_slope = np.multiply(rh, r)  # (T, B, H) rh (1 - r) = h_prev r (1 - r)
     np.subtract(rh, reset_slope, out=reset_slope)
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
         d_r, d_c = d_pre[0, t], d_pre[1, t]  # (B, H) each
-        np.multiply(dh, tanh_slope[t], out=d_c)  # da_c
+        np.multiply(dh, h_slope[t], out=d_c)  # da_c
         np.dot(d_c, U_cT, out=d_rh)  # (B, H)
         np.multiply(d_rh, reset_slope[t], out=d_r)  # da_r
         np.dot(d_r, U_rT, out=d_next)  # (B, H) through the gate

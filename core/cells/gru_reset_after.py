@@ -29,6 +29,8 @@ from core.cells.protocol import (
     input_grad,
     inputs_with_ones,
     previous_states,
+    state_steps,
+    tanh_slope,
     with_final,
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
@@ -137,25 +139,23 @@ def backward(
     d_pre = np.empty((4, T, B, H), dtype=dt)  # (4, T, B, H) [d(hn), da_u, da_r, da_n]
     d_hn, d_u, d_r, d_n = d_pre  # (T, B, H) each, contiguous
     dh_total = np.empty_like(hs)  # (T, B, H)
-    q, p, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
+    q, p = np.empty((B, H), dtype=dt), np.empty((B, H), dtype=dt)  # (B, H) scratch
     back = np.empty((3, B, H), dtype=dt)  # (3, B, H) scratch: d_j U_j^T
+    # What does not depend on dh, for all steps at once: h_t - h_prev, 1 - n^2, hn (1 - r).
+    step, n_slope = state_steps(h0, hs), tanh_slope(n)  # (T, B, H) each
+    reset_slope = np.multiply(hn, r)  # (T, B, H)
+    np.subtract(hn, reset_slope, out=reset_slope)
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     d_Wb = InputWeightGrad(cache.x1, T, 3 * H, blocks=3)  # d[W; b], blocks [u, r, n]
     for t in range(T - 1, -1, -1):
-        h_prev = hs[t - 1] if t else h0  # (B, H)
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t
         np.multiply(dh, u[t], out=p)  # p = dh u
         np.subtract(dh, p, out=q)  # q = dh (1 - u)
-        np.subtract(hs[t], h_prev, out=s)
-        np.multiply(q, s, out=d_u[t])  # da_u
-        np.multiply(n[t], n[t], out=s)
-        np.subtract(1.0, s, out=s)
-        np.multiply(p, s, out=d_n[t])  # da_n
+        np.multiply(q, step[t], out=d_u[t])  # da_u
+        np.multiply(p, n_slope[t], out=d_n[t])  # da_n
         np.multiply(d_n[t], r[t], out=d_hn[t])  # d(hn)
-        np.subtract(1.0, r[t], out=s)
-        s *= hn[t]
-        np.multiply(d_hn[t], s, out=d_r[t])  # da_r
+        np.multiply(d_hn[t], reset_slope[t], out=d_r[t])  # da_r
         np.matmul(d_pre[:3, t], UT3, out=back)  # (3, B, H)
         np.sum(back, axis=0, out=d_next)
         d_next += q  # carried part

@@ -52,11 +52,6 @@ class LstmCache:
         """One gate's values, key in "ifog". -> (T, B, H) view"""
         return self.gates[GATES.index(key)]
 
-    @property
-    def c_prev(self) -> np.ndarray:
-        """c_{t-1} for every t: [c0, c_1..c_{T-1}]. -> (T, B, H)"""
-        return np.concatenate([self.c0[None], self.cs[:-1]])
-
 
 FORGET_BIAS = InitOption(
     name="forget_bias",
@@ -151,6 +146,26 @@ def final_state(cache: LstmCache) -> np.ndarray:
     return np.concatenate([cache.hs[-1], cache.cs[-1]], axis=1)
 
 
+def _slopes(cache: LstmCache, out: np.ndarray) -> np.ndarray:
+    """The factors of backward that do not depend on the gradient, for all steps at once:
+    out = [k_i, k_f, k_o, k_g] = [g i (1-i), c_prev f (1-f), tanh(c) o (1-o), i (1-g^2)]
+    (4, T, B, H); returns m = o (1 - tanh(c)^2) (T, B, H)."""
+    sig, i, g, k = cache.gates[:3], cache.gate("i"), cache.gate("g"), cache.tcs
+    np.subtract(1.0, sig, out=out[:3])
+    out[:3] *= sig  # sigma (1 - sigma) for i, f, o
+    out[0] *= g
+    out[1, 0] *= cache.c0
+    out[1, 1:] *= cache.cs[:-1]
+    out[2] *= k
+    np.multiply(g, g, out=out[3])
+    np.subtract(1.0, out[3], out=out[3])
+    out[3] *= i
+    m = k * k
+    np.subtract(1.0, m, out=m)
+    m *= cache.gate("o")
+    return m
+
+
 def backward(
     params: Params, cache: LstmCache, d_hs: np.ndarray, d_final: np.ndarray | None = None
 ) -> CellGrads:
@@ -162,18 +177,19 @@ def backward(
         dh_prev = sum_j da_j U_j^T;   dc_prev = dc f
     """
     W, U = params["W"], params["U"]
-    xs, hs, cs, tcs, gates = cache.xs, cache.hs, cache.cs, cache.tcs, cache.gates
+    xs, hs = cache.xs, cache.hs
     T, B, H = hs.shape
     dt = hs.dtype
     d_hs = np.asarray(d_hs, dtype=dt)
     U4T = U.reshape(H, 4, H).transpose(1, 2, 0).copy()  # (4, H, H) [U_i^T, U_f^T, U_o^T, U_g^T]
-    d_pre = np.empty((4, T, B, H), dtype=dt)  # (4, T, B, H) [da_i, da_f, da_o, da_g]
+    d_pre = np.empty((4, T, B, H), dtype=dt)  # (4, T, B, H) slopes, then [da_i, da_f, da_o, da_g]
+    m = _slopes(cache, out=d_pre)  # (T, B, H)
+    f_gate = cache.gate("f")  # (T, B, H)
     dh_total = np.empty_like(hs)  # (T, B, H)
     dc_total = np.empty_like(hs)  # (T, B, H) dL/dc_t
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via t+1
     dc = np.zeros((B, H), dtype=dt)  # (B, H) dL/dc_t
-    p, q, s = (np.empty((B, H), dtype=dt) for _ in range(3))  # (B, H) scratch
-    sd = np.empty((2, B, H), dtype=dt)  # (2, B, H) scratch
+    q = np.empty((B, H), dtype=dt)  # (B, H) scratch
     back = np.empty((4, B, H), dtype=dt)  # (4, B, H) scratch: da_j U_j^T
     if d_final is not None:
         d_final = np.asarray(d_final, dtype=dt)
@@ -181,32 +197,17 @@ def backward(
         dc += d_final[:, H:]
     d_Wb = InputWeightGrad(cache.x1, T, 4 * H, blocks=4)  # d[W; b]
     for t in range(T - 1, -1, -1):
-        a = gates[:, t]  # (4, B, H)
-        i, f, o, g = a
-        k, c_prev = tcs[t], cs[t - 1] if t else cache.c0  # (B, H) each
-        da = d_pre[:, t]  # (4, B, H)
-        dh = dh_total[t]
+        da, dh = d_pre[:, t], dh_total[t]  # (4, B, H) slopes k_j at t, (B, H)
         np.add(d_hs[t], d_next, out=dh)  # total dL/dh_t
-        np.multiply(dh, o, out=p)  # p = dh o
-        np.multiply(p, k, out=s)  # s = dh o k
-        dc += p
-        np.multiply(s, k, out=q)
-        dc -= q  # dc += dh o (1 - k^2)
+        np.multiply(dh, m[t], out=q)
+        dc += q  # dc += dh o (1 - k^2)
         dc_total[t] = dc
-        np.multiply(s, o, out=q)
-        np.subtract(s, q, out=da[2])  # da_o = s (1 - o)
-        np.multiply(dc, g, out=da[0])
-        np.multiply(dc, c_prev, out=da[1])
-        np.subtract(1.0, a[:2], out=sd)
-        sd *= a[:2]
-        da[:2] *= sd  # da_i, da_f
-        np.multiply(g, g, out=q)
-        np.subtract(1.0, q, out=q)
-        q *= i
-        np.multiply(dc, q, out=da[3])  # da_g
+        da[:2] *= dc  # da_i, da_f
+        da[3] *= dc  # da_g
+        da[2] *= dh  # da_o
         np.matmul(da, U4T, out=back)  # (4, B, H)
         np.sum(back, axis=0, out=d_next)  # (B, H) dL/dh_{t-1}
-        dc *= f  # dL/dc_{t-1}
+        dc *= f_gate[t]  # dL/dc_{t-1}
         d_Wb.add(t, da)
     d_flat = d_pre.reshape(4, T * B, H)  # (4, T*B, H)
     dWb = d_Wb.result(d_flat)  # (D+1, 4H) [dW; db]
@@ -227,16 +228,10 @@ def jacobian_factors(params: Params, cache: LstmCache):
     """Per-step factors of J_t = d[h_t | c_t] / d[h_{t-1} | c_{t-1}] (see jacobian_matvec):
     f, k_i = g i (1 - i), k_f = c_prev f (1 - f), k_g = i (1 - g^2), k_o = tanh(c) o (1 - o),
     m = o (1 - tanh(c)^2), each (T, B, H); and the four recurrent blocks U_i, U_f, U_g, U_o."""
-    i, f, o, g = (cache.gate(key) for key in GATES)  # (T, B, H) each
-    k = cache.tcs
-    factors = {
-        "f": f,
-        "k_i": g * i * (1.0 - i),
-        "k_f": cache.c_prev * f * (1.0 - f),
-        "k_g": i * (1.0 - g * g),
-        "k_o": k * o * (1.0 - o),
-        "m": o * (1.0 - k * k),
-    }
+    slopes = np.empty_like(cache.gates)  # (4, T, B, H)
+    m = _slopes(cache, out=slopes)
+    k_i, k_f, k_o, k_g = slopes
+    factors = {"f": cache.gate("f"), "k_i": k_i, "k_f": k_f, "k_g": k_g, "k_o": k_o, "m": m}
     return factors, recurrent_blocks(params)
 
 

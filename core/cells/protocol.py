@@ -172,6 +172,20 @@ def previous_states(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
     return prev
 
 
+def state_steps(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
+    """h_t - h_{t-1} for every t (h_0 = h0). -> (T, B, H)"""
+    steps = np.empty_like(hs)
+    np.subtract(hs[0], h0, out=steps[0])
+    np.subtract(hs[1:], hs[:-1], out=steps[1:])
+    return steps
+
+
+def tanh_slope(tanh_values: np.ndarray) -> np.ndarray:
+    """1 - y^2: tanh's derivative where tanh(a) = y, for every element. -> same shape"""
+    slope = np.multiply(tanh_values, tanh_values)
+    return np.subtract(1.0, slope, out=slope)
+
+
 class InputWeightGrad:
     """d[W; b] = sum_t x1_t^T da_t, with x1_t = [x_t | 1]. With few inputs (D < SMALL_INPUT)
     and big steps (B * G >= BIG_STEP) the product is accumulated inside the backward loop,

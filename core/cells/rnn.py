@@ -20,6 +20,7 @@ from core.cells.protocol import (
     Params,
     input_grad,
     inputs_with_ones,
+    tanh_slope,
     with_final,
 )
 from core.cells.theory import TheoryOverlay, matrix_power_overlay
@@ -85,8 +86,7 @@ def backward(
     UT = np.ascontiguousarray(U.T)  # (H, H) transposed once
     d_next = np.zeros((B, H), dtype=hs.dtype)  # (B, H) gradient arriving from h_{t+1}
     d_Wb = InputWeightGrad(cache.x1, T, H)  # d[W; b]
-    slope = np.multiply(hs, hs)  # (T, B, H) 1 - h_t^2, for all steps at once
-    np.subtract(1.0, slope, out=slope)
+    slope = tanh_slope(hs)  # (T, B, H) 1 - h_t^2, for all steps at once
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H)
