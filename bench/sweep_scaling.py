@@ -150,13 +150,16 @@ def report(times: dict, overhead: dict) -> None:
             f"(rounds: {', '.join(f'{w:.2f}' for w in walls)})   {train:.3f} s training per run"
         )
     per_round = [a[0] / b[0] for a, b in zip(times[LOCAL1], times[LOCAL2], strict=True)]
-    print(f"speed-up 2 vs 1 local workers, per round: {_fmt(per_round)}x (target >= 1.7x)")
+    print(
+        f"speed-up 2 vs 1 local workers, per round: {_fmt(per_round)}x, "
+        f"median {statistics.median(per_round):.2f}x (target >= 1.7x)"
+    )
     for name in (DASK2, DASK2_TUNED):
         if name in times:
             per_round = [a[0] / b[0] for a, b in zip(times[name], times[LOCAL2], strict=True)]
             print(
                 f"{name} vs local pool, 2 workers, per round: {_fmt(per_round)}x the wall "
-                "time (target <= 1.15)"
+                f"time, median {statistics.median(per_round):.2f}x (target <= 1.15)"
             )
     for name, (wall, train_s) in overhead.items():
         print(
