@@ -26,15 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.bounded_npz import MAX_BYTES, NpzError, read_npz
-from core.store.records import (
-    SCHEMA,
-    StoredRecord,
-    StoredRun,
-    StoreError,
-    config_hash,
-    summary_from_row,
-)
+from core.store.reading import StoreReading
+from core.store.records import SCHEMA, StoreError, config_hash
 
 STORE_ENV = "GATESCOPE_STORE"
 DEFAULT_DIR = "gatescope-runs"
@@ -54,7 +47,9 @@ def open_store(path: str | Path | None = None) -> RunStore:
     return RunStore(store_path(path))
 
 
-class RunStore:
+class RunStore(StoreReading):
+    """A run-store folder: writing here, the queries in core.store.reading."""
+
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.index = self.folder / INDEX
@@ -241,78 +236,6 @@ class RunStore:
             con.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         if row and row[0]:
             (self.weights_dir / row[0]).unlink(missing_ok=True)
-
-    # ------------------------------------------------------------ reading
-    def list_runs(
-        self,
-        *,
-        task: str | None = None,
-        model: str | None = None,
-        tag: str | None = None,
-        kind: str | None = None,
-        sweep: str | None = None,
-    ) -> list[StoredRun]:
-        """Summaries (no histories, no weights), newest first."""
-        with self._db() as con:
-            rows = con.execute(
-                "SELECT id, kind, name, tags, created, config_hash, task, models, "
-                "status, reason, metrics, seconds, config, weights, sweep "
-                "FROM runs ORDER BY created DESC"
-            ).fetchall()
-        runs = [summary_from_row(r) for r in rows]
-        return [
-            r
-            for r in runs
-            if (task is None or r.task == task)
-            and (model is None or model in r.models)
-            and (tag is None or tag in r.tags)
-            and (kind is None or r.kind == kind)
-            and (sweep is None or r.sweep == sweep)
-        ]
-
-    def find(self, chash: str, *, status: str | None = "done") -> StoredRun | None:
-        """The newest run with this config hash (and status), or None."""
-        return next(
-            (
-                r
-                for r in self.list_runs()
-                if r.config_hash == chash and (status is None or r.status == status)
-            ),
-            None,
-        )
-
-    def files(self, run_id: str, *, weights: bool = True) -> tuple[bytes, bytes | None]:
-        """(document bytes, weights .npz bytes or None) of a stored run."""
-        doc, wfile = self._doc(run_id)
-        return doc, (self.weights_dir / wfile).read_bytes() if weights and wfile else None
-
-    def load_record(self, run_id: str, *, max_bytes: int = MAX_BYTES) -> StoredRecord:
-        doc, wfile = self._doc(run_id)
-        arrays = {}
-        if wfile:
-            try:
-                arrays = read_npz(
-                    (self.weights_dir / wfile).read_bytes(),
-                    f"weights of stored run {run_id}",
-                    max_bytes=max_bytes,
-                )
-            except NpzError as err:
-                raise StoreError(str(err)) from err
-        body = json.loads(doc)
-        return StoredRecord(
-            id=run_id,
-            config=body["config"],
-            histories=body["histories"],
-            metrics=body["metrics"],
-            arrays=arrays,
-        )
-
-    def _doc(self, run_id: str) -> tuple[bytes, str | None]:
-        with self._db() as con:
-            row = con.execute("SELECT doc, weights FROM runs WHERE id = ?", (run_id,)).fetchone()
-        if row is None or row[0] is None:
-            raise StoreError(f"stored run {run_id}: not in the store, or failed without results")
-        return bytes(row[0]), row[1]
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:

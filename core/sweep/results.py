@@ -25,15 +25,16 @@ RUN_COLUMNS = (
 def results_table(grid: Grid, store: RunStore) -> pd.DataFrame:
     """One row per config of the grid (grid order): every grid field, then RUN_COLUMNS.
     status is done | failed | missing (not trained yet)."""
+    configs = grid.configs()
+    hashes = [config_hash(cfg.to_dict()) for cfg in configs]
     latest = {}
-    for r in store.list_runs():  # newest first: keep the newest finished run
+    for r in store.with_hashes(hashes):  # newest first: keep the newest finished run
         if r.config_hash not in latest or (
             latest[r.config_hash].status != "done" and r.status == "done"
         ):
             latest[r.config_hash] = r
     rows = []
-    for cfg in grid.configs():
-        h = config_hash(cfg.to_dict())
+    for cfg, h in zip(configs, hashes, strict=True):
         row = grid.values_of(cfg) | {"task": cfg.task} | _run_columns(latest.get(h), cfg, h)
         rows.append(row)
     columns = (

@@ -32,8 +32,9 @@ class SweepProgress:
 
 def missing_configs(grid: Grid, store: RunStore) -> list[RunConfig]:
     """The grid's configs with no finished run in the store."""
-    have = {r.config_hash for r in store.list_runs() if r.status == "done"}
-    return [c for c in grid.configs() if config_hash(c.to_dict()) not in have]
+    hashes = {config_hash(c.to_dict()): c for c in grid.configs()}
+    have = {r.config_hash for r in store.with_hashes(hashes) if r.status == "done"}
+    return [c for h, c in hashes.items() if h not in have]
 
 
 def run_sweep(

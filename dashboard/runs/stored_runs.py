@@ -7,7 +7,6 @@ expander), so a visitor who only looks at the results pays nothing for it."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import pandas as pd
 import streamlit as st
@@ -38,15 +37,15 @@ def stored_runs_section() -> None:
         st.warning(handle.problem, icon=":material/warning:")
         return
     store = handle.store
-    runs = store.list_runs()
-    if not runs:
+    counts = store.counts()  # one query: the list itself is read only while the box is open
+    if not counts:
         st.caption(
             "No stored runs yet: every run trained here, on the command line or in a "
             "sweep is saved in the run store."
         )
         return
-    kinds = ", ".join(f"{n} {k}" for k, n in Counter(r.kind for r in runs).most_common())
-    st.caption(f"{len(runs)} saved ({kinds}).")
+    kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
+    st.caption(f"{sum(counts.values())} saved ({kinds}).")
     box = st.expander(
         "Browse, compare and manage them",
         key=OPEN,
@@ -55,7 +54,7 @@ def stored_runs_section() -> None:
     )
     if box.open:
         with box:
-            browse(store, runs)
+            browse(store, store.list_runs())
 
 
 def browse(store: RunStore, runs: list[StoredRun]) -> None:
