@@ -38,7 +38,7 @@ from core.train import stored  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
 from core.train.loop import train  # noqa: E402
 
-BASE = {"task": "recall", "hidden": 8, "steps": 2, "val_size": 8, "checkpoints": 1}
+BASE = {"task": "recall", "hidden": 16, "steps": 600, "val_size": 64}  # the preset's histories
 GRID = {
     "model": ["rnn", "gru", "lstm"],
     "length": [10, 20, 40, 80, 120, 200],

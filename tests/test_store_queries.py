@@ -3,11 +3,13 @@ exactly what filtering the whole list gives (the oracle here), in the same newes
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 
 import pytest
 
 from core.store import reading
+from core.store.reading import COUNTS
 from core.store.records import config_hash
 from core.store.run_store import RunStore
 
@@ -103,3 +105,14 @@ def test_with_hashes_is_every_run_of_those_configs(store, monkeypatch, per_query
 def test_only_known_columns_can_be_filtered(store):
     with pytest.raises(ValueError, match="not a filterable column"):
         store._summaries({"name": "run 1"})
+
+
+def test_a_store_made_before_the_kind_index_gets_it_when_opened(store):
+    with sqlite3.connect(store.index) as con:
+        con.execute("DROP INDEX runs_by_kind")
+    counts = store.counts()
+    reopened = RunStore(store.folder)
+    with sqlite3.connect(reopened.index) as con:
+        plan = " ".join(str(row) for row in con.execute(f"EXPLAIN QUERY PLAN {COUNTS}"))
+    assert "runs_by_kind" in plan
+    assert reopened.counts() == counts and len(reopened.list_runs()) == 40

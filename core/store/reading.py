@@ -23,6 +23,7 @@ SUMMARY = (
     "metrics, seconds, config, weights, sweep FROM runs"
 )
 COLUMN_FILTERS = ("task", "kind", "sweep", "status", "config_hash")  # matched in SQL
+COUNTS = "SELECT kind, COUNT(*) FROM runs GROUP BY kind ORDER BY COUNT(*) DESC, kind"
 HASHES_PER_QUERY = 500  # config hashes per IN (...) query, well under SQLite's variable limit
 
 
@@ -54,9 +55,7 @@ class StoreReading:
     def counts(self) -> dict[str, int]:
         """Stored runs per kind (train, cli, sweep, ...), most first."""
         with self._db() as con:
-            rows = con.execute(
-                "SELECT kind, COUNT(*) FROM runs GROUP BY kind ORDER BY COUNT(*) DESC, kind"
-            ).fetchall()
+            rows = con.execute(COUNTS).fetchall()  # the runs_by_kind index, not the table
         return dict(rows)
 
     def find(self, chash: str, *, status: str | None = "done") -> StoredRun | None:

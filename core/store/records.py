@@ -29,7 +29,11 @@ CREATE TABLE runs (
     sweep TEXT             -- sweep name, or NULL
 );
 CREATE INDEX runs_by_hash ON runs (config_hash);
+CREATE INDEX runs_by_kind ON runs (kind);
 """
+ADDED_INDEXES = (  # indexes newer than the first stores: created when such a store is opened
+    "CREATE INDEX IF NOT EXISTS runs_by_kind ON runs (kind)",  # counts per kind
+)
 
 
 class StoreError(RuntimeError):

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from core.store.reading import StoreReading
-from core.store.records import SCHEMA, StoreError, config_hash
+from core.store.records import ADDED_INDEXES, SCHEMA, StoreError, config_hash
 
 STORE_ENV = "GATESCOPE_STORE"
 DEFAULT_DIR = "gatescope-runs"
@@ -102,6 +102,8 @@ class RunStore(StoreReading):
                 raise StoreError(
                     f"{self.index}: store format {found and found[0]!r}, expected {FORMAT!r}"
                 )
+            for statement in ADDED_INDEXES:
+                con.execute(statement)
 
     # ------------------------------------------------------------ writing
     def save(
