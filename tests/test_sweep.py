@@ -87,6 +87,8 @@ def test_grid_file_expands_to_one_run_per_model(tmp_path):
         ({"length": 5}, {"length": [5]}, "length in both [base] and [grid]"),
         ({}, {"hidden": [8, 1_000_000]}, "hidden = 1e+06 is above the limit 256"),
         ({}, {"model": ["rnn", "lstmx"]}, "Unknown model 'lstmx'"),
+        ({}, {"seed": [0, 1, 0]}, "grid.seed lists 0 twice"),
+        ({}, {"model": ["gru", "gru"]}, "grid.model lists 'gru' twice"),
     ],
 )
 def test_bad_grids_name_the_field(base, grid, words):

@@ -97,6 +97,11 @@ def grid_from_tables(
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             raise GridError(f"{where}: grid.{key} must be a non-empty list of values")
+        repeated = [v for i, v in enumerate(values) if v in values[:i]]
+        if repeated:
+            raise GridError(
+                f"{where}: grid.{key} lists {repeated[0]!r} twice; list each value once"
+            )
         axes[_field(key, where, "grid")] = tuple(values)
     models = axes.pop("models", None) or base.pop("models", None) or RunConfig().models
     if isinstance(models, str):
