@@ -13,16 +13,18 @@ def main() -> None:
     import streamlit as st
 
     from dashboard import presentation
+    from dashboard.runs.state import start_default
     from dashboard.runs.warm_up import warm_default_views
 
     st.set_page_config(page_title="Gatescope", page_icon=":material/insights:", layout="wide")
+    show_default = (  # pages that show the default experiment while no other run is current
+        st.Page(VIEWS / "train.py", title="Train", icon=":material/model_training:", default=True),
+        st.Page(VIEWS / "gradients.py", title="Gradient flow", icon=":material/trending_down:"),
+        st.Page(VIEWS / "gates.py", title="Gates", icon=":material/tune:"),
+    )
     pages = {
         "Recurrent networks": [
-            st.Page(
-                VIEWS / "train.py", title="Train", icon=":material/model_training:", default=True
-            ),
-            st.Page(VIEWS / "gradients.py", title="Gradient flow", icon=":material/trending_down:"),
-            st.Page(VIEWS / "gates.py", title="Gates", icon=":material/tune:"),
+            *show_default,
             st.Page(VIEWS / "sweeps.py", title="Sweeps", icon=":material/grid_on:"),
         ],
         "Translation": [
@@ -30,7 +32,10 @@ def main() -> None:
             st.Page(VIEWS / "bleu.py", title="BLEU breakdown", icon=":material/translate:"),
         ],
     }
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    if page in show_default:
+        start_default()  # its training starts now, not after the page's own imports
+    page.run()
     presentation.controls()  # after the page, so the Train form's button stays in view
     warm_default_views()  # once per server: the first Gradient flow / Gates visit reads a cache
 

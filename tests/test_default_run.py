@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core.jobs.pool import JobStatus
+from core.store.run_store import open_store
 from core.train.loop import train
 from dashboard.runs.default_run import SharedRun
 from tests.test_train import SMALL
@@ -80,3 +81,41 @@ def test_a_part_that_stopped_early_is_trained_again_jointly():
 def test_a_failed_part_is_reported():
     with pytest.raises(ValueError, match="MemoryError"):
         SharedRun(SMALL).get(InlinePool(workers=2, fail="gru"), None, lambda _: None)
+
+
+def test_start_submits_the_jobs_once_and_get_waits_for_the_same_ones(run_store):
+    pool, shared = InlinePool(workers=2), SharedRun(SMALL)
+    store = open_store()
+    shared.start(pool, store)
+    shared.start(pool, store)  # a second session's visit: nothing more
+    assert [c.models for c in pool.submitted] == [(m,) for m in SMALL.models]
+    assert not any(pool.seen.values())  # submitted, not waited for
+    run = shared.get(pool, store, lambda _: None)
+    assert len(pool.submitted) == 2  # get() found the started jobs
+    _same_numbers(run, train(SMALL))
+
+
+def test_start_trains_nothing_when_the_run_is_stored(run_store):
+    store = open_store()
+    SharedRun(SMALL).get(InlinePool(workers=2), store, lambda _: None)  # trains and stores it
+    pool = InlinePool(workers=2)
+    SharedRun(SMALL).start(pool, store)  # a restarted server
+    assert pool.submitted == []
+
+
+@pytest.mark.slow  # the app driven through AppTest
+def test_pages_that_show_the_default_start_it_and_the_others_do_not(fast, fresh_caches):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.runs.default_run import shared_run
+    from dashboard.runs.services import store_key
+    from dashboard.runs.state import default_config
+    from tests.apptest_helpers import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("views/bleu.py").run()
+    assert not at.exception and at.title[0].value == "BLEU breakdown"
+    shared = shared_run(default_config(), store_key())
+    assert not shared.started and shared.run is None  # nothing trained for the BLEU page
+    at.switch_page("views/gates.py").run()
+    assert not at.exception and shared.started and shared.run is not None

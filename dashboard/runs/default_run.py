@@ -30,7 +30,19 @@ class SharedRun:
         self.cfg = cfg
         self.run: TrainResult | None = None
         self.joint = len(cfg.models) < 2  # train the run as one job (not one per model)
+        self.started = False  # start() has run
         self.lock = threading.Lock()
+
+    def start(self, pool: JobPool, store: RunStore | None) -> None:
+        """Submit the shared jobs without waiting for them (once; nothing when the run is in
+        the store), so that training starts before the page that waits for it has loaded."""
+        with self.lock:
+            if self.started or self.run is not None:
+                return
+            self.started = True
+        if store is None or store.find(config_hash(self.cfg.to_dict())) is None:
+            for c in self._configs(pool):
+                pool.submit(c, key=f"shared:{c}")
 
     def get(
         self, pool: JobPool, store: RunStore | None, on_progress: Callable[[JobStatus], None]

@@ -83,6 +83,13 @@ def select_run(name: str) -> None:
         st.session_state[CURRENT_NAME] = name
 
 
+def start_default() -> None:
+    """Start training the server's shared default experiment, without waiting for it (once per
+    server; nothing when this session already shows a run)."""
+    if current_run() is None:
+        shared_run(default_config(), store_key()).start(job_pool(), current_store().store)
+
+
 def load_default(cfg: RunConfig, on_progress) -> TrainResult:
     """The server's shared run of cfg; ValueError when it cannot be trained."""
     return shared_run(cfg, store_key()).get(job_pool(), current_store().store, on_progress)
