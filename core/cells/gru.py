@@ -30,6 +30,7 @@ from core.cells.protocol import (
     previous_states,
     state_steps,
     tanh_slope,
+    times_complement,
     with_final,
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
@@ -170,9 +171,7 @@ def _slopes(cache: GruCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What backward needs that does not depend on dh, for all steps at once (a few calls in
     all, not a few per step): h_t - h_prev [= u (c - h_prev)], 1 - c^2 and rh (1 - r)
     [= h_prev r (1 - r)]. -> (T, B, H) each"""
-    rh = cache.rh
-    reset_slope = np.multiply(rh, cache.r)  # (T, B, H)
-    np.subtract(rh, reset_slope, out=reset_slope)
+    reset_slope = times_complement(cache.rh, cache.r)  # (T, B, H)
     return state_steps(cache.h0, cache.hs), tanh_slope(cache.c), reset_slope
 
 

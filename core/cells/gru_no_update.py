@@ -25,6 +25,7 @@ from core.cells.protocol import (
     inputs_with_ones,
     previous_states,
     tanh_slope,
+    times_complement,
 )
 from core.cells.theory import TheoryOverlay, matrix_power_overlay
 
@@ -121,8 +122,7 @@ def backward(
     d_Wb = InputWeightGrad(cache.x1, T, 2 * H, blocks=2)  # d[W; b]
     # What does not depend on dh, for all steps at once (not a few calls per step):
     h_slope = tanh_slope(hs)  # (T, B, H) 1 - h_t^2
-    reset_slope = np.multiply(rh, r)  # (T, B, H) rh (1 - r) = h_prev r (1 - r)
-    np.subtract(rh, reset_slope, out=reset_slope)
+    reset_slope = times_complement(rh, r)  # (T, B, H) rh (1 - r) = h_prev r (1 - r)
     for t in range(T - 1, -1, -1):
         dh = dh_total[t]
         np.add(d_hs[t], d_next, out=dh)  # (B, H) total dL/dh_t

@@ -31,6 +31,7 @@ from core.cells.protocol import (
     previous_states,
     state_steps,
     tanh_slope,
+    times_complement,
     with_final,
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
@@ -143,8 +144,7 @@ def backward(
     back = np.empty((3, B, H), dtype=dt)  # (3, B, H) scratch: d_j U_j^T
     # What does not depend on dh, for all steps at once: h_t - h_prev, 1 - n^2, hn (1 - r).
     step, n_slope = state_steps(h0, hs), tanh_slope(n)  # (T, B, H) each
-    reset_slope = np.multiply(hn, r)  # (T, B, H)
-    np.subtract(hn, reset_slope, out=reset_slope)
+    reset_slope = times_complement(hn, r)  # (T, B, H)
     d_next = np.zeros((B, H), dtype=dt)  # (B, H) dL/dh_t via step t+1
     d_Wb = InputWeightGrad(cache.x1, T, 3 * H, blocks=3)  # d[W; b], blocks [u, r, n]
     for t in range(T - 1, -1, -1):

@@ -31,6 +31,7 @@ from core.cells.protocol import (
     Params,
     input_grad,
     inputs_with_ones,
+    tanh_slope,
 )
 from core.cells.theory import TheoryOverlay, carry_overlay
 
@@ -160,8 +161,7 @@ def _slopes(cache: LstmCache, out: np.ndarray) -> np.ndarray:
     np.multiply(g, g, out=out[3])
     np.subtract(1.0, out[3], out=out[3])
     out[3] *= i
-    m = k * k
-    np.subtract(1.0, m, out=m)
+    m = tanh_slope(k)
     m *= cache.gate("o")
     return m
 

@@ -180,6 +180,12 @@ def state_steps(h0: np.ndarray, hs: np.ndarray) -> np.ndarray:
     return steps
 
 
+def times_complement(x: np.ndarray, gate: np.ndarray) -> np.ndarray:
+    """x (1 - gate), elementwise, as x - x gate (a sigmoid gate's slope term). -> x's shape"""
+    out = np.multiply(x, gate)
+    return np.subtract(x, out, out=out)
+
+
 def tanh_slope(tanh_values: np.ndarray) -> np.ndarray:
     """1 - y^2: tanh's derivative where tanh(a) = y, for every element. -> same shape"""
     slope = np.multiply(tanh_values, tanh_values)

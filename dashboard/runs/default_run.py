@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.jobs.pool import JobPool, JobStatus
-from core.store.records import StoreError, config_hash
+from core.store.records import StoredRun, StoreError, config_hash
 from core.store.run_store import RunStore
 from core.train import stored
 from core.train.config import RunConfig
@@ -40,7 +40,7 @@ class SharedRun:
             if self.started or self.run is not None:
                 return
             self.started = True
-        if store is None or store.find(config_hash(self.cfg.to_dict())) is None:
+        if store is None or _stored(store, self.cfg) is None:
             for c in self._configs(pool):
                 pool.submit(c, key=f"shared:{c}")
 
@@ -104,9 +104,15 @@ def shared_run(cfg: RunConfig, store_key: str | None) -> SharedRun:
     return SharedRun(cfg)
 
 
-def _from_store(store: RunStore, cfg: RunConfig) -> TrainResult | None:
+def _stored(store: RunStore, cfg: RunConfig) -> StoredRun | None:
+    """cfg's newest finished run in the store, if its weights are there too."""
     found = store.find(config_hash(cfg.to_dict()))
-    if found is None or not found.has_weights:
+    return found if found is not None and found.has_weights else None
+
+
+def _from_store(store: RunStore, cfg: RunConfig) -> TrainResult | None:
+    found = _stored(store, cfg)
+    if found is None:
         return None
     try:
         return stored.load_run(store, found.id)
