@@ -41,7 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 METRIC = '[data-testid="stMain"] [data-testid="stMetric"]'
-CHART = '[data-testid="stMain"] .js-plotly-plot .main-svg'
+CHARTS = tuple(  # the Train page's two result charts (not the live curves drawn while it trains)
+    f'[data-testid="stMain"] .st-key-train_{name}_chart .js-plotly-plot .main-svg'
+    for name in ("loss", "accuracy")
+)
 VIEWPORT = {"width": 1400, "height": 1000}
 BROWSER = [CHROMIUM]  # the executable launched; --browser-nice puts a `nice` wrapper here
 
@@ -71,7 +74,8 @@ async def shown(page, url: str) -> Shown:
     start = time.perf_counter()
     await page.goto(url)
     await page.locator(METRIC).first.wait_for(timeout=300_000)
-    await page.locator(CHART).nth(1).wait_for(timeout=300_000)
+    for chart in CHARTS:
+        await page.locator(chart).first.wait_for(timeout=300_000)
     end = time.perf_counter()
     delivered = max((f for f in frames if f <= end), default=end)
     return Shown(page, end - start, delivered - start)

@@ -28,6 +28,15 @@ def loss_figure(run: TrainResult, log_y: bool = False) -> go.Figure:
     return loss_curves(histories_of(run), run.baseline, log_y=log_y, task=run.config.task)
 
 
+def live_loss_figure(
+    histories: Mapping[str, History], baseline: Baseline, task: str, step: int, steps: int
+) -> go.Figure:
+    """Loss curves of a run still training, as far as it has been validated."""
+    fig = loss_curves(histories, baseline, task=task)
+    fig.update_layout(title={"text": f"Loss, live (step {step} of {steps})"})
+    return fig
+
+
 def accuracy_figure(run: TrainResult) -> go.Figure:
     """Validation-accuracy curves of a finished (or loaded) run."""
     return accuracy_curves(histories_of(run), run.baseline, task=run.config.task)

@@ -86,7 +86,8 @@ class SharedRun:
 
 
 def _overall(cfg: RunConfig, statuses: list[JobStatus]) -> JobStatus:
-    """One status for the parts: queued while any waits for a worker, else the slowest's step."""
+    """One status for the parts: queued while any waits for a worker, else the slowest's step;
+    the histories of every part so far."""
     queued = [s for s in statuses if s.state == "queued"]
     slowest = min(statuses, key=lambda s: s.step)
     return JobStatus(
@@ -96,6 +97,7 @@ def _overall(cfg: RunConfig, statuses: list[JobStatus]) -> JobStatus:
         position=min(s.position for s in queued) if queued else 0,
         step=slowest.step,
         steps=cfg.steps,
+        histories={m: h for s in statuses for m, h in s.histories.items()},
     )
 
 

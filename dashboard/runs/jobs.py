@@ -11,16 +11,14 @@ import streamlit as st
 from core.store.records import StoreError
 from core.train import stored
 from core.train.config import RunConfig
-from core.train.tasks import task_for
 from dashboard.charts.style import model_label, ordered
-from dashboard.charts.train import loss_curves
 from dashboard.runs import state
+from dashboard.runs.live_curves import CURVES_SECONDS, live_figure
 from dashboard.runs.services import current_store, job_pool, pool_problem
 
 JOBS = "gatescope_jobs"  # [(job id, run name)] submitted by this session, unfinished
 NOTICES = "gatescope_job_notices"  # messages about jobs that ended without a run
 POLL_SECONDS = 0.5  # progress bars and the end of a job
-CURVES_SECONDS = 2.0  # live loss curves
 
 
 def submit(cfg: RunConfig, name: str) -> str:
@@ -91,10 +89,7 @@ def _curves_fragment() -> None:
     for job_id, _ in active_jobs():
         status = pool.status(job_id)
         if status.histories and not status.finished:
-            cfg = status.config
-            fig = loss_curves(status.histories, task_for(cfg).baseline, task=cfg.task)
-            fig.update_layout(title={"text": f"Loss, live (step {status.step} of {status.steps})"})
-            st.plotly_chart(fig, key=f"live_{job_id}")
+            st.plotly_chart(live_figure(status), key=f"live_{job_id}")
 
 
 def keep(run, name: str, kind: str) -> str | None:

@@ -97,16 +97,22 @@ def load_default(cfg: RunConfig, on_progress) -> TrainResult:
 
 def ensure_default_run() -> TrainResult | None:
     """The current run; else the server's shared default experiment (from the store, or trained
-    once in a worker process while every waiting session shows the same progress bar).
+    once in a worker process while every waiting session shows the same progress bar and
+    live loss curves).
 
     Returns None (after an st.error) only if the default experiment cannot be trained.
     """
     run = current_run()
     if run is not None:
         return run
+    # Imported here: app.py imports this module before the default's training starts, and
+    # the curves bring plotly, which need not delay that start.
+    from dashboard.runs.live_curves import LiveCurves
+
     cfg = default_config()
     title = "Training the default experiment (RNN and GRU)"
     bar = st.progress(0.0, text=f"{title}: starting")
+    curves = LiveCurves(st.empty(), key="default_live")
 
     def show(status) -> None:
         where = (
@@ -115,14 +121,16 @@ def ensure_default_run() -> TrainResult | None:
             else f"step {status.step} of {status.steps}"
         )
         bar.progress(min(1.0, status.step / max(status.steps, 1)), text=f"{title}: {where}")
+        curves.draw(status)
 
     try:
         run = load_default(cfg, show)
     except ValueError as err:
-        bar.empty()
         st.error(f"The default experiment could not be trained: {err}")
         return None
-    bar.empty()
+    finally:
+        bar.empty()
+        curves.clear()
     store_run(run, DEFAULT_NAME, run_id=shared_run_id(cfg))
     return run
 
