@@ -84,5 +84,25 @@ def test_the_default_experiment_is_shared_and_read_from_the_store_after_a_restar
     assert ui.metrics(third) == ui.metrics(first)
 
 
+def test_a_default_trained_ahead_on_the_command_line_is_read_from_the_store(
+    fast, fresh_caches, monkeypatch, capsys
+):
+    """A deployment trains the default before its first visitors (README): `python -m
+    core.train` with the default's settings stores the run the app then reads."""
+    from core.train.cli import main
+    from core.train.config import RunConfig
+    from dashboard.runs import services
+
+    cfg, plain = state.default_config(), RunConfig().to_dict()
+    flags = [
+        [f"--{k.replace('_', '-')}", str(v)] for k, v in cfg.to_dict().items() if v != plain[k]
+    ]
+    assert main([word for flag in flags for word in flag]) == 0
+    monkeypatch.setattr(services.JobPool, "submit", _no_training)
+    at = ui.boot()
+    assert ui.current_run(at).config == cfg
+    assert [r.kind for r in current_store().store.list_runs()] == ["cli"]
+
+
 def _no_training(self, cfg, key=None):
     raise AssertionError("the default experiment was trained again")
