@@ -65,6 +65,7 @@ def test_the_figure_is_shared_until_a_new_validation_row_arrives(histories, fres
     assert validation == {"RNN validation": 3, "GRU validation": 2}
     slowest = int(histories["gru"].step[1])  # the GRU's last validated step
     assert grown.layout.title.text == f"Loss, live (step {slowest} of {SMALL.steps})"
+    assert tuple(grown.layout.xaxis.range) == (0, SMALL.steps)  # the whole run, from the start
 
 
 def test_curves_are_redrawn_at_most_every_few_seconds(histories, fresh_caches, monkeypatch):

@@ -31,9 +31,11 @@ def loss_figure(run: TrainResult, log_y: bool = False) -> go.Figure:
 def live_loss_figure(
     histories: Mapping[str, History], baseline: Baseline, task: str, step: int, steps: int
 ) -> go.Figure:
-    """Loss curves of a run still training, as far as it has been validated."""
+    """Loss curves of a run still training, as far as it has been validated, on an x axis that
+    spans the whole run (so it does not rescale as the curves grow)."""
     fig = loss_curves(histories, baseline, task=task)
     fig.update_layout(title={"text": f"Loss, live (step {step} of {steps})"})
+    fig.update_xaxes(range=[0, steps])
     return fig
 
 
