@@ -1,6 +1,7 @@
-"""Loss curves of a training job while it runs: one figure per job and step for the whole
-server (sessions waiting on the shared default build it once), redrawn in a page at most every
-CURVES_SECONDS (a chart costs the browser far more to draw than a progress bar).
+"""Loss curves of a training job while it runs: one figure per run config and set of validation
+rows for the whole server (sessions waiting on the shared default build it once), redrawn in a
+page at most every CURVES_SECONDS (a chart costs the browser far more to draw than a progress
+bar).
 
 Drawn while the default experiment trains, they also make a new visitor's browser load its
 chart code (a few MB, fetched at the first chart) during the wait instead of after it.
