@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.analysis.gru_explainer import PRESETS, ReadWriteCarry, TinyGruSpec, explain
 from dashboard.charts.gates import read_write_carry_figure
+from dashboard.figure_cache import cached_figure
 from dashboard.gates_text import READ_WRITE_INTRO
 from dashboard.presentation import show
 
@@ -140,4 +141,5 @@ def explainer_section() -> None:
     spec = explainer_spec()
     rwc = explain(spec)
     st.markdown(explainer_text(rwc))
-    show(read_write_carry_figure(rwc), "rw_chart", name="read-write-carry")
+    fig = cached_figure((spec,), read_write_carry_figure, rwc)
+    show(fig, "rw_chart", name="read-write-carry")

@@ -13,6 +13,7 @@ from core.train.results import TrainResult
 from dashboard.ablation_text import ablation_paragraph
 from dashboard.charts.gates import gate_heatmap, model_title, tau_figure
 from dashboard.charts.style import model_label, ordered
+from dashboard.figure_cache import cached_figure
 from dashboard.gates_text import CONVENTIONS, convention_note, reading_guide
 from dashboard.gru_explainer_section import explainer_section
 from dashboard.presentation import presenting, show
@@ -115,13 +116,14 @@ def trace_section(run: TrainResult, run_id: str) -> None:
         ck = checkpoint_slider(run, "gates_checkpoint")
     source, number = example_picker()
     trace = trace_at(run_id, model, ck, source, number, run)
+    chosen = (run_id, model, ck, source, number)  # what selects the trace
     if not trace.gates:
         st.info(
             f"The {model_label(model)} has no gates: only its hidden state is shown. Pick "
             "a gated model to see its gates.",
             icon=":material/info:",
         )
-        show(gate_heatmap(trace, "h"), "gates_heatmap_h")
+        show(cached_figure((*chosen, "h"), gate_heatmap, trace, "h"), "gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
     has_update_gate = trace.u is not None
@@ -148,12 +150,14 @@ def trace_section(run: TrainResult, run_id: str) -> None:
     st.subheader(model_title(model, trace.cell))
     fields = [convention if key == "u" else key for key in trace.gates]
     fields += ["c"] * (trace.candidate is not None) + ["h"]
+    sorted_by_tau = order is not None
     for field in fields:
-        show(gate_heatmap(trace, field, order), f"gates_heatmap_{field}")
+        fig = cached_figure((*chosen, field, sorted_by_tau), gate_heatmap, trace, field, order)
+        show(fig, f"gates_heatmap_{field}")
     if trace.tau is not None and trace.u is not None:
         st.markdown(reading_guide(trace, by_tau, convention))
     if trace.tau is not None and not presenting():
-        show(tau_figure(trace, order), "gates_tau_chart")
+        show(cached_figure((*chosen, sorted_by_tau), tau_figure, trace, order), "gates_tau_chart")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from dashboard.charts.gradients import (
 )
 from dashboard.charts.spectra import jacobian_figure, singular_values_figure, spectrum_figure
 from dashboard.charts.style import model_label, ordered
+from dashboard.figure_cache import cached_figure
 from dashboard.flow_text import decay_frame, fit_text, flow_explanation
 from dashboard.presentation import presenting, show
 from dashboard.runs import state
@@ -95,7 +96,14 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     stats = decay_at(run_id, ck, run)
     decay_table(stats)
     show(
-        flow_figure(flows, init, relative=relative, theory=theory),
+        cached_figure(
+            (run_id, ck, relative, theory),
+            flow_figure,
+            flows,
+            init,
+            relative=relative,
+            theory=theory,
+        ),
         "gradients_flow_chart",
         name=f"gradient-flow-step-{flows[ordered(flows)[0]].step}",
     )
@@ -103,7 +111,8 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     equations()
     st.subheader("Over training")
     grid = flow_grid(run_id, relative, run)
-    show(flow_animation(grid, relative=relative), "gradients_flow_animation")
+    animation = cached_figure((run_id, relative), flow_animation, grid, relative=relative)
+    show(animation, "gradients_flow_animation")
     st.caption(
         "Press play to watch the curves change from checkpoint to checkpoint (the dotted "
         "curves are step 0). Below, each row is one checkpoint's median curve; both maps "
@@ -115,7 +124,15 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     for col, name in zip(st.columns(len(grid)), ordered(grid), strict=True):
         steps, values = grid[name]
         show(
-            flow_heatmap(name, steps, values, relative=relative, zrange=zrange),
+            cached_figure(
+                (run_id, relative, name),
+                flow_heatmap,
+                name,
+                steps,
+                values,
+                relative=relative,
+                zrange=zrange,
+            ),
             f"gradients_heatmap_{name}",
             where=col,
         )
@@ -135,8 +152,11 @@ def spectrum_section(run: TrainResult, run_id: str, ck: int, steps: dict[str, in
     for name in ordered(spectra):
         blocks, step = spectra[name], steps[name]
         a, b = st.columns(2)
-        show(spectrum_figure(blocks, name, step), f"gradients_eigen_{name}", where=a)
-        show(singular_values_figure(blocks, name, step), f"gradients_singular_{name}", where=b)
+        chosen = (run_id, ck, name)
+        eigen = cached_figure(chosen, spectrum_figure, blocks, name, step)
+        show(eigen, f"gradients_eigen_{name}", where=a)
+        singular = cached_figure(chosen, singular_values_figure, blocks, name, step)
+        show(singular, f"gradients_singular_{name}", where=b)
 
 
 def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
@@ -149,10 +169,12 @@ def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
             "sequences of the same batch."
         )
         if st.toggle("Compute them", key="gradients_jacobians"):
-            show(jacobian_figure(jacobians_at(run_id, ck, run)), "gradients_jacobian_chart")
+            norms = jacobians_at(run_id, ck, run)
+            fig = cached_figure((run_id, ck), jacobian_figure, norms)
+            show(fig, "gradients_jacobian_chart")
 
 
-def clipping_section(run: TrainResult) -> None:
+def clipping_section(run: TrainResult, run_id: str) -> None:
     st.subheader("Gradient clipping during training")
     clip = run.config.clip
     stats = {m: clipping_stats(r.history, clip) for m, r in run.models.items()}
@@ -173,7 +195,7 @@ def clipping_section(run: TrainResult) -> None:
             )
     else:
         st.caption("Clipping was off in this run: the applied norm is the raw norm.")
-    show(clipping_figure(stats), "gradients_clipping_chart")
+    show(cached_figure((run_id,), clipping_figure, stats), "gradients_clipping_chart")
 
 
 def main() -> None:
@@ -208,7 +230,7 @@ def main() -> None:
     else:
         flow_section(run, run_id)
     if not presenting():
-        clipping_section(run)
+        clipping_section(run, run_id)
 
 
 main()

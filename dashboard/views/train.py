@@ -12,6 +12,7 @@ from core.train.tasks import TASKS
 from core.train.verdict import nothing_learnt
 from dashboard.charts.style import model_label, ordered
 from dashboard.charts.train import accuracy_figure, loss_figure
+from dashboard.figure_cache import cached_figure
 from dashboard.presentation import presenting, show
 from dashboard.run_metrics import model_metrics
 from dashboard.runs import jobs, state
@@ -182,7 +183,7 @@ def explanation(run: TrainResult) -> str:
     )
 
 
-def results(run: TrainResult) -> None:
+def results(run: TrainResult, run_id: str) -> None:
     c = run.config
     with st.columns([2, 1])[0]:
         run_selector()
@@ -201,8 +202,9 @@ def results(run: TrainResult) -> None:
         st.info(tip, icon=":material/lightbulb:")
     log_y = st.toggle("Logarithmic loss axis", key="train_log_y", persist_state="session")
     left, right = st.columns(2)
-    show(loss_figure(run, log_y=log_y), "train_loss_chart", where=left)
-    show(accuracy_figure(run), "train_accuracy_chart", where=right)
+    loss = cached_figure((run_id, log_y), loss_figure, run, log_y=log_y)
+    show(loss, "train_loss_chart", where=left)
+    show(cached_figure((run_id,), accuracy_figure, run), "train_accuracy_chart", where=right)
     if presenting():
         st.markdown(explanation(run))
         return
@@ -236,7 +238,7 @@ with status:
     current = state.ensure_default_run()
 if current is not None:
     with shown:
-        results(current)
+        results(current, state.current_run_id())
     if not presenting():
         with download_col:
             download_section(current, state.current_run_id())
