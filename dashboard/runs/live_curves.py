@@ -1,7 +1,8 @@
 """Loss curves of a training job while it runs: one figure per run config and set of validation
-rows for the whole server (dashboard.figure_cache: sessions waiting on the shared default build
-it once), redrawn in a page at most every CURVES_SECONDS (a chart costs the browser far more to
-draw than a progress bar).
+rows for the whole server (sessions waiting on the shared default build it once), redrawn in a
+page at most every CURVES_SECONDS (a chart costs the browser far more to draw than a progress
+bar). They have a small cache of their own: a long training makes a new figure every few
+seconds, which must not push the pages' figures (dashboard.figure_cache) out of theirs.
 
 Drawn while the default experiment trains, they also make a new visitor's browser load its
 chart code (a few MB, fetched at the first chart) during the wait instead of after it.
@@ -12,11 +13,12 @@ from __future__ import annotations
 import time
 
 import plotly.graph_objects as go
+import streamlit as st
 
 from core.jobs.pool import JobStatus
+from core.train.config import RunConfig
 from core.train.tasks import task_for
 from dashboard.charts.train import live_loss_figure
-from dashboard.figure_cache import cached_figure
 
 CURVES_SECONDS = 2.0  # least time between two drawings of one job's curves
 
@@ -24,13 +26,14 @@ CURVES_SECONDS = 2.0  # least time between two drawings of one job's curves
 def live_figure(status: JobStatus) -> go.Figure:
     """The loss curves of a running job's validation rows so far, titled with the step the
     slowest model was last validated at (shared by every session: do not modify)."""
-    cfg, histories = status.config, status.histories
-    rows = tuple((m, len(h.step)) for m, h in sorted(histories.items()))
-    step = min((int(h.step[-1]) for h in histories.values() if len(h.step)), default=0)
-    baseline = task_for(cfg).baseline
-    return cached_figure(
-        (cfg, rows), live_loss_figure, histories, baseline, cfg.task, step, cfg.steps
-    )
+    rows = tuple((m, len(h.step)) for m, h in sorted(status.histories.items()))
+    return _figure(status.config, rows, status.histories)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _figure(cfg: RunConfig, rows: tuple, _histories: dict) -> go.Figure:
+    step = min((int(h.step[-1]) for h in _histories.values() if len(h.step)), default=0)
+    return live_loss_figure(_histories, task_for(cfg).baseline, cfg.task, step, cfg.steps)
 
 
 class LiveCurves:
