@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.analysis.gru_explainer import PRESETS, ReadWriteCarry, TinyGruSpec, explain
@@ -19,13 +20,14 @@ RW_KEYS = {
     "r_value": "rw_r_value",
     "r_bias": "rw_r_bias",
 }
+OPENING = TinyGruSpec()  # what the widgets show first (the warm-up builds its chart)
 RW_START = {
-    "u_fixed": False,
+    "u_fixed": OPENING.update_value is not None,
     "u_value": 0.5,
-    "u_bias": 0.0,  # the widgets' first values;
-    "r_fixed": False,
+    "u_bias": OPENING.update_bias,  # the widgets' first values;
+    "r_fixed": OPENING.reset_value is not None,
     "r_value": 0.5,
-    "r_bias": 0.0,
+    "r_bias": OPENING.reset_bias,
 }  # presets overwrite them
 
 
@@ -68,13 +70,13 @@ def gate_controls(gate: str, name: str) -> tuple[float, float | None]:
 
 def explainer_spec() -> TinyGruSpec:
     a, b, c = st.columns(3)
-    hidden = a.slider("Units", 2, 4, 3, key="rw_hidden")
-    steps = a.slider("Steps", 3, 10, 6, key="rw_steps")
+    hidden = a.slider("Units", 2, 4, OPENING.hidden, key="rw_hidden")
+    steps = a.slider("Steps", 3, 10, OPENING.steps, key="rw_steps")
     seed = a.number_input(
         "Example seed",
         0,
         10_000,
-        0,
+        OPENING.seed,
         key="rw_seed",
         help="Draws the weights, the inputs and a non-zero h_0.",
     )
@@ -141,5 +143,14 @@ def explainer_section() -> None:
     spec = explainer_spec()
     rwc = explain(spec)
     st.markdown(explainer_text(rwc))
-    fig = cached_figure((spec,), read_write_carry_figure, rwc)
-    show(fig, "rw_chart", name="read-write-carry")
+    show(explainer_figure(spec, rwc), "rw_chart", name="read-write-carry")
+
+
+def explainer_figure(spec: TinyGruSpec, rwc: ReadWriteCarry) -> go.Figure:
+    """The read / write / carry bars of `rwc` = explain(spec), once per spec."""
+    return cached_figure((spec,), read_write_carry_figure, rwc)
+
+
+def warm_explainer() -> None:
+    """Build the chart the section opens on. No st.* calls."""
+    explainer_figure(OPENING, explain(OPENING))

@@ -233,11 +233,14 @@ def test_first_visits_of_gradient_flow_and_gates_read_what_the_warm_up_computed(
     fast, fresh_caches, monkeypatch
 ):
     """Once the Train page has drawn the shared default run, a background thread computes
-    what the Gradient flow and Gates pages show first; their first visits then compute
-    no gradient flow, spectrum or gate trace (every cached analysis hits)."""
+    what the Gradient flow and Gates pages show first, charts included; their first visits
+    then compute no gradient flow, spectrum or gate trace and build no chart (every cached
+    analysis and figure hits)."""
+    import functools
     import threading
 
     from core.analysis import gates, spectrum
+    from dashboard import flow_figures, gates_figures, gru_explainer_section
     from dashboard.runs import warm_up
 
     monkeypatch.setenv(warm_up.WARM_UP_ENV, "1")
@@ -248,14 +251,38 @@ def test_first_visits_of_gradient_flow_and_gates_read_what_the_warm_up_computed(
     warming[0].join(timeout=60)
     computed = []
 
-    def counting(fn):
-        return lambda *args: computed.append(fn.__name__) or fn(*args)
+    def counting(fn):  # same name and module: the figure cache's key is unchanged
+        @functools.wraps(fn)
+        def counted(*args, **kwargs):
+            computed.append(fn.__name__)
+            return fn(*args, **kwargs)
+
+        return counted
 
     for fn in (gradient_flow_for_run, spectrum.spectra_for_run, gates.gate_trace_for_run):
         monkeypatch.setattr(analysis_cache, fn.__name__, counting(fn))
+    for module, builders in (
+        (flow_figures, FLOW_FIRST_VIEW),
+        (gates_figures, ("gate_heatmap", "tau_figure")),
+        (gru_explainer_section, ("read_write_carry_figure",)),
+    ):
+        for name in builders:
+            monkeypatch.setattr(module, name, counting(getattr(module, name)))
     ui.open_page(PAGE, at)
     assert at.metric  # the page drew the run's decay figures
+    assert len(at.get("plotly_chart")) == 2 + 2 + 2 * 2 + 1  # flow, animation, maps, spectra, clip
     ui.open_page("views/gates.py", at)
     assert not ui.errors(at)
+    assert len(at.get("plotly_chart")) >= 4  # the GRU's gates, state, tau; the explainer
     assert computed == []
     assert [t for t in threading.enumerate() if t.name == "gatescope-warm-up"] == []
+
+
+FLOW_FIRST_VIEW = (  # the builders of the Gradient flow page's charts open at first
+    "flow_figure",
+    "flow_animation",
+    "flow_heatmap",
+    "spectrum_figure",
+    "singular_values_figure",
+    "clipping_figure",
+)

@@ -5,8 +5,10 @@ trace) and cache the results per server. For the shared default run, which every
 shows first, a background thread fills those caches once per server, a moment after the first
 session has drawn the run, so that a reader's first click on either page (in any session)
 reads the cache instead of computing while a page waits. The pages' own cached calls are the
-ones warmed (dashboard.runs.analysis_cache.warm_first_views), with the pages' defaults. Then
-the BLEU page's built-in example is scored (dashboard.bleu.warm), its modules imported in this
+ones warmed (dashboard.runs.analysis_cache.warm_first_views), with the pages' defaults, and
+then the charts those first views draw (dashboard.flow_figures, dashboard.gates_figures and
+the read / write / carry explainer), each of which plotly takes 10-70 ms to build. Then the
+BLEU page's built-in example is scored (dashboard.bleu.warm), its modules imported in this
 thread, not on the first page's path.
 """
 
@@ -49,12 +51,24 @@ def _warm(run_id: str, run: TrainResult) -> None:
     time.sleep(DELAY)
     for what, warm in (
         ("the default run's analyses", lambda: warm_first_views(run_id, run)),
+        ("the first views' charts", lambda: _warm_figures(run_id, run)),
         ("the BLEU page's example", _warm_bleu_example),
     ):
         try:
             warm()
         except Exception:  # a page computes what is missing on its visit, as without warming
             LOG.exception("warming %s failed", what)
+
+
+def _warm_figures(run_id: str, run: TrainResult) -> None:
+    # Imported here: app.py imports this module before a first visit's training starts.
+    from dashboard import flow_figures, gates_figures
+    from dashboard.gru_explainer_section import warm_explainer
+
+    flow_figures.warm_first_view(run_id, run)
+    if run.has_weights:
+        gates_figures.warm_first_view(run_id, run)
+    warm_explainer()
 
 
 def _warm_bleu_example() -> None:

@@ -11,9 +11,16 @@ from core.analysis.gates import GateTrace
 from core.cells import get_cell
 from core.train.results import TrainResult
 from dashboard.ablation_text import ablation_paragraph
-from dashboard.charts.gates import gate_heatmap, model_title, tau_figure
+from dashboard.charts.gates import model_title
 from dashboard.charts.style import model_label, ordered
-from dashboard.figure_cache import cached_figure
+from dashboard.gates_figures import (
+    CONVENTION_DEFAULT,
+    SORT_BY_TAU_DEFAULT,
+    heatmap,
+    shown_fields,
+    tau_chart,
+    unit_order,
+)
 from dashboard.gates_text import CONVENTIONS, convention_note, reading_guide
 from dashboard.gru_explainer_section import explainer_section
 from dashboard.presentation import presenting, show
@@ -123,7 +130,7 @@ def trace_section(run: TrainResult, run_id: str) -> None:
             "a gated model to see its gates.",
             icon=":material/info:",
         )
-        show(cached_figure((*chosen, "h"), gate_heatmap, trace, "h"), "gates_heatmap_h")
+        show(heatmap(chosen, trace, "h", None), "gates_heatmap_h")
         return
     a, b = st.columns([2, 1])
     has_update_gate = trace.u is not None
@@ -131,14 +138,14 @@ def trace_section(run: TrainResult, run_id: str) -> None:
         "Update-gate convention",
         list(CONVENTIONS),
         format_func=CONVENTIONS.get,
-        default="u",
+        default=CONVENTION_DEFAULT,
         required=True,
         key="gates_convention",
         disabled=not has_update_gate,
     )
     by_tau = b.toggle(
         "Sort units by τ",
-        value=True,
+        value=SORT_BY_TAU_DEFAULT,
         key="gates_sort_tau",
         help="Longest memory (largest τ) on top.",
     )
@@ -146,18 +153,14 @@ def trace_section(run: TrainResult, run_id: str) -> None:
         st.markdown(convention_note(trace, convention))
     if {"u", "r"} <= set(trace.gates) and trace.tau is not None:
         gate_metrics(trace, convention)
-    order = trace.unit_order() if by_tau and trace.tau is not None else None
+    order = unit_order(trace, by_tau)
     st.subheader(model_title(model, trace.cell))
-    fields = [convention if key == "u" else key for key in trace.gates]
-    fields += ["c"] * (trace.candidate is not None) + ["h"]
-    sorted_by_tau = order is not None
-    for field in fields:
-        fig = cached_figure((*chosen, field, sorted_by_tau), gate_heatmap, trace, field, order)
-        show(fig, f"gates_heatmap_{field}")
+    for field in shown_fields(trace, convention):
+        show(heatmap(chosen, trace, field, order), f"gates_heatmap_{field}")
     if trace.tau is not None and trace.u is not None:
         st.markdown(reading_guide(trace, by_tau, convention))
     if trace.tau is not None and not presenting():
-        show(cached_figure((*chosen, sorted_by_tau), tau_figure, trace, order), "gates_tau_chart")
+        show(tau_chart(chosen, trace, order), "gates_tau_chart")
 
 
 def main() -> None:

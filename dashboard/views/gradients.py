@@ -8,19 +8,19 @@ import math
 import streamlit as st
 
 from core.analysis.checkpoints import ANALYSIS_BATCH
-from core.analysis.clipping import clipping_stats
 from core.analysis.decay import DecayStats
 from core.train.results import TrainResult
-from dashboard.charts.flow_animation import flow_animation
-from dashboard.charts.gradients import (
-    clipping_figure,
-    flow_figure,
-    flow_heatmap,
-    shared_range,
-)
-from dashboard.charts.spectra import jacobian_figure, singular_values_figure, spectrum_figure
 from dashboard.charts.style import model_label, ordered
-from dashboard.figure_cache import cached_figure
+from dashboard.flow_figures import (
+    THEORY_DEFAULT,
+    animation,
+    clipping_by_model,
+    clipping_chart,
+    flow_chart,
+    heatmaps,
+    jacobian_chart,
+    spectrum_charts,
+)
 from dashboard.flow_text import decay_frame, fit_text, flow_explanation
 from dashboard.presentation import presenting, show
 from dashboard.runs import state
@@ -86,7 +86,7 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     )
     theory = right.toggle(
         "Theory overlays",
-        value=False,
+        value=THEORY_DEFAULT,
         key="gradients_theory",
         help="RNN: σ_max(U)^k and ρ(U)^k. GRU: the product of (1 - u) along "
         "the carry path (best unit and median unit).",
@@ -96,14 +96,7 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     stats = decay_at(run_id, ck, run)
     decay_table(stats)
     show(
-        cached_figure(
-            (run_id, ck, relative, theory),
-            flow_figure,
-            flows,
-            init,
-            relative=relative,
-            theory=theory,
-        ),
+        flow_chart(run_id, ck, flows, init, relative=relative, theory=theory),
         "gradients_flow_chart",
         name=f"gradient-flow-step-{flows[ordered(flows)[0]].step}",
     )
@@ -111,8 +104,7 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     equations()
     st.subheader("Over training")
     grid = flow_grid(run_id, relative, run)
-    animation = cached_figure((run_id, relative), flow_animation, grid, relative=relative)
-    show(animation, "gradients_flow_animation")
+    show(animation(run_id, relative, grid), "gradients_flow_animation")
     st.caption(
         "Press play to watch the curves change from checkpoint to checkpoint (the dotted "
         "curves are step 0). Below, each row is one checkpoint's median curve; both maps "
@@ -120,22 +112,9 @@ def flow_section(run: TrainResult, run_id: str) -> None:
     )
     if presenting():
         return
-    zrange = shared_range({name: values for name, (_, values) in grid.items()})
-    for col, name in zip(st.columns(len(grid)), ordered(grid), strict=True):
-        steps, values = grid[name]
-        show(
-            cached_figure(
-                (run_id, relative, name),
-                flow_heatmap,
-                name,
-                steps,
-                values,
-                relative=relative,
-                zrange=zrange,
-            ),
-            f"gradients_heatmap_{name}",
-            where=col,
-        )
+    maps = heatmaps(run_id, relative, grid)
+    for col, (name, fig) in zip(st.columns(len(maps)), maps.items(), strict=True):
+        show(fig, f"gradients_heatmap_{name}", where=col)
     spectrum_section(run, run_id, ck, {m: f.step for m, f in flows.items()})
     jacobian_section(run, run_id, ck)
 
@@ -152,10 +131,8 @@ def spectrum_section(run: TrainResult, run_id: str, ck: int, steps: dict[str, in
     for name in ordered(spectra):
         blocks, step = spectra[name], steps[name]
         a, b = st.columns(2)
-        chosen = (run_id, ck, name)
-        eigen = cached_figure(chosen, spectrum_figure, blocks, name, step)
+        eigen, singular = spectrum_charts(run_id, ck, name, blocks, step)
         show(eigen, f"gradients_eigen_{name}", where=a)
-        singular = cached_figure(chosen, singular_values_figure, blocks, name, step)
         show(singular, f"gradients_singular_{name}", where=b)
 
 
@@ -170,14 +147,13 @@ def jacobian_section(run: TrainResult, run_id: str, ck: int) -> None:
         )
         if st.toggle("Compute them", key="gradients_jacobians"):
             norms = jacobians_at(run_id, ck, run)
-            fig = cached_figure((run_id, ck), jacobian_figure, norms)
-            show(fig, "gradients_jacobian_chart")
+            show(jacobian_chart(run_id, ck, norms), "gradients_jacobian_chart")
 
 
 def clipping_section(run: TrainResult, run_id: str) -> None:
     st.subheader("Gradient clipping during training")
     clip = run.config.clip
-    stats = {m: clipping_stats(r.history, clip) for m, r in run.models.items()}
+    stats = clipping_by_model(run)
     if clip > 0:
         cols = st.columns(len(stats))
         for col, name in zip(cols, ordered(stats), strict=True):
@@ -195,7 +171,7 @@ def clipping_section(run: TrainResult, run_id: str) -> None:
             )
     else:
         st.caption("Clipping was off in this run: the applied norm is the raw norm.")
-    show(cached_figure((run_id,), clipping_figure, stats), "gradients_clipping_chart")
+    show(clipping_chart(run_id, stats), "gradients_clipping_chart")
 
 
 def main() -> None:
