@@ -12,9 +12,8 @@ from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.inputs import TextFile
 from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
-from dashboard.bleu import state
+from dashboard.bleu import figures, state
 from dashboard.bleu.chart_files import chart_config
-from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
 HIGHER_IS_BETTER = ["BLEU", "chrF", "p1", "p2", "p3", "p4", "BP", "mean sentence BLEU"]
@@ -100,7 +99,7 @@ def corpus_section(report: BleuReport) -> None:
     pairwise_section(report)
     mean_note(report)
     st.plotly_chart(
-        charts.corpus_bars(report.significance_table(), report.systems),
+        figures.corpus_bars(report),
         key="bleu_corpus_bars",
         config=chart_config("corpus_scores"),
     )

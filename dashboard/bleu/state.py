@@ -16,11 +16,9 @@ setting always does.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from collections import OrderedDict
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -42,6 +40,7 @@ from core.bleu.stats import SegmentStats, default_workers, extract_stats, make_m
 from core.bleu.tables import TableInput, read_table
 from core.bleu.ter import ter_from_stats, with_ter
 from core.bleu.worker_pool import warm
+from dashboard.bleu.report_key import report_key
 
 # Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports
 # hold the same arrays, so an extraction costs memory only once its reports are dropped;
@@ -211,14 +210,6 @@ def warm_workers() -> bool:
     """Once per server: start the extraction workers while the user picks files."""
     warm(default_workers())
     return True
-
-
-def report_key(report: BleuReport) -> tuple:
-    """Stands for a report in cache keys: its statistics' digest, settings and names."""
-    digest = hashlib.sha256()
-    for name in report.systems:
-        digest.update(np.ascontiguousarray(report.bleu_stats[name]).tobytes())
-    return digest.hexdigest(), repr(report.settings), report.systems
 
 
 def pairwise(report: BleuReport, metric: str = "bleu") -> PairwiseSignificance:

@@ -11,9 +11,8 @@ from core.bleu.inputs import TextFile
 from core.bleu.ngram_diff import NgramRow
 from core.bleu.settings import BleuSettings
 from core.bleu.word_report import WordReport
-from dashboard.bleu import state, word_state
+from dashboard.bleu import figures, state, word_state
 from dashboard.bleu.chart_files import chart_config
-from dashboard.charts import bleu_words
 from dashboard.text import plain
 
 NGRAM_KEY = "bleu_ngram"  # the n-gram filtering the sentence table (absent: none)
@@ -43,7 +42,7 @@ def word_section(
     freq = _freq_corpus()
     analysis = word_state.word_analysis(refs, systems, names, settings, freq)
     st.plotly_chart(
-        bleu_words.word_accuracy_chart(analysis.accuracy, names),
+        figures.word_accuracy(analysis, names),
         key="bleu_word_accuracy",
         config=chart_config("word_accuracy"),
     )

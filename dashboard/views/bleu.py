@@ -10,7 +10,7 @@ import streamlit as st
 from core.bleu.decompose import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from dashboard.bleu import examples, export, sections, sentences, state, uploads, words
+from dashboard.bleu import examples, export, figures, sections, sentences, state, uploads, words
 from dashboard.bleu.chart_files import chart_config, format_widget
 from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
 from dashboard.charts import bleu as charts
@@ -124,7 +124,7 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     a, b = sentences.pick_pair(report)
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.pair_scatter(report.sentence_scores("bleu"), a, b),
+        figures.pair_scatter(report, a, b),
         key=SCATTER_KEY,
         config=chart_config("sentence_scatter"),
         on_select=lambda: sentences.on_scatter_select(SCATTER_KEY),
@@ -139,9 +139,7 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
     except ValueError as err:  # a BLEU of 0 has no log decomposition
         right.info(f"No gap decomposition: {err}.")
         return a, b
-    right.plotly_chart(
-        charts.gap_chart(gap, report.systems), key="bleu_gap", config=chart_config("gap")
-    )
+    right.plotly_chart(figures.gap_chart(report, gap), key="bleu_gap", config=chart_config("gap"))
     right.caption(
         "log BLEU = log BP + (1/N) sum_n log p_n, so the log of the ratio of two BLEU scores "
         "splits exactly into one part per n-gram order and one for the brevity penalty."
@@ -152,12 +150,12 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
 def distribution_section(report: BleuReport, source, labels) -> None:
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.sentence_boxes(report.sentence_scores("bleu")),
+        figures.sentence_boxes(report),
         key="bleu_hist",
         config=chart_config("sentence_bleu_distribution"),
     )
     right.plotly_chart(
-        charts.precision_chart(report.corpus, report.settings.max_ngram_order),
+        figures.precision_chart(report),
         key="bleu_precisions",
         config=chart_config("precisions"),
     )
@@ -176,7 +174,7 @@ def distribution_section(report: BleuReport, source, labels) -> None:
     )
     table = state.buckets_by(report, kind, source, labels)
     st.plotly_chart(
-        charts.bucket_chart(table, report.systems, kind),
+        figures.bucket_chart(report, table, kind, source, labels),
         key="bleu_buckets_chart",
         config=chart_config("buckets"),
     )
