@@ -264,11 +264,15 @@ def test_tokenized_text_is_warned_visibly_with_a_switch_to_tokenizer_none():
 
 def test_first_visit_reads_the_example_the_warm_up_scored(fast, fresh_caches, monkeypatch):
     """Once the Train page has drawn the shared default run, the warm-up thread scores the
-    built-in example with the page's defaults; the page's first visit then extracts, scores
-    and counts nothing, and shows sacrebleu's numbers."""
+    built-in example with the page's defaults and builds the charts the page opens on; the
+    page's first visit then extracts, scores, counts and builds nothing, and shows
+    sacrebleu's numbers."""
+    import functools
     import threading
 
-    from dashboard.bleu import word_state
+    from dashboard.bleu import figures, word_state
+    from dashboard.charts import bleu as bleu_charts
+    from dashboard.charts import bleu_words
     from dashboard.runs import warm_up
     from tests import apptest_helpers as ui
 
@@ -279,16 +283,27 @@ def test_first_visit_reads_the_example_the_warm_up_scored(fast, fresh_caches, mo
     warming.join(timeout=120)
     computed = []
 
-    def counting(fn):
-        return lambda *args, **kwargs: computed.append(fn.__name__) or fn(*args, **kwargs)
+    def counting(fn):  # same name and module: a figure's cache key is unchanged
+        @functools.wraps(fn)
+        def counted(*args, **kwargs):
+            computed.append(fn.__name__)
+            return fn(*args, **kwargs)
+
+        return counted
 
     for module, name in (
         (bleu_state, "extract_stats"),
         (bleu_state, "report_from_stats"),
         (word_state, "count_words"),
+        *((figures, f) for f in ("_corpus_bars", "_pair_scatter", "_sentence_boxes")),
+        (figures, "_precision_chart"),
+        (bleu_charts, "gap_chart"),
+        (bleu_charts, "bucket_chart"),
+        (bleu_words, "word_accuracy_chart"),
     ):
         monkeypatch.setattr(module, name, counting(getattr(module, name)))
     ui.open_page("views/bleu.py", at)
+    assert len(at.get("plotly_chart")) == 7
     assert computed == []
     c = example_corpus()
     assert_scores_equal_sacrebleu(at, c.systems, c.references)

@@ -22,13 +22,19 @@ SHOWN_KEY = "bleu_table_lines"  # lines of the table's rows as last drawn (for i
 MAX_ROWS = 5_000  # rows of the sentence table sent to the browser
 
 
+def default_pair(report: BleuReport) -> tuple[str, str]:
+    """The systems A and B the page opens on: the baseline and the first other system."""
+    others = [n for n in report.systems if n != report.baseline] or list(report.systems)
+    return report.baseline, others[0]
+
+
 def pick_pair(report: BleuReport) -> tuple[str, str]:
-    """System A and B for deltas and the scatter; defaults: baseline vs the next system."""
+    """System A and B for deltas and the scatter (default_pair until the reader picks)."""
     names = list(report.systems)
-    others = [n for n in names if n != report.baseline] or names
+    first_a, first_b = default_pair(report)
     c_a, c_b = st.columns(2)
-    a = c_a.selectbox("System A", names, index=names.index(report.baseline), key="bleu_sys_a")
-    b = c_b.selectbox("System B", names, index=names.index(others[0]), key="bleu_sys_b")
+    a = c_a.selectbox("System A", names, index=names.index(first_a), key="bleu_sys_a")
+    b = c_b.selectbox("System B", names, index=names.index(first_b), key="bleu_sys_b")
     return a, b
 
 
