@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figure_cache
-from dashboard.figure_cache import cached_figure
+from dashboard.figure_cache import UPLOAD_ENTRIES, cached_figure, cached_upload_figure
 from tests import apptest_helpers as ui
 
 built: list[tuple[str, int]] = []
@@ -35,6 +35,17 @@ def test_a_figure_is_built_once_per_builder_and_key(fresh_caches):
     assert built == [("a", 3), ("a", 4), ("bar a", 3)]
 
 
+def test_figures_of_uploads_are_kept_a_few_at_a_time(fresh_caches):
+    built.clear()
+    first = cached_upload_figure(("report-0",), _line, "a", 0)
+    assert cached_upload_figure(("report-0",), _line, "a", 0) is first
+    for n in range(1, UPLOAD_ENTRIES + 1):  # as many more: the first one is dropped
+        cached_upload_figure((f"report-{n}",), _line, "a", n)
+    assert cached_upload_figure(("report-0",), _line, "a", 0) is not first
+    assert built.count(("a", 0)) == 2
+    assert cached_figure(("report-0",), _line, "a", 0) is not first  # the runs' cache is apart
+
+
 def _charts(at: AppTest) -> dict[str, str]:
     return {c.proto.id: c.proto.spec for c in at.get("plotly_chart")}
 
@@ -43,6 +54,7 @@ def _same_as_fresh(at: AppTest) -> None:
     """The page's figures now equal those built with the figure cache emptied."""
     cached = list(_charts(at).values())
     figure_cache._built.clear()
+    figure_cache._built_from_upload.clear()
     at.run()
     assert not at.exception
     assert cached == list(_charts(at).values())

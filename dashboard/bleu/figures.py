@@ -1,8 +1,9 @@
 """The BLEU page's charts, each built once per server for the report and the view that select
-it (dashboard.figure_cache): a rerun, a page switch, or another session showing the same files
-with the same settings reuses the figure instead of building it again (plotly validates every
-property set: the page's seven charts were about half of its run). A report is known by
-report_key: its statistics' digest, settings, systems and baseline.
+it (dashboard.figure_cache's small cache for figures of uploads): a rerun, a page switch, or
+another session showing the same files with the same settings reuses the figure instead of
+building it again (plotly validates every property set: the page's seven charts were about
+half of its run). A report is known by report_key: its statistics' digest, settings, systems
+and baseline.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from dashboard.bleu.report_key import report_key
 from dashboard.bleu.word_state import WordAnalysis
 from dashboard.charts import bleu as charts
 from dashboard.charts import bleu_words
-from dashboard.figure_cache import cached_figure
+from dashboard.figure_cache import cached_upload_figure
 
 
 def corpus_bars(report: BleuReport) -> go.Figure:
     """Corpus scores per metric and system, with intervals and significance marks."""
-    return cached_figure((report_key(report),), _corpus_bars, report)
+    return cached_upload_figure((report_key(report),), _corpus_bars, report)
 
 
 def _corpus_bars(report: BleuReport) -> go.Figure:
@@ -31,7 +32,7 @@ def _corpus_bars(report: BleuReport) -> go.Figure:
 
 def pair_scatter(report: BleuReport, a: str, b: str) -> go.Figure:
     """Sentence BLEU of system a against b."""
-    return cached_figure((report_key(report), a, b), _pair_scatter, report, a, b)
+    return cached_upload_figure((report_key(report), a, b), _pair_scatter, report, a, b)
 
 
 def _pair_scatter(report: BleuReport, a: str, b: str) -> go.Figure:
@@ -41,12 +42,12 @@ def _pair_scatter(report: BleuReport, a: str, b: str) -> go.Figure:
 def gap_chart(report: BleuReport, gap: GapDecomposition) -> go.Figure:
     """log BLEU_b - log BLEU_a by n-gram order and brevity penalty (`gap` of the report)."""
     selects = (report_key(report), gap.sys_a, gap.sys_b)
-    return cached_figure(selects, charts.gap_chart, gap, report.systems)
+    return cached_upload_figure(selects, charts.gap_chart, gap, report.systems)
 
 
 def sentence_boxes(report: BleuReport) -> go.Figure:
     """The distribution of sentence BLEU per system."""
-    return cached_figure((report_key(report),), _sentence_boxes, report)
+    return cached_upload_figure((report_key(report),), _sentence_boxes, report)
 
 
 def _sentence_boxes(report: BleuReport) -> go.Figure:
@@ -55,7 +56,7 @@ def _sentence_boxes(report: BleuReport) -> go.Figure:
 
 def precision_chart(report: BleuReport) -> go.Figure:
     """n-gram precisions, brevity penalty and length ratio per system."""
-    return cached_figure((report_key(report),), _precision_chart, report)
+    return cached_upload_figure((report_key(report),), _precision_chart, report)
 
 
 def _precision_chart(report: BleuReport) -> go.Figure:
@@ -73,11 +74,11 @@ def bucket_chart(
     label column when the kind needs them)."""
     needs = {"source length": source.sha256 if source else None, "label column": labels}
     selects = (report_key(report), kind, needs.get(kind))
-    return cached_figure(selects, charts.bucket_chart, table, report.systems, kind)
+    return cached_upload_figure(selects, charts.bucket_chart, table, report.systems, kind)
 
 
 def word_accuracy(analysis: WordAnalysis, names: list[str]) -> go.Figure:
     """Word F-measure per frequency bucket and system (`analysis.key` names its inputs)."""
-    return cached_figure(
+    return cached_upload_figure(
         (analysis.key, tuple(names)), bleu_words.word_accuracy_chart, analysis.accuracy, names
     )
