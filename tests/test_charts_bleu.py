@@ -94,9 +94,10 @@ def test_pair_scatter_splits_wins_ties_losses_and_carries_segments(report):
     assert all(y > x for x, y in zip(wins.x, wins.y, strict=True))
     assert all(y < x for x, y in zip(losses.x, losses.y, strict=True))
     assert all(y == x for x, y in zip(ties.x, ties.y, strict=True))
-    for trace in points:  # customdata leads back to the sentence
-        for seg, x, y in zip(trace.customdata, trace.x, trace.y, strict=True):
-            assert wide[a].iloc[seg] == x and wide[b].iloc[seg] == y
+    for trace in points:  # customdata (the 1-based line) leads back to the sentence
+        for line, x, y in zip(trace.customdata, trace.x, trace.y, strict=True):
+            assert wide[a].iloc[line - 1] == x and wide[b].iloc[line - 1] == y
+        assert trace.hovertemplate.startswith("line %{customdata}")
     wins_row = report.wins.set_index("system")
     if a == report.baseline:
         assert len(wins.x) == wins_row.loc[b, "wins"] and len(losses.x) == wins_row.loc[b, "losses"]
@@ -238,7 +239,7 @@ def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
     assert len(bundle["systems"][0]["sentence_bleu"]) == report.n_segments
 
 
-@pytest.mark.parametrize("data", [15, [15], {"0": 15}, "15"])
+@pytest.mark.parametrize("data", [16, [16], {"0": 16}, "16"])
 def test_selected_scatter_point_gives_line(data):
     from dashboard.bleu.sentences import selected_line
 

@@ -100,15 +100,15 @@ def on_scatter_select(chart_key: str) -> None:
 
 
 def selected_line(point: dict) -> int | None:
-    """1-based line of a selected scatter point: its customdata holds the 0-based segment
-    (a bare value; a list or an {"0": value} object when the chart sends an array row)."""
+    """1-based line of a selected scatter point, which its customdata holds (a bare value; a
+    list or an {"0": value} object when the chart sends an array row)."""
     data = point.get("customdata")
     if isinstance(data, dict):
         data = data.get("0", next(iter(data.values()), None))
     if isinstance(data, list | tuple):
         data = data[0] if data else None
     try:
-        return int(data) + 1
+        return int(data)
     except (TypeError, ValueError):
         return None
 

@@ -91,8 +91,7 @@ def sentence_boxes(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.Figu
     for i, name in enumerate(wide.columns):
         fig.add_trace(
             go.Box(
-                x=wide[name],
-                y=[short_name(name)] * len(wide),
+                x=wide[name],  # no y: the box sits at its name on the category axis
                 name=short_name(name),
                 orientation="h",
                 marker_color=system_colour(i),
@@ -112,14 +111,15 @@ def sentence_boxes(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.Figu
 
 def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
     """Sentence score of system a (x) vs b (y): points above the diagonal are b's wins, drawn in
-    b's colour (a's wins in a's). customdata is the segment index (0-based), so a selection
-    leads to the sentence. wide: one column per system, in the page's order."""
+    b's colour (a's wins in a's). customdata is the line number (1-based, a numeric array
+    plotly sends as binary), so hover shows it and a selection leads to the sentence.
+    wide: one column per system, in the page's order."""
     x, y = wide[a].to_numpy(), wide[b].to_numpy()
     a_text, b_text = plotly_text(a), plotly_text(b)
     a_short, b_short = short_name(a), short_name(b)
     systems = list(wide.columns)
     outcome = np.where(y > x, "win", np.where(y < x, "loss", "tie"))
-    segments = np.asarray(wide.index)
+    lines = np.asarray(wide.index) + 1
     fig = go.Figure()
     for label, colour, kind in (
         (f"{b_short} better", colour_of(b, systems), "win"),
@@ -134,11 +134,8 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
                 mode="markers",
                 name=f"{label} ({int(sel.sum())})",
                 marker={"color": colour, "size": 6, "opacity": 0.6},
-                customdata=[
-                    int(s) for s in segments[sel]
-                ],  # plain ints: the selection returns them
-                text=[str(s + 1) for s in segments[sel]],
-                hovertemplate=f"line %{{text}}<br>{a_text} %{{x:.1f}}<br>{b_text} %{{y:.1f}}"
+                customdata=lines[sel],
+                hovertemplate=f"line %{{customdata}}<br>{a_text} %{{x:.1f}}<br>{b_text} %{{y:.1f}}"
                 "<extra></extra>",
             )
         )
@@ -154,7 +151,9 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
         f"B: {b_short}",
         legend_rows(4),
     )
-    fig.update_layout(hovermode="closest", dragmode="select")
+    # No dragmode: Streamlit then pans on drag and selects the point clicked (with "select" set
+    # here, it turns click selection off); box select stays in the toolbar.
+    fig.update_layout(hovermode="closest")
     fig.update_xaxes(range=[-2, 102])
     fig.update_yaxes(range=[-2, 102], scaleanchor="x", scaleratio=1)
     return fig

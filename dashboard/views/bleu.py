@@ -130,7 +130,10 @@ def comparison_section(report: BleuReport) -> tuple[str, str]:
         on_select=lambda: sentences.on_scatter_select(SCATTER_KEY),
         selection_mode=("points", "box", "lasso"),
     )
-    left.caption("Click or box-select a point to take that sentence apart below.")
+    left.caption(
+        "Click a point (or box-select with the toolbar's select tool) to take that sentence "
+        "apart below."
+    )
     if a == b:
         right.info("Choose two different systems to see where the gap between them comes from.")
         return a, b
