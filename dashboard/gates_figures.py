@@ -1,9 +1,6 @@
-"""The Gates page's charts, each asked of the figure cache (dashboard.figure_cache) by everything
-that selects it, and its first view built before anyone opens the page.
-
-The page and the warm-up thread (dashboard.runs.warm_up) go through these same functions with
-the page's opening settings, so the figures warmed are the ones a first visit asks for.
-"""
+"""The Gates page's charts by what selects them (trace, field, row order), and the first view
+built ahead: the page and the warm-up thread share these functions, as in
+dashboard.flow_figures, so a first visit finds the warmed figures."""
 
 from __future__ import annotations
 
