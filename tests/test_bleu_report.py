@@ -7,6 +7,7 @@ import math
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 from sacrebleu.metrics import BLEU, TER
 
@@ -217,3 +218,20 @@ def test_concurrent_analyses_do_not_mix_inputs():
             pool.map(lambda c: analyse(c[0], c[1], FAST).corpus["bleu"].tolist(), corpora)
         )
     assert together == alone
+
+
+def test_sentence_scores_are_pivoted_once_per_report_and_callers_cannot_change_them(example):
+    _, report = example
+    pivoted = report.sentences.pivot(index="segment", columns="system", values="bleu")
+    first = report.sentence_scores("bleu")
+    pd.testing.assert_frame_equal(first, pivoted[list(report.systems)])
+    first[report.systems[0]] = -1.0  # a caller writing into its table ...
+    first["extra"] = 0.0
+    again = report.sentence_scores("bleu")  # ... changes nobody else's
+    assert "extra" not in again
+    pd.testing.assert_frame_equal(again, pivoted[list(report.systems)])
+    assert again is not report.sentence_scores("bleu")
+    renamed = report.renamed({s: f"sys {s}" for s in report.systems})
+    assert list(renamed.sentence_scores("bleu").columns) == [f"sys {s}" for s in report.systems]
+    chrf = report.sentence_scores("chrf")
+    assert not chrf.equals(again)

@@ -28,10 +28,10 @@ def largest_differences(
     wide = report.sentence_scores("bleu")
     delta = wide[b].to_numpy() - wide[a].to_numpy()  # (N,)
     order = np.lexsort((np.arange(len(delta)), -delta))  # largest delta first
-    b_better = [int(i) for i in order if delta[i] > 0][:k]
+    b_better = order[delta[order] > 0][:k]
     order = np.lexsort((np.arange(len(delta)), delta))
-    a_better = [int(i) for i in order if delta[i] < 0][:k]
-    return b_better, a_better
+    a_better = order[delta[order] < 0][:k]
+    return b_better.tolist(), a_better.tolist()
 
 
 def word_diff(a_words: Sequence[str], b_words: Sequence[str]) -> list[DiffPiece]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,7 @@ class BleuReport:
     bleu_stats: dict[str, np.ndarray]
     chrf_stats: dict[str, np.ndarray]
     ter_computed: bool = False
+    _wide: dict = field(default_factory=dict, init=False, repr=False)  # sentence_scores' tables
 
     def renamed(self, names: dict[str, str]) -> BleuReport:
         """The same report with every system renamed (old name -> new name, all systems, in
@@ -78,9 +79,12 @@ class BleuReport:
         )
 
     def sentence_scores(self, metric: str = "bleu") -> pd.DataFrame:
-        """Wide table: one row per segment, one column per system, of `metric` (bleu|chrf|ter)."""
-        wide = self.sentences.pivot(index="segment", columns="system", values=metric)
-        return wide[list(self.systems)]
+        """Wide table: one row per segment, one column per system, of `metric` (bleu|chrf|ter).
+        Pivoted once per report and metric; each caller gets its own (copy-on-write) view."""
+        if metric not in self._wide:
+            wide = self.sentences.pivot(index="segment", columns="system", values=metric)
+            self._wide[metric] = wide[list(self.systems)]
+        return self._wide[metric].copy(deep=False)
 
     def significance_table(self) -> pd.DataFrame:
         """PairedResult rows as a DataFrame (ci_low / ci_high from ci95)."""

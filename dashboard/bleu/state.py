@@ -54,6 +54,17 @@ def read_upload(name: str, data: bytes, role: str) -> TextFile:
     return read_text_file(name, data, role)
 
 
+def read_uploaded(upload, role: str) -> TextFile:
+    """read_upload of a file uploader's file, once per upload: Streamlit's file id stands for
+    its bytes in the key (hashing a 12 MB upload's bytes on every rerun cost about 20 ms)."""
+    return _read_uploaded(upload.name, upload.file_id, role, upload)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _read_uploaded(name: str, file_id: str, role: str, _upload) -> TextFile:
+    return read_text_file(name, _upload.getvalue(), role)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def read_upload_table(name: str, data: bytes) -> TableInput:
     """Input doctor on one uploaded TSV/CSV/JSONL table."""

@@ -62,9 +62,9 @@ def upload_widgets() -> PageInputs | None:
         return _from_table(table, bool(refs or systems or source))
     if not (refs or systems or source):
         return None
-    ref_files = [state.read_upload(f.name, f.getvalue(), "ref") for f in refs or []]
-    sys_files = [state.read_upload(f.name, f.getvalue(), "sys") for f in systems or []]
-    src_file = state.read_upload(source.name, source.getvalue(), "src") if source else None
+    ref_files = [state.read_uploaded(f, "ref") for f in refs or []]
+    sys_files = [state.read_uploaded(f, "sys") for f in systems or []]
+    src_file = state.read_uploaded(source, "src") if source else None
     checked = check_inputs(ref_files, sys_files, src_file)
     shas = {f.name: f.sha256 for f in checked.files}
     return PageInputs(checked, (), "files", shas)

@@ -79,7 +79,7 @@ def _freq_corpus() -> TextFile | None:
     )
     if upload is None:
         return None
-    corpus = state.read_upload(upload.name, upload.getvalue(), "ref")
+    corpus = state.read_uploaded(upload, "ref")
     if not corpus.ok:
         for issue in corpus.issues:
             st.error(plain(issue.message))
