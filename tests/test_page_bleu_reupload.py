@@ -19,26 +19,17 @@ from tests.bleu_page_helpers import (
 pytestmark = pytest.mark.slow  # the app driven through AppTest
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(fresh_caches):
-    """Every test starts without cached uploads, reports or statistics."""
-
-
-@pytest.fixture(scope="module")
-def generated():
-    return generated_files()
-
-
 def _sentence_table(at: AppTest):
     (table,) = [df.value for df in at.dataframe if "line" in df.value.columns]
     return table
 
 
-def test_a_file_uploaded_again_under_its_name_with_new_text_is_read_again(generated):
+def test_a_file_uploaded_again_under_its_name_with_new_text_is_read_again(fresh_caches):
     """Uploads are read once per upload (Streamlit's file id, not the name, is the key). Two
     versions that differ only in a word no reference has ("qqqqq" / "zzzzz": letters the
     references lack) score the same in BLEU and chrF, so every cache keyed by the report is
     shared by them; the sentence table still shows the text of the one uploaded last."""
+    generated = generated_files()
     refs, systems = generated_lines(generated, n_systems=2)
     at = open_page()
     upload(at, "bleu_up_refs", [(n, b, TEXT) for n, b in generated["refs"].items()])
