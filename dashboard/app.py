@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repo root
     sys.path.insert(0, str(ROOT))
 VIEWS = Path(__file__).parent / "views"
+ICON = Path(__file__).parent / "assets" / "favicon.svg"  # inline: the tab icon needs no network
 
 
 def main() -> None:
@@ -16,7 +17,7 @@ def main() -> None:
     from dashboard.runs.state import start_default
     from dashboard.runs.warm_up import warm_default_views
 
-    st.set_page_config(page_title="Gatescope", page_icon=":material/insights:", layout="wide")
+    st.set_page_config(page_title="Gatescope", page_icon=str(ICON), layout="wide")
     show_default = (  # pages that show the default experiment while no other run is current
         st.Page(VIEWS / "train.py", title="Train", icon=":material/model_training:", default=True),
         st.Page(VIEWS / "gradients.py", title="Gradient flow", icon=":material/trending_down:"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,10 +49,26 @@ _SCROLL_TO = """heading => {
 
 
 @pytest.fixture(scope="module")
-def default_session(browser, default_app_url):
+def elsewhere() -> list[str]:
+    """Every URL the shared session's browser asked of a host other than the app's server."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def default_session(browser, default_app_url, elsewhere):
     """One browser session on the real default experiment, shared by this module's tests
     (the default trains once per session)."""
+    server = urlsplit(default_app_url).netloc
     with browser_page(browser, "default_session") as pg:
+        pg.on(
+            "request",
+            lambda r: (
+                elsewhere.append(r.url)
+                if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+                and urlsplit(r.url).netloc != server
+                else None
+            ),
+        )
         open_app(pg, default_app_url)
         yield pg
 
@@ -96,6 +113,14 @@ def test_every_page_renders_from_the_sidebar(default_session, title, shot, text,
     assert pg.locator('[data-testid="stMain"] h1').first.inner_text().startswith(title.split()[0])
     if os.environ.get("GATESCOPE_README_SCREENSHOTS") == "1":
         readme_screenshot(pg, shot, anchor)
+
+
+def test_no_page_asks_anything_of_another_host(default_session, elsewhere):
+    """The tab icon, fonts, scripts and charts all come from the app's own server, so the app
+    works on a machine without internet access (and tells no one else who opened it)."""
+    for title in ("Sweeps", "Translate", "BLEU breakdown", "Gates", "Gradient flow", "Train"):
+        go_to(default_session, title)
+    assert elsewhere == []
 
 
 def readme_screenshot(pg, shot: str, anchor: str | None) -> None:

@@ -58,7 +58,8 @@ def open_app(pg: Page, url: str, path: str = "") -> None:
 
 def go_to(pg: Page, title: str) -> None:
     """Click a page in the sidebar navigation and wait for it to render."""
-    link = pg.get_by_test_id("stSidebarNavLink").filter(has_text=title)
+    # By accessible name: a link's text also holds its icon's name ("translate" on BLEU's).
+    link = pg.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
     link.click()
     pg.wait_for_function(
         "t => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
