@@ -47,6 +47,10 @@ def infos(at: AppTest) -> list[str]:
     return [shown(i.value) for i in at.info]
 
 
+def warnings(at: AppTest) -> list[str]:
+    return [shown(w.value) for w in at.warning]
+
+
 def finish_jobs(at: AppTest, timeout: float = 120) -> AppTest:
     """Rerun the page until every training job this session submitted has ended (the page
     polls the worker pool; AppTest has no timer, so each rerun is one poll)."""

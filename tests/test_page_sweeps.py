@@ -8,6 +8,10 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.store.run_store import RunStore
+from core.sweep.backends import LocalBackend
+from core.sweep.grid import grid_from_tables
+from core.sweep.runner import run_sweep
 from dashboard.runs import sweep_jobs
 from tests import apptest_helpers as ui
 
@@ -88,3 +92,41 @@ def test_stop_cancels_a_running_sweep_and_keeps_the_page_whole(fast):
     assert any("Stopped on request" in i for i in ui.infos(at))
     (table,) = [df.value for df in at.dataframe]
     assert (table["status"] == "missing").sum() >= progress.total - progress.done
+
+
+def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(fast, run_store):
+    """A sweep the store records (run from the CLI, or before a restart) is on the page with its
+    results; a run deleted from it is trained again from the page. A record that is no grid
+    any more is named and the rest of the page stays."""
+    grid = grid_from_tables(
+        {"task": "recall", "steps": 12, "hidden": 4, "val-size": 16, "checkpoints": 2},
+        {"model": ["rnn", "gru"], "length": [3], "seed": [0, 1]},
+        name="from-the-cli",
+    )
+    store = RunStore(run_store)
+    backend = LocalBackend(workers=1)
+    try:
+        run_sweep(grid, store, backend)
+    finally:
+        backend.close()
+    store.delete(store.list_runs(sweep="from-the-cli")[0].id)
+    store.save_sweep("retired", {"base": {}, "grid": {"model": ["no-such-cell"]}})
+    at = _open()
+    assert not at.exception and not any("No sweep yet" in i for i in ui.infos(at))
+    assert any("stored sweep 'retired'" in w and "no-such-cell" in w for w in ui.warnings(at))
+    pick = at.selectbox(key="sweeps_pick")  # this server's own sweeps (earlier tests) come last
+    assert "from-the-cli" in pick.options
+    pick.set_value("from-the-cli").run()
+    (table,) = [df.value for df in at.dataframe]
+    assert list(table["status"]).count("missing") == 1 and len(table) == 4
+    at.button(key="sweeps_resume").click().run()
+    deadline = time.monotonic() + 120
+    while sweep_jobs.sweeps()["from-the-cli"].running:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    at.run()
+    assert not at.exception, at.exception
+    assert sweep_jobs.sweeps()["from-the-cli"].progress.done == 1  # only the missing run
+    (table,) = [df.value for df in at.dataframe]
+    assert (table["status"] == "done").all()
+    assert "sweeps_resume" not in {b.key for b in at.button}

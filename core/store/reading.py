@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from core.bounded_npz import MAX_BYTES, NpzError, read_npz
-from core.store.records import StoredRecord, StoredRun, StoreError, summary_from_row
+from core.store.records import StoredRecord, StoredRun, StoredSweep, StoreError, summary_from_row
 
 SUMMARY = (
     "SELECT id, kind, name, tags, created, config_hash, task, models, status, reason, "
@@ -57,6 +57,12 @@ class StoreReading:
         with self._db() as con:
             rows = con.execute(COUNTS).fetchall()  # the runs_by_kind index, not the table
         return dict(rows)
+
+    def sweeps(self) -> list[StoredSweep]:
+        """Every recorded sweep, the most recently started first."""
+        with self._db() as con:
+            rows = con.execute("SELECT name, grid, started FROM sweeps ORDER BY started DESC")
+            return [StoredSweep(name, _json_or_none(grid), started) for name, grid, started in rows]
 
     def find(self, chash: str, *, status: str | None = "done") -> StoredRun | None:
         """The newest run with this config hash (and status), or None."""
@@ -121,3 +127,11 @@ class StoreReading:
         if row is None or row[0] is None:
             raise StoreError(f"stored run {run_id}: not in the store, or failed without results")
         return bytes(row[0]), row[1]
+
+
+def _json_or_none(text: str) -> dict | None:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

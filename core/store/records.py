@@ -30,9 +30,15 @@ CREATE TABLE runs (
 );
 CREATE INDEX runs_by_hash ON runs (config_hash);
 CREATE INDEX runs_by_kind ON runs (kind);
+CREATE TABLE sweeps (
+    name TEXT PRIMARY KEY, -- the sweep's name (its grid file's stem, or the Sweeps page's)
+    grid TEXT,             -- JSON {"base": {...}, "grid": {...}}: the tables it ran from
+    started REAL           -- unix time its latest run started
+);
 """
-ADDED_INDEXES = (  # indexes newer than the first stores: created when such a store is opened
+UPGRADES = (  # what is newer than the first stores: created when such a store is opened
     "CREATE INDEX IF NOT EXISTS runs_by_kind ON runs (kind)",  # counts per kind
+    "CREATE TABLE IF NOT EXISTS sweeps (name TEXT PRIMARY KEY, grid TEXT, started REAL)",
 )
 
 
@@ -65,6 +71,15 @@ class StoredRun:
     config: dict
     has_weights: bool
     sweep: str | None
+
+
+@dataclass(frozen=True)
+class StoredSweep:
+    """A sweep the store has run: its name and the grid tables it ran from."""
+
+    name: str
+    tables: dict | None  # {"base": {...}, "grid": {...}}; None when the JSON is unreadable
+    started: float  # unix time its latest run started
 
 
 @dataclass

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from core.store.reading import StoreReading
-from core.store.records import ADDED_INDEXES, SCHEMA, StoreError, config_hash
+from core.store.records import SCHEMA, UPGRADES, StoreError, config_hash
 
 STORE_ENV = "GATESCOPE_STORE"
 DEFAULT_DIR = "gatescope-runs"
@@ -102,7 +102,7 @@ class RunStore(StoreReading):
                 raise StoreError(
                     f"{self.index}: store format {found and found[0]!r}, expected {FORMAT!r}"
                 )
-            for statement in ADDED_INDEXES:
+            for statement in UPGRADES:
                 con.execute(statement)
 
     # ------------------------------------------------------------ writing
@@ -222,6 +222,13 @@ class RunStore(StoreReading):
         with self._db() as con:
             con.execute(INSERT, row)
         return run_id
+
+    def save_sweep(self, name: str, tables: dict) -> None:
+        """Record (or update) a sweep's grid tables under its name, so that it can be shown
+        again after a restart, and from another process than the one that ran it."""
+        text = json.dumps(tables, allow_nan=False)  # key order kept: the grid's axis order
+        with self._db() as con:
+            con.execute("INSERT OR REPLACE INTO sweeps VALUES (?, ?, ?)", (name, text, time.time()))
 
     def rename(self, run_id: str, name: str) -> None:
         with self._db() as con:

@@ -62,6 +62,12 @@ class Grid:
         return out | {k: getattr(cfg, k) for k in self.axes}
 
 
+def grid_tables(grid: Grid) -> dict:
+    """The [base] and [grid] tables that grid_from_tables turns back into this grid."""
+    axes = {k: list(v) for k, v in grid.axes.items()}
+    return {"base": dict(grid.base), "grid": {"model": list(grid.models), **axes}}
+
+
 def load_grid(path: str | Path) -> Grid:
     path = Path(path)
     try:

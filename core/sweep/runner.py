@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from core.store.records import config_hash
 from core.store.run_store import RunStore
 from core.sweep.grid import Grid
+from core.sweep.stored import record_grid
 from core.train import stored
 from core.train.config import RunConfig
 
@@ -48,6 +49,7 @@ def run_sweep(
     Setting `stop` cancels the runs not finished yet: what finished stays in the store, and
     running the sweep again resumes from there."""
     start = time.perf_counter()
+    record_grid(store, grid)  # listed by the Sweeps page from now on, whoever ran it
     todo = missing_configs(grid, store)
     progress = SweepProgress(total=len(grid.configs()), skipped=len(grid.configs()) - len(todo))
     pending = {}

@@ -1,6 +1,7 @@
 """Sweeps started from the Sweeps page: each runs core.sweep.runner in a server thread, on the
 shared worker pool (or the Dask scheduler in $GATESCOPE_SCHEDULER), writing to the run store.
-Every session sees every sweep of the server; the page polls their progress."""
+Every session sees every sweep of the server, and every sweep the store records (run with the
+CLI, or before a restart); the page polls the running ones' progress."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from core.store.records import StoreError
 from core.store.run_store import RunStore
 from core.sweep.backends import SCHEDULER_ENV, DaskBackend, LocalBackend
 from core.sweep.grid import Grid
 from core.sweep.runner import SweepProgress, run_sweep
+from core.sweep.stored import stored_grids
 from dashboard.runs.services import current_store, job_pool
 
 
@@ -47,6 +50,24 @@ def fallback_store() -> RunStore:
 
 def sweep_store() -> RunStore:
     return current_store().store or fallback_store()
+
+
+def every_sweep() -> tuple[dict[str, SweepJob], list[str]]:
+    """(name -> SweepJob, this server's sweeps last; a sentence per recorded sweep that cannot
+    be shown). A sweep recorded in the store but not run by this server is a finished view of
+    its stored runs: no thread, no progress."""
+    store = sweep_store()
+    try:
+        recorded = stored_grids(store)
+    except StoreError as err:
+        return sweeps(), [f"The run store's sweeps cannot be listed: {err}"]
+    jobs = sweeps()
+    shown = {
+        s.name: SweepJob(s.grid, store, "the run store")
+        for s in reversed(recorded)  # oldest first
+        if s.grid is not None and s.name not in jobs
+    }
+    return shown | jobs, [s.problem for s in recorded if s.problem is not None]
 
 
 def start(grid: Grid) -> SweepJob:

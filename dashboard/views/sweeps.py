@@ -18,6 +18,7 @@ from core.train.tasks import TASKS, task_names
 from dashboard.charts.style import model_label
 from dashboard.charts.sweeps import final_metric, steps_to_solve, success_curve, success_heatmaps
 from dashboard.runs import sweep_jobs
+from dashboard.text import plain
 
 SHOWN = "sweeps_shown"  # name of the sweep this session looks at
 PICK = "sweeps_pick"  # the sweep chooser's key
@@ -174,6 +175,16 @@ def draw(job) -> None:
                 icon=":material/stop_circle:",
             )
     table = results_table(job.grid, job.store)
+    missing = int((table["status"] == "missing").sum())
+    if missing and not job.running:
+        st.button(
+            f"Train the {missing} missing run{'s' if missing > 1 else ''}",
+            key="sweeps_resume",
+            icon=":material/play_arrow:",
+            on_click=sweep_jobs.start,
+            args=(job.grid,),
+            help="Runs already in the store are kept; only the missing ones are trained.",
+        )
     figures(job.grid, table)
     st.dataframe(table, hide_index=True, key=f"sweeps_table_{job.grid.name}")
     downloads(job.grid.name, table)
@@ -239,9 +250,14 @@ if submitted is not None:
     else:
         sweep_jobs.start(grid)
         st.session_state[SHOWN] = st.session_state[PICK] = grid.name  # show the new sweep
-known = sweep_jobs.sweeps()
+known, problems = sweep_jobs.every_sweep()
+for problem in problems:
+    st.warning(plain(problem), icon=":material/warning:")
 if not known:
-    st.info("No sweep yet: choose a preset or a grid in the sidebar and run it.")
+    st.info(
+        "No sweep yet: choose a preset or a grid in the sidebar and run it. Sweeps run with "
+        "`python -m core.sweep run GRID.toml` on the same run store are listed here too."
+    )
 else:
     names = list(known)
     if st.session_state.get(PICK) not in known:  # first look, or a sweep of another server
