@@ -4,6 +4,8 @@ when torch happens to be installed)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -336,6 +338,9 @@ def test_every_cell_provides_every_hook(name):
     if cell.candidate is not None:
         assert cell.candidate(cache).shape == (T, B, H)
     assert cell.label and cell.summary and cell.colour.startswith("#")
+    # shown as "label: summary" (headings, help): the summary does not name the model again
+    first_words = re.findall(r"[A-Za-z]+", cell.summary)[:2]
+    assert not {"RNN", "GRU", "LSTM", "tanh"} & set(first_words), cell.summary
 
 
 def test_labels_and_colours_are_unique():

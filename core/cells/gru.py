@@ -238,7 +238,7 @@ CELL = Cell(
     colour="#00798C",
     convention="reset before (Cho et al. 2014)",
     retired_config_fields=("gru_variant",),  # before the registry: the GRU's convention
-    summary="GRU, reset before the candidate's product (Cho et al. 2014)",
+    summary="reset before the candidate's product (Cho et al. 2014)",
     block_labels=(
         ("U_u", "U_u (update gate)"),
         ("U_r", "U_r (reset gate)"),

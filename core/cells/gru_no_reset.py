@@ -203,7 +203,7 @@ CELL = Cell(
     name="gru_no_reset",
     label="GRU without reset",
     colour="#EDAE49",
-    summary="GRU ablation: reset gate removed (r = 1), the candidate reads all of h_(t-1)",
+    summary="reset gate removed (r = 1), the candidate reads all of h_(t-1)",
     block_labels=(("U_u", "U_u (update gate)"), ("U_c", "U_c (candidate)")),
     init=init,
     forward=forward,

@@ -184,7 +184,7 @@ CELL = Cell(
     name="gru_no_update",
     label="GRU without update",
     colour="#66A182",
-    summary="GRU ablation: update gate removed (u = 1), every step overwrites; a read-masked RNN",
+    summary="update gate removed (u = 1), every step overwrites; a read-masked RNN",
     block_labels=(("U_r", "U_r (reset gate)"), ("U_c", "U_c (candidate)")),
     init=init,
     forward=forward,

@@ -263,7 +263,7 @@ CELL = Cell(
     label="GRU (reset after)",
     colour="#2E86AB",
     convention="reset after (PyTorch/cuDNN)",
-    summary="GRU, reset applied after the recurrent product (PyTorch/cuDNN)",
+    summary="reset applied after the recurrent product (PyTorch/cuDNN)",
     block_labels=(
         ("U_u", "U_u (update gate)"),
         ("U_r", "U_r (reset gate)"),

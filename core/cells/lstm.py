@@ -329,7 +329,7 @@ CELL = Cell(
     name="lstm",
     label="LSTM",
     colour="#7B3294",
-    summary="LSTM with a forget gate (Gers et al. 2000); state [h | c], forget bias 1 at init",
+    summary="forget gate (Gers et al. 2000); state [h | c], forget bias 1 at init",
     block_labels=(
         ("U_i", "U_i (input gate)"),
         ("U_f", "U_f (forget gate)"),

@@ -59,7 +59,7 @@ class Cell:
     name: str  # registry key, e.g. "gru"
     label: str  # display name, e.g. "GRU"
     colour: str  # hex colour, the same on every page
-    summary: str  # one line: what the cell is
+    summary: str  # one line: what the cell is, shown after its label (so not repeating it)
     init: Callable  # (D, H, rng, *, init_scale, orthogonal, chrono_length, dtype,
     #  and a keyword per init option) -> Params
     forward: Callable  # (params, xs, state0) -> (hs (T, B, H), cache)

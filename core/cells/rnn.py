@@ -134,7 +134,7 @@ CELL = Cell(
     name="rnn",
     label="RNN",
     colour="#D1495B",
-    summary="tanh RNN: h_t = tanh(x_t W + h_{t-1} U + b), every step rewrites the state",
+    summary="h_t = tanh(x_t W + h_{t-1} U + b), every step rewrites the state",
     init=init,
     forward=forward,
     backward=backward,
