@@ -19,7 +19,7 @@ from dashboard.charts.gradients import (
     shared_range,
 )
 from dashboard.charts.spectra import jacobian_figure, singular_values_figure, spectrum_figure
-from dashboard.charts.style import log_axis
+from dashboard.charts.style import DECADE_LABELS, log_axis
 from tests.fake_runs import tiny_run
 
 
@@ -233,6 +233,20 @@ def test_log_axes_label_only_decades_or_whole_numbers(span):
         assert axis.dtick == 1 and axis.minor.dtick == "D1" and not axis.minor.showgrid
     else:
         assert axis.tickformat == ".2~g" and axis.dtick is None
+
+
+@pytest.mark.parametrize(
+    ("lo", "step"), [(1e-8, 1), (1e-9, 2), (1e-18, 3), (1e-40, 5), (1e-300, 50)]
+)
+def test_wide_log_axes_label_every_few_decades_not_each_one(lo, step):
+    """An RNN's gradient falls 18 decades in 80 steps: eighteen stacked labels overlap on a
+    chart a few hundred pixels high, so the labels step over decades (one minor tick each)."""
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1.0, lo]))
+    log_axis(fig)
+    axis = fig.layout.yaxis
+    assert axis.dtick == step and axis.exponentformat == "power"
+    assert np.log10(1.0 / lo) / step <= DECADE_LABELS
+    assert axis.minor.dtick == ("D1" if step == 1 else 1)
 
 
 def test_a_log_axis_over_values_that_underflow_to_zero_labels_decades():

@@ -75,24 +75,37 @@ def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Fi
     return fig
 
 
+DECADE_LABELS = 8  # at most about this many labelled decades on a log axis
+DECADE_STEPS = (1, 2, 3, 5, 10, 20, 50, 100)  # decades between labels, the first that fits
+
+
 def log_axis(fig: go.Figure, axis: str = "y", span: tuple[float, float] | None = None) -> go.Figure:
-    """A log axis whose every tick label is a whole number: one labelled tick per decade
-    (10^k) when the data span a decade or more, full numbers ("0.5", "2") below that; never
+    """A log axis whose every tick label is a whole number: labelled ticks at powers of ten
+    (10^k, every decade, or every 2, 3, 5 ... decades when the data span more than
+    DECADE_LABELS) when they span a decade or more, full numbers ("0.5", "2") below that; never
     plotly's bare minor labels ("2", "5") between decades. span: (lo, hi) of the values,
     read from the figure's traces when omitted."""
     lo, hi = span if span is not None else _positive_span(fig, axis)
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    if not lo > 0.0 or hi >= 10.0 * lo:  # a decade or more (or underflow to 0)
-        update(
-            type="log",
-            dtick=1,
-            exponentformat="power",
-            showexponent="all",
-            minor={"ticks": "outside", "ticklen": 3, "dtick": "D1", "showgrid": False},
-        )
-    else:
+    if lo > 0.0 and hi < 10.0 * lo:  # under a decade
         update(type="log", tickformat=".2~g", exponentformat="none")
+        return fig
+    step = decade_step(np.log10(hi / lo) if lo > 0.0 else 1.0)
+    minor = "D1" if step == 1 else 1  # 2..9 within a decade, else a tick per decade
+    update(
+        type="log",
+        dtick=step,
+        exponentformat="power",
+        showexponent="all",
+        minor={"ticks": "outside", "ticklen": 3, "dtick": minor, "showgrid": False},
+    )
     return fig
+
+
+def decade_step(decades: float) -> int:
+    """Decades between labelled ticks: the smallest of DECADE_STEPS that labels at most
+    DECADE_LABELS of them. decades: log10(hi / lo) of the data."""
+    return next((s for s in DECADE_STEPS if decades / s <= DECADE_LABELS), DECADE_STEPS[-1])
 
 
 def _positive_span(fig: go.Figure, axis: str) -> tuple[float, float]:
