@@ -12,6 +12,8 @@ from core.store.run_store import RunStore
 from core.sweep.backends import LocalBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.runner import run_sweep
+from core.train import stored
+from core.train.config import RunConfig
 from dashboard.runs import sweep_jobs
 from tests import apptest_helpers as ui
 
@@ -96,8 +98,8 @@ def test_stop_cancels_a_running_sweep_and_keeps_the_page_whole(fast):
 
 def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(fast, run_store):
     """A sweep the store records (run from the CLI, or before a restart) is on the page with its
-    results; a run deleted from it is trained again from the page. A record that is no grid
-    any more is named and the rest of the page stays."""
+    results; a run deleted from it and a failed one are trained again from the page. A record
+    that is no grid any more is named and the rest of the page stays."""
     grid = grid_from_tables(
         {"task": "recall", "steps": 12, "hidden": 4, "val-size": 16, "checkpoints": 2},
         {"model": ["rnn", "gru"], "length": [3], "seed": [0, 1]},
@@ -109,7 +111,10 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
         run_sweep(grid, store, backend)
     finally:
         backend.close()
-    store.delete(store.list_runs(sweep="from-the-cli")[0].id)
+    deleted, failed = store.list_runs(sweep="from-the-cli")[:2]
+    store.delete(deleted.id)
+    store.delete(failed.id)  # stands in for a run whose worker died
+    stored.save_failure(store, RunConfig.from_dict(failed.config), "worker lost", sweep=grid.name)
     store.save_sweep("retired", {"base": {}, "grid": {"model": ["no-such-cell"]}})
     at = _open()
     assert not at.exception and not any("No sweep yet" in i for i in ui.infos(at))
@@ -118,7 +123,8 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
     assert "from-the-cli" in pick.options
     pick.set_value("from-the-cli").run()
     (table,) = [df.value for df in at.dataframe]
-    assert list(table["status"]).count("missing") == 1 and len(table) == 4
+    assert sorted(table["status"]) == ["done", "done", "failed", "missing"]
+    assert at.button(key="sweeps_resume").label == "Train the 2 missing or failed runs"
     at.button(key="sweeps_resume").click().run()
     deadline = time.monotonic() + 120
     while sweep_jobs.sweeps()["from-the-cli"].running:
@@ -126,7 +132,7 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
         time.sleep(0.3)
     at.run()
     assert not at.exception, at.exception
-    assert sweep_jobs.sweeps()["from-the-cli"].progress.done == 1  # only the missing run
+    assert sweep_jobs.sweeps()["from-the-cli"].progress.done == 2  # only those two
     (table,) = [df.value for df in at.dataframe]
     assert (table["status"] == "done").all()
     assert "sweeps_resume" not in {b.key for b in at.button}

@@ -175,15 +175,15 @@ def draw(job) -> None:
                 icon=":material/stop_circle:",
             )
     table = results_table(job.grid, job.store)
-    missing = int((table["status"] == "missing").sum())
+    missing = int((table["status"] != "done").sum())  # not trained yet, or failed
     if missing and not job.running:
         st.button(
-            f"Train the {missing} missing run{'s' if missing > 1 else ''}",
+            f"Train the {missing} missing or failed run{'s' if missing > 1 else ''}",
             key="sweeps_resume",
             icon=":material/play_arrow:",
             on_click=sweep_jobs.start,
             args=(job.grid,),
-            help="Runs already in the store are kept; only the missing ones are trained.",
+            help="Finished runs in the store are kept; only the others are trained.",
         )
     figures(job.grid, table)
     st.dataframe(table, hide_index=True, key=f"sweeps_table_{job.grid.name}")
