@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS, gru_reset_after
+from tests.pytorch_layout import pytorch_weights
 from tests.test_cells import B, D, H, T, sigmoid
 
 
@@ -74,16 +75,6 @@ def test_gru_with_open_gates_is_the_tanh_rnn(name):
     np.testing.assert_allclose(hs, hs_rnn, rtol=1e-12, atol=1e-14)
 
 
-def torch_random_weights(rng):
-    """nn.GRU layout: weight_ih (3H, D), weight_hh (3H, H), biases (3H,), rows r, z, n."""
-    return (
-        rng.standard_normal((3 * H, D)) * 0.7,
-        rng.standard_normal((3 * H, H)) * 0.5,
-        rng.standard_normal(3 * H) * 0.5,
-        rng.standard_normal(3 * H) * 0.5,
-    )
-
-
 def pytorch_documented_gru(w_ih, w_hh, b_ih, b_hh, xs, h0):
     """Transcription of the nn.GRU documentation (column vectors there, rows here)."""
     W_ir, W_iz, W_in = np.split(w_ih, 3)
@@ -103,7 +94,7 @@ def pytorch_documented_gru(w_ih, w_hh, b_ih, b_hh, xs, h0):
 
 def test_reset_after_matches_pytorch_documented_equations():
     rng = np.random.default_rng(4)
-    weights = torch_random_weights(rng)
+    weights = pytorch_weights(rng, 3, D, H)
     xs, h0 = rng.standard_normal((T, B, D)), rng.standard_normal((B, H))
     hs_ref, zs = pytorch_documented_gru(*weights, xs, h0)
     params = gru_reset_after.from_pytorch(*weights)
@@ -118,7 +109,7 @@ def test_reset_after_matches_pytorch_documented_equations():
 def test_reset_after_matches_torch_gru_values_and_gradients():
     torch = pytest.importorskip("torch", reason="torch is not installed (optional cross-check)")
     rng = np.random.default_rng(5)
-    weights = torch_random_weights(rng)
+    weights = pytorch_weights(rng, 3, D, H)
     xs, h0, G = (
         rng.standard_normal((T, B, D)),
         rng.standard_normal((B, H)),

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from core.cells import lstm
+from tests.pytorch_layout import pytorch_weights
 
 T, B, D, H = 5, 3, 4, 5
 
@@ -30,16 +31,6 @@ def test_lstm_forget_bias_defaults_to_one_and_chrono_spreads_time_scales():
     np.testing.assert_array_equal(b_i, -b_f)
 
 
-def torch_lstm_weights(rng):
-    """nn.LSTM layout: weight_ih (4H, D), weight_hh (4H, H), two biases (4H,), rows i, f, g, o."""
-    return (
-        rng.standard_normal((4 * H, D)) * 0.7,
-        rng.standard_normal((4 * H, H)) * 0.5,
-        rng.standard_normal(4 * H) * 0.5,
-        rng.standard_normal(4 * H) * 0.5,
-    )
-
-
 def pytorch_documented_lstm(w_ih, w_hh, b_ih, b_hh, xs, h0, c0):
     """Transcription of the nn.LSTM documentation (column vectors there, rows here)."""
     W_i, W_f, W_g, W_o = np.split(w_ih, 4)
@@ -59,7 +50,7 @@ def pytorch_documented_lstm(w_ih, w_hh, b_ih, b_hh, xs, h0, c0):
 
 def test_lstm_matches_pytorch_documented_equations_and_round_trips_its_layout():
     rng = np.random.default_rng(7)
-    weights = torch_lstm_weights(rng)
+    weights = pytorch_weights(rng, 4, D, H)
     xs, h0, c0 = (
         rng.standard_normal((T, B, D)),
         rng.standard_normal((B, H)),
@@ -79,7 +70,7 @@ def test_lstm_matches_pytorch_documented_equations_and_round_trips_its_layout():
 def test_lstm_matches_torch_lstm_values_and_gradients():
     torch = pytest.importorskip("torch", reason="torch is not installed (optional cross-check)")
     rng = np.random.default_rng(8)
-    weights = torch_lstm_weights(rng)
+    weights = pytorch_weights(rng, 4, D, H)
     xs, h0, c0, G = (
         rng.standard_normal((T, B, D)),
         rng.standard_normal((B, H)),
