@@ -14,7 +14,6 @@ class StoredGrid:
     name: str  # the sweep's name
     grid: Grid | None  # None when the recorded tables no longer make a grid
     problem: str | None  # why not, in a sentence naming the sweep
-    started: float  # unix time its latest run started
 
 
 def record_grid(store: RunStore, grid: Grid) -> None:
@@ -23,17 +22,17 @@ def record_grid(store: RunStore, grid: Grid) -> None:
 
 def stored_grids(store: RunStore) -> list[StoredGrid]:
     """Every sweep the store has run, the most recently started first."""
-    return [_rebuilt(s.name, s.tables, s.started) for s in store.sweeps()]
+    return [_rebuilt(s.name, s.tables) for s in store.sweeps()]
 
 
-def _rebuilt(name: str, tables: dict | None, started: float) -> StoredGrid:
+def _rebuilt(name: str, tables: dict | None) -> StoredGrid:
     where = f"stored sweep {name!r}"
     if tables is None:
-        return StoredGrid(name, None, f"{where}: its grid could not be read", started)
+        return StoredGrid(name, None, f"{where}: its grid could not be read")
     try:
         grid = grid_from_tables(
             tables.get("base", {}), tables.get("grid", {}), name=name, where=where
         )
     except GridError as err:  # e.g. a model no longer registered, a field since retired
-        return StoredGrid(name, None, str(err), started)
-    return StoredGrid(name, grid, None, started)
+        return StoredGrid(name, None, str(err))
+    return StoredGrid(name, grid, None)
