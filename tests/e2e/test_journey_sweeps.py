@@ -20,7 +20,7 @@ from tests.e2e.ui import alerts, exceptions, go_to, open_app, put_files, wait_id
 pytestmark = pytest.mark.e2e
 
 PROGRESS = '[data-testid="stProgress"]'
-SMALL = {"models": ["RNN", "GRU"], "lengths": "10, 20", "seeds": "0, 1", "steps": "400"}
+SMALL = {"models": ["RNN", "GRU"], "lengths": "10, 20", "seeds": "0, 1", "steps": "1000"}
 SMALL_RUNS = 8  # 2 models x 2 lengths x 2 seeds
 
 
@@ -201,3 +201,42 @@ def test_the_grid_file_downloads_and_uploads_back_and_a_bad_file_is_named(page, 
         assert line.startswith(f"{name}:") and words in line and "\n" not in line, error
         assert form_values(page) == expected_values("ablation")  # the form is left as it was
     assert not exceptions(page)
+
+
+TINY_GRID = '[base]\ntask = "recall"\nsteps = 40\nhidden = 8\n[grid]\nmodel = ["rnn", "gru"]\n'
+TINY_GRID += "length = [5, 10]\nseed = [0]\n"
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="chart titles are placed clear of the toolbar in dashboard/charts/style.py, a change "
+    "made for every page outside this one; remove this mark when it is in",
+)
+def test_the_success_chart_title_is_not_under_the_plotly_toolbar(page, app_url, tmp_path):
+    open_app(page, app_url)
+    go_to(page, "Sweeps")
+    tiny = tmp_path / "tiny.toml"
+    tiny.write_text(TINY_GRID)
+    put_files(page, "Grid file", [tiny])
+    assert runs_shown(page) == 4
+    sidebar(page).get_by_role("button", name="Run sweep").click()
+    chart = page.get_by_test_id("stPlotlyChart").filter(
+        has=page.locator(".gtitle", has_text="Success rate vs length")
+    )
+    chart.wait_for(timeout=300_000)
+    progress_text(page, r"4 of 4 trained|0 of 0 trained")
+    wait_idle(page)
+    chart.hover()  # the toolbar shows while the pointer is on the chart
+    toolbar = chart.locator(".modebar").bounding_box()
+    title = chart.locator(".gtitle").bounding_box()
+    assert toolbar and title and not boxes_overlap(title, toolbar), (title, toolbar)
