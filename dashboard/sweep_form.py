@@ -63,16 +63,15 @@ def form_state(grid: Grid) -> dict:
     return state | {REST: {"base": base, "grid": {k: list(v) for k, v in axes.items()}}}
 
 
-def form_tables() -> tuple[dict, dict]:
-    """(base, grid) tables from the widgets' values and REST; ValueError naming a bad list."""
-    rest = st.session_state.get(REST, {"base": {}, "grid": {}})
-    base = dict(rest["base"]) | {
-        f: st.session_state[k] for f, k in SINGLE.items() if k in st.session_state
-    }
-    grid = {"model": list(st.session_state[MODELS])}
+def form_tables(state) -> tuple[dict, dict]:
+    """(base, grid) tables from the widgets' values and REST in `state` (the session state);
+    ValueError naming a bad list."""
+    rest = state.get(REST, {"base": {}, "grid": {}})
+    base = dict(rest["base"]) | {f: state[k] for f, k in SINGLE.items() if k in state}
+    grid = {"model": list(state[MODELS])}
     for field, key in LISTS.items():
         try:
-            values = numbers(st.session_state[key])
+            values = numbers(state[key])
         except ValueError as err:
             raise ValueError(f"{field}: {err}") from None
         if field == "hidden" and len(values) == 1:
@@ -83,7 +82,11 @@ def form_tables() -> tuple[dict, dict]:
 
 
 def _fill(grid: Grid, source: str) -> None:
-    for key, value in form_state(grid).items():
+    state = form_state(grid)
+    for key in SINGLE.values():
+        if key not in state:  # the grid sweeps that field: no single-value widget for it
+            st.session_state.pop(key, None)
+    for key, value in state.items():
         st.session_state[key] = value
     st.session_state[SOURCE] = source
 
@@ -126,7 +129,7 @@ def sweep_form(estimate_text) -> Grid | None:
     _notes()
     _widgets()
     try:
-        base, table = form_tables()
+        base, table = form_tables(st.session_state)
         grid = grid_from_tables(base, table, name="form", where="this grid")
     except (ValueError, GridError) as err:
         st.error(f"The grid cannot be built: {err}", icon=":material/error:")

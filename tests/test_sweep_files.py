@@ -1,5 +1,6 @@
-"""Grid files written by the Sweeps page read back to the same grid; sweeps are named by what
-they vary; the time estimate follows stored runs' timings."""
+"""Grid files written by the Sweeps page read back to the same grid; the page's form shows a
+grid and builds the same runs back; sweeps are named by what they vary; the time estimate
+follows stored runs' timings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from core.sweep.grid import GridError, grid_from_tables, grid_from_toml, grid_to
 from core.sweep.names import distinct_titles, file_stem, sweep_title
 from core.sweep.presets import PRESETS, preset_grid
 from core.train.config import RunConfig
+from dashboard.sweep_form import SINGLE, form_state, form_tables
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
@@ -80,3 +82,27 @@ def test_the_estimate_scales_stored_timings_by_steps_and_length_per_model():
         "about 10 min",
         "about 2.5 h",
     ]
+
+
+def test_a_grid_over_tasks_is_named_by_its_tasks():
+    grid = grid_from_tables({"steps": 20}, {"model": ["gru"], "task": ["recall", "adding"]})
+    assert sweep_title(grid) == "Delayed recall and Adding problem: GRU, 1 seed, 20 steps"
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        *(preset_grid(k)[0] for k in sorted(PRESETS)),
+        grid_from_tables(  # fields the form has no widget for, steps and lr swept
+            {"task": "adding", "batch": 16, "seed": 3},
+            {"model": ["gru"], "steps": [50, 100], "lr": [0.01, 0.03], "hidden": [4, 8]},
+        ),
+    ],
+    ids=[*sorted(PRESETS), "steps-and-lr-swept"],
+)
+def test_the_form_shows_a_grid_and_builds_the_same_runs_back(grid):
+    state = form_state(grid)
+    back = grid_from_tables(*form_tables(state))
+    assert sorted(map(repr, back.configs())) == sorted(map(repr, grid.configs()))  # same runs
+    swept = set(grid.axes) & set(SINGLE)
+    assert not swept & {f for f, key in SINGLE.items() if key in state}  # their widgets hidden

@@ -12,15 +12,20 @@ from core.train.tasks import TASKS
 
 
 def sweep_title(grid: Grid) -> str:
-    """Task: models × every swept field but the seed, then the seeds and the steps."""
-    task = grid.base.get("task", RunConfig.task)
+    """Task (or tasks): models × every other swept field but the seed, then the seeds and the
+    steps."""
+    tasks = grid.axes.get("task", (grid.base.get("task", RunConfig.task),))
     models = " vs ".join(CELLS[m].label if m in CELLS else m for m in grid.models)
-    swept = [f"{field} {_span(values)}" for field, values in grid.axes.items() if field != "seed"]
+    swept = [
+        f"{field} {_span(values)}"
+        for field, values in grid.axes.items()
+        if field not in ("seed", "task")
+    ]
     seeds = len(grid.axes.get("seed", (grid.base.get("seed", RunConfig.seed),)))
     tail = [f"{seeds} seed{'s' if seeds > 1 else ''}"]
     if "steps" not in grid.axes:
         tail.append(f"{grid.base.get('steps', RunConfig.steps)} steps")
-    label = TASKS[task].label if task in TASKS else task
+    label = " and ".join(TASKS[t].label if t in TASKS else t for t in tasks)
     return f"{label}: {' × '.join([models, *swept])}, {', '.join(tail)}"
 
 
