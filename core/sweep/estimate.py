@@ -10,7 +10,8 @@ from core.train.config import RunConfig
 
 # Seconds per optimizer step and time step when no run has been stored: 2.11-2.18 s per run of
 # 1000 steps at T = 40-80 (mean 60), H = 16, RNN and GRU, one worker on the idle 2-core machine
-# (bench/sweep_scaling.py, bench/README.md): 2.15 / (1000 x 60) s.
+# (bench/sweep_scaling.py): 2.15 / (1000 x 60) s. bench/sweep_estimate.py measures the cost
+# per step against T for every cell (nearly linear; bench/README.md).
 MEASURED_SECONDS_PER_UNIT = 36e-6
 RECENT_RUNS = 200  # stored runs the per-unit cost is taken from (newest first)
 

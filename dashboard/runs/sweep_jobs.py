@@ -123,7 +123,11 @@ def estimate_text(grid: Grid) -> str:
     scheduler = os.environ.get(SCHEDULER_ENV)
     workers = 1 if scheduler else job_pool().workers
     guess = estimate_sweep(todo, timed_runs(store.folder, sum(store.counts().values())), workers)
-    where = "the scheduler's workers" if scheduler else f"{guess.workers} local workers"
+    where = (
+        "one worker (the scheduler may run several at once)"
+        if scheduler
+        else f"{guess.workers} local workers"
+    )
     stored = len(grid.configs()) - len(todo)
     which = f"The {len(todo)} not stored yet take" if stored else "Takes"
     return f"{which} {duration_text(guess.seconds)} on {where}: an estimate {guess.basis}."
