@@ -141,6 +141,7 @@ def test_each_preset_fills_the_form_then_a_stopped_sweep_resumes(page, app_url):
         expected = expected_values(key)
         assert chosen_models(page) == expected["models"], preset.title
         assert form_values(page) == expected, preset.title
+        assert page.get_by_text("Edited:").count() == 0  # the form holds the preset's grid
         assert runs_shown(page) == len(preset_grid(key)[0].configs()), preset.title
     choose(page, "Preset", "Custom grid")
     set_small_grid(page)
@@ -164,6 +165,9 @@ def test_each_preset_fills_the_form_then_a_stopped_sweep_resumes(page, app_url):
     progress_text(page, rf"{missing} of {missing} trained, {stored} already stored, 0 failed")
     page.get_by_role("button", name=re.compile("^Train the")).wait_for(state="detached")
     wait_idle(page)
+    shown = page.get_by_test_id("stDataFrame").locator("table[role=grid]")  # its a11y table
+    assert shown.get_attribute("aria-rowcount") == str(SMALL_RUNS + 1)  # a header, every run
+    assert all("done" in row for row in shown.locator("tbody tr").all_inner_texts())
     rows = results_csv(page)
     assert len(rows) == SMALL_RUNS and {r["status"] for r in rows} == {"done"}
     assert {(r["model"], r["length"], r["seed"]) for r in rows} == {
