@@ -8,7 +8,7 @@ import pytest
 
 from core.sweep.estimate import MEASURED_SECONDS_PER_UNIT, duration_text, estimate_sweep
 from core.sweep.grid import GridError, grid_from_tables, grid_from_toml, grid_toml, load_grid
-from core.sweep.names import distinct_titles, file_stem, sweep_title
+from core.sweep.names import distinct_titles, file_stem, sweep_key, sweep_title
 from core.sweep.presets import PRESETS, preset_grid
 from core.train.config import RunConfig
 from dashboard.sweep_form import SINGLE, form_state, form_tables
@@ -106,3 +106,14 @@ def test_the_form_shows_a_grid_and_builds_the_same_runs_back(grid):
     assert sorted(map(repr, back.configs())) == sorted(map(repr, grid.configs()))  # same runs
     swept = set(grid.axes) & set(SINGLE)
     assert not swept & {f for f, key in SINGLE.items() if key in state}  # their widgets hidden
+
+
+def test_the_same_runs_in_another_order_are_the_same_sweep():
+    one = grid_from_tables(
+        {"task": "recall", "steps": 20}, {"model": ["rnn", "gru"], "length": [5, 10]}
+    )
+    other = grid_from_tables(
+        {"task": "recall", "steps": 20}, {"length": [10, 5], "model": ["gru", "rnn"]}
+    )
+    assert sweep_key(one) == sweep_key(other) and sweep_key(one).startswith("recall-")
+    assert sweep_key(one) != sweep_key(grid_from_tables({"steps": 21}, {"length": [5, 10]}))

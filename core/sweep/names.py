@@ -1,11 +1,15 @@
 """What a sweep is called where sweeps are listed or chosen: its task and what it varies,
-e.g. "Delayed recall: RNN vs GRU × length 10-40, 3 seeds, 300 steps"."""
+e.g. "Delayed recall: RNN vs GRU × length 10-40, 3 seeds, 300 steps"; and the key it is
+stored under."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from core.cells import CELLS
+from core.store.records import config_hash
 from core.sweep.grid import Grid
 from core.train.config import RunConfig
 from core.train.tasks import TASKS
@@ -27,6 +31,14 @@ def sweep_title(grid: Grid) -> str:
         tail.append(f"{grid.base.get('steps', RunConfig.steps)} steps")
     label = " and ".join(TASKS[t].label if t in TASKS else t for t in tasks)
     return f"{label}: {' × '.join([models, *swept])}, {', '.join(tail)}"
+
+
+def sweep_key(grid: Grid) -> str:
+    """The name a sweep is stored under, never shown: 'recall-' + sha256 of its runs' sorted
+    config hashes (8 hex digits). Same runs, same key, so a resubmitted grid resumes."""
+    hashes = sorted(config_hash(c.to_dict()) for c in grid.configs())
+    digest = hashlib.sha256(json.dumps(hashes).encode()).hexdigest()[:8]
+    return f"{grid.base.get('task', 'sweep')}-{digest}"
 
 
 def distinct_titles(grids: dict[str, Grid]) -> dict[str, str]:

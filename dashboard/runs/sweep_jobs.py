@@ -122,7 +122,8 @@ def estimate_text(grid: Grid) -> str:
         return "All of them are stored: Run shows them without training."
     scheduler = os.environ.get(SCHEDULER_ENV)
     workers = 1 if scheduler else job_pool().workers
-    guess = estimate_sweep(todo, timed_runs(store.folder, sum(store.counts().values())), workers)
+    timed = timed_runs(store, str(store.folder), sum(store.counts().values()))
+    guess = estimate_sweep(todo, timed, workers)
     where = (
         "one worker (the scheduler may run several at once)"
         if scheduler
@@ -134,11 +135,11 @@ def estimate_text(grid: Grid) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def timed_runs(folder, runs_stored: int) -> list[tuple[RunConfig, float]]:
+def timed_runs(_store: RunStore, folder: str, runs_stored: int) -> list[tuple[RunConfig, float]]:
     """(config, training seconds) of the store's newest finished one-model runs; read again
-    when the number of stored runs changes."""
+    when the store (its folder) or the number of runs in it changes."""
     out = []
-    for run in sweep_store().list_runs()[:RECENT_RUNS]:
+    for run in _store.list_runs()[:RECENT_RUNS]:
         if run.status == "done" and len(run.models) == 1:
             try:
                 out.append((RunConfig.from_dict(run.config), run.seconds))

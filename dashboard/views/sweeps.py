@@ -3,15 +3,12 @@ runs already stored are not trained again), with success statistics drawn live."
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from dataclasses import replace
 
 import streamlit as st
 
-from core.store.records import config_hash
-from core.sweep.names import distinct_titles, file_stem, sweep_title
+from core.sweep.names import distinct_titles, file_stem, sweep_key, sweep_title
 from core.sweep.results import criterion_text, results_table, success_rates
 from dashboard.charts.sweeps import final_metric, steps_to_solve, success_curve, success_heatmaps
 from dashboard.runs import sweep_jobs
@@ -20,13 +17,6 @@ from dashboard.text import plain
 
 SHOWN = "sweeps_shown"  # name of the sweep this session looks at
 PICK = "sweeps_pick"  # the sweep chooser's key
-
-
-def sweep_id(grid) -> str:
-    """Same runs, same sweep: a resubmitted grid resumes (the id is never shown)."""
-    hashes = sorted(config_hash(c.to_dict()) for c in grid.configs())
-    task = grid.base.get("task", "sweep")
-    return f"{task}-{hashlib.sha256(json.dumps(hashes).encode()).hexdigest()[:8]}"
 
 
 @st.fragment(run_every=1.0)
@@ -135,7 +125,7 @@ st.caption(
 with st.sidebar:
     submitted = sweep_form(sweep_jobs.estimate_text)
 if submitted is not None:
-    grid = replace(submitted, name=sweep_id(submitted))
+    grid = replace(submitted, name=sweep_key(submitted))
     sweep_jobs.start(grid)
     st.session_state[SHOWN] = st.session_state[PICK] = grid.name  # show the new sweep
 known, problems = sweep_jobs.every_sweep()
