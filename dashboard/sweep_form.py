@@ -94,6 +94,7 @@ def _fill(grid: Grid, source: str) -> None:
 def _load_preset() -> None:
     """on_change of the preset picker: the form shows the preset's grid."""
     key = st.session_state[PRESET]
+    st.session_state[PROBLEM] = None  # an earlier file's problem is no longer the form's
     grid = preset_grid(key)[0] if key in PRESETS else grid_from_tables(*CUSTOM_GRID)
     _fill(grid, PRESETS[key].title if key in PRESETS else "")
 
@@ -128,12 +129,7 @@ def sweep_form(estimate_text) -> Grid | None:
         _load_preset()  # a new session: the chosen preset's values
     _notes()
     _widgets()
-    try:
-        base, table = form_tables(st.session_state)
-        grid = grid_from_tables(base, table, name="form", where="this grid")
-    except (ValueError, GridError) as err:
-        st.error(f"The grid cannot be built: {err}", icon=":material/error:")
-        grid = None
+    grid = _form_grid()
     if grid is not None and _edited_preset(grid):
         st.caption("Edited: this is no longer the preset's grid.")
     if grid is not None:
@@ -144,6 +140,20 @@ def sweep_form(estimate_text) -> Grid | None:
     )
     _file_controls(grid)
     return grid if run else None
+
+
+def _form_grid() -> Grid | None:
+    """The grid the form shows, or None with one line on what is wrong."""
+    if not st.session_state[MODELS]:
+        st.error("Choose at least one model.", icon=":material/error:")
+        return None
+    try:
+        return grid_from_tables(*form_tables(st.session_state), name="form", where="this grid")
+    except GridError as err:
+        st.error(str(err), icon=":material/error:")
+    except ValueError as err:
+        st.error(f"The grid cannot be built: {err}", icon=":material/error:")
+    return None
 
 
 def _edited_preset(grid: Grid) -> bool:

@@ -12,6 +12,7 @@ from core.store.run_store import RunStore
 from core.sweep.backends import LocalBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.names import sweep_title
+from core.sweep.presets import preset_grid
 from core.sweep.runner import run_sweep
 from core.train import stored
 from core.train.config import RunConfig
@@ -141,3 +142,16 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
     (table,) = [df.value for df in at.dataframe]
     assert (table["status"] == "done").all()
     assert "sweeps_resume" not in {b.key for b in at.button}
+
+
+def test_a_preset_fills_the_form_and_an_empty_model_list_is_named(fast):
+    at = _open()
+    at.selectbox(key="sweeps_preset").set_value("ablation").run()
+    grid, _ = preset_grid("ablation")
+    assert at.multiselect(key="sweeps_models").value == list(grid.models)
+    assert at.text_input(key="sweeps_lengths").value == "10, 20, 40"
+    assert at.number_input(key="sweeps_steps").value == grid.base["steps"]
+    assert f"{len(grid.configs())} runs" in at.markdown[-1].value
+    at.multiselect(key="sweeps_models").set_value([]).run()
+    assert not at.exception and ui.errors(at) == ["Choose at least one model."]
+    assert _run_button(at).disabled
