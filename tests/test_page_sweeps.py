@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from core.store.run_store import RunStore
 from core.sweep.backends import LocalBackend
 from core.sweep.grid import grid_from_tables
+from core.sweep.names import sweep_title
+from core.sweep.presets import preset_grid
 from core.sweep.runner import run_sweep
 from core.train import stored
 from core.train.config import RunConfig
@@ -28,13 +30,17 @@ def _open() -> AppTest:
     return ui.open_page(PAGE, at.run())
 
 
+def _run_button(at: AppTest):
+    return next(b for b in at.button if b.label == "Run sweep")
+
+
 def _submit(at: AppTest) -> str:
     at.multiselect(key="sweeps_models").set_value(["rnn", "gru"])
     at.text_input(key="sweeps_lengths").set_value("3, 5")
     at.text_input(key="sweeps_hidden").set_value("4")
-    at.number_input(key="sweeps_seeds").set_value(2)
+    at.text_input(key="sweeps_seeds").set_value("0, 1")
     at.number_input(key="sweeps_steps").set_value(12)
-    at.button[0].click().run()
+    _run_button(at).click().run()
     assert not at.exception and not ui.errors(at)
     name = at.session_state["sweeps_shown"]
     deadline = time.monotonic() + 120
@@ -57,7 +63,7 @@ def test_a_tiny_sweep_from_the_form_shows_results_and_resumes(fast):
     assert sorted(table["model"].unique()) == ["gru", "rnn"]
     assert len(at.get("plotly_chart")) >= 3
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Results (.csv)", "Results (.parquet)"]
+    assert sorted(labels) == ["Grid (.toml)", "Results (.csv)", "Results (.parquet)"]
     assert _submit(at) == name  # same grid: same sweep
     again = sweep_jobs.sweeps()[name].progress
     assert (again.done, again.skipped) == (0, 8)  # nothing trained twice
@@ -66,7 +72,7 @@ def test_a_tiny_sweep_from_the_form_shows_results_and_resumes(fast):
 def test_a_bad_length_list_is_named(fast):
     at = _open()
     at.text_input(key="sweeps_lengths").set_value("10, ten")
-    at.button[0].click().run()
+    _run_button(at).click().run()
     assert not at.exception
     assert any("'ten' is not a number" in e for e in ui.errors(at))
 
@@ -76,9 +82,9 @@ def test_stop_cancels_a_running_sweep_and_keeps_the_page_whole(fast):
     at.multiselect(key="sweeps_models").set_value(["rnn", "gru"])
     at.text_input(key="sweeps_lengths").set_value("20, 30, 40")
     at.text_input(key="sweeps_hidden").set_value("16")
-    at.number_input(key="sweeps_seeds").set_value(4)
+    at.text_input(key="sweeps_seeds").set_value("0, 1, 2, 3")
     at.number_input(key="sweeps_steps").set_value(2000)
-    next(b for b in at.button if b.label == "Run sweep").click().run()
+    _run_button(at).click().run()
     name = at.session_state["sweeps_shown"]
     assert sweep_jobs.sweeps()[name].running
     assert at.selectbox(key="sweeps_pick").value == name  # the new sweep is shown
@@ -120,7 +126,7 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
     assert not at.exception and not any("No sweep yet" in i for i in ui.infos(at))
     assert any("stored sweep 'retired'" in w and "no-such-cell" in w for w in ui.warnings(at))
     pick = at.selectbox(key="sweeps_pick")  # this server's own sweeps (earlier tests) come last
-    assert "from-the-cli" in pick.options
+    assert sweep_title(grid) in pick.options  # named by what it varies, not by its file
     pick.set_value("from-the-cli").run()
     (table,) = [df.value for df in at.dataframe]
     assert sorted(table["status"]) == ["done", "done", "failed", "missing"]
@@ -136,3 +142,16 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
     (table,) = [df.value for df in at.dataframe]
     assert (table["status"] == "done").all()
     assert "sweeps_resume" not in {b.key for b in at.button}
+
+
+def test_a_preset_fills_the_form_and_an_empty_model_list_is_named(fast):
+    at = _open()
+    at.selectbox(key="sweeps_preset").set_value("ablation").run()
+    grid, _ = preset_grid("ablation")
+    assert at.multiselect(key="sweeps_models").value == list(grid.models)
+    assert at.text_input(key="sweeps_lengths").value == "10, 20, 40"
+    assert at.number_input(key="sweeps_steps").value == grid.base["steps"]
+    assert f"{len(grid.configs())} runs" in at.markdown[-1].value
+    at.multiselect(key="sweeps_models").set_value([]).run()
+    assert not at.exception and ui.errors(at) == ["Choose at least one model."]
+    assert _run_button(at).disabled

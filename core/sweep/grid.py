@@ -17,6 +17,7 @@ Every config is checked against RunConfig and the Train form's limits before any
 from __future__ import annotations
 
 import itertools
+import json
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -68,19 +69,48 @@ def grid_tables(grid: Grid) -> dict:
     return {"base": dict(grid.base), "grid": {"model": list(grid.models), **axes}}
 
 
+def grid_toml(grid: Grid) -> str:
+    """The grid as a grid file: its [base] and [grid] tables, which load_grid reads back to the
+    same grid. Values are strings, numbers, booleans or lists of them (a config's fields)."""
+    lines = []
+    for table, values in grid_tables(grid).items():
+        lines.append(f"[{table}]")
+        lines += [f"{key} = {_toml_value(v)}" for key, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)  # 300, 0.01, 1e-05, inf: each is a TOML number as written
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)  # JSON's escapes are TOML's basic-string ones
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(f"{v!r} has no TOML form in a grid file")
+
+
 def load_grid(path: str | Path) -> Grid:
     path = Path(path)
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as err:
         raise GridError(f"{path}: cannot be read ({err.strerror})") from err
+    return grid_from_toml(data, name=path.stem, where=str(path))
+
+
+def grid_from_toml(data: bytes, *, name: str, where: str) -> Grid:
+    """Grid from a grid file's bytes; GridError naming `where` (the file) and the field."""
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise GridError(f"{path}: not valid TOML ({err})") from err
+        raise GridError(f"{where}: not valid TOML ({err})") from err
     return grid_from_tables(
         doc.get("base", {}),
         doc.get("grid", {}),
-        name=path.stem,
-        where=str(path),
+        name=name,
+        where=where,
         extra=sorted(set(doc) - {"base", "grid"}),
     )
 

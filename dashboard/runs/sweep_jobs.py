@@ -15,9 +15,11 @@ import streamlit as st
 from core.store.records import StoreError
 from core.store.run_store import RunStore
 from core.sweep.backends import SCHEDULER_ENV, DaskBackend, LocalBackend
+from core.sweep.estimate import RECENT_RUNS, duration_text, estimate_sweep
 from core.sweep.grid import Grid
-from core.sweep.runner import SweepProgress, run_sweep
+from core.sweep.runner import SweepProgress, missing_configs, run_sweep
 from core.sweep.stored import stored_grids
+from core.train.config import RunConfig
 from dashboard.runs.services import current_store, job_pool
 
 
@@ -110,3 +112,37 @@ def _run(job: SweepJob, scheduler: str | None) -> None:
         job.error = f"{type(err).__name__}: {err}"
     finally:
         backend.close()
+
+
+def estimate_text(grid: Grid) -> str:
+    """How long the grid's missing runs take here, from stored runs' timings (an estimate)."""
+    store = sweep_store()
+    todo = missing_configs(grid, store)
+    if not todo:
+        return "All of them are stored: Run shows them without training."
+    scheduler = os.environ.get(SCHEDULER_ENV)
+    workers = 1 if scheduler else job_pool().workers
+    timed = timed_runs(store, str(store.folder), sum(store.counts().values()))
+    guess = estimate_sweep(todo, timed, workers)
+    where = (
+        "one worker (the scheduler may run several at once)"
+        if scheduler
+        else f"{guess.workers} local workers"
+    )
+    stored = len(grid.configs()) - len(todo)
+    which = f"The {len(todo)} not stored yet take" if stored else "Takes"
+    return f"{which} {duration_text(guess.seconds)} on {where}: an estimate {guess.basis}."
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def timed_runs(_store: RunStore, folder: str, runs_stored: int) -> list[tuple[RunConfig, float]]:
+    """(config, training seconds) of the store's newest finished one-model runs; read again
+    when the store (its folder) or the number of runs in it changes."""
+    out = []
+    for run in _store.list_runs()[:RECENT_RUNS]:
+        if run.status == "done" and len(run.models) == 1:
+            try:
+                out.append((RunConfig.from_dict(run.config), run.seconds))
+            except (TypeError, ValueError):  # a config of an older version: no timing from it
+                continue
+    return out
