@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +15,7 @@ from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
 from dashboard.bleu import figures, state
 from dashboard.bleu.chart_files import chart_config
+from dashboard.bleu.number_text import P_COLUMNS, cell_text
 from dashboard.text import plain
 
 HIGHER_IS_BETTER = ["BLEU", "chrF", "p1", "p2", "p3", "p4", "BP", "mean sentence BLEU"]
@@ -54,30 +56,20 @@ def corpus_frame(report: BleuReport) -> pd.DataFrame:
     return frame
 
 
-P_COLUMNS = ("p (bootstrap)", "p (AR)")
-
-
-def _p_value(p: float) -> str:
-    """4 decimals; the baseline has no p-value against itself: "-"."""
-    return "-" if p is None or p != p else f"{p:.4f}"
-
-
 def corpus_styler(frame: pd.DataFrame):
-    """Best value per score column in bold on a light background; numbers to 2 decimals."""
+    """Best value per score column in bold on a light background; every cell written by
+    number_text.cell_text, as the reports write it."""
     high = [c for c in HIGHER_IS_BETTER if c in frame.columns]
     low = [c for c in LOWER_IS_BETTER if c in frame.columns]
     best = "font-weight: bold; background-color: #d9f0e3"
     # p-values as text: the table widget shows a missing number as "None", whatever the Styler says
-    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS if c in frame})
+    frame = frame.assign(
+        **{c: frame[c].map(partial(cell_text, c)) for c in P_COLUMNS if c in frame}
+    )
     styler = frame.style.highlight_max(subset=high, props=best)
     if low:
         styler = styler.highlight_min(subset=low, props=best)
-    numeric = [
-        c
-        for c in frame.columns
-        if c not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", *P_COLUMNS)
-    ]
-    return styler.format("{:.2f}", subset=numeric)
+    return styler.format({c: partial(cell_text, c) for c in frame.columns})
 
 
 TEST_COLUMNS = ("BLEU", "BLEU 95% CI", *P_COLUMNS, "wins/ties/losses", "mean sentence BLEU")
