@@ -41,6 +41,15 @@ def model_colour(name: str) -> str:
     return MODEL_COLOURS.get(name, OTHER_COLOUR)
 
 
+def named_model_colour(name: str) -> str | None:
+    """The colour of the model a name stands for, by registry name or label ("gru", "GRU", as
+    the Translate page names its systems); None for any other name."""
+    return MODEL_COLOURS.get(name, MODEL_COLOURS.get(_MODEL_BY_LABEL.get(name)))
+
+
+_MODEL_BY_LABEL = {label: name for name, label in MODEL_LABELS.items()}
+
+
 def model_label(name: str) -> str:
     return MODEL_LABELS.get(name, name)
 
