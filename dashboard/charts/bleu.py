@@ -165,7 +165,9 @@ def bucket_chart(
     buckets: pd.DataFrame, systems: Sequence[str], by: str = "reference length (tokens)"
 ) -> go.Figure:
     """BLEU per bucket with bootstrap 95% error bars; bucket sizes in labels. by: what the
-    buckets split (reference length, source length, ...)."""
+    buckets split (reference length, source length, ...). Empty buckets (n = 0, no score) are
+    not drawn: short test sets leave the long ones empty."""
+    buckets = buckets[buckets["n_sent"] > 0]
     order = buckets.drop_duplicates("bucket").sort_values("bucket_index")
     labels = {r.bucket: f"{r.bucket}<br>n={r.n_sent}" for r in order.itertuples()}
     fig = go.Figure()
