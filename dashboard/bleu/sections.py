@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 
@@ -194,20 +193,22 @@ def json_bundle(
     return bundle_json(result_bundle(report, entries, words, **extra))
 
 
-def download_stem(report: BleuReport) -> str:
-    """bleu_<baseline>_vs_<k>_systems (bleu_<system> for one system), safe as a file name."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", report.baseline).strip("._")[:60] or "system"
-    others = len(report.systems) - 1
-    return f"bleu_{base}" + (f"_vs_{others}_system{'s' * (others > 1)}" if others else "")
+# Short names: the files say what they hold; the inputs' names and hashes are inside them
+FILE_NAMES = {
+    "csv": "bleu_sentences.csv",
+    "json": "bleu_analysis.json",
+    "html": "bleu_report.html",
+    "tex": "bleu_corpus.tex",
+}
 
 
-def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem: str) -> None:
+def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> None:
     """Two download buttons; the files are made only when a button is clicked."""
     c_csv, c_json = st.columns(2)
     c_csv.download_button(
         "Per-sentence scores (CSV)",
         csv_bytes,
-        file_name=f"{stem}_sentences.csv",
+        file_name=FILE_NAMES["csv"],
         mime="text/csv",
         key="bleu_download_csv",
         on_click="ignore",  # no rerun: a rerun could drop the file while it is being made
@@ -216,7 +217,7 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem
     c_json.download_button(
         "Everything (JSON: scores, signatures, settings, input SHA-256)",
         lambda: json_text().encode("utf-8"),
-        file_name=f"{stem}.json",
+        file_name=FILE_NAMES["json"],
         mime="application/json",
         key="bleu_download_json",
         on_click="ignore",
@@ -224,15 +225,13 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem
     )
 
 
-def report_downloads(
-    html_text: Callable[[], str], latex_text: Callable[[], str], stem: str
-) -> None:
+def report_downloads(html_text: Callable[[], str], latex_text: Callable[[], str]) -> None:
     """The whole analysis as one HTML file, and the corpus table as LaTeX; made on click."""
     c_html, c_tex = st.columns(2)
     c_html.download_button(
         "Report (one HTML file: tables, interactive charts, signatures, file hashes)",
         lambda: html_text().encode("utf-8"),
-        file_name=f"{stem}_report.html",
+        file_name=FILE_NAMES["html"],
         mime="text/html",
         key="bleu_download_html",
         on_click="ignore",
@@ -241,7 +240,7 @@ def report_downloads(
     c_tex.download_button(
         "Corpus scores (LaTeX table)",
         lambda: latex_text().encode("utf-8"),
-        file_name=f"{stem}_corpus.tex",
+        file_name=FILE_NAMES["tex"],
         mime="text/x-tex",
         key="bleu_download_tex",
         on_click="ignore",
