@@ -29,6 +29,7 @@ __all__ = ["ORDER_COLOURS", "plotly_text", "system_colours"]  # used by the page
 
 ORDER_COLOURS = ("#9ED9A0", "#6BAED6", "#FDAE6B", "#E377C2", "#BCBD22", "#17BECF")  # n = 1, 2, ..
 ALPHA = 0.05  # significance level of the marks
+SCORE_RANGE = [-2, 102]  # the scatter's axes: sentence BLEU 0..100 and room for the markers
 
 
 def significance_mark(p_value: float | None) -> str:
@@ -156,8 +157,10 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
     # No dragmode: Streamlit then pans on drag and selects the point clicked (with "select" set
     # here, it turns click selection off); box select stays in the toolbar.
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(range=[-2, 102])
-    fig.update_yaxes(range=[-2, 102], scaleanchor="x", scaleratio=1)
+    # Equal scales by shrinking the plot area (constrain="domain"), never by widening a range:
+    # both axes keep 0..100 on any width, before and after a click
+    fig.update_xaxes(range=SCORE_RANGE, constrain="domain")
+    fig.update_yaxes(range=SCORE_RANGE, constrain="domain", scaleanchor="x", scaleratio=1)
     return fig
 
 
