@@ -53,7 +53,7 @@ def test_handoff_is_scored_with_model_names_and_equals_sacrebleu(corpus):
     at = handoff_page(make_handoff(corpus.references, systems, corpus.source, "the test set"))
     assert (  # the models sent and the set they translated
         "From the Translate page: GRU encoder-decoder and tanh RNN encoder-decoder, translating "
-        "60 sentences of the test set (2 references, with the source)." in messages(at, "info")
+        "60 sentences of the test set; 2 references, with the source." in messages(at, "info")
     )
     table = corpus_table(at)
     assert table is not None, messages(at)
@@ -131,10 +131,10 @@ def test_make_handoff_gives_plain_lists():
 
 def test_the_banner_names_each_model_sent_and_the_set():
     one = make_handoff([["a b"]], {"GRU": ["a b"]}, None, "the test set of tanaka")
-    assert describe(one) == "GRU, translating 1 sentence of the test set of tanaka (1 reference)."
+    assert describe(one) == "GRU, translating 1 sentence of the test set of tanaka; 1 reference."
     three = make_handoff(
         [["a", "b"]], {"RNN": ["a", "b"], "GRU": ["a", "b"], "LSTM": ["b", "a"]}, ["x", "y"], "dev"
     )
     assert describe(three) == (
-        "RNN, GRU and LSTM, translating 2 sentences of dev (1 reference, with the source)."
+        "RNN, GRU and LSTM, translating 2 sentences of dev; 1 reference, with the source."
     )

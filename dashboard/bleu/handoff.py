@@ -77,14 +77,14 @@ def _check_lines(what: str, lines) -> None:
 
 def describe(handoff: Mapping) -> str:
     """What was handed off, for the page's banner: the models sent and the set they translated.
-    'RNN and GRU, translating 120 sentences of the test set of X (1 reference, with the source).'"""
+    'RNN and GRU, translating 120 sentences of the test set of X; 1 reference, with the source.'"""
     names = list(handoff["systems"])
     models = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     n, n_refs = len(handoff["refs"][0]), len(handoff["refs"])
     with_source = ", with the source" if handoff["source"] is not None else ""
     return (
-        f"{models}, translating {n:,} sentence{'s' * (n != 1)} of {handoff['label']} "
-        f"({n_refs} reference{'s' * (n_refs != 1)}{with_source})."
+        f"{models}, translating {n:,} sentence{'s' * (n != 1)} of {handoff['label']}; "
+        f"{n_refs} reference{'s' * (n_refs != 1)}{with_source}."
     )
 
 
