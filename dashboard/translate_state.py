@@ -68,7 +68,7 @@ def handoff(exp: Experiment, system_names: dict[str, str]) -> dict:
         [test.target],
         {system_names[m]: o.test.hyps for m, o in exp.outcomes.items()},
         source=test.source,
-        label=f"Translate: {exp.label}",
+        label=f"the test set of {exp.corpus.name}",
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from core.bleu import BleuSettings, analyse
 from core.bleu.example import example_corpus
 from core.bleu.word_report import word_report
-from dashboard.bleu import export, sections
+from dashboard.bleu import export, number_text, sections
 from dashboard.charts import bleu as charts
 
 
@@ -70,3 +70,58 @@ def test_latex_table_escapes_names_and_holds_the_scores(analysed):
         assert f"{report.corpus.loc[name, 'bleu']:.2f}" in row
         assert row.count("&") - export.latex_escape(name).count("&") == len(frame.columns)
     assert tex.startswith(r"\begin{table}") and r"\end{tabular}" in tex
+
+
+class Tables(HTMLParser):
+    """Every <table> as header rows and body rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.part, self.row, self.cell = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"head": [], "body": []})
+        elif tag in ("thead", "tbody"):
+            self.part = "head" if tag == "thead" else "body"
+        elif tag == "tr":
+            self.row = []
+            self.tables[-1][self.part].append(self.row)
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.row.append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_html_report_corpus_table_reads_as_the_page_shows_it(analysed):
+    """One header row; every cell (p-values to 4 decimals, 0.0010 not 0.00) as on the page."""
+    _, systems, report, _ = analysed
+    frame = sections.corpus_frame(report)
+    page = export.html_report(report, frame, [], [], None)
+    parsed = Tables()
+    parsed.feed(page)
+    corpus = parsed.tables[0]
+    assert corpus["head"] == [["system", *frame.columns]]  # no empty row of index names
+    shown = number_text.corpus_text(frame)  # what the page's tables display
+    for row in corpus["body"]:
+        assert row[1:] == list(shown.loc[row[0]]), row[0]
+    p = frame.loc[list(systems)[1], "p (bootstrap)"]
+    assert corpus["body"][1][list(frame.columns).index("p (bootstrap)") + 1] == f"{p:.4f}"
+
+
+def test_latex_table_cells_read_as_the_page_shows_them(analysed):
+    _, _, report, _ = analysed
+    frame = sections.corpus_frame(report)
+    shown = number_text.corpus_text(frame)
+    tex = export.latex_tables(frame, "caption")
+    for name in frame.index:
+        row = next(line for line in tex.splitlines() if line.startswith(export.latex_escape(name)))
+        cells = [c.strip() for c in row.removesuffix(r"\\").split(" & ")]
+        assert cells[1:] == [export.latex_escape(v) for v in shown.loc[name]]

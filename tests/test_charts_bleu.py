@@ -16,13 +16,17 @@ import sacrebleu
 from sacrebleu.metrics import BLEU
 
 from core.bleu import BleuSettings, analyse
+from core.bleu.buckets import bucket_table_for
 from core.bleu.decompose import decompose_gap
 from core.bleu.example import example_corpus
 from core.bleu.inputs import read_text_file
 from core.bleu.ngrams import matched_ngrams
 from core.bleu.sentence_view import brevity_penalty, order_table
+from core.bleu.stats import make_metric
+from core.bleu.word_accuracy import word_accuracy
 from dashboard.bleu import highlight, sections
 from dashboard.charts import bleu as charts
+from dashboard.charts import bleu_words
 from dashboard.text import html_text
 
 
@@ -275,9 +279,34 @@ def test_system_names_are_plotly_text_not_tags():
     assert all(odd not in (t.hovertemplate or "") for t in scatter.data)
 
 
-def test_download_names_carry_the_analysis(report):
-    assert sections.download_stem(report) == f"bleu_{report.baseline}_vs_2_systems"
-    odd = report.renamed(
-        dict(zip(report.systems, ["news/test 2017 <x>.de", "b", "c"], strict=True))
+def test_download_names_are_short_and_say_what_the_file_holds():
+    assert sections.FILE_NAMES == {
+        "csv": "bleu_sentences.csv",
+        "json": "bleu_analysis.json",
+        "html": "bleu_report.html",
+        "tex": "bleu_corpus.tex",
+    }
+
+
+def test_bucket_chart_draws_no_empty_bucket(report):
+    """Short sentences (a translation test set) leave the long buckets empty: not drawn."""
+    which = np.zeros(report.n_segments, dtype=np.int64)  # every segment in the first bucket
+    which[::3] = 2
+    labels = ["<10", "[10,20)", "[20,30)", ">=30"]
+    table = bucket_table_for(
+        report.bleu_stats, which, labels, make_metric(report.settings, "bleu"), 50, 1
     )
-    assert sections.download_stem(odd) == "bleu_news_test_2017_x_.de_vs_2_systems"
+    fig = charts.bucket_chart(table, report.systems, "source length")
+    for t in fig.data:
+        assert [x.split("<br>")[0] for x in t.x] == ["<10", "[20,30)"]
+        assert not any(x.endswith("n=0") for x in t.x)
+
+
+def test_word_accuracy_chart_draws_no_bucket_without_reference_words(corpus):
+    words = {n: [s.split() for s in lines] for n, lines in corpus.systems.items()}
+    acc = word_accuracy([s.split() for s in corpus.references[0]], words)  # counts in the ref
+    assert 0 in acc.ref_words  # '<1' and '>=1000' hold no reference word here
+    fig = bleu_words.word_accuracy_chart(acc, list(corpus.systems))
+    kept = [b for b, n in zip(acc.buckets, acc.ref_words, strict=True) if n]
+    for t in fig.data:
+        assert [x.split("<br>")[0] for x in t.x] == kept

@@ -16,7 +16,7 @@ from dashboard.charts.bleu_style import (
     LEGEND_ROW,
     colour_of,
     short_name,
-    system_colour,
+    system_colours,
 )
 
 # WMT17-style file names: 40 characters, differing at both ends
@@ -58,7 +58,8 @@ def test_names_are_forty_characters_and_distinct_after_shortening():
 
 def test_each_system_keeps_its_colour_on_every_chart(report):
     figs = figures(report)
-    colour = {n: system_colour(i) for i, n in enumerate(report.systems)}
+    colour = system_colours(report.systems)
+    assert len(set(colour.values())) == len(report.systems)
     for key in ("corpus", "buckets", "precision"):
         for t in figs[key].data:
             full = next(n for n in report.systems if short_name(n) == t.name.split(" (")[0])

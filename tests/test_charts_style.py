@@ -37,3 +37,17 @@ def test_every_figure_starts_from_the_house_template():
 
     fig = style.base_layout(go.Figure(go.Scatter(y=[1, 2])), "t", "x", "y")
     assert fig.layout.template == style.TEMPLATE
+
+
+def test_every_title_starts_under_the_modebar_row_and_pushes_the_plot_down():
+    """plotly's toolbar sits in the top MODEBAR_ROOM px of a chart: the title starts below it
+    (however long; the browser check is tests/e2e/test_chart_titles.py), and automargin moves
+    the plot below the title whatever top margin a chart sets afterwards."""
+    import plotly.graph_objects as go
+
+    fig = style.base_layout(go.Figure(go.Scatter(y=[1, 2])), "a long title " * 8, "x", "y")
+    fig.update_layout(margin={"t": 20})
+    title = fig.layout.title
+    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top")
+    assert title.pad.t == style.MODEBAR_ROOM >= 30
+    assert title.automargin is True

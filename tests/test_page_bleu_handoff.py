@@ -13,7 +13,13 @@ import sacrebleu
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
-from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff, make_handoff
+from dashboard.bleu.handoff import (
+    BLEU_HANDOFF_KEY,
+    HandoffError,
+    check_handoff,
+    describe,
+    make_handoff,
+)
 from tests.test_page_bleu import corpus_table, messages
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
@@ -44,10 +50,11 @@ def test_handoff_is_scored_with_model_names_and_equals_sacrebleu(corpus):
         "GRU encoder-decoder": corpus.systems["strong"],
         "tanh RNN encoder-decoder": corpus.systems["weak"],
     }
-    at = handoff_page(
-        make_handoff(corpus.references, systems, corpus.source, "test set, 60 sentences")
+    at = handoff_page(make_handoff(corpus.references, systems, corpus.source, "the test set"))
+    assert (  # the models sent and the set they translated
+        "From the Translate page: GRU encoder-decoder and tanh RNN encoder-decoder, translating "
+        "60 sentences of the test set; 2 references, with the source." in messages(at, "info")
     )
-    assert "From the Translate page: test set, 60 sentences" in messages(at, "info")
     table = corpus_table(at)
     assert table is not None, messages(at)
     assert list(table.index) == list(systems)
@@ -63,7 +70,7 @@ def test_handoff_is_scored_with_model_names_and_equals_sacrebleu(corpus):
             abs_tol=1e-9,
         )
     assert not at.error
-    assert at.session_state[BLEU_HANDOFF_KEY]["label"] == "test set, 60 sentences"
+    assert at.session_state[BLEU_HANDOFF_KEY]["label"] == "the test set"
 
 
 def test_clearing_the_handoff_goes_back_to_uploads(corpus):
@@ -120,3 +127,14 @@ def test_check_handoff_names_the_problem(handoff, problem):
 def test_make_handoff_gives_plain_lists():
     h = make_handoff((("a", "b"),), {"m": ("x", "y")}, None, "lbl")
     assert h == {"source": None, "refs": [["a", "b"]], "systems": {"m": ["x", "y"]}, "label": "lbl"}
+
+
+def test_the_banner_names_each_model_sent_and_the_set():
+    one = make_handoff([["a b"]], {"GRU": ["a b"]}, None, "the test set of tanaka")
+    assert describe(one) == "GRU, translating 1 sentence of the test set of tanaka; 1 reference."
+    three = make_handoff(
+        [["a", "b"]], {"RNN": ["a", "b"], "GRU": ["a", "b"], "LSTM": ["b", "a"]}, ["x", "y"], "dev"
+    )
+    assert describe(three) == (
+        "RNN, GRU and LSTM, translating 2 sentences of dev; 1 reference, with the source."
+    )

@@ -78,6 +78,7 @@ def test_open_in_bleu_breakdown_hands_over_the_test_set(trained_app):
     handoff = at.session_state[store.BLEU_HANDOFF_KEY]
     assert handoff["source"] == list(exp.corpus.test.source)
     assert handoff["refs"] == [list(exp.corpus.test.target)]
+    assert handoff["label"] == f"the test set of {exp.corpus.name}"  # the BLEU page's banner
     by_hyps = {tuple(h): name for name, h in handoff["systems"].items()}
     for o in exp.outcomes.values():
         name = by_hyps[tuple(o.test.hyps)]

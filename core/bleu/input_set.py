@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.bleu.inputs import ERROR, WARNING, InputIssue, TextFile
+from core.text_script import dominant_script, script_distance, script_shares
 
 ROLE_NAMES = {"ref": "reference", "sys": "system", "src": "source"}
 NEED_REFERENCE = "Add at least one reference file."
@@ -21,6 +22,8 @@ NEED_SYSTEM = "Add at least one system output file."
 # Systems per analysis. The cost grows linearly with the count (about 11 s per 200 systems of
 # 20 lines); a table may hold thousands of columns, which would stall the server for an hour.
 MAX_SYSTEMS = 50
+SCRIPT_SAMPLE_LINES = 2_000  # lines read per file to find its scripts (on every rerun)
+SCRIPT_DISTANCE = 0.5  # a system whose script shares differ more from the reference's is flagged
 
 
 def too_many_systems(where: str, n: int) -> InputIssue:
@@ -74,6 +77,8 @@ def check_inputs(
     issues += same_content(files)
     mark = {id(old): new for old, new in marked}
     refs, systems = [mark.get(id(f), f) for f in refs], [mark.get(id(f), f) for f in systems]
+    scripts = {id(old): new for old, new in script_mismatch(refs, systems)}
+    systems = [scripts.get(id(f), f) for f in systems]
     source = mark.get(id(source), source) if source else None
     return InputSet(tuple(refs), tuple(systems), source, tuple(issues))
 
@@ -105,6 +110,35 @@ def count_mismatch(files: Sequence[TextFile]) -> tuple[list[InputIssue], list[tu
         )
         marked.append((f, dataclasses.replace(f, issues=(*f.issues, own))))
     return [InputIssue(WARNING, msg, min(f.n_lines for f in files) + 1)], marked
+
+
+def script_mismatch(refs: Sequence[TextFile], systems: Sequence[TextFile]) -> list[tuple]:
+    """Systems written in another script than the first reference (Korean output against an
+    English reference scores BLEU 0 with no other sign): a warning of their own, naming both
+    scripts and shares. Returns [(file, marked file)]."""
+    if not refs or not refs[0].ok:
+        return []
+    ref = refs[0]
+    systems = [f for f in systems if f.ok]
+    ref_shares = script_shares(ref.lines[:SCRIPT_SAMPLE_LINES])
+    marked = []
+    for f in systems:
+        shares = script_shares(f.lines[:SCRIPT_SAMPLE_LINES])
+        if script_distance(shares, ref_shares) <= SCRIPT_DISTANCE:
+            continue
+        own = InputIssue(
+            WARNING,
+            f"{f.name} is written in {_scripts(shares)} but the reference {ref.name} in "
+            f"{_scripts(ref_shares)}: a wrong file or another language? Its scores mean little.",
+        )
+        marked.append((f, dataclasses.replace(f, issues=(*f.issues, own))))
+    return marked
+
+
+def _scripts(shares: dict[str, float]) -> str:
+    """'Hangul (97% of letters)', the main script and its share."""
+    main = dominant_script(shares)
+    return f"{main} ({shares[main]:.0%} of letters)"
 
 
 def same_content(files: Sequence[TextFile]) -> list[InputIssue]:

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
+from dashboard.bleu.number_text import corpus_text
 
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -36,8 +37,8 @@ def latex_escape(text: str) -> str:
 
 
 def latex_tables(corpus: pd.DataFrame, caption: str) -> str:
-    """The corpus table (one row per system) as a LaTeX tabular: numbers to 2 decimals,
-    p-values to 4, text columns as they are; every cell escaped."""
+    """The corpus table (one row per system) as a LaTeX tabular, every cell written as the page
+    writes it (number_text.cell_text) and escaped."""
     cols = list(corpus.columns)
     lines = [
         r"\begin{table}[t]",
@@ -47,21 +48,11 @@ def latex_tables(corpus: pd.DataFrame, caption: str) -> str:
         " & ".join(["system", *map(latex_escape, cols)]) + r" \\",
         r"\hline",
     ]
-    for name, row in corpus.iterrows():
-        cells = [latex_escape(name), *(latex_escape(_cell(c, row[c])) for c in cols)]
+    for name, row in corpus_text(corpus).iterrows():
+        cells = [latex_escape(name), *(latex_escape(row[c]) for c in cols)]
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\hline", r"\end{tabular}", rf"\caption{{{latex_escape(caption)}}}", r"\end{table}"]
     return "\n".join(lines) + "\n"
-
-
-def _cell(column: str, value) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None or value != value:
-        return "-"
-    if column.startswith("p ("):
-        return f"{value:.4f}"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 def html_report(
@@ -79,7 +70,8 @@ def html_report(
         f"<p>{report.n_segments:,} segments, {len(report.systems)} systems, "
         f"{max(report.num_refs, 1)} reference(s); baseline {_h(report.baseline)}.</p>",
         "<h2>Corpus scores</h2>",
-        corpus.map(lambda v: v if isinstance(v, str) else _cell("", v)).to_html(escape=True),
+        # the index as a column: one header row (to_html puts an index's name on a row of its own)
+        corpus_text(corpus).reset_index().to_html(escape=True, index=False),
     ]
     for k, fig in enumerate(figures):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(k == 0)))

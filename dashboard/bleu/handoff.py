@@ -8,7 +8,7 @@ The Translate page puts a dict under BLEU_HANDOFF_KEY and switches to the BLEU p
     {"source": list[str] | None,          # source sentences, or None
      "refs": list[list[str]],             # one list of lines per reference
      "systems": dict[str, list[str]],     # model name -> its translations, one per line
-     "label": str}                        # what the set is, shown on the BLEU page
+     "label": str}                        # the set translated ("the test set of <corpus>")
 
 The BLEU page scores it like uploaded files (the same input doctor, tables and charts) until
 the user clears it.
@@ -73,6 +73,19 @@ def _check_lines(what: str, lines) -> None:
             raise HandoffError(f"{what} line {i + 1} is not a string")
         if "\n" in line or "\r" in line:
             raise HandoffError(f"{what} line {i + 1} holds a line break")
+
+
+def describe(handoff: Mapping) -> str:
+    """What was handed off, for the page's banner: the models sent and the set they translated.
+    'RNN and GRU, translating 120 sentences of the test set of X; 1 reference, with the source.'"""
+    names = list(handoff["systems"])
+    models = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    n, n_refs = len(handoff["refs"][0]), len(handoff["refs"])
+    with_source = ", with the source" if handoff["source"] is not None else ""
+    return (
+        f"{models}, translating {n:,} sentence{'s' * (n != 1)} of {handoff['label']}; "
+        f"{n_refs} reference{'s' * (n_refs != 1)}{with_source}."
+    )
 
 
 def handoff_bytes(lines: Sequence[str]) -> bytes:

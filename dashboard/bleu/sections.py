@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,7 @@ from core.bleu.report import BleuReport
 from core.bleu.word_report import WordReport
 from dashboard.bleu import figures, state
 from dashboard.bleu.chart_files import chart_config
+from dashboard.bleu.number_text import P_COLUMNS, cell_text
 from dashboard.text import plain
 
 HIGHER_IS_BETTER = ["BLEU", "chrF", "p1", "p2", "p3", "p4", "BP", "mean sentence BLEU"]
@@ -54,30 +55,20 @@ def corpus_frame(report: BleuReport) -> pd.DataFrame:
     return frame
 
 
-P_COLUMNS = ("p (bootstrap)", "p (AR)")
-
-
-def _p_value(p: float) -> str:
-    """4 decimals; the baseline has no p-value against itself: "-"."""
-    return "-" if p is None or p != p else f"{p:.4f}"
-
-
 def corpus_styler(frame: pd.DataFrame):
-    """Best value per score column in bold on a light background; numbers to 2 decimals."""
+    """Best value per score column in bold on a light background; every cell written by
+    number_text.cell_text, as the reports write it."""
     high = [c for c in HIGHER_IS_BETTER if c in frame.columns]
     low = [c for c in LOWER_IS_BETTER if c in frame.columns]
     best = "font-weight: bold; background-color: #d9f0e3"
     # p-values as text: the table widget shows a missing number as "None", whatever the Styler says
-    frame = frame.assign(**{c: frame[c].map(_p_value) for c in P_COLUMNS if c in frame})
+    frame = frame.assign(
+        **{c: frame[c].map(partial(cell_text, c)) for c in P_COLUMNS if c in frame}
+    )
     styler = frame.style.highlight_max(subset=high, props=best)
     if low:
         styler = styler.highlight_min(subset=low, props=best)
-    numeric = [
-        c
-        for c in frame.columns
-        if c not in ("BLEU 95% CI", "wins/ties/losses", "hyp len", "ref len", *P_COLUMNS)
-    ]
-    return styler.format("{:.2f}", subset=numeric)
+    return styler.format({c: partial(cell_text, c) for c in frame.columns})
 
 
 TEST_COLUMNS = ("BLEU", "BLEU 95% CI", *P_COLUMNS, "wins/ties/losses", "mean sentence BLEU")
@@ -202,20 +193,22 @@ def json_bundle(
     return bundle_json(result_bundle(report, entries, words, **extra))
 
 
-def download_stem(report: BleuReport) -> str:
-    """bleu_<baseline>_vs_<k>_systems (bleu_<system> for one system), safe as a file name."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", report.baseline).strip("._")[:60] or "system"
-    others = len(report.systems) - 1
-    return f"bleu_{base}" + (f"_vs_{others}_system{'s' * (others > 1)}" if others else "")
+# Short names: the files say what they hold; the inputs' names and hashes are inside them
+FILE_NAMES = {
+    "csv": "bleu_sentences.csv",
+    "json": "bleu_analysis.json",
+    "html": "bleu_report.html",
+    "tex": "bleu_corpus.tex",
+}
 
 
-def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem: str) -> None:
+def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str]) -> None:
     """Two download buttons; the files are made only when a button is clicked."""
     c_csv, c_json = st.columns(2)
     c_csv.download_button(
         "Per-sentence scores (CSV)",
         csv_bytes,
-        file_name=f"{stem}_sentences.csv",
+        file_name=FILE_NAMES["csv"],
         mime="text/csv",
         key="bleu_download_csv",
         on_click="ignore",  # no rerun: a rerun could drop the file while it is being made
@@ -224,7 +217,7 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem
     c_json.download_button(
         "Everything (JSON: scores, signatures, settings, input SHA-256)",
         lambda: json_text().encode("utf-8"),
-        file_name=f"{stem}.json",
+        file_name=FILE_NAMES["json"],
         mime="application/json",
         key="bleu_download_json",
         on_click="ignore",
@@ -232,15 +225,13 @@ def downloads(csv_bytes: Callable[[], bytes], json_text: Callable[[], str], stem
     )
 
 
-def report_downloads(
-    html_text: Callable[[], str], latex_text: Callable[[], str], stem: str
-) -> None:
+def report_downloads(html_text: Callable[[], str], latex_text: Callable[[], str]) -> None:
     """The whole analysis as one HTML file, and the corpus table as LaTeX; made on click."""
     c_html, c_tex = st.columns(2)
     c_html.download_button(
         "Report (one HTML file: tables, interactive charts, signatures, file hashes)",
         lambda: html_text().encode("utf-8"),
-        file_name=f"{stem}_report.html",
+        file_name=FILE_NAMES["html"],
         mime="text/html",
         key="bleu_download_html",
         on_click="ignore",
@@ -249,7 +240,7 @@ def report_downloads(
     c_tex.download_button(
         "Corpus scores (LaTeX table)",
         lambda: latex_text().encode("utf-8"),
-        file_name=f"{stem}_corpus.tex",
+        file_name=FILE_NAMES["tex"],
         mime="text/x-tex",
         key="bleu_download_tex",
         on_click="ignore",

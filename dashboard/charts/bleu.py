@@ -1,6 +1,6 @@
 """BLEU page figures. Builders take the report's tables (pandas) and return plotly Figures.
 
-Systems keep one colour on every chart (by position in the input order, see bleu_style);
+Systems keep one colour on every chart, by name (a model's name: its colour; see bleu_style);
 legends show shortened names below the plot, hover text the full name.
 """
 
@@ -21,14 +21,15 @@ from dashboard.charts.bleu_style import (
     legend_rows,
     plotly_text,
     short_name,
-    system_colour,
+    system_colours,
 )
 from dashboard.charts.style import BASELINE_LINE
 
-__all__ = ["ORDER_COLOURS", "plotly_text", "system_colour"]  # used by the page's other parts
+__all__ = ["ORDER_COLOURS", "plotly_text", "system_colours"]  # used by the page's other parts
 
 ORDER_COLOURS = ("#9ED9A0", "#6BAED6", "#FDAE6B", "#E377C2", "#BCBD22", "#17BECF")  # n = 1, 2, ..
 ALPHA = 0.05  # significance level of the marks
+SCORE_RANGE = [-2, 102]  # the scatter's axes: sentence BLEU 0..100 and room for the markers
 
 
 def significance_mark(p_value: float | None) -> str:
@@ -43,9 +44,10 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
     '*' / '**' above a system that differs from the baseline at p < 0.05 / 0.01 (paired
     bootstrap). significance: report.significance_table()."""
     fig = go.Figure()
+    colours = system_colours(systems)
     base_rows = significance[significance["system"] == significance["baseline"]]
     base_score = dict(zip(base_rows["metric"], base_rows["score"], strict=True))
-    for i, name in enumerate(systems):
+    for name in systems:
         rows = significance[significance["system"] == name]
         # sacrebleu gives a system identical to the baseline p = 1/(n+1): no mark for no difference
         marks = [
@@ -58,7 +60,7 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
                 x=rows["metric"],
                 y=rows["score"],
                 name=short_name(name) + (" (baseline)" if is_baseline else ""),
-                marker_color=system_colour(i),
+                marker_color=colours[name],
                 error_y={
                     "type": "data",
                     "symmetric": False,
@@ -88,13 +90,14 @@ def sentence_boxes(wide: pd.DataFrame, metric: str = "sentence BLEU") -> go.Figu
     """Distribution of a per-sentence score: one horizontal box per system (mean dashed),
     readable for many systems where overlaid histograms are not."""
     fig = go.Figure()
-    for i, name in enumerate(wide.columns):
+    colours = system_colours(list(wide.columns))
+    for name in wide.columns:
         fig.add_trace(
             go.Box(
                 x=wide[name],  # no y: the box sits at its name on the category axis
                 name=short_name(name),
                 orientation="h",
-                marker_color=system_colour(i),
+                marker_color=colours[name],
                 boxmean=True,
                 hovertemplate=f"{plotly_text(name)}<br>%{{x:.1f}}<extra></extra>",
             )
@@ -154,8 +157,10 @@ def pair_scatter(wide: pd.DataFrame, a: str, b: str) -> go.Figure:
     # No dragmode: Streamlit then pans on drag and selects the point clicked (with "select" set
     # here, it turns click selection off); box select stays in the toolbar.
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(range=[-2, 102])
-    fig.update_yaxes(range=[-2, 102], scaleanchor="x", scaleratio=1)
+    # Equal scales by shrinking the plot area (constrain="domain"), never by widening a range:
+    # both axes keep 0..100 on any width, before and after a click
+    fig.update_xaxes(range=SCORE_RANGE, constrain="domain")
+    fig.update_yaxes(range=SCORE_RANGE, constrain="domain", scaleanchor="x", scaleratio=1)
     return fig
 
 
@@ -163,11 +168,14 @@ def bucket_chart(
     buckets: pd.DataFrame, systems: Sequence[str], by: str = "reference length (tokens)"
 ) -> go.Figure:
     """BLEU per bucket with bootstrap 95% error bars; bucket sizes in labels. by: what the
-    buckets split (reference length, source length, ...)."""
+    buckets split (reference length, source length, ...). Empty buckets (n = 0, no score) are
+    not drawn: short test sets leave the long ones empty."""
+    buckets = buckets[buckets["n_sent"] > 0]
     order = buckets.drop_duplicates("bucket").sort_values("bucket_index")
     labels = {r.bucket: f"{r.bucket}<br>n={r.n_sent}" for r in order.itertuples()}
     fig = go.Figure()
-    for i, name in enumerate(systems):
+    colours = system_colours(systems)
+    for name in systems:
         rows = buckets[buckets["system"] == name].sort_values("bucket_index")
         fig.add_trace(
             go.Bar(
@@ -175,7 +183,7 @@ def bucket_chart(
                 y=rows["bleu"],
                 name=short_name(name),
                 hovertemplate=f"{plotly_text(name)}<br>%{{x}}: %{{y:.2f}}<extra></extra>",
-                marker_color=system_colour(i),
+                marker_color=colours[name],
                 error_y={
                     "type": "data",
                     "symmetric": False,
@@ -198,8 +206,9 @@ def bucket_chart(
 def precision_chart(corpus: pd.DataFrame, order: int = 4) -> go.Figure:
     """n-gram precisions p1..pN per system (left) and brevity penalty and length ratio (right)."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.12)
-    for i, (name, row) in enumerate(corpus.iterrows()):
-        colour = system_colour(i)
+    colours = system_colours(list(corpus.index))
+    for name, row in corpus.iterrows():
+        colour = colours[name]
         fig.add_trace(
             go.Bar(
                 x=[f"p{n}" for n in range(1, order + 1)],

@@ -1,6 +1,6 @@
 """System colours, names and layout shared by every BLEU chart.
 
-A system keeps one colour on every chart of the page (by its position in the input order);
+A system keeps one colour on every chart of every page, by its name (system_colours);
 legends show names shortened with an ellipsis, hover text the full name. Legends sit below
 the plot, so long names never cover a title or an axis title.
 """
@@ -8,23 +8,24 @@ the plot, so long names never cover a title or an axis title.
 from __future__ import annotations
 
 import html
+import zlib
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.charts.style import base_layout
+from dashboard.charts.style import base_layout, named_model_colour
 
+# Systems that are no model: colours far from every model's (core/cells) and from TIE's grey
 SYSTEM_COLOURS = (
-    "#00798C",
-    "#D1495B",
-    "#EDAE49",
-    "#30638E",
-    "#6C4F9E",
-    "#66A182",
-    "#A05195",
-    "#3D405B",
     "#F28E2B",
-    "#8C8C8C",
+    "#1F3A93",
+    "#E377C2",
+    "#8C564B",
+    "#BCBD22",
+    "#17BECF",
+    "#3D405B",
+    "#B5179E",
+    "#9D7660",
 )
 TIE = "#8C8C8C"  # neither system: ties, totals
 LEGEND_CHARS = 24  # longest system name shown in a legend or axis title
@@ -41,13 +42,26 @@ AXIS_ROOM = 95  # px under the plot for two-line tick labels and the x-axis titl
 LEGEND_ROW = 22  # px per row of legend entries
 
 
-def system_colour(i: int) -> str:
-    return SYSTEM_COLOURS[i % len(SYSTEM_COLOURS)]
+def system_colours(systems: Sequence[str]) -> dict[str, str]:
+    """The colour of each system on every chart, by name: a model's name or label (as the
+    Translate page's hand-off names its systems) in the model's colour, as on every other page;
+    any other name in SYSTEM_COLOURS[crc32(name) mod k], or the next one free when taken (names
+    taken in sorted order, so the input order changes no colour)."""
+    colours = {n: named_model_colour(n) for n in systems}
+    taken = {c for c in colours.values() if c}
+    for name in sorted(n for n, c in colours.items() if c is None):
+        start = zlib.crc32(name.encode("utf-8"))
+        free = [
+            SYSTEM_COLOURS[(start + k) % len(SYSTEM_COLOURS)] for k in range(len(SYSTEM_COLOURS))
+        ]
+        colours[name] = next((c for c in free if c not in taken), free[0])
+        taken.add(colours[name])
+    return colours
 
 
 def colour_of(name: str, systems: Sequence[str]) -> str:
-    """The colour of system `name` on every chart: by its position among `systems`."""
-    return system_colour(list(systems).index(name))
+    """The colour of system `name` among `systems` on every chart (system_colours)."""
+    return system_colours(systems)[name]
 
 
 def plotly_text(name) -> str:

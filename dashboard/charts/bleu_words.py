@@ -18,11 +18,13 @@ from dashboard.charts.bleu_style import (
 
 def word_accuracy_chart(acc: WordAccuracy, systems: Sequence[str]) -> go.Figure:
     """F-measure of output words per frequency bucket, one bar per system; bucket labels carry
-    the number of reference words in the bucket."""
-    labels = [f"{b}<br>n={n:,}" for b, n in zip(acc.buckets, acc.ref_words, strict=True)]
+    the number of reference words in the bucket. Buckets without reference words (no recall,
+    so no F-measure) are not drawn."""
+    kept = acc.ref_words > 0
+    labels = [f"{b}<br>n={n:,}" for b, n in zip(acc.buckets, acc.ref_words, strict=True) if n]
     fig = go.Figure()
     for name in systems:
-        scores = acc.scores(name)
+        scores = acc.scores(name)[kept]
         fig.add_trace(
             go.Bar(
                 x=labels,

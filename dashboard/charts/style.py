@@ -41,6 +41,15 @@ def model_colour(name: str) -> str:
     return MODEL_COLOURS.get(name, OTHER_COLOUR)
 
 
+def named_model_colour(name: str) -> str | None:
+    """The colour of the model a name stands for, by registry name or label ("gru", "GRU", as
+    the Translate page names its systems); None for any other name."""
+    return MODEL_COLOURS.get(name, MODEL_COLOURS.get(_MODEL_BY_LABEL.get(name)))
+
+
+_MODEL_BY_LABEL = {label: name for name, label in MODEL_LABELS.items()}
+
+
 def model_label(name: str) -> str:
     return MODEL_LABELS.get(name, name)
 
@@ -52,18 +61,25 @@ def ordered(names) -> list[str]:
     return known + [n for n in names if n not in MODEL_ORDER]
 
 
+MODEBAR_ROOM = 38  # px at the top of a figure where plotly's toolbar (the modebar) sits
+# The title starts under the toolbar's row, so a long one runs under no button; automargin pushes
+# the plot down below it (whatever top margin a chart sets).
+TITLE = {
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 1,
+    "yanchor": "top",
+    "pad": {"t": MODEBAR_ROOM},
+    "automargin": True,
+}
+
+
 def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     """The house layout: title at the top, legend below the plot, unified hover (the house
     template is plotly's default here, see TEMPLATE_NAME)."""
     fig.update_layout(
-        title={
-            "text": title,
-            "x": 0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 0.98,
-            "yanchor": "top",
-        },
+        title=TITLE | {"text": title},
         xaxis_title=x_title,
         yaxis_title=y_title,
         # below the plot: rows of a wrapped legend push the margin down instead of running

@@ -12,7 +12,7 @@ from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from dashboard.bleu import examples, export, figures, sections, sentences, state, uploads, words
 from dashboard.bleu.chart_files import chart_config, format_widget
-from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff
+from dashboard.bleu.handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff, describe
 from dashboard.charts import bleu as charts
 from dashboard.text import plain
 
@@ -111,7 +111,7 @@ def handoff_inputs() -> uploads.PageInputs | None:
             icon=":material/error:",
         )
         return None
-    c_note.info(f"From the Translate page: {plain(given['label'])}", icon=":material/translate:")
+    c_note.info(f"From the Translate page: {plain(describe(given))}", icon=":material/translate:")
     return uploads.from_handoff(given)
 
 
@@ -240,7 +240,6 @@ def page() -> None:
             inputs.input_sha256,
             words.word_report_of(analysis, names),
         ),
-        sections.download_stem(report),
     )
     sections.report_downloads(
         lambda: export.html_report(
@@ -251,7 +250,6 @@ def page() -> None:
             words.word_report_of(analysis, names),
         ),
         lambda: export.latex_tables(sections.corpus_frame(report), latex_caption(report)),
-        sections.download_stem(report),
     )
 
 
