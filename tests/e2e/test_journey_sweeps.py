@@ -220,12 +220,6 @@ def boxes_overlap(a: dict, b: dict) -> bool:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="chart titles are placed clear of the toolbar in dashboard/charts/style.py, a change "
-    "made for every page outside this one; remove this mark when it is in",
-)
 def test_the_success_chart_title_is_not_under_the_plotly_toolbar(page, app_url, tmp_path):
     open_app(page, app_url)
     go_to(page, "Sweeps")
