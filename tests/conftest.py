@@ -1,4 +1,7 @@
-"""Shared fixtures. Real MT data with known scores lives beside the repository, not in it."""
+"""Shared fixtures. Real MT data with known scores lives beside the repository, not in it.
+
+Streamlit is imported first, as in the app: importing it sets plotly's default template to its
+own, and the dashboard's chart style, imported after it, sets the house template over that."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+import streamlit  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 
