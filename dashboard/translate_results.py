@@ -132,7 +132,8 @@ def gradients(exp: store.Experiment) -> None:
     )
 
 
-def buckets(exp: store.Experiment) -> pd.DataFrame:
+def bucket_table(exp: store.Experiment) -> pd.DataFrame:
+    """The experiment's BLEU by source length (core.translate.analysis), computed once."""
     if "buckets" not in exp.memo:
         lengths = np.array([len(s.split()) for s in exp.corpus.test.source])
         exp.memo["buckets"] = bleu_by_length(
@@ -143,7 +144,11 @@ def buckets(exp: store.Experiment) -> pd.DataFrame:
             exp.config.bleu_tokenize,
             seed=exp.config.seed,
         )
-    table = exp.memo["buckets"]
+    return exp.memo["buckets"]
+
+
+def buckets(exp: store.Experiment) -> pd.DataFrame:
+    table = bucket_table(exp)
     st.plotly_chart(charts.bleu_by_length_chart(table), key="tr_buckets")
     names = system_names(exp)
     shown = table.drop(columns=["bucket_index"]).assign(system=table["system"].map(names))
