@@ -22,6 +22,8 @@ from dashboard.charts import translate as charts
 
 SEARCH_KEY = "tr_search"
 SENTENCE_KEY = "tr_sentence"
+TABLE_PX = 860  # text columns share this width: the main column of a 1400 px wide page
+ROW_PX = 76  # three lines per row; rows taller than 64 px wrap their text
 
 
 def system_names(exp: store.Experiment) -> dict[str, str]:
@@ -77,8 +79,17 @@ def examples(exp: store.Experiment) -> None:
     if query:
         hit = table.apply(lambda col: col.str.contains(query, case=False, regex=False))
         shown = table[hit.any(axis=1)]
-    st.caption(f"{len(shown)} of {len(table)} test sentences")
-    st.dataframe(shown, key="tr_examples", height=280)
+    st.caption(
+        f"{len(shown)} of {len(table)} test sentences; a cell's whole text opens on a double click"
+    )
+    width = max(120, TABLE_PX // len(table.columns))
+    st.dataframe(
+        shown,
+        key="tr_examples",
+        height=5 * ROW_PX + 40,
+        row_height=ROW_PX,
+        column_config={c: st.column_config.TextColumn(width=width) for c in table.columns},
+    )
     with_attention = {m: o for m, o in exp.outcomes.items() if o.test.attention is not None}
     if with_attention and len(shown):
         line = st.selectbox(
