@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import translate_results as results
 from dashboard import translate_state as store
 from dashboard.charts import translate as charts
+from dashboard.presentation import show
 
 COMPARE_KEY = "tr_compare"
 
@@ -53,8 +54,15 @@ def section() -> None:
             lengths.append((name, m, table[table["system"] == m]))
     st.dataframe(pd.DataFrame(rows), key="tr_compare_table", hide_index=True)
     left, right = st.columns(2)
-    left.plotly_chart(charts.compare_dev_bleu_curves(curves), key="tr_compare_dev")
-    right.plotly_chart(charts.compare_bleu_by_length(lengths), key="tr_compare_length")
+    show(
+        charts.compare_dev_bleu_curves(curves), "tr_compare_dev", left, "translate-compare-dev-bleu"
+    )
+    show(
+        charts.compare_bleu_by_length(lengths),
+        "tr_compare_length",
+        right,
+        "translate-compare-bleu-by-length",
+    )
 
 
 def _unique_labels(exps: list[store.Experiment]) -> dict[str, str]:

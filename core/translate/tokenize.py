@@ -56,3 +56,8 @@ def default_target_tokens(targets) -> str:
     """ "chars" for a mostly Hangul, kana or Han target (its words are too many for a word
     vocabulary: a Korean or Japanese word carries its particles), else "words"."""
     return "chars" if mostly_cjk(targets) else "words"
+
+
+def shown_tokens(tokens: list[str]) -> list[str]:
+    """Tokens as a reader knows them, for labels: without the joiner ("￭." -> ".")."""
+    return [t.replace(JOINER, "") or t for t in tokens]
