@@ -48,3 +48,12 @@ def script_distance(p: Mapping[str, float], q: Mapping[str, float]) -> float:
     if not p or not q:
         return 0.0
     return 0.5 * sum(abs(p.get(s, 0.0) - q.get(s, 0.0)) for s in {*p, *q})
+
+
+CJK = ("Hangul", "Kana", "Han")  # scripts whose words are too many for a word vocabulary
+
+
+def mostly_cjk(lines: Iterable[str], threshold: float = 0.5) -> bool:
+    """True when Hangul, kana and Han letters together are more than `threshold` of the text."""
+    shares = script_shares(lines)
+    return sum(shares.get(s, 0.0) for s in CJK) > threshold

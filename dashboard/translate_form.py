@@ -12,7 +12,7 @@ from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus, split_corpus
 from core.translate.generated import GeneratedCorpusConfig, generated_corpus
 from core.translate.readers import CorpusError, read_aligned, read_pairs, read_table_pairs
-from core.translate.tokenize import TOKENIZERS
+from core.translate.tokenize import TOKENIZERS, default_target_tokens
 from dashboard.charts.translate import cell_label
 
 FAST_ENV = "GATESCOPE_FAST_DEFAULT"  # "1": a tiny default experiment (tests only)
@@ -27,6 +27,13 @@ PAGE_DEFAULT = TranslateConfig(
     models=("rnn", "gru"), embed=32, hidden=128, epochs=24, dev_limit=200
 )
 CORPUS_DEFAULT = GeneratedCorpusConfig()
+AUTO = "auto"  # target tokens chosen from the target's script
+AUTO_HELP = (
+    "auto: characters when the target is mostly Hangul, kana or Han (Korean, Japanese, "
+    "Chinese), whose words are too many for a word vocabulary; words otherwise. The built-in "
+    "corpus has a small closed vocabulary and keeps words."
+)
+BY_EPOCHS, BY_TIME = "epochs", "a time budget"
 
 
 def page_default() -> tuple[TranslateConfig, GeneratedCorpusConfig]:
@@ -51,11 +58,16 @@ class FormResult:
     reverse_direction: bool  # translate target -> source
     config: TranslateConfig
     beam: int  # beam size for the test translations
+    auto_target: bool = False  # target tokens to be chosen from the target's script
 
 
 def translate_form() -> FormResult | None:
     """The experiment form; returns its values on submit, else None."""
     base, _ = page_default()
+    stop = st.radio(  # outside the form, so that the field it enables follows it at once
+        "Train for", (BY_EPOCHS, BY_TIME), horizontal=True, key="tr_stop"
+    )
+    by_time = stop == BY_TIME
     with st.form("translate_form"):
         c1, c2, c3 = st.columns(3)
         source = c1.radio("Corpus", (BUILT_IN, PAIRS, ALIGNED, TABLE), key="tr_source")
@@ -81,22 +93,22 @@ def translate_form() -> FormResult | None:
         hidden = c2.number_input("Hidden units", 4, 512, base.hidden, key="tr_hidden")
         attention = c2.checkbox("Attention (Luong general)", key="tr_attention")
         reverse_source = c2.checkbox("Reverse the source (Sutskever et al.)", key="tr_revsrc")
-        stop = c3.radio("Train for", ("epochs", "a time budget"), horizontal=True, key="tr_stop")
-        epochs = c3.number_input("Epochs", 1, 1000, base.epochs, key="tr_epochs")
-        budget = c3.number_input("Time budget per model (s)", 5, 3600, 60, key="tr_budget")
+        epochs = c3.number_input("Epochs", 1, 1000, base.epochs, key="tr_epochs", disabled=by_time)
+        budget = c3.number_input(
+            "Time budget per model (s)", 5, 3600, 60, key="tr_budget", disabled=not by_time
+        )
         src_tok = c3.selectbox("Source tokens", TOKENIZERS, key="tr_src_tok")
         tgt_tok = c3.selectbox(
-            "Target tokens",
-            TOKENIZERS,
+            "Target tokens (auto: characters for Korean, Japanese, Chinese)",
+            (AUTO, *TOKENIZERS),
             key="tr_tgt_tok",
-            help="chars suits Korean or Japanese targets",
+            help=AUTO_HELP,
         )
         beam = c3.number_input("Beam size (test set)", 1, 16, 1, key="tr_beam")
         seed = c3.number_input("Seed", 0, 10**6, base.seed, key="tr_seed")
         submitted = st.form_submit_button("Train", type="primary", icon=":material/play_arrow:")
     if not submitted:
         return None
-    by_time = stop == "a time budget"
     cfg = replace(
         base,
         models=tuple(models),
@@ -105,12 +117,22 @@ def translate_form() -> FormResult | None:
         attention=attention,
         reverse_source=reverse_source,
         src_tokens=src_tok,
-        tgt_tokens=tgt_tok,
+        tgt_tokens=base.tgt_tokens if tgt_tok == AUTO else tgt_tok,
         epochs=10**6 if by_time else int(epochs),
         time_budget=float(budget) if by_time else None,
         seed=int(seed),
     )
-    return FormResult(source, tuple(files or ()), test_file, reverse, cfg, int(beam))
+    return FormResult(
+        source, tuple(files or ()), test_file, reverse, cfg, int(beam), tgt_tok == AUTO
+    )
+
+
+def with_target_tokens(form: FormResult, corpus: ParallelCorpus) -> FormResult:
+    """The form with "auto" target tokens chosen from the corpus's target script."""
+    if not form.auto_target or form.source == BUILT_IN:
+        return form
+    tokens = default_target_tokens(corpus.train.target)
+    return replace(form, config=replace(form.config, tgt_tokens=tokens))
 
 
 def corpus_from_form(form: FormResult) -> ParallelCorpus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import numpy as np
@@ -16,12 +17,15 @@ from core.translate.analysis import (
     source_gradient,
 )
 from core.translate.saved import model_files
-from core.translate.tokenize import tokenize
+from core.translate.tokenize import shown_tokens, tokenize
 from dashboard import translate_state as store
 from dashboard.charts import translate as charts
+from dashboard.presentation import show
 
 SEARCH_KEY = "tr_search"
 SENTENCE_KEY = "tr_sentence"
+TABLE_PX = 860  # text columns share this width: the main column of a 1400 px wide page
+ROW_PX = 76  # three lines per row; rows taller than 64 px wrap their text
 
 
 def system_names(exp: store.Experiment) -> dict[str, str]:
@@ -55,8 +59,8 @@ def summary(exp: store.Experiment) -> None:
 
 def curves(histories) -> None:
     left, right = st.columns(2)
-    left.plotly_chart(charts.loss_curves(histories), key="tr_loss")
-    right.plotly_chart(charts.dev_bleu_curves(histories), key="tr_dev_bleu")
+    show(charts.loss_curves(histories), "tr_loss", left, "translate-loss")
+    show(charts.dev_bleu_curves(histories), "tr_dev_bleu", right, "translate-dev-bleu")
 
 
 def examples(exp: store.Experiment) -> None:
@@ -77,8 +81,17 @@ def examples(exp: store.Experiment) -> None:
     if query:
         hit = table.apply(lambda col: col.str.contains(query, case=False, regex=False))
         shown = table[hit.any(axis=1)]
-    st.caption(f"{len(shown)} of {len(table)} test sentences")
-    st.dataframe(shown, key="tr_examples", height=280)
+    st.caption(
+        f"{len(shown)} of {len(table)} test sentences; a cell's whole text opens on a double click"
+    )
+    width = max(120, TABLE_PX // len(table.columns))
+    st.dataframe(
+        shown,
+        key="tr_examples",
+        height=5 * ROW_PX + 40,
+        row_height=ROW_PX,
+        column_config={c: st.column_config.TextColumn(width=width) for c in table.columns},
+    )
     with_attention = {m: o for m, o in exp.outcomes.items() if o.test.attention is not None}
     if with_attention and len(shown):
         line = st.selectbox(
@@ -90,11 +103,16 @@ def examples(exp: store.Experiment) -> None:
             src = tokenize(test.source[line - 1], codec.src_tokens)
             src = src[::-1] if codec.reverse_source else src
             hyp = tokenize(o.test.hyps[line - 1], codec.tgt_tokens)
-            col.plotly_chart(
+            show(
                 charts.attention_heatmap(
-                    o.test.attention[line - 1], src, hyp, f"{names[m]}: attention, line {line}"
+                    o.test.attention[line - 1],
+                    shown_tokens(src),
+                    shown_tokens(hyp),
+                    f"{names[m]}: attention, line {line}",
                 ),
-                key=f"tr_att_{m}",
+                f"tr_att_{m}",
+                col,
+                f"translate-attention-{m}-line-{line}",
             )
 
 
@@ -120,9 +138,10 @@ def gradients(exp: store.Experiment) -> None:
             "mean over them" if i == "mean" else " ".join(any_profile.words[i])[:90]
         ),
     )
-    st.plotly_chart(
+    show(
         charts.source_gradient_chart(profiles, None if which == "mean" else which),
-        key="tr_gradient",
+        "tr_gradient",
+        name="translate-source-gradient",
     )
     st.caption(
         "The norm of the sentence's loss gradient at each encoder state h_j, "
@@ -132,7 +151,8 @@ def gradients(exp: store.Experiment) -> None:
     )
 
 
-def buckets(exp: store.Experiment) -> pd.DataFrame:
+def bucket_table(exp: store.Experiment) -> pd.DataFrame:
+    """The experiment's BLEU by source length (core.translate.analysis), computed once."""
     if "buckets" not in exp.memo:
         lengths = np.array([len(s.split()) for s in exp.corpus.test.source])
         exp.memo["buckets"] = bleu_by_length(
@@ -143,8 +163,12 @@ def buckets(exp: store.Experiment) -> pd.DataFrame:
             exp.config.bleu_tokenize,
             seed=exp.config.seed,
         )
-    table = exp.memo["buckets"]
-    st.plotly_chart(charts.bleu_by_length_chart(table), key="tr_buckets")
+    return exp.memo["buckets"]
+
+
+def buckets(exp: store.Experiment) -> pd.DataFrame:
+    table = bucket_table(exp)
+    show(charts.bleu_by_length_chart(table), "tr_buckets", name="translate-bleu-by-length")
     names = system_names(exp)
     shown = table.drop(columns=["bucket_index"]).assign(system=table["system"].map(names))
     st.dataframe(shown.round(2), key="tr_bucket_table", hide_index=True)
@@ -156,11 +180,16 @@ def downloads(exp: store.Experiment) -> None:
     st.download_button(
         "Download the models and test translations (.zip)",
         data=_zip(exp),
-        file_name=f"translate-{exp.id}.zip",
+        file_name=f"translate-{slug(exp.label)}.zip",
         mime="application/zip",
         key="tr_download",
         on_click="ignore",
     )
+
+
+def slug(label: str) -> str:
+    """A file-name form of an experiment's label: "RNN vs GRU on x.tsv" -> "rnn-vs-gru-on-x-tsv"."""
+    return "-".join(re.findall(r"[^\W_]+", label.lower()))[:80] or "experiment"
 
 
 def _pairs_tsv(pairs) -> str:

@@ -62,3 +62,15 @@ def test_attention_heatmap_rows_are_target_tokens_plus_end():
     fig = charts.attention_heatmap(np.full((3, 2), 0.5), ["x", "x"], ["a", "b"], "t")
     assert list(fig.data[0].y) == ["1. a", "2. b", "3. </s>"]
     assert list(fig.data[0].x) == ["1. x", "2. x"]
+
+
+def test_attention_heatmap_labels_every_token_and_the_end_token_as_written():
+    source = [f"w{i}" for i in range(14)] + ["<unk>"]
+    fig = charts.attention_heatmap(np.full((4, 15), 1 / 15), source, ["a", "b", "c"], "t")
+    x, y = fig.layout.xaxis, fig.layout.yaxis
+    assert x.tickmode == "array" and list(x.tickvals) == [
+        f"{i + 1}. {t}" for i, t in enumerate(source)
+    ]
+    assert list(x.ticktext)[-1] == "15. &lt;unk&gt;" and len(x.ticktext) == 15  # every token
+    assert list(y.ticktext) == ["1. a", "2. b", "3. c", "4. &lt;/s&gt;"]  # shown as </s>
+    assert x.tickangle == -45  # turned past ROTATE_AFTER tokens

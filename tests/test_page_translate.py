@@ -153,3 +153,23 @@ def test_the_download_keeps_the_pairs_files_extra_columns():
         for s, t, e in zip(corpus.test.source, corpus.test.target, corpus.test.extra, strict=True)
     ]
     assert all(line.split("\t")[2].startswith("CC-BY #") for line in tsv.splitlines())
+
+
+def test_charts_and_the_zip_download_under_names_that_say_what_they_are(trained_app):
+    import json
+
+    at, _ = trained_app
+    at.switch_page(PAGE).run()
+    names = {
+        json.loads(c.proto.config)["toImageButtonOptions"]["filename"]
+        for c in at.get("plotly_chart")
+    }
+    assert {
+        "gatescope-translate-loss",
+        "gatescope-translate-dev-bleu",
+        "gatescope-translate-bleu-by-length",
+        "gatescope-translate-source-gradient",
+    } <= names
+    assert results.slug("RNN vs GRU on generated English-Korean (seed 0)") == (
+        "rnn-vs-gru-on-generated-english-korean-seed-0"
+    )

@@ -113,3 +113,9 @@ def test_table_errors_name_the_line():
         read_table_pairs("t.tsv", b"source\tref\nHi\tSalut\nGo\t \n")
     with pytest.raises(CorpusError, match="t.tsv, line 2: 1 columns, the header has 2"):
         read_table_pairs("t.tsv", b"source\tref\nHi\n")
+
+
+def test_labels_show_tokens_without_the_joiner():
+    from core.translate.tokenize import shown_tokens
+
+    assert shown_tokens(tokenize("Tom, run.")) == ["Tom", ",", "run", "."]

@@ -119,6 +119,7 @@ class StoreReading:
             histories=body["histories"],
             metrics=body["metrics"],
             arrays=arrays,
+            data=body.get("data", {}),
         )
 
     def _doc(self, run_id: str) -> tuple[bytes, str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -91,6 +91,7 @@ class StoredRecord:
     histories: dict
     metrics: dict
     arrays: dict[str, np.ndarray]
+    data: dict = field(default_factory=dict)  # other JSON the record keeps (e.g. test outputs)
 
 
 def summary_from_row(r: tuple) -> StoredRun:

@@ -152,12 +152,13 @@ class RunStore(StoreReading):
         metrics: dict,
         arrays: dict[str, np.ndarray] | None = None,
         tags: tuple[str, ...] = (),
+        data: dict | None = None,
     ) -> str:
         """Store any other experiment (e.g. a translation model): JSON-able config, histories
-        and metrics, plus named arrays as its weights. Returns the id."""
-        doc = json.dumps(
-            {"config": config, "histories": histories, "metrics": metrics}, allow_nan=False
-        ).encode()
+        and metrics, any other JSON-able data it needs to be shown again (e.g. its test
+        translations), plus named arrays as its weights. Returns the id."""
+        body = {"config": config, "histories": histories, "metrics": metrics, "data": data or {}}
+        doc = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
         npz = _npz_bytes(arrays) if arrays else None
         return self._insert(
             kind=kind,

@@ -117,3 +117,20 @@ class TrainingJob:
             self.poll()
             time.sleep(poll_seconds)
         self.poll()
+
+
+@dataclass
+class FinishedJob:
+    """A job that is over: an experiment read back from the run store (the same fields as a
+    TrainingJob's, nothing to poll or stop)."""
+
+    outcomes: dict[str, ModelOutcome]
+    progress: dict[str, list[TrainProgress]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    done: bool = True
+
+    def poll(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass

@@ -61,16 +61,22 @@ def model_from_json(d: dict, npz: bytes, name: str, npz_name: str) -> TrainedMod
         raise SavedModelError(
             f"{name}: not a saved translator (format {d.get('format')!r}, expected {FORMAT!r})."
         )
-    try:
-        spec = ModelSpec(**d["spec"])
-        codec = TextCodec.from_json(d["codec"])
-        config = TranslateConfig.from_json(d["config"])
-        history = TrainHistory.from_json(d["history"])
-        best = None if d["best"] is None else Checkpoint(**d["best"])
-    except (KeyError, TypeError, ValueError) as err:
-        raise SavedModelError(f"{name}: missing or malformed field ({err}).") from None
-    weights = read_weights(npz, npz_name, _shapes(spec))
-    missing = sorted(set(_shapes(spec)) - set(weights))
+    spec = _parts(d, name)[0]
+    return trained_model(d, read_weights(npz, npz_name, _shapes(spec)), name, npz_name)
+
+
+def trained_model(
+    d: dict, weights: dict[str, np.ndarray], name: str, npz_name: str
+) -> TrainedModel:
+    """A saved model's JSON (as a dict) and its weights -> the trained model; every weight the
+    model's shape needs must be there, with that shape."""
+    spec, codec, config, history, best = _parts(d, name)
+    shapes = _shapes(spec)
+    wrong = sorted(k for k, v in weights.items() if shapes.get(k, v.shape) != v.shape)
+    if wrong or set(weights) - set(shapes):
+        bad = wrong or sorted(set(weights) - set(shapes))
+        raise SavedModelError(f"{npz_name}: unexpected or misshapen weights: {', '.join(bad)}.")
+    missing = sorted(set(shapes) - set(weights))
     if missing:
         raise SavedModelError(f"{npz_name}: weights missing: {', '.join(missing)}.")
     return TrainedModel(
@@ -85,6 +91,20 @@ def model_from_json(d: dict, npz: bytes, name: str, npz_name: str) -> TrainedMod
         float(d.get("wall_seconds", 0.0)),
         float(d.get("cpu_seconds", 0.0)),
     )
+
+
+def _parts(d: dict, name: str) -> tuple:
+    """(spec, codec, config, history, best) of a saved model's JSON."""
+    try:
+        return (
+            ModelSpec(**d["spec"]),
+            TextCodec.from_json(d["codec"]),
+            TranslateConfig.from_json(d["config"]),
+            TrainHistory.from_json(d["history"]),
+            None if d["best"] is None else Checkpoint(**d["best"]),
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise SavedModelError(f"{name}: missing or malformed field ({err}).") from None
 
 
 def _shapes(spec: ModelSpec) -> dict[str, tuple[int, ...]]:

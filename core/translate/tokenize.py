@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from core.text_script import mostly_cjk
+
 JOINER = "\uffed"  # ￭ glue marker: the token attaches to its neighbour without a space
 SPACE = "\u2581"  # ▁ a space, in character tokenisation
 TOKENIZERS = ("words", "chars")
@@ -48,3 +50,14 @@ def detokenize(tokens: list[str], kind: str = "words") -> str:
         return "".join(tokens).replace(SPACE, " ").strip()
     text = " ".join(tokens)
     return text.replace(JOINER + " ", "").replace(" " + JOINER, "").replace(JOINER, "").strip()
+
+
+def default_target_tokens(targets) -> str:
+    """ "chars" for a mostly Hangul, kana or Han target (its words are too many for a word
+    vocabulary: a Korean or Japanese word carries its particles), else "words"."""
+    return "chars" if mostly_cjk(targets) else "words"
+
+
+def shown_tokens(tokens: list[str]) -> list[str]:
+    """Tokens as a reader knows them, for labels: without the joiner ("￭." -> ".")."""
+    return [t.replace(JOINER, "") or t for t in tokens]

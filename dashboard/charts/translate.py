@@ -89,13 +89,15 @@ def dev_bleu_curves(histories: Mapping[str, TrainHistory]) -> go.Figure:
 def attention_heatmap(
     weights: np.ndarray, source: list[str], target: list[str], title: str
 ) -> go.Figure:
-    """a_tj: rows are target tokens (plus </s>), columns source tokens. weights (Tt+1, Ts)"""
+    """a_tj: rows are target tokens (plus </s>), columns source tokens. weights (Tt+1, Ts).
+    Every token is labelled; past ROTATE_AFTER source tokens the labels are turned."""
     rows = [*target, "</s>"][: len(weights)]
+    x, y = _unique(source), _unique(rows)
     fig = go.Figure(
         go.Heatmap(
             z=weights,
-            x=_unique(source),
-            y=_unique(rows),
+            x=x,
+            y=y,
             colorscale="Blues",
             zmin=0,
             zmax=1,
@@ -103,14 +105,28 @@ def attention_heatmap(
         )
     )
     base_layout(fig, title, "source token", "target token")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=x,
+        ticktext=_shown(x),
+        tickangle=-45 if len(x) > ROTATE_AFTER else 0,
+    )
+    fig.update_yaxes(autorange="reversed", tickmode="array", tickvals=y, ticktext=_shown(y))
     fig.update_layout(hovermode="closest")
     return fig
+
+
+ROTATE_AFTER = 8  # source tokens that fit side by side under a half-width heatmap
 
 
 def _unique(labels: list[str]) -> list[str]:
     """Position-numbered labels, so repeated words keep their own row or column."""
     return [f"{i + 1}. {t}" for i, t in enumerate(labels)]
+
+
+def _shown(labels: list[str]) -> list[str]:
+    """Tick texts with < and > as entities: plotly shows "</s>" or "<unk>", not a tag."""
+    return [t.replace("<", "&lt;").replace(">", "&gt;") for t in labels]
 
 
 def source_gradient_chart(
@@ -169,4 +185,53 @@ def bleu_by_length_chart(table: pd.DataFrame) -> go.Figure:
         "Test BLEU by source length (95% bootstrap intervals)",
         "source length in words (sentences)",
         "BLEU",
+    )
+
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def _dash(order: list[str], name: str) -> str:
+    """One dash per experiment ("<experiment> · <model>" names), in order of appearance."""
+    exp = name.rsplit(" · ", 1)[0]
+    if exp not in order:
+        order.append(exp)
+    return DASHES[order.index(exp) % len(DASHES)]
+
+
+def compare_dev_bleu_curves(runs: Sequence[tuple[str, str, TrainHistory]]) -> go.Figure:
+    """Dev BLEU at checkpoints of several experiments' models: (trace name, cell, history);
+    the cell sets the colour, the experiment (in order of first appearance) the dash."""
+    fig, order = go.Figure(), []
+    for name, cell, h in runs:
+        cps = h.checkpoints
+        fig.add_trace(
+            go.Scatter(
+                x=[c.epoch for c in cps],
+                y=[c.dev_bleu for c in cps],
+                mode="lines+markers",
+                name=name,
+                line={"color": cell_colour(cell), "width": 2.5, "dash": _dash(order, name)},
+            )
+        )
+    return base_layout(fig, "Dev BLEU at checkpoints, by experiment", "epoch", "BLEU")
+
+
+def compare_bleu_by_length(tables: Sequence[tuple[str, str, pd.DataFrame]]) -> go.Figure:
+    """Test BLEU per source-length bucket of several experiments' models: (trace name, cell,
+    that model's rows of its experiment's bleu_by_length table)."""
+    fig, order = go.Figure(), []
+    for name, cell, rows in tables:
+        rows = rows.sort_values("bucket_index")
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows["bucket"]),
+                y=rows["bleu"],
+                mode="lines+markers",
+                name=name,
+                line={"color": cell_colour(cell), "width": 2.5, "dash": _dash(order, name)},
+            )
+        )
+    return base_layout(
+        fig, "Test BLEU by source length, by experiment", "source length in words", "BLEU"
     )

@@ -7,11 +7,16 @@ import streamlit as st
 
 from core.translate.readers import CorpusError
 from core.translate.train import TrainHistory
-from dashboard import translate_loaded
+from dashboard import translate_compare, translate_loaded
 from dashboard import translate_results as results
 from dashboard import translate_state as store
 from dashboard.charts.translate import cell_label
-from dashboard.translate_form import FormResult, corpus_from_form, translate_form
+from dashboard.translate_form import (
+    FormResult,
+    corpus_from_form,
+    translate_form,
+    with_target_tokens,
+)
 
 POLL_SECONDS = 1.0
 
@@ -27,9 +32,15 @@ def start_from_form(form: FormResult) -> None:
     except CorpusError as err:
         st.error(f"This corpus cannot be used: {err}", icon=":material/error:")
         return
+    form = with_target_tokens(form, corpus)
     models = " vs ".join(cell_label(m) for m in form.config.models)
     extras = " + attention" if form.config.attention else ""
-    store.start(corpus, form.config, form.beam, f"{models}{extras} on {corpus.name}")
+    extras += ", character targets" if form.config.tgt_tokens == "chars" else ""
+    base = label = f"{models}{extras} on {corpus.name}"
+    taken, n = set(store.listing().values()), 2
+    while label in taken:  # a second run of the same setup: "... (2)"
+        label, n = f"{base} ({n})", n + 1
+    store.start(corpus, form.config, form.beam, label)
 
 
 def live(exp: store.Experiment) -> None:
@@ -76,18 +87,22 @@ def _live_history(exp: store.Experiment, m: str):
 
 
 def picker() -> store.Experiment | None:
-    exps = store.experiments()
-    if len(exps) > 1:
-        ids = list(exps)
-        current = store.current()
+    """Every experiment there is (this session's and the store's); the chosen one."""
+    listed = store.listing()
+    if listed:
+        ids = list(listed)
+        chosen = store.current()
+        if st.session_state.get(store.PICK_KEY) not in listed:
+            st.session_state[store.PICK_KEY] = chosen.id if chosen else ids[0]
         st.selectbox(
-            "Experiment",
+            f"Experiment ({len(ids)} kept)",
             ids,
-            index=ids.index(current.id) if current else 0,
-            format_func=lambda i: exps[i].label,
-            key="tr_pick",
-            on_change=lambda: store.select(st.session_state["tr_pick"]),
+            format_func=lambda i: listed[i],
+            key=store.PICK_KEY,
+            on_change=lambda: store.select(st.session_state[store.PICK_KEY]),
         )
+        if chosen is None:  # a new session: the newest kept experiment
+            st.session_state[store.CURRENT] = st.session_state[store.PICK_KEY]
     return store.current()
 
 
@@ -111,7 +126,7 @@ def page() -> None:
         )
         return
     st.subheader(exp.label)
-    sizes = exp.corpus.sizes()
+    sizes = exp.pair_counts()
     st.caption(
         f"{sizes['train']:,} training, {sizes['dev']:,} dev and {sizes['test']:,} test pairs"
     )
@@ -125,6 +140,7 @@ def page() -> None:
     st.fragment(live, run_every=POLL_SECONDS if running else None)(exp)
     if running:
         return
+    store.keep(exp)
     results.summary(exp)
     if not exp.outcomes:
         return
@@ -140,6 +156,8 @@ def page() -> None:
     st.subheader("BLEU by source length")
     results.buckets(exp)
     results.downloads(exp)
+    st.subheader("Compare experiments")
+    translate_compare.section()
 
 
 page()
