@@ -64,11 +64,3 @@ def finish_jobs(at: AppTest, timeout: float = 120) -> AppTest:
         time.sleep(0.2)
         at.run()
     return at
-
-
-def train_uploader(at: AppTest):
-    """The Train page's "Load saved runs" uploader, its box opened first (the box builds its
-    content only while open)."""
-    at.session_state["train_files_open"] = True
-    at.run()
-    return at.file_uploader(key="train_upload")

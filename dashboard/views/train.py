@@ -31,8 +31,6 @@ UPLOAD_KEY = "train_upload"
 SEEN_UPLOADS = "train_upload_seen"  # file ids already processed (never load a file twice)
 UPLOAD_PROBLEMS = "train_upload_problems"  # [(file ids, message)] shown while those files stay
 SHOWN_RUN_KEY = "train_shown_run"
-FILES_OPEN = "train_files_open"  # the expanders' states: their content is built only while open
-SETTINGS_OPEN = "train_settings_open"
 
 
 def train_from_form(values: dict) -> None:
@@ -212,9 +210,8 @@ def results(run: TrainResult, run_id: str) -> None:
         return
     text, settings = st.columns([3, 2])
     text.markdown(explanation(run))
-    box = settings.expander("Settings of the shown run", key=SETTINGS_OPEN, on_change="rerun")
-    if box.open:  # built only while open: the first view stays light
-        box.markdown(settings_table(c.to_dict()))  # a table: no JSON viewer for browsers to load
+    with settings.expander("Settings of the shown run", expanded=False):
+        st.markdown(settings_table(c.to_dict()))  # a table: no JSON viewer for browsers to load
 
 
 st.title("Train: RNN vs GRU")
@@ -224,29 +221,26 @@ with st.sidebar:
     submitted = train_form(state.default_config())
 status = st.container()
 shown = st.container()
-files = None  # the save-or-reload box, built only while open (it sits below the first screen)
+files = st.container()
 if not presenting():
-    st.divider()
-    box = st.expander(
-        "Save or reload a run", key=FILES_OPEN, on_change="rerun", icon=":material/save:"
-    )
-    if box.open:
-        files = box.columns(2)
+    files.divider()
+    files.subheader("Save or reload a run")
+    download_col, upload_col = files.columns(2)
 
 with status:
     if submitted is not None:
         train_from_form(submitted)
     jobs.show_jobs()
-if files is not None:
-    with files[1]:
+if not presenting():
+    with upload_col:
         upload_section()
 with status:
     current = state.ensure_default_run()
 if current is not None:
     with shown:
         results(current, state.current_run_id())
-    if files is not None:
-        with files[0]:
+    if not presenting():
+        with download_col:
             download_section(current, state.current_run_id())
 if not presenting():
     st.divider()
