@@ -12,6 +12,7 @@ import streamlit as st
 
 PRESENT_KEY = "gatescope_presentation"  # session-state key of the presentation toggle
 FORMAT_KEY = "gatescope_image_format"  # session-state key of the download format
+POPOVER_KEY = "gatescope_presentation_box"  # whether the sidebar's popover is open
 FORMATS = {"svg": "SVG (scalable)", "png": "PNG"}
 EXPORT_SIZE = (1600, 900)  # px of a downloaded chart: a 16:9 slide
 PNG_SCALE = 2  # PNGs at twice that resolution, sharp on a projector
@@ -19,13 +20,22 @@ PRESENT_FONT = 20  # base font size in presentation mode (default 12)
 
 
 def controls() -> None:
-    """The sidebar's one-line popover: presentation mode and the chart download format."""
-    with st.sidebar.popover(
-        "Presentation and downloads", icon=":material/slideshow:", width="stretch"
-    ):
+    """The sidebar's one-line popover: presentation mode and the chart download format, built
+    only while open (a lazy popover; its widgets keep their values while it is closed)."""
+    box = st.sidebar.popover(
+        "Presentation and downloads",
+        icon=":material/slideshow:",
+        width="stretch",
+        key=POPOVER_KEY,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box:
         st.toggle(
             "Presentation mode",
             key=PRESENT_KEY,
+            persist_state="session",
             help="Larger fonts in every chart; secondary panels hidden. For a projector.",
         )
         st.session_state.setdefault(FORMAT_KEY, "svg")
@@ -35,6 +45,7 @@ def controls() -> None:
             format_func=FORMATS.get,
             key=FORMAT_KEY,
             required=True,
+            persist_state="session",
             help=f"The camera button above each chart saves it at {EXPORT_SIZE[0]} x "
             f"{EXPORT_SIZE[1]} px in this format.",
         )

@@ -64,3 +64,12 @@ def finish_jobs(at: AppTest, timeout: float = 120) -> AppTest:
         time.sleep(0.2)
         at.run()
     return at
+
+
+def train_uploader(at: AppTest):
+    """The Train page's "Load saved runs" uploader, its panel opened first (built only while
+    open, as a person opens it)."""
+    at.session_state["train_files_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at.file_uploader(key="train_upload")

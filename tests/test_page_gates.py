@@ -131,9 +131,7 @@ def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
 def test_a_run_loaded_without_weights_asks_for_the_npz(page):
     json_bytes, _ = run_to_bytes(ui.current_run(page))
     page.switch_page("views/train.py").run()
-    page.file_uploader(key="train_upload").set_value(
-        ("mine.run.json", json_bytes, "application/json")
-    )
+    ui.train_uploader(page).set_value(("mine.run.json", json_bytes, "application/json"))
     page.run()
     ui.open_page(PAGE, page)
     assert any(".npz" in m for m in ui.infos(page))
@@ -145,7 +143,7 @@ def test_a_run_loaded_with_weights_shows_the_same_gates(page):
     original = ui.metrics(page)
     json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
     page.switch_page("views/train.py").run()
-    page.file_uploader(key="train_upload").set_value(
+    ui.train_uploader(page).set_value(
         [
             ("saved.run.json", json_bytes, "application/json"),
             ("saved.run.npz", npz_bytes, "application/octet-stream"),

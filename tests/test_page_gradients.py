@@ -149,7 +149,7 @@ def test_single_model_run_says_so_and_shows_that_model(fast):
 
 def _upload(at: AppTest, files) -> None:
     at.switch_page("views/train.py").run()
-    at.file_uploader(key="train_upload").set_value(files)
+    ui.train_uploader(at).set_value(files)
     at.run()
     assert not at.exception and not at.error
 

@@ -97,7 +97,7 @@ def test_rename_and_tag_one_run(fast, two_stored):
 def test_an_uploaded_run_is_imported_into_the_store(fast):
     at = ui.boot()
     json_bytes, npz_bytes = run_to_bytes(train(TINY))
-    at.file_uploader(key="train_upload").set_value(
+    ui.train_uploader(at).set_value(
         [
             ("up.run.json", json_bytes, "application/json"),
             ("up.run.npz", npz_bytes, "application/octet-stream"),

@@ -54,6 +54,8 @@ def test_fast_default_shows_metrics_of_the_stored_run(app):
 
 
 def test_the_shown_runs_settings_are_listed_with_their_values(app):
+    app.session_state["train_settings_open"] = True  # built only while open
+    app.run()
     (box,) = [e for e in app.expander if e.label == "Settings of the shown run"]
     (table,) = [ui.shown(m.value) for m in box.markdown]
     for field, value in ui.current_run(app).config.to_dict().items():
@@ -121,9 +123,7 @@ def test_diverging_training_warns_and_keeps_the_partial_run(app):
 
 def test_bad_upload_names_the_file_and_keeps_the_current_run(app):
     before = ui.current_run(app)
-    app.file_uploader(key="train_upload").set_value(
-        ("run.json", b"\x00\x01 not a run", "application/json")
-    )
+    ui.train_uploader(app).set_value(("run.json", b"\x00\x01 not a run", "application/json"))
     app.run()
     assert not app.exception
     errors = ui.errors(app)
@@ -136,7 +136,7 @@ def test_bad_upload_names_the_file_and_keeps_the_current_run(app):
 def test_weights_without_their_json_are_refused_by_name(app):
     before = ui.current_run(app)
     _, npz = run_to_bytes(before)
-    app.file_uploader(key="train_upload").set_value(("mine.run.npz", npz, "application/zip"))
+    ui.train_uploader(app).set_value(("mine.run.npz", npz, "application/zip"))
     app.run()
     assert any("mine.run.npz" in e for e in ui.errors(app))
     assert ui.current_run(app) is before
@@ -145,7 +145,7 @@ def test_weights_without_their_json_are_refused_by_name(app):
 def test_a_saved_run_uploads_back_and_becomes_current(app):
     before = ui.current_run(app)
     json_bytes, npz_bytes = run_to_bytes(before)
-    app.file_uploader(key="train_upload").set_value(
+    ui.train_uploader(app).set_value(
         [
             ("saved.run.json", json_bytes, "application/json"),
             ("saved.run.npz", npz_bytes, "application/octet-stream"),
@@ -215,7 +215,7 @@ def test_current_run_is_none_until_the_default_is_trained_once_per_session(fast)
 
 def test_a_run_json_alone_loads_without_weights_and_says_so(app):
     json_bytes, _ = run_to_bytes(ui.current_run(app))
-    app.file_uploader(key="train_upload").set_value(("alone.run.json", json_bytes, "text/json"))
+    ui.train_uploader(app).set_value(("alone.run.json", json_bytes, "text/json"))
     app.run()
     assert not app.exception and not ui.errors(app)
     assert not ui.current_run(app).has_weights

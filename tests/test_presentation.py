@@ -56,6 +56,7 @@ def test_every_chart_of_every_page_downloads_at_presentation_size(app, fmt):
 
 def test_presentation_mode_enlarges_fonts_and_hides_secondary_panels(app):
     before = {}
+    app.session_state["train_files_open"] = True  # the Train page's downloads, built while open
     for page in PAGES:
         ui.open_page(page, app)
         before[page] = len(app.get("plotly_chart"))

@@ -17,6 +17,7 @@ from core.train.loop import train
 from core.train.run_files import run_to_bytes
 from dashboard.runs import state
 from dashboard.runs.upload import LoadedRun, UploadProblem, load_uploaded_runs
+from tests import apptest_helpers as ui
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"
@@ -175,7 +176,7 @@ def session_with_two_runs(run, saved) -> AppTest:
     at.session_state[state.RUN_IDS] = {"kept run": "kept-run-id"}
     at.session_state[state.CURRENT_NAME] = "kept run"
     at.run()
-    at.file_uploader(key="train_upload").set_value(
+    ui.train_uploader(at).set_value(
         [("saved.run.json", saved[0], JSON), ("saved.run.npz", saved[1], NPZ)]
     ).run()
     assert not at.exception and not at.error
@@ -189,7 +190,7 @@ def test_bad_run_file_is_named_and_every_run_stays(run, saved, case, fresh_cache
     files, words = cases(saved)[case]
     at = session_with_two_runs(run, saved)
     runs_before = dict(at.session_state[state.RUNS])
-    at.file_uploader(key="train_upload").set_value(files).run()
+    ui.train_uploader(at).set_value(files).run()
     assert not at.exception, at.exception
     errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1, errors

@@ -20,6 +20,7 @@ from core.bleu.example import example_corpus
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
+from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest, ruff in a subprocess
 
@@ -157,7 +158,7 @@ def test_run_uploads_are_loaded_without_touching_the_disk(monkeypatch, file_writ
     )
     at = AppTest.from_file(APP, default_timeout=60).run()
     file_writes.clear()
-    at.file_uploader(key="train_upload").set_value(
+    ui.train_uploader(at).set_value(
         [
             ("r.run.json", json_bytes, "application/json"),
             ("r.run.npz", npz_bytes, "application/octet-stream"),

@@ -31,6 +31,10 @@ UPLOAD_KEY = "train_upload"
 SEEN_UPLOADS = "train_upload_seen"  # file ids already processed (never load a file twice)
 UPLOAD_PROBLEMS = "train_upload_problems"  # [(file ids, message)] shown while those files stay
 SHOWN_RUN_KEY = "train_shown_run"
+# Panels below the first screen are lazy expanders: their content (a file uploader, download
+# buttons, a settings table) is built, and sent to the browser, only while a person has them open.
+FILES_OPEN = "train_files_open"
+SETTINGS_OPEN = "train_settings_open"
 
 
 def train_from_form(values: dict) -> None:
@@ -210,8 +214,9 @@ def results(run: TrainResult, run_id: str) -> None:
         return
     text, settings = st.columns([3, 2])
     text.markdown(explanation(run))
-    with settings.expander("Settings of the shown run", expanded=False):
-        st.markdown(settings_table(c.to_dict()))  # a table: no JSON viewer for browsers to load
+    box = settings.expander("Settings of the shown run", key=SETTINGS_OPEN, on_change="rerun")
+    if box.open:
+        box.markdown(settings_table(c.to_dict()))  # a table: no JSON viewer for browsers to load
 
 
 st.title("Train: RNN vs GRU")
@@ -222,16 +227,21 @@ with st.sidebar:
 status = st.container()
 shown = st.container()
 files = st.container()
+files_open = False
 if not presenting():
     files.divider()
-    files.subheader("Save or reload a run")
-    download_col, upload_col = files.columns(2)
+    files_box = files.expander(
+        "Save or reload a run", key=FILES_OPEN, on_change="rerun", icon=":material/save:"
+    )
+    files_open = bool(files_box.open)
+    if files_open:
+        download_col, upload_col = files_box.columns(2)
 
 with status:
     if submitted is not None:
         train_from_form(submitted)
     jobs.show_jobs()
-if not presenting():
+if files_open:
     with upload_col:
         upload_section()
 with status:
@@ -239,7 +249,7 @@ with status:
 if current is not None:
     with shown:
         results(current, state.current_run_id())
-    if not presenting():
+    if files_open:
         with download_col:
             download_section(current, state.current_run_id())
 if not presenting():
