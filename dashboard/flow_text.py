@@ -28,7 +28,8 @@ def half_life_text(s: DecayStats) -> str:
         return "n/a"
     if math.isinf(s.half_life):
         return f"beyond T = {s.length}"
-    return f"{s.half_life:.0f} step" + ("" if s.half_life == 1 else "s")
+    steps = f"{s.half_life:.0f} step" + ("" if s.half_life == 1 else "s")
+    return steps + (" (first crossing)" if s.recovers else "")
 
 
 def rate_text(s: DecayStats) -> str:
@@ -49,6 +50,7 @@ def decay_frame(stats: Mapping[str, DecayStats]) -> pd.DataFrame:
     """The decay figures as text, one row per model (index: model label)."""
     rows = {
         model_label(name): {
+            "curve": headline(s),
             "half-life": half_life_text(s),
             "surviving 20 steps": share(s.survival[20], 20),
             "surviving 50 steps": share(s.survival[50], 50),
@@ -59,23 +61,31 @@ def decay_frame(stats: Mapping[str, DecayStats]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def model_sentence(s: DecayStats) -> str:
-    """One model's clause, e.g. 'the GRU keeps 86.9 % of it (half-life beyond T = 80)'."""
-    label, far = model_label(s.model), s.length - 1
-    if s.grows:
-        clause = (
-            f"the {label}'s gradient grows instead of decaying: {far} steps back it is "
-            f"{s.kept_far:.3g} times as large"
+def far_text(s: DecayStats) -> str:
+    """What reaches the sequence's first state: '9.0% left at k = 79' or '×1.01 at k = 79'."""
+    far = s.length - 1
+    if s.kept_far > 1.0:
+        return f"×{s.kept_far:.3g} at k = {far}"
+    return f"{share(s.kept_far, far)} left at k = {far}"
+
+
+def headline(s: DecayStats) -> str:
+    """The curve's leading fact (its `shape`), the words the table and the sentence both use."""
+    if s.shape == "dips_and_recovers":
+        return (
+            f"dips below half at k = {s.half_life:.0f}, back above half from "
+            f"k = {s.back_above_half:.0f}; {far_text(s)}"
         )
-    else:
-        clause = f"the {label} keeps {share(s.kept_far, far)} of it {far} steps back"
-    if math.isinf(s.half_life):
-        clause += f" and never falls below half within T = {s.length} steps"
-    else:
-        clause += f", falling below half at k = {s.half_life:.0f}"
-        if s.recovers:
-            clause += " and climbing back above half later"
-    return clause
+    if s.shape == "decays":
+        return f"falls below half at k = {s.half_life:.0f}; {far_text(s)}"
+    if s.shape == "grows":
+        return f"grows: {far_text(s)}"
+    return f"stays above half up to k = {s.length - 1}; {far_text(s)}"
+
+
+def model_sentence(s: DecayStats) -> str:
+    """One model's clause, e.g. "the GRU's gradient falls below half at k = 30; 9.0% left ..."."""
+    return f"the {model_label(s.model)}'s gradient {headline(s)}"
 
 
 def flow_explanation(stats: Mapping[str, DecayStats]) -> str:
@@ -83,7 +93,7 @@ def flow_explanation(stats: Mapping[str, DecayStats]) -> str:
     first = stats[ordered(stats)[0]]
     parts = [model_sentence(stats[name]) for name in ordered(stats)]
     return (
-        f"At step {first.step}, of the gradient at the last state, "
+        f"At step {first.step}, of the gradient at the last state (k = 0), "
         + "; ".join(parts)
         + ". A straight line on this log axis is geometric decay: each "
         "step multiplies the gradient by a similar Jacobian factor. The RNN's factor is at "

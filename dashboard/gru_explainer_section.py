@@ -105,8 +105,8 @@ def explainer_text(rwc: ReadWriteCarry) -> str:
         )
     if rwc.regime == "blind":
         return text + (
-            "With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_x + "
-            "b) sees only the input, as if the past did not exist; u still decides "
+            "With r ≈ 0 the read bars are empty: the candidate c_t = tanh(x_t W_c + "
+            "b_c) sees only the input, as if the past did not exist; u still decides "
             "how much of that fresh candidate is written over the carried state."
         )
     return text + (
@@ -120,9 +120,9 @@ def explainer_section() -> None:
     st.header("Read, write, carry")
     st.markdown(READ_WRITE_INTRO)
     # Full width, then the presets as a wrapping row: nothing is cut at 1024 px.
-    st.latex(r"u_t = \sigma(W_u [h_{t-1}; x_t] + b_u) \quad \text{update: how much to write}")
-    st.latex(r"r_t = \sigma(W_r [h_{t-1}; x_t] + b_r) \quad \text{reset: what to read}")
-    st.latex(r"c_t = \tanh(W [\underbrace{r_t \odot h_{t-1}}_{\text{read}}; x_t] + b)")
+    st.latex(r"u_t = \sigma(x_t W_u + h_{t-1} U_u + b_u) \quad \text{update: how much to write}")
+    st.latex(r"r_t = \sigma(x_t W_r + h_{t-1} U_r + b_r) \quad \text{reset: what to read}")
+    st.latex(r"c_t = \tanh(x_t W_c + (\underbrace{r_t \odot h_{t-1}}_{\text{read}}) U_c + b_c)")
     st.latex(
         r"h_t = \underbrace{u_t \odot c_t}_{\text{write}} + "
         r"\underbrace{(1 - u_t) \odot h_{t-1}}_{\text{carry}}"

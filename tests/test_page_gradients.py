@@ -26,7 +26,9 @@ def page(fast) -> AppTest:
 
 
 def _half_life(s) -> str:
-    return f"beyond T = {s.length}" if math.isinf(s.half_life) else f"{s.half_life:.0f} steps"
+    if math.isinf(s.half_life):
+        return f"beyond T = {s.length}"
+    return f"{s.half_life:.0f} steps" + (" (first crossing)" if s.recovers else "")
 
 
 def _share(x: float, n: int) -> str:
@@ -54,10 +56,11 @@ def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
         assert row[f"fitted rate (k = 0–{s.length - 1})"] == f"×{s.factor_per_step:.3f}/step"
         for n in (20, 50):
             assert row[f"surviving {n} steps"] == _share(s.survival[n], n)
+        assert f"{row.name}'s gradient {row['curve']}" in text  # the table's words, verbatim
         if math.isinf(s.half_life):
-            assert f"never falls below half within T = {s.length} steps" in text
+            assert row["curve"].startswith(("grows", f"stays above half up to k = {s.length - 1}"))
         else:
-            assert f"falling below half at k = {s.half_life:.0f}" in text
+            assert f"below half at k = {s.half_life:.0f}" in row["curve"]
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:

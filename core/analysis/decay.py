@@ -10,6 +10,10 @@ k = 0: m[k] = 10**median_b(log10 ||dL_T/dh_{T-k}|| - log10 ||dL_T/dh_T||), so m[
     kept_far    m[T-1]: the share reaching the first state of the sequence
     grows       True when the gradient ends larger than it started (kept_far > 1)
     recovers    True when m falls below 1/2 and later rises back to 1/2 or more
+    back_above_half  the first k after half_life with m[k] >= 1/2 (inf: it stays below)
+    shape       the curve's leading fact, which the page's table and sentence both lead with:
+                "dips_and_recovers" (recovers), "decays" (falls below 1/2 and stays there),
+                "grows" (never below 1/2, ends above 1), "never_halves" (otherwise)
     slope       a separate, fitted figure: least-squares slope of log10 m against k over
                 fit_range (log10 per step back, with an intercept); factor_per_step = 10**slope
 
@@ -40,6 +44,8 @@ class DecayStats:
     kept_far: float  # m[T-1]: share reaching the sequence's first state
     grows: bool  # kept_far > 1: the gradient grows going back
     recovers: bool  # m dips below 1/2 and climbs back to >= 1/2 later
+    back_above_half: float  # first k after half_life with m[k] >= 1/2 (inf: none)
+    shape: str  # dips_and_recovers | decays | grows | never_halves (see module docstring)
     slope: float  # fitted d log10 m / dk over fit_range (negative: decaying)
     factor_per_step: float  # 10**slope: fitted share kept per step back
     fit_range: tuple[int, int]  # (first k, last k) of the straight-line fit
@@ -62,6 +68,8 @@ class DecayStats:
             "kept_far": num(self.kept_far),
             "grows": self.grows,
             "recovers": self.recovers,
+            "back_above_half": num(self.back_above_half),
+            "shape": self.shape,
             "slope": num(self.slope),
             "factor_per_step": num(self.factor_per_step),
             "fit_range": list(self.fit_range),
@@ -100,12 +108,22 @@ def survival(k: np.ndarray, log10_ratio: np.ndarray, steps=SURVIVAL_STEPS) -> di
     return out
 
 
-def recovers_after(log10_ratio: np.ndarray, half_life: float, k: np.ndarray) -> bool:
-    """True when the curve is back at >= 1/2 somewhere after its first fall below 1/2."""
+def back_above_half(log10_ratio: np.ndarray, half_life: float, k: np.ndarray) -> float:
+    """The first k after the first fall below 1/2 with m[k] >= 1/2; inf when there is none."""
     if not math.isfinite(half_life):
-        return False
-    later = np.asarray(log10_ratio)[np.asarray(k) > half_life]
-    return bool(np.any(later >= math.log10(HALF)))
+        return math.inf
+    k = np.asarray(k)
+    back = np.flatnonzero((k > half_life) & (np.asarray(log10_ratio) >= math.log10(HALF)))
+    return float(k[back[0]]) if back.size else math.inf
+
+
+def curve_shape(half_life: float, back_k: float, grows: bool) -> str:
+    """The curve's leading fact: dips_and_recovers | decays | grows | never_halves."""
+    if math.isfinite(back_k):
+        return "dips_and_recovers"
+    if math.isfinite(half_life):
+        return "decays"
+    return "grows" if grows else "never_halves"
 
 
 def decay_stats(flow: GradientFlow, steps=SURVIVAL_STEPS) -> DecayStats:
@@ -115,6 +133,7 @@ def decay_stats(flow: GradientFlow, steps=SURVIVAL_STEPS) -> DecayStats:
     h = measured_half_life(k, rel)
     slope = fitted_slope(k, rel)
     kept_far = float(10.0 ** rel[-1])
+    back_k = back_above_half(rel, h, k)
     return DecayStats(
         model=flow.model,
         step=flow.step,
@@ -123,7 +142,9 @@ def decay_stats(flow: GradientFlow, steps=SURVIVAL_STEPS) -> DecayStats:
         survival=survival(k, rel, steps),
         kept_far=kept_far,
         grows=kept_far > 1.0,
-        recovers=recovers_after(rel, h, k),
+        recovers=math.isfinite(back_k),
+        back_above_half=back_k,
+        shape=curve_shape(h, back_k, kept_far > 1.0),
         slope=slope,
         factor_per_step=10.0**slope if math.isfinite(slope) else math.nan,
         fit_range=(int(k[0]), int(k[-1])),
