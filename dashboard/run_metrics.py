@@ -13,6 +13,16 @@ from core.train.verdict import verdicts
 from dashboard.charts.style import model_label, ordered
 
 
+def readable(x: float) -> str:
+    """A loss as a person reads it: 0.693, 0.0213, 2.1e-4 (never a flat 0.000 for a tiny one)."""
+    if x == 0 or abs(x) >= 0.1:
+        return f"{x:.3f}"
+    if abs(x) >= 0.001:
+        return f"{x:.3g}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def model_metrics(run: TrainResult) -> None:
     """Per model: final validation loss and accuracy against the baseline, and time. A
     difference inside the baseline's noise margin is grey and reads "at chance"."""
@@ -29,7 +39,7 @@ def model_metrics(run: TrainResult) -> None:
             elif v.loss_at_baseline:
                 a.metric(
                     f"{label} loss",
-                    f"{loss:.3f}",
+                    readable(loss),
                     "at baseline",
                     delta_color="off",
                     delta_arrow="off",
@@ -38,7 +48,7 @@ def model_metrics(run: TrainResult) -> None:
             else:
                 a.metric(
                     f"{label} loss",
-                    f"{loss:.3f}",
+                    readable(loss),
                     f"{loss - chance.loss:+.3f}",
                     delta_color="inverse",
                     help=f"Final validation loss; the delta is "

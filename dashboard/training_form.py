@@ -63,16 +63,33 @@ def preset_picker(base: RunConfig) -> None:
         help="Settings measured to show each task's story in about 30 s: the GRU learns, "
         "the vanilla RNN does not. They fill the form; press Train.",
     )
-    if choice is not None:
+    if choice is not None and form_holds(PRESETS[choice].config(base), base):
         st.caption(f"Measured: {PRESETS[choice].claim}.")
+
+
+def form_holds(cfg: RunConfig, base: RunConfig) -> bool:
+    """Whether every form field holds cfg's value (a field not drawn yet holds base's)."""
+    return all(
+        _as_field(st.session_state.get(f"train_{name}", getattr(base, name)))
+        == _as_field(getattr(cfg, name))
+        for name in FORM_FIELDS
+    )
+
+
+def _as_field(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 def train_form(base: RunConfig) -> dict | None:
     """The experiment settings as an st.form: the main settings and the Train button first,
-    the rest in an "Advanced" expander. The chosen field values on submit, else None."""
-    with st.form("train_form"):
-        st.subheader("Experiment")
-        values = _main_fields(base)
+    the rest in an "Advanced" expander. The chosen field values on submit, else None.
+
+    The task sits above the form, so that choosing one redraws the page (the preset's note
+    follows it). Enter in a field does not submit: only a press of Train trains."""
+    st.subheader("Experiment")
+    task = _task_box(base)
+    with st.form("train_form", enter_to_submit=False, border=False):
+        values = {"task": task} | _main_fields(base)
         submitted = st.form_submit_button(
             "Train", type="primary", icon=":material/play_arrow:", width="stretch"
         )
@@ -88,7 +105,6 @@ def config_from_form(base: RunConfig, values: dict) -> RunConfig:
 
 def _main_fields(b: RunConfig) -> dict:
     return {
-        "task": _task_box(b),
         "length": st.number_input(
             "Sequence length T",
             *LIMITS["length"],

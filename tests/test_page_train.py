@@ -12,6 +12,7 @@ from core.train.config import RunConfig
 from core.train.presets import PRESETS
 from core.train.run_files import run_to_bytes
 from core.train.verdict import verdicts
+from dashboard.run_metrics import readable
 from dashboard.runs import state
 from dashboard.runs.names import run_name
 from tests import apptest_helpers as ui
@@ -35,7 +36,7 @@ def test_app_boots_on_the_real_default_experiment_and_shows_both_models(monkeypa
     for name, label in (("rnn", "RNN"), ("gru", "GRU")):
         final = run.models[name].final
         assert metrics[f"{label} accuracy"] == f"{final['val_accuracy']:.1%}"
-        assert metrics[f"{label} loss"] == f"{final['val_loss']:.3f}"
+        assert metrics[f"{label} loss"] == readable(final["val_loss"])
         assert f"{label} time" in metrics
     assert not ui.errors(at)
 

@@ -1,8 +1,12 @@
-"""Training jobs of this session on the server's worker pool: submit, then a fragment polls
-every half second and shows progress, the queue position and a Stop button, and a second one
-redraws the live loss curves every two seconds (a chart costs the browser far more to draw than
-a progress bar). A finished run is saved in the run store (by this, the submitting, process)
-and becomes the current run."""
+"""Training jobs on the server (core.jobs.registry, one for the whole server): a page submits
+one, and every page, in any tab, lists the unfinished ones with their progress, queue position
+and a Stop button (a fragment polls every half second; a second one redraws the live loss
+curves every two seconds: a chart costs the browser far more to draw than a progress bar).
+
+The server saves each finished run in the run store, whatever became of the tab that asked
+for it: a reload or a closed tab stops nothing, Stop does. The session that submitted a job
+also shows its run once it is done; others are told it finished and where it is stored.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +18,29 @@ from core.train.config import RunConfig
 from dashboard.charts.style import model_label, ordered
 from dashboard.runs import state
 from dashboard.runs.live_curves import CURVES_SECONDS, live_figure
-from dashboard.runs.services import current_store, job_pool, pool_problem
+from dashboard.runs.services import current_store, pool_problem, training_jobs
+from dashboard.text import plain
 
-JOBS = "gatescope_jobs"  # [(job id, run name)] submitted by this session, unfinished
-NOTICES = "gatescope_job_notices"  # messages about jobs that ended without a run
+JOBS = "gatescope_jobs"  # [(job id, run name)] this session asked for, unfinished
+WATCHED = "gatescope_jobs_watched"  # ids of other sessions' jobs this page has shown
+NOTICES = "gatescope_job_notices"  # messages about jobs that ended
 POLL_SECONDS = 0.5  # progress bars and the end of a job
 
 
 def submit(cfg: RunConfig, name: str) -> str:
-    """Queue a training job for this session; the page polls it with `show_jobs()`."""
-    job_id = job_pool().submit(cfg)
-    st.session_state.setdefault(JOBS, []).append((job_id, name))
-    return job_id
+    """Queue a training job on the server (one per config: an identical unfinished job is
+    joined, and the page says so); the page polls it with `show_jobs()`."""
+    job, new = training_jobs().submit(cfg, name)
+    if not new:
+        st.info(
+            f"An identical training ({plain(job.name)}) is already running or queued: it is "
+            "not started again. Its run is shown here when it is done.",
+            icon=":material/info:",
+        )
+    mine = st.session_state.setdefault(JOBS, [])
+    if all(job_id != job.id for job_id, _ in mine):
+        mine.append((job.id, job.name))
+    return job.id
 
 
 def active_jobs() -> list[tuple[str, str]]:
@@ -33,34 +48,39 @@ def active_jobs() -> list[tuple[str, str]]:
 
 
 def show_jobs() -> None:
-    """Notices of ended jobs, and the polling fragment while any job of this session is open."""
+    """Notices of ended jobs, and the polling fragments while any job of the server is open."""
     problem = pool_problem()
     if problem:
         st.warning(problem, icon=":material/cloud_off:")
     for notice in st.session_state.pop(NOTICES, []):
         st.info(notice, icon=":material/info:")
-    if active_jobs():
+    if active_jobs() or training_jobs().unfinished():
         _jobs_fragment()
         _curves_fragment()
 
 
 @st.fragment(run_every=POLL_SECONDS)
 def _jobs_fragment() -> None:
-    pool = job_pool()
-    finished = False
-    for job_id, name in list(active_jobs()):
-        status = pool.status(job_id)
-        if status.finished:
-            _collect(job_id, name, status)
-            finished = True
-            continue
-        _progress(job_id, name, status)
-    if finished:
+    registry = training_jobs()
+    watched = st.session_state.setdefault(WATCHED, set())
+    unfinished = registry.unfinished()
+    for job in unfinished:
+        status = registry.status(job.id)
+        if status is None or status.finished:
+            continue  # being saved: it ends at the next poll
+        watched.add(job.id)
+        _progress(job.id, job.name, status)
+    still = {job.id for job in unfinished}
+    ended = [j for j in {j for j, _ in active_jobs()} | watched if j not in still]
+    for job_id in ended:
+        _collect(job_id)
+    if ended:
         st.rerun(scope="app")  # the whole page shows the new run (or the notice)
 
 
 def _progress(job_id: str, name: str, status) -> None:
     title = "Training " + " and ".join(model_label(m) for m in ordered(status.config.models))
+    title += f" ({plain(name)})"
     with st.container(border=True):
         left, right = st.columns([5, 1])
         if status.state == "queued":
@@ -77,19 +97,19 @@ def _progress(job_id: str, name: str, status) -> None:
             "Stop",
             key=f"stop_{job_id}",
             icon=":material/stop:",
-            on_click=job_pool().stop,
+            on_click=training_jobs().stop,
             args=(job_id,),
         )
 
 
 @st.fragment(run_every=CURVES_SECONDS)
 def _curves_fragment() -> None:
-    """The loss curves of this session's running jobs, as far as they have been evaluated."""
-    pool = job_pool()
-    for job_id, _ in active_jobs():
-        status = pool.status(job_id)
-        if status.histories and not status.finished:
-            st.plotly_chart(live_figure(status), key=f"live_{job_id}")
+    """The loss curves of the server's running jobs, as far as they have been evaluated."""
+    registry = training_jobs()
+    for job in registry.unfinished():
+        status = registry.status(job.id)
+        if status is not None and status.histories and not status.finished:
+            st.plotly_chart(live_figure(status), key=f"live_{job.id}")
 
 
 def keep(run, name: str, kind: str) -> str | None:
@@ -104,16 +124,27 @@ def keep(run, name: str, kind: str) -> str | None:
     return None
 
 
-def _collect(job_id: str, name: str, status) -> None:
+def _collect(job_id: str) -> None:
+    """A job has ended: this session's own run becomes current; every watcher gets a notice."""
+    mine = dict(active_jobs())
     st.session_state[JOBS] = [j for j in active_jobs() if j[0] != job_id]
+    st.session_state.setdefault(WATCHED, set()).discard(job_id)
+    outcome = training_jobs().outcome(job_id)
+    if outcome is None:  # ended long ago (its outcome was dropped): nothing left to say
+        return
     notices = st.session_state.setdefault(NOTICES, [])
-    if status.state == "done":
-        state.store_run(status.result, name)
-        problem = keep(status.result, name, kind="train")
-        if problem:
-            notices.append(problem)
-    elif status.state == "stopped":
+    name = plain(outcome.job.name)
+    if outcome.state == "done":
+        if job_id in mine:
+            state.store_run(outcome.run, outcome.job.name)
+        else:
+            notices.append(
+                f"Training of {name} finished; it is in the stored runs below "
+                "(select it there to show it)."
+            )
+        if outcome.message:
+            notices.append(plain(outcome.message))
+    elif outcome.state == "stopped":
         notices.append(f"Training of {name} was stopped; the shown run is unchanged.")
     else:
-        notices.append(f"Training of {name} failed: {status.error}")
-    job_pool().forget(job_id)
+        notices.append(f"Training of {name} failed: {outcome.message}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.jobs.pool import JobPool
+from core.jobs.registry import TrainingJobs
 from core.store.records import StoreError
 from core.store.run_store import RunStore, open_store
 from core.sweep.backends import SCHEDULER_ENV
@@ -72,6 +73,17 @@ def run_store(path: str | None = None) -> StoreHandle:
             None,
             f"The run store cannot be used, so runs are kept in this session's memory only: {err}",
         )
+
+
+def training_jobs() -> TrainingJobs:
+    """The server's Train-page jobs: any session lists and stops them, and finished runs are
+    saved in the run store whether or not the page that submitted them is still open."""
+    return _training_jobs(os.environ.get(SCHEDULER_ENV), store_key())
+
+
+@st.cache_resource(show_spinner=False)
+def _training_jobs(scheduler: str | None, store_at: str | None) -> TrainingJobs:
+    return TrainingJobs(pool_handle(scheduler).pool, run_store(store_at).store)
 
 
 def store_key() -> str | None:

@@ -1,4 +1,5 @@
-"""Train page: RNN and GRU trained side by side on the same data; watch the loss, save, reload."""
+"""Train page: recurrent models trained side by side on the same data; watch the loss, save,
+reload."""
 
 from __future__ import annotations
 
@@ -140,7 +141,7 @@ def suggestion(run: TrainResult) -> str | None:
     if not nothing_learnt(run):
         return None
     c = run.config
-    who = "Both models" if len(run.models) > 1 else f"The {model_label(next(iter(run.models)))}"
+    who = all_models(run)
     tips = [
         t
         for t, useful in (
@@ -163,6 +164,17 @@ def suggestion(run: TrainResult) -> str | None:
     )
 
 
+COUNT_WORDS = {2: "Both", 3: "All three", 4: "All four", 5: "All five", 6: "All six"}
+
+
+def all_models(run: TrainResult) -> str:
+    """'The GRU', 'Both models', 'All three models' ...: the run's models as a subject."""
+    n = len(run.models)
+    if n == 1:
+        return f"The {model_label(next(iter(run.models)))}"
+    return f"{COUNT_WORDS.get(n, f'All {n}')} models"
+
+
 def explanation(run: TrainResult) -> str:
     """Three sentences tied to the run on screen: what the lines are, how it ended, what next."""
     c = run.config
@@ -171,11 +183,7 @@ def explanation(run: TrainResult) -> str:
         for n in ordered(run.models)
     )
     phrase = TASKS[c.task].baseline_phrase.format(K=c.symbols, loss=run.baseline.loss)
-    who = (
-        "Both models saw identical batches"
-        if len(run.models) > 1
-        else f"The {model_label(next(iter(run.models)))} saw batches"
-    )
+    who = all_models(run) + (" saw identical batches" if len(run.models) > 1 else " saw batches")
     return (
         f"{who} of **{TASK_LABELS[c.task].lower()}** (T = {c.length}, seed {c.seed}): "
         "solid lines are the loss on a fixed held-out set, dotted lines the "
@@ -219,8 +227,9 @@ def results(run: TrainResult, run_id: str) -> None:
         box.markdown(settings_table(c.to_dict()))  # a table: no JSON viewer for browsers to load
 
 
-st.title("Train: RNN vs GRU")
-st.caption("Train a vanilla RNN and a GRU on the same long-range task and compare their curves.")
+shown_models = (state.current_run() or state.default_config()).models
+st.title("Train: " + " vs ".join(model_label(m) for m in ordered(shown_models)))
+st.caption("Train recurrent models side by side on the same long-range task and compare curves.")
 with st.sidebar:
     preset_picker(state.default_config())
     submitted = train_form(state.default_config())
