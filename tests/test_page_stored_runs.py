@@ -12,6 +12,7 @@ from core.train import stored
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
+from core.translate.stored import KIND as TRANSLATE
 from dashboard.runs import state
 from dashboard.runs.stored_runs import OPEN, TABLE
 from tests import apptest_helpers as ui
@@ -65,6 +66,31 @@ def test_stored_runs_are_listed_filtered_and_opened(fast, two_stored):
     assert not at.exception
     assert at.session_state[state.CURRENT_NAME] == "alpha"
     assert ui.current_run(at).config == TINY
+
+
+def test_translation_experiments_are_not_offered_as_training_runs(fast, run_store):
+    store = open_store()
+    store.save_record(
+        kind=TRANSLATE,
+        name="RNN vs GRU on en-ko",
+        config={"task": TRANSLATE, "models": ["rnn", "gru"]},
+        histories={},
+        metrics={},
+    )
+    stored.save_run(store, train(TINY), name="alpha")
+    at = _boot_open()
+    caption = next(c.value for c in at.caption if " saved (" in c.value)
+    assert "translate" not in caption and caption.startswith("2 saved")  # alpha, the default
+    (link,) = [p for p in at.page_link if "Translate" in p.value]
+    assert link.value.startswith("1 translation experiment is on the Translate page")
+    names = list(_table(at)["name"])
+    assert set(names) == {"alpha", "default experiment"}
+    for row in range(len(names)):
+        _select(at, [row])
+        at.button(key="stored_open").click().run()
+        assert not at.exception
+        assert not any("Not opened" in e.value for e in at.error)
+        assert at.session_state[state.CURRENT_NAME].startswith(names[row])
 
 
 def test_overlay_rename_tag_and_confirmed_delete(fast, two_stored):

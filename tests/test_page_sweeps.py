@@ -3,6 +3,8 @@ figures appear, and resubmitting the same grid trains nothing again."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 
 import pytest
@@ -17,6 +19,7 @@ from core.sweep.runner import run_sweep
 from core.train import stored
 from core.train.config import RunConfig
 from dashboard.runs import sweep_jobs
+from dashboard.sweep_form import form_tables
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest, with worker processes
@@ -155,3 +158,41 @@ def test_a_preset_fills_the_form_and_an_empty_model_list_is_named(fast):
     at.multiselect(key="sweeps_models").set_value([]).run()
     assert not at.exception and ui.errors(at) == ["Choose at least one model."]
     assert _run_button(at).disabled
+
+
+def _old_key(base: dict, grid: dict) -> str:
+    """The key the Sweeps page stored a sweep under before keys were its runs' hashes."""
+    text = json.dumps([base, grid], sort_keys=True)
+    return f"{base['task']}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
+def test_a_sweep_stored_under_an_older_key_is_joined_not_listed_twice(fast, run_store):
+    at = _open()
+    at.multiselect(key="sweeps_models").set_value(["rnn", "gru"])
+    at.text_input(key="sweeps_lengths").set_value("4")  # a grid no other test submits
+    at.text_input(key="sweeps_hidden").set_value("4")
+    at.text_input(key="sweeps_seeds").set_value("0, 2")
+    at.number_input(key="sweeps_steps").set_value(12)
+    at.run()
+    base, tables = form_tables(at.session_state)
+    old = grid_from_tables(base, tables, name=_old_key(base, tables))
+    backend = LocalBackend(workers=1)
+    try:
+        run_sweep(old, RunStore(run_store), backend)  # as the page ran it under the old key
+    finally:
+        backend.close()
+    _run_button(at).click().run()
+    assert not at.exception and not ui.errors(at)
+    name = at.session_state["sweeps_shown"]
+    deadline = time.monotonic() + 120
+    while sweep_jobs.sweeps()[name].running:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    at.run()
+    assert name == old.name  # the stored sweep is resumed, not a second one started
+    again = sweep_jobs.sweeps()[name].progress
+    assert (again.done, again.skipped) == (0, 4)  # its stored runs are not trained again
+    title = sweep_title(old)
+    shown = at.selectbox(key="sweeps_pick").options
+    assert shown.count(title) == 1 and not [o for o in shown if o.startswith(f"{title} (")]
+    assert [s.name for s in RunStore(run_store).sweeps()] == [old.name]

@@ -5,14 +5,16 @@ named, not shown half."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
 from core.store.run_store import RunStore
 from core.sweep.cli import main as sweep_cli
 from core.sweep.grid import grid_from_tables, grid_tables, load_grid
+from core.sweep.names import sweep_key
 from core.sweep.results import results_table
-from core.sweep.stored import record_grid, stored_grids
+from core.sweep.stored import record_grid, stored_grids, sweep_name
 from tests.test_sweep import GRID_TOML, TINY_BASE
 
 
@@ -74,3 +76,15 @@ def test_a_store_made_before_sweeps_were_recorded_gets_their_table_when_opened(s
     with sqlite3.connect(store.index) as con:
         con.execute("DROP TABLE sweeps")
     assert RunStore(store.folder).sweeps() == []
+
+
+def test_records_making_the_same_runs_are_one_sweep_and_a_resubmission_joins_them(store):
+    old = grid_from_tables(TINY_BASE, {"model": ["rnn"], "seed": [0, 1]}, name="recall-0ld0ke1")
+    again = grid_from_tables(TINY_BASE, {"seed": [1, 0], "model": ["rnn"]}, name="resubmitted")
+    other = grid_from_tables(TINY_BASE, {"model": ["gru"], "seed": [0]}, name="other")
+    record_grid(store, old)
+    assert sweep_name(store, again) == "recall-0ld0ke1"  # joined by its runs, not its key
+    assert sweep_name(store, other) == sweep_key(other)
+    record_grid(store, other)
+    record_grid(store, replace(again, name=sweep_key(again)))  # a store that has both already
+    assert [s.name for s in stored_grids(store)] == [sweep_key(again), "other"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 
-from core.store.records import StoreError
+from core.store.records import StoredRun, StoreError
 from core.store.run_store import RunStore
 from core.train.config import RunConfig
 from core.train.results import TrainResult
 from core.train.run_files import RunFileError, run_from_bytes, run_to_bytes
 from core.train.success import steps_to_success, succeeded
+
+KINDS = ("train", "cli", "sweep", "import", "default")  # records that hold a training run
 
 
 def save_run(
@@ -71,6 +73,12 @@ def load_run(store: RunStore, run_id: str, *, weights: bool = True) -> TrainResu
         )
     except RunFileError as err:
         raise StoreError(str(err)) from err
+
+
+def list_runs(store: RunStore) -> list[StoredRun]:
+    """Summaries of the stored training runs (of KINDS, not e.g. translation experiments),
+    newest first: every one opens with load_run."""
+    return [r for r in store.list_runs() if r.kind in KINDS]
 
 
 def run_metrics(run: TrainResult) -> dict:

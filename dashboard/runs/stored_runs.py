@@ -14,6 +14,7 @@ import streamlit as st
 from core.store.records import StoredRun, StoreError
 from core.store.run_store import RunStore
 from core.train import stored
+from core.translate.stored import KIND as TRANSLATE
 from dashboard.charts.stored import overlay_curves
 from dashboard.charts.style import model_label
 from dashboard.runs import state
@@ -24,6 +25,7 @@ OPEN = "stored_runs_open"  # the expander's state: its content is built only whi
 TABLE = "stored_runs_table"
 PENDING_DELETE = "stored_runs_delete"  # ids awaiting confirmation
 ALL = "all"
+TRANSLATE_PAGE = "views/translate.py"  # relative to the entry point, dashboard/app.py
 SORTS = {
     "newest": None,
     "best validation accuracy": "val_accuracy",
@@ -37,15 +39,18 @@ def stored_runs_section() -> None:
         st.warning(handle.problem, icon=":material/warning:")
         return
     store = handle.store
-    counts = store.counts()  # one query: the list itself is read only while the box is open
+    every = store.counts()  # one query: the list itself is read only while the box is open
+    counts = {kind: n for kind, n in every.items() if kind in stored.KINDS}
     if not counts:
         st.caption(
             "No stored runs yet: every run trained here, on the command line or in a "
             "sweep is saved in the run store."
         )
+        translations_link(every.get(TRANSLATE, 0))
         return
     kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
     st.caption(f"{sum(counts.values())} saved ({kinds}).")
+    translations_link(every.get(TRANSLATE, 0))
     box = st.expander(
         "Browse, compare and manage them",
         key=OPEN,
@@ -54,7 +59,15 @@ def stored_runs_section() -> None:
     )
     if box.open:
         with box:
-            browse(store, store.list_runs())
+            browse(store, stored.list_runs(store))
+
+
+def translations_link(n: int) -> None:
+    """Translation experiments share the store but open on the Translate page: say so there."""
+    if n:
+        verb = "is" if n == 1 else "are"
+        label = f"{n} translation experiment{'s' * (n != 1)} {verb} on the Translate page"
+        st.page_link(TRANSLATE_PAGE, label=label, icon=":material/g_translate:")
 
 
 def browse(store: RunStore, runs: list[StoredRun]) -> None:

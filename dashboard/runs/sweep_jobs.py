@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -17,8 +17,9 @@ from core.store.run_store import RunStore
 from core.sweep.backends import SCHEDULER_ENV, DaskBackend, LocalBackend
 from core.sweep.estimate import RECENT_RUNS, duration_text, estimate_sweep
 from core.sweep.grid import Grid
+from core.sweep.names import sweep_key
 from core.sweep.runner import SweepProgress, missing_configs, run_sweep
-from core.sweep.stored import stored_grids
+from core.sweep.stored import stored_grids, sweep_name
 from core.train.config import RunConfig
 from dashboard.runs.services import current_store, job_pool
 
@@ -70,6 +71,14 @@ def every_sweep() -> tuple[dict[str, SweepJob], list[str]]:
         if s.grid is not None and s.name not in jobs
     }
     return shown | jobs, [s.problem for s in recorded if s.problem is not None]
+
+
+def named(grid: Grid) -> Grid:
+    """The grid under its sweep's name: a stored sweep making the same runs is joined."""
+    try:
+        return replace(grid, name=sweep_name(sweep_store(), grid))
+    except StoreError:  # every_sweep names the problem; the sweep still runs
+        return replace(grid, name=sweep_key(grid))
 
 
 def start(grid: Grid) -> SweepJob:

@@ -4,11 +4,10 @@ runs already stored are not trained again), with success statistics drawn live."
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 import streamlit as st
 
-from core.sweep.names import distinct_titles, file_stem, sweep_key, sweep_title
+from core.sweep.names import distinct_titles, file_stem, sweep_title
 from core.sweep.results import criterion_text, results_table, success_rates
 from dashboard.charts.sweeps import final_metric, steps_to_solve, success_curve, success_heatmaps
 from dashboard.runs import sweep_jobs
@@ -125,7 +124,7 @@ st.caption(
 with st.sidebar:
     submitted = sweep_form(sweep_jobs.estimate_text)
 if submitted is not None:
-    grid = replace(submitted, name=sweep_key(submitted))
+    grid = sweep_jobs.named(submitted)
     sweep_jobs.start(grid)
     st.session_state[SHOWN] = st.session_state[PICK] = grid.name  # show the new sweep
 known, problems = sweep_jobs.every_sweep()
