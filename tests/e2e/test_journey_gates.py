@@ -20,7 +20,11 @@ pytestmark = pytest.mark.e2e
 TITLE = "Gates: what the GRU reads, writes and carries"
 TAU_TITLE = "Memory time constant tau = 1 / mean u (steps)"
 PRESET_BUTTONS = {**PRESETS, "Free gates (biases 0)": TinyGruSpec()}
-PARTS = {"read": "read: r * h_(t-1)", "carry": "carry: (1 - u) * h_(t-1)", "write": "write: u * c_t"}
+PARTS = {
+    "read": "read: r * h_(t-1)",
+    "carry": "carry: (1 - u) * h_(t-1)",
+    "write": "write: u * c_t",
+}
 
 # Every plotly figure: title, and per trace its name, y, the heatmap's z and the customdata.
 _CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(div => ({
@@ -129,7 +133,7 @@ def _assert_explainer_shows(pg, spec: TinyGruSpec) -> None:
         for j, heights in enumerate(per_unit):
             assert heights == pytest.approx(getattr(rwc, part)[:, j].tolist(), abs=1e-9)
     gates_in_hover = [t["customdata"] for t in traces if t["name"] == PARTS["read"]]
-    for gate, value, col in (("u", spec.update_value, 0), ("r", spec.reset_value, 1)):
+    for value, col in ((spec.update_value, 0), (spec.reset_value, 1)):  # hover: (u, r)
         if value is not None:
             assert {round(row[col], 9) for unit in gates_in_hover for row in unit} == {value}
     expected = " ".join(explainer_text(rwc).replace("*", "").split())
