@@ -116,7 +116,7 @@ def recipe_env(store: Path) -> dict[str, str]:
 def started(command: str, env: dict, log: Path):
     """A README command in its own process group, ended (the whole group) however we leave."""
     with log.open("w") as out:
-        proc = subprocess.Popen(  # noqa: S603 (the README's own command)
+        proc = subprocess.Popen(
             [BASH, "-c", command],
             cwd=REPO,
             env=env,
@@ -131,16 +131,15 @@ def started(command: str, env: dict, log: Path):
 
 
 def stop_group(proc: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=wait)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # children the shell left behind
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    """SIGTERM to the command's process group (the CLI, its nannies and workers), then SIGKILL
+    to whatever is left of it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=20)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
 
 
 def wait_for_workers(distributed, address: str, procs: dict, logs: dict, timeout=90.0):
@@ -164,7 +163,7 @@ def wait_for_workers(distributed, address: str, procs: dict, logs: dict, timeout
 
 
 def sweep(command: str, env: dict) -> subprocess.CompletedProcess:
-    done = subprocess.run(  # noqa: S603 (the README's own command)
+    done = subprocess.run(
         [BASH, "-c", command],
         cwd=REPO,
         env=env,
@@ -193,7 +192,7 @@ def test_the_readme_recipe_trains_a_sweep_on_a_real_cluster_as_the_local_pool_do
     distributed = pytest.importorskip("distributed", reason="Dask is in requirements-cluster.txt")
     pytest.importorskip("dask", reason="Dask is in requirements-cluster.txt")
     env = recipe_env(tmp_path / "cluster-store")
-    installed = subprocess.run(  # noqa: S603
+    installed = subprocess.run(
         [sys.executable, "-c", "import core, dashboard"], cwd=tmp_path, env=env, check=False
     )
     assert installed.returncode == 0, (
