@@ -62,7 +62,7 @@ def main() -> None:
     systems = [(f"{name}.txt", as_bytes(lines), TEXT) for name, lines in data.systems.items()]
     del data
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=1800)
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     print(
         f"{args.lines:,} lines x (1 reference + {len(systems)} systems), "
         f"{(len(ref) + sum(len(s[1]) for s in systems)) / 1e6:.1f} MB"

@@ -66,7 +66,7 @@ def page_seconds(ref: str, hyps: list[str]) -> float:
     st.cache_resource.clear()
     files = [(Path(h).name, Path(h).read_bytes(), "text/plain") for h in hyps]
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=600)
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     at.file_uploader(key="bleu_up_refs").set_value(
         (Path(ref).name, Path(ref).read_bytes(), "text/plain")
     ).run()

@@ -6,7 +6,7 @@ the server's part of it.
 
 Each round starts `streamlit run dashboard/app.py` with a fresh store. One session speaking
 Streamlit's websocket protocol (`bench/protocol.py`) opens the Train page and waits for the
-default experiment; that first drawing starts the warm-up (`dashboard/runs/warm_up.py`). After
+default experiment; that first drawing starts the warm-up (`dashboard/session/warm_up.py`). After
 `--wait` seconds a second session, a new reader, opens the Train page and then Gradient flow,
 Gates and BLEU breakdown, twice each. The seconds are the server's: from the request to its
 `script_finished` message (a browser on the reader's own machine adds its drawing).

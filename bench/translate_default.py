@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.translate.analysis import LENGTH_CUTOFFS, bleu_by_length  # noqa: E402
 from core.translate.background import TrainingJob  # noqa: E402
 from core.translate.generated import generated_corpus  # noqa: E402
-from dashboard.translate_form import CORPUS_DEFAULT, PAGE_DEFAULT  # noqa: E402
+from dashboard.views.translate.form import CORPUS_DEFAULT, PAGE_DEFAULT  # noqa: E402
 
 
 def main() -> None:

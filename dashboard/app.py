@@ -8,29 +8,38 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 VIEWS = Path(__file__).parent / "views"
 ICON = Path(__file__).parent / "assets" / "favicon.svg"  # inline: the tab icon needs no network
+# Pages whose first view the warm-up thread builds once per server (each module has
+# warm_first_view(run_id, run)); named, not imported: they load in that thread.
+FIRST_VIEWS = (
+    "dashboard.views.gradients.figures",
+    "dashboard.views.gates.figures",
+    "dashboard.views.bleu.warm",
+)
 
 
 def main() -> None:
     import streamlit as st
 
-    from dashboard import presentation
-    from dashboard.runs.state import start_default
-    from dashboard.runs.warm_up import warm_default_views
+    from dashboard.session.state import start_default
+    from dashboard.session.warm_up import warm_default_views
+    from dashboard.shared import presentation
+
+    def page(name: str, title: str, icon: str, **options):
+        """One page: the package views/<name>/, its script <name>.py, at the URL /<name>."""
+        script = VIEWS / name / f"{name}.py"
+        return st.Page(script, title=title, icon=f":material/{icon}:", url_path=name, **options)
 
     st.set_page_config(page_title="Gatescope", page_icon=str(ICON), layout="wide")
     show_default = (  # pages that show the default experiment while no other run is current
-        st.Page(VIEWS / "train.py", title="Train", icon=":material/model_training:", default=True),
-        st.Page(VIEWS / "gradients.py", title="Gradient flow", icon=":material/trending_down:"),
-        st.Page(VIEWS / "gates.py", title="Gates", icon=":material/tune:"),
+        page("train", "Train", "model_training", default=True),
+        page("gradients", "Gradient flow", "trending_down"),
+        page("gates", "Gates", "tune"),
     )
     pages = {
-        "Recurrent networks": [
-            *show_default,
-            st.Page(VIEWS / "sweeps.py", title="Sweeps", icon=":material/grid_on:"),
-        ],
+        "Recurrent networks": [*show_default, page("sweeps", "Sweeps", "grid_on")],
         "Translation": [
-            st.Page(VIEWS / "translate.py", title="Translate", icon=":material/g_translate:"),
-            st.Page(VIEWS / "bleu.py", title="BLEU breakdown", icon=":material/translate:"),
+            page("translate", "Translate", "g_translate"),
+            page("bleu", "BLEU breakdown", "translate"),
         ],
     }
     page = st.navigation(pages)
@@ -38,7 +47,7 @@ def main() -> None:
         start_default()  # its training starts now, not after the page's own imports
     page.run()
     presentation.controls()  # after the page, so the Train form's button stays in view
-    warm_default_views()  # once per server: the first Gradient flow / Gates visit reads a cache
+    warm_default_views(FIRST_VIEWS)  # once per server: a first visit of those pages reads a cache
 
 
 # Streamlit runs this file as __main__. A worker process spawned while it runs (training, BLEU

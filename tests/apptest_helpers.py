@@ -6,7 +6,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.runs import state
+from dashboard.session import state
 
 APP = "../dashboard/app.py"  # relative to this folder, as AppTest resolves it
 TIMEOUT = 120  # seconds per script run (the real default experiment trains)
@@ -56,7 +56,7 @@ def finish_jobs(at: AppTest, timeout: float = 120) -> AppTest:
     polls the worker pool; AppTest has no timer, so each rerun is one poll)."""
     import time
 
-    from dashboard.runs.jobs import JOBS
+    from dashboard.views.train.jobs import JOBS
 
     deadline = time.monotonic() + timeout
     while JOBS in at.session_state and at.session_state[JOBS]:

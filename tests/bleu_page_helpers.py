@@ -19,7 +19,7 @@ TED = ("ted.ref.detok.eng", "ted.sys1.detok.eng", "ted.sys2.detok.eng")
 
 def open_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     assert not at.exception
     return at
 

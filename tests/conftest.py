@@ -32,7 +32,7 @@ def _anchor(name: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_warm_up(monkeypatch):
-    """No background warming of the default run's analyses (dashboard.runs.warm_up): a thread
+    """No background warming of the default run's analyses (dashboard.session.warm_up): a thread
     computing between tests would interleave with tests that count computations. Its own test
     turns it back on."""
     monkeypatch.setenv("GATESCOPE_WARM_UP", "0")

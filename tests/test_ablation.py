@@ -12,7 +12,7 @@ from core.cells import CELLS
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.results import Baseline, History, ModelResult, TrainResult
-from dashboard.ablation_text import ablation_paragraph
+from dashboard.views.gates.ablation_text import ablation_paragraph
 from tests import apptest_helpers as ui
 
 
@@ -96,12 +96,12 @@ def test_a_real_run_reports_the_numbers_of_its_own_history():
 
 def test_gates_page_shows_the_ablation_paragraph_of_the_run_just_trained(fast):
     at = ui.boot()
-    at.switch_page("views/train.py").run()
+    at.switch_page("views/train/train.py").run()
     at.multiselect(key="train_models").set_value(["gru", "gru_no_reset"])
     for key, value in {"train_length": 8, "train_steps": 20, "train_hidden": 6}.items():
         at.number_input(key=key).set_value(value)
     ui.finish_jobs(at.button[0].click().run())
-    at = ui.open_page("views/gates.py", at)
+    at = ui.open_page("views/gates/gates.py", at)
     assert not at.exception and not at.error
     report = ablation_report(ui.current_run(at))
     shown = [ui.shown(m.value) for m in at.markdown if "Ablation, from this run" in m.value]

@@ -13,7 +13,7 @@ from tests.conftest import REPO
 AS_SPAWNED_WORKER = """
 import runpy, sys
 runpy.run_path("dashboard/app.py", run_name="__mp_main__")
-print("streamlit" in sys.modules, "dashboard.presentation" in sys.modules)
+print("streamlit" in sys.modules, "dashboard.shared.presentation" in sys.modules)
 """
 
 

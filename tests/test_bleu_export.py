@@ -9,8 +9,8 @@ import pytest
 from core.bleu import BleuSettings, analyse
 from core.bleu.example import example_corpus
 from core.bleu.word_report import word_report
-from dashboard.bleu import export, number_text, sections
-from dashboard.charts import bleu as charts
+from dashboard.views.bleu import export, number_text, sections
+from dashboard.views.bleu.charts import scores as charts
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""What stands for a BLEU report in cache keys (dashboard.bleu.report_key): reports that show
+"""What stands for a BLEU report in cache keys (dashboard.views.bleu.report_key): reports that show
 different numbers never share a key, and the key is computed once per report object."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import gc
 
 from core.bleu import BleuSettings, analyse
 from core.bleu.ter import add_ter
-from dashboard.bleu import report_key as keys
-from dashboard.bleu.report_key import report_key
+from dashboard.views.bleu import report_key as keys
+from dashboard.views.bleu.report_key import report_key
 
 REFS = [["the bird sings today", "a quiet morning"]]
 BASE = ["the bird sings today", "a loud morning"]

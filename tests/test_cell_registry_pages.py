@@ -10,7 +10,7 @@ from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # trains every cell through the app
 
-PAGES = ("views/train.py", "views/gradients.py", "views/gates.py")
+PAGES = ("views/train/train.py", "views/gradients/gradients.py", "views/gates/gates.py")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_every_page_renders_every_cell(trained_all, page):
             *ui.metrics(at),
         ]
     )
-    if page == "views/gates.py":
+    if page == "views/gates/gates.py":
         for name in cell_names():
             at.radio(key="gates_model").set_value(name).run()
             assert not at.exception and not at.error, (name, at.exception, ui.errors(at))

@@ -24,10 +24,10 @@ from core.bleu.ngrams import matched_ngrams
 from core.bleu.sentence_view import brevity_penalty, order_table
 from core.bleu.stats import make_metric
 from core.bleu.word_accuracy import word_accuracy
-from dashboard.bleu import highlight, sections
-from dashboard.charts import bleu as charts
-from dashboard.charts import bleu_words
-from dashboard.text import html_text
+from dashboard.shared.text import html_text
+from dashboard.views.bleu import highlight, sections
+from dashboard.views.bleu.charts import scores as charts
+from dashboard.views.bleu.charts import words as bleu_words
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +245,7 @@ def test_json_bundle_has_scores_signatures_settings_and_hashes(corpus, report):
 
 @pytest.mark.parametrize("data", [16, [16], {"0": 16}, "16"])
 def test_selected_scatter_point_gives_line(data):
-    from dashboard.bleu.sentences import selected_line
+    from dashboard.views.bleu.sentences import selected_line
 
     assert selected_line({"curve_number": 0, "customdata": data}) == 16
     assert selected_line({"curve_number": 0}) is None

@@ -10,8 +10,8 @@ from core.bleu import BleuSettings, analyse
 from core.bleu.decompose import decompose_gap
 from core.bleu.example import example_corpus
 from core.cells import CELLS
-from dashboard.charts import bleu as charts
-from dashboard.charts.bleu_style import SYSTEM_COLOURS, TIE, colour_of, system_colours
+from dashboard.views.bleu.charts import scores as charts
+from dashboard.views.bleu.charts.style import SYSTEM_COLOURS, TIE, colour_of, system_colours
 
 MODEL_COLOURS = {c.colour for c in CELLS.values()}
 

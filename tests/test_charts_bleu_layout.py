@@ -9,8 +9,8 @@ import pytest
 from core.bleu import BleuSettings, analyse
 from core.bleu.decompose import decompose_gap
 from core.bleu.example import example_corpus
-from dashboard.charts import bleu as charts
-from dashboard.charts.bleu_style import (
+from dashboard.views.bleu.charts import scores as charts
+from dashboard.views.bleu.charts.style import (
     AXIS_ROOM,
     LEGEND_CHARS,
     LEGEND_ROW,

@@ -8,8 +8,8 @@ import pytest
 
 from core.analysis.checkpoints import checkpoint_steps
 from core.analysis.gradients import gradient_flow_for_run
-from dashboard.charts import style
-from dashboard.charts.flow_animation import flow_animation
+from dashboard.shared import style
+from dashboard.views.gradients.charts.animation import flow_animation
 from tests.fake_runs import tiny_run
 
 

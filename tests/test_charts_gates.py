@@ -8,7 +8,7 @@ import pytest
 from core.analysis.gates import gate_trace, token_labels
 from core.analysis.gru_explainer import PRESETS, TinyGruSpec, demo_inputs, explain, tiny_gru
 from core.cells import CELLS
-from dashboard.charts.gates import gate_heatmap, read_write_carry_figure, tau_figure
+from dashboard.views.gates.charts import gate_heatmap, read_write_carry_figure, tau_figure
 
 T, H, D = 7, 5, 4
 

@@ -11,15 +11,19 @@ from core.analysis.gradients import gradient_flow_for_run
 from core.analysis.jacobians import jacobian_norms_for_run
 from core.analysis.spectrum import recurrent_spectra
 from core.train.results import History
-from dashboard.charts import style
-from dashboard.charts.gradients import (
+from dashboard.shared import style
+from dashboard.shared.style import DECADE_LABELS, log_axis
+from dashboard.views.gradients.charts.flow import (
     clipping_figure,
     flow_figure,
     flow_heatmap,
     shared_range,
 )
-from dashboard.charts.spectra import jacobian_figure, singular_values_figure, spectrum_figure
-from dashboard.charts.style import DECADE_LABELS, log_axis
+from dashboard.views.gradients.charts.spectra import (
+    jacobian_figure,
+    singular_values_figure,
+    spectrum_figure,
+)
 from tests.fake_runs import tiny_run
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from dashboard.charts import style
+from dashboard.shared import style
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 TRACE = re.compile(r"\bgo\.([A-Z][a-zA-Z]+)\(")

@@ -7,7 +7,12 @@ import pandas as pd
 
 from core.sweep.results import success_rates
 from core.sweep.stats import wilson_interval
-from dashboard.charts.sweeps import final_metric, steps_to_solve, success_curve, success_heatmaps
+from dashboard.views.sweeps.charts import (
+    final_metric,
+    steps_to_solve,
+    success_curve,
+    success_heatmaps,
+)
 
 
 def table() -> pd.DataFrame:

@@ -9,8 +9,8 @@ import pytest
 
 from core.train.config import RunConfig
 from core.train.results import Baseline, History, ModelResult, TrainResult
-from dashboard.charts import style
-from dashboard.charts.train import accuracy_figure, loss_curves, loss_figure
+from dashboard.shared import style
+from dashboard.shared.curves import accuracy_figure, loss_curves, loss_figure
 
 
 def _history(steps, val_loss, val_acc) -> History:

@@ -8,7 +8,7 @@ import pandas as pd
 from core.cells import get_cell
 from core.translate.analysis import SourceGradient
 from core.translate.train import Checkpoint, TrainHistory
-from dashboard.charts import translate as charts
+from dashboard.views.translate import charts as charts
 
 
 def _history(scale: float) -> TrainHistory:

@@ -11,7 +11,7 @@ import pytest
 from core.jobs.pool import JobStatus
 from core.store.run_store import open_store
 from core.train.loop import train
-from dashboard.runs.default_run import SharedRun
+from dashboard.session.default_run import SharedRun
 from tests.test_train import SMALL
 
 
@@ -107,15 +107,15 @@ def test_start_trains_nothing_when_the_run_is_stored(run_store):
 def test_pages_that_show_the_default_start_it_and_the_others_do_not(fast, fresh_caches):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.runs.default_run import shared_run
-    from dashboard.runs.services import store_key
-    from dashboard.runs.state import default_config
+    from dashboard.session.default_run import shared_run
+    from dashboard.session.services import store_key
+    from dashboard.session.state import default_config
     from tests.apptest_helpers import APP
 
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     assert not at.exception and at.title[0].value == "BLEU breakdown"
     shared = shared_run(default_config(), store_key())
     assert not shared.started and shared.run is None  # nothing trained for the BLEU page
-    at.switch_page("views/gates.py").run()
+    at.switch_page("views/gates/gates.py").run()
     assert not at.exception and shared.started and shared.run is not None

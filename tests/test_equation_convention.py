@@ -41,7 +41,7 @@ def test_no_user_facing_text_writes_w_times_stacked_h_and_x(path):
 
 @pytest.mark.slow
 def test_the_gates_page_writes_the_gru_as_x_w_plus_h_u(fast):
-    at = ui.open_page("views/gates.py", ui.boot())
+    at = ui.open_page("views/gates/gates.py", ui.boot())
     shown = " ".join(e.body for e in at.latex)
     assert r"x_t W_u + h_{t-1} U_u + b_u" in shown
     assert r"x_t W_r + h_{t-1} U_r + b_r" in shown

@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figure_cache
-from dashboard.figure_cache import UPLOAD_ENTRIES, cached_figure, cached_upload_figure
+from dashboard.shared import figure_cache
+from dashboard.shared.figure_cache import UPLOAD_ENTRIES, cached_figure, cached_upload_figure
 from tests import apptest_helpers as ui
 
 built: list[tuple[str, int]] = []
@@ -61,8 +61,8 @@ def _same_as_fresh(at: AppTest) -> None:
 
 
 CHANGES = {  # page: widget changes, applied in turn (each one keeps the earlier ones)
-    "views/train.py": [("toggle", "train_log_y", True), ("toggle", "train_log_y", False)],
-    "views/gates.py": [
+    "views/train/train.py": [("toggle", "train_log_y", True), ("toggle", "train_log_y", False)],
+    "views/gates/gates.py": [
         ("segmented_control", "gates_convention", "z"),
         ("toggle", "gates_sort_tau", False),
         ("select_slider", "gates_checkpoint", 0),
@@ -70,13 +70,13 @@ CHANGES = {  # page: widget changes, applied in turn (each one keeps the earlier
         ("radio", "gates_model", "rnn"),
         ("slider", "rw_steps", 4),
     ],
-    "views/gradients.py": [
+    "views/gradients/gradients.py": [
         ("toggle", "gradients_relative", False),
         ("toggle", "gradients_theory", True),
         ("select_slider", "gradients_checkpoint", 0),
         ("toggle", "gradients_jacobians", True),
     ],
-    "views/bleu.py": [  # the built-in example; a callable picks among the widget's options
+    "views/bleu/bleu.py": [  # the built-in example; a callable picks among the widget's options
         ("selectbox", "bleu_sys_b", lambda w: w.options[-1]),
         ("selectbox", "bleu_bucket_kind", "sentence BLEU of the baseline"),
         ("selectbox", "bleu_smooth", "floor"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import presentation
+from dashboard.shared import presentation
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # the app driven through AppTest
 # runs' header and count and two dividers (7): 23. One more line of text fits, a panel's
 # content does not.
 MAIN_BUDGET = 24
-FILES_OPEN, SETTINGS_OPEN = "train_files_open", "train_settings_open"  # views/train.py's keys
+FILES_OPEN, SETTINGS_OPEN = "train_files_open", "train_settings_open"  # views/train/train.py's keys
 NOT_ON_FIRST_VIEW = ("file_uploader", "download_button", "arrow_data_frame", "segmented_control")
 
 

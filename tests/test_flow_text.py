@@ -10,7 +10,7 @@ import pytest
 from core.analysis.batch_summary import log_band
 from core.analysis.decay import decay_stats
 from core.analysis.gradients import GradientFlow
-from dashboard.flow_text import decay_frame, flow_explanation
+from dashboard.views.gradients.text import decay_frame, flow_explanation
 
 T = 80
 K = np.arange(T)

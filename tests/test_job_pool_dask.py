@@ -13,7 +13,7 @@ from core.jobs.pool import JobPool
 from core.sweep.backends import SCHEDULER_ENV
 from core.train.config import RunConfig
 from core.train.loop import train
-from dashboard.runs.services import pool_handle
+from dashboard.session.services import pool_handle
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # starts a Dask LocalCluster

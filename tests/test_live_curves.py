@@ -10,9 +10,9 @@ import pytest
 
 from core.jobs.pool import JobStatus
 from core.train.loop import train
-from dashboard.runs import live_curves
-from dashboard.runs.default_run import _overall
-from dashboard.runs.live_curves import CURVES_SECONDS, LiveCurves, live_figure
+from dashboard.session import live_curves
+from dashboard.session.default_run import _overall
+from dashboard.session.live_curves import CURVES_SECONDS, LiveCurves, live_figure
 from tests.test_train import SMALL
 
 
@@ -91,7 +91,7 @@ def test_curves_are_redrawn_at_most_every_few_seconds(histories, fresh_caches, m
 def test_the_page_draws_live_curves_while_the_default_trains_and_clears_them(
     fast, fresh_caches, monkeypatch, histories
 ):
-    from dashboard.runs import state
+    from dashboard.session import state
     from tests import apptest_helpers as ui
 
     drawn = []

@@ -13,7 +13,7 @@ import pytest
 import sacrebleu
 
 from core.bleu.example import example_corpus
-from dashboard.bleu import state as bleu_state
+from dashboard.views.bleu import state as bleu_state
 from tests.apptest_helpers import shown
 from tests.bleu_page_helpers import (
     TED,
@@ -270,10 +270,10 @@ def test_first_visit_reads_the_example_the_warm_up_scored(fast, fresh_caches, mo
     import functools
     import threading
 
-    from dashboard.bleu import figures, word_state
-    from dashboard.charts import bleu as bleu_charts
-    from dashboard.charts import bleu_words
-    from dashboard.runs import warm_up
+    from dashboard.session import warm_up
+    from dashboard.views.bleu import figures, word_state
+    from dashboard.views.bleu.charts import scores as bleu_charts
+    from dashboard.views.bleu.charts import words as bleu_words
     from tests import apptest_helpers as ui
 
     monkeypatch.setenv(warm_up.WARM_UP_ENV, "1")
@@ -302,7 +302,7 @@ def test_first_visit_reads_the_example_the_warm_up_scored(fast, fresh_caches, mo
         (bleu_words, "word_accuracy_chart"),
     ):
         monkeypatch.setattr(module, name, counting(getattr(module, name)))
-    ui.open_page("views/bleu.py", at)
+    ui.open_page("views/bleu/bleu.py", at)
     assert len(at.get("plotly_chart")) == 7
     assert computed == []
     c = example_corpus()

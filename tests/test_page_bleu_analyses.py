@@ -13,7 +13,7 @@ from core.bleu.ngram_diff import ngram_differences
 from core.bleu.settings import BleuSettings
 from core.bleu.word_accuracy import word_accuracy
 from core.bleu.words import line_words
-from dashboard.bleu.words import NGRAM_KEY
+from dashboard.views.bleu.words import NGRAM_KEY
 from tests.apptest_helpers import shown as shown_text
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
@@ -28,7 +28,7 @@ def fresh_cache(fresh_caches):
 
 def open_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -216,7 +216,7 @@ def test_table_label_column_buckets_the_sentences():
     assert "label column" in box.options
     box.select("label column").run()
     assert not at.exception
-    from dashboard.bleu import state
+    from dashboard.views.bleu import state
 
     report = analyse(
         c.references[:1], {"strong": c.systems["strong"], "weak": c.systems["weak"]}, BleuSettings()

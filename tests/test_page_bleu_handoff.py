@@ -13,7 +13,7 @@ import sacrebleu
 from streamlit.testing.v1 import AppTest
 
 from core.bleu.example import example_corpus
-from dashboard.bleu.handoff import (
+from dashboard.session.bleu_handoff import (
     BLEU_HANDOFF_KEY,
     HandoffError,
     check_handoff,
@@ -40,7 +40,7 @@ def corpus():
 def handoff_page(handoff) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state[BLEU_HANDOFF_KEY] = handoff
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from core.bleu.example import example_corpus
 from core.train.config import RunConfig
 from core.train.loop import train
-from dashboard.runs import state
+from dashboard.session import state
 from tests.apptest_helpers import shown
 from tests.bleu_page_helpers import (
     APP,
@@ -221,7 +221,7 @@ def session_with_run_and_files(run) -> AppTest:
     at.session_state[state.RUNS] = {"kept run": run}
     at.session_state[state.RUN_IDS] = {"kept run": "kept-run-id"}
     at.session_state[state.CURRENT_NAME] = "kept run"
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     at.file_uploader(key="bleu_up_refs").set_value([("ref.txt", REF, TEXT)]).run()
     at.file_uploader(key="bleu_up_sys").set_value([("good.txt", GOOD, TEXT)]).run()
     assert not at.exception

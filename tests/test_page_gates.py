@@ -9,13 +9,13 @@ from streamlit.testing.v1 import AppTest
 from core.analysis.checkpoints import analysis_batch, checkpoint_params
 from core.analysis.gates import gate_trace
 from core.train.run_files import run_to_bytes
-from dashboard.runs import state
-from dashboard.runs.analysis_cache import generated_example
+from dashboard.session import state
+from dashboard.session.analysis_cache import generated_example
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
 
-PAGE = "views/gates.py"
+PAGE = "views/gates/gates.py"
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def _assert_gate_metrics(at: AppTest, trace) -> None:
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:
-    at.switch_page("views/train.py").run()
+    at.switch_page("views/train/train.py").run()
     for key, value in values.items():
         if key == "train_models":
             at.multiselect(key=key).set_value(value)
@@ -130,7 +130,7 @@ def test_rnn_only_run_explains_and_still_offers_the_explainer(fast):
 
 def test_a_run_loaded_without_weights_asks_for_the_npz(page):
     json_bytes, _ = run_to_bytes(ui.current_run(page))
-    page.switch_page("views/train.py").run()
+    page.switch_page("views/train/train.py").run()
     ui.train_uploader(page).set_value(("mine.run.json", json_bytes, "application/json"))
     page.run()
     ui.open_page(PAGE, page)
@@ -142,7 +142,7 @@ def test_a_run_loaded_without_weights_asks_for_the_npz(page):
 def test_a_run_loaded_with_weights_shows_the_same_gates(page):
     original = ui.metrics(page)
     json_bytes, npz_bytes = run_to_bytes(ui.current_run(page))
-    page.switch_page("views/train.py").run()
+    page.switch_page("views/train/train.py").run()
     ui.train_uploader(page).set_value(
         [
             ("saved.run.json", json_bytes, "application/json"),

@@ -12,12 +12,12 @@ from streamlit.testing.v1 import AppTest
 from core.analysis.decay import decay_stats
 from core.analysis.gradients import gradient_flow_for_run
 from core.train.run_files import run_to_bytes
-from dashboard.runs import analysis_cache, state
+from dashboard.session import analysis_cache, state
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
 
-PAGE = "views/gradients.py"
+PAGE = "views/gradients/gradients.py"
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def _assert_metrics_match_core(at: AppTest, checkpoint: int) -> None:
 
 
 def _train_on_the_form(at: AppTest, **values) -> None:
-    at.switch_page("views/train.py").run()
+    at.switch_page("views/train/train.py").run()
     for key, value in values.items():
         widget = at.multiselect(key=key) if key == "train_models" else at.number_input(key=key)
         widget.set_value(value)
@@ -151,7 +151,7 @@ def test_single_model_run_says_so_and_shows_that_model(fast):
 
 
 def _upload(at: AppTest, files) -> None:
-    at.switch_page("views/train.py").run()
+    at.switch_page("views/train/train.py").run()
     ui.train_uploader(at).set_value(files)
     at.run()
     assert not at.exception and not at.error
@@ -243,8 +243,10 @@ def test_first_visits_of_gradient_flow_and_gates_read_what_the_warm_up_computed(
     import threading
 
     from core.analysis import gates, spectrum
-    from dashboard import flow_figures, gates_figures, gru_explainer_section
-    from dashboard.runs import warm_up
+    from dashboard.session import warm_up
+    from dashboard.views.gates import explainer as gru_explainer_section
+    from dashboard.views.gates import figures as gates_figures
+    from dashboard.views.gradients import figures as flow_figures
 
     monkeypatch.setenv(warm_up.WARM_UP_ENV, "1")
     monkeypatch.setattr(warm_up, "DELAY", 0.0)
@@ -274,7 +276,7 @@ def test_first_visits_of_gradient_flow_and_gates_read_what_the_warm_up_computed(
     ui.open_page(PAGE, at)
     assert at.metric  # the page drew the run's decay figures
     assert len(at.get("plotly_chart")) == 2 + 2 + 2 * 2 + 1  # flow, animation, maps, spectra, clip
-    ui.open_page("views/gates.py", at)
+    ui.open_page("views/gates/gates.py", at)
     assert not ui.errors(at)
     assert len(at.get("plotly_chart")) >= 4  # the GRU's gates, state, tau; the explainer
     assert computed == []

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from dashboard.runs import jobs, state
-from dashboard.runs.services import current_store
+from dashboard.session import state
+from dashboard.session.services import current_store
+from dashboard.views.train import jobs
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest, with worker processes
@@ -75,7 +76,7 @@ def test_the_default_experiment_is_shared_and_read_from_the_store_after_a_restar
     assert [r.kind for r in current_store().store.list_runs()] == ["default"]
     import streamlit as st
 
-    from dashboard.runs import services
+    from dashboard.session import services
 
     st.cache_resource.clear()  # a restarted server ...
     monkeypatch.setattr(services.JobPool, "submit", _no_training)
@@ -91,7 +92,7 @@ def test_a_default_trained_ahead_on_the_command_line_is_read_from_the_store(
     core.train` with the default's settings stores the run the app then reads."""
     from core.train.cli import main
     from core.train.config import RunConfig
-    from dashboard.runs import services
+    from dashboard.session import services
 
     cfg, plain = state.default_config(), RunConfig().to_dict()
     flags = [

@@ -13,8 +13,8 @@ from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
 from core.translate.stored import KIND as TRANSLATE
-from dashboard.runs import state
-from dashboard.runs.stored_runs import OPEN, TABLE
+from dashboard.session import state
+from dashboard.views.train.stored_runs import OPEN, TABLE
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest

@@ -18,13 +18,13 @@ from core.sweep.presets import preset_grid
 from core.sweep.runner import run_sweep
 from core.train import stored
 from core.train.config import RunConfig
-from dashboard.runs import sweep_jobs
-from dashboard.sweep_form import form_tables
+from dashboard.views.sweeps import jobs as sweep_jobs
+from dashboard.views.sweeps.form import form_tables
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest, with worker processes
 
-PAGE = "views/sweeps.py"
+PAGE = "views/sweeps/sweeps.py"
 
 
 def _open() -> AppTest:

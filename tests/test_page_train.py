@@ -12,9 +12,9 @@ from core.train.config import RunConfig
 from core.train.presets import PRESETS
 from core.train.run_files import run_to_bytes
 from core.train.verdict import verdicts
-from dashboard.run_metrics import readable
-from dashboard.runs import state
-from dashboard.runs.names import run_name
+from dashboard.session import state
+from dashboard.views.train.metrics import readable
+from dashboard.views.train.names import run_name
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest
@@ -168,7 +168,7 @@ def test_switching_pages_and_back_does_not_retrain(app):
     ui.finish_jobs(app.button[0].click().run())
     before = ui.current_run(app)
     assert before.config.steps == 12
-    for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
+    for page in ("views/gradients/gradients.py", "views/gates/gates.py", "views/train/train.py"):
         app.switch_page(page).run()
         assert not app.exception, page
         assert ui.current_run(app) is before, page
@@ -198,7 +198,7 @@ def test_log_toggle_redraws_without_retraining(app):
 def _store_probe():
     import streamlit as st
 
-    from dashboard.runs import state
+    from dashboard.session import state
 
     st.markdown(f"before: {state.current_run() is None}")
     run = state.ensure_default_run()
@@ -304,7 +304,7 @@ def finite_or_explained(at: AppTest, run) -> None:
 def pages_still_work(at: AppTest) -> None:
     at.toggle(key="train_log_y").set_value(True).run()
     assert not at.exception
-    for page in ("views/gradients.py", "views/gates.py", "views/train.py"):
+    for page in ("views/gradients/gradients.py", "views/gates/gates.py", "views/train/train.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
 

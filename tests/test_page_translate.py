@@ -9,11 +9,11 @@ import pytest
 from sacrebleu.metrics import BLEU
 from streamlit.testing.v1 import AppTest
 
-from dashboard import translate_results as results
-from dashboard import translate_state as store
+from dashboard.views.translate import experiments as store
+from dashboard.views.translate import results as results
 from tests import apptest_helpers as ui
 
-PAGE = "views/translate.py"
+PAGE = "views/translate/translate.py"
 pytestmark = pytest.mark.slow  # trains two models in worker processes
 
 

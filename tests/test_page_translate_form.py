@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import translate_state as store
+from dashboard.views.translate import experiments as store
 from tests import apptest_helpers as ui
 
-PAGE = "views/translate.py"
+PAGE = "views/translate/translate.py"
 KOREAN_PAIRS = "".join(
     f"Tom has {n} {thing}.\t톰은 {thing_ko} {n}개를 가지고 있다.\n"
     for n in range(1, 13)

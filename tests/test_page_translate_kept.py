@@ -8,7 +8,7 @@ import pytest
 
 from core.store.run_store import RunStore
 from core.translate.stored import list_experiments
-from dashboard import translate_state as store
+from dashboard.views.translate import experiments as store
 from tests import apptest_helpers as ui
 from tests.test_page_translate import open_translate, submit, wait_until_trained
 

@@ -8,10 +8,10 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import presentation
+from dashboard.shared import presentation
 from tests import apptest_helpers as ui
 
-PAGES = ("views/train.py", "views/gradients.py", "views/gates.py")
+PAGES = ("views/train/train.py", "views/gradients/gradients.py", "views/gates/gates.py")
 
 
 def _configs(at) -> list[dict]:
@@ -61,14 +61,14 @@ def test_presentation_mode_enlarges_fonts_and_hides_secondary_panels(app):
         ui.open_page(page, app)
         before[page] = len(app.get("plotly_chart"))
         assert presentation.PRESENT_FONT not in _fonts(app)
-        assert page != "views/train.py" or app.get("download_button")
+        assert page != "views/train/train.py" or app.get("download_button")
     app.session_state[presentation.PRESENT_KEY] = True
     for page in PAGES:
         ui.open_page(page, app)
         assert set(_fonts(app)) == {presentation.PRESENT_FONT}, page
         assert len(app.get("plotly_chart")) <= before[page]
-    ui.open_page("views/gradients.py", app)
-    assert len(app.get("plotly_chart")) < before["views/gradients.py"]  # heatmaps etc.
+    ui.open_page("views/gradients/gradients.py", app)
+    assert len(app.get("plotly_chart")) < before["views/gradients/gradients.py"]  # heatmaps etc.
     assert not any("clipped" in k for k in ui.metrics(app))
-    ui.open_page("views/train.py", app)
+    ui.open_page("views/train/train.py", app)
     assert not app.get("download_button") and not app.get("file_uploader")

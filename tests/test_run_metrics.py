@@ -11,7 +11,7 @@ def _metric_values(val_loss: float) -> dict[str, str]:
 
         import numpy as np
 
-        from dashboard.run_metrics import model_metrics
+        from dashboard.views.train.metrics import model_metrics
         from tests.fake_runs import tiny_run
 
         run = tiny_run(models=("gru",))

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from core.train.config import RunConfig
-from dashboard.runs.names import changed_settings, file_stem, run_name
+from dashboard.views.train.names import changed_settings, file_stem, run_name
 
 
 def test_a_run_is_named_by_the_settings_that_differ_from_the_default():

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 from core.train.config import RunConfig
 from core.train.loop import train
 from core.train.run_files import run_to_bytes
-from dashboard.runs import state
-from dashboard.runs.upload import LoadedRun, UploadProblem, load_uploaded_runs
+from dashboard.session import state
+from dashboard.views.train.upload import LoadedRun, UploadProblem, load_uploaded_runs
 from tests import apptest_helpers as ui
 from tests.apptest_helpers import shown
 

@@ -138,7 +138,7 @@ def _text(lines: list[str]) -> bytes:
 def test_bleu_uploads_are_read_and_scored_without_touching_the_disk(file_writes, fresh_caches):
     corpus = example_corpus(n_segments=30, seed=4)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("views/bleu.py").run()
+    at.switch_page("views/bleu/bleu.py").run()
     file_writes.clear()  # only what the uploads cause counts
     at.file_uploader(key="bleu_up_refs").set_value(
         [("ref.txt", _text(corpus.references[0]), "text/plain")]

@@ -220,7 +220,7 @@ def test_no_dask_is_imported_without_a_scheduler(tmp_path):
         from core.sweep.cli import main
         assert main(["run", {str(grid)!r}, "--workers", "1",
                      "--store", {str(tmp_path / "s")!r}]) == 0
-        import dashboard.runs.services, dashboard.runs.jobs
+        import dashboard.session.services, dashboard.views.train.jobs
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed")))
     """)
     done = subprocess.run(

@@ -11,7 +11,7 @@ from core.sweep.grid import GridError, grid_from_tables, grid_from_toml, grid_to
 from core.sweep.names import distinct_titles, file_stem, sweep_key, sweep_title
 from core.sweep.presets import PRESETS, preset_grid
 from core.train.config import RunConfig
-from dashboard.sweep_form import SINGLE, form_state, form_tables
+from dashboard.views.sweeps.form import SINGLE, form_state, form_tables
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))

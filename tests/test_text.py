@@ -9,7 +9,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from dashboard.text import html_text, plain, settings_table
+from dashboard.shared.text import html_text, plain, settings_table
 
 NASTY = [
     "**bold**.txt",

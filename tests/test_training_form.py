@@ -7,7 +7,7 @@ from dataclasses import fields
 import pytest
 
 from core.train.config import RunConfig
-from dashboard.training_form import config_from_form
+from dashboard.views.train.form import config_from_form
 
 
 def test_form_values_override_the_base_and_bad_ones_raise_the_config_message():

@@ -10,9 +10,9 @@ import math
 import pytest
 
 from core.analysis.gru_explainer import PRESETS, TinyGruSpec, explain
-from dashboard.charts.gates import FIELDS
-from dashboard.gates_text import CONVENTIONS
-from dashboard.gru_explainer_section import explainer_text
+from dashboard.views.gates.charts import FIELDS
+from dashboard.views.gates.explainer import explainer_text
+from dashboard.views.gates.text import CONVENTIONS
 from tests.e2e.ui import PLOTLY, exceptions, go_to, metrics, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e

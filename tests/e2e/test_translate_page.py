@@ -18,7 +18,7 @@ MODELS = ("RNN", "GRU")
 def bleu_page_takes_handoffs() -> bool:
     """The BLEU page reads the Translate page's handoff once its module is present."""
     try:
-        return importlib.util.find_spec("dashboard.bleu.handoff") is not None
+        return importlib.util.find_spec("dashboard.session.bleu_handoff") is not None
     except ModuleNotFoundError:  # no dashboard.bleu package at all
         return False
 
