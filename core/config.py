@@ -297,7 +297,7 @@ def _cli_help(f: Field, t) -> str:
     meta = f.metadata
     default = f.default if f.default is not MISSING else None
     shown = " ".join(map(str, default)) if isinstance(default, tuple) else default
-    text = f"{meta['help']} [{describe(t, meta)}; default {shown}]"
+    text = meta["help"] if t is bool else f"{meta['help']} [{describe(t, meta)}; default {shown}]"
     return text.replace("%", "%%")
 
 
