@@ -173,7 +173,7 @@ def test_a_million_hidden_units_are_refused_before_building(tmp_path, saved):
     out = _in_limited_child(tmp_path, json.dumps(doc).encode(), npz, unbounded=False)
     assert out["result"] == "refused", out
     assert "up.run.json: config is not usable" in out["message"]
-    assert "hidden = 1e+06 is above the limit 256" in out["message"]
+    assert "hidden must be a whole number from 1 to 256; got 1000000." in out["message"]
 
 
 def test_size_within_limits_but_over_the_run_budget_is_refused(saved):

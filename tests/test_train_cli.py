@@ -89,8 +89,8 @@ def test_flags_map_onto_config_fields():
     [
         (["--bogus"], "unrecognized arguments: --bogus"),
         (["--task", "parity"], "invalid choice: 'parity'"),
-        (["--steps", "many"], "invalid int value: 'many'"),
-        (["--hidden", "0"], "Use at least 1 hidden unit H."),
+        (["--steps", "many"], "--steps: steps must be a whole number from 1 to 5000; got 'many'"),
+        (["--hidden", "0"], "--hidden: hidden must be a whole number from 1 to 256; got '0'."),
         (["--task", "order", "--length", "3"], "T must be at least 4 for the order task"),
     ],
 )

@@ -42,11 +42,13 @@ def test_form_values_override_the_base_and_bad_ones_raise_the_config_message():
     ],
 )
 def test_every_validation_message_is_a_plain_sentence(field, bad):
-    """No class or field names, one capitalised sentence ending with a full stop."""
+    """One sentence ending with a full stop: a field's own value names the field and its
+    limits (core.config); a check between fields is a capitalised plain sentence."""
     with pytest.raises(ValueError) as err:
         RunConfig(**{field: bad})
     message = str(err.value)
-    identifiers = [f.name for f in fields(RunConfig) if "_" in f.name]
-    assert "RunConfig" not in message and not any(name in message for name in identifiers)
+    others = [f.name for f in fields(RunConfig) if f.name != field]
+    assert "RunConfig" not in message and not any(f"{name} " in message for name in others)
     assert ">=" not in message and "subset" not in message
-    assert message[0].isupper() and message.endswith(".") and message.count(". ") == 0
+    assert message.startswith(f"{field} must be ") or message[0].isupper()
+    assert message.endswith(".") and message.count(". ") == 0

@@ -11,7 +11,8 @@ sweep is their product, one run per model.
 
 Field names are RunConfig's, spelt as the `python -m core.train` flags spell them (`lr-schedule`
 and `lr_schedule` both work); `model` (or `models`) lists the models, each trained in its own run.
-Every config is checked against RunConfig and the Train form's limits before anything runs.
+Every [base] and [grid] value is checked against its RunConfig setting (type and limits), then
+every config of the product against RunConfig, before anything runs.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from core.config import field_problem
 from core.train.config import RunConfig
-from core.train.limits import check_limits
 
 CONFIG_FIELDS = {f.name for f in fields(RunConfig)} - {"models"}
 MODEL_KEYS = ("model", "models")
@@ -146,8 +147,20 @@ def grid_from_tables(
     if both:
         raise GridError(f"{where}: {', '.join(both)} in both [base] and [grid]")
     out = Grid(name=name, base=base, axes=axes, models=tuple(models))
+    _check_values(out, where)
     _check(out, where)
     return out
+
+
+def _check_values(grid: Grid, where: str) -> None:
+    """GridError naming the first [base] or [grid] value its RunConfig setting refuses."""
+    values = [("base", k, v) for k, v in grid.base.items()]
+    values += [("grid", k, v) for k, vs in grid.axes.items() for v in vs]
+    values += [("grid", "model", (m,)) for m in grid.models]
+    for table, key, value in values:
+        problem = field_problem(RunConfig, "models" if key == "model" else key, value)
+        if problem:
+            raise GridError(f"{where}: {table}.{key}: {problem}")
 
 
 def _field(key: str, where: str, table: str) -> str:
@@ -165,7 +178,7 @@ def _field(key: str, where: str, table: str) -> str:
 def _check(grid: Grid, where: str) -> None:
     for cfg_values in _corners(grid):
         try:
-            check_limits(RunConfig(**grid.base, **cfg_values[1], models=(cfg_values[0],)))
+            RunConfig(**grid.base, **cfg_values[1], models=(cfg_values[0],))
         except (TypeError, ValueError) as err:
             raise GridError(
                 f"{where}: model {cfg_values[0]!r} with "

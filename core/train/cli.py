@@ -12,67 +12,28 @@ import sys
 import time
 from pathlib import Path
 
-from core.cells import cell_names, get_cell, init_options
-from core.train.config import (
-    DTYPES,
-    LR_SCHEDULES,
-    OPTIMIZERS,
-    RunConfig,
-)
+from core.cells import get_cell
+from core.config import OneLineParser, add_arguments, from_args
+from core.train.config import RunConfig
 from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.train.results import TrainResult
 from core.train.run_files import save_run
-from core.train.tasks import task_names
 
 PROG = "python -m core.train"
 BAR_WIDTH = 30
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit status 2
-        self.exit(2, f"{PROG}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    d = RunConfig()
-    p = _Parser(
+    """A flag per RunConfig field (core.config: help, unit, limits and default from the
+    field's setting), plus where the run is written."""
+    p = OneLineParser(
         prog=PROG,
         description="Train recurrent models side by side on identical "
         "batches (no flags: the default experiment, an RNN and a GRU).",
     )
+    add_arguments(p, RunConfig)
     add = p.add_argument
-    add("--task", choices=task_names(), help=f"task (default {d.task})")
-    add("--length", type=int, help=f"sequence length T (default {d.length})")
-    add("--symbols", type=int, help=f"alphabet size K for recall (default {d.symbols})")
-    add("--hidden", type=int, help=f"hidden units H (default {d.hidden})")
-    add(
-        "--models",
-        nargs="+",
-        choices=cell_names(),
-        help=f"models to train (default: {' '.join(d.models)})",
-    )
-    add("--steps", type=int, help=f"optimizer steps (default {d.steps})")
-    add("--batch", type=int, help=f"sequences per batch (default {d.batch})")
-    add("--optimizer", choices=OPTIMIZERS, help=f"optimizer (default {d.optimizer})")
-    add("--lr", type=float, help=f"learning rate (default {d.lr:g})")
-    add(
-        "--lr-schedule",
-        choices=LR_SCHEDULES,
-        help=f"learning-rate schedule (default {d.lr_schedule})",
-    )
-    add("--clip", type=float, help=f"global-norm clip, 0 = off (default {d.clip:g})")
-    add("--init-scale", type=float, help=f"init gain g (default {d.init_scale:g})")
-    add("--no-orthogonal", action="store_true", help="Gaussian recurrent matrices")
-    for name, option in init_options().items():  # each cell's own init numbers
-        default = getattr(d, name)
-        add(f"--{name.replace('_', '-')}", type=float, help=f"{option.label} (default {default:g})")
-    add("--chrono", action="store_true", help="chrono init of the carry gates' biases")
-    add("--val-size", type=int, help=f"validation sequences (default {d.val_size})")
-    add("--eval-every", type=int, help=f"validate every N steps (default {d.eval_every})")
-    add("--checkpoints", type=int, help=f"parameter snapshots (default {d.checkpoints})")
-    add("--seed", type=int, help=f"seed (default {d.seed})")
-    add("--dtype", choices=DTYPES, help=f"float type (default {d.dtype})")
     add("--out", type=Path, metavar="FILE.json", help="write the run (JSON + .npz beside it)")
     add(
         "--store",
@@ -87,15 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """Only the flags given override RunConfig's defaults. Raises ValueError on bad values."""
-    given = {k: v for k, v in vars(args).items() if v is not None and k not in ("out", "store")}
-    given.pop("no_orthogonal", None)
-    given.pop("chrono", None)
-    given.pop("no_store", None)
-    if args.no_orthogonal:
-        given["orthogonal"] = False
-    if args.chrono:
-        given["chrono"] = True
-    return RunConfig(**given)
+    return from_args(RunConfig, args)
 
 
 class ProgressBar:

@@ -1,10 +1,14 @@
-"""The one configuration of a training run: a frozen dataclass, hashable, usable as a cache key."""
+"""The one configuration of a training run: a frozen dataclass, hashable, usable as a cache key.
+Each field is a `setting` (core.config): its help, unit and limits feed the checks, the
+`python -m core.train` flags and the Train form's widgets."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
+from core import config as settings
 from core.cells import cell_names, init_options, retired_config_fields
+from core.config import setting
 from core.train.tasks import TASKS, task_names
 
 OPTIMIZERS = ("adam", "sgd")
@@ -12,39 +16,100 @@ LR_SCHEDULES = ("constant", "anneal", "cosine")
 DTYPES = ("float32", "float64")
 
 
+def _init_setting(name: str, default: float):
+    """A cell's init option (core.cells.init_options) as a setting: its help and range."""
+    option = init_options()[name]
+    return setting(default, help=option.help, low=option.low, high=option.high)
+
+
 @dataclass(frozen=True)
 class RunConfig:
-    task: str = "recall"  # a registered task (see core.train.tasks)
+    task: str = setting("recall", help="The task the models learn.", choices=task_names)
     # Defaults = the default experiment (tuned: GRU >= 95 %, RNN <= 2x chance, < 15 s; see
     # bench/default_experiment.py): recall of 1 of 16 symbols across 79 distractors.
-    length: int = 80  # sequence length T: steps between the cue and the answer
-    symbols: int = 16  # alphabet size K for recall (other tasks fix their own)
-    hidden: int = 16  # hidden units H per model
-    models: tuple[str, ...] = ("rnn", "gru")  # registered cells trained on identical batches
-    steps: int = 1000  # optimizer steps
-    batch: int = 32  # sequences per training batch
-    optimizer: str = "adam"  # adam | sgd
-    lr: float = 1e-2  # learning rate (peak, when a schedule is used)
-    lr_schedule: str = "anneal"  # constant | anneal: linear to 0 over the last quarter | cosine
-    clip: float = 1.0  # global gradient-norm clip threshold; 0 turns clipping off
-    init_scale: float = 1.0  # g in N(0, g^2 / fan_in) for the Gaussian initialisation
-    orthogonal: bool = True  # recurrent matrices start orthogonal (times init_scale)
+    # The limits are the largest run the app accepts (a run file claiming a million hidden
+    # units is refused, not allocated).
+    length: int = setting(
+        80,
+        help="Sequence length T: how many steps information must be carried. Longer is "
+        "harder, above all for the vanilla RNN.",
+        unit="steps",
+        low=1,
+        high=500,
+    )
+    symbols: int = setting(
+        16,
+        help="Alphabet size K of delayed recall only; the other tasks fix their own alphabet "
+        "and ignore this field.",
+        low=2,
+        high=64,
+    )
+    hidden: int = setting(16, help="Hidden state size H of each model.", low=1, high=256)
+    models: tuple[str, ...] = setting(
+        ("rnn", "gru"),
+        help="Registered cells trained side by side on identical batches from the same seed.",
+        choices=cell_names,
+    )
+    steps: int = setting(1000, help="Optimizer steps, one batch each.", low=1, high=5000)
+    batch: int = setting(32, help="Sequences per training batch.", low=1, high=512)
+    optimizer: str = setting("adam", help="The optimizer.", choices=OPTIMIZERS)
+    lr: float = setting(
+        1e-2,
+        help="Learning rate (the peak, when a schedule is used). If the loss turns NaN or "
+        "infinite, training stops: lower this or clip.",
+        above=0.0,
+        form=(1e-5, 10.0),
+    )
+    lr_schedule: str = setting(
+        "anneal",
+        help="anneal: constant, then linearly down to 0 over the last quarter of the steps "
+        "(a calm finish); cosine: half a cosine from the full rate to 0.",
+        choices=LR_SCHEDULES,
+    )
+    clip: float = setting(
+        1.0, help="Global gradient-norm threshold; 0 turns clipping off.", low=0.0, high=100.0
+    )
+    init_scale: float = setting(
+        1.0,
+        help="Weights start as N(0, g²/fan_in); an orthogonal recurrent matrix is multiplied by g.",
+        above=0.0,
+        form=(0.01, 10.0),
+    )
+    orthogonal: bool = setting(True, help="Start the recurrent matrices orthogonal (times g).")
     # The cells' init options (core.cells.init_options), a field each so that a config's
     # dict and hash stay what they were; a test ties the fields to the registry.
-    update_bias: float = -4.0  # GRU update-gate bias at init; negative favours carrying
-    forget_bias: float = 1.0  # LSTM forget-gate bias at init; positive favours carrying
-    chrono: bool = False  # chrono init of the carry gates' biases (overrides the options)
-    val_size: int = 512  # held-out validation sequences (fixed per seed)
-    eval_every: int = 20  # validate every this many steps (and at the last step)
-    checkpoints: int = 10  # parameter snapshots kept during training, step 0 included
-    seed: int = 0  # one seed drives data, initialisation and batch order
-    dtype: str = "float32"  # float32 for training speed | float64 for analysis
+    update_bias: float = _init_setting("update_bias", -4.0)
+    forget_bias: float = _init_setting("forget_bias", 1.0)
+    chrono: bool = setting(
+        False,
+        help="Carry-gate biases (the update and forget gates) set so that memory time scales "
+        "spread up to T; overrides the gate biases.",
+    )
+    val_size: int = setting(
+        512, help="Held-out validation sequences (fixed per seed).", low=1, high=4096
+    )
+    eval_every: int = setting(
+        20, help="Validate every this many steps (and at the last step).", low=1, high=5000
+    )
+    checkpoints: int = setting(
+        10, help="Parameter snapshots kept during training, step 0 included.", low=1, high=101
+    )
+    seed: int = setting(
+        0,
+        help="One seed drives the data, the initialisation and the batch order: the same "
+        "settings and seed give identical curves.",
+        low=0,
+        high=2**31 - 1,
+    )
+    dtype: str = setting(
+        "float32",
+        help="float32 for training speed, float64 for analysis.",
+        choices=DTYPES,
+    )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "models", tuple(self.models))
-        problems = _problems(self)
-        if problems:
-            raise ValueError(" ".join(problems))
+        settings.freeze(self)
+        settings.validate(self, _cross_problems)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -57,53 +122,20 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> RunConfig:
-        d = upgrade_legacy(d)  # without a run file's cell map: drops retired fields only
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"unknown config fields: {', '.join(unknown)}")
-        return cls(**{k: (tuple(v) if k == "models" else v) for k, v in d.items()})
+        # without a run file's cell map: drops retired fields only
+        return settings.from_dict(cls, upgrade_legacy(d))
 
 
-def _choices(values) -> str:
-    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
-
-
-def _problems(c: RunConfig) -> list[str]:
-    """Plain-language sentences, one per invalid field (shown as they are to users)."""
-    unknown = [m for m in c.models if m not in cell_names()]
-    min_length = TASKS[c.task].min_length if c.task in TASKS else 1
+def _cross_problems(c: RunConfig) -> list[str]:
+    """Plain-language sentences for the checks between fields (shown as they are to users)."""
+    min_length = TASKS[c.task].min_length
     checks = [
-        (c.task in TASKS, f"Unknown task {c.task!r}: choose {_choices(task_names())}."),
         (bool(c.models), "Choose at least one model."),
-        (
-            not unknown,
-            f"Unknown model {', '.join(map(repr, unknown))}: choose from {_choices(cell_names())}.",
-        ),
         (len(set(c.models)) == len(c.models), "Choose each model only once."),
-        (
-            c.optimizer in OPTIMIZERS,
-            f"Unknown optimizer {c.optimizer!r}: choose {_choices(OPTIMIZERS)}.",
-        ),
-        (
-            c.lr_schedule in LR_SCHEDULES,
-            f"Unknown learning-rate schedule {c.lr_schedule!r}: choose {_choices(LR_SCHEDULES)}.",
-        ),
-        (c.dtype in DTYPES, f"Unknown number type {c.dtype!r}: choose {_choices(DTYPES)}."),
         (
             c.length >= min_length,
             f"The sequence length T must be at least {min_length} for the {c.task} task.",
         ),
-        (c.symbols >= 2, "Use at least 2 symbols K."),
-        (c.hidden >= 1, "Use at least 1 hidden unit H."),
-        (c.steps >= 1, "Train for at least 1 step."),
-        (c.batch >= 1, "Use a batch of at least 1 sequence."),
-        (c.lr > 0, "The learning rate must be above 0."),
-        (c.clip >= 0, "The gradient clip must be 0 (off) or above."),
-        (c.init_scale > 0, "The init scale g must be above 0."),
-        (c.val_size >= 1, "Validate on at least 1 sequence."),
-        (c.eval_every >= 1, "The evaluation interval must be at least 1 step."),
-        (c.checkpoints >= 1, "Keep at least 1 checkpoint."),
     ]
     return [msg for ok, msg in checks if not ok]
 

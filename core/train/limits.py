@@ -1,39 +1,13 @@
-"""The largest run the app accepts: the Train form's bounds, applied to every config read from a
-file, a store or a sweep grid before anything is built from it (a run file claiming a million
-hidden units is refused, not allocated)."""
+"""The largest run the app accepts, field by field: the limits of RunConfig's settings, which
+every config meets (a run file claiming a million hidden units is refused, not allocated)."""
 
 from __future__ import annotations
 
+from core.config import bounds
 from core.train.config import RunConfig
 
-# field -> (lowest, highest) accepted value, for every field that sets a run's memory or time;
-# the Train form's number inputs use the same bounds
+# field -> (lowest, highest) accepted value, for every field that sets a run's memory or time
 LIMITS: dict[str, tuple[int, int]] = {
-    "length": (1, 500),  # sequence length T
-    "symbols": (2, 64),  # recall alphabet K
-    "hidden": (1, 256),  # hidden units H
-    "steps": (1, 5000),  # optimizer steps
-    "batch": (1, 512),  # sequences per batch
-    "val_size": (1, 4096),  # validation sequences
-    "checkpoints": (1, 101),  # parameter snapshots
+    name: bounds(RunConfig, name)
+    for name in ("length", "symbols", "hidden", "steps", "batch", "val_size", "checkpoints")
 }
-
-
-def limit_problems(cfg: RunConfig) -> list[str]:
-    """Every field of cfg outside LIMITS, as 'hidden = 1000000 is above the limit 256'."""
-    problems = []
-    for name, (low, high) in LIMITS.items():
-        value = getattr(cfg, name)
-        if value < low:
-            problems.append(f"{name} = {value:g} is below the limit {low:g}")
-        elif value > high:
-            problems.append(f"{name} = {value:g} is above the limit {high:g}")
-    return problems
-
-
-def check_limits(cfg: RunConfig) -> RunConfig:
-    """cfg unchanged, or ValueError naming every field outside the accepted range."""
-    problems = limit_problems(cfg)
-    if problems:
-        raise ValueError("outside the accepted range: " + "; ".join(problems))
-    return cfg

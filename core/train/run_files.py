@@ -9,9 +9,9 @@ JSON ("format": "gatescope.run/1"):
                          "snapshot_steps": [0, ..., steps]}
     baseline   {"loss", "accuracy"} of the input-ignoring predictor
     stopped    why training stopped early, or null
-NaN is written as null. The config must lie within the Train form's limits (core.train.limits)
-before anything is built from it; the .npz is read by the bounded reader (core.bounded_npz),
-which checks every array's header shape before reading its data.
+NaN is written as null. The config must meet its settings' limits (core.train.config: the
+largest run the app accepts) before anything is built from it; the .npz is read by the bounded
+reader (core.bounded_npz), which checks every array's header shape before reading its data.
 NPZ keys: "<model>/final/<param>" and "<model>/step_<6 digits>/<param>",
 read with allow_pickle=False. A JSON without its .npz loads with has_weights=False.
 Anything malformed raises RunFileError naming the file and what is wrong.
@@ -28,7 +28,6 @@ import numpy as np
 
 from core.cells import retired_config_fields
 from core.train.config import RunConfig, upgrade_legacy
-from core.train.limits import check_limits
 from core.train.results import Baseline, History, ModelResult, TrainResult
 from core.train.run_file_error import RunFileError
 from core.train.run_weights import attach_weights
@@ -224,7 +223,7 @@ def _run_from_doc(doc: dict, name: str) -> TrainResult:
 def _config(doc: dict, name: str) -> RunConfig:
     raw = _field(doc, "config", dict, name)
     try:
-        return check_limits(RunConfig.from_dict(raw))
+        return RunConfig.from_dict(raw)
     except (TypeError, ValueError) as err:
         raise RunFileError(f"{name}: config is not usable: {err}") from err
 

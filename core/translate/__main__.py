@@ -11,18 +11,18 @@ feed `python -m core.bleu` unchanged.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
-from core.cells import cell_names
-from core.translate.config import TranslateConfig
+from core.config import OneLineParser, add_arguments, from_args, given
+from core.translate.config import DecodeSettings, TranslateConfig
 from core.translate.corpus import ParallelCorpus, split_corpus
 from core.translate.experiment import translate_test_set
 from core.translate.generated import GeneratedCorpusConfig, generated_corpus
 from core.translate.preprocess import prepare
 from core.translate.readers import CorpusError, Pairs, read_aligned, read_pairs
 from core.translate.saved import SavedModelError, load_model, save_model
-from core.translate.tokenize import TOKENIZERS
 from core.translate.train import TrainProgress, train_models
 from core.translate.translator import translate_text
 
@@ -53,65 +53,9 @@ def _train_parser(sub) -> None:
         default=0.1,
         help="share of pairs split off for dev and for test each (default 0.1)",
     )
-    d = TranslateConfig()
-    m = p.add_argument_group("model and training")
-    m.add_argument(
-        "--models",
-        nargs="+",
-        default=list(d.models),
-        choices=cell_names(),
-        help=f"cells to train side by side (default: {' '.join(d.models)})",
-    )
-    m.add_argument("--attention", action="store_true", help="Luong general attention")
-    m.add_argument("--reverse-source", action="store_true", help="feed the source backwards")
-    m.add_argument("--embed", type=int, default=d.embed, help=f"embedding size ({d.embed})")
-    m.add_argument("--hidden", type=int, default=d.hidden, help=f"hidden units ({d.hidden})")
-    m.add_argument(
-        "--src-tokens", choices=TOKENIZERS, default=d.src_tokens, help="source tokenisation (words)"
-    )
-    m.add_argument(
-        "--tgt-tokens", choices=TOKENIZERS, default=d.tgt_tokens, help="target tokenisation (words)"
-    )
-    m.add_argument(
-        "--vocab-size",
-        type=int,
-        default=d.vocab_size,
-        help=f"vocabulary cap per side, specials included ({d.vocab_size})",
-    )
-    m.add_argument(
-        "--min-count", type=int, default=d.min_count, help="rarer tokens become <unk> (1)"
-    )
-    m.add_argument("--batch-size", type=int, default=d.batch_size, help="sentences per batch")
-    m.add_argument("--lr", type=float, default=d.lr, help=f"Adam learning rate ({d.lr})")
-    m.add_argument("--clip", type=float, default=d.clip, help="gradient-norm clip (0 = off)")
-    stop = m.add_mutually_exclusive_group()
-    stop.add_argument("--epochs", type=int, default=d.epochs, help=f"epochs ({d.epochs})")
-    stop.add_argument(
-        "--time-budget",
-        type=float,
-        help="seconds of training wall time per model (epochs then unbounded)",
-    )
-    m.add_argument(
-        "--budget-clock",
-        choices=("wall", "cpu"),
-        default="wall",
-        help="what --time-budget counts: wall time, or the process's CPU time",
-    )
-    m.add_argument(
-        "--checkpoint-every",
-        type=int,
-        default=0,
-        help="steps between dev checkpoints (0 = each epoch)",
-    )
-    m.add_argument(
-        "--dev-limit", type=int, default=d.dev_limit, help="dev pairs decoded at each checkpoint"
-    )
-    m.add_argument(
-        "--bleu-tokenize", default=d.bleu_tokenize, help="sacrebleu tokenizer for every BLEU (13a)"
-    )
-    m.add_argument("--beam", type=int, default=1, help="beam size for the test set (1 = greedy)")
-    m.add_argument("--length-norm", type=float, default=1.0, help="beam length normalisation")
-    m.add_argument("--seed", type=int, default=0, help="seed of splits, init and batches")
+    m = p.add_argument_group("model and training (--epochs or --time-budget)")
+    add_arguments(m, TranslateConfig)
+    add_arguments(m, DecodeSettings)
     p.add_argument("--out", required=True, help="output folder")
 
 
@@ -120,12 +64,11 @@ def _translate_parser(sub) -> None:
     p.add_argument("model", help="a saved <model>.json (its .npz beside it)")
     p.add_argument("--input", required=True, help="sentences to translate, one per line")
     p.add_argument("--output", required=True, help="where the translations are written")
-    p.add_argument("--beam", type=int, default=1, help="beam size (1 = greedy)")
-    p.add_argument("--length-norm", type=float, default=1.0, help="beam length normalisation")
+    add_arguments(p, DecodeSettings)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m core.translate",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -151,10 +94,10 @@ def _aligned(src: str | None, tgt: str | None, what: str) -> Pairs | None:
     return read_aligned(src, _read(src), tgt, _read(tgt))
 
 
-def load_corpus(args) -> ParallelCorpus:
-    """The corpus the arguments name, split into train / dev / test."""
+def load_corpus(args, seed: int) -> ParallelCorpus:
+    """The corpus the arguments name, split into train / dev / test by seed."""
     if args.generated:
-        return generated_corpus(GeneratedCorpusConfig(seed=args.seed))
+        return generated_corpus(GeneratedCorpusConfig(seed=seed))
     if args.pairs:
         pairs = read_pairs(args.pairs, _read(args.pairs))
     else:
@@ -169,31 +112,15 @@ def load_corpus(args) -> ParallelCorpus:
         pairs, dev, test = (p.reversed() if p else None for p in (pairs, dev, test))
     if dev is not None:
         return ParallelCorpus(pairs, dev, test, pairs.origin)
-    return split_corpus(pairs, args.seed, args.held_out, test=test)
+    return split_corpus(pairs, seed, args.held_out, test=test)
 
 
 def _config(args) -> TranslateConfig:
-    return TranslateConfig(
-        models=tuple(args.models),
-        embed=args.embed,
-        hidden=args.hidden,
-        attention=args.attention,
-        reverse_source=args.reverse_source,
-        src_tokens=args.src_tokens,
-        tgt_tokens=args.tgt_tokens,
-        vocab_size=args.vocab_size,
-        min_count=args.min_count,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        clip=args.clip,
-        epochs=args.epochs if args.time_budget is None else 10**6,
-        budget_clock=args.budget_clock,
-        time_budget=args.time_budget,
-        checkpoint_every=args.checkpoint_every,
-        dev_limit=args.dev_limit,
-        bleu_tokenize=args.bleu_tokenize,
-        seed=args.seed,
-    )
+    """The flags given over TranslateConfig's defaults; a time budget unbounds the epochs."""
+    flags = given(TranslateConfig, args)
+    if "epochs" in flags and "time_budget" in flags:
+        raise ValueError("give --epochs or --time-budget, not both.")
+    return from_args(TranslateConfig, args).with_time_budget(flags.get("time_budget"))
 
 
 def _print_progress(event: TrainProgress) -> None:
@@ -207,9 +134,9 @@ def _print_progress(event: TrainProgress) -> None:
         )
 
 
-def train_command(args) -> int:
-    corpus = load_corpus(args)
-    cfg = _config(args)
+def train_command(args, cfg: TranslateConfig) -> int:
+    corpus = load_corpus(args, cfg.seed)
+    decode = from_args(DecodeSettings, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     sizes = corpus.sizes()
@@ -223,26 +150,27 @@ def train_command(args) -> int:
     _write_lines(out / "test.ref", corpus.test.target)
     for name, model in models.items():
         save_model(model, out / f"{name}.json")
-        result = translate_test_set(model, corpus, args.beam, args.length_norm)
+        result = translate_test_set(model, corpus, decode.beam, decode.length_norm)
         _write_lines(out / f"{name}.hyp", result.hyps)
         best = model.best.dev_bleu if model.best else float("nan")
         print(
             f"{name}: dev BLEU {best:.2f} (best checkpoint), test BLEU {result.bleu:.2f} "
-            f"[sacrebleu tokenize={cfg.bleu_tokenize}, beam {args.beam}]"
+            f"[sacrebleu tokenize={cfg.bleu_tokenize}, beam {decode.beam}]"
         )
     return 0
 
 
 def translate_command(args) -> int:
     model = load_model(args.model)
+    decode = from_args(DecodeSettings, args)
     lines = [line.strip() for line in _read(args.input).decode("utf-8").splitlines()]
     out = translate_text(
         model.params,
         model.spec,
         model.codec,
         lines,
-        args.beam,
-        args.length_norm,
+        decode.beam,
+        decode.length_norm,
         model.config.max_len_ratio,
     )
     _write_lines(Path(args.output), out.text)
@@ -254,9 +182,18 @@ def _write_lines(path: Path, lines) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "translate":
+        command = translate_command
+    else:
+        try:
+            cfg = _config(args)
+        except ValueError as err:
+            parser.error(str(err))
+        command = functools.partial(train_command, cfg=cfg)
     try:
-        return train_command(args) if args.command == "train" else translate_command(args)
+        return command(args)
     except (CorpusError, SavedModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
