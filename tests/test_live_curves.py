@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from core.jobs.pool import JobStatus
 from core.train.loop import train
+from core.workers.pool import JobStatus
 from dashboard.runs import live_curves
 from dashboard.runs.default_run import _overall
 from dashboard.runs.live_curves import CURVES_SECONDS, LiveCurves, live_figure
