@@ -17,7 +17,7 @@ from core.bleu.decompose import decompose_gap
 from core.bleu.example import example_corpus
 from core.bleu.ngrams import matched_ngrams
 from core.bleu.ter import add_ter
-from core.jobs.priority import BACKGROUND_NICENESS
+from core.workers.priority import BACKGROUND_NICENESS
 from tests.test_bleu_scores import random_corpus
 
 FAST = BleuSettings(ar_trials=100, bootstrap_samples=100)

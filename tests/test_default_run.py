@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.jobs.pool import JobStatus
 from core.store.run_store import open_store
 from core.train.loop import train
+from core.workers.pool import JobStatus
 from dashboard.session.default_run import SharedRun
 from tests.test_train import SMALL
 

@@ -10,10 +10,10 @@ import time
 import numpy as np
 import pytest
 
-from core.jobs.pool import JobPool
-from core.jobs.priority import BACKGROUND_NICENESS
 from core.train.config import RunConfig
 from core.train.loop import train
+from core.workers.pool import JobPool
+from core.workers.priority import BACKGROUND_NICENESS
 
 pytestmark = pytest.mark.slow  # spawns worker processes
 
@@ -95,7 +95,7 @@ def test_a_worker_that_dies_fails_its_job_with_the_reason(pool):
 
 
 def test_workers_run_at_a_lower_priority_than_the_server(pool):
-    """Training yields the CPU to the process serving pages (see core.jobs.priority)."""
+    """Training yields the CPU to the process serving pages (see core.workers.priority)."""
     wait_for(pool, pool.submit(TINY))  # the worker is up and has trained
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     expected = min(19, ours + BACKGROUND_NICENESS)

@@ -9,10 +9,10 @@ import time
 import numpy as np
 import pytest
 
-from core.jobs.pool import JobPool
 from core.sweep.backends import SCHEDULER_ENV
 from core.train.config import RunConfig
 from core.train.loop import train
+from core.workers.pool import JobPool
 from dashboard.session.services import pool_handle
 from tests import apptest_helpers as ui
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow  # starts a Dask LocalCluster
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
-from core.jobs.dask_pool import DaskJobPool  # noqa: E402  (needs distributed)
+from core.workers.dask_pool import DaskJobPool  # noqa: E402  (needs distributed)
 
 TINY = RunConfig(length=5, hidden=4, steps=6, val_size=16, eval_every=2, checkpoints=2)
 LONG = RunConfig(length=100, hidden=64, steps=5000, val_size=64)  # minutes: never ends here
@@ -97,7 +97,7 @@ def test_the_app_trains_its_default_on_the_scheduler(cluster, fast, fresh_caches
 def test_an_unreachable_scheduler_leaves_the_app_training_here(
     address, fast, fresh_caches, monkeypatch
 ):
-    monkeypatch.setattr("core.jobs.dask_pool.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("core.workers.dask_pool.CONNECT_TIMEOUT", "1s")
     monkeypatch.setenv(SCHEDULER_ENV, address)
     at = ui.boot()
     assert isinstance(pool_handle(address).pool, JobPool)

@@ -1,14 +1,14 @@
-"""The server's training jobs (core.jobs.registry): one job per config while it is unfinished,
+"""The server's training jobs (core.workers.registry): one job per config while it is unfinished,
 and a finished run saved in the run store by the server, with no page polling it."""
 
 from __future__ import annotations
 
 import time
 
-from core.jobs.pool import JobStatus
-from core.jobs.registry import TrainingJobs
 from core.store.run_store import open_store
 from core.train.config import RunConfig
+from core.workers.pool import JobStatus
+from core.workers.registry import TrainingJobs
 from tests.fake_runs import tiny_run
 
 

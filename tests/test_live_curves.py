@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from core.jobs.pool import JobStatus
 from core.train.loop import train
+from core.workers.pool import JobStatus
 from dashboard.session import live_curves
 from dashboard.session.default_run import _overall
 from dashboard.session.live_curves import CURVES_SECONDS, LiveCurves, live_figure

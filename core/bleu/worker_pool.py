@@ -1,7 +1,7 @@
 """The extraction workers: spawned (never forked: safe from a threaded server) once per process
 and kept, so a later analysis does not pay their start-up (about a second each: a fresh
 interpreter importing numpy and sacrebleu). They run at a lower priority than the server (see
-core.jobs.priority), so other people's pages stay responsive. A pool that broke (a worker was
+core.workers.priority), so other people's pages stay responsive. A pool that broke (a worker was
 killed) is replaced on the next request. Shut down when the process exits."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import multiprocessing as mp
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from core.jobs.priority import run_in_background
+from core.workers.priority import run_in_background
 
 _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}  # workers -> the kept pool

@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from core.jobs.pool import JobPool
 from core.train.config import RunConfig
 from core.train.heap import keep_freed_heap
 from core.train.loop import train
 from core.train.results import TrainResult
+from core.workers.pool import JobPool
 
 SCHEDULER_ENV = "GATESCOPE_SCHEDULER"
 
@@ -33,7 +33,7 @@ def train_remote(config: dict) -> TrainResult:
 
 
 class LocalBackend:
-    """Spawned worker processes on this machine (core.jobs.pool): a new pool, or a shared one
+    """Spawned worker processes on this machine (core.workers.pool): a new pool, or a shared one
     (the app's), which close() then leaves running."""
 
     def __init__(self, workers: int | None = None, pool: JobPool | None = None):

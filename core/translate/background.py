@@ -11,13 +11,13 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from core.jobs.priority import run_in_background
 from core.train.heap import keep_freed_heap
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
 from core.translate.experiment import TestResult, translate_test_set
 from core.translate.preprocess import prepare
 from core.translate.train import TrainedModel, TrainProgress, train_model
+from core.workers.priority import run_in_background
 
 
 @dataclass

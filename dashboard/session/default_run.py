@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.jobs.pool import JobPool, JobStatus
 from core.store.records import StoredRun, StoreError, config_hash
 from core.store.run_store import RunStore
 from core.train import stored
 from core.train.config import RunConfig
 from core.train.results import TrainResult
 from core.train.split import merge_parts, model_parts
+from core.workers.pool import JobPool, JobStatus
 
 POLL = 0.2  # seconds between looks at the shared job
 

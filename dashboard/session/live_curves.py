@@ -15,9 +15,9 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.jobs.pool import JobStatus
 from core.train.config import RunConfig
 from core.train.tasks import task_for
+from core.workers.pool import JobStatus
 from dashboard.shared.curves import live_loss_figure
 
 CURVES_SECONDS = 2.0  # least time between two drawings of one job's curves

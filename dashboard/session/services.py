@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.jobs.pool import JobPool
-from core.jobs.registry import TrainingJobs
 from core.store.records import StoreError
 from core.store.run_store import RunStore, open_store
 from core.sweep.backends import SCHEDULER_ENV
+from core.workers.pool import JobPool
+from core.workers.registry import TrainingJobs
 
 WORKERS_ENV = "GATESCOPE_WORKERS"  # training worker processes (default: the machine's cores)
 
@@ -27,7 +27,7 @@ class StoreHandle:
 
 @dataclass
 class PoolHandle:
-    pool: object  # JobPool, or core.jobs.dask_pool.DaskJobPool (the same methods)
+    pool: object  # JobPool, or core.workers.dask_pool.DaskJobPool (the same methods)
     problem: str | None  # why the configured scheduler is not used, for the page to show
 
 
@@ -45,7 +45,7 @@ def pool_problem() -> str | None:
 @st.cache_resource(show_spinner=False)
 def pool_handle(scheduler: str | None) -> PoolHandle:
     if scheduler:
-        from core.jobs.dask_pool import DaskJobPool  # Dask is imported only with the setting
+        from core.workers.dask_pool import DaskJobPool  # Dask is imported only with the setting
 
         try:
             return PoolHandle(DaskJobPool(scheduler), None)

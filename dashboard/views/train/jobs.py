@@ -1,4 +1,4 @@
-"""Training jobs on the server (core.jobs.registry, one for the whole server): a page submits
+"""Training jobs on the server (core.workers.registry, one for the whole server): a page submits
 one, and every page, in any tab, lists the unfinished ones with their progress, queue position
 and a Stop button (a fragment polls every half second; a second one redraws the live loss
 curves every two seconds: a chart costs the browser far more to draw than a progress bar).

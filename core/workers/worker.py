@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from core.jobs.priority import run_in_background
 from core.train.config import RunConfig
 from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
+from core.workers.priority import run_in_background
 
 REPORT_EVERY = 0.25  # seconds between progress messages (evaluations always report)
 

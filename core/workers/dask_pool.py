@@ -1,7 +1,7 @@
 """The job pool on a Dask distributed cluster: the app's trainings (the Train page's and the
 default experiment) go to the scheduler in $GATESCOPE_SCHEDULER, as the sweeps do.
 
-    pool = DaskJobPool("tcp://HOST:8786")    # same methods as core.jobs.pool.JobPool
+    pool = DaskJobPool("tcp://HOST:8786")    # same methods as core.workers.pool.JobPool
     job_id = pool.submit(cfg)
     pool.status(job_id)                      # JobStatus: state, queue place, step, histories
 
@@ -20,11 +20,11 @@ from dataclasses import fields
 
 import numpy as np
 
-from core.jobs.pool import JobBook, JobStatus
 from core.train.config import RunConfig
 from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.train.results import History, TrainResult
+from core.workers.pool import JobBook, JobStatus
 
 REPORT_EVERY = 0.25  # seconds between progress reports (evaluations always report)
 CONNECT_TIMEOUT = "10s"  # how long to try reaching the scheduler

@@ -21,9 +21,9 @@ import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
-from core.jobs.worker import serve
 from core.train.config import RunConfig
 from core.train.results import History, TrainResult
+from core.workers.worker import serve
 
 POLL = 0.1  # seconds the pump thread waits for messages at a time
 
@@ -46,7 +46,7 @@ class JobStatus:
 
 
 class JobBook:
-    """The records every pool keeps (this one and core.jobs.dask_pool's): each job's status,
+    """The records every pool keeps (this one and core.workers.dask_pool's): each job's status,
     the job shared under each key, and one lock. The underscored methods expect it held."""
 
     def __init__(self) -> None:

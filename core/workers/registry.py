@@ -19,12 +19,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from core.jobs.pool import JobStatus
 from core.store.records import StoreError
 from core.store.run_store import RunStore
 from core.train import stored
 from core.train.config import RunConfig
 from core.train.results import TrainResult
+from core.workers.pool import JobStatus
 
 POLL = 0.5  # seconds between the collector's looks at the pool
 KEEP_OUTCOMES = 32  # ended jobs remembered for the pages that show them
@@ -46,7 +46,7 @@ class Outcome:
 
 
 class TrainingJobs:
-    """Jobs on `pool` (core.jobs.pool.JobPool or the Dask pool), finished runs saved in `store`
+    """Jobs on `pool` (core.workers.pool.JobPool or the Dask pool), finished runs saved in `store`
     (None: kept in memory only, for the pages to collect)."""
 
     def __init__(self, pool, store: RunStore | None, poll: float = POLL):
