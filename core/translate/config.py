@@ -116,3 +116,6 @@ class DecodeSettings:
         low=0.0,
         high=10.0,
     )
+
+    def __post_init__(self):
+        settings.validate(self)
