@@ -19,12 +19,14 @@ _TABLE = """() => { const t = document.querySelector('[data-testid="stTable"] ta
 
 def decay_table(pg) -> dict[str, dict[str, str]]:
     """The decay table as shown: model label -> column -> text."""
+    pg.wait_for_selector('[data-testid="stTable"] table')  # drawn after the chart above it
     t = pg.evaluate(_TABLE)
     return {row[0]: dict(zip(t["head"][1:], row[1:], strict=True)) for row in t["body"]}
 
 
 def sentence(pg) -> str:
     said = pg.get_by_test_id("stMarkdown").filter(has_text="of the gradient at the last state")
+    said.first.wait_for()
     return said.first.inner_text()
 
 
