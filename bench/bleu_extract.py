@@ -27,9 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from core.bleu import worker_pool  # noqa: E402
-from core.bleu.example import example_corpus  # noqa: E402
+from core.bleu.reading.built_in_corpus import example_corpus  # noqa: E402
 from core.bleu.settings import BleuSettings  # noqa: E402
-from core.bleu.stats import extract_stats  # noqa: E402
+from core.bleu.statistics.extraction import extract_stats  # noqa: E402
 
 
 def _cpu() -> tuple[float, float]:

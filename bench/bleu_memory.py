@@ -3,7 +3,8 @@
     python bench/bleu_memory.py                 # 100,000 lines, 1 reference, 3 systems
     python bench/bleu_memory.py --lines 20000 --workers 2
 
-Writes the generated reference and systems (core.bleu.example) to a temporary folder, runs
+Writes the generated reference and systems (core.bleu.reading.built_in_corpus) to a temporary
+folder, runs
 `python -m core.bleu` on them as a child process (BLEU + chrF, sentence scores, buckets, paired
 bootstrap 1000 and approximate randomization 10000, JSON bundle written), and reports
 - the peak resident memory of the whole process tree, sampled from /proc every 20 ms
@@ -26,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.bleu.example import example_corpus  # noqa: E402
+from core.bleu.reading.built_in_corpus import example_corpus  # noqa: E402
 
 
 def tree_rss_kib(pid: int) -> int:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core.bleu.example import example_corpus  # noqa: E402
+from core.bleu.reading.built_in_corpus import example_corpus  # noqa: E402
 
 TEXT = "text/plain"
 

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from core.bleu.settings import BleuSettings  # noqa: E402
-from core.bleu.stats import extract_stats  # noqa: E402
+from core.bleu.statistics.extraction import extract_stats  # noqa: E402
 from tests.conftest import anchors_root  # noqa: E402
 
 FILES = ("ted.ref.detok.eng", "ted.sys1.detok.eng", "ted.sys2.detok.eng")

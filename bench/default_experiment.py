@@ -21,8 +21,8 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.heap import keep_freed_heap  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
-from core.train.heap import keep_freed_heap  # noqa: E402
 from core.train.loop import train  # noqa: E402
 
 GRU_TARGET = 0.95  # GRU final validation accuracy at least this

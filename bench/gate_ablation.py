@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.analysis.ablation import ablation_report  # noqa: E402
 from core.cells import cell_names, get_cell  # noqa: E402
+from core.tasks import task_names  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
 from core.train.loop import train  # noqa: E402
-from core.train.tasks import task_names  # noqa: E402
 
 # (task, length, steps): long enough that the full GRU learns the task within `steps`.
 SETTINGS = {"recall": (80, 1000), "order": (60, 1000), "adding": (50, 1000), "keyed": (40, 2000)}

@@ -32,10 +32,10 @@ from core.analysis.jacobians import (  # noqa: E402
 )
 from core.analysis.spectrum import spectra_over_snapshots  # noqa: E402
 from core.cells import get_cell  # noqa: E402
+from core.tasks import task_for  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
 from core.train.model import init_model  # noqa: E402
 from core.train.results import History, ModelResult, Snapshot, TrainResult  # noqa: E402
-from core.train.tasks import task_for  # noqa: E402
 
 
 def fake_run(T: int, H: int, gated: str = "gru") -> TrainResult:

@@ -5,7 +5,7 @@ of N runs (default 5000, the size a few months of sweeps reach).
     python bench/store_scale.py --runs 20000
 
 The store is built from real runs: a 90-run grid (3 models x 6 lengths x 5 seeds, the
-"vanishing gradient" preset's shape) saved with `core.train.stored.save_run` from a tiny
+"vanishing gradient" preset's shape) saved with `core.runs.stored.save_run` from a tiny
 trained run, then other sweeps' runs (copies of those rows with their own ids and config
 hashes) up to N. Timed, median of 7 after a warm-up:
 

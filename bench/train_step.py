@@ -25,7 +25,7 @@ Target: every cell's step <= 0.5x PyTorch's at B=64, T=100, H=128 (one thread, i
 OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE overrides it: unset it (and
 OPENBLAS_L2_SIZE) for this command to measure the machine's own kernel; the first line of
 the output names the kernel in use. Like every process that trains, the bench keeps its freed
-heap (core.train.heap; torch, in the same process, gets the same allocator settings);
+heap (core.heap; torch, in the same process, gets the same allocator settings);
 --default-heap measures with glibc's defaults instead.
 """
 
@@ -42,10 +42,10 @@ from threadpoolctl import threadpool_info, threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.cells import cell_names, get_cell  # noqa: E402
-from core.train.heap import keep_freed_heap  # noqa: E402
+from core.heap import keep_freed_heap  # noqa: E402
+from core.optim import Adam, clip_by_global_norm  # noqa: E402
+from core.tasks import get_task  # noqa: E402
 from core.train.model import init_model, model_loss  # noqa: E402
-from core.train.optim import Adam, clip_by_global_norm  # noqa: E402
-from core.train.tasks import get_task  # noqa: E402
 
 try:
     import torch

@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.train.optim import Adam, clip_by_global_norm  # noqa: E402
+from core.optim import Adam, clip_by_global_norm  # noqa: E402
 from core.translate.batching import Batch  # noqa: E402
 from core.translate.model import ModelSpec, init_params  # noqa: E402
 from core.translate.network import loss_and_grads  # noqa: E402

@@ -9,7 +9,7 @@ import pandas as pd
 import sacrebleu
 from streamlit.testing.v1 import AppTest
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from tests.apptest_helpers import shown
 
 APP = "../dashboard/app.py"  # relative to this folder, as AppTest resolves it

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.scores import bleu_rows
+from core.bleu.statistics.scores_from_stats import bleu_rows
 from core.bleu.ter import ter_scores
 
 pytestmark = pytest.mark.slow  # real TED and WMT17 files scored against sacrebleu

@@ -12,7 +12,7 @@ import sacrebleu
 from sacrebleu.metrics import BLEU
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.bucket_kinds import (
+from core.bleu.breakdowns.bucket_splits import (
     BLEU_CUTOFFS,
     RATIO_CUTOFFS,
     by_baseline_bleu,
@@ -21,9 +21,9 @@ from core.bleu.bucket_kinds import (
     by_source_length,
     float_labels,
 )
-from core.bleu.buckets import bucket_table_for
-from core.bleu.example import example_corpus
-from core.bleu.stats import make_metric
+from core.bleu.breakdowns.length_buckets import bucket_table_for
+from core.bleu.reading.built_in_corpus import example_corpus
+from core.bleu.statistics.extraction import make_metric
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.significance import PairedTest
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 
 pytestmark = pytest.mark.slow  # the command line in subprocesses
 
@@ -187,10 +187,10 @@ def test_cli_missing_file(tmp_path):
 
 
 def test_cli_json_has_word_accuracy_and_ngram_differences(files):
-    from core.bleu.ngram_diff import ngram_differences
+    from core.bleu.breakdowns.accuracy_by_frequency import word_accuracy
+    from core.bleu.breakdowns.compare_mt_tokens import line_words
+    from core.bleu.breakdowns.ngram_difference import ngram_differences
     from core.bleu.settings import BleuSettings
-    from core.bleu.word_accuracy import word_accuracy
-    from core.bleu.words import line_words
 
     folder, data, paths = files
     train = folder / "train.txt"

@@ -14,10 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.bleu.ngram_diff import ngram_difference, ngram_differences, sentence_ngrams
+from core.bleu.breakdowns.accuracy_by_frequency import FREQ_CUTOFFS, frequency_labels, word_accuracy
+from core.bleu.breakdowns.compare_mt_tokens import line_words
+from core.bleu.breakdowns.ngram_difference import (
+    ngram_difference,
+    ngram_differences,
+    sentence_ngrams,
+)
 from core.bleu.settings import BleuSettings
-from core.bleu.word_accuracy import FREQ_CUTOFFS, frequency_labels, word_accuracy
-from core.bleu.words import line_words
 
 
 def generated_corpus(seed: int, n: int = 300, vocab: int = 60, systems: int = 3):

@@ -7,8 +7,14 @@ import pytest
 from sacrebleu.metrics import BLEU
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.example import example_corpus
-from core.bleu.examples import EQUAL, ONLY_A, ONLY_B, largest_differences, word_diff
+from core.bleu.breakdowns.differing_sentences import (
+    EQUAL,
+    ONLY_A,
+    ONLY_B,
+    largest_differences,
+    word_diff,
+)
+from core.bleu.reading.built_in_corpus import example_corpus
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.example import example_corpus
-from core.bleu.word_report import word_report
+from core.bleu.breakdowns.compare_mt_report import word_report
+from core.bleu.reading.built_in_corpus import example_corpus
 from dashboard.views.bleu import export, number_text, sections
 from dashboard.views.bleu.charts import scores as charts
 

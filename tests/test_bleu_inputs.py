@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from core.bleu.input_set import check_inputs, unique_names
-from core.bleu.inputs import ERROR, INFO, WARNING, read_text_file
-from core.bleu.tables import column_role, read_table, table_format
+from core.bleu.reading.file_set_checks import check_inputs, unique_names
+from core.bleu.reading.table_files import column_role, read_table, table_format
+from core.bleu.reading.text_files import ERROR, INFO, WARNING, read_text_file
 
 SEGMENTS = ["The cat sat on the mat.", "A dog barked twice!", "Über café – naïve façade"]
 
@@ -375,8 +375,8 @@ def test_binary_table_rejected():
 
 
 def test_more_systems_than_the_cap_are_refused_naming_the_count():
-    from core.bleu.input_set import MAX_SYSTEMS
-    from core.bleu.tables import read_table
+    from core.bleu.reading.file_set_checks import MAX_SYSTEMS
+    from core.bleu.reading.table_files import read_table
 
     ref = read_text_file("ref.txt", utf8(SEGMENTS), "ref")
     many = [

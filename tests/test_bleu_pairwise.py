@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.example import example_corpus
-from core.bleu.pairwise import pairwise_significance
+from core.bleu.breakdowns.significance_all_pairs import pairwise_significance
+from core.bleu.reading.built_in_corpus import example_corpus
 from tests.test_bleu_significance import sacrebleu_paired
 
 

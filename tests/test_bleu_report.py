@@ -12,10 +12,10 @@ import pytest
 from sacrebleu.metrics import BLEU, TER
 
 from core.bleu import BleuSettings, LineCountError, analyse
-from core.bleu.buckets import assign_buckets, bucket_labels
-from core.bleu.decompose import decompose_gap
-from core.bleu.example import example_corpus
-from core.bleu.ngrams import matched_ngrams
+from core.bleu.breakdowns.gap_decomposition import decompose_gap
+from core.bleu.breakdowns.length_buckets import assign_buckets, bucket_labels
+from core.bleu.breakdowns.matched_ngrams import matched_ngrams
+from core.bleu.reading.built_in_corpus import example_corpus
 from core.bleu.ter import add_ter
 from core.workers.priority import BACKGROUND_NICENESS
 from tests.test_bleu_scores import random_corpus
@@ -164,7 +164,7 @@ def test_baseline_by_name_and_bad_settings():
 
 
 def test_parallel_extraction_equals_in_process_on_kept_spawned_workers(monkeypatch):
-    import core.bleu.stats as stats
+    import core.bleu.statistics.extraction as stats
     import core.bleu.worker_pool as worker_pool
 
     started = []
@@ -189,7 +189,7 @@ def test_parallel_extraction_equals_in_process_on_kept_spawned_workers(monkeypat
 
 
 def test_a_killed_worker_is_replaced_and_the_analysis_still_completes(monkeypatch):
-    import core.bleu.stats as stats
+    import core.bleu.statistics.extraction as stats
     import core.bleu.worker_pool as worker_pool
 
     monkeypatch.setattr(worker_pool, "_pools", {})

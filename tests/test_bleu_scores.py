@@ -7,7 +7,7 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.scores import bleu_rows, chrf_rows
+from core.bleu.statistics.scores_from_stats import bleu_rows, chrf_rows
 
 WORDS = [
     "the",

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from core.bleu.chrf_block import chrf_block
-from core.bleu.segment_counts import char_ngrams, segment_counter
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import extract_stats, make_metric
+from core.bleu.statistics.chrf_block_counts import chrf_block
+from core.bleu.statistics.extraction import extract_stats, make_metric
+from core.bleu.statistics.per_segment_counts import char_ngrams, segment_counter
 
 WORDS = [
     "the",

@@ -9,8 +9,9 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.significance import PairedTest
 
-from core.bleu import BleuSettings, analyse, significance
-from core.bleu.example import example_corpus
+from core.bleu import BleuSettings, analyse
+from core.bleu.reading.built_in_corpus import example_corpus
+from core.bleu.statistics import paired_resampling as significance
 from tests.test_bleu_anchors import WMT_SYSTEMS, read
 
 pytestmark = pytest.mark.slow  # paired bootstrap and approximate randomization on real data
@@ -135,7 +136,7 @@ def test_float32_path_repeats_sacrebleus_rounding():
 
 
 def test_float32_path_in_analyse_equals_sacrebleu(generated, monkeypatch):
-    import core.bleu.baseline_tests as baseline_tests
+    import core.bleu.breakdowns.significance_vs_baseline as baseline_tests
 
     monkeypatch.setattr(baseline_tests, "FLOAT32_EXACT", 1)  # take the float32 path always
     refs, systems = generated

@@ -10,8 +10,8 @@ import pytest
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import make_metric
-from core.bleu.tokenizer_13a import FastTokenizer13a
+from core.bleu.statistics.extraction import make_metric
+from core.bleu.statistics.tokenizer_13a import FastTokenizer13a
 
 ALPHABET = [chr(c) for c in range(32, 256)] + list("\t\n猫が😀Ωж—–“”’…") + ["&quot;", "&amp;"]
 SPECIAL = ["&lt;", "&gt;", "<skipped>", "-\n", "\n", "3.14", "1,000", "a.b", "x,y", "9-5", " "]

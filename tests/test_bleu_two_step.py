@@ -107,8 +107,8 @@ def test_with_ter_equals_add_ter(corpus):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_is_reported_after_every_block(corpus, workers, monkeypatch):
-    monkeypatch.setattr("core.bleu.stats.MAX_BLOCK", 16)
-    monkeypatch.setattr("core.bleu.stats.SPAWN_MIN_LINES", 0)  # workers=2: spawned
+    monkeypatch.setattr("core.bleu.statistics.extraction.MAX_BLOCK", 16)
+    monkeypatch.setattr("core.bleu.statistics.extraction.SPAWN_MIN_LINES", 0)  # workers=2: spawned
     refs, systems = corpus
     seen = []
     extract_stats(

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from core.bounded_npz import NpzError, read_npz
+from core.runs.run_files import RunFileError, run_from_bytes, run_to_bytes
 from core.train.config import RunConfig
 from core.train.loop import train
-from core.train.run_files import RunFileError, run_from_bytes, run_to_bytes
 from tests.conftest import REPO
 
 GB = 2**30
@@ -97,7 +97,7 @@ def test_truncated_member_is_reported():
 CHILD = textwrap.dedent("""
     import json, resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
-    from core.train.run_files import RunFileError, run_from_bytes
+    from core.runs.run_files import RunFileError, run_from_bytes
     json_bytes, npz_path, unbounded = open(sys.argv[1], "rb").read(), sys.argv[2], sys.argv[3]
     npz = open(npz_path, "rb").read() if npz_path != "-" else None
     out = {}

@@ -16,14 +16,14 @@ import sacrebleu
 from sacrebleu.metrics import BLEU
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.buckets import bucket_table_for
-from core.bleu.decompose import decompose_gap
-from core.bleu.example import example_corpus
-from core.bleu.inputs import read_text_file
-from core.bleu.ngrams import matched_ngrams
-from core.bleu.sentence_view import brevity_penalty, order_table
-from core.bleu.stats import make_metric
-from core.bleu.word_accuracy import word_accuracy
+from core.bleu.breakdowns.accuracy_by_frequency import word_accuracy
+from core.bleu.breakdowns.gap_decomposition import decompose_gap
+from core.bleu.breakdowns.length_buckets import bucket_table_for
+from core.bleu.breakdowns.matched_ngrams import matched_ngrams
+from core.bleu.breakdowns.sentence_ingredients import brevity_penalty, order_table
+from core.bleu.reading.built_in_corpus import example_corpus
+from core.bleu.reading.text_files import read_text_file
+from core.bleu.statistics.extraction import make_metric
 from dashboard.shared.text import html_text
 from dashboard.views.bleu import highlight, sections
 from dashboard.views.bleu.charts import scores as charts

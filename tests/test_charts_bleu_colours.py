@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core.bleu import BleuSettings, analyse
-from core.bleu.decompose import decompose_gap
-from core.bleu.example import example_corpus
+from core.bleu.breakdowns.gap_decomposition import decompose_gap
+from core.bleu.reading.built_in_corpus import example_corpus
 from core.cells import CELLS
 from dashboard.views.bleu.charts import scores as charts
 from dashboard.views.bleu.charts.style import SYSTEM_COLOURS, TIE, colour_of, system_colours

@@ -17,7 +17,7 @@ from core.analysis.gates import (
     token_labels,
 )
 from core.cells import CELLS
-from core.train.tasks import get_task
+from core.tasks import get_task
 from tests.fake_runs import tiny_run
 
 

@@ -14,9 +14,9 @@ from core.analysis.gradients import (
 )
 from core.cells import CELLS, cell_names
 from core.cells.init import orthogonal
+from core.tasks import Batch
 from core.train.config import RunConfig
 from core.train.model import init_model
-from core.train.tasks import Batch
 from tests.fake_runs import tiny_run
 
 CELL_NAMES = list(cell_names())
@@ -244,8 +244,8 @@ def test_loss_source_agrees_with_the_training_loss_gradient(task):
     """For last-step tasks the training loss (batch mean) is the same loss: B * its d_hs are
     the per-sequence gradients whose norms the flow reports."""
     from core.cells import get_cell
+    from core.tasks import get_task
     from core.train.model import model_loss
-    from core.train.tasks import get_task
 
     t = get_task(task, 9, 4)
     cell = get_cell("gru")

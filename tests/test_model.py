@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core.cells import CELLS
+from core.tasks import get_task
 from core.train.model import init_model, model_forward, model_loss
-from core.train.tasks import get_task
 from tests.numeric import numeric_grad
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.train.optim import SGD, Adam, clip_by_global_norm, global_norm, lr_scale, make_optimizer
+from core.optim import SGD, Adam, clip_by_global_norm, global_norm, lr_scale, make_optimizer
 
 
 def params_and_grads(dtype="float64", seed=0):

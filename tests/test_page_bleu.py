@@ -12,7 +12,7 @@ import math
 import pytest
 import sacrebleu
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from dashboard.views.bleu import state as bleu_state
 from tests.apptest_helpers import shown
 from tests.bleu_page_helpers import (

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.bleu.example import example_corpus
-from core.bleu.ngram_diff import ngram_differences
+from core.bleu.breakdowns.accuracy_by_frequency import word_accuracy
+from core.bleu.breakdowns.compare_mt_tokens import line_words
+from core.bleu.breakdowns.ngram_difference import ngram_differences
+from core.bleu.reading.built_in_corpus import example_corpus
 from core.bleu.settings import BleuSettings
-from core.bleu.word_accuracy import word_accuracy
-from core.bleu.words import line_words
 from dashboard.views.bleu.words import NGRAM_KEY
 from tests.apptest_helpers import shown as shown_text
 
@@ -109,7 +109,7 @@ def test_word_table_without_corpus_counts_in_the_reference():
 
 def test_every_pair_matrix_on_the_page_equals_core():
     from core.bleu import analyse
-    from core.bleu.pairwise import pairwise_significance
+    from core.bleu.breakdowns.significance_all_pairs import pairwise_significance
 
     at = open_page()
     at.toggle(key="bleu_pairwise_on").set_value(True).run()
@@ -178,7 +178,7 @@ def test_corpus_table_is_split_to_fit_scores_then_tests():
 
 def test_examples_show_the_largest_gaps_with_a_word_diff():
     from core.bleu import analyse
-    from core.bleu.examples import largest_differences
+    from core.bleu.breakdowns.differing_sentences import largest_differences
 
     at = open_page()
     a, b = at.selectbox(key="bleu_sys_a").value, at.selectbox(key="bleu_sys_b").value
@@ -193,9 +193,9 @@ def test_examples_show_the_largest_gaps_with_a_word_diff():
 
 def test_table_label_column_buckets_the_sentences():
     from core.bleu import analyse
-    from core.bleu.bucket_kinds import by_label
-    from core.bleu.buckets import bucket_table_for
-    from core.bleu.stats import make_metric
+    from core.bleu.breakdowns.bucket_splits import by_label
+    from core.bleu.breakdowns.length_buckets import bucket_table_for
+    from core.bleu.statistics.extraction import make_metric
 
     c = example_corpus(n_segments=60, seed=5)
     domains = ["news" if i % 4 else "talks" for i in range(60)]

@@ -12,7 +12,7 @@ import pytest
 import sacrebleu
 from streamlit.testing.v1 import AppTest
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from dashboard.session.bleu_handoff import (
     BLEU_HANDOFF_KEY,
     HandoffError,

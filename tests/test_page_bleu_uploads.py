@@ -19,7 +19,7 @@ import pytest
 import sacrebleu
 from streamlit.testing.v1 import AppTest
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from core.train.config import RunConfig
 from core.train.loop import train
 from dashboard.session import state

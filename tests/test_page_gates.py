@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.analysis.checkpoints import analysis_batch, checkpoint_params
 from core.analysis.gates import gate_trace
-from core.train.run_files import run_to_bytes
+from core.runs.run_files import run_to_bytes
 from dashboard.session import state
 from dashboard.session.analysis_cache import generated_example
 from tests import apptest_helpers as ui

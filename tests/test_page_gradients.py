@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.analysis.decay import decay_stats
 from core.analysis.gradients import gradient_flow_for_run
-from core.train.run_files import run_to_bytes
+from core.runs.run_files import run_to_bytes
 from dashboard.session import analysis_cache, state
 from tests import apptest_helpers as ui
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.runs import stored
+from core.runs.run_files import run_to_bytes
 from core.store.run_store import INDEX, open_store
-from core.train import stored
 from core.train.config import RunConfig
 from core.train.loop import train
-from core.train.run_files import run_to_bytes
 from core.translate.stored import KIND as TRANSLATE
 from dashboard.session import state
 from dashboard.views.train.stored_runs import OPEN, TABLE

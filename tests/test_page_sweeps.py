@@ -10,13 +10,13 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.runs import stored
 from core.store.run_store import RunStore
 from core.sweep.backends import LocalBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.names import sweep_title
 from core.sweep.presets import preset_grid
 from core.sweep.runner import run_sweep
-from core.train import stored
 from core.train.config import RunConfig
 from dashboard.views.sweeps import jobs as sweep_jobs
 from dashboard.views.sweeps.form import form_tables

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.runs.run_files import run_to_bytes
 from core.train.config import RunConfig
 from core.train.presets import PRESETS
-from core.train.run_files import run_to_bytes
 from core.train.verdict import verdicts
 from dashboard.session import state
 from dashboard.views.train.metrics import readable

@@ -13,9 +13,9 @@ import time
 import numpy as np
 import pytest
 
+from core.runs import stored
 from core.store.records import StoreError, config_hash
 from core.store.run_store import INDEX, RunStore, open_store
-from core.train import stored
 from core.train.cli import main as train_cli
 from core.train.config import RunConfig
 from core.train.loop import train
@@ -142,7 +142,7 @@ def test_cli_uses_gatescope_store_by_default(run_store, capsys):
 WRITER = textwrap.dedent("""
     import sys
     from core.store.run_store import RunStore
-    from core.train import stored
+    from core.runs import stored
     from core.train.config import RunConfig
     from core.train.loop import train
     store = RunStore(sys.argv[1])

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.runs.run_files import run_to_bytes
 from core.train.config import RunConfig
 from core.train.loop import train
-from core.train.run_files import run_to_bytes
 from dashboard.session import state
 from dashboard.views.train.upload import LoadedRun, UploadProblem, load_uploaded_runs
 from tests import apptest_helpers as ui

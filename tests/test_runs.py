@@ -9,9 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.train.config import RunConfig
-from core.train.loop import train
-from core.train.run_files import (
+from core.runs.run_files import (
     FORMAT,
     RunFileError,
     load_run,
@@ -20,6 +18,8 @@ from core.train.run_files import (
     save_run,
     weights_path,
 )
+from core.train.config import RunConfig
+from core.train.loop import train
 from tests.test_train import histories_equal
 
 CFG = RunConfig(

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
+from core.runs.run_files import run_to_bytes
 from core.train.config import RunConfig
 from core.train.loop import train
-from core.train.run_files import run_to_bytes
 from tests import apptest_helpers as ui
 
 pytestmark = pytest.mark.slow  # the app driven through AppTest, ruff in a subprocess

@@ -11,6 +11,7 @@ import threading
 import pandas as pd
 import pytest
 
+from core.runs import stored
 from core.store.run_store import RunStore
 from core.sweep.backends import LocalBackend
 from core.sweep.cli import main as sweep_cli
@@ -18,7 +19,6 @@ from core.sweep.grid import GridError, grid_from_tables, load_grid
 from core.sweep.results import results_table, success_rates
 from core.sweep.runner import run_sweep
 from core.sweep.stats import wilson_interval
-from core.train import stored
 from core.train.config import RunConfig
 from tests.conftest import REPO
 
@@ -237,9 +237,9 @@ def test_no_dask_is_imported_without_a_scheduler(tmp_path):
 def test_success_follows_the_task_registry():
     import numpy as np
 
+    from core.tasks import get_spec
     from core.train.results import History
     from core.train.success import steps_to_success, succeeded
-    from core.train.tasks import get_spec
 
     need = get_spec("recall").success_accuracy
     acc = np.array([0.1, need, need - 0.01, need + 0.01])

@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.runs import stored
 from core.store.run_store import RunStore
 from core.sweep.backends import DaskBackend, LocalBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.results import results_table
 from core.sweep.runner import run_sweep
-from core.train import stored
 
 pytestmark = pytest.mark.slow  # starts a Dask LocalCluster
 

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from core.tasks import TASKS as SPECS
+from core.tasks import accuracy, get_task, order_positions, task_for, task_names
 from core.train.config import RunConfig
-from core.train.tasks import TASKS as SPECS
-from core.train.tasks import accuracy, get_task, order_positions, task_for, task_names
 
 TASKS = list(task_names())
 

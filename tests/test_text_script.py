@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.bleu.input_set import check_inputs
-from core.bleu.inputs import WARNING, read_text_file
+from core.bleu.reading.file_set_checks import check_inputs
+from core.bleu.reading.text_files import WARNING, read_text_file
 from core.text_script import dominant_script, script_distance, script_shares
 
 ENGLISH = ["The cat sat on the mat.", "It was raining in the city today."]

@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from core.tasks import task_for
 from core.train.config import RunConfig
 from core.train.loop import build_params, checkpoint_steps, train
-from core.train.tasks import task_for
 
 SMALL = RunConfig(
     length=6,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.runs.run_files import load_run
 from core.train.cli import build_parser, config_from_args, main
 from core.train.config import RunConfig
-from core.train.run_files import load_run
 
 FAST = [
     "--length",

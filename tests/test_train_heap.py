@@ -1,5 +1,5 @@
 """Processes that train keep their freed heap: a step's activations are not page-faulted in
-afresh every step (core.train.heap)."""
+afresh every step (core.heap)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ STEPS = """
 import ctypes, resource, sys
 ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE: count 4 KB pages, not huge ones
 import numpy as np
-from core.train.heap import keep_freed_heap
+from core.heap import keep_freed_heap
 done = keep_freed_heap() if sys.argv[1] == "tuned" else None
 def step():
     arrays = [np.empty(2**20, dtype=np.float32) for _ in range(6)]

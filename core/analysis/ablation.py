@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.cells import CELLS
+from core.tasks import get_spec
 from core.train.results import ModelResult, TrainResult
-from core.train.tasks import get_spec
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.tasks import Batch, task_for
 from core.train.results import TrainResult
-from core.train.tasks import Batch, task_for
 
 Params = dict[str, np.ndarray]
 ANALYSIS_BATCH = 64  # sequences in the fixed analysis batch of a run

@@ -21,8 +21,8 @@ from core.analysis.checkpoints import (
     require_weights,
 )
 from core.cells import get_cell
+from core.tasks import get_spec
 from core.train.results import TrainResult
-from core.train.tasks import get_spec
 
 Params = dict[str, np.ndarray]
 LOW, HIGH = 0.1, 0.9  # saturation thresholds

@@ -30,10 +30,10 @@ from core.analysis.checkpoints import (
 )
 from core.cells import get_cell
 from core.cells.theory import TheoryOverlay
+from core.tasks import Batch
 from core.train.losses import task_loss
 from core.train.model import cell_params
 from core.train.results import TrainResult
-from core.train.tasks import Batch
 
 Params = dict[str, np.ndarray]
 DIRECTION_SEED = 0  # seed of the random readout direction used when there is no readout

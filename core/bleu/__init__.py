@@ -15,13 +15,13 @@ from core.bleu.analysis import (
     report_from_stats,
     with_smoothing,
 )
-from core.bleu.decompose import GapDecomposition, decompose_gap
-from core.bleu.example import ExampleCorpus, example_corpus
-from core.bleu.ngrams import MatchedNgrams, matched_ngrams
+from core.bleu.breakdowns.gap_decomposition import GapDecomposition, decompose_gap
+from core.bleu.breakdowns.matched_ngrams import MatchedNgrams, matched_ngrams
+from core.bleu.reading.built_in_corpus import ExampleCorpus, example_corpus
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings, available_tokenizers
-from core.bleu.significance import PairedResult
-from core.bleu.stats import SegmentStats, extract_stats
+from core.bleu.statistics.extraction import SegmentStats, extract_stats
+from core.bleu.statistics.paired_resampling import PairedResult
 from core.bleu.ter import TerScores, add_ter, ter_from_stats, ter_scores, with_ter
 
 __all__ = [

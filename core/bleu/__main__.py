@@ -15,13 +15,13 @@ import sys
 from pathlib import Path
 
 from core.bleu.analysis import LineCountError, analyse
+from core.bleu.breakdowns.compare_mt_report import WordReport, word_report
+from core.bleu.breakdowns.significance_all_pairs import pairwise_significance
 from core.bleu.bundle import bundle_json, result_bundle
-from core.bleu.inputs import read_text_file
-from core.bleu.pairwise import pairwise_significance
+from core.bleu.reading.text_files import read_text_file
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
-from core.bleu.stats import default_workers
-from core.bleu.word_report import WordReport, word_report
+from core.bleu.statistics.extraction import default_workers
 
 
 class InputError(Exception):
@@ -29,8 +29,8 @@ class InputError(Exception):
 
 
 def read_lines(path: str, role: str = "sys") -> list[str]:
-    """Segments of a file read by the input doctor (core.bleu.inputs): UTF-8 (BOM stripped),
-    LF or CRLF. Its first blocking issue becomes an InputError; warnings go to stderr."""
+    """Segments of a file read by the input doctor (core.bleu.reading.text_files): UTF-8 (BOM
+    stripped), LF or CRLF. Its first blocking issue becomes an InputError; warnings go to stderr."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

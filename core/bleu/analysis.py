@@ -7,12 +7,17 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from core.bleu.baseline_tests import tests_against_baseline
-from core.bleu.buckets import assign_buckets, bucket_labels, bucket_table
+from core.bleu.breakdowns.length_buckets import assign_buckets, bucket_labels, bucket_table
+from core.bleu.breakdowns.significance_vs_baseline import tests_against_baseline
 from core.bleu.report import BleuReport
-from core.bleu.scores import bleu_rows, chrf_rows, corpus_bleu_score, corpus_score
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import SegmentStats, extract_stats, make_metric
+from core.bleu.statistics.extraction import SegmentStats, extract_stats, make_metric
+from core.bleu.statistics.scores_from_stats import (
+    bleu_rows,
+    chrf_rows,
+    corpus_bleu_score,
+    corpus_score,
+)
 
 
 class LineCountError(ValueError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from core.bleu.breakdowns.compare_mt_report import WordReport
 from core.bleu.report import BleuReport, json_ready
-from core.bleu.word_report import WordReport
 
 
 def result_bundle(

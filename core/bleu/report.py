@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.bleu.settings import BleuSettings
-from core.bleu.significance import PairedResult
+from core.bleu.statistics.paired_resampling import PairedResult
 
 
 @dataclass(frozen=True, eq=False)

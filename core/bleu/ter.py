@@ -9,9 +9,9 @@ import numpy as np
 
 from core.bleu.analysis import check_inputs
 from core.bleu.report import BleuReport
-from core.bleu.scores import corpus_score
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import SegmentStats, extract_stats, make_metric
+from core.bleu.statistics.extraction import SegmentStats, extract_stats, make_metric
+from core.bleu.statistics.scores_from_stats import corpus_score
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 .npz per run beside it, in a folder (default ./gatescope-runs/).
 
     store = open_store()                     # $GATESCOPE_STORE, else ./gatescope-runs/
-    run_id = save_run(store, run, name="GRU T=80", tags=("baseline",))   # core.train.stored
+    run_id = save_run(store, run, name="GRU T=80", tags=("baseline",))   # core.runs.stored
     store.list_runs(task="recall", model="gru", tag="baseline")
     run = load_run(store, run_id)            # through the bounded run-file reader
 
@@ -124,7 +124,7 @@ class RunStore(StoreReading):
         sweep: str | None = None,
     ) -> str:
         """Store one run: its document (e.g. a run JSON), weights .npz bytes and index fields.
-        core.train.stored.save_run fills these in for a TrainResult. Returns the new id."""
+        core.runs.stored.save_run fills these in for a TrainResult. Returns the new id."""
         return self._insert(
             kind=kind,
             name=name,

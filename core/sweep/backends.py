@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from core.heap import keep_freed_heap
 from core.train.config import RunConfig
-from core.train.heap import keep_freed_heap
 from core.train.loop import train
 from core.train.results import TrainResult
 from core.workers.pool import JobPool
@@ -27,7 +27,7 @@ class Finished:
 
 def train_remote(config: dict) -> TrainResult:
     """One run on a Dask worker: the same seeded training as everywhere else (with malloc
-    thresholds that suit training, see core.train.heap)."""
+    thresholds that suit training, see core.heap)."""
     keep_freed_heap()
     return train(RunConfig.from_dict(config))
 

@@ -11,8 +11,8 @@ import re
 from core.cells import CELLS
 from core.store.records import config_hash
 from core.sweep.grid import Grid
+from core.tasks import TASKS
 from core.train.config import RunConfig
-from core.train.tasks import TASKS
 
 
 def sweep_title(grid: Grid) -> str:

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.runs import stored
 from core.store.records import config_hash
 from core.store.run_store import RunStore
 from core.sweep.grid import Grid
 from core.sweep.stored import record_grid
-from core.train import stored
 from core.train.config import RunConfig
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from core.cells import get_cell
 from core.config import OneLineParser, add_arguments, from_args
+from core.heap import keep_freed_heap
+from core.runs.run_files import save_run
 from core.train.config import RunConfig
-from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.train.results import TrainResult
-from core.train.run_files import save_run
 
 PROG = "python -m core.train"
 BAR_WIDTH = 30
@@ -99,9 +99,9 @@ def summary_table(run: TrainResult) -> str:
 
 def save_to_store(run: TrainResult, path: Path | None) -> None:
     """Save the run in the run store; a store that cannot be used is reported, not fatal."""
+    from core.runs import stored
     from core.store.records import StoreError
     from core.store.run_store import open_store
-    from core.train import stored
 
     try:
         store = open_store(path)
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         f"seed {c.seed}",
         file=sys.stderr,
     )
-    keep_freed_heap()  # this process trains: reuse freed activations (core.train.heap)
+    keep_freed_heap()  # this process trains: reuse freed activations (core.heap)
     start = time.perf_counter()
     run = train(cfg, on_step=ProgressBar())
     wall = time.perf_counter() - start

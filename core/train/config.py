@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from core import config as settings
 from core.cells import cell_names, init_options, retired_config_fields
 from core.config import setting
-from core.train.tasks import TASKS, task_names
+from core.tasks import TASKS, task_names
 
 OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "anneal", "cosine")

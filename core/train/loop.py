@@ -20,12 +20,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from core.cells import Cell, cell_names, get_cell
+from core.optim import clip_by_global_norm, lr_scale, make_optimizer
+from core.tasks import Batch, Task, accuracy, task_for
 from core.train.config import RunConfig
 from core.train.losses import task_loss
 from core.train.model import init_model, model_forward, model_loss
-from core.train.optim import clip_by_global_norm, lr_scale, make_optimizer
 from core.train.results import History, ModelResult, Snapshot, TrainResult
-from core.train.tasks import Batch, Task, accuracy, task_for
 
 Params = dict[str, np.ndarray]
 

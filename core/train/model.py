@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from core.cells import Cell
+from core.tasks import Batch
 from core.train.losses import task_loss
-from core.train.tasks import Batch
 
 Params = dict[str, np.ndarray]
 READOUT = ("V", "c")

@@ -1,5 +1,5 @@
 """Each task's preset as a RunConfig: the default experiment with the task and the settings its
-spec lists (core.train.tasks, `preset`), which show the task's story in about 30 s: the GRU
+spec lists (core.tasks, `preset`), which show the task's story in about 30 s: the GRU
 learns, the vanilla RNN does not. bench/task_presets.py checks each against its stated result.
 """
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from core.tasks import TASKS
 from core.train.config import RunConfig
-from core.train.tasks import TASKS
 
 GRU_TARGET = 0.9  # the GRU's final validation accuracy reaches at least this
 

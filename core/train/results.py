@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.tasks.spec import Baseline
 from core.train.config import RunConfig
-from core.train.tasks.spec import Baseline
 
 __all__ = ["Baseline", "History", "ModelResult", "Snapshot", "TrainResult"]
 

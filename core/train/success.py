@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
+from core.tasks import get_spec
 from core.train.results import History
-from core.train.tasks import get_spec
 
 
 def describe(task: str) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.bleu.buckets import bucket_table
+from core.bleu.breakdowns.length_buckets import bucket_table
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import extract_stats
+from core.bleu.statistics.extraction import extract_stats
 from core.translate.batching import make_batch
 from core.translate.corpus import ParallelCorpus
 from core.translate.network import loss_and_grads

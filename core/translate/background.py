@@ -11,7 +11,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from core.train.heap import keep_freed_heap
+from core.heap import keep_freed_heap
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
 from core.translate.experiment import TestResult, translate_test_set

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from core.bleu.tables import column_role
+from core.bleu.reading.table_files import column_role
 
 
 class CorpusError(ValueError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from core.train.optim import Adam, clip_by_global_norm
+from core.optim import Adam, clip_by_global_norm
 from core.translate.batching import batch_plan, make_batch
 from core.translate.config import TranslateConfig
 from core.translate.evaluate import first, held_out_bleu, mean_loss

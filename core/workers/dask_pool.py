@@ -20,8 +20,8 @@ from dataclasses import fields
 
 import numpy as np
 
+from core.heap import keep_freed_heap
 from core.train.config import RunConfig
-from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.train.results import History, TrainResult
 from core.workers.pool import JobBook, JobStatus

@@ -19,9 +19,9 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from core.runs import stored
 from core.store.records import StoreError
 from core.store.run_store import RunStore
-from core.train import stored
 from core.train.config import RunConfig
 from core.train.results import TrainResult
 from core.workers.pool import JobStatus

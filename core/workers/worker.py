@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from core.heap import keep_freed_heap
 from core.train.config import RunConfig
-from core.train.heap import keep_freed_heap
 from core.train.loop import TrainProgress, train
 from core.workers.priority import run_in_background
 
@@ -32,7 +32,7 @@ def run_training(conn, config: dict) -> None:
 
 
 def serve(conn) -> None:
-    """A worker's life: lower its priority, keep its freed heap (core.train.heap), announce
+    """A worker's life: lower its priority, keep its freed heap (core.heap), announce
     readiness (imports done), then train every config received until the pipe closes."""
     run_in_background()
     keep_freed_heap()

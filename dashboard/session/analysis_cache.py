@@ -21,8 +21,8 @@ from core.analysis.gradients import GradientFlow, gradient_flow_for_run
 from core.analysis.jacobians import JacobianNorms, jacobian_norms_for_run
 from core.analysis.spectrum import Spectrum, spectra_for_run
 from core.cells import get_cell
+from core.tasks import task_for
 from core.train.results import TrainResult
-from core.train.tasks import task_for
 from dashboard.session import state
 from dashboard.shared.style import ordered
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core.runs import stored
 from core.store.records import StoredRun, StoreError, config_hash
 from core.store.run_store import RunStore
-from core.train import stored
 from core.train.config import RunConfig
 from core.train.results import TrainResult
 from core.train.split import merge_parts, model_parts

@@ -15,8 +15,8 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.tasks import task_for
 from core.train.config import RunConfig
-from core.train.tasks import task_for
 from core.workers.pool import JobStatus
 from dashboard.shared.curves import live_loss_figure
 

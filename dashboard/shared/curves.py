@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from core.tasks import TASKS
 from core.train.results import Baseline, History, TrainResult
-from core.train.tasks import TASKS
 from dashboard.shared.style import (
     BASELINE_LINE,
     base_layout,

@@ -20,7 +20,7 @@ import sacrebleu
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sacrebleu.metrics import BLEU
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from tests.e2e.ui import alerts, exceptions, figures, open_app, put_files, uploader, wait_idle
 
 pytestmark = pytest.mark.e2e

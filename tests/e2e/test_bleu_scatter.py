@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from tests.e2e.ui import exceptions, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e

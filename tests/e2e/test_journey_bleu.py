@@ -21,7 +21,7 @@ import sacrebleu
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sacrebleu.metrics import BLEU
 
-from core.bleu.example import example_corpus
+from core.bleu.reading.built_in_corpus import example_corpus
 from core.cells import CELLS
 from tests.e2e.test_bleu_page import ROW_HEIGHT, read_lines, upload
 from tests.e2e.test_bleu_scatter import _LONE_POINT, _SCATTER, assert_score_ranges

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.sweep.grid import grid_from_toml
 from core.sweep.presets import PRESETS, preset_grid
-from core.train.tasks import TASKS
+from core.tasks import TASKS
 from dashboard.shared.style import model_label
 from tests.e2e.ui import alerts, exceptions, go_to, open_app, put_files, wait_idle
 

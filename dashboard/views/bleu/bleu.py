@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.bleu.decompose import decompose_gap
+from core.bleu.breakdowns.gap_decomposition import decompose_gap
 from core.bleu.report import BleuReport
 from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
 from dashboard.session.bleu_handoff import BLEU_HANDOFF_KEY, HandoffError, check_handoff, describe

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.bleu.examples import EQUAL, ONLY_A, DiffPiece, largest_differences, word_diff
+from core.bleu.breakdowns.differing_sentences import (
+    EQUAL,
+    ONLY_A,
+    DiffPiece,
+    largest_differences,
+    word_diff,
+)
 from core.bleu.report import BleuReport
 from dashboard.shared.text import html_text, plain
 from dashboard.views.bleu import highlight

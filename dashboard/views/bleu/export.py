@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.bleu.breakdowns.compare_mt_report import WordReport
 from core.bleu.report import BleuReport
-from core.bleu.word_report import WordReport
 from dashboard.views.bleu.number_text import corpus_text
 
 LATEX_SPECIALS = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.bleu.decompose import GapDecomposition
-from core.bleu.inputs import TextFile
+from core.bleu.breakdowns.gap_decomposition import GapDecomposition
+from core.bleu.reading.text_files import TextFile
 from core.bleu.report import BleuReport
 from dashboard.shared.figure_cache import cached_upload_figure
 from dashboard.views.bleu.charts import scores as charts

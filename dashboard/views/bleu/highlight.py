@@ -4,7 +4,7 @@ reaches st.markdown, so neither HTML nor markdown nor LaTeX in a sentence is act
 
 from __future__ import annotations
 
-from core.bleu.ngrams import MatchedNgrams, matched_ngrams
+from core.bleu.breakdowns.matched_ngrams import MatchedNgrams, matched_ngrams
 from core.bleu.settings import BleuSettings
 from dashboard.shared.text import html_text
 from dashboard.views.bleu.charts.scores import ORDER_COLOURS

@@ -8,10 +8,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from core.bleu.breakdowns.compare_mt_report import WordReport
 from core.bleu.bundle import bundle_json, result_bundle
-from core.bleu.inputs import TextFile
+from core.bleu.reading.text_files import TextFile
 from core.bleu.report import BleuReport
-from core.bleu.word_report import WordReport
 from dashboard.shared.text import plain
 from dashboard.views.bleu import figures, state
 from dashboard.views.bleu.chart_files import chart_config

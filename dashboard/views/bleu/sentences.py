@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 from pandas.api.types import is_string_dtype
 
+from core.bleu.breakdowns.sentence_ingredients import brevity_penalty, order_table
 from core.bleu.report import BleuReport
-from core.bleu.sentence_view import brevity_penalty, order_table
 from dashboard.shared.text import plain
 from dashboard.views.bleu import highlight
 

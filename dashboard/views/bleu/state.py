@@ -23,21 +23,26 @@ import pandas as pd
 import streamlit as st
 
 from core.bleu.analysis import report_from_stats, with_smoothing
-from core.bleu.bucket_kinds import (
+from core.bleu.breakdowns.bucket_splits import (
     by_baseline_bleu,
     by_label,
     by_length_ratio,
     by_reference_length,
     by_source_length,
 )
-from core.bleu.buckets import bucket_table_for
-from core.bleu.example import example_corpus
-from core.bleu.inputs import TextFile, read_text_file
-from core.bleu.pairwise import PairwiseSignificance, pairwise_significance
+from core.bleu.breakdowns.length_buckets import bucket_table_for
+from core.bleu.breakdowns.significance_all_pairs import PairwiseSignificance, pairwise_significance
+from core.bleu.reading.built_in_corpus import example_corpus
+from core.bleu.reading.table_files import TableInput, read_table
+from core.bleu.reading.text_files import TextFile, read_text_file
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import SegmentStats, default_workers, extract_stats, make_metric
-from core.bleu.tables import TableInput, read_table
+from core.bleu.statistics.extraction import (
+    SegmentStats,
+    default_workers,
+    extract_stats,
+    make_metric,
+)
 from core.bleu.ter import ter_from_stats, with_ter
 from core.bleu.worker_pool import warm
 from dashboard.views.bleu.report_key import report_key

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.bleu.input_set import (
+from core.bleu.reading.file_set_checks import (
     NEED_REFERENCE,
     NEED_SYSTEM,
     InputSet,
     check_inputs,
     unique_names,
 )
-from core.bleu.inputs import ERROR, INFO, TOKENIZED, WARNING, InputIssue, TextFile
+from core.bleu.reading.text_files import ERROR, INFO, TOKENIZED, WARNING, InputIssue, TextFile
 from dashboard.session import bleu_handoff as handoffs
 from dashboard.shared.text import plain
 from dashboard.views.bleu import state

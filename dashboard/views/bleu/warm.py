@@ -11,8 +11,8 @@ systems A and B as sentences.default_pair picks them, buckets by reference lengt
 
 from __future__ import annotations
 
-from core.bleu.decompose import decompose_gap
-from core.bleu.inputs import TextFile
+from core.bleu.breakdowns.gap_decomposition import decompose_gap
+from core.bleu.reading.text_files import TextFile
 from core.bleu.report import BleuReport
 from core.bleu.settings import BleuSettings
 from core.train.results import TrainResult

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.bleu.inputs import TextFile
-from core.bleu.ngram_diff import NgramDifference, ngram_difference
+from core.bleu.breakdowns.accuracy_by_frequency import WordAccuracy
+from core.bleu.breakdowns.compare_mt_report import count_words
+from core.bleu.breakdowns.ngram_difference import NgramDifference, ngram_difference
+from core.bleu.reading.text_files import TextFile
 from core.bleu.settings import BleuSettings
-from core.bleu.word_accuracy import WordAccuracy
-from core.bleu.word_report import count_words
 from dashboard.views.bleu.state import file_digests
 
 

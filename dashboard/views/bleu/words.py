@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.bleu.inputs import TextFile
-from core.bleu.ngram_diff import NgramRow
+from core.bleu.breakdowns.compare_mt_report import WordReport
+from core.bleu.breakdowns.ngram_difference import NgramRow
+from core.bleu.reading.text_files import TextFile
 from core.bleu.settings import BleuSettings
-from core.bleu.word_report import WordReport
 from dashboard.shared.text import plain
 from dashboard.views.bleu import figures, state, word_state
 from dashboard.views.bleu.chart_files import chart_config

@@ -10,12 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.cells import cell_names
+from core.runs.limits import LIMITS
 from core.sweep.grid import Grid, GridError, grid_from_tables, grid_from_toml, grid_toml
 from core.sweep.names import file_stem, sweep_title
 from core.sweep.presets import PRESETS, preset_grid
+from core.tasks import TASKS, task_names
 from core.train.config import RunConfig
-from core.train.limits import LIMITS
-from core.train.tasks import TASKS, task_names
 from dashboard.shared.style import model_label
 
 PRESET = "sweeps_preset"

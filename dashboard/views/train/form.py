@@ -7,10 +7,10 @@ from dataclasses import replace
 import streamlit as st
 
 from core.cells import InitOption, cell_names, get_cell, init_options
+from core.runs.limits import LIMITS
+from core.tasks import TASKS, task_names
 from core.train.config import LR_SCHEDULES, OPTIMIZERS, RunConfig
-from core.train.limits import LIMITS
 from core.train.presets import PRESETS
-from core.train.tasks import TASKS, task_names
 from dashboard.shared.labels import TASK_LABELS
 from dashboard.shared.style import model_label
 

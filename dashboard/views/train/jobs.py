@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.runs import stored
 from core.store.records import StoreError
-from core.train import stored
 from core.train.config import RunConfig
 from dashboard.session import state
 from dashboard.session.live_curves import CURVES_SECONDS, live_figure

@@ -7,8 +7,8 @@ import math
 
 import streamlit as st
 
+from core.tasks import TASKS
 from core.train.results import TrainResult
-from core.train.tasks import TASKS
 from core.train.verdict import verdicts
 from dashboard.shared.style import model_label, ordered
 

@@ -11,9 +11,9 @@ import math
 import pandas as pd
 import streamlit as st
 
+from core.runs import stored
 from core.store.records import StoredRun, StoreError
 from core.store.run_store import RunStore
-from core.train import stored
 from core.translate.stored import KIND as TRANSLATE
 from dashboard.session import state
 from dashboard.session.services import current_store

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.cells import get_cell
+from core.runs.run_files import run_to_bytes
+from core.tasks import TASKS
 from core.train.presets import PRESETS
 from core.train.results import TrainResult
-from core.train.run_files import run_to_bytes
-from core.train.tasks import TASKS
 from core.train.verdict import nothing_learnt
 from dashboard.session import state
 from dashboard.shared.curves import accuracy_figure, loss_figure

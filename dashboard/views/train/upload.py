@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from core.runs.run_files import RunFileError, run_from_bytes
 from core.train.results import TrainResult
-from core.train.run_files import RunFileError, run_from_bytes
 
 
 @dataclass

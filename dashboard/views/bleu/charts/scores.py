@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.bleu.decompose import GapDecomposition
+from core.bleu.breakdowns.gap_decomposition import GapDecomposition
 from dashboard.shared.style import BASELINE_LINE
 from dashboard.views.bleu.charts.style import (
     TIE,

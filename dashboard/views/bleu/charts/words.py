@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.bleu.word_accuracy import WordAccuracy
+from core.bleu.breakdowns.accuracy_by_frequency import WordAccuracy
 from dashboard.views.bleu.charts.style import (
     bleu_layout,
     colour_of,

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Iterable
 
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import make_metric
+from core.bleu.statistics.extraction import make_metric
 
 
 def line_words(lines: Iterable[str], settings: BleuSettings) -> list[list[str]]:

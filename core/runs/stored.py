@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 
+from core.runs.run_files import RunFileError, run_from_bytes, run_to_bytes
 from core.store.records import StoredRun, StoreError
 from core.store.run_store import RunStore
 from core.train.config import RunConfig
 from core.train.results import TrainResult
-from core.train.run_files import RunFileError, run_from_bytes, run_to_bytes
 from core.train.success import steps_to_success, succeeded
 
 KINDS = ("train", "cli", "sweep", "import", "default")  # records that hold a training run

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.bleu.inputs import ERROR, WARNING, InputIssue, TextFile
+from core.bleu.reading.text_files import ERROR, WARNING, InputIssue, TextFile
 from core.text_script import dominant_script, script_distance, script_shares
 
 ROLE_NAMES = {"ref": "reference", "sys": "system", "src": "source"}

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.bleu.chrf_block import chrf_block
-from core.bleu.segment_counts import segment_counter
 from core.bleu.settings import BleuSettings
-from core.bleu.tokenizer_13a import FastTokenizer13a
+from core.bleu.statistics.chrf_block_counts import chrf_block
+from core.bleu.statistics.per_segment_counts import segment_counter
+from core.bleu.statistics.tokenizer_13a import FastTokenizer13a
 from core.bleu.worker_pool import discard, shared_pool
 
 METRICS = ("bleu", "chrf", "ter")

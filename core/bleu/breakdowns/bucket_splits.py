@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.bleu.buckets import assign_buckets, bucket_labels
+from core.bleu.breakdowns.length_buckets import assign_buckets, bucket_labels
 from core.bleu.report import BleuReport
-from core.bleu.stats import make_metric
+from core.bleu.statistics.extraction import make_metric
 
 RATIO_CUTOFFS = (0.8, 0.9, 1.0, 1.1, 1.2)  # hyp / ref length of the baseline
 BLEU_CUTOFFS = (10, 20, 30, 40, 50, 60, 70, 80, 90)  # the baseline's sentence BLEU

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from sacrebleu.metrics.helpers import extract_word_ngrams
 
-from core.bleu.segment_counts import matches
+from core.bleu.statistics.per_segment_counts import matches
 
 KEY_BITS = 63  # int64 keys, sign bit unused
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from core.bleu.settings import BleuSettings
-from core.bleu.stats import make_metric
+from core.bleu.statistics.extraction import make_metric
 
 
 @dataclass(frozen=True)

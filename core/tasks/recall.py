@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from core.train.tasks.spec import Baseline, Batch, Task, TaskSpec, last_step, one_hot
+from core.tasks.spec import Baseline, Batch, Task, TaskSpec, last_step, one_hot
 
 
 def make(length: int, symbols: int = 8) -> Task:

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from core.bleu.input_set import MAX_SYSTEMS, too_many_systems
-from core.bleu.inputs import (
+from core.bleu.reading.file_set_checks import MAX_SYSTEMS, too_many_systems
+from core.bleu.reading.text_files import (
     ERROR,
     INFO,
     WARNING,

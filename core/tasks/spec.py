@@ -1,5 +1,5 @@
 """What a task is: a seeded batch generator with a known baseline, and its spec (one per task,
-listed by the registry in core.train.tasks).
+listed by the registry in core.tasks).
 
 Every task maps a sequence xs (T, B, D) to targets at a few answer steps. The loss applies at
 `Batch.steps` (S time indices, the same for every sequence); accuracy is judged at the subset
@@ -48,7 +48,7 @@ class Task:
 
     def sample(self, rng: np.random.Generator, n: int, dtype: str = "float32") -> Batch:
         """n sequences drawn from rng (same rng state -> same batch)."""
-        from core.train.tasks import get_spec  # the registry lists the specs
+        from core.tasks import get_spec  # the registry lists the specs
 
         return get_spec(self.name).sample(self, rng, n, np.dtype(dtype))
 

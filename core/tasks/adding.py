@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.train.tasks.spec import SOLVED_WITHIN, Baseline, Batch, Task, TaskSpec, last_step
+from core.tasks.spec import SOLVED_WITHIN, Baseline, Batch, Task, TaskSpec, last_step
 
 
 def make(length: int, symbols: int = 8) -> Task:

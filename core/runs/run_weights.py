@@ -13,11 +13,11 @@ import numpy as np
 
 from core.bounded_npz import NpzError, read_npz
 from core.cells import get_cell
-from core.train.limits import LIMITS
+from core.runs.limits import LIMITS
+from core.runs.run_file_error import RunFileError
+from core.tasks import task_for
 from core.train.model import model_param_shapes
 from core.train.results import Snapshot, TrainResult
-from core.train.run_file_error import RunFileError
-from core.train.tasks import task_for
 
 
 def attach_weights(run: TrainResult, doc: dict, npz_bytes: bytes, name: str) -> None:

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from core.bleu.report import BleuReport
-from core.bleu.scores import row_scorer
-from core.bleu.significance import (
+from core.bleu.statistics.extraction import make_metric
+from core.bleu.statistics.paired_resampling import (
     FLOAT32_EXACT,
     ar_p_values,
     bootstrap_index_chunks,
@@ -24,7 +24,7 @@ from core.bleu.significance import (
     sacrebleu_float32_sums,
     scalar_scores,
 )
-from core.bleu.stats import make_metric
+from core.bleu.statistics.scores_from_stats import row_scorer
 
 ALPHA = 0.05  # a pair differs when the paired bootstrap's p is below this
 LABELS = {"bleu": "BLEU", "chrf": "chrF"}  # metric -> the name shown in tables

@@ -1,14 +1,14 @@
 """The registry of tasks: the one place that lists them. Each task is one module ending with
-`SPEC = TaskSpec(...)` (see core.train.tasks.spec); adding a task is that file plus a line
+`SPEC = TaskSpec(...)` (see core.tasks.spec); adding a task is that file plus a line
 below."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from core.train.tasks import adding, copy, keyed, order, recall
-from core.train.tasks.order import order_positions
-from core.train.tasks.spec import SOLVED_WITHIN, Baseline, Batch, Task, TaskSpec, one_hot
+from core.tasks import adding, copy, keyed, order, recall
+from core.tasks.order import order_positions
+from core.tasks.spec import SOLVED_WITHIN, Baseline, Batch, Task, TaskSpec, one_hot
 
 __all__ = [
     "SOLVED_WITHIN",

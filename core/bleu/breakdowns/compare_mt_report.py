@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.bleu.ngram_diff import NgramDifference, add_matches, ngram_difference, ngram_strings
-from core.bleu.settings import BleuSettings
-from core.bleu.word_accuracy import (
+from core.bleu.breakdowns.accuracy_by_frequency import (
     FREQ_CUTOFFS,
     WordAccuracy,
     accuracy_of,
@@ -19,7 +17,14 @@ from core.bleu.word_accuracy import (
     tally_sentence,
     word_counts,
 )
-from core.bleu.words import words_of
+from core.bleu.breakdowns.compare_mt_tokens import words_of
+from core.bleu.breakdowns.ngram_difference import (
+    NgramDifference,
+    add_matches,
+    ngram_difference,
+    ngram_strings,
+)
+from core.bleu.settings import BleuSettings
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def word_report(
 ) -> WordReport:
     """refs: reference streams (the first is used, as compare-mt takes one); systems: name ->
     lines; freq_corpus: lines of a training corpus for the word frequencies (None: the
-    reference). Words: core.bleu.words.words_of under settings (tokenizer, lowercase)."""
+    reference). Words: core.bleu.breakdowns.compare_mt_tokens.words_of under settings
+    (tokenizer, lowercase)."""
     counts = count_words(refs, systems, settings, freq_corpus)
     names = list(systems)
     first = counts.matched[names[0]]

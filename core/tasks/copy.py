@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from core.train.tasks.spec import Baseline, Batch, Task, TaskSpec, one_hot
+from core.tasks.spec import Baseline, Batch, Task, TaskSpec, one_hot
 
 COPY_SYMBOLS = 10  # how many symbols are to be copied
 

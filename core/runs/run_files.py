@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from core.cells import retired_config_fields
+from core.runs.run_file_error import RunFileError
+from core.runs.run_weights import attach_weights
 from core.train.config import RunConfig, upgrade_legacy
 from core.train.results import Baseline, History, ModelResult, TrainResult
-from core.train.run_file_error import RunFileError
-from core.train.run_weights import attach_weights
 
 FORMAT = "gatescope.run/1"
 FLOAT_COLUMNS = ("train_loss", "val_loss", "val_accuracy", "grad_norm", "seconds")

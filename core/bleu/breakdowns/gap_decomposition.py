@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from core.bleu.report import BleuReport
-from core.bleu.scores import corpus_bleu_score
-from core.bleu.stats import make_metric
+from core.bleu.statistics.extraction import make_metric
+from core.bleu.statistics.scores_from_stats import corpus_bleu_score
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from core.train.tasks.spec import Baseline, Batch, Task, TaskSpec, last_step, one_hot
+from core.tasks.spec import Baseline, Batch, Task, TaskSpec, last_step, one_hot
 
 SYMBOLS = 8
 KEY_A, KEY_B, ASK_A, ASK_B = SYMBOLS, SYMBOLS + 1, SYMBOLS + 2, SYMBOLS + 3

@@ -7,8 +7,7 @@ from __future__ import annotations
 import numpy as np
 from sacrebleu.significance import estimate_ci
 
-from core.bleu.scores import row_scorer
-from core.bleu.significance import (
+from core.bleu.statistics.paired_resampling import (
     FLOAT32_EXACT,
     PairedResult,
     ar_p_values,
@@ -18,6 +17,7 @@ from core.bleu.significance import (
     sacrebleu_float32_sums,
     scalar_scores,
 )
+from core.bleu.statistics.scores_from_stats import row_scorer
 
 
 def tests_against_baseline(settings, bleu, chrf, bleu_m, chrf_m, baseline, corpus):

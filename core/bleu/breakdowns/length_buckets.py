@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.bleu.scores import bleu_rows, corpus_bleu_score
-from core.bleu.significance import bootstrap_index_chunks, resampled_sums
+from core.bleu.statistics.paired_resampling import bootstrap_index_chunks, resampled_sums
+from core.bleu.statistics.scores_from_stats import bleu_rows, corpus_bleu_score
 
 
 def bucket_labels(cutoffs: tuple[int, ...]) -> list[str]:

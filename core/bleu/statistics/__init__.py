@@ -1,0 +1,2 @@
+"""sacrebleu's sufficient statistics, extracted once per sentence, and every score derived from
+them."""
