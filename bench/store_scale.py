@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.runs import stored  # noqa: E402
 from core.store.records import config_hash  # noqa: E402
 from core.store.run_store import open_store  # noqa: E402
 from core.sweep.grid import grid_from_tables  # noqa: E402
 from core.sweep.results import results_table  # noqa: E402
 from core.sweep.runner import missing_configs  # noqa: E402
-from core.train import stored  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
 from core.train.loop import train  # noqa: E402
 
