@@ -26,10 +26,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.bleu import worker_pool  # noqa: E402
 from core.bleu.reading.built_in_corpus import example_corpus  # noqa: E402
 from core.bleu.settings import BleuSettings  # noqa: E402
 from core.bleu.statistics.extraction import extract_stats  # noqa: E402
+from core.workers import kept  # noqa: E402
 
 
 def _cpu() -> tuple[float, float]:
@@ -65,7 +65,7 @@ def main() -> None:
             on_block=lambda i, n, u=updates: u.append(i),
         )
         seconds = time.perf_counter() - start
-        worker_pool.close(wait=True)  # the workers exit, so their CPU time is counted
+        kept.close(wait=True)  # the workers exit, so their CPU time is counted
         own, children = (b - a for a, b in zip(cpu0, _cpu(), strict=True))
         print(
             f"workers={workers}: {seconds:7.1f} s wall, {len(updates)} progress updates, "

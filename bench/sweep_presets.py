@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.store.run_store import RunStore  # noqa: E402
-from core.sweep.backends import LocalBackend  # noqa: E402
+from core.sweep.backends import PoolBackend  # noqa: E402
 from core.sweep.grid import grid_from_tables  # noqa: E402
 from core.sweep.presets import PRESETS  # noqa: E402
 from core.sweep.results import criterion_text, results_table, success_rates  # noqa: E402
@@ -47,7 +47,7 @@ def main() -> int:
     if args.fresh:
         shutil.rmtree(OUT, ignore_errors=True)
     store = RunStore(OUT)
-    backend = LocalBackend(args.workers)
+    backend = PoolBackend.new(args.workers)
     start = time.perf_counter()
     try:
         progress = run_sweep(g, store, backend)

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.store.run_store import RunStore  # noqa: E402
-from core.sweep.backends import DaskBackend, LocalBackend  # noqa: E402
+from core.sweep.backends import PoolBackend  # noqa: E402
 from core.sweep.grid import grid_from_tables  # noqa: E402
 from core.sweep.runner import run_sweep  # noqa: E402
 from core.train.config import RunConfig  # noqa: E402
@@ -59,8 +59,8 @@ def grid(steps: int, tiny: bool = False):
     )
 
 
-def warm_local(workers: int) -> LocalBackend:
-    backend = LocalBackend(workers=workers)
+def warm_local(workers: int) -> PoolBackend:
+    backend = PoolBackend.new(workers=workers)
     while sum(w.ready for w in backend.pool._pool) < workers:
         time.sleep(0.05)
     return backend
@@ -92,8 +92,8 @@ def started(name: str):
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
         ):
-            backend = DaskBackend(cluster.scheduler_address)
-            backend.client.wait_for_workers(2)
+            backend = PoolBackend.new(scheduler=cluster.scheduler_address)
+            backend.pool.client.wait_for_workers(2)
             try:
                 yield backend
             finally:

@@ -163,48 +163,53 @@ def test_baseline_by_name_and_bad_settings():
         BleuSettings(seed=0)
 
 
+def _worker_pids(pool) -> set[int]:
+    return {w.process.pid for w in pool._pool}
+
+
 def test_parallel_extraction_equals_in_process_on_kept_spawned_workers(monkeypatch):
     import core.bleu.statistics.extraction as stats
-    import core.bleu.worker_pool as worker_pool
+    import core.workers.kept as kept
 
-    started = []
-    real = worker_pool.mp.get_context
-    monkeypatch.setattr(worker_pool.mp, "get_context", lambda m: started.append(m) or real(m))
-    monkeypatch.setattr(worker_pool, "_pools", {})  # a pool of this test's own
+    monkeypatch.setattr(kept, "_pools", {})  # a pool of this test's own
     monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)  # small data, real workers
     refs, systems = random_corpus(9, n=50, n_refs=2)
     one = analyse(refs, systems, FAST, workers=1)
-    assert started == []
+    assert kept._pools == {}  # one worker: in this process
     two = analyse(refs, systems, FAST, workers=2)
+    pool = kept.kept_pool(2)
+    pids = _worker_pids(pool)
     again = analyse(refs, systems, FAST, workers=2)
-    assert started == ["spawn"]  # spawned once, kept for the second analysis
+    assert kept.kept_pool(2) is pool and _worker_pids(pool) == pids  # kept for the second
+    assert pool._ctx.get_start_method() == "spawn"
     for name in systems:
         np.testing.assert_array_equal(one.bleu_stats[name], two.bleu_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], two.chrf_stats[name])
         np.testing.assert_array_equal(one.chrf_stats[name], again.chrf_stats[name])
     niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS)
-    for process in worker_pool.shared_pool(2)._processes.values():  # below the server's priority
-        assert os.getpriority(os.PRIO_PROCESS, process.pid) == niceness
-    worker_pool.close(wait=True)
+    for pid in pids:  # below the server's priority
+        assert os.getpriority(os.PRIO_PROCESS, pid) == niceness
+    kept.close(wait=True)
 
 
 def test_a_killed_worker_is_replaced_and_the_analysis_still_completes(monkeypatch):
     import core.bleu.statistics.extraction as stats
-    import core.bleu.worker_pool as worker_pool
+    import core.workers.kept as kept
 
-    monkeypatch.setattr(worker_pool, "_pools", {})
+    monkeypatch.setattr(kept, "_pools", {})
     monkeypatch.setattr(stats, "SPAWN_MIN_LINES", 0)
     refs, systems = random_corpus(4, n=30, n_refs=1)
     first = analyse(refs, systems, FAST, workers=2)
-    pool = worker_pool.shared_pool(2)
-    for process in list(pool._processes.values()):
-        process.kill()
-        process.join()
+    pool = kept.kept_pool(2)
+    killed = _worker_pids(pool)
+    for w in list(pool._pool):
+        w.process.kill()
+        w.process.join()
     second = analyse(refs, systems, FAST, workers=2)
-    assert worker_pool.shared_pool(2) is not pool
+    assert not killed & _worker_pids(pool)  # new workers took their places
     for name in systems:
         np.testing.assert_array_equal(first.bleu_stats[name], second.bleu_stats[name])
-    worker_pool.close(wait=True)
+    kept.close(wait=True)
 
 
 def test_concurrent_analyses_do_not_mix_inputs():

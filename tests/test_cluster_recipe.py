@@ -27,9 +27,9 @@ import pytest
 
 from core.runs import stored
 from core.store.run_store import STORE_ENV, RunStore
-from core.sweep.backends import SCHEDULER_ENV
 from core.sweep.grid import load_grid
 from core.sweep.results import results_table
+from core.workers.choose import SCHEDULER_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"

@@ -9,9 +9,9 @@ import time
 import numpy as np
 import pytest
 
-from core.sweep.backends import SCHEDULER_ENV
 from core.train.config import RunConfig
 from core.train.loop import train
+from core.workers.choose import SCHEDULER_ENV
 from core.workers.pool import JobPool
 from dashboard.session.services import pool_handle
 from tests import apptest_helpers as ui

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from core.workers.pool import JobPool
 from dashboard.session import state
 from dashboard.session.services import current_store
 from dashboard.views.train import jobs
@@ -76,10 +77,8 @@ def test_the_default_experiment_is_shared_and_read_from_the_store_after_a_restar
     assert [r.kind for r in current_store().store.list_runs()] == ["default"]
     import streamlit as st
 
-    from dashboard.session import services
-
     st.cache_resource.clear()  # a restarted server ...
-    monkeypatch.setattr(services.JobPool, "submit", _no_training)
+    monkeypatch.setattr(JobPool, "submit", _no_training)
     third = ui.boot()  # ... reads it from the store
     assert ui.current_run(third).config == ui.current_run(first).config
     assert ui.metrics(third) == ui.metrics(first)
@@ -92,14 +91,13 @@ def test_a_default_trained_ahead_on_the_command_line_is_read_from_the_store(
     core.train` with the default's settings stores the run the app then reads."""
     from core.train.cli import main
     from core.train.config import RunConfig
-    from dashboard.session import services
 
     cfg, plain = state.default_config(), RunConfig().to_dict()
     flags = [
         [f"--{k.replace('_', '-')}", str(v)] for k, v in cfg.to_dict().items() if v != plain[k]
     ]
     assert main([word for flag in flags for word in flag]) == 0
-    monkeypatch.setattr(services.JobPool, "submit", _no_training)
+    monkeypatch.setattr(JobPool, "submit", _no_training)
     at = ui.boot()
     assert ui.current_run(at).config == cfg
     assert [r.kind for r in current_store().store.list_runs()] == ["cli"]

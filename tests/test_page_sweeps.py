@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.runs import stored
 from core.store.run_store import RunStore
-from core.sweep.backends import LocalBackend
+from core.sweep.backends import PoolBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.names import sweep_title
 from core.sweep.presets import preset_grid
@@ -115,7 +115,7 @@ def test_a_sweep_run_with_the_cli_is_listed_shown_and_its_missing_runs_trained(f
         name="from-the-cli",
     )
     store = RunStore(run_store)
-    backend = LocalBackend(workers=1)
+    backend = PoolBackend.new(workers=1)
     try:
         run_sweep(grid, store, backend)
     finally:
@@ -176,7 +176,7 @@ def test_a_sweep_stored_under_an_older_key_is_joined_not_listed_twice(fast, run_
     at.run()
     base, tables = form_tables(at.session_state)
     old = grid_from_tables(base, tables, name=_old_key(base, tables))
-    backend = LocalBackend(workers=1)
+    backend = PoolBackend.new(workers=1)
     try:
         run_sweep(old, RunStore(run_store), backend)  # as the page ran it under the old key
     finally:

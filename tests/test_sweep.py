@@ -13,7 +13,7 @@ import pytest
 
 from core.runs import stored
 from core.store.run_store import RunStore
-from core.sweep.backends import LocalBackend
+from core.sweep.backends import PoolBackend
 from core.sweep.cli import main as sweep_cli
 from core.sweep.grid import GridError, grid_from_tables, load_grid
 from core.sweep.results import results_table, success_rates
@@ -111,7 +111,7 @@ def test_bad_toml_exits_2_with_the_file_name(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def local():
-    backend = LocalBackend(workers=2)
+    backend = PoolBackend.new(workers=2)
     yield backend
     backend.close()
 

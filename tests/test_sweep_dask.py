@@ -14,7 +14,7 @@ import pytest
 
 from core.runs import stored
 from core.store.run_store import RunStore
-from core.sweep.backends import DaskBackend, LocalBackend
+from core.sweep.backends import PoolBackend
 from core.sweep.grid import grid_from_tables
 from core.sweep.results import results_table
 from core.sweep.runner import run_sweep
@@ -49,12 +49,12 @@ def cluster():
 def test_dask_gives_bit_identical_results_to_the_local_pool(tmp_path, cluster):
     grid = grid_from_tables(TINY, GRID, name="same")
     local_store, dask_store = RunStore(tmp_path / "local"), RunStore(tmp_path / "dask")
-    local = LocalBackend(workers=2)
+    local = PoolBackend.new(workers=2)
     try:
         run_sweep(grid, local_store, local)
     finally:
         local.close()
-    backend = DaskBackend(cluster.scheduler_address)
+    backend = PoolBackend.new(scheduler=cluster.scheduler_address)
     try:
         progress = run_sweep(grid, dask_store, backend)
     finally:
@@ -76,11 +76,11 @@ def test_a_worker_killed_mid_run_fails_that_run_and_the_sweep_goes_on(tmp_path, 
         base | {"length": 60, "hidden": 32, "models": ["rnn"]}, {"steps": [5000, 12]}, name="doomed"
     )  # one long, one short
     store = RunStore(tmp_path)
-    backend = DaskBackend(cluster.scheduler_address)
+    backend = PoolBackend.new(scheduler=cluster.scheduler_address)
     result = {}
     sweep = threading.Thread(target=lambda: result.update(p=run_sweep(grid, store, backend)))
     sweep.start()
-    client = backend.client
+    client = backend.pool.client
     deadline = time.monotonic() + 60
     while len(store.list_runs()) < 1 or not any(client.processing().values()):
         assert time.monotonic() < deadline  # the short run is stored, the long one runs

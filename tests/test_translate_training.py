@@ -11,6 +11,7 @@ from core.translate.background import TrainingJob
 from core.translate.config import TranslateConfig
 from core.translate.preprocess import prepare
 from core.translate.train import epoch_plan, train_model, train_models
+from core.workers.pool import JobPool
 
 pytestmark = pytest.mark.slow  # trains a few tiny models, one set in worker processes
 
@@ -78,8 +79,10 @@ def test_background_job_trains_every_model_in_worker_processes():
     cfg = TranslateConfig(
         models=("rnn", "gru"), embed=4, hidden=4, epochs=1, batch_size=16, dev_limit=5
     )
-    job = TrainingJob(corpus, cfg, workers=2)
+    pool = JobPool(workers=2)
+    job = TrainingJob(corpus, cfg, pool)
     job.wait()
+    pool.close()
     assert set(job.outcomes) == {"rnn", "gru"} and not job.errors
     here = train_model(prepare(corpus, cfg), cfg, "gru")
     there = job.outcomes["gru"].model

@@ -10,16 +10,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from core.store.records import StoreError
 from core.store.run_store import open_store
-from core.sweep.backends import SCHEDULER_ENV, make_backend
+from core.sweep.backends import PoolBackend
 from core.sweep.grid import GridError, load_grid
 from core.sweep.results import criterion_text, results_table
 from core.sweep.runner import SweepProgress, run_sweep
+from core.workers.choose import SCHEDULER_ENV, scheduler_address
 
 PROG = "python -m core.sweep"
 BAR_WIDTH = 30
@@ -94,13 +94,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(grid, store, args) -> int:
-    scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV)
+    scheduler = scheduler_address(args.scheduler)
     print(
         f"{grid.name}: {len(grid.configs())} runs ({', '.join(grid.fields)}) on "
         f"{scheduler or 'local workers'}, store {store.folder}",
         file=sys.stderr,
     )
-    backend = make_backend(args.workers, scheduler)
+    backend = PoolBackend.new(args.workers, scheduler)
     try:
         progress = run_sweep(grid, store, backend, on_progress=SweepBar())
     except KeyboardInterrupt:

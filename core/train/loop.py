@@ -1,12 +1,12 @@
-"""Train the requested models side by side on identical batches; also the command line.
+"""Train the requested models side by side on identical batches (the command line is
+core/train/cli.py: `python -m core.train`).
 
 One seed drives everything through independent streams: the training batches, the fixed
 validation set, and each model's initialisation (its own stream, so adding or removing a
 model changes nothing for the others). Step k draws batch k once and feeds it to every model
 (interleaved, so a live chart compares like with like). Same config -> bit-identical result.
 
-    python -m core.train.loop                       # the default experiment
-    python -m core.train.loop --task adding --length 50 --models gru --out run.json
+    result = train(RunConfig(task="adding", length=50, models=("gru",)), on_step=print)
 """
 
 from __future__ import annotations

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
+import time
 from pathlib import Path
 
 from core.config import OneLineParser, add_arguments, from_args, given
+from core.translate.background import ModelOutcome, TrainingJob
 from core.translate.config import DecodeSettings, TranslateConfig
 from core.translate.corpus import ParallelCorpus, split_corpus
-from core.translate.experiment import translate_test_set
 from core.translate.generated import GeneratedCorpusConfig, generated_corpus
-from core.translate.preprocess import prepare
 from core.translate.readers import CorpusError, Pairs, read_aligned, read_pairs
 from core.translate.saved import SavedModelError, load_model, save_model
-from core.translate.train import TrainProgress, train_models
+from core.translate.train import TrainProgress
 from core.translate.translator import translate_text
+from core.workers.pool import JobPool
 
 
 def _train_parser(sub) -> None:
@@ -57,6 +59,12 @@ def _train_parser(sub) -> None:
     add_arguments(m, TranslateConfig)
     add_arguments(m, DecodeSettings)
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="worker processes training the models side by side (default: one per model, "
+        "at most the machine's cores)",
+    )
 
 
 def _translate_parser(sub) -> None:
@@ -123,6 +131,13 @@ def _config(args) -> TranslateConfig:
     return from_args(TranslateConfig, args).with_time_budget(flags.get("time_budget"))
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _print_progress(event: TrainProgress) -> None:
     c = event.checkpoint
     if c is not None:
@@ -145,19 +160,48 @@ def train_command(args, cfg: TranslateConfig) -> int:
         f"{sizes['test']} test pairs",
         flush=True,
     )
-    models = train_models(prepare(corpus, cfg), cfg, _print_progress)
+    outcomes = train_side_by_side(corpus, cfg, decode, args.workers)
     _write_lines(out / "test.src", corpus.test.source)
     _write_lines(out / "test.ref", corpus.test.target)
-    for name, model in models.items():
+    for name, outcome in outcomes.items():
+        model, result = outcome.model, outcome.test
         save_model(model, out / f"{name}.json")
-        result = translate_test_set(model, corpus, decode.beam, decode.length_norm)
         _write_lines(out / f"{name}.hyp", result.hyps)
         best = model.best.dev_bleu if model.best else float("nan")
         print(
             f"{name}: dev BLEU {best:.2f} (best checkpoint), test BLEU {result.bleu:.2f} "
             f"[sacrebleu tokenize={cfg.bleu_tokenize}, beam {decode.beam}]"
         )
-    return 0
+    return 0 if len(outcomes) == len(cfg.models) else 1  # a failed model: named above
+
+
+def train_side_by_side(
+    corpus: ParallelCorpus, cfg: TranslateConfig, decode: DecodeSettings, workers: int | None
+) -> dict[str, ModelOutcome]:
+    """Every model of cfg trained at once on the worker layer's pool (one process per model, at
+    most `workers`), printing checkpoints as they come. Ctrl-C stops them: each keeps its best
+    checkpoint and translates the test set."""
+    pool = JobPool(workers=workers or min(len(cfg.models), os.cpu_count() or 1))
+    try:
+        job = TrainingJob(corpus, cfg, pool, decode.beam, decode.length_norm)
+        printed = dict.fromkeys(cfg.models, 0)
+        try:
+            while not job.done:
+                job.poll()
+                for m, events in job.progress.items():
+                    for event in events[printed[m] :]:
+                        _print_progress(event)
+                    printed[m] = len(events)
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            print("stopping: every model keeps its best checkpoint", flush=True)
+            job.stop()
+            job.wait()
+    finally:
+        pool.close()
+    for m, error in job.errors.items():
+        print(f"{m}: training failed: {error}", file=sys.stderr)
+    return {m: job.outcomes[m] for m in cfg.models if m in job.outcomes}
 
 
 def translate_command(args) -> int:

@@ -1,23 +1,27 @@
-"""Training in worker processes (spawn, one per model, at most `workers` at a time) so a UI
-thread never blocks. The owner polls: progress events, results and errors arrive on a queue
-and are kept on the job object, so nothing is lost between polls."""
+"""Translation training on the worker layer (core.workers): every model of a config is one job
+on the pool, queued with every other job of the server (Train-page trainings, sweeps, other
+people's translations), so a UI thread never blocks and the cores are never oversubscribed.
+The owner polls: progress events, queue places, results and errors are kept on the job
+object, so nothing is lost between polls.
+
+    job = TrainingJob(corpus, cfg, pool, beam=1)
+    job.poll()       # job.progress[model]: events; job.positions[model]: place in the queue
+    job.stop()       # every running model checkpoints, keeps its best and reports
+"""
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
-import queue
 import time
-import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.heap import keep_freed_heap
 from core.translate.config import TranslateConfig
 from core.translate.corpus import ParallelCorpus
 from core.translate.experiment import TestResult, translate_test_set
 from core.translate.preprocess import prepare
 from core.translate.train import TrainedModel, TrainProgress, train_model
-from core.workers.priority import run_in_background
+
+STOPPED_QUEUED = "stopped before it started"
 
 
 @dataclass
@@ -26,52 +30,52 @@ class ModelOutcome:
     test: TestResult
 
 
-def _work(corpus: ParallelCorpus, cfg: TranslateConfig, cell: str, beam: int, events, stop):
-    """Worker process body: train one model, translate the test set, report everything."""
-    run_in_background()
-    keep_freed_heap()
-    try:
-        prepared = prepare(corpus, cfg)
-        model = train_model(prepared, cfg, cell, events.put, stop.is_set)
-        events.put(("result", cell, ModelOutcome(model, translate_test_set(model, corpus, beam))))
-    except Exception:  # reported to the owner, who shows it
-        events.put(("error", cell, traceback.format_exc(limit=5)))
+@dataclass(frozen=True)
+class TranslateModel:
+    """The worker layer's task (core.workers.tasks) training one model of `config` and
+    translating the test set; its TrainProgress events are reported as they come."""
+
+    corpus: ParallelCorpus
+    config: TranslateConfig
+    cell: str
+    beam: int = 1
+    length_norm: float = 1.0
+    steps = 0  # unknown ahead: the events carry the step
+    graceful_stop = True  # Stop: checkpoint now, keep the best weights, translate
+
+    def run(self, report: Callable, should_stop: Callable[[], bool]) -> ModelOutcome:
+        prepared = prepare(self.corpus, self.config)
+        model = train_model(
+            prepared,
+            self.config,
+            self.cell,
+            lambda p: report(p.step, 0, event=p),
+            should_stop,
+        )
+        test = translate_test_set(model, self.corpus, self.beam, self.length_norm)
+        return ModelOutcome(model, test)
 
 
 @dataclass
 class TrainingJob:
     corpus: ParallelCorpus
     config: TranslateConfig
+    pool: object  # core.workers: JobPool or DaskJobPool
     beam: int = 1
-    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    length_norm: float = 1.0
     progress: dict[str, list[TrainProgress]] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)  # queued model -> place (1-based)
     outcomes: dict[str, ModelOutcome] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
-        ctx = mp.get_context("spawn")
-        self._events, self._stop = ctx.Queue(), ctx.Event()
-        self._procs = {
-            m: ctx.Process(
-                target=_work,
-                daemon=True,
-                name=f"translate-{m}",
-                args=(self.corpus, self.config, m, self.beam, self._events, self._stop),
+        self._jobs = {
+            m: self.pool.submit(
+                TranslateModel(self.corpus, self.config, m, self.beam, self.length_norm)
             )
             for m in self.config.models
         }
-        self._started: list[str] = []
-        self._launch()
-
-    def _launch(self) -> None:
-        running = sum(1 for m in self._started if m not in self.finished)
-        for m in self.config.models:
-            if running >= self.workers:
-                break
-            if m not in self._started:
-                self._procs[m].start()
-                self._started.append(m)
-                running += 1
+        self.poll()
 
     @property
     def finished(self) -> set[str]:
@@ -82,34 +86,30 @@ class TrainingJob:
         return len(self.finished) == len(self.config.models)
 
     def poll(self) -> None:
-        """Take every waiting event; start queued models as others finish."""
-        while True:
-            try:
-                event = self._events.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(event, TrainProgress):
-                self.progress.setdefault(event.model, []).append(event)
-            elif event[0] == "result":
-                self.outcomes[event[1]] = event[2]
-            else:
-                self.errors[event[1]] = event[2]
-        for m in self._started:
-            if (
-                m not in self.finished
-                and not self._procs[m].is_alive()
-                and self._procs[m].exitcode not in (None, 0)
-            ):
-                self.errors[m] = f"the worker stopped (exit code {self._procs[m].exitcode})"
-        if not self.done:
-            self._launch()
+        """Take every model's progress, queue place and, once ended, result or error."""
+        for m, job_id in self._jobs.items():
+            if m not in self.finished:
+                self._take(m, job_id, self.pool.status(job_id))
+
+    def _take(self, m: str, job_id: str, status) -> None:
+        if status.state == "queued":
+            self.positions[m] = status.position
+            return
+        self.positions.pop(m, None)
+        self.progress[m] = list(status.events)
+        if not status.finished:
+            return
+        if status.state == "done":
+            self.outcomes[m] = status.result
         else:
-            for p in self._procs.values():
-                p.join(timeout=1)
+            self.errors[m] = status.error or STOPPED_QUEUED
+        self.pool.forget(job_id)
 
     def stop(self) -> None:
-        """Ask every worker to finish now: each checkpoints, keeps its best and reports."""
-        self._stop.set()
+        """Every running model checkpoints now, keeps its best and reports; queued ones end."""
+        for m, job_id in self._jobs.items():
+            if m not in self.finished:
+                self.pool.stop(job_id)
 
     def wait(self, poll_seconds: float = 0.2) -> None:
         """Block until every model has finished (for scripts and tests)."""
@@ -126,6 +126,7 @@ class FinishedJob:
 
     outcomes: dict[str, ModelOutcome]
     progress: dict[str, list[TrainProgress]] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     done: bool = True
 

@@ -1,32 +1,27 @@
-"""The job pool on a Dask distributed cluster: the app's trainings (the Train page's and the
-default experiment) go to the scheduler in $GATESCOPE_SCHEDULER, as the sweeps do.
+"""The worker layer's Dask adapter: every job (core.workers.tasks: the Train page's trainings,
+the default experiment, sweeps, translation trainings) goes to the scheduler in
+$GATESCOPE_SCHEDULER (core.workers.choose decides).
 
     pool = DaskJobPool("tcp://HOST:8786")    # same methods as core.workers.pool.JobPool
     job_id = pool.submit(cfg)
     pool.status(job_id)                      # JobStatus: state, queue place, step, histories
 
-Each run reports its progress (step and the validation rows so far, as plain lists) on a Dask
-Variable of its own; Stop sets a Dask Event that the run checks at every report, so a stopped
-run ends on its worker too. The result comes back to this process, which writes the store
-(workers need no shared disk). Nothing here imports Dask until a pool is made.
+Each job reports its progress on a Dask Variable of its own; Stop sets a Dask Event that the
+job checks at every report, so a stopped job ends on its worker too. The result comes back to
+this process, which writes the store (workers need no shared disk). Nothing here imports Dask
+until a pool is made.
 """
 
 from __future__ import annotations
 
 import contextlib
+import pickle  # noqa: S403 - progress from this pool's own tasks
 import time
 import uuid
-from dataclasses import fields
 
-import numpy as np
-
-from core.heap import keep_freed_heap
-from core.train.config import RunConfig
-from core.train.loop import TrainProgress, train
-from core.train.results import History, TrainResult
 from core.workers.pool import JobBook, JobStatus
+from core.workers.tasks import REPORT_EVERY, as_task
 
-REPORT_EVERY = 0.25  # seconds between progress reports (evaluations always report)
 CONNECT_TIMEOUT = "10s"  # how long to try reaching the scheduler
 
 
@@ -34,37 +29,32 @@ class StopRequestedError(RuntimeError):
     """Raised inside a run whose Stop was pressed."""
 
 
-def plain_histories(histories: dict[str, History]) -> dict[str, dict[str, list]]:
-    """History arrays as lists (Dask Variables carry msgpack values only)."""
-    columns = {m: {f.name: getattr(h, f.name) for f in fields(h)} for m, h in histories.items()}
-    return {m: {k: v.tolist() for k, v in c.items() if v is not None} for m, c in columns.items()}
-
-
-def histories_from_plain(plain: dict[str, dict[str, list]]) -> dict[str, History]:
-    return {m: History(**{k: np.asarray(v) for k, v in h.items()}) for m, h in plain.items()}
-
-
-def train_reporting(config: dict, channel: str) -> TrainResult:
-    """One run on a Dask worker: the same seeded training as everywhere else, its progress set
-    on Variable(channel), stopped when Event(channel + "-stop") is set."""
+def run_reporting(task, channel: str):
+    """One task on a Dask worker: its progress (step, steps and the pickled latest histories
+    and every event: Variables carry msgpack values) set on Variable(channel) at most every
+    REPORT_EVERY seconds; a set Event(channel + "-stop") ends it (graceful_stop tasks are
+    asked through should_stop, others stop at their next report)."""
     from distributed import Event, Variable
 
-    keep_freed_heap()
     progress, stop = Variable(channel), Event(f"{channel}-stop")
-    last = [0.0]
-    rows: list = [{}]
+    last, rows, events, asked = [0.0], [None], [], [False]
 
-    def on_step(p: TrainProgress) -> None:
+    def report(step: int, steps: int, histories=None, event=None) -> None:
+        rows[0] = histories if histories is not None else rows[0]
+        if event is not None:
+            events.append(event)
         now = time.monotonic()
-        if p.evaluated:
-            rows[0] = plain_histories(p.histories)
-        if p.evaluated or now - last[0] >= REPORT_EVERY or p.step == p.steps:
+        if histories is not None or event is not None or now - last[0] >= REPORT_EVERY:
             last[0] = now
-            if stop.is_set():
-                raise StopRequestedError(f"stopped at step {p.step}")
-            progress.set([p.step, p.steps, rows[0]])
+            asked[0] = asked[0] or stop.is_set()
+            if asked[0] and not task.graceful_stop:
+                raise StopRequestedError(f"stopped at step {step}")
+            progress.set([step, steps, pickle.dumps((rows[0], events))])
 
-    return train(RunConfig.from_dict(config), on_step=on_step)
+    def should_stop() -> bool:
+        return asked[0]
+
+    return task.run(report, should_stop)
 
 
 class DaskJobPool(JobBook):
@@ -80,14 +70,15 @@ class DaskJobPool(JobBook):
         self._futures: dict[str, object] = {}
         self._token = uuid.uuid4().hex[:12]  # this pool's own Variables and Events
 
-    def submit(self, cfg: RunConfig, key: str | None = None) -> str:
+    def submit(self, work, key: str | None = None) -> str:
         with self._lock:
             shared = self._shared_job(key)
             if shared:
                 return shared
-            job_id = self._new_job(cfg, key)
+            task = as_task(work)
+            job_id = self._new_job(task, key)
             self._futures[job_id] = self.client.submit(
-                train_reporting, cfg.to_dict(), self._channel(job_id), pure=False
+                run_reporting, task, self._channel(job_id), pure=False
             )
         return job_id
 
@@ -106,16 +97,20 @@ class DaskJobPool(JobBook):
 
         with self._lock:
             st = self._jobs[job_id]
-            if st.finished:
+            if st.finished or st.stopping:
+                return
+            Event(f"{self._channel(job_id)}-stop", client=self.client).set()
+            if st.state == "running" and self._tasks[job_id].graceful_stop:
+                st.stopping = True  # it finishes with its result
                 return
             st.state = "stopped"
-            Event(f"{self._channel(job_id)}-stop", client=self.client).set()
             self._futures[job_id].cancel()  # a queued run never starts
 
     def forget(self, job_id: str) -> None:
         with self._lock:
             if self._forgettable(job_id):
                 del self._jobs[job_id]
+                self._tasks.pop(job_id, None)
                 self._futures.pop(job_id).release()
                 self._drop_variable(job_id)
 
@@ -155,11 +150,11 @@ class DaskJobPool(JobBook):
                 st.error = f"{type(err).__name__}: {err}" if err else f"the run was {future.status}"
         else:
             try:
-                step, steps, rows = Variable(self._channel(st.id), client=self.client).get(
+                step, steps, packed = Variable(self._channel(st.id), client=self.client).get(
                     timeout=0.05
                 )
             except TimeoutError:  # not started yet
                 return
-            st.state, st.step, st.steps = "running", step, steps
-            if rows:
-                st.histories = histories_from_plain(rows)
+            histories, events = pickle.loads(packed)  # noqa: S301
+            st.state, st.events = "running", list(events)
+            self._progress(st, step, steps, histories, None)

@@ -1,10 +1,14 @@
-"""A pool of training jobs run by `workers` spawned worker processes, started ahead of time so a
-job starts without paying for a new interpreter.
+"""The worker layer's local pool: jobs run by `workers` spawned (never forked: safe from a
+threaded server) worker processes at a lower priority (core.workers.priority), started ahead of
+time so a job starts without paying for a new interpreter. A job is a task (core.workers.tasks):
+a training (a RunConfig), a translation model's training, a BLEU extraction block.
 
     pool = JobPool(workers=2)
     job_id = pool.submit(cfg)                # queued, or running when a worker is free
     pool.status(job_id)                      # JobStatus: state, queue position, step, histories
-    pool.stop(job_id)                        # a running job's worker is killed (and replaced);
+    pool.wait([job_id], timeout=1.0)         # the statuses of those that have finished
+    pool.stop(job_id)                        # a running job's worker is killed (and replaced),
+                                             # or asked to finish (a graceful_stop task);
                                              # a queued job leaves the queue
 Jobs submitted with the same `key` share one job unless it failed or was stopped (the built-in
 default experiment trains once per server). A pump thread reads every worker's pipe, hands
@@ -14,31 +18,37 @@ queued jobs to idle workers, and notices a worker that died.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import multiprocessing as mp
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from core.train.config import RunConfig
 from core.train.results import History, TrainResult
-from core.workers.worker import serve
+from core.workers.tasks import TrainRun, as_task
+from core.workers.worker import STOP, serve
 
 POLL = 0.1  # seconds the pump thread waits for messages at a time
+WAIT_POLL = 0.01  # seconds between looks at the jobs waited for
 
 
 @dataclass
 class JobStatus:
     id: str
-    config: RunConfig
+    config: RunConfig | object  # a training's RunConfig, else the task itself
     state: str = "queued"  # queued | running | done | failed | stopped
     position: int = 0  # 1-based place in the queue while queued
     step: int = 0  # optimizer steps done
     steps: int = 0  # steps planned
     histories: dict[str, History] = field(default_factory=dict)  # latest validation rows
-    result: TrainResult | None = None
+    events: list = field(default_factory=list)  # every event the task reported, in order
+    result: TrainResult | object | None = None
     error: str | None = None  # why it failed
+    stopping: bool = False  # Stop asked a graceful_stop task to finish
 
     @property
     def finished(self) -> bool:
@@ -52,6 +62,7 @@ class JobBook:
     def __init__(self) -> None:
         self._jobs: dict[str, JobStatus] = {}
         self._keys: dict[str, str] = {}
+        self._tasks: dict[str, object] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -62,13 +73,32 @@ class JobBook:
             return shared
         return None
 
-    def _new_job(self, cfg: RunConfig, key: str | None) -> str:
+    def _new_job(self, task, key: str | None) -> str:
         """Record a queued job, shared under key when one is given."""
         job_id = f"job-{next(self._ids)}"
-        self._jobs[job_id] = JobStatus(job_id, cfg, steps=cfg.steps)
+        config = task.config if isinstance(task, TrainRun) else task
+        self._jobs[job_id] = JobStatus(job_id, config, steps=task.steps)
+        self._tasks[job_id] = task
         if key:
             self._keys[key] = job_id
         return job_id
+
+    def _progress(self, st: JobStatus, step: int, steps: int, histories, event) -> None:
+        st.step, st.steps = step, steps
+        if histories is not None:
+            st.histories = histories
+        if event is not None:
+            st.events.append(event)
+
+    def wait(self, job_ids: list[str], timeout: float) -> list[JobStatus]:
+        """The statuses of the jobs among job_ids that have finished, as soon as one has (or
+        none, after timeout seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ended = [st for st in map(self.status, job_ids) if st.finished]
+            if ended or time.monotonic() >= deadline:
+                return ended
+            time.sleep(WAIT_POLL)
 
     def _forgettable(self, job_id: str) -> bool:
         """Finished and not shared under a key: its record may go once collected."""
@@ -101,14 +131,15 @@ class JobPool(JobBook):
         threading.Thread(target=self._pump, name="gatescope-jobs", daemon=True).start()
 
     # ------------------------------------------------------------ public
-    def submit(self, cfg: RunConfig, key: str | None = None) -> str:
+    def submit(self, work, key: str | None = None) -> str:
+        """Queue work: a RunConfig (trained) or a task (core.workers.tasks)."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job pool is closed")
             shared = self._shared_job(key)
             if shared:
                 return shared
-            job_id = self._new_job(cfg, key)
+            job_id = self._new_job(as_task(work), key)
             self._queue.append(job_id)
             self._dispatch()
         return job_id
@@ -121,15 +152,21 @@ class JobPool(JobBook):
             return st
 
     def stop(self, job_id: str) -> None:
-        """Stop a job: a queued one is dropped, a running one's worker process is killed."""
+        """Stop a job: a queued one is dropped, a running one's worker process is killed (or,
+        for a graceful_stop task, asked to finish: it ends done, with its result)."""
         with self._lock:
             st = self._jobs[job_id]
+            worker = next((w for w in self._pool if w.job == job_id), None)
             if st.state == "queued":
                 self._queue.remove(job_id)
                 st.state = "stopped"
+            elif st.state == "running" and self._tasks[job_id].graceful_stop:
+                if not st.stopping:
+                    st.stopping = True
+                    with contextlib.suppress(OSError):  # it just died: the pump notices
+                        worker.conn.send(STOP)
             elif st.state == "running":
                 st.state = "stopped"
-                worker = next(w for w in self._pool if w.job == job_id)
                 worker.ready = False  # never handed another job: it is dying
                 worker.process.kill()
 
@@ -138,15 +175,20 @@ class JobPool(JobBook):
         with self._lock:
             if self._forgettable(job_id):
                 del self._jobs[job_id]
+                self._tasks.pop(job_id, None)
 
-    def close(self) -> None:
-        """Kill every worker; unfinished jobs end as stopped. The pool takes no more jobs."""
+    def close(self, wait: bool = False) -> None:
+        """Kill every worker; unfinished jobs end as stopped. The pool takes no more jobs.
+        wait: until the workers have exited (a benchmark then counts their CPU time)."""
         with self._lock:
             self._closed = True
             self._stop_unfinished()
             self._queue.clear()
-            for w in self._pool:
-                w.process.kill()
+            processes = [w.process for w in self._pool]
+            for process in processes:
+                process.kill()
+        for process in processes if wait else ():
+            process.join(timeout=5)
 
     def busy(self) -> int:
         """Jobs running now."""
@@ -171,7 +213,7 @@ class JobPool(JobBook):
             if w.ready and w.job is None:
                 job_id = self._queue.pop(0)
                 try:
-                    w.conn.send(self._jobs[job_id].config.to_dict())
+                    w.conn.send(self._tasks[job_id])
                 except OSError:  # it just died: the pump replaces it
                     w.ready = False
                     self._queue.insert(0, job_id)
@@ -202,9 +244,7 @@ class JobPool(JobBook):
             elif st is None or st.state != "running":
                 pass  # late news of a job stopped (and maybe forgotten)
             elif message[0] == "progress":
-                _, st.step, st.steps, histories = message
-                if histories is not None:
-                    st.histories = histories
+                self._progress(st, *message[1:])
             elif message[0] == "done":
                 st.state, st.result, st.step = "done", message[1], st.steps
             else:

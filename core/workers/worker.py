@@ -1,31 +1,29 @@
-"""What runs inside a worker process: wait for configs on a pipe, train each, report progress."""
+"""What runs inside a worker process: wait for tasks on a pipe, run each, report progress."""
 
 from __future__ import annotations
 
-import time
-
 from core.heap import keep_freed_heap
-from core.train.config import RunConfig
-from core.train.loop import TrainProgress, train
 from core.workers.priority import run_in_background
 
-REPORT_EVERY = 0.25  # seconds between progress messages (evaluations always report)
+STOP = ("stop",)  # the pool asks the running task to finish (a task with graceful_stop)
 
 
-def run_training(conn, config: dict) -> None:
-    """Train RunConfig(**config); send ("progress", step, steps, histories | None) messages and
-    finally ("done", TrainResult) or ("failed", message)."""
-    last = [0.0]
+def run_task(conn, task) -> None:
+    """Run one task; send ("progress", step, steps, histories, event) messages and finally
+    ("done", result) or ("failed", message)."""
+    asked = [False]
 
-    def on_step(p: TrainProgress) -> None:
-        now = time.monotonic()
-        if p.evaluated or now - last[0] >= REPORT_EVERY or p.step == p.steps:
-            last[0] = now
-            conn.send(("progress", p.step, p.steps, p.histories if p.evaluated else None))
+    def report(step: int, steps: int, histories=None, event=None) -> None:
+        conn.send(("progress", step, steps, histories, event))
+
+    def should_stop() -> bool:
+        while not asked[0] and conn.poll():
+            asked[0] = conn.recv() == STOP
+        return asked[0]
 
     try:
-        result = train(RunConfig.from_dict(config), on_step=on_step)
-    except (ValueError, FloatingPointError, MemoryError) as err:
+        result = task.run(report, should_stop)
+    except Exception as err:  # reported, and the worker takes the next task
         conn.send(("failed", f"{type(err).__name__}: {err}"))
     else:
         conn.send(("done", result))
@@ -33,12 +31,14 @@ def run_training(conn, config: dict) -> None:
 
 def serve(conn) -> None:
     """A worker's life: lower its priority, keep its freed heap (core.heap), announce
-    readiness (imports done), then train every config received until the pipe closes."""
+    readiness (imports done), then run every task received until the pipe closes."""
     run_in_background()
     keep_freed_heap()
     try:
         conn.send(("ready",))
         while True:
-            run_training(conn, conn.recv())
+            task = conn.recv()
+            if task != STOP:  # a late Stop for a task that had already ended
+                run_task(conn, task)
     except (EOFError, OSError):  # the pool closed the pipe or exited: nothing to report to
         return

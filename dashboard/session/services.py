@@ -12,8 +12,7 @@ import streamlit as st
 
 from core.store.records import StoreError
 from core.store.run_store import RunStore, open_store
-from core.sweep.backends import SCHEDULER_ENV
-from core.workers.pool import JobPool
+from core.workers.choose import SCHEDULER_ENV, make_pool
 from core.workers.registry import TrainingJobs
 
 WORKERS_ENV = "GATESCOPE_WORKERS"  # training worker processes (default: the machine's cores)
@@ -45,10 +44,8 @@ def pool_problem() -> str | None:
 @st.cache_resource(show_spinner=False)
 def pool_handle(scheduler: str | None) -> PoolHandle:
     if scheduler:
-        from core.workers.dask_pool import DaskJobPool  # Dask is imported only with the setting
-
         try:
-            return PoolHandle(DaskJobPool(scheduler), None)
+            return PoolHandle(make_pool(scheduler=scheduler), None)
         except (OSError, ValueError) as err:  # unreachable (a timeout), or not an address
             problem = (
                 f"The Dask scheduler {scheduler} cannot be reached ({err}), so training runs "
@@ -58,9 +55,8 @@ def pool_handle(scheduler: str | None) -> PoolHandle:
     return PoolHandle(_local_pool(), None)
 
 
-def _local_pool() -> JobPool:
-    workers = int(os.environ.get(WORKERS_ENV, "0")) or None
-    return JobPool(workers=workers)
+def _local_pool():
+    return make_pool(int(os.environ.get(WORKERS_ENV, "0")) or None)
 
 
 @st.cache_resource(show_spinner=False)

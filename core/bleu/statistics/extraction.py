@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from concurrent.futures import as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +19,7 @@ from core.bleu.settings import BleuSettings
 from core.bleu.statistics.chrf_block_counts import chrf_block
 from core.bleu.statistics.per_segment_counts import segment_counter
 from core.bleu.statistics.tokenizer_13a import FastTokenizer13a
-from core.bleu.worker_pool import discard, shared_pool
+from core.workers.kept import run_calls
 
 METRICS = ("bleu", "chrf", "ter")
 MAX_BLOCK = 2000  # segments per block: bounds the reference cache's memory
@@ -97,19 +95,15 @@ def extract_stats(
 
 
 def _in_workers(workers: int, jobs, total: int, on_block) -> list:
-    """The tasks on the kept worker pool (worker_pool); once more on a new pool if a worker
-    died (killed, out of memory) and broke it."""
-    jobs, pool = list(jobs), shared_pool(workers)
-    try:
-        return _on_pool(pool, jobs, total, on_block)
-    except BrokenProcessPool:
-        discard(pool)
-        return _on_pool(shared_pool(workers), jobs, total, on_block)
+    """The tasks on the worker layer's kept pool of `workers` processes (core.workers.kept)."""
+    done = [0]
 
+    def finished() -> None:
+        done[0] += 1
+        if on_block is not None:
+            on_block(done[0], total)
 
-def _on_pool(pool, jobs: list, total: int, on_block) -> list:
-    futures = [pool.submit(_extract_block, *job) for job in jobs]
-    return _collect((f.result() for f in as_completed(futures)), total, on_block)
+    return run_calls(_extract_block, list(jobs), workers, finished)
 
 
 def _block_job(settings, refs, systems, task) -> tuple:

@@ -44,7 +44,7 @@ from core.bleu.statistics.extraction import (
     make_metric,
 )
 from core.bleu.ter import ter_from_stats, with_ter
-from core.bleu.worker_pool import warm
+from core.workers.kept import warm
 from dashboard.views.bleu.report_key import report_key
 
 # Extractions kept for all sessions (a 100,000-line, 3-system one is ~70 MB). Cached reports

@@ -14,13 +14,14 @@ import streamlit as st
 
 from core.store.records import StoreError
 from core.store.run_store import RunStore
-from core.sweep.backends import SCHEDULER_ENV, DaskBackend, LocalBackend
+from core.sweep.backends import PoolBackend
 from core.sweep.estimate import RECENT_RUNS, duration_text, estimate_sweep
 from core.sweep.grid import Grid
 from core.sweep.names import sweep_key
 from core.sweep.runner import SweepProgress, missing_configs, run_sweep
 from core.sweep.stored import stored_grids, sweep_name
 from core.train.config import RunConfig
+from core.workers.choose import SCHEDULER_ENV
 from dashboard.session.services import current_store, job_pool
 
 
@@ -105,7 +106,7 @@ def stop(name: str) -> None:
 
 def _run(job: SweepJob, scheduler: str | None) -> None:
     try:
-        backend = DaskBackend(scheduler) if scheduler else LocalBackend(pool=job_pool())
+        backend = PoolBackend(job_pool())  # the server's pool (local, or on the scheduler)
     except (OSError, ValueError, TimeoutError) as err:
         job.error = f"cannot reach the scheduler {scheduler}: {err}"
         return

@@ -119,7 +119,8 @@ def select(exp_id: str) -> None:
 def start(corpus: ParallelCorpus, cfg: TranslateConfig, beam: int, label: str) -> Experiment:
     """Start training in worker processes and make the experiment current. Old finished
     experiments beyond MAX_EXPERIMENTS are dropped (never a running one)."""
-    exp = Experiment(uuid.uuid4().hex[:8], label, corpus, cfg, beam, TrainingJob(corpus, cfg, beam))
+    job = TrainingJob(corpus, cfg, services.job_pool(), beam)  # queued with the server's jobs
+    exp = Experiment(uuid.uuid4().hex[:8], label, corpus, cfg, beam, job)
     store = experiments()
     store[exp.id] = exp
     for old in [k for k, e in store.items() if e.job.done][: max(0, len(store) - MAX_EXPERIMENTS)]:

@@ -55,6 +55,11 @@ def live(exp: store.Experiment) -> None:
             st.error(f"{cell_label(m)}: training failed.", icon=":material/error:")
         elif m in exp.job.outcomes:
             st.progress(1.0, text=f"{cell_label(m)}: done")
+        elif m in exp.job.positions:
+            place = exp.job.positions[m]
+            st.progress(
+                0.0, text=f"{cell_label(m)}: waiting for a free worker, place {place} in the queue"
+            )
         elif last is None:
             st.progress(0.0, text=f"{cell_label(m)}: starting…")
         else:
