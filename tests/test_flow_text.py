@@ -51,3 +51,12 @@ def test_each_shape_names_its_own_fact():
     assert leads["decays"].startswith("falls below half at k = 23")  # 0.97^23 < 1/2 < 0.97^22
     assert leads["grows"].startswith("grows: ×2.19 at k = 79")
     assert leads["never_halves"].startswith("stays above half up to k = 79")
+
+
+def test_a_dip_that_recovers_gets_no_single_fitted_rate():
+    """A straight line through a dip and its recovery gives about x1.000/step, which would
+    contradict the row's own half-life and survival (seen on a trained GRU: x0.999/step next
+    to 46.5 % surviving 50 steps)."""
+    rates = {name: decay_frame(_stats(c)).iloc[0, -1] for name, c in CURVES.items()}
+    assert rates["dips_and_recovers"] == "no single rate: it dips and recovers"
+    assert rates["decays"] == "×0.970/step" and rates["grows"] == "×1.010/step"

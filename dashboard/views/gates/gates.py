@@ -108,7 +108,12 @@ def gate_metrics(trace: GateTrace, convention: str) -> None:
         help="τ = 1 / mean u per unit: roughly how many steps a unit remembers.",
     )
     longest = memory.longest_finite_tau
-    cols[4].metric("longest τ (steps)", "∞" if longest is None else f"{longest:.1f}")
+    cols[4].metric(
+        "longest τ (steps)",
+        "∞" if longest is None else f"{longest:.0f}",
+        help="The longest finite τ. Beyond the sequence's length it is an extrapolation: that "
+        "unit barely writes within one sequence.",
+    )
 
 
 def trace_section(run: TrainResult, run_id: str) -> None:

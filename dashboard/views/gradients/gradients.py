@@ -51,8 +51,8 @@ def decay_table(stats: dict[str, DecayStats]) -> None:
     st.table(decay_frame(stats), border="horizontal")
     first = stats[ordered(stats)[0]]
     st.caption(
-        "Curve: the median normalised gradient's leading fact, the words the sentence "
-        "under the chart uses. Half-life: measured, the first k where it falls "
+        "Curve: what the median normalised gradient does, in the words of the sentence "
+        "under the chart. Half-life: measured, the first k where it falls "
         "below 1/2 (beyond T when it never does). Surviving: the median normalised "
         "gradient k steps back (above 1: it grew). Fitted rate: " + fit_text(first)
     )

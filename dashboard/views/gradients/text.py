@@ -34,6 +34,8 @@ def half_life_text(s: DecayStats) -> str:
 
 def rate_text(s: DecayStats) -> str:
     """The fitted rate as a factor per step back."""
+    if s.shape == "dips_and_recovers":  # a straight line would average the dip and the rise
+        return "no single rate: it dips and recovers"
     return "n/a" if not math.isfinite(s.factor_per_step) else f"×{s.factor_per_step:.3f}/step"
 
 

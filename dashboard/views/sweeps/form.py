@@ -174,7 +174,7 @@ def _notes() -> None:
     rest = st.session_state.get(REST, {})
     shown = {**rest.get("base", {}), **rest.get("grid", {})}
     if shown:
-        st.caption("Also: " + "; ".join(f"{k} = {v}" for k, v in shown.items()))
+        st.caption("The same in every run: " + "; ".join(f"{k} = {v}" for k, v in shown.items()))
 
 
 def _widgets() -> None:

@@ -77,7 +77,7 @@ def corpus_bars(significance: pd.DataFrame, systems: Sequence[str]) -> go.Figure
         )
     bleu_layout(
         fig,
-        "Corpus scores (95% bootstrap intervals; * p<0.05, ** p<0.01 vs baseline)",
+        "Corpus scores (95% intervals; * p<0.05, ** p<0.01: differs from the baseline)",
         "metric",
         "score",
         legend_rows(len(systems)),
