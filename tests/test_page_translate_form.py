@@ -47,3 +47,22 @@ def test_a_korean_target_defaults_to_character_tokens(fast):
     exp.job.stop()
     assert exp.config.tgt_tokens == "chars" and exp.config.src_tokens == "words"
     assert "character targets" in exp.label
+
+
+def test_the_form_takes_its_bounds_and_help_from_the_config(fast):
+    """One source for every limit: the widgets offer what TranslateConfig accepts."""
+    from core.config import bounds, help_of
+    from core.translate.config import DecodeSettings, TranslateConfig
+
+    at = open_translate()
+    for key, cls, name in (
+        ("tr_embed", TranslateConfig, "embed"),
+        ("tr_hidden", TranslateConfig, "hidden"),
+        ("tr_epochs", TranslateConfig, "epochs"),
+        ("tr_budget", TranslateConfig, "time_budget"),
+        ("tr_seed", TranslateConfig, "seed"),
+        ("tr_beam", DecodeSettings, "beam"),
+    ):
+        widget = at.number_input(key=key)
+        assert (widget.min, widget.max) == bounds(cls, name), key
+        assert widget.help == help_of(cls, name), key

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from core.cells import cell_names
-from core.translate.config import TranslateConfig
+from core.config import bounds, help_of
+from core.translate.config import DecodeSettings, TranslateConfig
 from core.translate.corpus import ParallelCorpus, split_corpus
 from core.translate.generated import GeneratedCorpusConfig, generated_corpus
 from core.translate.readers import CorpusError, read_aligned, read_pairs, read_table_pairs
@@ -34,6 +35,16 @@ AUTO_HELP = (
     "corpus has a small closed vocabulary and keeps words."
 )
 BY_EPOCHS, BY_TIME = "epochs", "a time budget"
+
+
+def _range(name: str) -> tuple:
+    """The widget's (min, max) for a TranslateConfig field, from the field's own limits."""
+    return bounds(TranslateConfig, name)
+
+
+def _about(name: str) -> dict:
+    """The widget's help (the field's) and key (tr_<field>)."""
+    return {"help": help_of(TranslateConfig, name), "key": f"tr_{name}"}
 
 
 def page_default() -> tuple[TranslateConfig, GeneratedCorpusConfig]:
@@ -89,13 +100,20 @@ def translate_form() -> FormResult | None:
             format_func=cell_label,
             key="tr_models",
         )
-        embed = c2.number_input("Embedding size", 4, 512, base.embed, key="tr_embed")
-        hidden = c2.number_input("Hidden units", 4, 512, base.hidden, key="tr_hidden")
+        embed = c2.number_input("Embedding size", *_range("embed"), base.embed, **_about("embed"))
+        hidden = c2.number_input("Hidden units", *_range("hidden"), base.hidden, **_about("hidden"))
         attention = c2.checkbox("Attention (Luong general)", key="tr_attention")
         reverse_source = c2.checkbox("Reverse the source (Sutskever et al.)", key="tr_revsrc")
-        epochs = c3.number_input("Epochs", 1, 1000, base.epochs, key="tr_epochs", disabled=by_time)
+        epochs = c3.number_input(
+            "Epochs", *_range("epochs"), base.epochs, **_about("epochs"), disabled=by_time
+        )
         budget = c3.number_input(
-            "Time budget per model (s)", 5, 3600, 60, key="tr_budget", disabled=not by_time
+            "Time budget per model (s)",
+            *_range("time_budget"),
+            60,
+            help=help_of(TranslateConfig, "time_budget"),
+            key="tr_budget",
+            disabled=not by_time,
         )
         src_tok = c3.selectbox("Source tokens", TOKENIZERS, key="tr_src_tok")
         tgt_tok = c3.selectbox(
@@ -104,8 +122,14 @@ def translate_form() -> FormResult | None:
             key="tr_tgt_tok",
             help=AUTO_HELP,
         )
-        beam = c3.number_input("Beam size (test set)", 1, 16, 1, key="tr_beam")
-        seed = c3.number_input("Seed", 0, 10**6, base.seed, key="tr_seed")
+        beam = c3.number_input(
+            "Beam size (test set)",
+            *bounds(DecodeSettings, "beam"),
+            1,
+            help=help_of(DecodeSettings, "beam"),
+            key="tr_beam",
+        )
+        seed = c3.number_input("Seed", *_range("seed"), base.seed, **_about("seed"))
         submitted = st.form_submit_button("Train", type="primary", icon=":material/play_arrow:")
     if not submitted:
         return None
