@@ -159,7 +159,7 @@ def test_baseline_by_name_and_bad_settings():
         analyse(refs, systems, BleuSettings(baseline="nope"))
     with pytest.raises(ValueError, match="tokenize must be one of"):
         BleuSettings(tokenize="moses")
-    with pytest.raises(ValueError, match="seed must be >= 1"):
+    with pytest.raises(ValueError, match="seed must be a whole number from 1"):
         BleuSettings(seed=0)
 
 

@@ -10,12 +10,14 @@ from dataclasses import fields
 import pytest
 
 from core import config as cfg
+from core.bleu import __main__ as bleu_cli
+from core.bleu.settings import BleuSettings
 from core.train import cli as train_cli
 from core.train.config import RunConfig
 from core.translate import __main__ as translate_cli
 from core.translate.config import DecodeSettings, TranslateConfig
 
-CONFIGS = (RunConfig, TranslateConfig, DecodeSettings)
+CONFIGS = (RunConfig, TranslateConfig, DecodeSettings, BleuSettings)
 
 
 def _scalar(t):
@@ -33,7 +35,9 @@ def bad_values(cls, name: str) -> list:
         return ["yes", 1.5]
     if kind is str:
         return [5, *(["no-such-choice"] if cfg._choices(meta) else [])]
-    bad = [math.nan, math.inf, -math.inf, "ten", True]
+    bad = [math.nan, math.inf, -math.inf, True]
+    if str not in cfg._members(t):  # a name-or-position field takes any text
+        bad.append("ten")
     if kind is int:
         bad.append(8.5)
     if meta["low"] is not None:
@@ -80,6 +84,7 @@ def _cli_cases():
         RunConfig: (train_cli.build_parser, []),
         TranslateConfig: (translate_cli.build_parser, ["train", "--out", "x"]),
         DecodeSettings: (translate_cli.build_parser, ["train", "--out", "x"]),
+        BleuSettings: (bleu_cli.build_parser, ["--ref", "r", "--sys", "s"]),
     }
     for cls, (parser, prefix) in owners.items():
         for f in fields(cls):

@@ -20,8 +20,9 @@ from core.bleu.breakdowns.significance_all_pairs import pairwise_significance
 from core.bleu.bundle import bundle_json, result_bundle
 from core.bleu.reading.text_files import read_text_file
 from core.bleu.report import BleuReport
-from core.bleu.settings import SMOOTH_METHODS, BleuSettings, available_tokenizers
+from core.bleu.settings import BleuSettings
 from core.bleu.statistics.extraction import default_workers
+from core.config import OneLineParser, add_arguments, from_args
 
 
 class InputError(Exception):
@@ -50,7 +51,7 @@ def _one_line(message: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="python -m core.bleu",
         description=(
             "BLEU/chrF (and TER) with sacrebleu's exact numbers, per-sentence scores, length "
@@ -60,23 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ref", action="append", required=True, help="reference file (repeatable)")
     p.add_argument("--sys", action="append", required=True, help="system output (repeatable)")
     p.add_argument("--src", help="source file (only checked for its line count)")
-    p.add_argument("--tokenize", default="13a", choices=available_tokenizers())
-    p.add_argument("--lowercase", action="store_true")
-    p.add_argument(
-        "--smooth", default="exp", choices=SMOOTH_METHODS, help="sentence-BLEU smoothing"
-    )
-    p.add_argument(
-        "--smooth-value",
-        type=float,
-        default=None,
-        help="the floor / add-k value (default: sacrebleu's, 0.1 / 1)",
-    )
-    p.add_argument("--ter", action="store_true", help="also compute TER (slow)")
-    p.add_argument("--bootstrap", type=int, default=1000, help="paired bootstrap resamples")
-    p.add_argument(
-        "--ar-trials", type=int, default=10000, help="approximate randomization trials (0 = skip)"
-    )
-    p.add_argument("--seed", type=int, default=12345)
+    add_arguments(p.add_argument_group("settings"), BleuSettings, skip=("baseline",))
     p.add_argument("--workers", type=int, default=default_workers())
     p.add_argument(
         "--freq-corpus",
@@ -141,16 +126,7 @@ def json_bundle(
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = BleuSettings(
-            tokenize=args.tokenize,
-            lowercase=args.lowercase,
-            smooth_method=args.smooth,
-            smooth_value=args.smooth_value,
-            compute_ter=args.ter,
-            bootstrap_samples=args.bootstrap,
-            ar_trials=args.ar_trials,
-            seed=args.seed,
-        )
+        settings = from_args(BleuSettings, args)
         refs = [read_lines(p, "ref") for p in args.ref]
         systems = dict(zip(system_names(args.sys), (read_lines(p) for p in args.sys), strict=True))
         source = read_lines(args.src, "src") if args.src else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 from sacrebleu.metrics import BLEU, CHRF, TER
+
+from core.config import freeze, from_dict, setting, validate
 
 TOKENIZERS = ("13a", "intl", "zh", "ja-mecab", "char", "none")
 SMOOTH_METHODS = ("exp", "floor", "add-k", "none")
@@ -19,27 +21,53 @@ def available_tokenizers() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class BleuSettings:
-    tokenize: str = "13a"  # sacrebleu tokenizer: 13a | intl | zh | ja-mecab | char | none
-    lowercase: bool = False  # case-insensitive BLEU and chrF
-    smooth_method: str = "exp"  # sentence-BLEU smoothing: exp | floor | add-k | none
-    smooth_value: float | None = None  # floor / add-k value; None = sacrebleu default (0.1 / 1)
-    max_ngram_order: int = 4  # BLEU's highest n-gram order N (weights 1/N)
-    chrf_char_order: int = 6  # chrF character n-gram order
-    chrf_word_order: int = 0  # chrF word n-gram order (2 = chrF++)
-    chrf_beta: int = 2  # chrF recall weight beta
-    chrf_eps_smoothing: bool = False  # chrF++.py-style epsilon smoothing instead of effective order
-    compute_ter: bool = False  # TER too (slow: an edit distance per sentence)
-    bootstrap_samples: int = 1000  # paired bootstrap resamples (also bucket intervals)
-    ar_trials: int = 10000  # approximate-randomization trials; 0 skips the AR test
-    seed: int = 12345  # RNG seed for both tests (sacrebleu's SACREBLEU_SEED)
-    baseline: str | int = 0  # baseline system for comparisons: name or position
-    bucket_cutoffs: tuple[int, ...] = (10, 20, 30, 40, 50, 60)  # reference-length bucket edges
+    tokenize: str = setting("13a", help="sacrebleu tokenizer", choices=available_tokenizers)
+    lowercase: bool = setting(False, help="case-insensitive BLEU and chrF")
+    smooth_method: str = setting(
+        "exp", help="sentence-BLEU smoothing", choices=SMOOTH_METHODS, flag="--smooth"
+    )
+    smooth_value: float | None = setting(
+        None,
+        help="the floor / add-k value (unset: sacrebleu's, 0.1 / 1)",
+        low=0.0,
+        high=100.0,
+    )
+    max_ngram_order: int = setting(
+        4, help="BLEU's highest n-gram order N (weights 1/N)", low=1, high=10
+    )
+    chrf_char_order: int = setting(6, help="chrF character n-gram order", low=1, high=20)
+    chrf_word_order: int = setting(0, help="chrF word n-gram order (2 = chrF++)", low=0, high=10)
+    chrf_beta: int = setting(2, help="chrF recall weight beta", low=1, high=10)
+    chrf_eps_smoothing: bool = setting(
+        False, help="chrF++.py-style epsilon smoothing instead of effective order"
+    )
+    compute_ter: bool = setting(False, help="also compute TER (slow)", flag="--ter")
+    bootstrap_samples: int = setting(
+        1000,
+        help="paired bootstrap resamples (also the buckets' intervals)",
+        low=1,
+        high=100_000,
+        flag="--bootstrap",
+    )
+    ar_trials: int = setting(
+        10000, help="approximate randomization trials (0 skips the test)", low=0, high=1_000_000
+    )
+    # sacrebleu reads seed 0 as "no seed" (random); only a real seed reproduces its p-values
+    seed: int = setting(
+        12345, help="RNG seed of both tests (sacrebleu's SACREBLEU_SEED)", low=1, high=2**32 - 1
+    )
+    baseline: str | int = setting(0, help="baseline system: its name or position", low=0)
+    bucket_cutoffs: tuple[int, ...] = setting(
+        (10, 20, 30, 40, 50, 60),
+        help="reference-length bucket edges",
+        unit="tokens",
+        low=1,
+        high=10_000,
+    )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "bucket_cutoffs", tuple(int(c) for c in self.bucket_cutoffs))
-        problems = _problems(self)
-        if problems:
-            raise ValueError("invalid BleuSettings: " + "; ".join(problems))
+        freeze(self)
+        validate(self, _cross_problems)
 
     def corpus_bleu(self) -> BLEU:
         """sacrebleu's corpus BLEU with these settings (exp smoothing, no effective order)."""
@@ -95,37 +123,11 @@ class BleuSettings:
 
     @classmethod
     def from_dict(cls, d: dict) -> BleuSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"unknown BleuSettings fields: {', '.join(unknown)}")
-        return cls(**d)
+        return from_dict(cls, d)
 
 
-def _problems(s: BleuSettings) -> list[str]:
-    cutoffs = s.bucket_cutoffs
-    checks = [
-        (s.tokenize in TOKENIZERS, f"tokenize must be one of {TOKENIZERS}, got {s.tokenize!r}"),
-        (
-            s.tokenize in available_tokenizers(),
-            f"tokenizer {s.tokenize!r} needs a package that is not installed",
-        ),
-        (
-            s.smooth_method in SMOOTH_METHODS,
-            f"smooth_method must be one of {SMOOTH_METHODS}, got {s.smooth_method!r}",
-        ),
-        (s.smooth_value is None or s.smooth_value >= 0, "smooth_value must be >= 0"),
-        (s.max_ngram_order >= 1, "max_ngram_order must be >= 1"),
-        (s.chrf_char_order >= 1 and s.chrf_word_order >= 0, "chrF orders must be >= 1 / >= 0"),
-        (s.chrf_beta >= 1, "chrf_beta must be >= 1"),
-        (s.bootstrap_samples >= 1, "bootstrap_samples must be >= 1"),
-        (s.ar_trials >= 0, "ar_trials must be >= 0 (0 skips the test)"),
-        # sacrebleu reads seed 0 as "no seed" (random); only a real seed reproduces its p-values
-        (s.seed >= 1, "seed must be >= 1"),
-        (isinstance(s.baseline, str) or s.baseline >= 0, "baseline index must be >= 0"),
-        (
-            all(c > 0 for c in cutoffs) and list(cutoffs) == sorted(set(cutoffs)),
-            "bucket_cutoffs must be positive and strictly increasing",
-        ),
-    ]
-    return [msg for ok, msg in checks if not ok]
+def _cross_problems(s: BleuSettings) -> list[str]:
+    cutoffs = list(s.bucket_cutoffs)
+    if cutoffs != sorted(set(cutoffs)):
+        return [f"bucket_cutoffs must be strictly increasing; got {cutoffs}."]
+    return []
